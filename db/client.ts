@@ -1,0 +1,87 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+import { acquireEmbeddedLock } from "./embedded-lock";
+
+export type Schema = typeof schema;
+/** The database or a transaction on it: what every query function takes. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Executor = Database | Transaction;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: "postgres" | "embedded";
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
+
+export function dataDir(): string {
+  return path.resolve(process.env.POSTDESK_DATA_DIR ?? path.join(process.cwd(), ".data"));
+}
+
+/**
+ * Opens the database the environment names: `DATABASE_URL` set means a Postgres server through
+ * postgres.js; unset means the embedded PGlite under `.data/`, which one process may hold at a time.
+ * Migrations are applied before the handle is returned.
+ */
+export async function openDatabase(
+  url: string | undefined = process.env.DATABASE_URL,
+): Promise<DatabaseHandle> {
+  const handle = url ? await openPostgres(url) : await openEmbedded();
+  try {
+    await migrateDatabase(handle);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
+}
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, { max: 10, onnotice: () => {} });
+  const db = drizzle({ client, schema, casing: "snake_case" });
+  return {
+    db: db as unknown as Database,
+    kind: "postgres",
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openEmbedded(): Promise<DatabaseHandle> {
+  const dir = dataDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const release = acquireEmbeddedLock(dir);
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { drizzle } = await import("drizzle-orm/pglite");
+    const client = await PGlite.create(path.join(dir, "pglite"));
+    const db = drizzle({ client, schema, casing: "snake_case" });
+    return {
+      db: db as unknown as Database,
+      kind: "embedded",
+      close: async () => {
+        await client.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind === "postgres") {
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    await migrate(handle.db as never, { migrationsFolder });
+  } else {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(handle.db as never, { migrationsFolder });
+  }
+}

@@ -1,0 +1,670 @@
+import { relations, sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgPolicy,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/**
+ * The whole domain of ARCHITECTURE.md. Every row of tenant data carries `tenant_id` and sits behind
+ * the `tenant_isolation` row-level-security policy: the app runs tenant work as the non-owner role
+ * `postdesk_app` with `app.tenant_id` set per transaction (see db/tenant.ts), so a query that forgets
+ * its tenant filter still sees only the current tenant's rows.
+ */
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+const currentTenant = sql`nullif(current_setting('app.tenant_id', true), '')::uuid`;
+
+function tenantPolicy(column = sql.raw("tenant_id")) {
+  return pgPolicy("tenant_isolation", {
+    as: "permissive",
+    for: "all",
+    to: "public",
+    using: sql`${column} = ${currentTenant}`,
+    withCheck: sql`${column} = ${currentTenant}`,
+  });
+}
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+const tenantId = () =>
+  uuid("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" });
+
+export const roleEnum = pgEnum("role", ["owner", "admin", "agent"]);
+export const ticketStatusEnum = pgEnum("ticket_status", ["open", "answered", "on_hold", "closed"]);
+export const messageDirectionEnum = pgEnum("message_direction", ["inbound", "outbound", "note"]);
+export const automationModeEnum = pgEnum("automation_mode", [
+  "waiting_list",
+  "convert_known",
+  "convert_and_register",
+]);
+export const mailProtocolEnum = pgEnum("mail_protocol", ["imap", "pop3"]);
+export const mailSecurityEnum = pgEnum("mail_security", ["tls", "starttls", "none"]);
+export const mailAuthKindEnum = pgEnum("mail_auth_kind", ["password", "oauth2"]);
+export const oauthProviderEnum = pgEnum("oauth_provider", ["google", "microsoft"]);
+export const inboundOutcomeEnum = pgEnum("inbound_outcome", [
+  "pending",
+  "ticket_created",
+  "ticket_message",
+  "waiting_list",
+  "blocked",
+  "loop",
+  "duplicate",
+  "unprocessed",
+]);
+export const outboxStatusEnum = pgEnum("outbox_status", ["ready", "sending", "sent", "error"]);
+export const outboxKindEnum = pgEnum("outbox_kind", [
+  "reply",
+  "confirmation",
+  "notification",
+  "mass_mail",
+]);
+export const templateKindEnum = pgEnum("template_kind", [
+  "confirmation",
+  "notify_unprocessed",
+  "notify_new_ticket",
+  "notify_assignment",
+  "mass_mail",
+]);
+
+export const tenants = pgTable(
+  "tenants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("tenants_slug_key").on(t.slug), tenantPolicy(sql.raw("id"))],
+);
+
+/** People who sign in. Global (one email, one password); what they may see comes from memberships. */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    locale: text("locale").notNull().default("en"),
+    notifyUnprocessed: boolean("notify_unprocessed").notNull().default(true),
+    notifyNewTicket: boolean("notify_new_ticket").notNull().default(true),
+    notifyAssignment: boolean("notify_assignment").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("users_email_key").on(t.email),
+    // A user row is visible in a tenant's context only when that user is a member of the tenant.
+    pgPolicy("tenant_isolation", {
+      as: "permissive",
+      for: "all",
+      to: "public",
+      using: sql`exists (select 1 from memberships m where m.user_id = ${t.id} and m.tenant_id = ${currentTenant})`,
+    }),
+  ],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: roleEnum("role").notNull(),
+    mayPurge: boolean("may_purge").notNull().default(false),
+    mayReadOthersMailboxes: boolean("may_read_others_mailboxes").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("memberships_tenant_user_key").on(t.tenantId, t.userId), tenantPolicy()],
+);
+
+export const invites = pgTable(
+  "invites",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    email: text("email").notNull(),
+    role: roleEnum("role").notNull(),
+    /** SHA-256 of the token in the link; the token itself is never stored. */
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("invites_token_hash_key").on(t.tokenHash), tenantPolicy()],
+);
+
+/** Failed sign-ins per email address, for throttling. Not tenant data: sign-in precedes any tenant. */
+export const signInFailures = pgTable("sign_in_failures", {
+  email: text("email").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
+  lockedUntil: timestamp("locked_until", { withTimezone: true }),
+});
+
+export const divisions = pgTable(
+  "divisions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    name: text("name").notNull(),
+    /** Identification tag used in subjects as `[TAG#123]`. */
+    tag: text("tag").notNull(),
+    dispatcherActive: boolean("dispatcher_active").notNull().default(true),
+    sendingEnabled: boolean("sending_enabled").notNull().default(true),
+    language: text("language").notNull().default("en"),
+    pollIntervalMinutes: integer("poll_interval_minutes").notNull().default(1),
+    automationMode: automationModeEnum("automation_mode").notNull().default("convert_and_register"),
+    sendConfirmations: boolean("send_confirmations").notNull().default(true),
+    /** Off means threading by subject looks at the subject alone. */
+    checkSenderOnSubjectMatch: boolean("check_sender_on_subject_match").notNull().default(true),
+    /** null: close as soon as answered; -1: never; N: after N days without a customer reply. */
+    autoCloseDays: integer("auto_close_days"),
+    highlightDomains: text("highlight_domains").array().notNull().default(sql`'{}'::text[]`),
+    spamDomains: text("spam_domains").array().notNull().default(sql`'{}'::text[]`),
+    showAnswered: boolean("show_answered").notNull().default(true),
+    showOnHold: boolean("show_on_hold").notNull().default(true),
+    defaultKnowledgeBaseId: uuid("default_knowledge_base_id").references(
+      (): AnyPgColumn => knowledgeBases.id,
+      { onDelete: "set null" },
+    ),
+    maxSuggestions: integer("max_suggestions").notNull().default(5),
+    unprocessedTemplateId: uuid("unprocessed_template_id").references(
+      (): AnyPgColumn => emailTemplates.id,
+      { onDelete: "set null" },
+    ),
+    maxMailSizeBytes: integer("max_mail_size_bytes").notNull().default(25 * 1024 * 1024),
+    confirmationsPerSenderPerHour: integer("confirmations_per_sender_per_hour").notNull().default(3),
+    plusAddressing: boolean("plus_addressing").notNull().default(false),
+    markOutgoingPrivate: boolean("mark_outgoing_private").notNull().default(false),
+    massMailFromMailboxId: uuid("mass_mail_from_mailbox_id").references(
+      (): AnyPgColumn => mailboxes.id,
+      { onDelete: "set null" },
+    ),
+    pgpPrivateKeyEnc: text("pgp_private_key_enc"),
+    pgpPassphraseEnc: text("pgp_passphrase_enc"),
+    nextTicketNumber: integer("next_ticket_number").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique("divisions_tenant_tag_key").on(t.tenantId, t.tag),
+    unique("divisions_tenant_name_key").on(t.tenantId, t.name),
+    tenantPolicy(),
+  ],
+);
+
+/** Staff told about emails that could not be processed in a division. */
+export const divisionUnprocessedRecipients = pgTable(
+  "division_unprocessed_recipients",
+  {
+    tenantId: tenantId(),
+    divisionId: uuid("division_id")
+      .notNull()
+      .references(() => divisions.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.divisionId, t.userId] }), tenantPolicy()],
+);
+
+export const emailTemplates = pgTable(
+  "email_templates",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    divisionId: uuid("division_id")
+      .notNull()
+      .references(() => divisions.id, { onDelete: "cascade" }),
+    kind: templateKindEnum("kind").notNull(),
+    locale: text("locale").notNull(),
+    name: text("name").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("email_templates_division_idx").on(t.divisionId, t.kind), tenantPolicy()],
+);
+
+export const teams = pgTable(
+  "teams",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    divisionId: uuid("division_id")
+      .notNull()
+      .references(() => divisions.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** All tickets of this team are sent from this mailbox. */
+    outboundMailboxId: uuid("outbound_mailbox_id").references((): AnyPgColumn => mailboxes.id, {
+      onDelete: "set null",
+    }),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("teams_division_name_key").on(t.divisionId, t.name), tenantPolicy()],
+);
+
+export const teamMembers = pgTable(
+  "team_members",
+  {
+    tenantId: tenantId(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), tenantPolicy()],
+);
+
+export const mailboxes = pgTable(
+  "mailboxes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    divisionId: uuid("division_id")
+      .notNull()
+      .references(() => divisions.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    address: text("address").notNull(),
+    // Inbound
+    protocol: mailProtocolEnum("protocol").notNull(),
+    host: text("host").notNull(),
+    port: integer("port").notNull(),
+    security: mailSecurityEnum("security").notNull(),
+    username: text("username").notNull(),
+    authKind: mailAuthKindEnum("auth_kind").notNull().default("password"),
+    oauthProvider: oauthProviderEnum("oauth_provider"),
+    /** Encrypted (lib/secrets): the password for password auth. */
+    passwordEnc: text("password_enc"),
+    /** Encrypted (lib/secrets): JSON of the OAuth2 access and refresh tokens. */
+    oauthTokensEnc: text("oauth_tokens_enc"),
+    oauthExpiresAt: timestamp("oauth_expires_at", { withTimezone: true }),
+    connectTimeoutMs: integer("connect_timeout_ms").notNull().default(30_000),
+    folder: text("folder").notNull().default("INBOX"),
+    processedFolder: text("processed_folder"),
+    unprocessedFolder: text("unprocessed_folder"),
+    pop3LeaveCopy: boolean("pop3_leave_copy").notNull().default(false),
+    pop3RemoveAfterDays: integer("pop3_remove_after_days"),
+    pop3RemoveWhenDeleted: boolean("pop3_remove_when_deleted").notNull().default(false),
+    // Outbound
+    smtpHost: text("smtp_host"),
+    smtpPort: integer("smtp_port"),
+    smtpSecurity: mailSecurityEnum("smtp_security"),
+    smtpAuthRequired: boolean("smtp_auth_required").notNull().default(true),
+    smtpSameCredentials: boolean("smtp_same_credentials").notNull().default(true),
+    smtpUsername: text("smtp_username"),
+    smtpPasswordEnc: text("smtp_password_enc"),
+    smtpDisplayName: text("smtp_display_name"),
+    smtpReplyTo: text("smtp_reply_to"),
+    smtpTimeoutMs: integer("smtp_timeout_ms").notNull().default(30_000),
+    // Ownership: a team's mailbox, or one staff member's personal mailbox.
+    teamId: uuid("team_id").references((): AnyPgColumn => teams.id, { onDelete: "set null" }),
+    ownerUserId: uuid("owner_user_id").references(() => users.id, { onDelete: "set null" }),
+    isDefault: boolean("is_default").notNull().default(false),
+    active: boolean("active").notNull().default(true),
+    // Sync state
+    uidValidity: bigint("uid_validity", { mode: "number" }),
+    lastUid: bigint("last_uid", { mode: "number" }),
+    seenUidls: text("seen_uidls").array().notNull().default(sql`'{}'::text[]`),
+    firstDownloadAt: timestamp("first_download_at", { withTimezone: true }),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    nextPollAt: timestamp("next_poll_at", { withTimezone: true }),
+    lastPollAt: timestamp("last_poll_at", { withTimezone: true }),
+    lastError: text("last_error"),
+    lastErrorCode: text("last_error_code"),
+    lastErrorAt: timestamp("last_error_at", { withTimezone: true }),
+    failureCount: integer("failure_count").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("mailboxes_division_idx").on(t.divisionId),
+    // Serves the dispatcher's "which mailboxes are due" scan.
+    index("mailboxes_due_idx").on(t.nextPollAt).where(sql`${t.active}`),
+    tenantPolicy(),
+  ],
+);
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    /** Lower-cased. */
+    email: text("email").notNull(),
+    name: text("name"),
+    unsubscribedAt: timestamp("unsubscribed_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("contacts_tenant_email_key").on(t.tenantId, t.email), tenantPolicy()],
+);
+
+export const tickets = pgTable(
+  "tickets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    divisionId: uuid("division_id")
+      .notNull()
+      .references(() => divisions.id, { onDelete: "cascade" }),
+    /** Per-division number, shown as `[TAG#number]`. */
+    number: integer("number").notNull(),
+    subject: text("subject").notNull(),
+    status: ticketStatusEnum("status").notNull().default("open"),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
+    assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),
+    contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    highlighted: boolean("highlighted").notNull().default(false),
+    /** A reply long after a ticket was closed opens a new ticket that points at the old one. */
+    followUpOfId: uuid("follow_up_of_id").references((): AnyPgColumn => tickets.id, {
+      onDelete: "set null",
+    }),
+    lastCustomerMessageAt: timestamp("last_customer_message_at", { withTimezone: true }),
+    answeredAt: timestamp("answered_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique("tickets_division_number_key").on(t.divisionId, t.number),
+    index("tickets_queue_idx").on(t.tenantId, t.divisionId, t.status, t.updatedAt),
+    tenantPolicy(),
+  ],
+);
+
+export const inboundEmails = pgTable(
+  "inbound_emails",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    mailboxId: uuid("mailbox_id")
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: "cascade" }),
+    divisionId: uuid("division_id")
+      .notNull()
+      .references(() => divisions.id, { onDelete: "cascade" }),
+    /** `imap:<uidvalidity>:<uid>` or `pop3:<uidl>`: storing the same mail twice is a no-op. */
+    uniqueKey: text("unique_key").notNull(),
+    uidValidity: bigint("uid_validity", { mode: "number" }),
+    uid: bigint("uid", { mode: "number" }),
+    uidl: text("uidl"),
+    raw: bytea("raw").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    messageId: text("message_id"),
+    outcome: inboundOutcomeEnum("outcome").notNull().default("pending"),
+    /** Why: a reason code (waiting-list mode, unknown sender, auto-reply, too large, …). */
+    reason: text("reason"),
+    error: text("error"),
+    ticketId: uuid("ticket_id").references(() => tickets.id, { onDelete: "set null" }),
+    /** The first delivery of the same Message-ID in this tenant, when this one is a second copy. */
+    duplicateOfId: uuid("duplicate_of_id").references((): AnyPgColumn => inboundEmails.id, {
+      onDelete: "set null",
+    }),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+    /** Moved to the processed/unprocessed folder, or deleted from the POP3 server. */
+    acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
+  },
+  (t) => [
+    unique("inbound_emails_mailbox_key").on(t.mailboxId, t.uniqueKey),
+    // Serves de-duplication of one Message-ID across a tenant's mailboxes.
+    index("inbound_emails_message_id_idx").on(t.tenantId, t.messageId),
+    // Serves the waiting list.
+    index("inbound_emails_outcome_idx").on(t.tenantId, t.divisionId, t.outcome),
+    tenantPolicy(),
+  ],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    direction: messageDirectionEnum("direction").notNull(),
+    messageId: text("message_id"),
+    inReplyTo: text("in_reply_to"),
+    references: text("references").array().notNull().default(sql`'{}'::text[]`),
+    fromAddress: text("from_address"),
+    fromName: text("from_name"),
+    toAddresses: jsonb("to_addresses").$type<{ address: string; name?: string }[]>().notNull().default([]),
+    ccAddresses: jsonb("cc_addresses").$type<{ address: string; name?: string }[]>().notNull().default([]),
+    subject: text("subject"),
+    text: text("text"),
+    /** Sanitized before it is stored. */
+    html: text("html"),
+    /** The text without quoted replies and signatures, for display; `text` keeps the whole body. */
+    displayText: text("display_text"),
+    private: boolean("private").notNull().default(false),
+    authorUserId: uuid("author_user_id").references(() => users.id, { onDelete: "set null" }),
+    inboundEmailId: uuid("inbound_email_id").references(() => inboundEmails.id, {
+      onDelete: "set null",
+    }),
+    /** How threading placed it: header, token, tag, subject or new. */
+    threadReason: text("thread_reason"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("messages_ticket_idx").on(t.ticketId, t.createdAt),
+    // Serves threading by In-Reply-To / References.
+    index("messages_message_id_idx").on(t.tenantId, t.messageId),
+    tenantPolicy(),
+  ],
+);
+
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    filename: text("filename"),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    contentId: text("content_id"),
+    inline: boolean("inline").notNull().default(false),
+    content: bytea("content").notNull(),
+    sha256: text("sha256").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("attachments_message_idx").on(t.messageId), tenantPolicy()],
+);
+
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    divisionId: uuid("division_id")
+      .notNull()
+      .references(() => divisions.id, { onDelete: "cascade" }),
+    ticketId: uuid("ticket_id").references(() => tickets.id, { onDelete: "set null" }),
+    messageRowId: uuid("message_row_id").references(() => messages.id, { onDelete: "set null" }),
+    mailboxId: uuid("mailbox_id").references(() => mailboxes.id, { onDelete: "set null" }),
+    kind: outboxKindEnum("kind").notNull(),
+    toAddresses: jsonb("to_addresses").$type<{ address: string; name?: string }[]>().notNull(),
+    ccAddresses: jsonb("cc_addresses").$type<{ address: string; name?: string }[]>().notNull().default([]),
+    subject: text("subject").notNull(),
+    /** Extra headers (In-Reply-To, References, Auto-Submitted, List-Unsubscribe, …). */
+    headers: jsonb("headers").$type<Record<string, string>>().notNull().default({}),
+    text: text("text").notNull(),
+    html: text("html"),
+    /** Fixed when queued, so a resend after a crash carries the same Message-ID. */
+    messageId: text("message_id").notNull(),
+    status: outboxStatusEnum("status").notNull().default("ready"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Serves the sender's "what is ready now" scan.
+    index("outbox_ready_idx").on(t.status, t.nextAttemptAt),
+    tenantPolicy(),
+  ],
+);
+
+export const knowledgeBases = pgTable(
+  "knowledge_bases",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("knowledge_bases_tenant_name_key").on(t.tenantId, t.name), tenantPolicy()],
+);
+
+export const articles = pgTable(
+  "articles",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    knowledgeBaseId: uuid("knowledge_base_id")
+      .notNull()
+      .references(() => knowledgeBases.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    locale: text("locale").notNull().default("en"),
+    published: boolean("published").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("articles_kb_idx").on(t.knowledgeBaseId), tenantPolicy()],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    tenantId: tenantId(),
+    actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_tenant_idx").on(t.tenantId, t.createdAt), tenantPolicy()],
+);
+
+export const tenantsRelations = relations(tenants, ({ many }) => ({
+  memberships: many(memberships),
+  divisions: many(divisions),
+}));
+
+export const usersRelations = relations(users, ({ many }) => ({
+  memberships: many(memberships),
+}));
+
+export const membershipsRelations = relations(memberships, ({ one }) => ({
+  tenant: one(tenants, { fields: [memberships.tenantId], references: [tenants.id] }),
+  user: one(users, { fields: [memberships.userId], references: [users.id] }),
+}));
+
+export const divisionsRelations = relations(divisions, ({ one, many }) => ({
+  tenant: one(tenants, { fields: [divisions.tenantId], references: [tenants.id] }),
+  mailboxes: many(mailboxes),
+  teams: many(teams),
+  tickets: many(tickets),
+  unprocessedRecipients: many(divisionUnprocessedRecipients),
+}));
+
+export const divisionUnprocessedRecipientsRelations = relations(
+  divisionUnprocessedRecipients,
+  ({ one }) => ({
+    division: one(divisions, {
+      fields: [divisionUnprocessedRecipients.divisionId],
+      references: [divisions.id],
+    }),
+    user: one(users, { fields: [divisionUnprocessedRecipients.userId], references: [users.id] }),
+  }),
+);
+
+export const mailboxesRelations = relations(mailboxes, ({ one }) => ({
+  division: one(divisions, { fields: [mailboxes.divisionId], references: [divisions.id] }),
+}));
+
+export const teamsRelations = relations(teams, ({ one, many }) => ({
+  division: one(divisions, { fields: [teams.divisionId], references: [divisions.id] }),
+  members: many(teamMembers),
+}));
+
+export const teamMembersRelations = relations(teamMembers, ({ one }) => ({
+  team: one(teams, { fields: [teamMembers.teamId], references: [teams.id] }),
+  user: one(users, { fields: [teamMembers.userId], references: [users.id] }),
+}));
+
+export const ticketsRelations = relations(tickets, ({ one, many }) => ({
+  division: one(divisions, { fields: [tickets.divisionId], references: [divisions.id] }),
+  contact: one(contacts, { fields: [tickets.contactId], references: [contacts.id] }),
+  messages: many(messages),
+}));
+
+export const messagesRelations = relations(messages, ({ one, many }) => ({
+  ticket: one(tickets, { fields: [messages.ticketId], references: [tickets.id] }),
+  attachments: many(attachments),
+}));
+
+export const attachmentsRelations = relations(attachments, ({ one }) => ({
+  message: one(messages, { fields: [attachments.messageId], references: [messages.id] }),
+}));
+
+export const knowledgeBasesRelations = relations(knowledgeBases, ({ many }) => ({
+  articles: many(articles),
+}));
+
+export const articlesRelations = relations(articles, ({ one }) => ({
+  knowledgeBase: one(knowledgeBases, {
+    fields: [articles.knowledgeBaseId],
+    references: [knowledgeBases.id],
+  }),
+}));
+
+export type Tenant = typeof tenants.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type Role = (typeof roleEnum.enumValues)[number];
+export type Invite = typeof invites.$inferSelect;
+export type Division = typeof divisions.$inferSelect;
+export type Mailbox = typeof mailboxes.$inferSelect;
+export type Team = typeof teams.$inferSelect;
+export type Contact = typeof contacts.$inferSelect;
+export type Ticket = typeof tickets.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type InboundEmail = typeof inboundEmails.$inferSelect;
+export type OutboxEntry = typeof outbox.$inferSelect;
+export type AutomationMode = (typeof automationModeEnum.enumValues)[number];

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { getDb } from "@/db";
+import type { Transaction } from "@/db/client";
+import { withTenant } from "@/db/tenant";
+import type { Role } from "@/db/schema";
+import { type FieldErrors, ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
+import { formDataToObject, zodFieldErrors } from "@/lib/forms";
+import { resolveTenantContext, type TenantContext } from "./context";
+import { currentUserId } from "./session";
+
+/** What every form action returns, for `useActionState`: message keys under `errors.`. */
+export interface ActionState<R = unknown> {
+  ok?: boolean;
+  result?: R;
+  error?: string;
+  fieldErrors?: FieldErrors;
+}
+
+/**
+ * The one builder of tenant-scoped server actions. It resolves the session and the membership in
+ * the tenant of the URL (never a tenant id from the form), checks the role, validates the input with
+ * zod, and runs the handler in a transaction bound to the tenant. Rule, not-found and permission
+ * errors become localized form errors; anything else is logged and shown as a generic error.
+ */
+export function tenantAction<S extends z.ZodType, R>(
+  options: { schema: S; roles?: readonly Role[] },
+  handler: (tx: Transaction, ctx: TenantContext, input: z.output<S>) => Promise<R>,
+) {
+  return async (
+    tenantSlug: string,
+    _previous: ActionState<R> | undefined,
+    input: FormData | Record<string, unknown>,
+  ): Promise<ActionState<R>> => {
+    try {
+      const userId = await currentUserId();
+      if (!userId) return { error: "signedOut" };
+      const db = await getDb();
+      const ctx = await resolveTenantContext(db, userId, tenantSlug);
+      if (!ctx) return { error: "notFound" };
+      if (options.roles && !options.roles.includes(ctx.role)) return { error: "forbidden" };
+      const parsed = options.schema.safeParse(
+        input instanceof FormData ? formDataToObject(input) : input,
+      );
+      if (!parsed.success) return { error: "invalidInput", fieldErrors: zodFieldErrors(parsed.error) };
+      const result = await withTenant(db, ctx.tenant.id, (tx) => handler(tx, ctx, parsed.data));
+      return { ok: true, result };
+    } catch (error) {
+      return actionError(error);
+    }
+  };
+}
+
+export function actionError(error: unknown): ActionState<never> {
+  if (error instanceof NotFoundError) return { error: "notFound" };
+  if (error instanceof ForbiddenError) return { error: error.key };
+  if (error instanceof RuleError) return { error: error.key, fieldErrors: error.fieldErrors };
+  console.error("Unexpected error in a server action", error);
+  return { error: "unexpected" };
+}

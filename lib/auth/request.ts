@@ -1,0 +1,30 @@
+import { getLocale } from "next-intl/server";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db";
+import type { Transaction } from "@/db/client";
+import { withTenant } from "@/db/tenant";
+import { redirect } from "@/lib/i18n/navigation";
+import { resolveTenantContext, type TenantContext } from "./context";
+import { currentUserId } from "./session";
+
+export interface TenantRequest {
+  ctx: TenantContext;
+  /** Runs queries in a transaction bound to this tenant (row-level security on). */
+  run<T>(work: (tx: Transaction, ctx: TenantContext) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The one door for pages and server actions under `[tenant]`: the signed-in user, their tenant and
+ * role. Not signed in: off to sign-in. Not a member of this tenant: not found, exactly as for a
+ * tenant that does not exist, so slugs of other companies cannot be probed.
+ */
+export async function tenantRequest(slug: string): Promise<TenantRequest> {
+  const userId = await currentUserId();
+  if (!userId) {
+    return redirect({ href: "/sign-in", locale: await getLocale() });
+  }
+  const db = await getDb();
+  const ctx = await resolveTenantContext(db, userId, slug);
+  if (!ctx) notFound();
+  return { ctx, run: (work) => withTenant(db, ctx.tenant.id, (tx) => work(tx, ctx)) };
+}

@@ -1,0 +1,23 @@
+import type { Role } from "@/db/schema";
+
+export const roles = ["owner", "admin", "agent"] as const satisfies readonly Role[];
+
+/** Seed rule: "Only Administrator users can modify email settings". */
+export function canManageMailSettings(role: Role): boolean {
+  return role === "owner" || role === "admin";
+}
+
+export function canManageMembers(role: Role): boolean {
+  return role === "owner" || role === "admin";
+}
+
+export function canManageDivisions(role: Role): boolean {
+  return role === "owner" || role === "admin";
+}
+
+/** Only an owner may make or unmake owners. */
+export function canAssignRole(actor: Role, from: Role | null, to: Role): boolean {
+  if (!canManageMembers(actor)) return false;
+  if (actor === "owner") return true;
+  return from !== "owner" && to !== "owner";
+}

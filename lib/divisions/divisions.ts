@@ -1,0 +1,218 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import {
+  type Division,
+  divisions,
+  divisionUnprocessedRecipients,
+  emailTemplates,
+  knowledgeBases,
+  memberships,
+} from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { NotFoundError, RuleError } from "@/lib/errors";
+import { isLocale, type Locale, locales } from "@/lib/i18n/routing";
+import type { TenantScope } from "@/lib/scope";
+import { defaultTemplates, type TemplateKind } from "@/lib/templates/defaults";
+import type { DivisionSettings, DivisionSettingsPatch } from "./settings";
+
+export type DivisionWithSettings = Division & { unprocessedRecipientIds: string[] };
+
+export async function listDivisions(tx: Executor, scope: TenantScope): Promise<Division[]> {
+  return tx
+    .select()
+    .from(divisions)
+    .where(eq(divisions.tenantId, scope.tenantId))
+    .orderBy(asc(divisions.createdAt), asc(divisions.name));
+}
+
+export async function getDivision(
+  tx: Executor,
+  scope: TenantScope,
+  divisionId: string,
+): Promise<DivisionWithSettings> {
+  const [division] = await tx
+    .select()
+    .from(divisions)
+    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, divisionId)));
+  if (!division) throw new NotFoundError("division");
+  const recipients = await tx
+    .select({ userId: divisionUnprocessedRecipients.userId })
+    .from(divisionUnprocessedRecipients)
+    .where(
+      and(
+        eq(divisionUnprocessedRecipients.tenantId, scope.tenantId),
+        eq(divisionUnprocessedRecipients.divisionId, divisionId),
+      ),
+    );
+  return { ...division, unprocessedRecipientIds: recipients.map((r) => r.userId) };
+}
+
+/** Creates a division with its default templates; the tag and name must be free in the tenant. */
+export async function createDivision(
+  tx: Executor,
+  scope: TenantScope,
+  input: { name: string; tag: string; language?: Locale },
+): Promise<Division> {
+  await assertFree(tx, scope, { name: input.name, tag: input.tag });
+  const language = input.language && isLocale(input.language) ? input.language : "en";
+  const [division] = await tx
+    .insert(divisions)
+    .values({ tenantId: scope.tenantId, name: input.name, tag: input.tag, language })
+    .returning();
+  if (!division) throw new Error("Division insert returned nothing");
+
+  const templates = await tx
+    .insert(emailTemplates)
+    .values(
+      locales.flatMap((locale) =>
+        (Object.entries(defaultTemplates[locale]) as [TemplateKind, { name: string; subject: string; body: string }][]).map(
+          ([kind, text]) => ({ tenantId: scope.tenantId, divisionId: division.id, kind, locale, ...text }),
+        ),
+      ),
+    )
+    .returning();
+  const unprocessed = templates.find((t) => t.kind === "notify_unprocessed" && t.locale === language);
+  const [withTemplate] = await tx
+    .update(divisions)
+    .set({ unprocessedTemplateId: unprocessed?.id ?? null })
+    .where(eq(divisions.id, division.id))
+    .returning();
+  await recordAudit(tx, scope, "division.created", { type: "division", id: division.id }, {
+    name: input.name,
+    tag: input.tag,
+  });
+  return withTemplate ?? division;
+}
+
+/** Applies settings (all of them from the form, any subset from the CLI). */
+export async function updateDivisionSettings(
+  tx: Executor,
+  scope: TenantScope,
+  divisionId: string,
+  patch: DivisionSettingsPatch | DivisionSettings,
+): Promise<DivisionWithSettings> {
+  const current = await getDivision(tx, scope, divisionId);
+  const { unprocessedRecipientIds, ...columns } = patch;
+  await assertFree(tx, scope, { name: columns.name, tag: columns.tag }, divisionId);
+  await assertReferences(tx, scope, divisionId, patch);
+
+  if (Object.keys(columns).length > 0) {
+    await tx
+      .update(divisions)
+      .set({ ...columns, updatedAt: new Date() })
+      .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, divisionId)));
+  }
+  if (unprocessedRecipientIds) {
+    await tx
+      .delete(divisionUnprocessedRecipients)
+      .where(
+        and(
+          eq(divisionUnprocessedRecipients.tenantId, scope.tenantId),
+          eq(divisionUnprocessedRecipients.divisionId, divisionId),
+        ),
+      );
+    if (unprocessedRecipientIds.length > 0) {
+      await tx.insert(divisionUnprocessedRecipients).values(
+        [...new Set(unprocessedRecipientIds)].map((userId) => ({
+          tenantId: scope.tenantId,
+          divisionId,
+          userId,
+        })),
+      );
+    }
+  }
+  const changed = Object.keys(patch).filter((key) => {
+    const before = key === "unprocessedRecipientIds" ? current.unprocessedRecipientIds : current[key as keyof Division];
+    return JSON.stringify(before) !== JSON.stringify(patch[key as keyof typeof patch]);
+  });
+  if (changed.length > 0) {
+    await recordAudit(tx, scope, "division.settings_changed", { type: "division", id: divisionId }, {
+      changed,
+    });
+  }
+  return getDivision(tx, scope, divisionId);
+}
+
+async function assertFree(
+  tx: Executor,
+  scope: TenantScope,
+  wanted: { name?: string; tag?: string },
+  exceptId?: string,
+): Promise<void> {
+  const others = (await listDivisions(tx, scope)).filter((d) => d.id !== exceptId);
+  const fieldErrors: Record<string, string[]> = {};
+  if (wanted.name && others.some((d) => d.name.toLowerCase() === wanted.name!.toLowerCase())) {
+    fieldErrors.name = ["divisionNameTaken"];
+  }
+  if (wanted.tag && others.some((d) => d.tag === wanted.tag)) fieldErrors.tag = ["tagTaken"];
+  if (Object.keys(fieldErrors).length > 0) throw new RuleError("invalidInput", fieldErrors);
+}
+
+/** Ids in the settings must point at this tenant's own rows. */
+async function assertReferences(
+  tx: Executor,
+  scope: TenantScope,
+  divisionId: string,
+  patch: DivisionSettingsPatch,
+): Promise<void> {
+  const fieldErrors: Record<string, string[]> = {};
+  if (patch.defaultKnowledgeBaseId) {
+    const [kb] = await tx
+      .select({ id: knowledgeBases.id })
+      .from(knowledgeBases)
+      .where(and(eq(knowledgeBases.tenantId, scope.tenantId), eq(knowledgeBases.id, patch.defaultKnowledgeBaseId)));
+    if (!kb) fieldErrors.defaultKnowledgeBaseId = ["invalidChoice"];
+  }
+  if (patch.unprocessedTemplateId) {
+    const [template] = await tx
+      .select({ id: emailTemplates.id })
+      .from(emailTemplates)
+      .where(
+        and(
+          eq(emailTemplates.tenantId, scope.tenantId),
+          eq(emailTemplates.divisionId, divisionId),
+          eq(emailTemplates.kind, "notify_unprocessed"),
+          eq(emailTemplates.id, patch.unprocessedTemplateId),
+        ),
+      );
+    if (!template) fieldErrors.unprocessedTemplateId = ["invalidChoice"];
+  }
+  if (patch.unprocessedRecipientIds && patch.unprocessedRecipientIds.length > 0) {
+    const found = await tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.tenantId, scope.tenantId),
+          inArray(memberships.userId, patch.unprocessedRecipientIds),
+        ),
+      );
+    if (new Set(found.map((m) => m.userId)).size !== new Set(patch.unprocessedRecipientIds).size) {
+      fieldErrors.unprocessedRecipientIds = ["invalidChoice"];
+    }
+  }
+  if (Object.keys(fieldErrors).length > 0) throw new RuleError("invalidInput", fieldErrors);
+}
+
+/** What the settings form offers in its selects. */
+export async function divisionSettingsChoices(tx: Executor, scope: TenantScope, divisionId: string) {
+  const [kbs, templates] = await Promise.all([
+    tx
+      .select({ id: knowledgeBases.id, name: knowledgeBases.name })
+      .from(knowledgeBases)
+      .where(eq(knowledgeBases.tenantId, scope.tenantId))
+      .orderBy(asc(knowledgeBases.name)),
+    tx
+      .select({ id: emailTemplates.id, name: emailTemplates.name, locale: emailTemplates.locale })
+      .from(emailTemplates)
+      .where(
+        and(
+          eq(emailTemplates.tenantId, scope.tenantId),
+          eq(emailTemplates.divisionId, divisionId),
+          eq(emailTemplates.kind, "notify_unprocessed"),
+        ),
+      )
+      .orderBy(asc(emailTemplates.locale), asc(emailTemplates.name)),
+  ]);
+  return { knowledgeBases: kbs, unprocessedTemplates: templates };
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { automationModeEnum } from "@/db/schema";
+import { checkbox, listOf, optionalInt, optionalUuid, requiredInt } from "@/lib/forms";
+import { locales } from "@/lib/i18n/routing";
+
+/**
+ * Every help-desk setting of a division, validated the same way for the web form and the CLI.
+ * Messages are keys under `errors.`.
+ */
+
+const domain = z
+  .string()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "domainFormat");
+
+/** Spam lists take whole domains or single addresses. */
+const domainOrAddress = z
+  .string()
+  .toLowerCase()
+  .refine(
+    (value) => domain.safeParse(value).success || z.email().safeParse(value).success,
+    "domainOrAddressFormat",
+  );
+
+export const divisionTag = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z][A-Z0-9]{1,9}$/, "tagFormat");
+
+export const divisionName = z.string().trim().min(1, "required").max(80, "tooLong");
+
+export const automationModes = automationModeEnum.enumValues;
+
+export const divisionSettingsSchema = z.object({
+  name: divisionName,
+  tag: divisionTag,
+  dispatcherActive: checkbox,
+  sendingEnabled: checkbox,
+  language: z.enum(locales, "invalidChoice"),
+  pollIntervalMinutes: requiredInt(z.int("wholeNumber").min(1, "intervalRange").max(1440, "intervalRange")),
+  automationMode: z.enum(automationModes, "invalidChoice"),
+  sendConfirmations: checkbox,
+  checkSenderOnSubjectMatch: checkbox,
+  autoCloseDays: optionalInt(z.int("wholeNumber").min(-1, "autoCloseRange").max(3650, "autoCloseRange")),
+  highlightDomains: listOf(domain),
+  spamDomains: listOf(domainOrAddress),
+  showAnswered: checkbox,
+  showOnHold: checkbox,
+  defaultKnowledgeBaseId: optionalUuid,
+  maxSuggestions: requiredInt(z.int("wholeNumber").min(0, "suggestionsRange").max(20, "suggestionsRange")),
+  unprocessedRecipientIds: listOf(z.uuid()),
+  unprocessedTemplateId: optionalUuid,
+});
+
+export type DivisionSettings = z.output<typeof divisionSettingsSchema>;
+export type DivisionSettingName = keyof DivisionSettings;
+export const divisionSettingNames = Object.keys(divisionSettingsSchema.shape) as DivisionSettingName[];
+
+/** For `division set`: any subset of the settings. */
+export const divisionSettingsPatchSchema = divisionSettingsSchema.partial();
+export type DivisionSettingsPatch = z.output<typeof divisionSettingsPatchSchema>;

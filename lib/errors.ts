@@ -1,0 +1,33 @@
+/**
+ * Errors the business rules raise and the edges (server actions, pages, CLI) translate: a message key
+ * under `errors.` in messages/*.json, never a sentence, so each edge shows it in the user's language.
+ */
+
+export type FieldErrors = Record<string, string[]>;
+
+/** The thing does not exist in this tenant: indistinguishable from "belongs to another tenant". */
+export class NotFoundError extends Error {
+  constructor(readonly what: string) {
+    super(`${what} not found`);
+    this.name = "NotFoundError";
+  }
+}
+
+/** Input that is well-formed but breaks a rule (a taken tag, the last owner, …). */
+export class RuleError extends Error {
+  constructor(
+    readonly key: string,
+    readonly fieldErrors: FieldErrors = {},
+  ) {
+    super(key);
+    this.name = "RuleError";
+  }
+}
+
+/** The signed-in user's role does not allow this. */
+export class ForbiddenError extends Error {
+  constructor(readonly key = "forbidden") {
+    super(key);
+    this.name = "ForbiddenError";
+  }
+}

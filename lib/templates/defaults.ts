@@ -1,0 +1,85 @@
+import type { Locale } from "@/lib/i18n/routing";
+
+export type TemplateKind =
+  | "confirmation"
+  | "notify_unprocessed"
+  | "notify_new_ticket"
+  | "notify_assignment"
+  | "mass_mail";
+
+interface TemplateText {
+  name: string;
+  subject: string;
+  body: string;
+}
+
+/**
+ * The templates every new division starts with, in each language it can send in. Placeholders:
+ * {{tag}}, {{ticketNumber}}, {{subject}}, {{customerName}}, {{link}}, {{reason}}.
+ */
+export const defaultTemplates: Record<Locale, Record<TemplateKind, TemplateText>> = {
+  en: {
+    confirmation: {
+      name: "Ticket received",
+      subject: "[{{tag}}#{{ticketNumber}}] {{subject}}",
+      body:
+        "Hello {{customerName}},\n\nthank you for your message. We have opened ticket " +
+        "{{tag}}#{{ticketNumber}} and will reply as soon as we can. To add anything, simply reply " +
+        "to this email.\n\nThis is an automatic message.",
+    },
+    notify_unprocessed: {
+      name: "Email could not be processed",
+      subject: "An email could not be processed: {{subject}}",
+      body:
+        "An email sent to the help desk could not be turned into a ticket.\n\nReason: {{reason}}\n\n" +
+        "It is kept in the unprocessed folder. Review it here: {{link}}",
+    },
+    notify_new_ticket: {
+      name: "New ticket in your team",
+      subject: "New ticket [{{tag}}#{{ticketNumber}}] {{subject}}",
+      body: "A new ticket from {{customerName}} is waiting for your team.\n\n{{link}}",
+    },
+    notify_assignment: {
+      name: "Ticket assigned to you",
+      subject: "Assigned to you: [{{tag}}#{{ticketNumber}}] {{subject}}",
+      body: "Ticket {{tag}}#{{ticketNumber}} from {{customerName}} is now assigned to you.\n\n{{link}}",
+    },
+    mass_mail: {
+      name: "Announcement",
+      subject: "{{subject}}",
+      body: "Hello {{customerName}},\n\n…\n\nTo stop receiving these messages: {{link}}",
+    },
+  },
+  pl: {
+    confirmation: {
+      name: "Zgłoszenie przyjęte",
+      subject: "[{{tag}}#{{ticketNumber}}] {{subject}}",
+      body:
+        "Dzień dobry {{customerName}},\n\ndziękujemy za wiadomość. Założyliśmy zgłoszenie " +
+        "{{tag}}#{{ticketNumber}} i odpowiemy najszybciej, jak to możliwe. Aby coś dodać, po prostu " +
+        "odpowiedz na tę wiadomość.\n\nTa wiadomość została wysłana automatycznie.",
+    },
+    notify_unprocessed: {
+      name: "Nie udało się przetworzyć wiadomości",
+      subject: "Nie udało się przetworzyć wiadomości: {{subject}}",
+      body:
+        "Wiadomości wysłanej do działu pomocy nie udało się zamienić w zgłoszenie.\n\n" +
+        "Powód: {{reason}}\n\nJest przechowywana w folderze nieprzetworzonych. Sprawdź ją tutaj: {{link}}",
+    },
+    notify_new_ticket: {
+      name: "Nowe zgłoszenie w zespole",
+      subject: "Nowe zgłoszenie [{{tag}}#{{ticketNumber}}] {{subject}}",
+      body: "Nowe zgłoszenie od {{customerName}} czeka na Twój zespół.\n\n{{link}}",
+    },
+    notify_assignment: {
+      name: "Przypisano Ci zgłoszenie",
+      subject: "Przypisane do Ciebie: [{{tag}}#{{ticketNumber}}] {{subject}}",
+      body: "Zgłoszenie {{tag}}#{{ticketNumber}} od {{customerName}} jest teraz przypisane do Ciebie.\n\n{{link}}",
+    },
+    mass_mail: {
+      name: "Komunikat",
+      subject: "{{subject}}",
+      body: "Dzień dobry {{customerName}},\n\n…\n\nAby nie otrzymywać więcej takich wiadomości: {{link}}",
+    },
+  },
+};

@@ -1,0 +1,73 @@
+import { eq, like } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { bindTenant } from "@/db/tenant";
+import { memberships, type Tenant, tenants, type User, users } from "@/db/schema";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { normalizeEmail } from "@/lib/auth/sign-in";
+import { createDivision } from "@/lib/divisions/divisions";
+import { RuleError } from "@/lib/errors";
+import { locales } from "@/lib/i18n/routing";
+import { operatorScope } from "@/lib/scope";
+import { slugify, tagFromName } from "./slug";
+
+export const personName = z.string().trim().min(1, "required").max(100, "tooLong");
+export const emailAddress = z.email("invalidEmail").transform(normalizeEmail);
+export const newPassword = z.string().min(MIN_PASSWORD_LENGTH, "passwordTooShort").max(200, "tooLong");
+
+export const signUpSchema = z.object({
+  companyName: z.string().trim().min(1, "required").max(100, "tooLong"),
+  adminName: personName,
+  email: emailAddress,
+  password: newPassword,
+  locale: z.enum(locales).default("en"),
+  firstDivisionName: z.string().trim().min(1).max(80).default("Support"),
+});
+export type SignUpInput = z.input<typeof signUpSchema>;
+
+/**
+ * A company signs up: its tenant, its owner and its first division, in one transaction. The email
+ * must not belong to anyone yet (a person with an account joins other companies by invitation).
+ */
+export async function signUp(
+  db: Database,
+  raw: SignUpInput,
+): Promise<{ tenant: Tenant; user: User; divisionId: string }> {
+  const input = signUpSchema.parse(raw);
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+    if (taken) throw new RuleError("invalidInput", { email: ["emailTaken"] });
+
+    const base = slugify(input.companyName);
+    const existing = new Set(
+      (await tx.select({ slug: tenants.slug }).from(tenants).where(like(tenants.slug, `${base}%`))).map(
+        (t) => t.slug,
+      ),
+    );
+    let slug = base;
+    for (let n = 2; existing.has(slug); n++) slug = `${base}-${n}`;
+
+    const [tenant] = await tx.insert(tenants).values({ name: input.companyName, slug }).returning();
+    const [user] = await tx
+      .insert(users)
+      .values({ email: input.email, name: input.adminName, passwordHash, locale: input.locale })
+      .returning();
+    if (!tenant || !user) throw new Error("Sign-up inserts returned nothing");
+    await tx.insert(memberships).values({
+      tenantId: tenant.id,
+      userId: user.id,
+      role: "owner",
+      mayPurge: true,
+      mayReadOthersMailboxes: true,
+    });
+    // From here on the transaction writes tenant data, under the tenant's row-level security.
+    await bindTenant(tx, tenant.id);
+    const division = await createDivision(tx, operatorScope(tenant.id), {
+      name: input.firstDivisionName,
+      tag: tagFromName(input.companyName),
+      language: input.locale,
+    });
+    return { tenant, user, divisionId: division.id };
+  });
+}
