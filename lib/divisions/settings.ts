@@ -60,3 +60,17 @@ export const divisionSettingNames = Object.keys(divisionSettingsSchema.shape) as
 /** For `division set`: any subset of the settings. */
 export const divisionSettingsPatchSchema = divisionSettingsSchema.partial();
 export type DivisionSettingsPatch = z.output<typeof divisionSettingsPatchSchema>;
+
+/**
+ * Just the settings of a division, for forms and the CLI: the row also holds sealed secrets and
+ * counters that never leave the server.
+ */
+export function settingsOf(
+  division: { [K in Exclude<DivisionSettingName, "unprocessedRecipientIds">]: DivisionSettings[K] } & {
+    unprocessedRecipientIds: string[];
+  },
+): DivisionSettings {
+  return Object.fromEntries(
+    divisionSettingNames.map((name) => [name, division[name]]),
+  ) as DivisionSettings;
+}
