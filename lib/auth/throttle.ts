@@ -16,7 +16,9 @@ export async function lockedUntil(db: Executor, email: string, now: Date): Promi
 
 /** Counts one failure; returns the lock's end when this failure locked the address. */
 export async function recordFailure(db: Executor, email: string, now: Date): Promise<Date | null> {
-  const windowStart = new Date(now.getTime() - THROTTLE.windowMs);
+  // Dates inside raw `sql` skip drizzle's column mapping, and postgres.js then refuses a Date
+  // object: they go in as ISO strings.
+  const windowStart = new Date(now.getTime() - THROTTLE.windowMs).toISOString();
   const lockEnd = new Date(now.getTime() + THROTTLE.lockMs);
   // One statement, so concurrent failures cannot undercount.
   const [row] = await db
@@ -26,7 +28,7 @@ export async function recordFailure(db: Executor, email: string, now: Date): Pro
       target: signInFailures.email,
       set: {
         failures: sql`case when ${signInFailures.windowStartedAt} < ${windowStart} then 1 else ${signInFailures.failures} + 1 end`,
-        windowStartedAt: sql`case when ${signInFailures.windowStartedAt} < ${windowStart} then ${now} else ${signInFailures.windowStartedAt} end`,
+        windowStartedAt: sql`case when ${signInFailures.windowStartedAt} < ${windowStart} then ${now.toISOString()}::timestamptz else ${signInFailures.windowStartedAt} end`,
       },
     })
     .returning();

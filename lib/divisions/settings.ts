@@ -2,6 +2,7 @@ import { z } from "zod";
 import { automationModeEnum } from "@/db/schema";
 import { checkbox, listOf, optionalInt, optionalUuid, requiredInt } from "@/lib/forms";
 import { locales } from "@/lib/i18n/routing";
+import type { DivisionWithSettings } from "./divisions";
 
 /**
  * Every help-desk setting of a division, validated the same way for the web form and the CLI.
@@ -65,11 +66,7 @@ export type DivisionSettingsPatch = z.output<typeof divisionSettingsPatchSchema>
  * Just the settings of a division, for forms and the CLI: the row also holds sealed secrets and
  * counters that never leave the server.
  */
-export function settingsOf(
-  division: { [K in Exclude<DivisionSettingName, "unprocessedRecipientIds">]: DivisionSettings[K] } & {
-    unprocessedRecipientIds: string[];
-  },
-): DivisionSettings {
+export function settingsOf(division: DivisionWithSettings): DivisionSettings {
   return Object.fromEntries(
     divisionSettingNames.map((name) => [name, division[name]]),
   ) as DivisionSettings;

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
-import { invites, memberships, roleEnum, users } from "@/db/schema";
+import { divisionUnprocessedRecipients, invites, memberships, roleEnum, teamMembers, users } from "@/db/schema";
 import { canAssignRole } from "@/lib/auth/roles";
 import { recordAudit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
@@ -56,12 +56,14 @@ async function loadMembership(tx: Executor, scope: TenantScope, membershipId: st
   return membership;
 }
 
+/** Locks the owners' rows while counting them, so two owners cannot demote each other at once. */
 async function ownerCount(tx: Executor, scope: TenantScope): Promise<number> {
-  const [row] = await tx
-    .select({ n: count() })
+  const owners = await tx
+    .select({ id: memberships.id })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, scope.tenantId), eq(memberships.role, "owner")));
-  return row?.n ?? 0;
+    .where(and(eq(memberships.tenantId, scope.tenantId), eq(memberships.role, "owner")))
+    .for("update");
+  return owners.length;
 }
 
 /** Changes a member's role and rights; a company never loses its last owner. */
@@ -93,6 +95,19 @@ export async function removeMember(tx: Executor, scope: TenantScope, membershipI
   await tx
     .delete(memberships)
     .where(and(eq(memberships.tenantId, scope.tenantId), eq(memberships.id, membership.id)));
+  // The user row stays (they may belong to other companies), so nothing cascades: without these, a
+  // former member would still be told about this company's unprocessed mail and sit in its teams.
+  await tx
+    .delete(divisionUnprocessedRecipients)
+    .where(
+      and(
+        eq(divisionUnprocessedRecipients.tenantId, scope.tenantId),
+        eq(divisionUnprocessedRecipients.userId, membership.userId),
+      ),
+    );
+  await tx
+    .delete(teamMembers)
+    .where(and(eq(teamMembers.tenantId, scope.tenantId), eq(teamMembers.userId, membership.userId)));
   await recordAudit(tx, scope, "member.removed", { type: "membership", id: membership.id }, {
     userId: membership.userId,
   });

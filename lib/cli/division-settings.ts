@@ -1,0 +1,188 @@
+import type { z } from "zod";
+import {
+  type DivisionSettingName,
+  type DivisionSettingsPatch,
+  divisionSettingNames,
+  divisionSettingsPatchSchema,
+  divisionSettingsSchema,
+} from "@/lib/divisions/settings";
+import { zodFieldErrors } from "@/lib/forms";
+import { InvalidInputError, type OptionSpec, type OptionValues } from "./command";
+import { describeFieldError, optionErrors } from "./field-messages";
+
+/**
+ * `division set` has one option per division setting, read off `divisionSettingsSchema`: a setting
+ * added there is settable here without touching the CLI. The command line only translates
+ * spellings (kebab-case names and choices, yes/no, `none`); the schema does the validating, exactly
+ * as for the settings form.
+ */
+
+type ValueKind = "switch" | "choice" | "number" | "list" | "id" | "text";
+
+export interface SettingOption {
+  setting: DivisionSettingName;
+  /** `pollIntervalMinutes` → `poll-interval-minutes`. */
+  option: string;
+  kind: ValueKind;
+  /** Accepts `none` (or "") for "no value". */
+  clearable: boolean;
+  /** For choices, as typed on the command line: `convert-and-register`. */
+  choices?: string[];
+}
+
+const descriptions: Partial<Record<DivisionSettingName, string>> = {
+  name: "the division's name, unique in the company",
+  tag: "the tag in ticket subjects, [TAG#123]",
+  dispatcherActive: "fetch mail from the division's mailboxes",
+  sendingEnabled: "send mail (replies, confirmations, notifications)",
+  language: "language of customer-facing mail",
+  pollIntervalMinutes: "minutes between mailbox checks (1 to 1440)",
+  automationMode: "what happens to mail from unknown senders",
+  sendConfirmations: "confirm new tickets to the customer",
+  checkSenderOnSubjectMatch: "a subject tag threads only mail from the ticket's sender",
+  autoCloseDays: "close answered tickets after N days without reply; -1 never; none at once",
+  highlightDomains: "sender domains to highlight in the queue",
+  spamDomains: "domains or addresses whose mail is blocked",
+  showAnswered: "show answered tickets in the queue",
+  showOnHold: "show tickets on hold in the queue",
+  defaultKnowledgeBaseId: "knowledge base for answer suggestions",
+  maxSuggestions: "answer suggestions to offer (0 to 20)",
+  unprocessedRecipientIds: "members told about mail that could not be processed",
+  unprocessedTemplateId: "template of that notice",
+};
+
+export const settingOptions: SettingOption[] = divisionSettingNames.map(describeSetting);
+
+const bySetting = new Map(settingOptions.map((option) => [option.setting as string, option]));
+
+export function settingOptionSpecs(): Record<string, OptionSpec> {
+  return Object.fromEntries(
+    settingOptions.map((option) => [
+      option.option,
+      {
+        value: placeholder(option),
+        description: descriptions[option.setting] ?? "",
+        choices: option.choices,
+      } satisfies OptionSpec,
+    ]),
+  );
+}
+
+/** Which option each setting is, for error messages. */
+export const settingFieldOptions: Record<string, string> = Object.fromEntries(
+  settingOptions.map((option) => [option.setting, option.option]),
+);
+
+/** The settings given on the command line, validated by the settings schema. */
+export function readSettingsPatch(values: OptionValues): DivisionSettingsPatch {
+  const input: Record<string, unknown> = {};
+  const fields: Record<string, string[]> = {};
+  for (const option of settingOptions) {
+    const raw = values[option.option];
+    if (raw === undefined) continue;
+    const value = fromCommandLine(option, raw);
+    if (value === undefined) fields[`--${option.option}`] = [describeFieldError("notBoolean", option.option)];
+    else input[option.setting] = value;
+  }
+  const parsed = divisionSettingsPatchSchema.safeParse(input);
+  if (!parsed.success) {
+    Object.assign(fields, optionErrors(zodFieldErrors(parsed.error), settingFieldOptions, settingOptionSpecs()));
+  }
+  if (!parsed.success || Object.keys(fields).length > 0) throw new InvalidInputError(fields);
+  return parsed.data;
+}
+
+/** A setting's value as a person reads it, in the spelling `division set` accepts. */
+export function displaySetting(setting: DivisionSettingName, value: unknown): string {
+  const option = bySetting.get(setting);
+  if (setting === "autoCloseDays") {
+    if (value === null) return "none (close as soon as answered)";
+    if (value === -1) return "-1 (never)";
+    return `${String(value)} (days without a reply from the customer)`;
+  }
+  if (value === null || value === undefined) return "none";
+  if (Array.isArray(value)) return value.length > 0 ? value.join(",") : "none";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (option?.kind === "choice") return toKebab(String(value));
+  return String(value);
+}
+
+const TRUE_WORDS = new Set(["true", "yes", "on", "1"]);
+const FALSE_WORDS = new Set(["false", "no", "off", "0"]);
+
+/** What the schema gets for a value typed on the command line; undefined for a bad yes/no. */
+function fromCommandLine(option: SettingOption, raw: string): unknown {
+  const word = raw.trim().toLowerCase();
+  switch (option.kind) {
+    case "switch":
+      if (TRUE_WORDS.has(word)) return true;
+      if (FALSE_WORDS.has(word)) return false;
+      return undefined;
+    case "choice":
+      // Postgres enum values are snake_case; on a command line kebab-case reads better.
+      return word.replace(/-/g, "_");
+    default:
+      // The schema reads "" as "no value" (the blank form field): `none` says it on a command line.
+      return option.clearable && word === "none" ? "" : raw;
+  }
+}
+
+function describeSetting(setting: DivisionSettingName): SettingOption {
+  const option = toKebab(setting);
+  let def = defOf(divisionSettingsSchema.shape[setting]);
+  // Form preprocessing (checkbox, listOf, optionalInt, …) wraps the type the value ends up as.
+  if (def.type === "pipe") def = defOf((def as z.core.$ZodPipeDef).out);
+  const nullable = def.type === "nullable";
+  if (nullable) def = defOf((def as z.core.$ZodNullableDef).innerType);
+  switch (def.type) {
+    case "boolean":
+      return { setting, option, kind: "switch", clearable: false };
+    case "enum":
+      return {
+        setting,
+        option,
+        kind: "choice",
+        clearable: false,
+        choices: Object.values((def as z.core.$ZodEnumDef).entries).map((value) => toKebab(String(value))),
+      };
+    case "number":
+      return { setting, option, kind: "number", clearable: nullable };
+    case "array":
+      return { setting, option, kind: "list", clearable: true };
+    case "string":
+      return {
+        setting,
+        option,
+        kind: (def as z.core.$ZodStringFormatDef).format === "uuid" ? "id" : "text",
+        clearable: nullable,
+      };
+    default:
+      throw new Error(`division set has no command-line form for a ${def.type} setting (${setting})`);
+  }
+}
+
+function defOf(schema: z.core.$ZodType): z.core.$ZodTypeDef {
+  return schema._zod.def;
+}
+
+function placeholder(option: SettingOption): string {
+  const orNone = option.clearable ? "|none" : "";
+  switch (option.kind) {
+    case "switch":
+      return "true|false";
+    case "choice":
+      return (option.choices ?? []).join("|");
+    case "number":
+      return `N${orNone}`;
+    case "list":
+      return "A,B,…";
+    case "id":
+      return `ID${orNone}`;
+    case "text":
+      return "TEXT";
+  }
+}
+
+export function toKebab(name: string): string {
+  return name.replace(/_/g, "-").replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}

@@ -1,0 +1,166 @@
+import type { Database } from "@/db/client";
+import type { Tenant } from "@/db/schema";
+import { withTenant } from "@/db/tenant";
+import {
+  createDivision,
+  type DivisionWithSettings,
+  getDivision,
+  listDivisions,
+  updateDivisionSettings,
+} from "@/lib/divisions/divisions";
+import { divisionSettingsSchema, settingsOf } from "@/lib/divisions/settings";
+import { locales } from "@/lib/i18n/routing";
+import { operatorScope } from "@/lib/scope";
+import { findTenantBySlug, findTenantOfDivision } from "@/lib/tenants/lookup";
+import { type Command, CommandError, UsageError } from "./command";
+import {
+  displaySetting,
+  readSettingsPatch,
+  settingFieldOptions,
+  settingOptions,
+  settingOptionSpecs,
+  toKebab,
+} from "./division-settings";
+import { labelled, table } from "./output";
+
+const newDivisionSchema = divisionSettingsSchema
+  .pick({ name: true, tag: true })
+  .extend({ language: divisionSettingsSchema.shape.language.optional() });
+
+const divisionOption = { value: "ID", description: "the division's id (see `division list`)", required: true };
+const tenantOption = { value: "SLUG", description: "the company, by its slug", required: true };
+
+export const divisionCreate: Command = {
+  words: ["division", "create"],
+  summary: "add a division (a help desk of its own) to a company",
+  options: {
+    tenant: tenantOption,
+    name: { value: "NAME", description: "the division's name, unique in the company", required: true },
+    tag: { value: "TAG", description: "its tag in ticket subjects, [TAG#123]: 2-10 letters or digits", required: true },
+    language: { value: locales.join("|"), description: "language of its customer-facing mail (default en)", choices: locales },
+  },
+  async run(values, context) {
+    const input = newDivisionSchema.parse(values);
+    const db = await context.database();
+    const tenant = await tenantBySlug(db, values.tenant!);
+    const division = await withTenant(db, tenant.id, async (tx) => {
+      const scope = operatorScope(tenant.id);
+      const created = await createDivision(tx, scope, input);
+      return getDivision(tx, scope, created.id);
+    });
+    return {
+      json: divisionJson(division, tenant),
+      human: `Created division ${division.name} (${division.tag}) in ${tenant.name}: ${division.id}`,
+    };
+  },
+};
+
+export const divisionList: Command = {
+  words: ["division", "list"],
+  summary: "list the divisions of a company",
+  options: { tenant: tenantOption },
+  async run(values, context) {
+    const db = await context.database();
+    const tenant = await tenantBySlug(db, values.tenant!);
+    const divisions = await withTenant(db, tenant.id, (tx) => listDivisions(tx, operatorScope(tenant.id)));
+    return {
+      json: divisions.map((d) => ({
+        id: d.id,
+        name: d.name,
+        tag: d.tag,
+        language: d.language,
+        dispatcherActive: d.dispatcherActive,
+        sendingEnabled: d.sendingEnabled,
+        createdAt: d.createdAt,
+      })),
+      human:
+        divisions.length === 0
+          ? `${tenant.name} has no divisions.`
+          : table(
+              ["ID", "TAG", "LANGUAGE", "DISPATCHER", "NAME"],
+              divisions.map((d) => [d.id, d.tag, d.language, d.dispatcherActive ? "on" : "off", d.name]),
+            ),
+    };
+  },
+};
+
+export const divisionShow: Command = {
+  words: ["division", "show"],
+  summary: "show a division and all its settings",
+  options: { division: divisionOption },
+  async run(values, context) {
+    const db = await context.database();
+    const id = values.division!;
+    const tenant = await tenantOfDivision(db, id);
+    const division = await withTenant(db, tenant.id, (tx) => getDivision(tx, operatorScope(tenant.id), id));
+    return { json: divisionJson(division, tenant), human: divisionText(division, tenant) };
+  },
+};
+
+export const divisionSet: Command = {
+  words: ["division", "set"],
+  summary: "change settings of a division",
+  description:
+    "Give any of the settings below; the rest stay as they are. Values are checked exactly as the\n" +
+    "settings page checks them. Yes/no settings take true/false (yes/no, on/off, 1/0); lists are\n" +
+    "comma-separated; `none` (or \"\") clears a value that may be empty.",
+  options: { division: divisionOption, ...settingOptionSpecs() },
+  fieldOptions: settingFieldOptions,
+  async run(values, context) {
+    const patch = readSettingsPatch(values);
+    if (Object.keys(patch).length === 0) {
+      throw new UsageError("give at least one setting to change (such as --language pl)");
+    }
+    const db = await context.database();
+    const id = values.division!;
+    const tenant = await tenantOfDivision(db, id);
+    const division = await withTenant(db, tenant.id, (tx) =>
+      updateDivisionSettings(tx, operatorScope(tenant.id), id, patch),
+    );
+    const changed = Object.keys(patch).map((setting) => `--${toKebab(setting)}`);
+    return {
+      json: divisionJson(division, tenant),
+      human: `Updated ${changed.join(", ")}.\n\n${divisionText(division, tenant)}`,
+    };
+  },
+};
+
+export const divisionCommands = [divisionCreate, divisionList, divisionShow, divisionSet];
+
+async function tenantBySlug(db: Database, slug: string): Promise<Tenant> {
+  const tenant = await findTenantBySlug(db, slug);
+  if (!tenant) throw new CommandError("not_found", `tenant not found: no company has the slug "${slug}"`);
+  return tenant;
+}
+
+async function tenantOfDivision(db: Database, divisionId: string): Promise<Tenant> {
+  const tenant = await findTenantOfDivision(db, divisionId);
+  if (!tenant) throw new CommandError("not_found", `division not found: there is no division with the id "${divisionId}"`);
+  return tenant;
+}
+
+/** The division's settings and where it belongs; never the rest of the row (sealed keys, counters). */
+function divisionJson(division: DivisionWithSettings, tenant: Tenant) {
+  return {
+    id: division.id,
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+    createdAt: division.createdAt,
+    updatedAt: division.updatedAt,
+    settings: settingsOf(division),
+  };
+}
+
+function divisionText(division: DivisionWithSettings, tenant: Tenant): string {
+  const settings = settingsOf(division);
+  return [
+    `Division ${division.name} (${division.tag}) of ${tenant.name} (${tenant.slug})`,
+    labelled([
+      ["id", division.id],
+      ["created", division.createdAt.toISOString()],
+      ["updated", division.updatedAt.toISOString()],
+    ]),
+    "",
+    "Settings (change one with `postdesk division set --division ID --SETTING VALUE`):",
+    labelled(settingOptions.map(({ setting, option }) => [option, displaySetting(setting, settings[setting])])),
+  ].join("\n");
+}

@@ -1,0 +1,70 @@
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import type { FieldErrors } from "@/lib/errors";
+import type { OptionSpec } from "./command";
+
+/**
+ * The CLI's English for the message keys that schemas and rules raise (the web app shows the same
+ * keys from messages/*.json). `choices` completes "must be one of" for options with a fixed set.
+ */
+const sentences: Record<string, string> = {
+  required: "is required",
+  invalid: "is not valid",
+  invalidInput: "is not valid",
+  tooShort: "is too short",
+  tooLong: "is too long",
+  tooSmall: "is too small",
+  tooBig: "is too big",
+  invalidFormat: "has the wrong format",
+  invalidEmail: "must be an email address",
+  emailTaken: "already belongs to an account (someone with an account joins another company by invitation)",
+  passwordTooShort: `must be at least ${MIN_PASSWORD_LENGTH} characters long`,
+  tagFormat: "must be 2 to 10 capital letters or digits, starting with a letter (such as SALES)",
+  tagTaken: "is already the tag of another division of this company",
+  divisionNameTaken: "is already the name of another division of this company",
+  domainFormat: "must be domain names such as example.com, separated by commas",
+  domainOrAddressFormat: "must be domain names (example.com) or email addresses, separated by commas",
+  wholeNumber: "must be a whole number",
+  intervalRange: "must be a whole number between 1 and 1440",
+  autoCloseRange: "must be a whole number of days between -1 (never) and 3650, or none (close when answered)",
+  suggestionsRange: "must be a whole number between 0 and 20",
+  notBoolean: "must be true or false (yes/no, on/off and 1/0 work too)",
+};
+
+/** Options that hold ids of other rows: "invalidChoice" there means no such row in this company. */
+const references: Record<string, string> = {
+  "default-knowledge-base-id": "must be the id of one of this company's knowledge bases, or none",
+  "unprocessed-template-id": "must be the id of one of this division's notify-unprocessed templates, or none",
+  "unprocessed-recipient-ids": "must be ids of members of this company, separated by commas",
+};
+
+export function describeFieldError(key: string, option: string, choices?: readonly string[]): string {
+  if (key === "invalidChoice" || (key === "invalidFormat" && references[option])) {
+    if (references[option]) return references[option];
+    if (choices) return `must be one of: ${choices.join(", ")}`;
+    return "is not one of the allowed values";
+  }
+  return sentences[key] ?? `is not valid (${key})`;
+}
+
+/**
+ * A lib's field errors (message keys per input field) as sentences per command-line option:
+ * `fieldOptions` names the option of a field whose name differs (`companyName` → `name`), the rest
+ * are the field in kebab-case. A list's bad entry (`spamDomains.2`) is the list's option.
+ */
+export function optionErrors(
+  fieldErrors: FieldErrors,
+  fieldOptions: Record<string, string>,
+  options: Record<string, OptionSpec>,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [path, keys] of Object.entries(fieldErrors)) {
+    const field = path.split(".")[0] ?? path;
+    const option = fieldOptions[field] ?? field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    const sentences = (out[`--${option}`] ??= []);
+    for (const key of keys) {
+      const sentence = describeFieldError(key, option, options[option]?.choices);
+      if (!sentences.includes(sentence)) sentences.push(sentence);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,170 @@
+import { z } from "zod";
+import { type DatabaseHandle, dataDir, openDatabase } from "@/db/client";
+import { EmbeddedDatabaseBusyError } from "@/db/embedded-lock";
+import { NotFoundError, RuleError } from "@/lib/errors";
+import { zodFieldErrors } from "@/lib/forms";
+import {
+  type Command,
+  type CommandContext,
+  CommandError,
+  commonOptions,
+  InvalidInputError,
+  type OptionSpec,
+  parseOptions,
+  UsageError,
+} from "./command";
+import { divisionCommands } from "./division";
+import { describeFieldError, optionErrors } from "./field-messages";
+import { migrate } from "./migrate";
+import { type Failure, printFailure, printHelp, printResult } from "./output";
+import { tenantCommands } from "./tenant";
+
+/** Every command; a later one is a module of its own, listed here. */
+const commands: Command[] = [migrate, ...tenantCommands, ...divisionCommands];
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+/** Runs `postdesk <argv…>` and returns the exit code: 0 done, 1 failed, 2 bad usage or input. */
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes("--json");
+  const firstOption = argv.findIndex((arg) => arg.startsWith("-"));
+  const words = firstOption === -1 ? argv : argv.slice(0, firstOption);
+  const wantsHelp = argv.includes("--help") || argv.includes("-h") || words[0] === "help";
+  const path = words[0] === "help" ? words.slice(1) : words;
+
+  const command = commands.find((c) => c.words.length === path.length && c.words.every((w, i) => w === path[i]));
+  if (!command) {
+    const group = commands.filter((c) => path.length > 0 && c.words.every((w, i) => i >= path.length || w === path[i]));
+    if (wantsHelp && (path.length === 0 || group.length > 0)) {
+      printHelp(overview(group.length > 0 ? group : commands), json);
+      return EXIT_OK;
+    }
+    const message = path.length === 0 ? "no command given" : `unknown command "${path.join(" ")}"`;
+    printFailure(
+      { code: "usage", message, hint: `\n${overview(group.length > 0 ? group : commands)}` },
+      json,
+      "postdesk",
+    );
+    return EXIT_USAGE;
+  }
+
+  if (wantsHelp) {
+    printHelp(commandHelp(command), json);
+    return EXIT_OK;
+  }
+  const session = new DatabaseSession();
+  try {
+    const values = parseOptions(command, argv.slice(command.words.length));
+    printResult(await command.run(values, session), json);
+    return EXIT_OK;
+  } catch (error) {
+    const { failure, exitCode } = failureOf(error, command);
+    printFailure(failure, json, `postdesk ${command.words.join(" ")}`);
+    return exitCode;
+  } finally {
+    // PGlite must close cleanly (and give up its lock); postgres.js must end for the process to exit.
+    await session.close();
+  }
+}
+
+class DatabaseSession implements CommandContext {
+  private handle: Promise<DatabaseHandle> | undefined;
+
+  async database() {
+    this.handle ??= openDatabase();
+    return (await this.handle).db;
+  }
+
+  databaseLocation(): string {
+    const url = process.env.DATABASE_URL;
+    if (!url) return `embedded, in ${dataDir()}`;
+    try {
+      const parsed = new URL(url);
+      parsed.password = "";
+      return parsed.toString();
+    } catch {
+      return "the server in DATABASE_URL";
+    }
+  }
+
+  async close(): Promise<void> {
+    const handle = await this.handle?.catch(() => undefined);
+    await handle?.close();
+  }
+}
+
+function failureOf(error: unknown, command: Command): { failure: Failure; exitCode: number } {
+  const hint = `Run \`postdesk ${command.words.join(" ")} --help\` for its options.`;
+  if (error instanceof UsageError) {
+    return { failure: { code: "usage", message: error.message, hint }, exitCode: EXIT_USAGE };
+  }
+  if (error instanceof InvalidInputError) {
+    return { failure: invalidInput(error.fields), exitCode: EXIT_USAGE };
+  }
+  if (error instanceof z.ZodError) {
+    return { failure: invalidInput(optionErrors(zodFieldErrors(error), command.fieldOptions ?? {}, command.options)), exitCode: EXIT_USAGE };
+  }
+  if (error instanceof RuleError) {
+    const fields = optionErrors(error.fieldErrors, command.fieldOptions ?? {}, command.options);
+    return {
+      failure: Object.keys(fields).length > 0 ? invalidInput(fields) : { code: "invalid_input", message: describeFieldError(error.key, "") },
+      exitCode: EXIT_USAGE,
+    };
+  }
+  if (error instanceof NotFoundError) {
+    return { failure: { code: "not_found", message: `${error.what} not found` }, exitCode: EXIT_FAILED };
+  }
+  if (error instanceof CommandError) {
+    return { failure: { code: error.code, message: error.message }, exitCode: EXIT_FAILED };
+  }
+  if (error instanceof EmbeddedDatabaseBusyError) {
+    return { failure: { code: "database_busy", message: error.message }, exitCode: EXIT_FAILED };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (process.env.POSTDESK_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return {
+    failure: { code: "failed", message, hint: "Set POSTDESK_DEBUG=1 to see where it failed." },
+    exitCode: EXIT_FAILED,
+  };
+}
+
+function invalidInput(fields: Record<string, string[]>): Failure {
+  return { code: "invalid_input", message: "invalid input", fields };
+}
+
+function overview(list: Command[]): string {
+  const width = Math.max(...list.map((c) => c.words.join(" ").length));
+  return [
+    "Usage: postdesk <command> [options]",
+    "",
+    "Commands:",
+    ...list.map((c) => `  ${c.words.join(" ").padEnd(width)}  ${c.summary}`),
+    "",
+    "Every command takes --json (one JSON value on stdout, nothing else) and --help.",
+    "The database is the PostgreSQL server in DATABASE_URL or, when that is unset, the embedded one in",
+    ".data/ (POSTDESK_DATA_DIR), which one process may hold at a time.",
+  ].join("\n");
+}
+
+function commandHelp(command: Command): string {
+  const options = Object.entries({ ...command.options, ...commonOptions });
+  const required = options
+    .filter(([, spec]) => spec.required)
+    .map(([name, spec]) => `--${name} ${spec.value}`);
+  const signature = (name: string, spec: OptionSpec) => (spec.value ? `--${name} ${spec.value}` : `--${name}`);
+  const width = Math.max(...options.map(([name, spec]) => signature(name, spec).length));
+  return [
+    `Usage: postdesk ${[...command.words, ...required].join(" ")} [options]`,
+    "",
+    `${command.summary.charAt(0).toUpperCase()}${command.summary.slice(1)}.`,
+    ...(command.description ? ["", command.description] : []),
+    "",
+    "Options:",
+    ...options.map(([name, spec]) => {
+      const note = spec.required ? " (required)" : "";
+      return `  ${signature(name, spec).padEnd(width)}  ${spec.description}${note}`;
+    }),
+  ].join("\n");
+}
