@@ -144,3 +144,8 @@ function explainParseError(error: NodeJS.ErrnoException, specs: Record<string, O
       return error.message;
   }
 }
+
+/** An option's spelling of a field or value: `pollIntervalMinutes` and `waiting_list` → kebab-case. */
+export function toKebab(name: string): string {
+  return name.replace(/_/g, "-").replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}

@@ -7,7 +7,7 @@ import {
   divisionSettingsSchema,
 } from "@/lib/divisions/settings";
 import { zodFieldErrors } from "@/lib/forms";
-import { InvalidInputError, type OptionSpec, type OptionValues } from "./command";
+import { InvalidInputError, type OptionSpec, type OptionValues, toKebab } from "./command";
 import { describeFieldError, optionErrors } from "./field-messages";
 
 /**
@@ -55,18 +55,17 @@ export const settingOptions: SettingOption[] = divisionSettingNames.map(describe
 
 const bySetting = new Map(settingOptions.map((option) => [option.setting as string, option]));
 
-export function settingOptionSpecs(): Record<string, OptionSpec> {
-  return Object.fromEntries(
-    settingOptions.map((option) => [
-      option.option,
-      {
-        value: placeholder(option),
-        description: descriptions[option.setting] ?? "",
-        choices: option.choices,
-      } satisfies OptionSpec,
-    ]),
-  );
-}
+/** The options of `division set` besides `--division`. */
+export const settingOptionSpecs: Record<string, OptionSpec> = Object.fromEntries(
+  settingOptions.map((option) => [
+    option.option,
+    {
+      value: placeholder(option),
+      description: descriptions[option.setting] ?? "",
+      choices: option.choices,
+    } satisfies OptionSpec,
+  ]),
+);
 
 /** Which option each setting is, for error messages. */
 export const settingFieldOptions: Record<string, string> = Object.fromEntries(
@@ -86,7 +85,7 @@ export function readSettingsPatch(values: OptionValues): DivisionSettingsPatch {
   }
   const parsed = divisionSettingsPatchSchema.safeParse(input);
   if (!parsed.success) {
-    Object.assign(fields, optionErrors(zodFieldErrors(parsed.error), settingFieldOptions, settingOptionSpecs()));
+    Object.assign(fields, optionErrors(zodFieldErrors(parsed.error), settingFieldOptions, settingOptionSpecs));
   }
   if (!parsed.success || Object.keys(fields).length > 0) throw new InvalidInputError(fields);
   return parsed.data;
@@ -181,8 +180,4 @@ function placeholder(option: SettingOption): string {
     case "text":
       return "TEXT";
   }
-}
-
-export function toKebab(name: string): string {
-  return name.replace(/_/g, "-").replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }

@@ -12,14 +12,13 @@ import { divisionSettingsSchema, settingsOf } from "@/lib/divisions/settings";
 import { locales } from "@/lib/i18n/routing";
 import { operatorScope } from "@/lib/scope";
 import { findTenantBySlug, findTenantOfDivision } from "@/lib/tenants/lookup";
-import { type Command, CommandError, UsageError } from "./command";
+import { type Command, CommandError, toKebab, UsageError } from "./command";
 import {
   displaySetting,
   readSettingsPatch,
   settingFieldOptions,
   settingOptions,
   settingOptionSpecs,
-  toKebab,
 } from "./division-settings";
 import { labelled, table } from "./output";
 
@@ -27,7 +26,7 @@ const newDivisionSchema = divisionSettingsSchema
   .pick({ name: true, tag: true })
   .extend({ language: divisionSettingsSchema.shape.language.optional() });
 
-const divisionOption = { value: "ID", description: "the division's id (see `division list`)", required: true };
+const divisionOption = { value: "ID", description: "the division's id, from `division list`", required: true };
 const tenantOption = { value: "SLUG", description: "the company, by its slug", required: true };
 
 export const divisionCreate: Command = {
@@ -36,8 +35,16 @@ export const divisionCreate: Command = {
   options: {
     tenant: tenantOption,
     name: { value: "NAME", description: "the division's name, unique in the company", required: true },
-    tag: { value: "TAG", description: "its tag in ticket subjects, [TAG#123]: 2-10 letters or digits", required: true },
-    language: { value: locales.join("|"), description: "language of its customer-facing mail (default en)", choices: locales },
+    tag: {
+      value: "TAG",
+      description: "its tag in ticket subjects, [TAG#123]: 2-10 letters or digits",
+      required: true,
+    },
+    language: {
+      value: locales.join("|"),
+      description: "language of its customer-facing mail (default en)",
+      choices: locales,
+    },
   },
   async run(values, context) {
     const input = newDivisionSchema.parse(values);
@@ -104,7 +111,7 @@ export const divisionSet: Command = {
     "Give any of the settings below; the rest stay as they are. Values are checked exactly as the\n" +
     "settings page checks them. Yes/no settings take true/false (yes/no, on/off, 1/0); lists are\n" +
     "comma-separated; `none` (or \"\") clears a value that may be empty.",
-  options: { division: divisionOption, ...settingOptionSpecs() },
+  options: { division: divisionOption, ...settingOptionSpecs },
   fieldOptions: settingFieldOptions,
   async run(values, context) {
     const patch = readSettingsPatch(values);
@@ -135,7 +142,9 @@ async function tenantBySlug(db: Database, slug: string): Promise<Tenant> {
 
 async function tenantOfDivision(db: Database, divisionId: string): Promise<Tenant> {
   const tenant = await findTenantOfDivision(db, divisionId);
-  if (!tenant) throw new CommandError("not_found", `division not found: there is no division with the id "${divisionId}"`);
+  if (!tenant) {
+    throw new CommandError("not_found", `division not found: there is no division with the id "${divisionId}"`);
+  }
   return tenant;
 }
 

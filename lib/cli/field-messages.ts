@@ -1,6 +1,6 @@
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import type { FieldErrors } from "@/lib/errors";
-import type { OptionSpec } from "./command";
+import { type OptionSpec, toKebab } from "./command";
 
 /**
  * The CLI's English for the message keys that schemas and rules raise (the web app shows the same
@@ -59,8 +59,9 @@ export function optionErrors(
   const out: Record<string, string[]> = {};
   for (const [path, keys] of Object.entries(fieldErrors)) {
     const field = path.split(".")[0] ?? path;
-    const option = fieldOptions[field] ?? field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-    const sentences = (out[`--${option}`] ??= []);
+    const option = fieldOptions[field] ?? toKebab(field);
+    // `_form`: a problem of the input as a whole, not of one option.
+    const sentences = (out[field === "_form" ? "input" : `--${option}`] ??= []);
     for (const key of keys) {
       const sentence = describeFieldError(key, option, options[option]?.choices);
       if (!sentences.includes(sentence)) sentences.push(sentence);

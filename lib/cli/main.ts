@@ -14,7 +14,7 @@ import {
   UsageError,
 } from "./command";
 import { divisionCommands } from "./division";
-import { describeFieldError, optionErrors } from "./field-messages";
+import { optionErrors } from "./field-messages";
 import { migrate } from "./migrate";
 import { type Failure, printFailure, printHelp, printResult } from "./output";
 import { tenantCommands } from "./tenant";
@@ -41,7 +41,12 @@ export async function main(argv: string[]): Promise<number> {
       printHelp(overview(group.length > 0 ? group : commands), json);
       return EXIT_OK;
     }
-    const message = path.length === 0 ? "no command given" : `unknown command "${path.join(" ")}"`;
+    const message =
+      path.length === 0
+        ? "no command given"
+        : group.length > 0
+          ? `"${path.join(" ")}" needs one of: ${group.map((c) => c.words.slice(path.length).join(" ")).join(", ")}`
+          : `unknown command "${path.join(" ")}"`;
     printFailure(
       { code: "usage", message, hint: `\n${overview(group.length > 0 ? group : commands)}` },
       json,
@@ -55,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const session = new DatabaseSession();
+  const restoreSignals = deferSignals();
   try {
     const values = parseOptions(command, argv.slice(command.words.length));
     printResult(await command.run(values, session), json);
@@ -66,14 +72,40 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     // PGlite must close cleanly (and give up its lock); postgres.js must end for the process to exit.
     await session.close();
+    restoreSignals();
   }
+}
+
+/**
+ * Ctrl-C must not kill a command halfway: PGlite has to close cleanly (and give up its lock). The
+ * first signal lets the command finish, which takes seconds; a second one quits at once.
+ */
+function deferSignals(): () => void {
+  let received = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) process.exit(130);
+    received = true;
+    process.stderr.write(`postdesk: ${signal}: finishing and closing the database first (again to quit at once)\n`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
 }
 
 class DatabaseSession implements CommandContext {
   private handle: Promise<DatabaseHandle> | undefined;
 
   async database() {
-    this.handle ??= openDatabase();
+    this.handle ??= openDatabase().catch((error: unknown) => {
+      if (error instanceof EmbeddedDatabaseBusyError) throw error;
+      throw new CommandError(
+        "database_unavailable",
+        `cannot open the database (${this.databaseLocation()}): ${innermostMessage(error)}`,
+      );
+    });
     return (await this.handle).db;
   }
 
@@ -103,15 +135,14 @@ function failureOf(error: unknown, command: Command): { failure: Failure; exitCo
   if (error instanceof InvalidInputError) {
     return { failure: invalidInput(error.fields), exitCode: EXIT_USAGE };
   }
-  if (error instanceof z.ZodError) {
-    return { failure: invalidInput(optionErrors(zodFieldErrors(error), command.fieldOptions ?? {}, command.options)), exitCode: EXIT_USAGE };
-  }
-  if (error instanceof RuleError) {
-    const fields = optionErrors(error.fieldErrors, command.fieldOptions ?? {}, command.options);
-    return {
-      failure: Object.keys(fields).length > 0 ? invalidInput(fields) : { code: "invalid_input", message: describeFieldError(error.key, "") },
-      exitCode: EXIT_USAGE,
-    };
+  if (error instanceof z.ZodError || error instanceof RuleError) {
+    const fieldErrors = error instanceof z.ZodError ? zodFieldErrors(error) : error.fieldErrors;
+    const fields = optionErrors(fieldErrors, command.fieldOptions ?? {}, command.options);
+    const failure: Failure =
+      Object.keys(fields).length > 0
+        ? invalidInput(fields)
+        : { code: "invalid_input", message: error instanceof RuleError ? `refused (${error.key})` : "invalid input" };
+    return { failure, exitCode: EXIT_USAGE };
   }
   if (error instanceof NotFoundError) {
     return { failure: { code: "not_found", message: `${error.what} not found` }, exitCode: EXIT_FAILED };
@@ -122,12 +153,18 @@ function failureOf(error: unknown, command: Command): { failure: Failure; exitCo
   if (error instanceof EmbeddedDatabaseBusyError) {
     return { failure: { code: "database_busy", message: error.message }, exitCode: EXIT_FAILED };
   }
-  const message = error instanceof Error ? error.message : String(error);
   if (process.env.POSTDESK_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return {
-    failure: { code: "failed", message, hint: "Set POSTDESK_DEBUG=1 to see where it failed." },
+    failure: { code: "failed", message: innermostMessage(error), hint: "Set POSTDESK_DEBUG=1 to see where it failed." },
     exitCode: EXIT_FAILED,
   };
+}
+
+/** Drizzle wraps a driver's error ("Failed query: …"); the driver's own message says what is wrong. */
+function innermostMessage(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  return inner instanceof Error ? inner.message : String(inner);
 }
 
 function invalidInput(fields: Record<string, string[]>): Failure {
@@ -154,7 +191,8 @@ function commandHelp(command: Command): string {
     .filter(([, spec]) => spec.required)
     .map(([name, spec]) => `--${name} ${spec.value}`);
   const signature = (name: string, spec: OptionSpec) => (spec.value ? `--${name} ${spec.value}` : `--${name}`);
-  const width = Math.max(...options.map(([name, spec]) => signature(name, spec).length));
+  // Long signatures (a list of choices) put their description on the next line.
+  const width = Math.min(34, Math.max(...options.map(([name, spec]) => signature(name, spec).length)));
   return [
     `Usage: postdesk ${[...command.words, ...required].join(" ")} [options]`,
     "",
@@ -164,7 +202,9 @@ function commandHelp(command: Command): string {
     "Options:",
     ...options.map(([name, spec]) => {
       const note = spec.required ? " (required)" : "";
-      return `  ${signature(name, spec).padEnd(width)}  ${spec.description}${note}`;
+      const text = signature(name, spec);
+      const gap = text.length > width ? `\n  ${" ".repeat(width)}  ` : `${" ".repeat(width - text.length)}  `;
+      return `  ${text}${gap}${spec.description}${note}`;
     }),
   ].join("\n");
 }
