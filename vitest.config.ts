@@ -11,6 +11,9 @@ export default defineConfig({
     // Test files share one database per run; each test makes its own tenants, so files may run in
     // parallel, but two cores gain nothing from more than two workers.
     maxWorkers: 2,
+    // next-intl's ESM imports `next/navigation` without an extension, which Node's resolver refuses:
+    // let Vite resolve it instead.
+    server: { deps: { inline: ["next-intl"] } },
     env: { POSTDESK_SECRET_KEY: "test:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" },
   },
 });

@@ -1,0 +1,346 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { type ReactNode, useEffect, useState } from "react";
+import { Button } from "@/app/_components/button";
+import { Card, CardBody } from "@/app/_components/card";
+import { CheckboxField, errorsFor, FieldErrors, FormAlert, SelectField, TextAreaField, TextField } from "@/app/_components/form";
+import { Icon } from "@/app/_components/icons";
+import { useActionForm } from "@/app/_components/use-action-form";
+import type { ActionState } from "@/lib/auth/action";
+import type { DivisionSettings } from "@/lib/divisions/settings";
+import { locales } from "@/lib/i18n/routing";
+
+const AUTOMATION_MODES = ["waiting_list", "convert_known", "convert_and_register"] as const;
+
+/** Every field of `divisionSettingsSchema`; errors for anything else are listed above the save button. */
+const FIELDS: (keyof DivisionSettings)[] = [
+  "name",
+  "tag",
+  "language",
+  "dispatcherActive",
+  "pollIntervalMinutes",
+  "sendingEnabled",
+  "automationMode",
+  "sendConfirmations",
+  "checkSenderOnSubjectMatch",
+  "autoCloseDays",
+  "spamDomains",
+  "showAnswered",
+  "showOnHold",
+  "highlightDomains",
+  "defaultKnowledgeBaseId",
+  "maxSuggestions",
+  "unprocessedRecipientIds",
+  "unprocessedTemplateId",
+];
+
+export function DivisionSettingsForm({
+  divisionId,
+  initial,
+  canEdit,
+  action,
+  knowledgeBases,
+  templates,
+  members,
+}: {
+  divisionId: string;
+  initial: DivisionSettings;
+  canEdit: boolean;
+  action: (previous: ActionState<DivisionSettings>, input: FormData) => Promise<ActionState<DivisionSettings>>;
+  knowledgeBases: { id: string; name: string }[];
+  templates: { id: string; name: string; locale: string }[];
+  members: { userId: string; name: string; email: string }[];
+}) {
+  const t = useTranslations("divisionSettings");
+  const tLanguage = useTranslations("language.name");
+  const { state, pending, onSubmit, formRef } = useActionForm(action);
+  const [saved, setSaved] = useState({ values: initial, version: 0 });
+  const [dirty, setDirty] = useState(false);
+
+  // After a save the fields show the values as stored (a tag upper-cased, domains lower-cased).
+  useEffect(() => {
+    if (state.ok && state.result) {
+      const values = state.result;
+      setSaved((previous) => ({ values, version: previous.version + 1 }));
+      setDirty(false);
+    }
+  }, [state]);
+
+  const v = saved.values;
+  const errors = (name: keyof DivisionSettings) => errorsFor(state.fieldErrors, name);
+  const label = (name: keyof DivisionSettings) => t(`fields.${name}.label`);
+  const help = (name: keyof DivisionSettings) => t(`fields.${name}.help`);
+
+  return (
+    <form ref={formRef} onSubmit={onSubmit} onChange={() => setDirty(true)} noValidate className="space-y-6">
+      <input type="hidden" name="divisionId" value={divisionId} />
+      {!canEdit && (
+        <p role="note" className="flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
+          <Icon name="lock" className="mt-px size-5 shrink-0 text-amber-600" />
+          {t("onlyAdmins")}
+        </p>
+      )}
+
+      <fieldset key={saved.version} disabled={!canEdit} className="space-y-6 lg:space-y-0 lg:divide-y lg:divide-zinc-200">
+        <Section title={t("sections.general.title")} description={t("sections.general.description")}>
+          <div className="grid gap-5 sm:grid-cols-2">
+            <TextField id="name" name="name" label={label("name")} help={help("name")} defaultValue={v.name} errors={errors("name")} />
+            <TextField
+              id="tag"
+              name="tag"
+              label={label("tag")}
+              help={t("fields.tag.help", { example: "[ACME#123]" })}
+              defaultValue={v.tag}
+              className="font-mono uppercase"
+              autoCapitalize="characters"
+              errors={errors("tag")}
+            />
+          </div>
+          <SelectField id="language" name="language" label={label("language")} help={help("language")} defaultValue={v.language} errors={errors("language")}>
+            {locales.map((locale) => (
+              <option key={locale} value={locale}>
+                {tLanguage(locale)}
+              </option>
+            ))}
+          </SelectField>
+        </Section>
+
+        <Section title={t("sections.dispatcher.title")} description={t("sections.dispatcher.description")}>
+          <CheckboxField
+            id="dispatcherActive"
+            name="dispatcherActive"
+            label={label("dispatcherActive")}
+            help={help("dispatcherActive")}
+            defaultChecked={v.dispatcherActive}
+            errors={errors("dispatcherActive")}
+          />
+          <TextField
+            id="pollIntervalMinutes"
+            name="pollIntervalMinutes"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={1440}
+            label={label("pollIntervalMinutes")}
+            help={help("pollIntervalMinutes")}
+            defaultValue={v.pollIntervalMinutes}
+            className="max-w-40"
+            errors={errors("pollIntervalMinutes")}
+          />
+          <CheckboxField
+            id="sendingEnabled"
+            name="sendingEnabled"
+            label={label("sendingEnabled")}
+            help={help("sendingEnabled")}
+            defaultChecked={v.sendingEnabled}
+            errors={errors("sendingEnabled")}
+          />
+        </Section>
+
+        <Section title={t("sections.automation.title")} description={t("sections.automation.description")}>
+          <SelectField
+            id="automationMode"
+            name="automationMode"
+            label={label("automationMode")}
+            help={help("automationMode")}
+            defaultValue={v.automationMode}
+            errors={errors("automationMode")}
+          >
+            {AUTOMATION_MODES.map((mode) => (
+              <option key={mode} value={mode}>
+                {t(`automationModes.${mode}`)}
+              </option>
+            ))}
+          </SelectField>
+          <CheckboxField
+            id="sendConfirmations"
+            name="sendConfirmations"
+            label={label("sendConfirmations")}
+            help={help("sendConfirmations")}
+            defaultChecked={v.sendConfirmations}
+            errors={errors("sendConfirmations")}
+          />
+          <CheckboxField
+            id="checkSenderOnSubjectMatch"
+            name="checkSenderOnSubjectMatch"
+            label={label("checkSenderOnSubjectMatch")}
+            help={help("checkSenderOnSubjectMatch")}
+            defaultChecked={v.checkSenderOnSubjectMatch}
+            errors={errors("checkSenderOnSubjectMatch")}
+          />
+          <TextField
+            id="autoCloseDays"
+            name="autoCloseDays"
+            type="number"
+            inputMode="numeric"
+            min={-1}
+            max={3650}
+            label={label("autoCloseDays")}
+            help={help("autoCloseDays")}
+            placeholder={t("fields.autoCloseDays.placeholder")}
+            defaultValue={v.autoCloseDays ?? ""}
+            className="max-w-40"
+            errors={errors("autoCloseDays")}
+          />
+          <TextAreaField
+            id="spamDomains"
+            name="spamDomains"
+            label={label("spamDomains")}
+            help={help("spamDomains")}
+            placeholder={t("fields.spamDomains.placeholder")}
+            defaultValue={v.spamDomains.join("\n")}
+            errors={errors("spamDomains")}
+          />
+        </Section>
+
+        <Section title={t("sections.queue.title")} description={t("sections.queue.description")}>
+          <CheckboxField
+            id="showAnswered"
+            name="showAnswered"
+            label={label("showAnswered")}
+            help={help("showAnswered")}
+            defaultChecked={v.showAnswered}
+            errors={errors("showAnswered")}
+          />
+          <CheckboxField
+            id="showOnHold"
+            name="showOnHold"
+            label={label("showOnHold")}
+            help={help("showOnHold")}
+            defaultChecked={v.showOnHold}
+            errors={errors("showOnHold")}
+          />
+          <TextAreaField
+            id="highlightDomains"
+            name="highlightDomains"
+            label={label("highlightDomains")}
+            help={help("highlightDomains")}
+            placeholder={t("fields.highlightDomains.placeholder")}
+            defaultValue={v.highlightDomains.join("\n")}
+            errors={errors("highlightDomains")}
+          />
+        </Section>
+
+        <Section title={t("sections.knowledgeBase.title")} description={t("sections.knowledgeBase.description")}>
+          <SelectField
+            id="defaultKnowledgeBaseId"
+            name="defaultKnowledgeBaseId"
+            label={label("defaultKnowledgeBaseId")}
+            help={help("defaultKnowledgeBaseId")}
+            defaultValue={v.defaultKnowledgeBaseId ?? ""}
+            disabled={knowledgeBases.length === 0 || undefined}
+            errors={errors("defaultKnowledgeBaseId")}
+          >
+            {knowledgeBases.length === 0 ? (
+              <option value="">{t("fields.defaultKnowledgeBaseId.noneYet")}</option>
+            ) : (
+              <>
+                <option value="">{t("none")}</option>
+                {knowledgeBases.map((kb) => (
+                  <option key={kb.id} value={kb.id}>
+                    {kb.name}
+                  </option>
+                ))}
+              </>
+            )}
+          </SelectField>
+          <TextField
+            id="maxSuggestions"
+            name="maxSuggestions"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={20}
+            label={label("maxSuggestions")}
+            help={help("maxSuggestions")}
+            defaultValue={v.maxSuggestions}
+            className="max-w-40"
+            errors={errors("maxSuggestions")}
+          />
+        </Section>
+
+        <Section title={t("sections.notifications.title")} description={t("sections.notifications.description")}>
+          <fieldset className="space-y-2" aria-describedby="unprocessedRecipientIds-help">
+            <legend className="text-sm font-medium text-zinc-800">{label("unprocessedRecipientIds")}</legend>
+            <p id="unprocessedRecipientIds-help" className="text-xs leading-5 text-zinc-500">
+              {help("unprocessedRecipientIds")}
+            </p>
+            <ul className="mt-2 divide-y divide-zinc-100 rounded-lg ring-1 ring-zinc-200">
+              {members.map((member) => (
+                <li key={member.userId}>
+                  <label className="flex cursor-pointer items-center gap-3 px-3 py-2.5 hover:bg-zinc-50">
+                    <input
+                      type="checkbox"
+                      name="unprocessedRecipientIds"
+                      value={member.userId}
+                      defaultChecked={v.unprocessedRecipientIds.includes(member.userId)}
+                      className="size-4 rounded border-zinc-300 accent-brand-600"
+                    />
+                    <span className="min-w-0 text-sm">
+                      <span className="font-medium text-zinc-800">{member.name}</span>
+                      <span className="ml-2 text-zinc-500">{member.email}</span>
+                    </span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+            <FieldErrors errors={errors("unprocessedRecipientIds")} />
+          </fieldset>
+          <SelectField
+            id="unprocessedTemplateId"
+            name="unprocessedTemplateId"
+            label={label("unprocessedTemplateId")}
+            help={help("unprocessedTemplateId")}
+            defaultValue={v.unprocessedTemplateId ?? ""}
+            errors={errors("unprocessedTemplateId")}
+          >
+            <option value="">{t("none")}</option>
+            {templates.map((template) => (
+              <option key={template.id} value={template.id}>
+                {template.name} ({template.locale.toUpperCase()})
+              </option>
+            ))}
+          </SelectField>
+        </Section>
+      </fieldset>
+
+      {canEdit && (
+        <div className="sticky bottom-4 z-10">
+          <div className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-zinc-200 bg-white/95 px-5 py-3 shadow-lg shadow-zinc-900/5 backdrop-blur">
+            <div className="min-w-0 flex-1 text-sm">
+              {state.error ? (
+                <FormAlert state={state} fields={FIELDS} />
+              ) : state.ok && !dirty ? (
+                <p role="status" className="flex items-center gap-2 font-medium text-emerald-700">
+                  <Icon name="checkCircle" className="size-5" />
+                  {t("saved")}
+                </p>
+              ) : (
+                <p className="text-zinc-500">{dirty ? t("unsaved") : t("hint")}</p>
+              )}
+            </div>
+            <Button type="submit" pending={pending}>
+              {t("save")}
+            </Button>
+          </div>
+        </div>
+      )}
+    </form>
+  );
+}
+
+/** A group of settings: its title and purpose beside (on wide screens) or above its fields. */
+function Section({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
+    <section className="grid gap-4 lg:grid-cols-3 lg:gap-8 lg:py-8 lg:first:pt-0">
+      <div className="lg:pt-1">
+        <h2 className="text-base font-semibold text-zinc-900">{title}</h2>
+        <p className="mt-1 text-sm leading-6 text-zinc-500">{description}</p>
+      </div>
+      <Card className="lg:col-span-2">
+        <CardBody className="space-y-6">{children}</CardBody>
+      </Card>
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { Badge } from "@/app/_components/badge";
+import { PageHeader } from "@/app/_components/page-header";
+import { setPageLocale } from "@/app/_i18n/page-locale";
+import { tenantRequest } from "@/lib/auth/request";
+import { canManageMailSettings } from "@/lib/auth/roles";
+import { divisionSettingsChoices, getDivision } from "@/lib/divisions/divisions";
+import { NotFoundError } from "@/lib/errors";
+import { listMembers } from "@/lib/members/members";
+import { scopeOf } from "@/lib/scope";
+import { SettingsBreadcrumb } from "../../breadcrumb";
+import { updateDivisionSettingsAction } from "./actions";
+import { DivisionSettingsForm } from "./division-settings-form";
+import { settingsValues } from "./settings-values";
+
+interface Props {
+  params: Promise<{ locale: string; tenant: string; divisionId: string }>;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const locale = setPageLocale((await params).locale);
+  const t = await getTranslations({ locale, namespace: "divisionSettings" });
+  return { title: t("metaTitle") };
+}
+
+export default async function DivisionSettingsPage({ params }: Props) {
+  const { locale, tenant, divisionId } = await params;
+  setPageLocale(locale);
+  const { ctx, run } = await tenantRequest(tenant);
+  if (!z.uuid().safeParse(divisionId).success) notFound();
+
+  const loaded = await run(async (tx) => {
+    const scope = scopeOf(ctx);
+    try {
+      const division = await getDivision(tx, scope, divisionId);
+      const choices = await divisionSettingsChoices(tx, scope, divisionId);
+      const members = await listMembers(tx, scope);
+      return { division, choices, members };
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  });
+  if (!loaded) notFound();
+  const { division, choices, members } = loaded;
+
+  const t = await getTranslations("divisionSettings");
+  const tDivisions = await getTranslations("divisions");
+  const slug = ctx.tenant.slug;
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <SettingsBreadcrumb
+            tenant={slug}
+            trail={[{ href: `/${slug}/settings/divisions`, label: tDivisions("title") }, { label: division.name }]}
+          />
+        }
+        title={
+          <span className="flex flex-wrap items-center gap-3">
+            {division.name}
+            <Badge tone="brand">
+              <span className="font-mono">[{division.tag}#…]</span>
+            </Badge>
+          </span>
+        }
+        description={t("description")}
+      />
+      <DivisionSettingsForm
+        divisionId={division.id}
+        initial={settingsValues(division)}
+        canEdit={canManageMailSettings(ctx.role)}
+        action={updateDivisionSettingsAction.bind(null, slug)}
+        knowledgeBases={choices.knowledgeBases}
+        templates={choices.unprocessedTemplates}
+        members={members.map((member) => ({ userId: member.userId, name: member.name, email: member.email }))}
+      />
+    </>
+  );
+}

@@ -1,0 +1,14 @@
+import type { Metadata } from "next";
+import { comingSoonPage, comingSoonTitle } from "../coming-soon";
+
+interface Props {
+  params: Promise<{ locale: string; tenant: string }>;
+}
+
+export function generateMetadata({ params }: Props): Promise<Metadata> {
+  return comingSoonTitle(params, "queue");
+}
+
+export default function TicketsPage({ params }: Props) {
+  return comingSoonPage(params, "queue", "inbox");
+}

@@ -1,0 +1,80 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useLocale, useTranslations } from "next-intl";
+import { type FormEvent, useState } from "react";
+import { Button } from "@/app/_components/button";
+import { FormAlert, TextField } from "@/app/_components/form";
+import type { ActionState } from "@/lib/auth/action";
+import { type AcceptedInvite, acceptInviteAction } from "./actions";
+
+export function AcceptInviteForm({
+  token,
+  email,
+  existingUser,
+  passwordMin,
+}: {
+  token: string;
+  email: string;
+  existingUser: boolean;
+  passwordMin: number;
+}) {
+  const t = useTranslations("invite");
+  const locale = useLocale();
+  const [state, setState] = useState<ActionState<AcceptedInvite>>();
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    const outcome = await acceptInviteAction(locale, token, form).catch(
+      (): ActionState<AcceptedInvite> => ({ error: "unexpected" }),
+    );
+    if (!outcome.ok || !outcome.result) {
+      setState(outcome);
+      setPending(false);
+      return;
+    }
+    const { result } = outcome;
+    const signedIn = await signIn("credentials", {
+      redirect: false,
+      email: result.email,
+      password: String(form.get("password")),
+    });
+    window.location.assign(
+      signedIn?.ok && !signedIn.error ? `/${result.locale}/${result.tenantSlug}/tickets` : `/${locale}/sign-in`,
+    );
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-5">
+      <FormAlert state={state} fields={["name", "password"]} />
+      <TextField id="email" type="email" label={t("email")} value={email} readOnly disabled />
+      {!existingUser && (
+        <TextField
+          id="name"
+          name="name"
+          autoComplete="name"
+          label={t("name")}
+          errors={state?.fieldErrors?.name}
+          autoFocus
+        />
+      )}
+      <TextField
+        id="password"
+        name="password"
+        type="password"
+        autoComplete={existingUser ? "current-password" : "new-password"}
+        label={existingUser ? t("currentPassword") : t("newPassword")}
+        help={existingUser ? t("currentPasswordHelp") : t("newPasswordHelp", { min: passwordMin })}
+        errors={state?.fieldErrors?.password}
+        errorValues={{ min: passwordMin }}
+        autoFocus={existingUser}
+      />
+      <Button type="submit" pending={pending} className="w-full">
+        {t("accept")}
+      </Button>
+    </form>
+  );
+}

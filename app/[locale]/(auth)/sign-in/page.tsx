@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { Link, redirect } from "@/lib/i18n/navigation";
+import { currentUserId } from "@/lib/auth/session";
+import { setPageLocale } from "@/app/_i18n/page-locale";
+import { AuthCard } from "../auth-card";
+import { SignInForm } from "./sign-in-form";
+
+interface Props {
+  params: Promise<{ locale: string }>;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const locale = setPageLocale((await params).locale);
+  const t = await getTranslations({ locale, namespace: "signIn" });
+  return { title: t("title") };
+}
+
+export default async function SignInPage({ params }: Props) {
+  const locale = setPageLocale((await params).locale);
+  if (await currentUserId()) redirect({ href: "/", locale });
+  const t = await getTranslations("signIn");
+  return (
+    <AuthCard
+      title={t("title")}
+      description={t("description")}
+      footer={t.rich("noAccount", {
+        link: (chunks) => (
+          <Link href="/sign-up" className="font-medium text-brand-700 hover:text-brand-800">
+            {chunks}
+          </Link>
+        ),
+      })}
+    >
+      <SignInForm />
+    </AuthCard>
+  );
+}

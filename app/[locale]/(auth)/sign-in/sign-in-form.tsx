@@ -1,0 +1,66 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useLocale, useTranslations } from "next-intl";
+import { type FormEvent, useState } from "react";
+import { Button } from "@/app/_components/button";
+import { FormAlert, TextField } from "@/app/_components/form";
+import type { ActionState } from "@/lib/auth/action";
+
+export function SignInForm() {
+  const t = useTranslations("signIn");
+  const locale = useLocale();
+  const [state, setState] = useState<ActionState>();
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const email = String(form.get("email") ?? "").trim();
+    const password = String(form.get("password") ?? "");
+    const fieldErrors: Record<string, string[]> = {};
+    if (!email) fieldErrors.email = ["required"];
+    if (!password) fieldErrors.password = ["required"];
+    if (Object.keys(fieldErrors).length > 0) {
+      setState({ error: "invalidInput", fieldErrors });
+      return;
+    }
+    setPending(true);
+    setState(undefined);
+    const result = await signIn("credentials", { redirect: false, email, password });
+    if (!result || result.error) {
+      // lib/auth/options.ts names the two failures; anything else is a wrong email or password too.
+      setState({ error: result?.error === "throttled" ? "throttled" : "invalidCredentials" });
+      setPending(false);
+      return;
+    }
+    // The home page sends the user on to their workspace, in the language they chose last.
+    window.location.assign(`/${locale}`);
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-5">
+      <FormAlert state={state} fields={["email", "password"]} />
+      <TextField
+        id="email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        label={t("email")}
+        errors={state?.fieldErrors?.email}
+        autoFocus
+      />
+      <TextField
+        id="password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        label={t("password")}
+        errors={state?.fieldErrors?.password}
+      />
+      <Button type="submit" pending={pending} className="w-full">
+        {t("submit")}
+      </Button>
+    </form>
+  );
+}

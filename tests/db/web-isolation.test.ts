@@ -1,0 +1,155 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import type { Database } from "../../db/client";
+import { testDatabase } from "../setup/db";
+import { makeFilledTenant, snapshotTenant } from "../setup/tenant-data";
+
+/**
+ * The web layer's door, end to end: the real server actions and page components, with only their
+ * collaborators that need a live Next.js request replaced (the session cookie, the cache, the
+ * request's translations). Signed in as tenant A's owner, every action and page handed tenant B's
+ * slug or ids answers not-found and leaves B exactly as it was.
+ */
+
+const state = vi.hoisted(() => ({ db: undefined as unknown, userId: null as string | null }));
+
+vi.mock("@/lib/auth/session", () => ({ currentUserId: async () => state.userId }));
+vi.mock("@/db", () => ({ getDb: async () => state.db }));
+vi.mock("next/cache", () => ({ refresh: () => {}, revalidatePath: () => {} }));
+vi.mock("next-intl/server", () => {
+  const t = Object.assign((key: string) => key, { rich: (key: string) => key, has: () => true });
+  return {
+    setRequestLocale: () => {},
+    getLocale: async () => "en",
+    getTranslations: async () => t,
+    getMessages: async () => ({}),
+    getFormatter: async () => ({ dateTime: () => "", number: () => "", relativeTime: () => "" }),
+    getNow: async () => new Date(),
+  };
+});
+
+const db: Database = await testDatabase();
+state.db = db;
+
+const { createDivisionAction } = await import("@/app/[locale]/(app)/[tenant]/settings/divisions/actions");
+const { updateDivisionSettingsAction } = await import(
+  "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/actions"
+);
+const { createInviteAction, removeMemberAction, revokeInviteAction, updateMemberAction } = await import(
+  "@/app/[locale]/(app)/[tenant]/settings/members/actions"
+);
+
+async function tenants() {
+  const a = await makeFilledTenant(db, "Alpha");
+  const b = await makeFilledTenant(db, "Beta");
+  state.userId = a.user.id;
+  return { a, b, bBefore: await snapshotTenant(db, b.tenant.id) };
+}
+
+function validSettings(divisionId: string) {
+  return {
+    divisionId,
+    name: "Taken over",
+    tag: "PWNED",
+    dispatcherActive: "on",
+    sendingEnabled: "on",
+    language: "en",
+    pollIntervalMinutes: "5",
+    automationMode: "convert_and_register",
+    autoCloseDays: "",
+    highlightDomains: "",
+    spamDomains: "",
+    maxSuggestions: "3",
+    defaultKnowledgeBaseId: "",
+    unprocessedTemplateId: "",
+  };
+}
+
+/** The error Next's notFound() throws. */
+function isNotFound(error: unknown): boolean {
+  const digest = (error as { digest?: string } | null)?.digest ?? "";
+  return digest.startsWith("NEXT_HTTP_ERROR_FALLBACK;404") || digest === "NEXT_NOT_FOUND";
+}
+
+async function expectNotFound(render: () => Promise<unknown>) {
+  const outcome = await render().then(
+    () => "rendered",
+    (error: unknown) => (isNotFound(error) ? "not-found" : error),
+  );
+  expect(outcome).toBe("not-found");
+}
+
+describe("server actions as tenant A with tenant B's ids", () => {
+  it("saving settings of B's division through A's workspace is not found", async () => {
+    const { a, b, bBefore } = await tenants();
+    const result = await updateDivisionSettingsAction(a.tenant.slug, undefined, validSettings(b.divisionId));
+    expect(result).toEqual({ error: "notFound" });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("changing, removing and revoking B's members and invites is not found", async () => {
+    const { a, b, bBefore } = await tenants();
+    const membershipId = b.agentMembershipId;
+    expect(
+      await updateMemberAction(a.tenant.slug, undefined, { membershipId, role: "owner", mayPurge: "on" }),
+    ).toEqual({ error: "notFound" });
+    expect(await removeMemberAction(a.tenant.slug, undefined, { membershipId })).toEqual({ error: "notFound" });
+    expect(await revokeInviteAction(a.tenant.slug, undefined, { inviteId: b.inviteId })).toEqual({
+      error: "notFound",
+    });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("every action aimed at B's workspace slug is not found", async () => {
+    const { b, bBefore } = await tenants();
+    const slug = b.tenant.slug;
+    const results = [
+      await createDivisionAction(slug, undefined, { name: "Intruders", tag: "INTR" }),
+      await createInviteAction(slug, undefined, { email: "spy@alpha.test", role: "admin" }),
+      await updateDivisionSettingsAction(slug, undefined, validSettings(b.divisionId)),
+      await updateMemberAction(slug, undefined, { membershipId: b.agentMembershipId, role: "admin" }),
+      await removeMemberAction(slug, undefined, { membershipId: b.agentMembershipId }),
+      await revokeInviteAction(slug, undefined, { inviteId: b.inviteId }),
+    ];
+    for (const result of results) expect(result).toEqual({ error: "notFound" });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("the same action on A's own division succeeds, so the refusals above are not a broken action", async () => {
+    const { a } = await tenants();
+    const result = await updateDivisionSettingsAction(a.tenant.slug, undefined, validSettings(a.divisionId));
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe("pages as tenant A with tenant B's slug or ids", () => {
+  const tenantPages = path.resolve("app/[locale]/(app)/[tenant]");
+  const pageFiles = fs
+    .readdirSync(tenantPages, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith("page.tsx"))
+    .map((file) => path.join(tenantPages, file));
+
+  it("finds the tenant pages to check", () => {
+    expect(pageFiles.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("every page under [tenant] with B's slug is not found", async () => {
+    const { b } = await tenants();
+    for (const file of pageFiles) {
+      const { default: Page } = (await import(file)) as { default: (props: unknown) => Promise<unknown> };
+      const params = Promise.resolve({ locale: "en", tenant: b.tenant.slug, divisionId: b.divisionId });
+      await expectNotFound(() => Page({ params, searchParams: Promise.resolve({}) }));
+    }
+  });
+
+  it("A's division settings page with B's division id is not found, and with A's own it renders", async () => {
+    const { a, b } = await tenants();
+    const { default: Page } = await import(
+      "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/page"
+    );
+    const params = (divisionId: string) => Promise.resolve({ locale: "en", tenant: a.tenant.slug, divisionId });
+    await expectNotFound(() => Page({ params: params(b.divisionId) }));
+    await expect(Page({ params: params(a.divisionId) })).resolves.toBeTruthy();
+  });
+});

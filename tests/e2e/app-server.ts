@@ -1,0 +1,188 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * The production app for browser tests: `next build` when the sources are newer than the last
+ * build, then `next start` on a free loopback port against the test run's database.
+ */
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+
+/** What a build depends on: a change under any of these makes `.next` stale. */
+const BUILD_INPUTS = [
+  "app",
+  "lib",
+  "db",
+  "messages",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package.json",
+  "package-lock.json",
+];
+
+const BUILD_TIMEOUT_MS = 6 * 60_000;
+const START_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+function newestChange(entry: string): number {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(entry);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestChange(path.join(entry, child)));
+  return newest;
+}
+
+export function buildIsStale(): boolean {
+  let built: number;
+  try {
+    built = fs.statSync(path.join(root, ".next", "BUILD_ID")).mtimeMs;
+  } catch {
+    return true;
+  }
+  return BUILD_INPUTS.some((input) => newestChange(path.join(root, input)) > built);
+}
+
+/** Runs a command to its end, keeping the tail of its output for the error message. */
+function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${args.join(" ")} took longer than ${timeoutMs / 1000} s:\n${output}`));
+    }, timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${args.join(" ")} failed (exit ${code}):\n${output}`));
+    });
+  });
+}
+
+export async function buildIfStale(): Promise<void> {
+  if (!buildIsStale()) return;
+  await run([nextBin, "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, BUILD_TIMEOUT_MS);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export interface AppServer {
+  url: string;
+  /** Everything the server printed, for a failing test's message. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function startAppServer(options: { databaseUrl: string; logFile?: string }): Promise<AppServer> {
+  await buildIfStale();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-e2e-"));
+  let output = "";
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(port)],
+    {
+      cwd: root,
+      // Its own process group, so that stopping it also stops anything it started.
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        DATABASE_URL: options.databaseUrl,
+        AUTH_TRUST_HOST: "true",
+        NEXTAUTH_URL: url,
+        POSTDESK_DATA_DIR: dataDir,
+        NEXT_TELEMETRY_DISABLED: "1",
+        NODE_ENV: "production",
+      },
+    },
+  );
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (options.logFile) fs.appendFileSync(options.logFile, chunk);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
+
+  const stop = async () => {
+    if (!exited && child.pid) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // Already gone.
+      }
+      const killed = await Promise.race([exit.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+      if (!killed) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+        await Promise.race([exit, sleep(STOP_TIMEOUT_MS)]);
+      }
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (true) {
+    if (exited) {
+      await stop();
+      throw new Error(`next start exited before answering:\n${output.slice(-5000)}`);
+    }
+    try {
+      const response = await fetch(`${url}/en/sign-in`, { redirect: "manual", signal: AbortSignal.timeout(5000) });
+      if (response.status < 500) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`next start did not answer within ${START_TIMEOUT_MS / 1000} s:\n${output.slice(-5000)}`);
+    }
+    await sleep(300);
+  }
+  return { url, log: () => output, stop };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

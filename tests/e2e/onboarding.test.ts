@@ -1,0 +1,297 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { createTranslator } from "next-intl";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import en from "../../messages/en.json";
+import pl from "../../messages/pl.json";
+import { makeTenant, testDatabase } from "../setup/db";
+import { type AppServer, startAppServer } from "./app-server";
+
+/**
+ * The onboarding path in a real browser against the production build: sign-up, divisions and their
+ * settings, sign-out and sign-in, the language switch that is remembered, and joining by invitation.
+ * Texts are taken from the message catalogues, so the test checks what a user reads.
+ */
+
+const CHROMIUM = "/usr/bin/chromium";
+const SCREENSHOTS = path.join(process.cwd(), "test-results", "e2e");
+// The first run builds the app (2–3 minutes on two cores); each scenario then takes well under one.
+const SETUP_TIMEOUT_MS = 10 * 60_000;
+const SCENARIO_TIMEOUT_MS = 3 * 60_000;
+const STEP_TIMEOUT_MS = 30_000;
+
+const tPl = createTranslator({ locale: "pl", messages: pl });
+const tEn = createTranslator({ locale: "en", messages: en });
+
+const db = await testDatabase();
+let server: AppServer | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error("Chromium is missing: run `apt-get install -y chromium` (npm test installs it on Debian as root)");
+  }
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const logFile = path.join(SCREENSHOTS, "server.log");
+  fs.rmSync(logFile, { force: true });
+  server = await startAppServer({ databaseUrl: inject("databaseUrl"), logFile });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+}, 60_000);
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser!.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-US" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+  return { context, page };
+}
+
+function url(pathname: string): string {
+  return `${server!.url}${pathname}`;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function heading(page: Page): Promise<string> {
+  return (await page.getByRole("heading", { level: 1 }).first().textContent())?.trim() ?? "";
+}
+
+async function signIn(page: Page, locale: "en" | "pl", email: string, password: string): Promise<void> {
+  const t = locale === "pl" ? tPl : tEn;
+  await page.goto(url(`/${locale}/sign-in`));
+  await page.getByLabel(t("signIn.email")).fill(email);
+  await page.getByLabel(t("signIn.password")).fill(password);
+  await page.getByRole("button", { name: t("signIn.submit") }).click();
+}
+
+function unique(): string {
+  return crypto.randomBytes(4).toString("hex");
+}
+
+describe("onboarding in the browser", () => {
+  it(
+    "a company signs up in Polish, sets up a division, and keeps English once the owner switches to it",
+    async () => {
+      const { context, page } = await newPage();
+      const suffix = unique();
+      const email = `anna-${suffix}@firma.test`;
+      const password = `Poprawne-Haslo-${suffix}`;
+      try {
+        // Sign-up, first with a password that is too short: the error is Polish and sits by the field.
+        await page.goto(url("/pl/sign-up"));
+        expect(await heading(page)).toBe(tPl("signUp.title"));
+        await page.getByLabel(tPl("signUp.companyName")).fill(`Firma Testowa ${suffix}`);
+        await page.getByLabel(tPl("signUp.adminName")).fill("Anna Kowalska");
+        await page.getByLabel(tPl("signUp.email")).fill(email);
+        await page.getByLabel(tPl("signUp.password")).fill("krótkie");
+        await page.getByRole("button", { name: tPl("signUp.submit") }).click();
+        const passwordError = page.locator("#password-error");
+        await passwordError.getByText(tPl("errors.passwordTooShort", { min: 10 })).waitFor();
+        await screenshot(page, "01-sign-up-error-pl");
+
+        await page.getByLabel(tPl("signUp.password")).fill(password);
+        await page.getByRole("button", { name: tPl("signUp.submit") }).click();
+        await page.waitForURL(/\/pl\/firma-testowa-[a-z0-9-]+\/tickets$/);
+        const slug = new URL(page.url()).pathname.split("/")[2]!;
+        expect(await heading(page)).toBe(tPl("comingSoon.queue.title"));
+        await page.getByText(tPl("comingSoon.queue.emptyTitle")).waitFor();
+        expect(await page.getByTestId("tenant-name").first().textContent()).toBe(`Firma Testowa ${suffix}`);
+        await screenshot(page, "02-queue-pl");
+        await page.setViewportSize({ width: 390, height: 844 });
+        await screenshot(page, "02-queue-pl-phone");
+        await page.setViewportSize({ width: 1280, height: 860 });
+
+        // Settings → Divisions: the first division exists, named in Polish.
+        await page.getByRole("link", { name: tPl("nav.settings") }).click();
+        await page.waitForURL(`**/pl/${slug}/settings`);
+        await screenshot(page, "03-settings-pl");
+        await page.getByRole("link", { name: new RegExp(tPl("settings.divisions.title")) }).click();
+        await page.waitForURL(`**/pl/${slug}/settings/divisions`);
+        await page.getByRole("link", { name: new RegExp(tPl("signUp.firstDivisionName")) }).waitFor();
+        await page.getByText(tPl("divisions.count", { count: 1 })).waitFor();
+
+        // A tag that breaks the rule is refused next to the field; a good one creates the division.
+        await page.getByLabel(tPl("divisions.create.name"), { exact: true }).fill("Sprzedaż");
+        await page.getByLabel(tPl("divisions.create.tag"), { exact: true }).fill("9X");
+        await page.getByRole("button", { name: tPl("divisions.create.submit") }).click();
+        await page.locator("#division-tag-error").getByText(tPl("errors.tagFormat")).waitFor();
+        await page.getByLabel(tPl("divisions.create.tag"), { exact: true }).fill("sprzedaz");
+        await page.getByRole("button", { name: tPl("divisions.create.submit") }).click();
+        await page.getByText(tPl("divisions.create.created", { name: "Sprzedaż" })).waitFor();
+        await page.getByText(tPl("divisions.count", { count: 2 })).waitFor();
+        await page.getByText("SPRZEDAZ", { exact: true }).waitFor();
+        await screenshot(page, "04-divisions-pl");
+        await page.goto(url(`/pl/${slug}/settings/members`));
+        await page.getByText(tPl("members.count", { count: 1 })).waitFor();
+        await screenshot(page, "04-members-pl");
+        await page.goBack();
+
+        // Its settings: an interval out of range is refused; a good one and a new language are saved.
+        await page.getByRole("link", { name: /Sprzedaż/ }).click();
+        await page.waitForURL(new RegExp(`/pl/${slug}/settings/divisions/[0-9a-f-]{36}$`));
+        const divisionUrl = page.url();
+        const interval = page.getByLabel(tPl("divisionSettings.fields.pollIntervalMinutes.label"));
+        // By id: "Język" also names the language switcher.
+        const language = page.locator("#language");
+        expect(await interval.inputValue()).toBe("1");
+        expect(await language.inputValue()).toBe("pl");
+        await screenshot(page, "05-division-settings-pl");
+        await interval.fill("0");
+        await page.getByRole("button", { name: tPl("divisionSettings.save") }).click();
+        await page.locator("#pollIntervalMinutes-error").getByText(tPl("errors.intervalRange")).waitFor();
+        // The failed save takes the user to the field, with its error beside it.
+        expect(await interval.evaluate((input) => input === document.activeElement)).toBe(true);
+        await page.screenshot({ path: path.join(SCREENSHOTS, "06-division-settings-error-pl.png") });
+        await interval.fill("5");
+        await language.selectOption("en");
+        await page.getByRole("button", { name: tPl("divisionSettings.save") }).click();
+        await page.getByText(tPl("divisionSettings.saved")).waitFor();
+        await page.goto(divisionUrl);
+        expect(await page.getByLabel(tPl("divisionSettings.fields.pollIntervalMinutes.label")).inputValue()).toBe("5");
+        expect(await page.locator("#language").inputValue()).toBe("en");
+
+        // Sign out and back in: still Polish, the language the company signed up in.
+        await page.getByRole("button", { name: tPl("shell.signOut") }).click();
+        await page.waitForURL("**/pl/sign-in");
+        expect(await heading(page)).toBe(tPl("signIn.title"));
+        await page.getByLabel(tPl("signIn.email")).fill(email);
+        await page.getByLabel(tPl("signIn.password")).fill("zupełnie-złe-hasło");
+        await page.getByRole("button", { name: tPl("signIn.submit") }).click();
+        await page.getByText(tPl("errors.invalidCredentials")).waitFor();
+        await screenshot(page, "07-sign-in-error-pl");
+        await page.getByLabel(tPl("signIn.password")).fill(password);
+        await page.getByRole("button", { name: tPl("signIn.submit") }).click();
+        await page.waitForURL(`**/pl/${slug}/tickets`);
+
+        // Switch to English: the page is English at once.
+        await page.getByRole("button", { name: tEn("language.short.en"), exact: true }).click();
+        await page.waitForURL(`**/en/${slug}/tickets`);
+        await page.getByRole("heading", { level: 1, name: tEn("comingSoon.queue.title") }).waitFor();
+        expect(await page.locator("html").getAttribute("lang")).toBe("en");
+        await page.getByRole("link", { name: tEn("nav.settings") }).waitFor();
+        await screenshot(page, "08-queue-en");
+
+        // The choice is remembered: after signing out, signing in from the Polish page and opening
+        // the bare address, the app is English.
+        await page.getByRole("button", { name: tEn("shell.signOut") }).click();
+        await page.waitForURL("**/en/sign-in");
+        await signIn(page, "pl", email, password);
+        await page.waitForURL(`**/en/${slug}/tickets`);
+        await page.goto(url("/"));
+        await page.waitForURL(`**/en/${slug}/tickets`);
+        expect(await heading(page)).toBe(tEn("comingSoon.queue.title"));
+        await page.goto(divisionUrl.replace("/pl/", "/en/"));
+        await page.getByRole("heading", { level: 1, name: /Sprzedaż/ }).waitFor();
+        await page.getByText(tEn("divisionSettings.fields.tag.help", { example: "[ACME#123]" })).waitFor();
+        await screenshot(page, "09-division-settings-en");
+      } catch (error) {
+        await screenshot(page, "failure-onboarding").catch(() => {});
+        throw new Error(`${(error as Error).message}\n--- server log ---\n${server?.log().slice(-3000)}`, { cause: error });
+      } finally {
+        await context.close();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "a teammate joins by invitation link, lands in the company, and sees settings read-only as an agent",
+    async () => {
+      const owner = await makeTenant(db, "Invite Co");
+      const { context: ownerContext, page } = await newPage();
+      const { context: inviteeContext, page: invitee } = await newPage();
+      const inviteeEmail = `jan-${unique()}@invite.test`;
+      const inviteePassword = `Jan-Password-${unique()}`;
+      try {
+        await signIn(page, "en", owner.email, owner.password);
+        await page.waitForURL(`**/en/${owner.tenant.slug}/tickets`);
+        await page.goto(url(`/en/${owner.tenant.slug}/settings/members`));
+        expect(await heading(page)).toBe(tEn("members.title"));
+
+        // The last owner cannot stop being one.
+        const ownRow = page.locator(`[data-member="${owner.email}"]`);
+        await ownRow.getByLabel(tEn("members.columns.role")).selectOption("agent");
+        await ownRow.getByRole("button", { name: tEn("members.save") }).click();
+        await ownRow.getByText(tEn("errors.lastOwner")).waitFor();
+        await ownRow.getByLabel(tEn("members.columns.role")).selectOption("owner");
+
+        // Invite: the link is shown, ready to copy; the invitation is pending.
+        // By id: every member row has a "Role" select too.
+        await page.locator("#invite-email").fill(inviteeEmail);
+        await page.locator("#invite-role").selectOption("agent");
+        await page.getByRole("button", { name: tEn("members.invite.submit") }).click();
+        await page.getByText(tEn("members.invite.created", { email: inviteeEmail })).waitFor();
+        const link = await page.locator("#invite-link").inputValue();
+        expect(link).toMatch(new RegExp(`^${server!.url}/en/invite/[A-Za-z0-9_-]+$`));
+        await page.getByText(tEn("members.pending.count", { count: 1 })).waitFor();
+        await screenshot(page, "10-members-invite-en");
+
+        // The invitee opens the link in their own browser, sees the company and role, and joins.
+        await invitee.goto(link);
+        await invitee.getByRole("heading", { level: 1, name: tEn("invite.title", { company: owner.tenant.name }) }).waitFor();
+        await invitee.getByText(tEn("roles.agent"), { exact: true }).waitFor();
+        await screenshot(invitee, "11-invite-en");
+        await invitee.getByLabel(tEn("invite.name")).fill("Jan Nowak");
+        await invitee.getByLabel(tEn("invite.newPassword")).fill("short");
+        await invitee.getByRole("button", { name: tEn("invite.accept") }).click();
+        await invitee.locator("#password-error").getByText(tEn("errors.passwordTooShort", { min: 10 })).waitFor();
+        await invitee.getByLabel(tEn("invite.newPassword")).fill(inviteePassword);
+        await invitee.getByRole("button", { name: tEn("invite.accept") }).click();
+        await invitee.waitForURL(`**/en/${owner.tenant.slug}/tickets`);
+        expect(await invitee.getByTestId("user-name").first().textContent()).toBe("Jan Nowak");
+
+        // As an agent: members read-only, mail settings locked with the administrators' notice.
+        await invitee.goto(url(`/en/${owner.tenant.slug}/settings/members`));
+        await invitee.getByText(tEn("members.readOnly")).waitFor();
+        expect(await invitee.getByRole("button", { name: tEn("members.invite.submit") }).count()).toBe(0);
+        await screenshot(invitee, "12-members-agent-en");
+        await invitee.goto(url(`/en/${owner.tenant.slug}/settings/divisions/${owner.divisionId}`));
+        await invitee.getByText(tEn("divisionSettings.onlyAdmins")).waitFor();
+        expect(await invitee.locator("#name").isDisabled()).toBe(true);
+        await screenshot(invitee, "13-division-settings-agent-en");
+
+        // The link worked once.
+        const { context: strangerContext, page: stranger } = await newPage();
+        await stranger.goto(link.replace("/en/", "/pl/"));
+        await stranger.getByRole("heading", { level: 1, name: tPl("invite.invalidTitle") }).waitFor();
+        await screenshot(stranger, "14-invite-used-pl");
+        await strangerContext.close();
+
+        // The owner now sees two people and no pending invitation.
+        await page.reload();
+        await page.getByText(tEn("members.count", { count: 2 })).waitFor();
+        await page.getByText(tEn("members.pending.count", { count: 0 })).waitFor();
+        await screenshot(page, "15-members-en");
+      } catch (error) {
+        await screenshot(page, "failure-invite-owner").catch(() => {});
+        await screenshot(invitee, "failure-invite-invitee").catch(() => {});
+        throw new Error(`${(error as Error).message}\n--- server log ---\n${server?.log().slice(-3000)}`, { cause: error });
+      } finally {
+        await ownerContext.close();
+        await inviteeContext.close();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
