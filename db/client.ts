@@ -20,7 +20,8 @@ export interface DatabaseHandle {
 export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
 export function dataDir(): string {
-  return path.resolve(process.env.POSTDESK_DATA_DIR ?? path.join(process.cwd(), ".data"));
+  // A run-time folder, not a source: keep the bundler from tracing the project through it.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.POSTDESK_DATA_DIR ?? path.join(process.cwd(), ".data"));
 }
 
 /**

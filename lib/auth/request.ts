@@ -1,4 +1,5 @@
 import { getLocale } from "next-intl/server";
+import { cache } from "react";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db";
 import type { Transaction } from "@/db/client";
@@ -14,11 +15,12 @@ export interface TenantRequest {
 }
 
 /**
- * The one door for pages and server actions under `[tenant]`: the signed-in user, their tenant and
+ * The one door for pages under `[tenant]` (server actions have `tenantAction`): the signed-in user, their tenant and
  * role. Not signed in: off to sign-in. Not a member of this tenant: not found, exactly as for a
- * tenant that does not exist, so slugs of other companies cannot be probed.
+ * tenant that does not exist, so slugs of other companies cannot be probed. Cached per request, so
+ * the layout and the page share one lookup.
  */
-export async function tenantRequest(slug: string): Promise<TenantRequest> {
+export const tenantRequest = cache(async (slug: string): Promise<TenantRequest> => {
   const userId = await currentUserId();
   if (!userId) {
     return redirect({ href: "/sign-in", locale: await getLocale() });
@@ -27,4 +29,4 @@ export async function tenantRequest(slug: string): Promise<TenantRequest> {
   const ctx = await resolveTenantContext(db, userId, slug);
   if (!ctx) notFound();
   return { ctx, run: (work) => withTenant(db, ctx.tenant.id, (tx) => work(tx, ctx)) };
-}
+});

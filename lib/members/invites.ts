@@ -6,6 +6,7 @@ import { bindTenant } from "@/db/tenant";
 import { type Invite, invites, memberships, type Role, roleEnum, tenants, users } from "@/db/schema";
 import { canAssignRole } from "@/lib/auth/roles";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { clearFailures, lockedUntil, recordFailure } from "@/lib/auth/throttle";
 import { recordAudit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import type { TenantScope } from "@/lib/scope";
@@ -116,9 +117,13 @@ export async function acceptInvite(
   const [existing] = await db.select().from(users).where(eq(users.email, details.email));
   let passwordHash: string | null = null;
   if (existing) {
+    // Confirming with a password is a sign-in: the same throttle guards it.
+    if (await lockedUntil(db, existing.email, now)) throw new RuleError("throttled");
     if (!(await verifyPassword(existing.passwordHash, input.password))) {
-      throw new RuleError("invalidInput", { password: ["wrongPassword"] });
+      const locked = await recordFailure(db, existing.email, now);
+      throw locked ? new RuleError("throttled") : new RuleError("invalidInput", { password: ["wrongPassword"] });
     }
+    await clearFailures(db, existing.email);
   } else {
     const name = personName.safeParse(input.name);
     const password = newPassword.safeParse(input.password);

@@ -159,6 +159,26 @@ describe("invitations", () => {
     expect((await authenticate(db, { email: guest.email, password: guest.password })).ok).toBe(true);
   });
 
+  it("guessing an existing user's password through an invitation is throttled like sign-in", async () => {
+    const inviting = await makeTenant(db, "Host");
+    const guest = await makeTenant(db, "Guest");
+    const { token } = await withTenant(db, inviting.tenant.id, (tx) =>
+      createInvite(tx, ownerScope(inviting), { email: guest.email, role: "agent" }),
+    );
+    for (let attempt = 1; attempt < THROTTLE.maxFailures; attempt++) {
+      await expect(acceptInvite(db, { token, password: `guess-${attempt}` })).rejects.toMatchObject({
+        key: "invalidInput",
+      });
+    }
+    await expect(acceptInvite(db, { token, password: "last-guess" })).rejects.toMatchObject({ key: "throttled" });
+    // Locked: even the right password is refused now, and sign-in is locked too.
+    await expect(acceptInvite(db, { token, password: guest.password })).rejects.toMatchObject({ key: "throttled" });
+    expect(await authenticate(db, { email: guest.email, password: guest.password })).toMatchObject({
+      reason: "throttled",
+    });
+    expect(await membershipOf(inviting.tenant.id, guest.user.id)).toBeUndefined();
+  });
+
   it("a new person must give a name and a long enough password", async () => {
     const company = await makeTenant(db, "Rules");
     const { token } = await invite(company, "agent");
