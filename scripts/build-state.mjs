@@ -2,7 +2,19 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** What a production build depends on: a change to any of these makes `.next` stale. */
-const SOURCES = ["app", "lib", "db", "messages", "proxy.ts", "instrumentation.ts", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "lib",
+  "db",
+  "messages",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package.json",
+  "package-lock.json",
+];
 
 function newestMtime(entry) {
   let stat;

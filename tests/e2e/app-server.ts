@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { needsBuild } from "../../scripts/build-state.mjs";
 
 /**
  * The production app for browser tests: `next build` when the sources are newer than the last
@@ -12,47 +13,9 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..", "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 
-/** What a build depends on: a change under any of these makes `.next` stale. */
-const BUILD_INPUTS = [
-  "app",
-  "lib",
-  "db",
-  "messages",
-  "proxy.ts",
-  "instrumentation.ts",
-  "next.config.ts",
-  "postcss.config.mjs",
-  "tsconfig.json",
-  "package.json",
-  "package-lock.json",
-];
-
 const BUILD_TIMEOUT_MS = 6 * 60_000;
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
-
-function newestChange(entry: string): number {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestChange(path.join(entry, child)));
-  return newest;
-}
-
-export function buildIsStale(): boolean {
-  let built: number;
-  try {
-    built = fs.statSync(path.join(root, ".next", "BUILD_ID")).mtimeMs;
-  } catch {
-    return true;
-  }
-  return BUILD_INPUTS.some((input) => newestChange(path.join(root, input)) > built);
-}
 
 /** Runs a command to its end, keeping the tail of its output for the error message. */
 function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
@@ -81,7 +44,7 @@ function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise
 }
 
 export async function buildIfStale(): Promise<void> {
-  if (!buildIsStale()) return;
+  if (!needsBuild(root)) return;
   await run([nextBin, "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, BUILD_TIMEOUT_MS);
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -290,6 +291,36 @@ describe("onboarding in the browser", () => {
       } finally {
         await ownerContext.close();
         await inviteeContext.close();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    "a company created with `postdesk tenant create` signs in through the browser with those credentials",
+    async () => {
+      const suffix = unique();
+      const email = `admin-${suffix}@acme.test`;
+      const password = "Correct-Horse-9";
+      const cli = spawnSync(
+        process.execPath,
+        ["bin/postdesk.mjs", "tenant", "create", "--name", `Acme ${suffix}`, "--admin-email", email, "--admin-password", password, "--json"],
+        { encoding: "utf8", env: { ...process.env, DATABASE_URL: inject("databaseUrl") }, timeout: 60_000 },
+      );
+      expect(cli.status, cli.stderr).toBe(0);
+      const created = JSON.parse(cli.stdout) as { slug: string };
+      expect(created.slug).toBe(`acme-${suffix}`);
+
+      const { context, page } = await newPage();
+      try {
+        await signIn(page, "pl", email, password);
+        await page.waitForURL(`**/${created.slug}/tickets`);
+        expect(await page.getByTestId("tenant-name").first().textContent()).toBe(`Acme ${suffix}`);
+        await screenshot(page, "16-cli-tenant-signed-in");
+      } catch (error) {
+        await screenshot(page, "failure-cli-tenant").catch(() => {});
+        throw new Error(`${(error as Error).message}\n--- server log ---\n${server?.log().slice(-3000)}`, { cause: error });
+      } finally {
+        await context.close();
       }
     },
     SCENARIO_TIMEOUT_MS,
