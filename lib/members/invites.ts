@@ -10,6 +10,7 @@ import { clearFailures, lockedUntil, recordFailure } from "@/lib/auth/throttle";
 import { recordAudit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import type { TenantScope } from "@/lib/scope";
+import { locales } from "@/lib/i18n/routing";
 import { emailAddress, newPassword, personName } from "@/lib/tenants/sign-up";
 
 /** An invitation link works once, for this long. */
@@ -101,6 +102,8 @@ export const acceptInviteSchema = z.object({
   token: z.string().min(1),
   name: personName.optional(),
   password: z.string().min(1, "required"),
+  /** The language of the invitation page: a new member's language. Someone with an account keeps theirs. */
+  locale: z.enum(locales).optional(),
 });
 
 /**
@@ -111,7 +114,7 @@ export async function acceptInvite(
   db: Database,
   input: z.input<typeof acceptInviteSchema>,
   now = new Date(),
-): Promise<{ userId: string; email: string; tenantSlug: string }> {
+): Promise<{ userId: string; email: string; tenantSlug: string; locale: string }> {
   const details = await inviteDetails(db, input.token, now);
   if (!details) throw new RuleError("inviteInvalid");
   const [existing] = await db.select().from(users).where(eq(users.email, details.email));
@@ -146,7 +149,12 @@ export async function acceptInvite(
       (
         await tx
           .insert(users)
-          .values({ email: spent.email, name: personName.parse(input.name), passwordHash: passwordHash! })
+          .values({
+            email: spent.email,
+            name: personName.parse(input.name),
+            passwordHash: passwordHash!,
+            locale: input.locale ?? "en",
+          })
           .returning()
       )[0]!;
     await bindTenant(tx, spent.tenantId);
@@ -161,6 +169,6 @@ export async function acceptInvite(
       { type: "invite", id: spent.id },
       { email: spent.email },
     );
-    return { userId: user.id, email: user.email, tenantSlug: details.tenantSlug };
+    return { userId: user.id, email: user.email, tenantSlug: details.tenantSlug, locale: user.locale };
   });
 }

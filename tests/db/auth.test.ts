@@ -102,8 +102,9 @@ describe("invitations", () => {
     const { token, email } = await invite(company, "admin");
     expect(await inviteDetails(db, token)).toMatchObject({ email, role: "admin", existingUser: false });
 
-    const accepted = await acceptInvite(db, { token, name: "New Admin", password: "Long-enough-pw" });
-    expect(accepted).toMatchObject({ email, tenantSlug: company.tenant.slug });
+    const accepted = await acceptInvite(db, { token, name: "New Admin", password: "Long-enough-pw", locale: "pl" });
+    // A new member speaks the language of the invitation page they accepted on.
+    expect(accepted).toMatchObject({ email, tenantSlug: company.tenant.slug, locale: "pl" });
     expect(await membershipOf(company.tenant.id, accepted.userId)).toMatchObject({ role: "admin" });
     expect((await authenticate(db, { email, password: "Long-enough-pw" })).ok).toBe(true);
 

@@ -4,8 +4,7 @@ import { getDb } from "@/db";
 import { type ActionState, actionError } from "@/lib/auth/action";
 import { formDataToObject } from "@/lib/forms";
 import { isLocale } from "@/lib/i18n/routing";
-import { acceptInvite, inviteDetails } from "@/lib/members/invites";
-import { getUserLocale, setUserLocale } from "@/lib/users/preferences";
+import { acceptInvite } from "@/lib/members/invites";
 
 export interface AcceptedInvite {
   email: string;
@@ -22,17 +21,13 @@ export async function acceptInviteAction(
 ): Promise<ActionState<AcceptedInvite>> {
   const form = formDataToObject(input);
   try {
-    const db = await getDb();
-    const details = await inviteDetails(db, token);
-    if (!details) return { error: "inviteInvalid" };
-    const accepted = await acceptInvite(db, {
+    const accepted = await acceptInvite(await getDb(), {
       token,
       name: typeof form.name === "string" ? form.name : undefined,
       password: typeof form.password === "string" ? form.password : "",
+      locale: isLocale(locale) ? locale : undefined,
     });
-    if (!details.existingUser && isLocale(locale)) await setUserLocale(db, accepted.userId, locale);
-    const language = (await getUserLocale(db, accepted.userId)) ?? locale;
-    return { ok: true, result: { email: accepted.email, tenantSlug: accepted.tenantSlug, locale: language } };
+    return { ok: true, result: { email: accepted.email, tenantSlug: accepted.tenantSlug, locale: accepted.locale } };
   } catch (error) {
     return actionError(error);
   }
