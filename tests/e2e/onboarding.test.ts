@@ -90,6 +90,21 @@ function unique(): string {
   return crypto.randomBytes(4).toString("hex");
 }
 
+describe("the front door", () => {
+  it("/ redirects by Accept-Language, and the remembered choice (NEXT_LOCALE) wins over it", async () => {
+    const target = async (headers: Record<string, string>) => {
+      const response = await fetch(url("/"), { headers, redirect: "manual" });
+      expect(response.status).toBeGreaterThanOrEqual(300);
+      expect(response.status).toBeLessThan(400);
+      return new URL(response.headers.get("location") ?? "", server!.url).pathname;
+    };
+    expect(await target({ "accept-language": "pl-PL,pl;q=0.9,en;q=0.5" })).toBe("/pl");
+    expect(await target({ "accept-language": "en-GB,en;q=0.9" })).toBe("/en");
+    expect(await target({ "accept-language": "de-DE" })).toBe("/en");
+    expect(await target({ "accept-language": "pl-PL", cookie: "NEXT_LOCALE=en" })).toBe("/en");
+  });
+});
+
 describe("onboarding in the browser", () => {
   it(
     "a company signs up in Polish, sets up a division, and keeps English once the owner switches to it",
