@@ -48,6 +48,10 @@ const tenantId = () =>
   uuid("tenant_id")
     .notNull()
     .references(() => tenants.id, { onDelete: "cascade" });
+const divisionId = () =>
+  uuid("division_id")
+    .notNull()
+    .references((): AnyPgColumn => divisions.id, { onDelete: "cascade" });
 
 export const roleEnum = pgEnum("role", ["owner", "admin", "agent"]);
 export const ticketStatusEnum = pgEnum("ticket_status", ["open", "answered", "on_hold", "closed"]);
@@ -221,9 +225,7 @@ export const divisionUnprocessedRecipients = pgTable(
   "division_unprocessed_recipients",
   {
     tenantId: tenantId(),
-    divisionId: uuid("division_id")
-      .notNull()
-      .references(() => divisions.id, { onDelete: "cascade" }),
+    divisionId: divisionId(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -236,9 +238,7 @@ export const emailTemplates = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     tenantId: tenantId(),
-    divisionId: uuid("division_id")
-      .notNull()
-      .references(() => divisions.id, { onDelete: "cascade" }),
+    divisionId: divisionId(),
     kind: templateKindEnum("kind").notNull(),
     locale: text("locale").notNull(),
     name: text("name").notNull(),
@@ -255,9 +255,7 @@ export const teams = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     tenantId: tenantId(),
-    divisionId: uuid("division_id")
-      .notNull()
-      .references(() => divisions.id, { onDelete: "cascade" }),
+    divisionId: divisionId(),
     name: text("name").notNull(),
     /** All tickets of this team are sent from this mailbox. */
     outboundMailboxId: uuid("outbound_mailbox_id").references((): AnyPgColumn => mailboxes.id, {
@@ -287,9 +285,7 @@ export const mailboxes = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     tenantId: tenantId(),
-    divisionId: uuid("division_id")
-      .notNull()
-      .references(() => divisions.id, { onDelete: "cascade" }),
+    divisionId: divisionId(),
     name: text("name").notNull(),
     address: text("address").notNull(),
     // Inbound
@@ -371,9 +367,7 @@ export const tickets = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     tenantId: tenantId(),
-    divisionId: uuid("division_id")
-      .notNull()
-      .references(() => divisions.id, { onDelete: "cascade" }),
+    divisionId: divisionId(),
     /** Per-division number, shown as `[TAG#number]`. */
     number: integer("number").notNull(),
     subject: text("subject").notNull(),
@@ -407,9 +401,7 @@ export const inboundEmails = pgTable(
     mailboxId: uuid("mailbox_id")
       .notNull()
       .references(() => mailboxes.id, { onDelete: "cascade" }),
-    divisionId: uuid("division_id")
-      .notNull()
-      .references(() => divisions.id, { onDelete: "cascade" }),
+    divisionId: divisionId(),
     /** `imap:<uidvalidity>:<uid>` or `pop3:<uidl>`: storing the same mail twice is a no-op. */
     uniqueKey: text("unique_key").notNull(),
     uidValidity: bigint("uid_validity", { mode: "number" }),
@@ -507,9 +499,7 @@ export const outbox = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     tenantId: tenantId(),
-    divisionId: uuid("division_id")
-      .notNull()
-      .references(() => divisions.id, { onDelete: "cascade" }),
+    divisionId: divisionId(),
     ticketId: uuid("ticket_id").references(() => tickets.id, { onDelete: "set null" }),
     messageRowId: uuid("message_row_id").references(() => messages.id, { onDelete: "set null" }),
     mailboxId: uuid("mailbox_id").references(() => mailboxes.id, { onDelete: "set null" }),
