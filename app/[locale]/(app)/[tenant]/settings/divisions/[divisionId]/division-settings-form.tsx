@@ -71,6 +71,14 @@ export function DivisionSettingsForm({
   const errors = (name: keyof DivisionSettings) => errorsFor(state.fieldErrors, name);
   const label = (name: keyof DivisionSettings) => t(`fields.${name}.label`);
   const help = (name: keyof DivisionSettings) => t(`fields.${name}.help`);
+  /** What every field of the form shares: its name as id, its label, help line and errors. */
+  const field = (name: keyof DivisionSettings) => ({
+    id: name,
+    name,
+    label: label(name),
+    help: help(name),
+    errors: errors(name),
+  });
 
   return (
     <form ref={formRef} onSubmit={onSubmit} onChange={() => setDirty(true)} noValidate className="space-y-6">
@@ -85,7 +93,7 @@ export function DivisionSettingsForm({
       <fieldset key={saved.version} disabled={!canEdit} className="space-y-6 lg:space-y-0 lg:divide-y lg:divide-zinc-200">
         <Section title={t("sections.general.title")} description={t("sections.general.description")}>
           <div className="grid gap-5 sm:grid-cols-2">
-            <TextField id="name" name="name" label={label("name")} help={help("name")} defaultValue={v.name} errors={errors("name")} />
+            <TextField {...field("name")} defaultValue={v.name} />
             <TextField
               id="tag"
               name="tag"
@@ -97,7 +105,7 @@ export function DivisionSettingsForm({
               errors={errors("tag")}
             />
           </div>
-          <SelectField id="language" name="language" label={label("language")} help={help("language")} defaultValue={v.language} errors={errors("language")}>
+          <SelectField {...field("language")} defaultValue={v.language}>
             {locales.map((locale) => (
               <option key={locale} value={locale}>
                 {tLanguage(locale)}
@@ -107,130 +115,61 @@ export function DivisionSettingsForm({
         </Section>
 
         <Section title={t("sections.dispatcher.title")} description={t("sections.dispatcher.description")}>
-          <CheckboxField
-            id="dispatcherActive"
-            name="dispatcherActive"
-            label={label("dispatcherActive")}
-            help={help("dispatcherActive")}
-            defaultChecked={v.dispatcherActive}
-            errors={errors("dispatcherActive")}
-          />
+          <CheckboxField {...field("dispatcherActive")} defaultChecked={v.dispatcherActive} />
           <TextField
-            id="pollIntervalMinutes"
-            name="pollIntervalMinutes"
+            {...field("pollIntervalMinutes")}
             type="number"
             inputMode="numeric"
             min={1}
             max={1440}
-            label={label("pollIntervalMinutes")}
-            help={help("pollIntervalMinutes")}
             defaultValue={v.pollIntervalMinutes}
             className="max-w-40"
-            errors={errors("pollIntervalMinutes")}
           />
-          <CheckboxField
-            id="sendingEnabled"
-            name="sendingEnabled"
-            label={label("sendingEnabled")}
-            help={help("sendingEnabled")}
-            defaultChecked={v.sendingEnabled}
-            errors={errors("sendingEnabled")}
-          />
+          <CheckboxField {...field("sendingEnabled")} defaultChecked={v.sendingEnabled} />
         </Section>
 
         <Section title={t("sections.automation.title")} description={t("sections.automation.description")}>
-          <SelectField
-            id="automationMode"
-            name="automationMode"
-            label={label("automationMode")}
-            help={help("automationMode")}
-            defaultValue={v.automationMode}
-            errors={errors("automationMode")}
-          >
+          <SelectField {...field("automationMode")} defaultValue={v.automationMode}>
             {AUTOMATION_MODES.map((mode) => (
               <option key={mode} value={mode}>
                 {t(`automationModes.${mode}`)}
               </option>
             ))}
           </SelectField>
-          <CheckboxField
-            id="sendConfirmations"
-            name="sendConfirmations"
-            label={label("sendConfirmations")}
-            help={help("sendConfirmations")}
-            defaultChecked={v.sendConfirmations}
-            errors={errors("sendConfirmations")}
-          />
-          <CheckboxField
-            id="checkSenderOnSubjectMatch"
-            name="checkSenderOnSubjectMatch"
-            label={label("checkSenderOnSubjectMatch")}
-            help={help("checkSenderOnSubjectMatch")}
-            defaultChecked={v.checkSenderOnSubjectMatch}
-            errors={errors("checkSenderOnSubjectMatch")}
-          />
+          <CheckboxField {...field("sendConfirmations")} defaultChecked={v.sendConfirmations} />
+          <CheckboxField {...field("checkSenderOnSubjectMatch")} defaultChecked={v.checkSenderOnSubjectMatch} />
           <TextField
-            id="autoCloseDays"
-            name="autoCloseDays"
+            {...field("autoCloseDays")}
             type="number"
             inputMode="numeric"
             min={-1}
             max={3650}
-            label={label("autoCloseDays")}
-            help={help("autoCloseDays")}
             placeholder={t("fields.autoCloseDays.placeholder")}
             defaultValue={v.autoCloseDays ?? ""}
             className="max-w-40"
-            errors={errors("autoCloseDays")}
           />
           <TextAreaField
-            id="spamDomains"
-            name="spamDomains"
-            label={label("spamDomains")}
-            help={help("spamDomains")}
+            {...field("spamDomains")}
             placeholder={t("fields.spamDomains.placeholder")}
             defaultValue={v.spamDomains.join("\n")}
-            errors={errors("spamDomains")}
           />
         </Section>
 
         <Section title={t("sections.queue.title")} description={t("sections.queue.description")}>
-          <CheckboxField
-            id="showAnswered"
-            name="showAnswered"
-            label={label("showAnswered")}
-            help={help("showAnswered")}
-            defaultChecked={v.showAnswered}
-            errors={errors("showAnswered")}
-          />
-          <CheckboxField
-            id="showOnHold"
-            name="showOnHold"
-            label={label("showOnHold")}
-            help={help("showOnHold")}
-            defaultChecked={v.showOnHold}
-            errors={errors("showOnHold")}
-          />
+          <CheckboxField {...field("showAnswered")} defaultChecked={v.showAnswered} />
+          <CheckboxField {...field("showOnHold")} defaultChecked={v.showOnHold} />
           <TextAreaField
-            id="highlightDomains"
-            name="highlightDomains"
-            label={label("highlightDomains")}
-            help={help("highlightDomains")}
+            {...field("highlightDomains")}
             placeholder={t("fields.highlightDomains.placeholder")}
             defaultValue={v.highlightDomains.join("\n")}
-            errors={errors("highlightDomains")}
           />
         </Section>
 
         <Section title={t("sections.knowledgeBase.title")} description={t("sections.knowledgeBase.description")}>
           <SelectField
-            id="defaultKnowledgeBaseId"
-            name="defaultKnowledgeBaseId"
-            label={label("defaultKnowledgeBaseId")}
-            help={help("defaultKnowledgeBaseId")}
+            {...field("defaultKnowledgeBaseId")}
             defaultValue={v.defaultKnowledgeBaseId ?? ""}
             disabled={knowledgeBases.length === 0 || undefined}
-            errors={errors("defaultKnowledgeBaseId")}
           >
             {knowledgeBases.length === 0 ? (
               <option value="">{t("fields.defaultKnowledgeBaseId.noneYet")}</option>
@@ -246,17 +185,13 @@ export function DivisionSettingsForm({
             )}
           </SelectField>
           <TextField
-            id="maxSuggestions"
-            name="maxSuggestions"
+            {...field("maxSuggestions")}
             type="number"
             inputMode="numeric"
             min={0}
             max={20}
-            label={label("maxSuggestions")}
-            help={help("maxSuggestions")}
             defaultValue={v.maxSuggestions}
             className="max-w-40"
-            errors={errors("maxSuggestions")}
           />
         </Section>
 
@@ -288,12 +223,8 @@ export function DivisionSettingsForm({
             <FieldErrors errors={errors("unprocessedRecipientIds")} />
           </fieldset>
           <SelectField
-            id="unprocessedTemplateId"
-            name="unprocessedTemplateId"
-            label={label("unprocessedTemplateId")}
-            help={help("unprocessedTemplateId")}
+            {...field("unprocessedTemplateId")}
             defaultValue={v.unprocessedTemplateId ?? ""}
-            errors={errors("unprocessedTemplateId")}
           >
             <option value="">{t("none")}</option>
             {templates.map((template) => (
