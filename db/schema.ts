@@ -371,6 +371,8 @@ export const tickets = pgTable(
     /** Per-division number, shown as `[TAG#number]`. */
     number: integer("number").notNull(),
     subject: text("subject").notNull(),
+    /** The subject without reply prefixes, lower-cased: what threading by subject compares. */
+    normalizedSubject: text("normalized_subject").notNull().default(""),
     status: ticketStatusEnum("status").notNull().default("open"),
     teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
     assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),
@@ -389,6 +391,8 @@ export const tickets = pgTable(
   (t) => [
     unique("tickets_division_number_key").on(t.divisionId, t.number),
     index("tickets_queue_idx").on(t.tenantId, t.divisionId, t.status, t.updatedAt),
+    // Serves threading by subject.
+    index("tickets_subject_idx").on(t.divisionId, t.normalizedSubject),
     tenantPolicy(),
   ],
 );
@@ -398,11 +402,13 @@ export const inboundEmails = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     tenantId: tenantId(),
-    mailboxId: uuid("mailbox_id")
-      .notNull()
-      .references(() => mailboxes.id, { onDelete: "cascade" }),
+    /** Null for imported mail, and once its mailbox is deleted: the mail itself stays. */
+    mailboxId: uuid("mailbox_id").references(() => mailboxes.id, { onDelete: "set null" }),
     divisionId: divisionId(),
-    /** `imap:<uidvalidity>:<uid>` or `pop3:<uidl>`: storing the same mail twice is a no-op. */
+    /**
+     * Where the mail came from, unique in the division, so storing it twice is a no-op:
+     * `imap:<mailbox>:<uidvalidity>:<uid>`, `pop3:<mailbox>:<uidl>` or `import:<sha256>`.
+     */
     uniqueKey: text("unique_key").notNull(),
     uidValidity: bigint("uid_validity", { mode: "number" }),
     uid: bigint("uid", { mode: "number" }),
@@ -415,6 +421,8 @@ export const inboundEmails = pgTable(
     /** Why: a reason code (waiting-list mode, unknown sender, auto-reply, too large, …). */
     reason: text("reason"),
     error: text("error"),
+    /** Failed processing attempts: after a few, the mail is set aside as unprocessed, never retried forever. */
+    attempts: integer("attempts").notNull().default(0),
     ticketId: uuid("ticket_id").references(() => tickets.id, { onDelete: "set null" }),
     /** The first delivery of the same Message-ID in this tenant, when this one is a second copy. */
     duplicateOfId: uuid("duplicate_of_id").references((): AnyPgColumn => inboundEmails.id, {
@@ -426,7 +434,7 @@ export const inboundEmails = pgTable(
     acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
   },
   (t) => [
-    unique("inbound_emails_mailbox_key").on(t.mailboxId, t.uniqueKey),
+    unique("inbound_emails_division_key").on(t.divisionId, t.uniqueKey),
     // Serves de-duplication of one Message-ID across a tenant's mailboxes.
     index("inbound_emails_message_id_idx").on(t.tenantId, t.messageId),
     // Serves the waiting list.
@@ -525,6 +533,24 @@ export const outbox = pgTable(
     index("outbox_ready_idx").on(t.status, t.nextAttemptAt),
     tenantPolicy(),
   ],
+);
+
+/** What the app tells a staff member (an email that could not be processed, …), until they read it. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    /** What the message needs to be shown in the reader's language: ids, codes, subjects. */
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+    readAt: timestamp("read_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt), tenantPolicy()],
 );
 
 export const knowledgeBases = pgTable(
@@ -657,4 +683,6 @@ export type Ticket = typeof tickets.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type InboundEmail = typeof inboundEmails.$inferSelect;
 export type OutboxEntry = typeof outbox.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
+export type InboundOutcome = (typeof inboundOutcomeEnum.enumValues)[number];
 export type AutomationMode = (typeof automationModeEnum.enumValues)[number];

@@ -218,6 +218,12 @@ export async function makeFilledTenant(db: Database, name: string) {
       content: Buffer.from("fire"),
       sha256: crypto.createHash("sha256").update("fire").digest("hex"),
     });
+    await tx.insert(schema.notifications).values({
+      tenantId,
+      userId: base.user.id,
+      kind: "inbound.unprocessed",
+      data: { inboundEmailId: inbound!.id, reason: "parseFailed" },
+    });
     await tx.insert(schema.outbox).values({
       tenantId,
       divisionId: base.divisionId,
