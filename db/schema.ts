@@ -684,5 +684,6 @@ export type Message = typeof messages.$inferSelect;
 export type InboundEmail = typeof inboundEmails.$inferSelect;
 export type OutboxEntry = typeof outbox.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+export type TicketStatus = (typeof ticketStatusEnum.enumValues)[number];
 export type InboundOutcome = (typeof inboundOutcomeEnum.enumValues)[number];
 export type AutomationMode = (typeof automationModeEnum.enumValues)[number];

@@ -1,0 +1,252 @@
+import { and, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
+import type { Database, Transaction } from "@/db/client";
+import { withTenant } from "@/db/tenant";
+import { type Division, type InboundEmail, type InboundOutcome, divisions, inboundEmails, mailboxes } from "@/db/schema";
+import { findContact, registerContact } from "@/lib/contacts/contacts";
+import { detectAutomated, referencedMessageIds } from "@/lib/mail/automated";
+import { parseEmail } from "@/lib/mail/parse";
+import { decryptPgp } from "@/lib/mail/pgp";
+import type { ParsedEmail } from "@/lib/mail/types";
+import { notifyUnprocessed } from "@/lib/notifications/notifications";
+import { operatorScope, type TenantScope } from "@/lib/scope";
+import { openSecret } from "@/lib/secrets";
+import { addEmailToTicket, createTicketFromEmail, markCustomerReply } from "@/lib/tickets/from-email";
+import { type Decision, decideInbound, domainOf, type UnprocessedReason } from "./decide";
+import { findThread } from "./threading";
+
+/** After this many failed attempts a mail is set aside as unprocessed rather than retried forever. */
+export const MAX_PROCESSING_ATTEMPTS = 3;
+
+export interface ProcessResult {
+  inboundEmailId: string;
+  outcome: InboundOutcome;
+  reason: string | null;
+  ticketId: string | null;
+}
+
+function resultOf(row: InboundEmail): ProcessResult {
+  return { inboundEmailId: row.id, outcome: row.outcome, reason: row.reason, ticketId: row.ticketId };
+}
+
+/**
+ * Step 4 of the flow: makes what the division's rules say of one stored email, in one transaction
+ * that also writes the outcome on the email's row. A mail already processed is left as it is, so
+ * running this twice (a crash, a second worker) creates nothing twice.
+ */
+export async function processInboundEmail(
+  db: Database,
+  input: { tenantId: string; inboundEmailId: string; now?: Date },
+): Promise<ProcessResult> {
+  const now = input.now ?? new Date();
+  const scope = operatorScope(input.tenantId);
+  const context = await withTenant(db, scope.tenantId, (tx) => loadContext(tx, scope, input.inboundEmailId));
+  if (context.row.outcome !== "pending") return resultOf(context.row);
+  const { row, division } = context;
+
+  try {
+    if (row.size > division.maxMailSizeBytes) {
+      return await setAside(db, scope, row, "tooLarge", `${row.size} bytes; the limit is ${division.maxMailSizeBytes}`, now);
+    }
+    let raw = row.raw;
+    if (division.pgpPrivateKeyEnc) {
+      const decrypted = await decryptPgp(raw, {
+        armoredPrivateKey: openSecret(division.pgpPrivateKeyEnc),
+        passphrase: division.pgpPassphraseEnc ? openSecret(division.pgpPassphraseEnc) : null,
+      });
+      if (decrypted.kind === "failed") return await setAside(db, scope, row, "pgpFailed", decrypted.reason, now);
+      if (decrypted.kind === "decrypted") raw = decrypted.raw;
+    }
+    const email = await parseEmail(raw);
+    return await withTenant(db, scope.tenantId, (tx) => applyRules(tx, scope, { ...context, email, now }));
+  } catch (error) {
+    return recordFailure(db, scope, row, error, now);
+  }
+}
+
+async function loadContext(tx: Transaction, scope: TenantScope, inboundEmailId: string) {
+  const [row] = await tx
+    .select()
+    .from(inboundEmails)
+    .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.id, inboundEmailId)));
+  if (!row) throw new Error(`Inbound email ${inboundEmailId} not found in this tenant`);
+  const [division] = await tx
+    .select()
+    .from(divisions)
+    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, row.divisionId)));
+  if (!division) throw new Error(`Division ${row.divisionId} of inbound email ${row.id} not found`);
+  const ownAddresses = (
+    await tx
+      .select({ address: mailboxes.address, replyTo: mailboxes.smtpReplyTo })
+      .from(mailboxes)
+      .where(eq(mailboxes.tenantId, scope.tenantId))
+  ).flatMap((m) => [m.address, m.replyTo].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()));
+  return { row, division, ownAddresses };
+}
+
+async function applyRules(
+  tx: Transaction,
+  scope: TenantScope,
+  input: { row: InboundEmail; division: Division; ownAddresses: string[]; email: ParsedEmail; now: Date },
+): Promise<ProcessResult> {
+  const { division, email, now } = input;
+  // The row lock makes a second worker wait here and then see the outcome instead of redoing it.
+  const [row] = await tx
+    .select()
+    .from(inboundEmails)
+    .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.id, input.row.id)))
+    .for("update");
+  if (!row || row.outcome !== "pending") return resultOf(row ?? input.row);
+
+  const finish = async (
+    outcome: InboundOutcome,
+    fields: { reason?: string | null; ticketId?: string | null; duplicateOfId?: string | null } = {},
+  ) => {
+    const [updated] = await tx
+      .update(inboundEmails)
+      .set({
+        outcome,
+        reason: fields.reason ?? null,
+        ticketId: fields.ticketId ?? null,
+        duplicateOfId: fields.duplicateOfId ?? null,
+        messageId: email.messageId,
+        error: email.problems.length > 0 ? `problems: ${email.problems.join(", ")}` : null,
+        processedAt: now,
+      })
+      .where(eq(inboundEmails.id, row.id))
+      .returning();
+    return resultOf(updated!);
+  };
+
+  if (email.messageId) {
+    // One Message-ID reaching two mailboxes of the tenant makes one outcome; the lock keeps two
+    // deliveries processed at the same moment from both creating a ticket.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${scope.tenantId}:${email.messageId}`}, 0))`);
+    const [first] = await tx
+      .select({ id: inboundEmails.id, ticketId: inboundEmails.ticketId })
+      .from(inboundEmails)
+      .where(
+        and(
+          eq(inboundEmails.tenantId, scope.tenantId),
+          eq(inboundEmails.messageId, email.messageId),
+          ne(inboundEmails.id, row.id),
+          notInArray(inboundEmails.outcome, ["pending", "duplicate", "unprocessed"]),
+        ),
+      )
+      .limit(1);
+    if (first) return finish("duplicate", { reason: "sameMessageId", ticketId: first.ticketId, duplicateOfId: first.id });
+  }
+
+  const automated = detectAutomated(email, {
+    ownAddresses: input.ownAddresses,
+    ownMessageIdDomains: [...new Set(input.ownAddresses.map(domainOf))],
+  });
+  const thread = await findThread(tx, scope, division, email, automated ? referencedMessageIds(email) : []);
+  const contact = email.from ? await findContact(tx, scope, email.from.address) : null;
+  const decision: Decision = decideInbound({
+    email,
+    automated,
+    division,
+    thread,
+    contactExists: contact !== null,
+    now,
+  });
+
+  switch (decision.outcome) {
+    case "blocked":
+    case "loop":
+    case "waiting_list":
+      return finish(decision.outcome, { reason: decision.reason });
+    case "ticket_message": {
+      await addEmailToTicket(tx, scope, {
+        ticketId: decision.ticketId,
+        email,
+        inboundEmailId: row.id,
+        asNote: decision.asNote,
+        threadReason: decision.reason,
+      });
+      if (!decision.asNote) await markCustomerReply(tx, scope, decision.ticketId, now);
+      return finish("ticket_message", {
+        reason: decision.asNote ? (automated?.kind ?? null) : decision.reopen ? "reopened" : null,
+        ticketId: decision.ticketId,
+      });
+    }
+    case "ticket_created": {
+      const from = email.from!;
+      const owner = contact ?? (await registerContact(tx, scope, { email: from.address, name: from.name }));
+      const ticket = await createTicketFromEmail(tx, scope, {
+        divisionId: division.id,
+        email,
+        contactId: owner.id,
+        highlighted: decision.highlighted,
+        followUpOfId: decision.followUpOfId,
+        now,
+      });
+      await addEmailToTicket(tx, scope, {
+        ticketId: ticket.id,
+        email,
+        inboundEmailId: row.id,
+        asNote: false,
+        threadReason: "new",
+      });
+      return finish("ticket_created", {
+        reason: decision.followUpOfId ? "followUp" : decision.registerContact ? "contactRegistered" : null,
+        ticketId: ticket.id,
+      });
+    }
+  }
+}
+
+/** Sets a mail aside as unprocessed, with its reason, and tells the division's chosen staff. */
+async function setAside(
+  db: Database,
+  scope: TenantScope,
+  row: InboundEmail,
+  reason: UnprocessedReason,
+  error: string,
+  now: Date,
+): Promise<ProcessResult> {
+  return withTenant(db, scope.tenantId, async (tx) => {
+    const [updated] = await tx
+      .update(inboundEmails)
+      .set({ outcome: "unprocessed", reason, error: error.slice(0, 2000), processedAt: now })
+      .where(and(eq(inboundEmails.id, row.id), eq(inboundEmails.outcome, "pending")))
+      .returning();
+    if (!updated) {
+      const [current] = await tx.select().from(inboundEmails).where(eq(inboundEmails.id, row.id));
+      return resultOf(current!);
+    }
+    await notifyUnprocessed(tx, scope, {
+      divisionId: row.divisionId,
+      inboundEmailId: row.id,
+      reason,
+      subject: null,
+      from: null,
+    });
+    return resultOf(updated);
+  });
+}
+
+/**
+ * A failure nobody planned for (a bug, a database hiccup): counted, and after a few attempts the
+ * mail is set aside as unprocessed, so one bad mail never blocks its mailbox in a crash loop.
+ */
+async function recordFailure(
+  db: Database,
+  scope: TenantScope,
+  row: InboundEmail,
+  error: unknown,
+  now: Date,
+): Promise<ProcessResult> {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const [updated] = await withTenant(db, scope.tenantId, (tx) =>
+    tx
+      .update(inboundEmails)
+      .set({ attempts: sql`${inboundEmails.attempts} + 1`, error: message.slice(0, 2000) })
+      .where(and(eq(inboundEmails.id, row.id), inArray(inboundEmails.outcome, ["pending"])))
+      .returning(),
+  );
+  if (updated && updated.attempts >= MAX_PROCESSING_ATTEMPTS) {
+    return setAside(db, scope, updated, "processingFailed", message, now);
+  }
+  return resultOf(updated ?? row);
+}

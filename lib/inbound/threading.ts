@@ -1,0 +1,107 @@
+import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { contacts, messages, tickets } from "@/db/schema";
+import { findTicketTag, normalizeSubject } from "@/lib/mail/subject";
+import type { ParsedEmail } from "@/lib/mail/types";
+import type { TenantScope } from "@/lib/scope";
+import type { ThreadMatch } from "./decide";
+
+/**
+ * Which ticket a mail belongs to, in ARCHITECTURE.md's order, first match wins:
+ * 1. In-Reply-To / References (and, for a bounce, the message it reports on) name a message we
+ *    stored or sent, anywhere in the tenant (a ticket may have moved division).
+ * 2. (The signed reply-address token arrives with outbound mail.)
+ * 3. The subject carries this division's `[TAG#n]` and the sender is a participant of ticket n.
+ * 4. The same normalized subject, from a participant, on a ticket of this division that is not closed.
+ * With the division's sender check off, 3 and 4 skip the participant check: the subject alone decides.
+ */
+export async function findThread(
+  tx: Executor,
+  scope: TenantScope,
+  division: { id: string; tag: string; checkSenderOnSubjectMatch: boolean },
+  email: ParsedEmail,
+  reportedMessageIds: string[] = [],
+): Promise<ThreadMatch | null> {
+  const byHeader = await threadByHeaders(tx, scope, [
+    ...(email.inReplyTo ? [email.inReplyTo] : []),
+    ...[...email.references].reverse(),
+    ...reportedMessageIds,
+  ]);
+  if (byHeader) return byHeader;
+
+  const sender = email.from?.address ?? null;
+  const mustBeParticipant = division.checkSenderOnSubjectMatch;
+  const accepts = async (ticketId: string) =>
+    !mustBeParticipant || (sender !== null && (await isParticipant(tx, scope, ticketId, sender)));
+
+  const number = findTicketTag(email.subject, division.tag);
+  if (number !== null) {
+    const [ticket] = await tx
+      .select({ id: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
+      .from(tickets)
+      .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, division.id), eq(tickets.number, number)));
+    if (ticket && (await accepts(ticket.id))) {
+      return { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "tag" };
+    }
+  }
+
+  const subject = normalizeSubject(email.subject);
+  if (subject) {
+    const candidates = await tx
+      .select({ id: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.tenantId, scope.tenantId),
+          eq(tickets.divisionId, division.id),
+          eq(tickets.normalizedSubject, subject),
+          ne(tickets.status, "closed"),
+        ),
+      )
+      .orderBy(desc(tickets.updatedAt))
+      .limit(10);
+    for (const ticket of candidates) {
+      if (await accepts(ticket.id)) {
+        return { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "subject" };
+      }
+    }
+  }
+  return null;
+}
+
+async function threadByHeaders(tx: Executor, scope: TenantScope, messageIds: string[]): Promise<ThreadMatch | null> {
+  const wanted = [...new Set(messageIds.filter(Boolean))];
+  if (wanted.length === 0) return null;
+  const found = await tx
+    .select({ messageId: messages.messageId, ticketId: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
+    .from(messages)
+    .innerJoin(tickets, eq(tickets.id, messages.ticketId))
+    .where(and(eq(messages.tenantId, scope.tenantId), inArray(messages.messageId, wanted)));
+  // The reference nearest to this mail wins: In-Reply-To, then References from the newest.
+  for (const id of wanted) {
+    const match = found.find((row) => row.messageId === id);
+    if (match) return { ticketId: match.ticketId, status: match.status, closedAt: match.closedAt, reason: "header" };
+  }
+  return null;
+}
+
+/** The ticket's contact, or anyone who wrote to, or was written to on, the ticket. */
+async function isParticipant(tx: Executor, scope: TenantScope, ticketId: string, address: string): Promise<boolean> {
+  const onList = JSON.stringify([{ address }]);
+  const [row] = await tx
+    .select({ id: tickets.id })
+    .from(tickets)
+    .leftJoin(contacts, eq(contacts.id, tickets.contactId))
+    .where(
+      and(
+        eq(tickets.tenantId, scope.tenantId),
+        eq(tickets.id, ticketId),
+        sql`(${contacts.email} = ${address} or exists (
+          select 1 from ${messages} m where m.ticket_id = ${tickets.id} and (
+            m.from_address = ${address} or m.to_addresses @> ${onList}::jsonb or m.cc_addresses @> ${onList}::jsonb
+          )
+        ))`,
+      ),
+    );
+  return Boolean(row);
+}

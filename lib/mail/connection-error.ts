@@ -1,0 +1,138 @@
+import type { MailConnectionFailure } from "@/lib/mail/types";
+
+/**
+ * Errors at the edge to mail servers, sorted into what the user can act on. Everything talking to
+ * IMAP or POP3 throws a MailConnectionError, so the poller decides "needs the user" (wrong host,
+ * wrong password, bad certificate, missing folder) versus "try again later" from one field.
+ */
+
+export interface MailErrorClassification {
+  failure: MailConnectionFailure;
+  /** For people: what happened, in the server's or Node's words. Never holds the password. */
+  detail: string;
+}
+
+export class MailConnectionError extends Error {
+  readonly failure: MailConnectionFailure;
+  readonly detail: string;
+
+  constructor(failure: MailConnectionFailure, detail: string, options?: { cause?: unknown }) {
+    super(`${failure}: ${detail}`, options);
+    this.name = "MailConnectionError";
+    this.failure = failure;
+    this.detail = detail;
+  }
+}
+
+/** Node's DNS codes for a name that does not resolve (EAI_AGAIN: the resolver could not answer). */
+const HOST_NOT_FOUND_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_NODATA", "EAI_FAIL"]);
+const REFUSED_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+/** Node's, imapflow's (CONNECT_/GREETING_/UPGRADE_TIMEOUT, ETIMEOUT) and our own POP3 client's. */
+const TIMEOUT_CODES = new Set(["ETIMEDOUT", "ETIMEOUT", "CONNECT_TIMEOUT", "GREETING_TIMEOUT", "UPGRADE_TIMEOUT"]);
+/** OpenSSL's certificate verdicts as Node reports them (the ERR_SSL_ and ERR_TLS_ families aside). */
+const CERTIFICATE_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+const TLS_MESSAGE = /certificate|wrong version number|handshake|ssl3?_|tls|packet length too long/i;
+
+interface ErrorFacts {
+  code?: unknown;
+  message?: unknown;
+  responseText?: unknown;
+  serverResponseCode?: unknown;
+  authenticationFailed?: unknown;
+  tlsFailed?: unknown;
+  mailboxMissing?: unknown;
+  cause?: unknown;
+  _err?: unknown;
+}
+
+/**
+ * What kind of failure an error from Node, imapflow or our POP3 client is. `secrets` (the
+ * password, a token) are cut out of the detail in case a server or library echoes them.
+ */
+export function classifyMailError(error: unknown, secrets: string[] = []): MailErrorClassification {
+  const classified =
+    error instanceof MailConnectionError
+      ? { failure: error.failure, detail: error.detail }
+      : { failure: failureOf(error), detail: detailOf(error) };
+  return { failure: classified.failure, detail: redact(classified.detail, secrets) };
+}
+
+/** The error to throw from the edge: the classification, with the original kept as `cause`. */
+export function toMailConnectionError(error: unknown, secrets: string[] = []): MailConnectionError {
+  if (error instanceof MailConnectionError && secrets.every((secret) => !error.detail.includes(secret))) return error;
+  const { failure, detail } = classifyMailError(error, secrets);
+  return new MailConnectionError(failure, detail, { cause: error });
+}
+
+function failureOf(error: unknown): MailConnectionFailure {
+  const chain = causeChain(error);
+  const codes = chain.map((facts) => (typeof facts.code === "string" ? facts.code : ""));
+  const responseCodes = chain.map((facts) => String(facts.serverResponseCode ?? "").toUpperCase());
+
+  if (chain.some((facts) => facts.authenticationFailed === true) || responseCodes.includes("AUTHENTICATIONFAILED")) {
+    return "loginFailed";
+  }
+  if (chain.some((facts) => facts.mailboxMissing === true) || responseCodes.includes("NONEXISTENT")) {
+    return "folderNotFound";
+  }
+  if (codes.some((code) => HOST_NOT_FOUND_CODES.has(code))) return "hostNotFound";
+  if (codes.some((code) => REFUSED_CODES.has(code))) return "connectionRefused";
+  if (codes.some((code) => TIMEOUT_CODES.has(code))) return "timeout";
+  if (
+    chain.some((facts) => facts.tlsFailed === true) ||
+    codes.some((code) => CERTIFICATE_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_")) ||
+    chain.some((facts) => typeof facts.message === "string" && TLS_MESSAGE.test(facts.message))
+  ) {
+    return "tlsFailed";
+  }
+  return "protocolError";
+}
+
+function detailOf(error: unknown): string {
+  const chain = causeChain(error);
+  const parts: string[] = [];
+  for (const facts of chain) {
+    for (const text of [facts.message, facts.responseText]) {
+      if (typeof text === "string" && text.trim() && !parts.some((part) => part.includes(text.trim()))) {
+        parts.push(text.trim());
+      }
+    }
+  }
+  const code = chain.map((facts) => facts.code).find((value) => typeof value === "string");
+  if (code && !parts.some((part) => part.includes(code as string))) parts.push(`(${code as string})`);
+  return parts.join(": ") || String(error);
+}
+
+/** The error and what it wraps: Node's `cause`, imapflow's `_err`; bounded against cycles. */
+function causeChain(error: unknown): ErrorFacts[] {
+  const chain: ErrorFacts[] = [];
+  let current: unknown = error;
+  while (current && typeof current === "object" && chain.length < 5 && !chain.includes(current as ErrorFacts)) {
+    const facts = current as ErrorFacts;
+    chain.push(facts);
+    current = facts.cause ?? facts._err;
+  }
+  if (chain.length === 0) chain.push({ message: String(error) });
+  return chain;
+}
+
+function redact(text: string, secrets: string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret) result = result.split(secret).join("[hidden]");
+  }
+  return result;
+}

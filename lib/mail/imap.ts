@@ -1,0 +1,212 @@
+import net from "node:net";
+import { ImapFlow, type ImapFlowOptions } from "imapflow";
+import { toMailConnectionError } from "@/lib/mail/connection-error";
+import type { MailServerLogin } from "@/lib/mail/types";
+
+/**
+ * The IMAP edge: log in, list folders, fetch new mail as raw bytes, move or delete what was
+ * processed. Every failure is thrown as a MailConnectionError; the client stays the caller's to
+ * close (`client.logout()`), so one connection can serve a whole poll.
+ */
+
+export interface ImapFolder {
+  path: string;
+  name: string;
+  /** RFC 6154 role such as "\\Sent" or "\\Trash", when the server (or the folder's name) tells. */
+  specialUse?: string;
+}
+
+/** Where the last poll of a folder stopped; nulls for a folder never polled. */
+export interface ImapSyncPoint {
+  uidValidity: number | null;
+  lastUid: number | null;
+}
+
+export interface FetchedMessage {
+  uid: number;
+  size: number;
+  /** The RFC 5322 message exactly as the server sent it. */
+  raw: Buffer;
+}
+
+export interface FetchResult {
+  uidValidity: number;
+  uidNext: number;
+  /** Lowest UID first. */
+  messages: FetchedMessage[];
+  /** More new mail is waiting beyond the limit: poll again. */
+  hasMore: boolean;
+}
+
+export async function connectImap(login: MailServerLogin): Promise<ImapFlow> {
+  const client = new ImapFlow(imapOptions(login));
+  // imapflow emits socket errors as events as well as rejecting the pending command; an 'error'
+  // event without a listener would crash the process.
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    client.close();
+    throw toMailConnectionError(error, [login.password]);
+  }
+}
+
+export function imapOptions(login: MailServerLogin): ImapFlowOptions {
+  return {
+    host: login.host,
+    port: login.port,
+    secure: login.security === "tls",
+    // Unset, imapflow upgrades whenever STARTTLS is offered and silently stays in cleartext when
+    // it is not (a stripped capability list). "starttls" must upgrade; "none" must not even try.
+    doSTARTTLS: login.security === "starttls",
+    // SNI takes a host name only (RFC 6066 §3); an IP literal is checked against the certificate's
+    // IP addresses without it.
+    servername: net.isIP(login.host) ? undefined : login.host,
+    tls: { ...login.tls },
+    auth: { user: login.username, pass: login.password },
+    logger: false,
+    connectionTimeout: login.timeoutMs,
+    greetingTimeout: login.timeoutMs,
+    // Inactivity, also between our commands: imapflow's auto-IDLE starts before it runs out and
+    // keeps a connection the caller holds (while it stores and processes mail) alive.
+    socketTimeout: login.timeoutMs,
+    clientInfo: { name: "Postdesk" },
+  };
+}
+
+export async function listFolders(client: ImapFlow): Promise<ImapFolder[]> {
+  try {
+    const folders = await client.list();
+    return folders.map((folder) => ({
+      path: folder.path,
+      name: folder.name,
+      ...(folder.specialUse ? { specialUse: folder.specialUse } : {}),
+    }));
+  } catch (error) {
+    throw toMailConnectionError(error, passwordOf(client));
+  }
+}
+
+/** Creates the folder unless it exists (the Processed and Unprocessed folders, for one). */
+export async function ensureFolder(client: ImapFlow, path: string): Promise<void> {
+  try {
+    const folders = await client.list();
+    if (folders.some((folder) => folder.path === path)) return;
+    await client.mailboxCreate(path);
+  } catch (error) {
+    throw toMailConnectionError(error, passwordOf(client));
+  }
+}
+
+/**
+ * The mail that arrived since the sync point, at most `limit`, lowest UID first so a backlog
+ * drains in order. A changed (or unknown) UIDVALIDITY means the old UIDs name nothing any more:
+ * everything in the folder is returned, and the store's unique keys sort out what it already has.
+ */
+export async function fetchNewMessages(
+  client: ImapFlow,
+  folder: string,
+  since: ImapSyncPoint,
+  options: { limit: number },
+): Promise<FetchResult> {
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      const mailbox = client.mailbox;
+      if (!mailbox) throw new Error(`Folder ${folder} is not selected`);
+      const uidValidity = Number(mailbox.uidValidity);
+      const fromUid = firstUidToFetch(since, uidValidity);
+      const empty = { uidValidity, uidNext: mailbox.uidNext, messages: [], hasMore: false };
+      if (mailbox.exists === 0 || fromUid >= mailbox.uidNext) return empty;
+
+      const found = await client.search({ uid: `${fromUid}:*` }, { uid: true });
+      if (!found) throw new Error(`The server refused to search ${folder}`);
+      const { take, hasMore } = uidsToFetch(found, fromUid, options.limit);
+      if (take.length === 0) return empty;
+
+      // fetchAll, not a for-await over fetch(): no command may run while a FETCH streams.
+      const fetched = await client.fetchAll(uidSet(take), { uid: true, size: true, source: true }, { uid: true });
+      const messages = fetched
+        .filter((message) => message.source)
+        .map((message) => ({ uid: message.uid, size: message.size ?? message.source!.length, raw: message.source! }))
+        .sort((a, b) => a.uid - b.uid);
+      return { uidValidity, uidNext: mailbox.uidNext, messages, hasMore };
+    } finally {
+      lock.release();
+    }
+  } catch (error) {
+    throw toMailConnectionError(error, passwordOf(client));
+  }
+}
+
+/** Moves mail out of the folder; the target must exist (see ensureFolder). */
+export async function moveMessages(client: ImapFlow, folder: string, uids: number[], target: string): Promise<void> {
+  if (uids.length === 0) return;
+  await inFolder(client, folder, async () => {
+    const moved = await client.messageMove(uidSet(uids), target, { uid: true });
+    if (!moved) throw new Error(`The server refused to move mail from ${folder} to ${target}`);
+  });
+}
+
+/** Flags the mail \Deleted and expunges it (UID EXPUNGE where supported: only these UIDs). */
+export async function deleteMessages(client: ImapFlow, folder: string, uids: number[]): Promise<void> {
+  if (uids.length === 0) return;
+  await inFolder(client, folder, async () => {
+    const deleted = await client.messageDelete(uidSet(uids), { uid: true });
+    if (!deleted) throw new Error(`The server refused to delete mail from ${folder}`);
+  });
+}
+
+async function inFolder(client: ImapFlow, folder: string, work: () => Promise<void>): Promise<void> {
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      await work();
+    } finally {
+      lock.release();
+    }
+  } catch (error) {
+    throw toMailConnectionError(error, passwordOf(client));
+  }
+}
+
+/** The first UID that is new to us: past the last one seen, or 1 when the UIDs were renumbered. */
+export function firstUidToFetch(since: ImapSyncPoint, uidValidity: number): number {
+  if (since.uidValidity !== uidValidity || since.lastUid === null) return 1;
+  return since.lastUid + 1;
+}
+
+/**
+ * Which of the UIDs a `UID SEARCH UID n:*` found to fetch now. The search can name UIDs below n:
+ * `n:*` always includes the highest UID, even when it is below n (RFC 3501 §6.4.8), so filter.
+ */
+export function uidsToFetch(found: number[], fromUid: number, limit: number): { take: number[]; hasMore: boolean } {
+  const fresh = [...new Set(found.filter((uid) => uid >= fromUid))].sort((a, b) => a - b);
+  const take = fresh.slice(0, Math.max(0, limit));
+  return { take, hasMore: fresh.length > take.length };
+}
+
+/** A compact IMAP sequence set: [1, 2, 3, 7, 9, 10] → "1:3,7,9:10". */
+export function uidSet(uids: number[]): string {
+  const sorted = [...new Set(uids)].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  let start = sorted[0];
+  let end = start;
+  for (const uid of sorted.slice(1)) {
+    if (end !== undefined && uid === end + 1) {
+      end = uid;
+      continue;
+    }
+    ranges.push(start === end ? `${start}` : `${start}:${end}`);
+    start = uid;
+    end = uid;
+  }
+  if (start !== undefined) ranges.push(start === end ? `${start}` : `${start}:${end}`);
+  return ranges.join(",");
+}
+
+function passwordOf(client: ImapFlow): string[] {
+  const pass = client.options.auth?.pass;
+  return pass ? [pass] : [];
+}

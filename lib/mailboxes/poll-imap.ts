@@ -1,0 +1,61 @@
+import type { Database } from "@/db/client";
+import type { Mailbox } from "@/db/schema";
+import { withTenant } from "@/db/tenant";
+import { connectImap, ensureFolder, fetchNewMessages, moveMessages } from "@/lib/mail/imap";
+import { inboundKey } from "@/lib/inbound/store";
+import { inboundLogin } from "./mailboxes";
+import { ingestFetchedMail, targetFolder } from "./ingest";
+import { type PollTally, recordSyncState, tally } from "./poll-state";
+
+/**
+ * One IMAP poll: the UIDs above the last one handled (all of them after a UIDVALIDITY change), at
+ * most `limit`, lowest first. Each mail is stored and processed before it is moved, and the last UID
+ * only advances past a mail once it is fully handled, so a crash anywhere leaves it to be seen again
+ * and recognised. A mail whose processing failed (to be retried) stays where it is.
+ */
+export async function pollImapMailbox(db: Database, mailbox: Mailbox, options: { limit: number; now: () => Date }) {
+  const client = await connectImap(inboundLogin(mailbox));
+  const counts: PollTally = tally();
+  try {
+    const fetched = await fetchNewMessages(
+      client,
+      mailbox.folder,
+      { uidValidity: mailbox.uidValidity, lastUid: mailbox.lastUid },
+      { limit: options.limit },
+    );
+    const resync = mailbox.uidValidity !== null && fetched.uidValidity !== mailbox.uidValidity;
+    let lastUid = resync ? null : mailbox.lastUid;
+    let blocked = false;
+    for (const folder of [mailbox.processedFolder, mailbox.unprocessedFolder]) {
+      if (folder) await ensureFolder(client, folder);
+    }
+    for (const message of fetched.messages) {
+      const result = await ingestFetchedMail(
+        db,
+        mailbox,
+        {
+          uniqueKey: inboundKey.imap(mailbox.id, fetched.uidValidity, message.uid),
+          raw: message.raw,
+          uidValidity: fetched.uidValidity,
+          uid: message.uid,
+        },
+        options.now(),
+      );
+      counts.add(result);
+      if (result.outcome === "pending") {
+        blocked = true;
+        continue;
+      }
+      const target = targetFolder(mailbox, result);
+      if (target && target !== mailbox.folder) await moveMessages(client, mailbox.folder, [message.uid], target);
+      await counts.acknowledge(db, mailbox, result.inboundEmailId, options.now());
+      if (!blocked) lastUid = message.uid;
+    }
+    await withTenant(db, mailbox.tenantId, (tx) =>
+      recordSyncState(tx, mailbox, { uidValidity: fetched.uidValidity, lastUid, now: options.now() }),
+    );
+    return { ...counts.summary(), resync };
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}

@@ -1,0 +1,40 @@
+import { and, eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { divisionUnprocessedRecipients, notifications } from "@/db/schema";
+import type { TenantScope } from "@/lib/scope";
+
+/**
+ * Tells the staff a division chose that an email could not be processed. In the app now; the
+ * outbound-mail issue also emails them with the division's template.
+ */
+export async function notifyUnprocessed(
+  tx: Executor,
+  scope: TenantScope,
+  input: { divisionId: string; inboundEmailId: string; reason: string; subject: string | null; from: string | null },
+): Promise<number> {
+  const recipients = await tx
+    .select({ userId: divisionUnprocessedRecipients.userId })
+    .from(divisionUnprocessedRecipients)
+    .where(
+      and(
+        eq(divisionUnprocessedRecipients.tenantId, scope.tenantId),
+        eq(divisionUnprocessedRecipients.divisionId, input.divisionId),
+      ),
+    );
+  if (recipients.length === 0) return 0;
+  await tx.insert(notifications).values(
+    recipients.map(({ userId }) => ({
+      tenantId: scope.tenantId,
+      userId,
+      kind: "inbound.unprocessed",
+      data: {
+        divisionId: input.divisionId,
+        inboundEmailId: input.inboundEmailId,
+        reason: input.reason,
+        subject: input.subject,
+        from: input.from,
+      },
+    })),
+  );
+  return recipients.length;
+}

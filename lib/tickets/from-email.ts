@@ -1,0 +1,112 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { attachments, divisions, messages, type Ticket, tickets } from "@/db/schema";
+import { normalizeSubject } from "@/lib/mail/subject";
+import type { ParsedEmail } from "@/lib/mail/types";
+import type { TenantScope } from "@/lib/scope";
+
+/** The next number of a division's tickets; the row lock serializes concurrent tickets. */
+async function nextTicketNumber(tx: Executor, scope: TenantScope, divisionId: string): Promise<number> {
+  const [row] = await tx
+    .update(divisions)
+    .set({ nextTicketNumber: sql`${divisions.nextTicketNumber} + 1` })
+    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, divisionId)))
+    .returning({ next: divisions.nextTicketNumber });
+  if (!row) throw new Error("Division vanished while numbering a ticket");
+  return row.next - 1;
+}
+
+export async function createTicketFromEmail(
+  tx: Executor,
+  scope: TenantScope,
+  input: {
+    divisionId: string;
+    email: ParsedEmail;
+    contactId: string;
+    highlighted: boolean;
+    followUpOfId: string | null;
+    now: Date;
+  },
+): Promise<Ticket> {
+  const number = await nextTicketNumber(tx, scope, input.divisionId);
+  const [ticket] = await tx
+    .insert(tickets)
+    .values({
+      tenantId: scope.tenantId,
+      divisionId: input.divisionId,
+      number,
+      subject: input.email.subject.trim(),
+      normalizedSubject: normalizeSubject(input.email.subject),
+      contactId: input.contactId,
+      highlighted: input.highlighted,
+      followUpOfId: input.followUpOfId,
+      lastCustomerMessageAt: input.now,
+      createdAt: input.now,
+      updatedAt: input.now,
+    })
+    .returning();
+  if (!ticket) throw new Error("Ticket insert returned nothing");
+  return ticket;
+}
+
+/** Puts an inbound email on a ticket: the message (or a private note) and its attachments. */
+export async function addEmailToTicket(
+  tx: Executor,
+  scope: TenantScope,
+  input: {
+    ticketId: string;
+    email: ParsedEmail;
+    inboundEmailId: string;
+    asNote: boolean;
+    threadReason: string;
+  },
+): Promise<string> {
+  const { email } = input;
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      tenantId: scope.tenantId,
+      ticketId: input.ticketId,
+      direction: input.asNote ? "note" : "inbound",
+      private: input.asNote,
+      messageId: email.messageId,
+      inReplyTo: email.inReplyTo,
+      references: email.references,
+      fromAddress: email.from?.address ?? null,
+      fromName: email.from?.name ?? null,
+      toAddresses: email.to,
+      ccAddresses: email.cc,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      displayText: email.displayText,
+      inboundEmailId: input.inboundEmailId,
+      threadReason: input.threadReason,
+    })
+    .returning({ id: messages.id });
+  if (!message) throw new Error("Message insert returned nothing");
+  if (email.attachments.length > 0) {
+    await tx.insert(attachments).values(
+      email.attachments.map((attachment) => ({
+        tenantId: scope.tenantId,
+        messageId: message.id,
+        filename: attachment.filename,
+        contentType: attachment.contentType,
+        size: attachment.size,
+        contentId: attachment.contentId,
+        inline: attachment.inline,
+        content: attachment.content,
+        sha256: attachment.sha256,
+      })),
+    );
+  }
+  return message.id;
+}
+
+/** A customer wrote: the ticket is theirs to answer again (a closed one reopens). */
+export async function markCustomerReply(tx: Executor, scope: TenantScope, ticketId: string, now: Date): Promise<void> {
+  await tx
+    .update(tickets)
+    .set({ status: "open", closedAt: null, lastCustomerMessageAt: now, updatedAt: now })
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)));
+}
