@@ -439,6 +439,8 @@ export const inboundEmails = pgTable(
     index("inbound_emails_message_id_idx").on(t.tenantId, t.messageId),
     // Serves the waiting list.
     index("inbound_emails_outcome_idx").on(t.tenantId, t.divisionId, t.outcome),
+    // Serves recognising the same bytes seen again (mail without a Message-ID after a resync).
+    index("inbound_emails_sha256_idx").on(t.divisionId, t.sha256),
     tenantPolicy(),
   ],
 );

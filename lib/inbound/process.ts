@@ -134,6 +134,23 @@ async function applyRules(
       )
       .limit(1);
     if (first) return finish("duplicate", { reason: "sameMessageId", ticketId: first.ticketId, duplicateOfId: first.id });
+  } else {
+    // Without a Message-ID, the very same bytes in the division are the same mail seen again
+    // (a mailbox resynchronised after its UIDVALIDITY changed).
+    const [first] = await tx
+      .select({ id: inboundEmails.id, ticketId: inboundEmails.ticketId })
+      .from(inboundEmails)
+      .where(
+        and(
+          eq(inboundEmails.tenantId, scope.tenantId),
+          eq(inboundEmails.divisionId, row.divisionId),
+          eq(inboundEmails.sha256, row.sha256),
+          ne(inboundEmails.id, row.id),
+          notInArray(inboundEmails.outcome, ["pending", "duplicate", "unprocessed"]),
+        ),
+      )
+      .limit(1);
+    if (first) return finish("duplicate", { reason: "sameContent", ticketId: first.ticketId, duplicateOfId: first.id });
   }
 
   const automated = detectAutomated(email, {
