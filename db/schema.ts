@@ -199,7 +199,8 @@ export const divisions = pgTable(
       (): AnyPgColumn => emailTemplates.id,
       { onDelete: "set null" },
     ),
-    maxMailSizeBytes: integer("max_mail_size_bytes").notNull().default(25 * 1024 * 1024),
+    /** Mail above this size is stored but not parsed: set aside as unprocessed, "too large". */
+    maxMailSizeMegabytes: integer("max_mail_size_megabytes").notNull().default(25),
     confirmationsPerSenderPerHour: integer("confirmations_per_sender_per_hour").notNull().default(3),
     plusAddressing: boolean("plus_addressing").notNull().default(false),
     markOutgoingPrivate: boolean("mark_outgoing_private").notNull().default(false),

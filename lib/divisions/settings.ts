@@ -50,6 +50,7 @@ export const divisionSettingsSchema = z.object({
   showOnHold: checkbox,
   defaultKnowledgeBaseId: optionalUuid,
   maxSuggestions: requiredInt(z.int("wholeNumber").min(0, "suggestionsRange").max(20, "suggestionsRange")),
+  maxMailSizeMegabytes: requiredInt(z.int("wholeNumber").min(1, "mailSizeRange").max(100, "mailSizeRange")),
   unprocessedRecipientIds: listOf(z.uuid()),
   unprocessedTemplateId: optionalUuid,
 });

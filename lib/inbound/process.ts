@@ -44,8 +44,9 @@ export async function processInboundEmail(
   const { row, division } = context;
 
   try {
-    if (row.size > division.maxMailSizeBytes) {
-      return await setAside(db, scope, row, "tooLarge", `${row.size} bytes; the limit is ${division.maxMailSizeBytes}`, now);
+    const limit = division.maxMailSizeMegabytes * 1024 * 1024;
+    if (row.size > limit) {
+      return await setAside(db, scope, row, "tooLarge", `${row.size} bytes; the limit is ${limit}`, now);
     }
     let raw = row.raw;
     if (division.pgpPrivateKeyEnc) {

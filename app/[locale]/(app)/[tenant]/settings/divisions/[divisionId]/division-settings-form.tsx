@@ -20,6 +20,7 @@ const FIELDS: (keyof DivisionSettings)[] = [
   "language",
   "dispatcherActive",
   "pollIntervalMinutes",
+  "maxMailSizeMegabytes",
   "sendingEnabled",
   "automationMode",
   "sendConfirmations",
@@ -123,6 +124,15 @@ export function DivisionSettingsForm({
             min={1}
             max={1440}
             defaultValue={v.pollIntervalMinutes}
+            className="max-w-40"
+          />
+          <TextField
+            {...field("maxMailSizeMegabytes")}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={100}
+            defaultValue={v.maxMailSizeMegabytes}
             className="max-w-40"
           />
           <CheckboxField {...field("sendingEnabled")} defaultChecked={v.sendingEnabled} />

@@ -1,0 +1,263 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { divisions, inboundEmails, mailboxes, messages, notifications, tickets } from "../../db/schema";
+import { withTenant } from "../../db/tenant";
+import { registerContact } from "../../lib/contacts/contacts";
+import { updateDivisionSettings } from "../../lib/divisions/divisions";
+import type { DivisionSettingsPatch } from "../../lib/divisions/settings";
+import { processInboundEmail } from "../../lib/inbound/process";
+import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
+import { operatorScope } from "../../lib/scope";
+import { sealSecret } from "../../lib/secrets";
+import { getTicketWithMessages } from "../../lib/tickets/queries";
+import { makeTenant, testDatabase } from "../setup/db";
+import { mail, polishMail } from "../setup/mail-fixtures";
+
+const db = await testDatabase();
+
+async function helpDesk(settings: DivisionSettingsPatch = {}) {
+  const company = await makeTenant(db, "Acme");
+  const scope = operatorScope(company.tenant.id);
+  const division = await withTenant(db, company.tenant.id, (tx) =>
+    updateDivisionSettings(tx, scope, company.divisionId, { tag: "ACME", ...settings }),
+  );
+  const receive = async (raw: Buffer, key = inboundKey.import(raw), mailboxId: string | null = null) => {
+    const { email } = await storeInboundEmail(db, {
+      tenantId: company.tenant.id,
+      divisionId: company.divisionId,
+      mailboxId,
+      uniqueKey: key,
+      raw,
+    });
+    return processInboundEmail(db, { tenantId: company.tenant.id, inboundEmailId: email.id });
+  };
+  const ticket = (number: number) =>
+    withTenant(db, company.tenant.id, (tx) =>
+      getTicketWithMessages(tx, scope, { divisionId: company.divisionId, number }),
+    );
+  const row = (id: string) =>
+    withTenant(db, company.tenant.id, async (tx) => (await tx.select().from(inboundEmails).where(eq(inboundEmails.id, id)))[0]!);
+  return { company, scope, division, receive, ticket, row };
+}
+
+describe("the inbound pipeline", () => {
+  it("turns a customer's mail into ticket 1 with the contact registered, and a second run changes nothing", async () => {
+    const desk = await helpDesk();
+    const first = await desk.receive(mail({ subject: "Printer on fire" }));
+    expect(first).toMatchObject({ outcome: "ticket_created", reason: "contactRegistered" });
+    const again = await desk.receive(mail({ subject: "Printer on fire", messageId: "fixed@customer.test" }));
+    const repeat = await processInboundEmail(db, { tenantId: desk.company.tenant.id, inboundEmailId: again.inboundEmailId });
+    expect(repeat).toEqual(again);
+    const ticket = await desk.ticket(1);
+    expect(ticket.ticket.subject).toBe("Printer on fire");
+    expect(ticket.contactEmail).toBe("jan@customer.test");
+    expect(ticket.messages[0]?.message.threadReason).toBe("new");
+  });
+
+  it("threads a reply by In-Reply-To, and by References alone", async () => {
+    const desk = await helpDesk();
+    await desk.receive(mail({ subject: "Invoice", messageId: "root@customer.test" }));
+    const reply = await desk.receive(mail({ subject: "Re: Invoice", inReplyTo: "root@customer.test" }));
+    const gmail = await desk.receive(mail({ subject: "something else", references: "<root@customer.test>" }));
+    expect(reply).toMatchObject({ outcome: "ticket_message" });
+    expect(gmail).toMatchObject({ outcome: "ticket_message", ticketId: reply.ticketId });
+    const ticket = await desk.ticket(1);
+    expect(ticket.messages.map((m) => m.message.threadReason)).toEqual(["new", "header", "header"]);
+  });
+
+  it("a reply with only [TAG#n] from another sender does not join the ticket when the sender check is on", async () => {
+    const desk = await helpDesk({ checkSenderOnSubjectMatch: true });
+    await desk.receive(mail({ subject: "Broken login" }));
+    const stranger = await desk.receive(
+      mail({ from: "Mallory <mallory@elsewhere.test>", subject: "Re: [ACME#1] Broken login" }),
+    );
+    expect(stranger.outcome).toBe("ticket_created");
+    expect((await desk.ticket(2)).contactEmail).toBe("mallory@elsewhere.test");
+    const owner = await desk.receive(mail({ subject: "RE: [ACME#1] Broken login (more details)" }));
+    expect(owner.outcome).toBe("ticket_message");
+    expect((await desk.ticket(1)).messages.at(-1)?.message.threadReason).toBe("tag");
+  });
+
+  it("the same tag-only reply from another sender joins the ticket when the sender check is off", async () => {
+    const desk = await helpDesk({ checkSenderOnSubjectMatch: false });
+    const first = await desk.receive(mail({ subject: "Broken login" }));
+    const stranger = await desk.receive(
+      mail({ from: "Mallory <mallory@elsewhere.test>", subject: "Re: [ACME#1] Broken login" }),
+    );
+    expect(stranger).toMatchObject({ outcome: "ticket_message", ticketId: first.ticketId });
+  });
+
+  it("threads by subject from a participant, in any language's reply prefix, but never onto a closed ticket", async () => {
+    const desk = await helpDesk();
+    const first = await desk.receive(mail({ subject: "Zamówienie 42" }));
+    const reply = await desk.receive(mail({ subject: "Odp: AW: Zamówienie 42" }));
+    expect(reply).toMatchObject({ outcome: "ticket_message", ticketId: first.ticketId });
+    expect((await desk.ticket(1)).messages.at(-1)?.message.threadReason).toBe("subject");
+    await withTenant(db, desk.company.tenant.id, (tx) =>
+      tx.update(tickets).set({ status: "closed", closedAt: new Date() }).where(eq(tickets.id, first.ticketId!)),
+    );
+    const later = await desk.receive(mail({ subject: "Re: Zamówienie 42" }));
+    expect(later.outcome).toBe("ticket_created");
+  });
+
+  it("a reply to a closed ticket reopens it", async () => {
+    const desk = await helpDesk();
+    const first = await desk.receive(mail({ subject: "Refund", messageId: "refund@customer.test" }));
+    await withTenant(db, desk.company.tenant.id, (tx) =>
+      tx.update(tickets).set({ status: "closed", closedAt: new Date() }).where(eq(tickets.id, first.ticketId!)),
+    );
+    const reply = await desk.receive(mail({ subject: "Re: Refund", inReplyTo: "refund@customer.test" }));
+    expect(reply).toMatchObject({ outcome: "ticket_message", reason: "reopened" });
+    expect((await desk.ticket(1)).ticket.status).toBe("open");
+  });
+
+  it("blocks spam senders: kept, not ticketed", async () => {
+    const desk = await helpDesk({ spamDomains: ["spam.test"] });
+    const result = await desk.receive(mail({ from: "x@spam.test", subject: "Cheap pills" }));
+    expect(result).toMatchObject({ outcome: "blocked", reason: "spamSender", ticketId: null });
+    expect((await desk.row(result.inboundEmailId)).raw.length).toBeGreaterThan(0);
+  });
+
+  it("an out-of-office reply waits with its reason; one answering our message goes on the ticket as a private note", async () => {
+    const desk = await helpDesk();
+    const ooo = await desk.receive(
+      mail({ subject: "Out of office", headers: { "Auto-Submitted": "auto-replied" } }),
+    );
+    expect(ooo).toMatchObject({ outcome: "waiting_list", reason: "autoReply" });
+    const first = await desk.receive(mail({ subject: "Question", messageId: "q@customer.test" }));
+    const onTicket = await desk.receive(
+      mail({ subject: "Automatic reply: Question", inReplyTo: "q@customer.test", headers: { "Auto-Submitted": "auto-replied" } }),
+    );
+    expect(onTicket).toMatchObject({ outcome: "ticket_message", ticketId: first.ticketId });
+    const note = (await desk.ticket(1)).messages.at(-1)!.message;
+    expect(note).toMatchObject({ direction: "note", private: true });
+  });
+
+  it("automation modes: waiting list, convert known contacts only, convert and register", async () => {
+    const waiting = await helpDesk({ automationMode: "waiting_list" });
+    expect(await waiting.receive(mail({ subject: "Hi" }))).toMatchObject({ outcome: "waiting_list", reason: "automationMode" });
+
+    const known = await helpDesk({ automationMode: "convert_known" });
+    expect(await known.receive(mail({ subject: "Hi" }))).toMatchObject({ outcome: "waiting_list", reason: "unknownSender" });
+    await withTenant(db, known.company.tenant.id, (tx) =>
+      registerContact(tx, known.scope, { email: "jan@customer.test" }),
+    );
+    expect(await known.receive(mail({ subject: "Hi again" }))).toMatchObject({ outcome: "ticket_created" });
+  });
+
+  it("marks tickets from highlight domains", async () => {
+    const desk = await helpDesk({ highlightDomains: ["vip.test"] });
+    await desk.receive(mail({ from: "ceo@vip.test", subject: "Contract" }));
+    expect((await desk.ticket(1)).ticket.highlighted).toBe(true);
+  });
+
+  it("one Message-ID reaching two mailboxes of the tenant makes one ticket; the second delivery is recorded against it", async () => {
+    const desk = await helpDesk();
+    const [one, two] = await withTenant(db, desk.company.tenant.id, (tx) =>
+      tx
+        .insert(mailboxes)
+        .values(
+          ["support@acme.test", "sales@acme.test"].map((address) => ({
+            tenantId: desk.company.tenant.id,
+            divisionId: desk.company.divisionId,
+            name: address,
+            address,
+            protocol: "imap" as const,
+            host: "127.0.0.1",
+            port: 143,
+            security: "none" as const,
+            username: address,
+            passwordEnc: sealSecret("x"),
+          })),
+        )
+        .returning(),
+    );
+    const raw = mail({ subject: "To both of you", messageId: "both@customer.test" });
+    const first = await desk.receive(raw, inboundKey.imap(one!.id, 1, 1), one!.id);
+    const second = await desk.receive(raw, inboundKey.imap(two!.id, 1, 1), two!.id);
+    expect(first.outcome).toBe("ticket_created");
+    expect(second).toMatchObject({ outcome: "duplicate", ticketId: first.ticketId });
+    expect((await desk.row(second.inboundEmailId)).duplicateOfId).toBe(first.inboundEmailId);
+  });
+
+  it("a mail over the division's size limit is set aside unparsed, and the chosen staff are told", async () => {
+    const desk = await helpDesk();
+    await withTenant(db, desk.company.tenant.id, async (tx) => {
+      await updateDivisionSettings(tx, desk.scope, desk.company.divisionId, {
+        unprocessedRecipientIds: [desk.company.user.id],
+      });
+      // A 1 MB limit and a 1.2 MB mail stand in for the default 25 MB and a 30 MB mail.
+      await tx.update(divisions).set({ maxMailSizeMegabytes: 1 }).where(eq(divisions.id, desk.company.divisionId));
+    });
+    const result = await desk.receive(mail({ subject: "Huge", body: "x".repeat(1_200_000) }));
+    expect(result).toMatchObject({ outcome: "unprocessed", reason: "tooLarge" });
+    const told = await withTenant(db, desk.company.tenant.id, (tx) =>
+      tx.select().from(notifications).where(and(eq(notifications.userId, desk.company.user.id))),
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0]?.data).toMatchObject({ reason: "tooLarge", inboundEmailId: result.inboundEmailId });
+  });
+
+  it("mail without Message-ID, without From, or with broken MIME still gets an outcome", async () => {
+    const desk = await helpDesk();
+    expect((await desk.receive(mail({ subject: "No id", messageId: null }))).outcome).toBe("ticket_created");
+    expect(await desk.receive(mail({ subject: "No sender", from: null }))).toMatchObject({
+      outcome: "waiting_list",
+      reason: "missingFrom",
+    });
+    const broken = Buffer.from(
+      'From: a@customer.test\r\nSubject: broken\r\nContent-Type: multipart/mixed; boundary="never"\r\n\r\n--nope\r\ngarbage\r\n',
+    );
+    expect(["ticket_created", "waiting_list", "unprocessed"]).toContain((await desk.receive(broken)).outcome);
+    const unknownCharset = mail({ subject: "Charset", contentType: "text/plain; charset=x-no-such-charset" });
+    expect((await desk.receive(unknownCharset)).outcome).toBe("ticket_created");
+  });
+
+  it("shows Polish letters right from windows-1250 and ISO-8859-2 mail", async () => {
+    const desk = await helpDesk();
+    const text = "Zażółć gęślą jaźń. ŻÓŁW, ĄĘŚĆŃŹ.";
+    await desk.receive(polishMail("windows-1250", "Pilne: płatność", text));
+    await desk.receive(polishMail("iso-8859-2", "Reklamacja łóżka", text));
+    const win = await desk.ticket(1);
+    const iso = await desk.ticket(2);
+    expect(win.ticket.subject).toBe("Pilne: płatność");
+    expect(iso.ticket.subject).toBe("Reklamacja łóżka");
+    expect(win.messages[0]?.message.text?.trim()).toBe(text);
+    expect(iso.messages[0]?.message.text?.trim()).toBe(text);
+    expect(win.messages[0]?.message.fromName).toBe("Paweł Wiśniewski");
+  });
+
+  it("keeps attachments with the message", async () => {
+    const desk = await helpDesk();
+    const raw = Buffer.from(
+      [
+        "From: jan@customer.test",
+        "To: support@acme.test",
+        "Subject: Screenshot",
+        "Message-ID: <att@customer.test>",
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="b"',
+        "",
+        "--b",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "See attached.",
+        "--b",
+        'Content-Type: text/plain; name="log.txt"',
+        'Content-Disposition: attachment; filename="log.txt"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        Buffer.from("error 42\n").toString("base64"),
+        "--b--",
+        "",
+      ].join("\r\n"),
+    );
+    await desk.receive(raw);
+    const ticket = await desk.ticket(1);
+    expect(ticket.messages[0]?.attachments).toEqual(["log.txt"]);
+    const stored = await withTenant(db, desk.company.tenant.id, (tx) =>
+      tx.select().from(messages).where(eq(messages.ticketId, ticket.ticket.id)),
+    );
+    expect(stored[0]?.text).toContain("See attached.");
+  });
+});
