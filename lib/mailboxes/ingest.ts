@@ -7,11 +7,23 @@ import { type IncomingMail, storeInboundEmail } from "@/lib/inbound/store";
  * Steps 3 and 4 of the flow for one fetched mail: stored (committed) first, then processed. Both are
  * idempotent, so a mail seen again after a crash comes back with the outcome it already has.
  */
+/**
+ * The points of a poll where a mail's state changes hands. Crash tests stop a poller at each of
+ * them; nothing in the product listens.
+ */
+export type PollCheckpoint = "stored" | "processed" | "acknowledged";
+
+export interface PollOptions {
+  limit: number;
+  now: () => Date;
+  checkpoint?: (point: PollCheckpoint) => void;
+}
+
 export async function ingestFetchedMail(
   db: Database,
   mailbox: Mailbox,
   mail: Omit<IncomingMail, "tenantId" | "divisionId" | "mailboxId">,
-  now: Date,
+  options: PollOptions,
 ): Promise<ProcessResult & { created: boolean }> {
   const { email, created } = await storeInboundEmail(db, {
     ...mail,
@@ -19,7 +31,13 @@ export async function ingestFetchedMail(
     divisionId: mailbox.divisionId,
     mailboxId: mailbox.id,
   });
-  const result = await processInboundEmail(db, { tenantId: mailbox.tenantId, inboundEmailId: email.id, now });
+  options.checkpoint?.("stored");
+  const result = await processInboundEmail(db, {
+    tenantId: mailbox.tenantId,
+    inboundEmailId: email.id,
+    now: options.now(),
+  });
+  options.checkpoint?.("processed");
   return { ...result, created };
 }
 

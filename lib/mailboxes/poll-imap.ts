@@ -4,7 +4,7 @@ import { withTenant } from "@/db/tenant";
 import { connectImap, ensureFolder, fetchNewMessages, moveMessages } from "@/lib/mail/imap";
 import { inboundKey } from "@/lib/inbound/store";
 import { inboundLogin } from "./mailboxes";
-import { ingestFetchedMail, targetFolder } from "./ingest";
+import { ingestFetchedMail, type PollOptions, targetFolder } from "./ingest";
 import { type PollTally, recordSyncState, tally } from "./poll-state";
 
 /**
@@ -13,7 +13,7 @@ import { type PollTally, recordSyncState, tally } from "./poll-state";
  * only advances past a mail once it is fully handled, so a crash anywhere leaves it to be seen again
  * and recognised. A mail whose processing failed (to be retried) stays where it is.
  */
-export async function pollImapMailbox(db: Database, mailbox: Mailbox, options: { limit: number; now: () => Date }) {
+export async function pollImapMailbox(db: Database, mailbox: Mailbox, options: PollOptions) {
   const client = await connectImap(inboundLogin(mailbox));
   const counts: PollTally = tally();
   try {
@@ -39,7 +39,7 @@ export async function pollImapMailbox(db: Database, mailbox: Mailbox, options: {
           uidValidity: fetched.uidValidity,
           uid: message.uid,
         },
-        options.now(),
+        options,
       );
       counts.add(result);
       if (result.outcome === "pending") {
@@ -49,6 +49,7 @@ export async function pollImapMailbox(db: Database, mailbox: Mailbox, options: {
       const target = targetFolder(mailbox, result);
       if (target && target !== mailbox.folder) await moveMessages(client, mailbox.folder, [message.uid], target);
       await counts.acknowledge(db, mailbox, result.inboundEmailId, options.now());
+      options.checkpoint?.("acknowledged");
       if (!blocked) lastUid = message.uid;
     }
     await withTenant(db, mailbox.tenantId, (tx) =>

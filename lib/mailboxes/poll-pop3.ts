@@ -5,7 +5,7 @@ import { withTenant } from "@/db/tenant";
 import { inboundKey } from "@/lib/inbound/store";
 import { connectPop3 } from "@/lib/mail/pop3";
 import { inboundLogin } from "./mailboxes";
-import { ingestFetchedMail } from "./ingest";
+import { ingestFetchedMail, type PollOptions } from "./ingest";
 import { type PollTally, recordSyncState, tally } from "./poll-state";
 
 /**
@@ -15,7 +15,7 @@ import { type PollTally, recordSyncState, tally } from "./poll-state";
  * on the server, remembered. A crash before QUIT deletes nothing, and the next poll recognises
  * every mail it stored.
  */
-export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: { limit: number; now: () => Date }) {
+export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: PollOptions) {
   const session = await connectPop3(inboundLogin(mailbox));
   const counts: PollTally = tally();
   try {
@@ -47,7 +47,7 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: {
         db,
         mailbox,
         { uniqueKey: inboundKey.pop3(mailbox.id, uidl), raw, uidl },
-        options.now(),
+        options,
       );
       counts.add(result);
       if (result.outcome === "pending") continue;
@@ -62,6 +62,7 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: {
     await session.quit();
     // QUIT succeeded: the deletions are committed on the server.
     if (deleted.length > 0) await markAcknowledged(db, mailbox, deleted, options.now(), counts);
+    options.checkpoint?.("acknowledged");
     await withTenant(db, mailbox.tenantId, (tx) =>
       recordSyncState(tx, mailbox, { seenUidls: [...seen], now: options.now() }),
     );

@@ -4,6 +4,7 @@ import { type Mailbox, mailboxes } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import { classifyMailError } from "@/lib/mail/connection-error";
 import { NotFoundError } from "@/lib/errors";
+import type { PollOptions } from "./ingest";
 import { pollImapMailbox } from "./poll-imap";
 import { pollPop3Mailbox } from "./poll-pop3";
 import { type PollSummary, recordPollFailure } from "./poll-state";
@@ -30,11 +31,11 @@ export async function loadMailbox(db: Database, tenantId: string, mailboxId: str
  */
 export async function pollMailbox(
   db: Database,
-  input: { tenantId: string; mailboxId: string; limit?: number; now?: () => Date },
+  input: { tenantId: string; mailboxId: string } & Partial<PollOptions>,
 ): Promise<PollResult> {
   const now = input.now ?? (() => new Date());
   const mailbox = await loadMailbox(db, input.tenantId, input.mailboxId);
-  const options = { limit: input.limit ?? POLL_BATCH, now };
+  const options: PollOptions = { limit: input.limit ?? POLL_BATCH, now, checkpoint: input.checkpoint };
   try {
     const summary =
       mailbox.protocol === "imap" ? await pollImapMailbox(db, mailbox, options) : await pollPop3Mailbox(db, mailbox, options);

@@ -1,15 +1,12 @@
 import { z } from "zod";
 import { mailProtocolEnum, mailSecurityEnum } from "@/db/schema";
 import { checkbox, optionalInt, requiredInt } from "@/lib/forms";
+import { defaultInboundPort } from "./ports";
 
 export type MailProtocol = (typeof mailProtocolEnum.enumValues)[number];
 export type MailSecurityMode = (typeof mailSecurityEnum.enumValues)[number];
 
-/** The standard ports: IMAP 143 / 993, POP3 110 / 995 (implicit TLS on the second). */
-export function defaultInboundPort(protocol: MailProtocol, security: MailSecurityMode): number {
-  if (protocol === "imap") return security === "tls" ? 993 : 143;
-  return security === "tls" ? 995 : 110;
-}
+export { defaultInboundPort } from "./ports";
 
 const hostname = z
   .string()

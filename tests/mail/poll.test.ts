@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mailboxes } from "../../db/schema";
+import { withTenant } from "../../db/tenant";
+import { eq } from "drizzle-orm";
+import { pollMailbox } from "../../lib/mailboxes/poll";
+import { testDatabase } from "../setup/db";
+import { type Dovecot, startDovecot } from "../setup/dovecot";
+import { mail } from "../setup/mail-fixtures";
+import { ledger, mailboxOnDovecot, mixedMails, setSpamDomains, trustDovecot } from "../setup/poll-fixtures";
+
+const db = await testDatabase();
+let dovecot: Dovecot;
+
+beforeAll(async () => {
+  dovecot = await startDovecot();
+  trustDovecot(dovecot);
+}, 60_000);
+afterAll(() => dovecot?.stop(), 30_000);
+
+/** Polls until a poll finds nothing new (bounded). */
+async function drain(tenantId: string, mailboxId: string, maxPolls = 10) {
+  const results = [];
+  for (let i = 0; i < maxPolls; i++) {
+    const result = await pollMailbox(db, { tenantId, mailboxId });
+    results.push(result);
+    if (!result.ok) throw new Error(`poll failed: ${result.failure}: ${result.detail}`);
+    if (result.fetched === 0) return results;
+  }
+  throw new Error(`still fetching after ${maxPolls} polls`);
+}
+
+describe("polling an IMAP mailbox", () => {
+  it(
+    "200 mixed mails get 200 outcomes, no duplicates, processed mail in Processed and the rest in Unprocessed",
+    async () => {
+      const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, {
+        protocol: "imap",
+        processedFolder: "Processed",
+        unprocessedFolder: "Unprocessed",
+      });
+      await setSpamDomains(db, company.tenant.id, company.divisionId);
+      const mails = mixedMails(200);
+      for (const raw of mails) await dovecot.deliver(user, raw);
+
+      const polls = await drain(company.tenant.id, mailbox.id);
+      // A batch holds at most 100 mails: the backlog drained over several polls.
+      expect(polls.filter((p) => p.ok && p.fetched > 0).length).toBeGreaterThanOrEqual(2);
+
+      const { rows, made } = await ledger(db, company.tenant.id, mailbox.id);
+      expect(rows).toHaveLength(200);
+      expect(new Set(rows.map((r) => r.key)).size).toBe(200);
+      expect(rows.filter((r) => r.outcome === "pending")).toEqual([]);
+      expect(rows.every((r) => r.acknowledgedAt !== null)).toBe(true);
+      const perEmail = new Map<string, number>();
+      for (const m of made) if (m.inboundEmailId) perEmail.set(m.inboundEmailId, (perEmail.get(m.inboundEmailId) ?? 0) + 1);
+      expect([...perEmail.values()].every((n) => n === 1)).toBe(true);
+
+      const unprocessed = rows.filter((r) => r.outcome === "unprocessed").length;
+      expect(unprocessed).toBeGreaterThanOrEqual(2);
+      expect(await dovecot.listFolder(user, "INBOX")).toHaveLength(0);
+      expect(await dovecot.listFolder(user, "Processed")).toHaveLength(200 - unprocessed);
+      expect(await dovecot.listFolder(user, "Unprocessed")).toHaveLength(unprocessed);
+      const outcomes = Object.fromEntries(
+        [...new Set(rows.map((r) => r.outcome))].map((o) => [o, rows.filter((r) => r.outcome === o).length]),
+      );
+      console.log("IMAP 200 mails:", JSON.stringify(outcomes));
+      for (const outcome of ["ticket_created", "ticket_message", "waiting_list", "blocked", "unprocessed"]) {
+        expect(outcomes[outcome], outcome).toBeGreaterThan(0);
+      }
+    },
+    180_000,
+  );
+
+  it("after a UIDVALIDITY change the mailbox is read again without duplicating anything", async () => {
+    const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, { protocol: "imap", security: "starttls" });
+    for (let i = 0; i < 3; i++) await dovecot.deliver(user, mail({ subject: `Kept ${i}`, messageId: `kept${i}@c.test` }));
+    await drain(company.tenant.id, mailbox.id);
+    // No processed folder: the mails stay in INBOX, where a new UIDVALIDITY renumbers them.
+    await dovecot.setUidValidity(user, "INBOX", 4242);
+    await dovecot.deliver(user, mail({ subject: "After the change", messageId: "after@c.test" }));
+    const [result] = await drain(company.tenant.id, mailbox.id);
+    expect(result).toMatchObject({ ok: true, resync: true, fetched: 4 });
+    const { rows } = await ledger(db, company.tenant.id, mailbox.id);
+    expect(rows.filter((r) => r.outcome === "ticket_created")).toHaveLength(4);
+    expect(rows.filter((r) => r.outcome === "duplicate")).toHaveLength(3);
+    const [state] = await withTenant(db, company.tenant.id, (tx) =>
+      tx.select().from(mailboxes).where(eq(mailboxes.id, mailbox.id)),
+    );
+    expect(state?.uidValidity).toBe(4242);
+  });
+
+  it("a refused login is recorded with its reason and the next try backs off", async () => {
+    const { company, mailbox } = await mailboxOnDovecot(db, dovecot, { protocol: "imap", password: "wrong" });
+    await withTenant(db, company.tenant.id, (tx) =>
+      tx.update(mailboxes).set({ username: "nobody-here" }).where(eq(mailboxes.id, mailbox.id)),
+    );
+    const now = new Date("2026-11-23T12:00:00Z");
+    const result = await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id, now: () => now });
+    expect(result).toMatchObject({ ok: false, failure: "loginFailed" });
+    const [state] = await withTenant(db, company.tenant.id, (tx) =>
+      tx.select().from(mailboxes).where(eq(mailboxes.id, mailbox.id)),
+    );
+    expect(state).toMatchObject({ lastErrorCode: "loginFailed", failureCount: 1 });
+    expect(state!.nextPollAt!.getTime() - now.getTime()).toBeGreaterThanOrEqual(13 * 60_000);
+    expect(state!.lastError).not.toContain("wrong");
+  });
+});
+
+describe("polling a POP3 mailbox", () => {
+  it("with 'leave a copy on the server', a second poll fetches nothing new and the mail stays", async () => {
+    const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, { protocol: "pop3", pop3LeaveCopy: "on" });
+    await setSpamDomains(db, company.tenant.id, company.divisionId);
+    const mails = mixedMails(60);
+    for (const raw of mails) await dovecot.deliver(user, raw);
+    const first = await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id });
+    expect(first).toMatchObject({ ok: true, fetched: 60 });
+    const second = await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id });
+    expect(second).toMatchObject({ ok: true, fetched: 0 });
+    const { rows } = await ledger(db, company.tenant.id, mailbox.id);
+    expect(rows).toHaveLength(60);
+    expect(rows.filter((r) => r.outcome === "pending")).toEqual([]);
+    expect(await dovecot.listFolder(user, "INBOX")).toHaveLength(60);
+  }, 120_000);
+
+  it("by default deletes after download, except unprocessed mail, which stays on the server", async () => {
+    const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, { protocol: "pop3", security: "starttls" });
+    await dovecot.deliver(user, mail({ subject: "Normal" }));
+    await dovecot.deliver(user, mail({ subject: "Too big", body: "x".repeat(1_100_000) }));
+    const result = await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id });
+    expect(result).toMatchObject({ ok: true, fetched: 2, acknowledged: 2 });
+    const left = await dovecot.listFolder(user, "INBOX");
+    expect(left).toHaveLength(1);
+    expect(left[0]!.raw.toString()).toContain("Too big");
+    expect(await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id })).toMatchObject({ fetched: 0 });
+  });
+});

@@ -1,0 +1,104 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { divisions, inboundEmails, messages, tickets } from "../../db/schema";
+import { withTenant } from "../../db/tenant";
+import { updateDivisionSettings } from "../../lib/divisions/divisions";
+import { createMailbox } from "../../lib/mailboxes/mailboxes";
+import { type MailboxSettingsInput, mailboxSettingsSchema } from "../../lib/mailboxes/settings";
+import { operatorScope } from "../../lib/scope";
+import { corpusMails, readCorpus } from "../unit/mail/corpus";
+import { makeTenant } from "./db";
+import type { Dovecot } from "./dovecot";
+import { mail } from "./mail-fixtures";
+
+/** Trust the test Dovecot's certificate the way an operator trusts a private CA. */
+export function trustDovecot(dovecot: Dovecot): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-ca-")), "dovecot-ca.pem");
+  fs.writeFileSync(file, dovecot.ca);
+  process.env.POSTDESK_MAIL_CA_FILE = file;
+  return file;
+}
+
+/** A company whose division reads one Dovecot user's mailbox. */
+export async function mailboxOnDovecot(
+  db: Database,
+  dovecot: Dovecot,
+  settings: Partial<MailboxSettingsInput> & { protocol: "imap" | "pop3" },
+) {
+  const company = await makeTenant(db, "Mailco");
+  const scope = operatorScope(company.tenant.id);
+  const user = `support-${crypto.randomBytes(4).toString("hex")}`;
+  const password = `pw-${crypto.randomBytes(6).toString("hex")}`;
+  await dovecot.addUser(user, password);
+  const security = settings.security ?? "tls";
+  const login = dovecot.login(user, settings.protocol, security);
+  const mailbox = await withTenant(db, company.tenant.id, async (tx) => {
+    await updateDivisionSettings(tx, scope, company.divisionId, { tag: "MAIL", maxMailSizeMegabytes: 1 });
+    return createMailbox(
+      tx,
+      scope,
+      company.divisionId,
+      mailboxSettingsSchema.parse({
+        name: "Support",
+        address: `${user}@mailco.test`,
+        host: login.host,
+        port: String(login.port),
+        security,
+        username: user,
+        password,
+        active: "on",
+        ...settings,
+      }),
+    );
+  });
+  return { company, scope, user, mailbox };
+}
+
+/**
+ * 200 mixed mails: the corpus's mails (real-world, broken, bounces, lists, Polish), customer mails
+ * and replies written here, spam, auto-replies, and two too large to process.
+ */
+export function mixedMails(count = 200): Buffer[] {
+  const corpus = corpusMails()
+    .filter((entry) => entry.size < 900_000)
+    .slice(0, 120)
+    .map((entry) => readCorpus(entry.path));
+  const written: Buffer[] = [];
+  for (let i = 0; written.length + corpus.length < count - 2; i++) {
+    const kind = i % 5;
+    if (kind === 0) written.push(mail({ subject: `Question ${i}`, messageId: `q${i}@customer.test` }));
+    else if (kind === 1) written.push(mail({ subject: `Re: Question ${i - 1}`, inReplyTo: `q${i - 1}@customer.test` }));
+    else if (kind === 2) written.push(mail({ from: `x${i}@spam.test`, subject: "Win a prize" }));
+    else if (kind === 3) written.push(mail({ subject: "Out of office", headers: { "Auto-Submitted": "auto-replied" } }));
+    else written.push(mail({ from: `Klient ${i} <k${i}@klient.test>`, subject: `Zamówienie ${i}` }));
+  }
+  const tooLarge = [1, 2].map((n) => mail({ subject: `Huge ${n}`, body: "x".repeat(1_100_000) }));
+  return [...corpus, ...written, ...tooLarge].slice(0, count);
+}
+
+export async function setSpamDomains(db: Database, tenantId: string, divisionId: string) {
+  await withTenant(db, tenantId, (tx) =>
+    updateDivisionSettings(tx, operatorScope(tenantId), divisionId, { spamDomains: ["spam.test"] }),
+  );
+}
+
+/** Every inbound email of the mailbox with its outcome, and what threading made of them. */
+export async function ledger(db: Database, tenantId: string, mailboxId: string) {
+  return withTenant(db, tenantId, async (tx) => {
+    const rows = await tx
+      .select({ id: inboundEmails.id, key: inboundEmails.uniqueKey, outcome: inboundEmails.outcome, acknowledgedAt: inboundEmails.acknowledgedAt })
+      .from(inboundEmails)
+      .where(and(eq(inboundEmails.tenantId, tenantId), eq(inboundEmails.mailboxId, mailboxId)));
+    const made = await tx
+      .select({ inboundEmailId: messages.inboundEmailId, ticketId: messages.ticketId })
+      .from(messages)
+      .innerJoin(tickets, eq(tickets.id, messages.ticketId))
+      .innerJoin(divisions, eq(divisions.id, tickets.divisionId))
+      .where(eq(messages.tenantId, tenantId));
+    return { rows, made };
+  });
+}
