@@ -44,7 +44,8 @@ const CERTIFICATE_CODES = new Set([
   "HOSTNAME_MISMATCH",
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
-const TLS_MESSAGE = /certificate|wrong version number|handshake|ssl3?_|tls|packet length too long/i;
+/** Phrases of TLS failures that come without a telling code (host names cannot hold spaces). */
+const TLS_MESSAGE = /certificate|wrong version number|handshake|ssl routines|starttls|secure tls connection|packet length too long/i;
 
 interface ErrorFacts {
   code?: unknown;
@@ -63,10 +64,11 @@ interface ErrorFacts {
  * password, a token) are cut out of the detail in case a server or library echoes them.
  */
 export function classifyMailError(error: unknown, secrets: string[] = []): MailErrorClassification {
-  const classified =
-    error instanceof MailConnectionError
-      ? { failure: error.failure, detail: error.detail }
-      : { failure: failureOf(error), detail: detailOf(error) };
+  // Ours, possibly wrapped by a caller: its verdict stands.
+  const known = causeChain(error).find((facts): facts is MailConnectionError => facts instanceof MailConnectionError);
+  const classified = known
+    ? { failure: known.failure, detail: known.detail }
+    : { failure: failureOf(error), detail: detailOf(error) };
   return { failure: classified.failure, detail: redact(classified.detail, secrets) };
 }
 
@@ -85,7 +87,7 @@ function failureOf(error: unknown): MailConnectionFailure {
   if (chain.some((facts) => facts.authenticationFailed === true) || responseCodes.includes("AUTHENTICATIONFAILED")) {
     return "loginFailed";
   }
-  if (chain.some((facts) => facts.mailboxMissing === true) || responseCodes.includes("NONEXISTENT")) {
+  if (chain.some((facts) => facts.mailboxMissing === true) || responseCodes.some((code) => code === "NONEXISTENT" || code === "TRYCREATE")) {
     return "folderNotFound";
   }
   if (codes.some((code) => HOST_NOT_FOUND_CODES.has(code))) return "hostNotFound";
@@ -111,9 +113,9 @@ function detailOf(error: unknown): string {
       }
     }
   }
-  const code = chain.map((facts) => facts.code).find((value) => typeof value === "string");
-  if (code && !parts.some((part) => part.includes(code as string))) parts.push(`(${code as string})`);
-  return parts.join(": ") || String(error);
+  const text = parts.join(": ") || String(error);
+  const code = chain.map((facts) => facts.code).find((value): value is string => typeof value === "string");
+  return code && !text.includes(code) ? `${text} (${code})` : text;
 }
 
 /** The error and what it wraps: Node's `cause`, imapflow's `_err`; bounded against cycles. */

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { ImapFlow, type ImapFlowOptions } from "imapflow";
-import { toMailConnectionError } from "@/lib/mail/connection-error";
+import { MailConnectionError, toMailConnectionError } from "@/lib/mail/connection-error";
 import type { MailServerLogin } from "@/lib/mail/types";
 
 /**
@@ -31,6 +31,7 @@ export interface FetchedMessage {
 
 export interface FetchResult {
   uidValidity: number;
+  /** The UIDNEXT of the SELECT, or past the highest UID found since, whichever is higher. */
   uidNext: number;
   /** Lowest UID first. */
   messages: FetchedMessage[];
@@ -52,7 +53,7 @@ export async function connectImap(login: MailServerLogin): Promise<ImapFlow> {
   }
 }
 
-export function imapOptions(login: MailServerLogin): ImapFlowOptions {
+function imapOptions(login: MailServerLogin): ImapFlowOptions {
   return {
     host: login.host,
     port: login.port,
@@ -115,15 +116,17 @@ export async function fetchNewMessages(
     try {
       const mailbox = client.mailbox;
       if (!mailbox) throw new Error(`Folder ${folder} is not selected`);
+      // On a connection kept open the folder may have been selected long ago, and a server need
+      // not show new mail to commands other than NOOP (RFC 3501 §6.1.2; Dovecot does not to SEARCH).
+      await client.noop();
       const uidValidity = Number(mailbox.uidValidity);
       const fromUid = firstUidToFetch(since, uidValidity);
-      const empty = { uidValidity, uidNext: mailbox.uidNext, messages: [], hasMore: false };
-      if (mailbox.exists === 0 || fromUid >= mailbox.uidNext) return empty;
-
+      // The EXISTS and UIDNEXT of the SELECT may be as old: no shortcut on them.
       const found = await client.search({ uid: `${fromUid}:*` }, { uid: true });
       if (!found) throw new Error(`The server refused to search ${folder}`);
       const { take, hasMore } = uidsToFetch(found, fromUid, options.limit);
-      if (take.length === 0) return empty;
+      const uidNext = found.reduce((next, uid) => Math.max(next, uid + 1), mailbox.uidNext);
+      if (take.length === 0) return { uidValidity, uidNext, messages: [], hasMore };
 
       // fetchAll, not a for-await over fetch(): no command may run while a FETCH streams.
       const fetched = await client.fetchAll(uidSet(take), { uid: true, size: true, source: true }, { uid: true });
@@ -131,7 +134,7 @@ export async function fetchNewMessages(
         .filter((message) => message.source)
         .map((message) => ({ uid: message.uid, size: message.size ?? message.source!.length, raw: message.source! }))
         .sort((a, b) => a.uid - b.uid);
-      return { uidValidity, uidNext: mailbox.uidNext, messages, hasMore };
+      return { uidValidity, uidNext, messages, hasMore };
     } finally {
       lock.release();
     }
@@ -145,7 +148,12 @@ export async function moveMessages(client: ImapFlow, folder: string, uids: numbe
   if (uids.length === 0) return;
   await inFolder(client, folder, async () => {
     const moved = await client.messageMove(uidSet(uids), target, { uid: true });
-    if (!moved) throw new Error(`The server refused to move mail from ${folder} to ${target}`);
+    if (moved) return;
+    // imapflow answers a refused MOVE with false and keeps the reason to itself: the usual one is
+    // a missing target, which the user can fix, so look for it.
+    const targetExists = (await client.list()).some((entry) => entry.path === target);
+    if (!targetExists) throw new MailConnectionError("folderNotFound", `Folder ${target} does not exist`);
+    throw new Error(`The server refused to move mail from ${folder} to ${target}`);
   });
 }
 

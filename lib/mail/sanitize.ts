@@ -28,7 +28,6 @@ const DATA_IMAGE = /^data:image\/(?:png|jpe?g|gif|webp|bmp);base64,[a-z0-9+/=\s]
 
 /** Browsers ignore control characters and spaces inside a URL's scheme: compare without them. */
 function compactUrl(value: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
   return (value ?? "").replace(/[\x00-\x20]+/g, "");
 }
 
@@ -38,7 +37,8 @@ function transformImage(_tagName: string, attribs: sanitizeHtml.Attributes): san
   delete rest["data-remote-src"];
   const url = compactUrl(src);
   if (REMOTE_IMAGE.test(url)) {
-    return { tagName: "img", attribs: { ...rest, "data-remote-src": url.startsWith("//") ? `https:${url}` : url } };
+    const remote = url.startsWith("//") ? `https:${url}` : url;
+    return { tagName: "img", attribs: { ...rest, "data-remote-src": remote } };
   }
   if (INLINE_IMAGE.test(url) || DATA_IMAGE.test(url)) {
     return { tagName: "img", attribs: { ...rest, src: url } };
@@ -49,8 +49,9 @@ function transformImage(_tagName: string, attribs: sanitizeHtml.Attributes): san
 function transformLink(_tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
   const { href, ...rest } = attribs;
   const url = compactUrl(href);
-  const safe = LINK_SCHEMES.test(url) ? { href: (href ?? "").trim() } : {};
-  return { tagName: "a", attribs: { ...rest, ...safe, rel: "noopener noreferrer nofollow", target: "_blank" } };
+  const link: sanitizeHtml.Attributes = { ...rest, rel: "noopener noreferrer nofollow", target: "_blank" };
+  if (href !== undefined && LINK_SCHEMES.test(url)) link.href = href.trim();
+  return { tagName: "a", attribs: link };
 }
 
 // Inline style values: words, numbers, units, colours, quotes (font names), and no CSS function

@@ -10,7 +10,7 @@ import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { createMailbox } from "../../lib/mailboxes/mailboxes";
 import { type MailboxSettingsInput, mailboxSettingsSchema } from "../../lib/mailboxes/settings";
 import { operatorScope } from "../../lib/scope";
-import { corpusMails, readCorpus } from "../unit/mail/corpus";
+import { corpusMails, readCorpus } from "./corpus";
 import { makeTenant } from "./db";
 import type { Dovecot } from "./dovecot";
 import { mail } from "./mail-fixtures";
