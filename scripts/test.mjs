@@ -12,6 +12,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const systemPackages = {
   chromium: "/usr/bin/chromium",
   "postgresql-client": "/usr/bin/pg_dump",
+  // tests/setup/dovecot.ts runs a private Dovecot (IMAP, POP3, LMTP) for the mail tests.
+  "dovecot-imapd": "/usr/lib/dovecot/imap",
+  "dovecot-pop3d": "/usr/lib/dovecot/pop3",
+  "dovecot-lmtpd": "/usr/lib/dovecot/lmtp",
 };
 
 const missing = Object.entries(systemPackages)

@@ -190,3 +190,13 @@ function headerLines(fields: RawHeaderField[]): string {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Reads and unlocks a private key, as decryption will: the fingerprint, or why it cannot be used. */
+export async function describePgpKey(key: PgpKey): Promise<{ ok: true; fingerprint: string; userIds: string[] } | { ok: false; reason: string }> {
+  try {
+    const privateKey = await unlockedKey(key);
+    return { ok: true, fingerprint: privateKey.getFingerprint().toUpperCase(), userIds: privateKey.getUserIDs() };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}

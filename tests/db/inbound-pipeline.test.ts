@@ -261,3 +261,46 @@ describe("the inbound pipeline", () => {
     expect(stored[0]?.text).toContain("See attached.");
   });
 });
+
+describe("PGP-encrypted mail", () => {
+  it("is decrypted with the division's key before processing; without a usable key it is set aside", async () => {
+    const openpgp = await import("openpgp");
+    const { setDivisionPgpKey } = await import("../../lib/divisions/pgp-key");
+    const { privateKey, publicKey } = await openpgp.generateKey({
+      type: "curve25519",
+      userIDs: [{ name: "Acme Support", email: "support@acme.test" }],
+      passphrase: "key-pass",
+      format: "armored",
+    });
+    const encrypted = await openpgp.encrypt({
+      message: await openpgp.createMessage({ text: "My card number is in here." }),
+      encryptionKeys: await openpgp.readKey({ armoredKey: publicKey }),
+    });
+    const inline = mail({ subject: "Secret", body: String(encrypted).replace(/\n/g, "\r\n") });
+
+    const desk = await helpDesk();
+    const withoutKey = await helpDesk();
+    await expect(
+      withTenant(db, desk.company.tenant.id, (tx) =>
+        setDivisionPgpKey(tx, desk.scope, desk.company.divisionId, { armoredPrivateKey: privateKey, passphrase: "wrong" }),
+      ),
+    ).rejects.toMatchObject({ fieldErrors: { armoredPrivateKey: ["pgpKeyUnusable"] } });
+    const { fingerprint } = await withTenant(db, desk.company.tenant.id, (tx) =>
+      setDivisionPgpKey(tx, desk.scope, desk.company.divisionId, { armoredPrivateKey: privateKey, passphrase: "key-pass" }),
+    );
+    expect(fingerprint).toMatch(/^[0-9A-F]{40,64}$/);
+
+    expect((await desk.receive(inline)).outcome).toBe("ticket_created");
+    expect((await desk.ticket(1)).messages[0]?.message.text).toContain("My card number is in here.");
+
+    // A second division has a key of its own that cannot open this mail.
+    const other = await openpgp.generateKey({ type: "curve25519", userIDs: [{ email: "x@y.test" }], format: "armored" });
+    await withTenant(db, withoutKey.company.tenant.id, (tx) =>
+      setDivisionPgpKey(tx, withoutKey.scope, withoutKey.company.divisionId, {
+        armoredPrivateKey: other.privateKey,
+        passphrase: null,
+      }),
+    );
+    expect(await withoutKey.receive(inline)).toMatchObject({ outcome: "unprocessed", reason: "pgpFailed" });
+  });
+});
