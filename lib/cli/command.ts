@@ -12,10 +12,24 @@ export interface OptionSpec {
 
 export type OptionValues = Record<string, string | undefined>;
 
+/** The arguments that are not options (`postdesk import --division ID PATH…`): any number of them. */
+export interface PositionalSpec {
+  /** As the usage line shows them: `PATH…`. */
+  value: string;
+  description: string;
+  /** At least one must be given. */
+  required?: boolean;
+}
+
 /** What a command prints: `json` with `--json`, `human` otherwise. */
 export interface CommandResult {
   json: unknown;
   human: string;
+  /**
+   * The command ran but what it did failed (a mailbox that cannot be reached): the result is still
+   * printed, the failure follows on stderr and the exit code is 1.
+   */
+  failure?: { code: string; message: string };
 }
 
 export interface CommandContext {
@@ -26,6 +40,13 @@ export interface CommandContext {
   database(): Promise<Database>;
   /** Where the database lives, for messages: "embedded (/path)" or "postgres://host/db". */
   databaseLocation(): string;
+  /**
+   * The folder the command was typed in: paths on the command line are relative to it (the
+   * process itself runs from the repository root, see bin/postdesk.mjs).
+   */
+  callerDir: string;
+  /** Aborted by the first Ctrl-C: a long command stops at its next safe point. */
+  signal: AbortSignal;
 }
 
 export interface Command {
@@ -35,9 +56,16 @@ export interface Command {
   /** Longer help under the usage line. */
   description?: string;
   options: Record<string, OptionSpec>;
+  /** Arguments besides the options; without this, a stray argument is a mistake. */
+  positionals?: PositionalSpec;
+  /**
+   * Options refused with a reason rather than "unknown option": `--password` says to use
+   * `--password-stdin`. They are not in the help.
+   */
+  refusedOptions?: Record<string, string>;
   /** Which option a field of the lib's input or errors stands for (`companyName` → `name`). */
   fieldOptions?: Record<string, string>;
-  run(values: OptionValues, context: CommandContext): Promise<CommandResult>;
+  run(values: OptionValues, context: CommandContext, positionals: string[]): Promise<CommandResult>;
 }
 
 /** A mistake in how the command was called: exit code 2. */
@@ -72,12 +100,23 @@ export const commonOptions: Record<string, OptionSpec> = {
   help: { description: "show this help" },
 };
 
+export interface ParsedArguments {
+  values: OptionValues;
+  positionals: string[];
+}
+
 /**
  * The options of one command: `node:util` parseArgs, plus what it lacks for a command line of
  * settings: a negative number is a value (`--auto-close-days -1`), an option given twice is a
  * mistake rather than "the last one wins", and the mistakes are explained in the command's terms.
  */
-export function parseOptions(command: Command, args: string[]): OptionValues {
+export function parseOptions(command: Command, args: string[]): ParsedArguments {
+  for (const [name, reason] of Object.entries(command.refusedOptions ?? {})) {
+    // Only the option's name goes into the message: its value may be the very secret refused.
+    if (args.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`))) {
+      throw new UsageError(`--${name} is not accepted: ${reason}`);
+    }
+  }
   const specs = { ...command.options, ...commonOptions };
   const takesValue = (arg: string) => arg.startsWith("--") && specs[arg.slice(2)]?.value !== undefined;
   const joined: string[] = [];
@@ -92,7 +131,7 @@ export function parseOptions(command: Command, args: string[]): OptionValues {
     }
   }
 
-  const parsed = parseStrictly(joined, specs);
+  const parsed = parseStrictly(joined, specs, command.positionals !== undefined);
 
   const seen = new Set<string>();
   for (const token of parsed.tokens) {
@@ -108,15 +147,18 @@ export function parseOptions(command: Command, args: string[]): OptionValues {
   const missing = Object.entries(command.options)
     .filter(([name, spec]) => spec.required && values[name] === undefined)
     .map(([name]) => `--${name}`);
+  if (command.positionals?.required && parsed.positionals.length === 0) {
+    missing.push(`${command.positionals.value} (${command.positionals.description})`);
+  }
   if (missing.length > 0) throw new UsageError(`missing ${missing.join(", ")}`);
-  return values;
+  return { values, positionals: parsed.positionals };
 }
 
-function parseStrictly(args: string[], specs: Record<string, OptionSpec>) {
+function parseStrictly(args: string[], specs: Record<string, OptionSpec>, allowPositionals: boolean) {
   const options: Record<string, { type: "string" | "boolean" }> = {};
   for (const [name, spec] of Object.entries(specs)) options[name] = { type: spec.value ? "string" : "boolean" };
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false, tokens: true });
+    return parseArgs({ args, options, strict: true, allowPositionals, tokens: true });
   } catch (error) {
     throw new UsageError(explainParseError(error as NodeJS.ErrnoException, specs));
   }

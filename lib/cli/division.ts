@@ -1,4 +1,3 @@
-import type { Database } from "@/db/client";
 import type { Tenant } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import {
@@ -11,8 +10,7 @@ import {
 import { divisionSettingsSchema, settingsOf } from "@/lib/divisions/settings";
 import { locales } from "@/lib/i18n/routing";
 import { operatorScope } from "@/lib/scope";
-import { findTenantBySlug, findTenantOfDivision } from "@/lib/tenants/lookup";
-import { type Command, CommandError, toKebab, UsageError } from "./command";
+import { type Command, toKebab, UsageError } from "./command";
 import {
   displaySetting,
   readSettingsPatch,
@@ -20,13 +18,13 @@ import {
   settingOptions,
   settingOptionSpecs,
 } from "./division-settings";
+import { divisionOption, tenantBySlug, tenantOfDivision } from "./lookup";
 import { labelled, table } from "./output";
 
 const newDivisionSchema = divisionSettingsSchema
   .pick({ name: true, tag: true })
   .extend({ language: divisionSettingsSchema.shape.language.optional() });
 
-const divisionOption = { value: "ID", description: "the division's id, from `division list`", required: true };
 const tenantOption = { value: "SLUG", description: "the company, by its slug", required: true };
 
 export const divisionCreate: Command = {
@@ -133,20 +131,6 @@ export const divisionSet: Command = {
 };
 
 export const divisionCommands = [divisionCreate, divisionList, divisionShow, divisionSet];
-
-async function tenantBySlug(db: Database, slug: string): Promise<Tenant> {
-  const tenant = await findTenantBySlug(db, slug);
-  if (!tenant) throw new CommandError("not_found", `tenant not found: no company has the slug "${slug}"`);
-  return tenant;
-}
-
-async function tenantOfDivision(db: Database, divisionId: string): Promise<Tenant> {
-  const tenant = await findTenantOfDivision(db, divisionId);
-  if (!tenant) {
-    throw new CommandError("not_found", `division not found: there is no division with the id "${divisionId}"`);
-  }
-  return tenant;
-}
 
 /** The division's settings and where it belongs; never the rest of the row (sealed keys, counters). */
 function divisionJson(division: DivisionWithSettings, tenant: Tenant) {

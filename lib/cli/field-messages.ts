@@ -28,6 +28,11 @@ const sentences: Record<string, string> = {
   autoCloseRange: "must be a whole number of days between -1 (never) and 3650, or none (close when answered)",
   suggestionsRange: "must be a whole number between 0 and 20",
   notBoolean: "must be true or false (yes/no, on/off and 1/0 work too)",
+  hostFormat: "must be a host name such as imap.example.com, or an IP address",
+  portRange: "must be a port number between 1 and 65535",
+  timeoutRange: "must be a whole number of seconds between 5 and 300",
+  retentionRange: "must be a whole number of days between 1 and 3650",
+  protocolLocked: "cannot change once mail has been downloaded: add a new mailbox to switch protocols",
 };
 
 /** Options that hold ids of other rows: "invalidChoice" there means no such row in this company. */

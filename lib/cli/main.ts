@@ -15,28 +15,47 @@ import {
 } from "./command";
 import { divisionCommands } from "./division";
 import { optionErrors } from "./field-messages";
+import { importCommand } from "./import";
+import { mailboxCommands } from "./mailbox";
 import { migrate } from "./migrate";
 import { type Failure, printFailure, printHelp, printResult } from "./output";
+import { poll } from "./poll";
+import { report } from "./report";
 import { tenantCommands } from "./tenant";
+import { ticketCommands } from "./ticket";
 
 /** Every command; a later one is a module of its own, listed here. */
-const commands: Command[] = [migrate, ...tenantCommands, ...divisionCommands];
+const commands: Command[] = [
+  migrate,
+  ...tenantCommands,
+  ...divisionCommands,
+  ...mailboxCommands,
+  poll,
+  importCommand,
+  report,
+  ...ticketCommands,
+];
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
-/** Runs `postdesk <argv…>` and returns the exit code: 0 done, 1 failed, 2 bad usage or input. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs `postdesk <argv…>` and returns the exit code: 0 done, 1 failed, 2 bad usage or input.
+ * `callerDir` is the folder the command was typed in, for relative paths among the arguments.
+ */
+export async function main(argv: string[], callerDir = process.cwd()): Promise<number> {
   const json = argv.includes("--json");
   const firstOption = argv.findIndex((arg) => arg.startsWith("-"));
   const words = firstOption === -1 ? argv : argv.slice(0, firstOption);
   const wantsHelp = argv.includes("--help") || argv.includes("-h") || words[0] === "help";
   const path = words[0] === "help" ? words.slice(1) : words;
 
-  const command = commands.find((c) => c.words.length === path.length && c.words.every((w, i) => w === path[i]));
+  const command = findCommand(path);
   if (!command) {
-    const group = commands.filter((c) => path.length > 0 && c.words.every((w, i) => i >= path.length || w === path[i]));
+    const group = commands.filter(
+      (c) => path.length > 0 && c.words.length > path.length && path.every((w, i) => w === c.words[i]),
+    );
     if (wantsHelp && (path.length === 0 || group.length > 0)) {
       printHelp(overview(group.length > 0 ? group : commands), json);
       return EXIT_OK;
@@ -60,11 +79,21 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const session = new DatabaseSession();
-  const restoreSignals = deferSignals();
+  const interrupted = new AbortController();
+  const restoreSignals = deferSignals(interrupted);
+  const context: CommandContext = {
+    database: () => session.database(),
+    databaseLocation: () => session.databaseLocation(),
+    callerDir,
+    signal: interrupted.signal,
+  };
   try {
-    const values = parseOptions(command, argv.slice(command.words.length));
-    printResult(await command.run(values, session), json);
-    return EXIT_OK;
+    const { values, positionals } = parseOptions(command, argv.slice(command.words.length));
+    const result = await command.run(values, context, positionals);
+    printResult(result, json);
+    if (!result.failure) return EXIT_OK;
+    printFailure(result.failure, json, `postdesk ${command.words.join(" ")}`);
+    return EXIT_FAILED;
   } catch (error) {
     const { failure, exitCode } = failureOf(error, command);
     printFailure(failure, json, `postdesk ${command.words.join(" ")}`);
@@ -77,14 +106,28 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Ctrl-C must not kill a command halfway: PGlite has to close cleanly (and give up its lock). The
- * first signal lets the command finish, which takes seconds; a second one quits at once.
+ * The command the words name. A command that takes arguments (`import PATH…`) also matches when its
+ * first argument comes before the options: `postdesk import mail.mbox --division ID`.
  */
-function deferSignals(): () => void {
+function findCommand(path: string[]): Command | undefined {
+  const startsPath = (c: Command) => c.words.length <= path.length && c.words.every((w, i) => w === path[i]);
+  return (
+    commands.find((c) => startsPath(c) && c.words.length === path.length) ??
+    commands.find((c) => startsPath(c) && c.positionals !== undefined)
+  );
+}
+
+/**
+ * Ctrl-C must not kill a command halfway: PGlite has to close cleanly (and give up its lock). The
+ * first signal lets the command finish, or stop at its next safe point (a long import stops after
+ * the mail at hand); a second one quits at once.
+ */
+function deferSignals(interrupted: AbortController): () => void {
   let received = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (received) process.exit(130);
     received = true;
+    interrupted.abort();
     process.stderr.write(`postdesk: ${signal}: finishing and closing the database first (again to quit at once)\n`);
   };
   process.on("SIGINT", onSignal);
@@ -95,7 +138,7 @@ function deferSignals(): () => void {
   };
 }
 
-class DatabaseSession implements CommandContext {
+class DatabaseSession {
   private handle: Promise<DatabaseHandle> | undefined;
 
   async database() {
@@ -187,17 +230,19 @@ function overview(list: Command[]): string {
 
 function commandHelp(command: Command): string {
   const options = Object.entries({ ...command.options, ...commonOptions });
-  const required = options
-    .filter(([, spec]) => spec.required)
-    .map(([name, spec]) => `--${name} ${spec.value}`);
   const signature = (name: string, spec: OptionSpec) => (spec.value ? `--${name} ${spec.value}` : `--${name}`);
+  const required = options.filter(([, spec]) => spec.required).map(([name, spec]) => signature(name, spec));
+  const positionals = command.positionals;
+  const usage = [...command.words, ...required, "[options]"];
+  if (positionals) usage.push(positionals.required ? positionals.value : `[${positionals.value}]`);
   // Long signatures (a list of choices) put their description on the next line.
   const width = Math.min(34, Math.max(...options.map(([name, spec]) => signature(name, spec).length)));
   return [
-    `Usage: postdesk ${[...command.words, ...required].join(" ")} [options]`,
+    `Usage: postdesk ${usage.join(" ")}`,
     "",
     `${command.summary.charAt(0).toUpperCase()}${command.summary.slice(1)}.`,
     ...(command.description ? ["", command.description] : []),
+    ...(positionals ? ["", "Arguments:", `  ${positionals.value}  ${positionals.description}`] : []),
     "",
     "Options:",
     ...options.map(([name, spec]) => {

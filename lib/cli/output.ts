@@ -55,3 +55,8 @@ export function labelled(pairs: [string, string][]): string {
   const width = Math.max(...pairs.map(([label]) => label.length));
   return pairs.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n");
 }
+
+/** A moment as people read it in a table: ISO 8601 in UTC, to the second; "-" for none. */
+export function moment(date: Date | null): string {
+  return date ? date.toISOString().replace(/\.\d{3}Z$/, "Z") : "-";
+}

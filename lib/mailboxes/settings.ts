@@ -6,8 +6,6 @@ import { defaultInboundPort } from "./ports";
 export type MailProtocol = (typeof mailProtocolEnum.enumValues)[number];
 export type MailSecurityMode = (typeof mailSecurityEnum.enumValues)[number];
 
-export { defaultInboundPort } from "./ports";
-
 const hostname = z
   .string()
   .trim()

@@ -1,11 +1,11 @@
 import { eq, getTableColumns } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { divisions, type Tenant, tenants } from "@/db/schema";
+import { divisions, mailboxes, type Tenant, tenants } from "@/db/schema";
 
 /*
- * System lookups that come before any tenant is known: the CLI names a tenant by its slug and a
- * division by its id alone. They run as the connecting user, outside `withTenant`; the work that
- * follows belongs inside `withTenant` with the tenant found here.
+ * System lookups that come before any tenant is known: the CLI names a tenant by its slug, and a
+ * division or a mailbox by its id alone. They run as the connecting user, outside `withTenant`; the
+ * work that follows belongs inside `withTenant` with the tenant found here.
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,5 +24,16 @@ export async function findTenantOfDivision(db: Database, divisionId: string): Pr
     .from(divisions)
     .innerJoin(tenants, eq(tenants.id, divisions.tenantId))
     .where(eq(divisions.id, divisionId));
+  return row ?? null;
+}
+
+/** The tenant a mailbox belongs to; null when there is no such mailbox (or the id is no uuid). */
+export async function findTenantOfMailbox(db: Database, mailboxId: string): Promise<Tenant | null> {
+  if (!UUID.test(mailboxId)) return null;
+  const [row] = await db
+    .select(getTableColumns(tenants))
+    .from(mailboxes)
+    .innerJoin(tenants, eq(tenants.id, mailboxes.tenantId))
+    .where(eq(mailboxes.id, mailboxId));
   return row ?? null;
 }

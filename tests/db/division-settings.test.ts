@@ -47,6 +47,7 @@ function settingsForm(fields: Record<string, string | string[] | undefined> = {}
     showOnHold: undefined,
     defaultKnowledgeBaseId: "",
     maxSuggestions: "7",
+    maxMailSizeMegabytes: "25",
     unprocessedRecipientIds: [someUuid],
     unprocessedTemplateId: "",
   };
@@ -87,6 +88,7 @@ describe("the division settings form", () => {
       showOnHold: false,
       defaultKnowledgeBaseId: null,
       maxSuggestions: 7,
+      maxMailSizeMegabytes: 25,
       unprocessedRecipientIds: [someUuid],
       unprocessedTemplateId: null,
     });
@@ -132,6 +134,7 @@ describe("the division settings form", () => {
     ["an unknown language", { language: "de" }, { language: ["invalidChoice"] }],
     ["an unknown automation mode", { automationMode: "convert_everything" }, { automationMode: ["invalidChoice"] }],
     ["too many suggestions", { maxSuggestions: "21" }, { maxSuggestions: ["suggestionsRange"] }],
+    ["a mail size limit of 0 MB", { maxMailSizeMegabytes: "0" }, { maxMailSizeMegabytes: ["mailSizeRange"] }],
     ["a recipient that is not an id", { unprocessedRecipientIds: ["someone"] }, { unprocessedRecipientIds: ["invalidFormat"] }],
   ])("refuses %s, naming the field", (_what, fields, expected) => {
     expect(fieldErrorsFor(fields)).toEqual(expected);

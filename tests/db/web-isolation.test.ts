@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import { notifications } from "../../db/schema";
 import type { Database } from "../../db/client";
 import { testDatabase } from "../setup/db";
 import { makeFilledTenant, snapshotTenant } from "../setup/tenant-data";
@@ -39,6 +41,10 @@ const { updateDivisionSettingsAction } = await import(
 const { createInviteAction, removeMemberAction, revokeInviteAction, updateMemberAction } = await import(
   "@/app/[locale]/(app)/[tenant]/settings/members/actions"
 );
+const { createMailboxAction, createMailboxFolderAction, testMailboxConnectionAction, updateMailboxAction } = await import(
+  "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/mailboxes/actions"
+);
+const { markNotificationReadAction } = await import("@/app/[locale]/(app)/[tenant]/notifications/actions");
 
 async function tenants() {
   const a = await makeFilledTenant(db, "Alpha");
@@ -61,6 +67,7 @@ function validSettings(divisionId: string) {
     highlightDomains: "",
     spamDomains: "",
     maxSuggestions: "3",
+    maxMailSizeMegabytes: "25",
     defaultKnowledgeBaseId: "",
     unprocessedTemplateId: "",
   };
@@ -123,6 +130,55 @@ describe("server actions as tenant A with tenant B's ids", () => {
   });
 });
 
+/** A mailbox form aimed at a host the attacker controls, with the password left empty ("keep the stored one"). */
+function mailboxForm(ids: Record<string, string>) {
+  return {
+    ...ids,
+    name: "Hijack",
+    address: "hijack@alpha.test",
+    protocol: "imap",
+    host: "127.0.0.1",
+    port: "1",
+    security: "none",
+    username: "anyone",
+    password: "",
+    connectTimeoutSeconds: "5",
+    active: "on",
+    folder: "INBOX",
+    folderToCreate: "Stolen",
+  };
+}
+
+describe("mailbox and notification actions as tenant A with tenant B's ids", () => {
+  it("cannot create a mailbox in B's division, edit B's mailbox, or use B's stored password to connect anywhere", async () => {
+    const { a, b, bBefore } = await tenants();
+    expect(await createMailboxAction(a.tenant.slug, undefined, { ...mailboxForm({ divisionId: b.divisionId }), password: "x" })).toEqual({
+      error: "notFound",
+    });
+    expect(await updateMailboxAction(a.tenant.slug, undefined, mailboxForm({ mailboxId: b.mailboxId }))).toEqual({
+      error: "notFound",
+    });
+    // Testing a connection with B's mailbox id and an empty password would send B's password to
+    // A's host: it must stop before any connection is made.
+    expect(await testMailboxConnectionAction(a.tenant.slug, undefined, mailboxForm({ mailboxId: b.mailboxId }))).toEqual({
+      error: "notFound",
+    });
+    expect(await createMailboxFolderAction(a.tenant.slug, undefined, mailboxForm({ mailboxId: b.mailboxId }))).toEqual({
+      error: "notFound",
+    });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("cannot mark B's notifications read", async () => {
+    const { a, b, bBefore } = await tenants();
+    const [notification] = await db.select().from(notifications).where(eq(notifications.tenantId, b.tenant.id));
+    expect(await markNotificationReadAction(a.tenant.slug, undefined, { notificationId: notification!.id })).toEqual({
+      error: "notFound",
+    });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+});
+
 describe("pages as tenant A with tenant B's slug or ids", () => {
   const tenantPages = path.resolve("app/[locale]/(app)/[tenant]");
   const pageFiles = fs
@@ -138,9 +194,28 @@ describe("pages as tenant A with tenant B's slug or ids", () => {
     const { b } = await tenants();
     for (const file of pageFiles) {
       const { default: Page } = (await import(file)) as { default: (props: unknown) => Promise<unknown> };
-      const params = Promise.resolve({ locale: "en", tenant: b.tenant.slug, divisionId: b.divisionId });
+      const params = Promise.resolve({
+        locale: "en",
+        tenant: b.tenant.slug,
+        divisionId: b.divisionId,
+        mailboxId: b.mailboxId,
+      });
       await expectNotFound(() => Page({ params, searchParams: Promise.resolve({}) }));
     }
+  });
+
+  it("A's mailbox pages with B's division or mailbox id are not found", async () => {
+    const { a, b } = await tenants();
+    const { default: List } = await import("@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/mailboxes/page");
+    const { default: Edit } = await import(
+      "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/mailboxes/[mailboxId]/page"
+    );
+    const params = (divisionId: string, mailboxId: string) =>
+      Promise.resolve({ locale: "en", tenant: a.tenant.slug, divisionId, mailboxId });
+    await expectNotFound(() => List({ params: params(b.divisionId, b.mailboxId) }));
+    await expectNotFound(() => Edit({ params: params(b.divisionId, b.mailboxId) }));
+    await expectNotFound(() => Edit({ params: params(a.divisionId, b.mailboxId) }));
+    await expect(Edit({ params: params(a.divisionId, a.mailboxId) })).resolves.toBeTruthy();
   });
 
   it("A's division settings page with B's division id is not found, and with A's own it renders", async () => {

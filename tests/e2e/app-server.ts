@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -43,9 +44,38 @@ function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise
   });
 }
 
+/**
+ * Browser test files run in parallel workers, each starting its own server: one builds while the
+ * others wait, then finds the build fresh. Two `next build`s in one `.next` would break each other.
+ */
 export async function buildIfStale(): Promise<void> {
-  if (!needsBuild(root)) return;
-  await run([nextBin, "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, BUILD_TIMEOUT_MS);
+  await withBuildLock(async () => {
+    if (!needsBuild(root)) return;
+    await run([nextBin, "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, BUILD_TIMEOUT_MS);
+  });
+}
+
+/** A directory as the lock (mkdir is atomic); one left behind by a killed run expires with the build timeout. */
+async function withBuildLock(work: () => Promise<void>): Promise<void> {
+  const lock = path.join(os.tmpdir(), `postdesk-build-${crypto.createHash("sha256").update(root).digest("hex").slice(0, 12)}.lock`);
+  const deadline = Date.now() + BUILD_TIMEOUT_MS;
+  while (true) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const held = fs.statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > BUILD_TIMEOUT_MS) fs.rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`Another test run has been building for ${BUILD_TIMEOUT_MS / 1000} s`);
+      else await sleep(1000);
+    }
+  }
+  try {
+    await work();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 function freePort(): Promise<number> {

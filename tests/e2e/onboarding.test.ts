@@ -1,14 +1,8 @@
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { createTranslator } from "next-intl";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import en from "../../messages/en.json";
-import pl from "../../messages/pl.json";
+import { describe, expect, inject, it } from "vitest";
 import { makeTenant, testDatabase } from "../setup/db";
-import { type AppServer, startAppServer } from "./app-server";
+import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
 /**
  * The onboarding path in a real browser against the production build: sign-up, divisions and their
@@ -16,75 +10,8 @@ import { type AppServer, startAppServer } from "./app-server";
  * Texts are taken from the message catalogues, so the test checks what a user reads.
  */
 
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOTS = path.join(process.cwd(), "test-results", "e2e");
-// The first run builds the app (2–3 minutes on two cores); each scenario then takes well under one.
-const SETUP_TIMEOUT_MS = 10 * 60_000;
-const SCENARIO_TIMEOUT_MS = 3 * 60_000;
-const STEP_TIMEOUT_MS = 30_000;
-
-const tPl = createTranslator({ locale: "pl", messages: pl });
-const tEn = createTranslator({ locale: "en", messages: en });
-
 const db = await testDatabase();
-let server: AppServer | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error("Chromium is missing: run `apt-get install -y chromium` (npm test installs it on Debian as root)");
-  }
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  const logFile = path.join(SCREENSHOTS, "server.log");
-  fs.rmSync(logFile, { force: true });
-  server = await startAppServer({ databaseUrl: inject("databaseUrl"), logFile });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}, SETUP_TIMEOUT_MS);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-}, 60_000);
-
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser!.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-US" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-  return { context, page };
-}
-
-function url(pathname: string): string {
-  return `${server!.url}${pathname}`;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-async function heading(page: Page): Promise<string> {
-  return (await page.getByRole("heading", { level: 1 }).first().textContent())?.trim() ?? "";
-}
-
-async function signIn(page: Page, locale: "en" | "pl", email: string, password: string): Promise<void> {
-  const t = locale === "pl" ? tPl : tEn;
-  await page.goto(url(`/${locale}/sign-in`));
-  await page.getByLabel(t("signIn.email")).fill(email);
-  await page.getByLabel(t("signIn.password")).fill(password);
-  await page.getByRole("button", { name: t("signIn.submit") }).click();
-}
+const { url, serverUrl, newPage, screenshot, heading, signIn, failure } = browserTests("onboarding");
 
 function unique(): string {
   return crypto.randomBytes(4).toString("hex");
@@ -96,7 +23,7 @@ describe("the front door", () => {
       const response = await fetch(url("/"), { headers, redirect: "manual" });
       expect(response.status).toBeGreaterThanOrEqual(300);
       expect(response.status).toBeLessThan(400);
-      return new URL(response.headers.get("location") ?? "", server!.url).pathname;
+      return new URL(response.headers.get("location") ?? "", serverUrl()).pathname;
     };
     expect(await target({ "accept-language": "pl-PL,pl;q=0.9,en;q=0.5" })).toBe("/pl");
     expect(await target({ "accept-language": "en-GB,en;q=0.9" })).toBe("/en");
@@ -178,7 +105,7 @@ describe("onboarding in the browser", () => {
         await page.locator("#pollIntervalMinutes-error").getByText(tPl("errors.intervalRange")).waitFor();
         // The failed save takes the user to the field, with its error beside it.
         expect(await interval.evaluate((input) => input === document.activeElement)).toBe(true);
-        await page.screenshot({ path: path.join(SCREENSHOTS, "06-division-settings-error-pl.png") });
+        await screenshot(page, "06-division-settings-error-pl", { fullPage: false });
         await interval.fill("5");
         await language.selectOption("en");
         await page.getByRole("button", { name: tPl("divisionSettings.save") }).click();
@@ -223,7 +150,7 @@ describe("onboarding in the browser", () => {
         await screenshot(page, "09-division-settings-en");
       } catch (error) {
         await screenshot(page, "failure-onboarding").catch(() => {});
-        throw new Error(`${(error as Error).message}\n--- server log ---\n${server?.log().slice(-3000)}`, { cause: error });
+        throw failure(error);
       } finally {
         await context.close();
       }
@@ -259,7 +186,7 @@ describe("onboarding in the browser", () => {
         await page.getByRole("button", { name: tEn("members.invite.submit") }).click();
         await page.getByText(tEn("members.invite.created", { email: inviteeEmail })).waitFor();
         const link = await page.locator("#invite-link").inputValue();
-        expect(link).toMatch(new RegExp(`^${server!.url}/en/invite/[A-Za-z0-9_-]+$`));
+        expect(link).toMatch(new RegExp(`^${serverUrl()}/en/invite/[A-Za-z0-9_-]+$`));
         await page.getByText(tEn("members.pending.count", { count: 1 })).waitFor();
         await screenshot(page, "10-members-invite-en");
 
@@ -302,7 +229,7 @@ describe("onboarding in the browser", () => {
       } catch (error) {
         await screenshot(page, "failure-invite-owner").catch(() => {});
         await screenshot(invitee, "failure-invite-invitee").catch(() => {});
-        throw new Error(`${(error as Error).message}\n--- server log ---\n${server?.log().slice(-3000)}`, { cause: error });
+        throw failure(error);
       } finally {
         await ownerContext.close();
         await inviteeContext.close();
@@ -333,7 +260,7 @@ describe("onboarding in the browser", () => {
         await screenshot(page, "16-cli-tenant-signed-in");
       } catch (error) {
         await screenshot(page, "failure-cli-tenant").catch(() => {});
-        throw new Error(`${(error as Error).message}\n--- server log ---\n${server?.log().slice(-3000)}`, { cause: error });
+        throw failure(error);
       } finally {
         await context.close();
       }

@@ -7,10 +7,13 @@ import { SignOutButton } from "@/app/_components/sign-out-button";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { Link } from "@/lib/i18n/navigation";
+import { countUnreadNotifications } from "@/lib/notifications/queries";
+import { scopeOf } from "@/lib/scope";
 import { rememberLocale } from "../actions";
 import { AppNav } from "./app-nav";
+import { NotificationBell } from "./notification-bell";
 
-/** The app shell: navigation, the company, the signed-in user, language and sign-out. */
+/** The app shell: navigation, the company, notifications, the signed-in user, language and sign-out. */
 export default async function TenantLayout({
   children,
   params,
@@ -20,7 +23,8 @@ export default async function TenantLayout({
 }) {
   const { locale, tenant } = await params;
   setPageLocale(locale);
-  const { ctx } = await tenantRequest(tenant);
+  const { ctx, run } = await tenantRequest(tenant);
+  const unread = await run((tx) => countUnreadNotifications(tx, scopeOf(ctx)));
   const t = await getTranslations("shell");
   const tRoles = await getTranslations("roles");
 
@@ -40,10 +44,11 @@ export default async function TenantLayout({
     <div className="min-h-screen lg:flex">
       <aside className="hidden w-64 shrink-0 border-r border-zinc-200 bg-white lg:block">
         <div className="sticky top-0 flex h-screen flex-col">
-          <div className="px-5 pt-5 pb-4">
+          <div className="flex items-center justify-between gap-2 px-5 pt-5 pb-4">
             <Link href={`/${ctx.tenant.slug}/tickets`} aria-label={t("home")}>
               <Logo />
             </Link>
+            <NotificationBell tenant={ctx.tenant.slug} unread={unread} />
           </div>
           <div className="mx-3 rounded-lg bg-zinc-50 px-3 py-2.5 ring-1 ring-zinc-200/70 ring-inset">
             <p className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">{t("workspace")}</p>
@@ -72,6 +77,7 @@ export default async function TenantLayout({
               <Logo />
             </Link>
             <div className="flex items-center gap-1">
+              <NotificationBell tenant={ctx.tenant.slug} unread={unread} />
               <LanguageSwitcher remember={rememberLocale} />
               <SignOutButton compact />
             </div>

@@ -1,11 +1,11 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { type ReactNode, useEffect, useState } from "react";
-import { Button } from "@/app/_components/button";
-import { Card, CardBody } from "@/app/_components/card";
-import { CheckboxField, errorsFor, FieldErrors, FormAlert, SelectField, TextAreaField, TextField } from "@/app/_components/form";
+import { useEffect, useState } from "react";
+import { CheckboxField, errorsFor, FieldErrors, SelectField, TextAreaField, TextField } from "@/app/_components/form";
+import { FormSection } from "@/app/_components/form-section";
 import { Icon } from "@/app/_components/icons";
+import { SaveBar } from "@/app/_components/save-bar";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
 import type { DivisionSettings } from "@/lib/divisions/settings";
@@ -92,7 +92,7 @@ export function DivisionSettingsForm({
       )}
 
       <fieldset key={saved.version} disabled={!canEdit} className="space-y-6 lg:space-y-0 lg:divide-y lg:divide-zinc-200">
-        <Section title={t("sections.general.title")} description={t("sections.general.description")}>
+        <FormSection title={t("sections.general.title")} description={t("sections.general.description")}>
           <div className="grid gap-5 sm:grid-cols-2">
             <TextField {...field("name")} defaultValue={v.name} />
             <TextField
@@ -113,9 +113,9 @@ export function DivisionSettingsForm({
               </option>
             ))}
           </SelectField>
-        </Section>
+        </FormSection>
 
-        <Section title={t("sections.dispatcher.title")} description={t("sections.dispatcher.description")}>
+        <FormSection title={t("sections.dispatcher.title")} description={t("sections.dispatcher.description")}>
           <CheckboxField {...field("dispatcherActive")} defaultChecked={v.dispatcherActive} />
           <TextField
             {...field("pollIntervalMinutes")}
@@ -136,9 +136,9 @@ export function DivisionSettingsForm({
             className="max-w-40"
           />
           <CheckboxField {...field("sendingEnabled")} defaultChecked={v.sendingEnabled} />
-        </Section>
+        </FormSection>
 
-        <Section title={t("sections.automation.title")} description={t("sections.automation.description")}>
+        <FormSection title={t("sections.automation.title")} description={t("sections.automation.description")}>
           <SelectField {...field("automationMode")} defaultValue={v.automationMode}>
             {AUTOMATION_MODES.map((mode) => (
               <option key={mode} value={mode}>
@@ -163,9 +163,9 @@ export function DivisionSettingsForm({
             placeholder={t("fields.spamDomains.placeholder")}
             defaultValue={v.spamDomains.join("\n")}
           />
-        </Section>
+        </FormSection>
 
-        <Section title={t("sections.queue.title")} description={t("sections.queue.description")}>
+        <FormSection title={t("sections.queue.title")} description={t("sections.queue.description")}>
           <CheckboxField {...field("showAnswered")} defaultChecked={v.showAnswered} />
           <CheckboxField {...field("showOnHold")} defaultChecked={v.showOnHold} />
           <TextAreaField
@@ -173,9 +173,9 @@ export function DivisionSettingsForm({
             placeholder={t("fields.highlightDomains.placeholder")}
             defaultValue={v.highlightDomains.join("\n")}
           />
-        </Section>
+        </FormSection>
 
-        <Section title={t("sections.knowledgeBase.title")} description={t("sections.knowledgeBase.description")}>
+        <FormSection title={t("sections.knowledgeBase.title")} description={t("sections.knowledgeBase.description")}>
           <SelectField
             {...field("defaultKnowledgeBaseId")}
             defaultValue={v.defaultKnowledgeBaseId ?? ""}
@@ -203,9 +203,9 @@ export function DivisionSettingsForm({
             defaultValue={v.maxSuggestions}
             className="max-w-40"
           />
-        </Section>
+        </FormSection>
 
-        <Section title={t("sections.notifications.title")} description={t("sections.notifications.description")}>
+        <FormSection title={t("sections.notifications.title")} description={t("sections.notifications.description")}>
           <fieldset className="space-y-2" aria-describedby="unprocessedRecipientIds-help">
             <legend className="text-sm font-medium text-zinc-800">{label("unprocessedRecipientIds")}</legend>
             <p id="unprocessedRecipientIds-help" className="text-xs leading-5 text-zinc-500">
@@ -243,45 +243,18 @@ export function DivisionSettingsForm({
               </option>
             ))}
           </SelectField>
-        </Section>
+        </FormSection>
       </fieldset>
 
       {canEdit && (
-        <div className="sticky bottom-4 z-10">
-          <div className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-zinc-200 bg-white/95 px-5 py-3 shadow-lg shadow-zinc-900/5 backdrop-blur">
-            <div className="min-w-0 flex-1 text-sm">
-              {state.error ? (
-                <FormAlert state={state} fields={FIELDS} />
-              ) : state.ok && !dirty ? (
-                <p role="status" className="flex items-center gap-2 font-medium text-emerald-700">
-                  <Icon name="checkCircle" className="size-5" />
-                  {t("saved")}
-                </p>
-              ) : (
-                <p className="text-zinc-500">{dirty ? t("unsaved") : t("hint")}</p>
-              )}
-            </div>
-            <Button type="submit" pending={pending}>
-              {t("save")}
-            </Button>
-          </div>
-        </div>
+        <SaveBar
+          state={state}
+          fields={FIELDS}
+          dirty={dirty}
+          pending={pending}
+          text={{ save: t("save"), saved: t("saved"), unsaved: t("unsaved"), hint: t("hint") }}
+        />
       )}
     </form>
-  );
-}
-
-/** A group of settings: its title and purpose beside (on wide screens) or above its fields. */
-function Section({ title, description, children }: { title: string; description: string; children: ReactNode }) {
-  return (
-    <section className="grid gap-4 lg:grid-cols-3 lg:gap-8 lg:py-8 lg:first:pt-0">
-      <div className="lg:pt-1">
-        <h2 className="text-base font-semibold text-zinc-900">{title}</h2>
-        <p className="mt-1 text-sm leading-6 text-zinc-500">{description}</p>
-      </div>
-      <Card className="lg:col-span-2">
-        <CardBody className="space-y-6">{children}</CardBody>
-      </Card>
-    </section>
   );
 }

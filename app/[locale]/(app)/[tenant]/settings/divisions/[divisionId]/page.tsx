@@ -3,12 +3,16 @@ import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { Badge } from "@/app/_components/badge";
+import { buttonClasses } from "@/app/_components/button";
+import { Icon } from "@/app/_components/icons";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { divisionSettingsChoices, getDivision } from "@/lib/divisions/divisions";
 import { NotFoundError } from "@/lib/errors";
+import { Link } from "@/lib/i18n/navigation";
+import { countMailboxesByDivision } from "@/lib/mailboxes/counts";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/scope";
 import { SettingsBreadcrumb } from "../../breadcrumb";
@@ -38,17 +42,19 @@ export default async function DivisionSettingsPage({ params }: Props) {
       const division = await getDivision(tx, scope, divisionId);
       const choices = await divisionSettingsChoices(tx, scope, divisionId);
       const members = await listMembers(tx, scope);
-      return { division, choices, members };
+      const mailboxCount = (await countMailboxesByDivision(tx, scope))[divisionId] ?? 0;
+      return { division, choices, members, mailboxCount };
     } catch (error) {
       if (error instanceof NotFoundError) return null;
       throw error;
     }
   });
   if (!loaded) notFound();
-  const { division, choices, members } = loaded;
+  const { division, choices, members, mailboxCount } = loaded;
 
   const t = await getTranslations("divisionSettings");
   const tDivisions = await getTranslations("divisions");
+  const tMailboxes = await getTranslations("mailboxes");
   const slug = ctx.tenant.slug;
 
   return (
@@ -69,6 +75,13 @@ export default async function DivisionSettingsPage({ params }: Props) {
           </span>
         }
         description={t("description")}
+        actions={
+          <Link href={`/${slug}/settings/divisions/${division.id}/mailboxes`} className={buttonClasses("secondary")}>
+            <Icon name="envelope" className="size-4.5 text-zinc-500" />
+            {tMailboxes("title")}
+            <span className="text-zinc-500">{tMailboxes("count", { count: mailboxCount })}</span>
+          </Link>
+        }
       />
       <DivisionSettingsForm
         divisionId={division.id}

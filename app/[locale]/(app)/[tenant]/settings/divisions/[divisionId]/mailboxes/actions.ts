@@ -1,0 +1,77 @@
+"use server";
+
+import { refresh } from "next/cache";
+import { z } from "zod";
+import { type ActionState, tenantAction } from "@/lib/auth/action";
+import { RuleError } from "@/lib/errors";
+import { type MailServerTestResult, testMailServer } from "@/lib/mail/mail-server-test";
+import { createImapFolder, mailboxConnectionLogin, mailboxConnectionSchema } from "@/lib/mailboxes/connection-check";
+import { createMailbox, updateMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
+import { mailboxSettingsSchema } from "@/lib/mailboxes/settings";
+import { scopeOf } from "@/lib/scope";
+import { mailboxFormValues } from "./form-values";
+
+/** Mailboxes hold the company's mail passwords: administrators (owner or admin) only. */
+const roles = ["owner", "admin"] as const;
+
+export const createMailboxAction = tenantAction(
+  { schema: z.object({ divisionId: z.uuid() }).and(mailboxSettingsSchema), roles },
+  async (tx, ctx, { divisionId, ...settings }) => {
+    const mailbox = await createMailbox(tx, scopeOf(ctx), divisionId, settings);
+    return mailboxFormValues(viewOf(mailbox));
+  },
+);
+
+export const updateMailboxAction = tenantAction(
+  { schema: z.object({ mailboxId: z.uuid() }).and(mailboxSettingsSchema), roles },
+  async (tx, ctx, { mailboxId, ...settings }) => {
+    const mailbox = await updateMailbox(tx, scopeOf(ctx), mailboxId, settings);
+    refresh();
+    return mailboxFormValues(viewOf(mailbox));
+  },
+);
+
+/**
+ * The login for the form's current values, with the stored password when the field was left empty.
+ * Not exported, so never an action of its own: the password stays on the server. The actions below
+ * talk to the mail server only after its transaction has ended, so a server that takes its whole
+ * timeout to answer never holds the database.
+ */
+const connectionLogin = tenantAction({ schema: mailboxConnectionSchema, roles }, async (tx, ctx, connection) => ({
+  protocol: connection.protocol,
+  login: await mailboxConnectionLogin(tx, scopeOf(ctx), connection),
+}));
+
+/** "Test connection" and "Load folders from server": log in with the form's values, unsaved. */
+export async function testMailboxConnectionAction(
+  tenantSlug: string,
+  _previous: ActionState<MailServerTestResult> | undefined,
+  input: FormData | Record<string, unknown>,
+): Promise<ActionState<MailServerTestResult>> {
+  const resolved = await connectionLogin(tenantSlug, undefined, input);
+  if (!resolved.result) return { error: resolved.error, fieldErrors: resolved.fieldErrors };
+  return { ok: true, result: await testMailServer(resolved.result.protocol, resolved.result.login) };
+}
+
+/** The same, for creating a folder: only IMAP has folders. */
+const folderLogin = tenantAction(
+  {
+    schema: z.object({ folderToCreate: z.string().trim().min(1, "required").max(200, "tooLong") }).and(mailboxConnectionSchema),
+    roles,
+  },
+  async (tx, ctx, { folderToCreate, ...connection }) => {
+    if (connection.protocol !== "imap") throw new RuleError("invalidInput", { protocol: ["invalidChoice"] });
+    return { folder: folderToCreate, login: await mailboxConnectionLogin(tx, scopeOf(ctx), connection) };
+  },
+);
+
+/** Creates the processed or unprocessed folder on the IMAP server, once the admin confirmed it. */
+export async function createMailboxFolderAction(
+  tenantSlug: string,
+  _previous: ActionState<MailServerTestResult> | undefined,
+  input: FormData | Record<string, unknown>,
+): Promise<ActionState<MailServerTestResult>> {
+  const resolved = await folderLogin(tenantSlug, undefined, input);
+  if (!resolved.result) return { error: resolved.error, fieldErrors: resolved.fieldErrors };
+  return { ok: true, result: await createImapFolder(resolved.result.login, resolved.result.folder) };
+}

@@ -1,0 +1,65 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { PageHeader } from "@/app/_components/page-header";
+import { setPageLocale } from "@/app/_i18n/page-locale";
+import { tenantRequest } from "@/lib/auth/request";
+import { canManageMailSettings } from "@/lib/auth/roles";
+import { getDivision } from "@/lib/divisions/divisions";
+import { scopeOf } from "@/lib/scope";
+import { readOrNotFound } from "../../../../../read-or-not-found";
+import { SettingsBreadcrumb } from "../../../../breadcrumb";
+import { createMailboxAction, createMailboxFolderAction, testMailboxConnectionAction } from "../actions";
+import { newMailboxValues } from "../form-values";
+import { MailboxForm } from "../mailbox-form";
+
+interface Props {
+  params: Promise<{ locale: string; tenant: string; divisionId: string }>;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const locale = setPageLocale((await params).locale);
+  const t = await getTranslations({ locale, namespace: "mailboxes.new" });
+  return { title: t("title") };
+}
+
+export default async function NewMailboxPage({ params }: Props) {
+  const { locale, tenant, divisionId } = await params;
+  setPageLocale(locale);
+  const { ctx, run } = await tenantRequest(tenant);
+  const division = await readOrNotFound(run, [divisionId], (tx) => getDivision(tx, scopeOf(ctx), divisionId));
+  const t = await getTranslations("mailboxes");
+  const tDivisions = await getTranslations("divisions");
+  const slug = ctx.tenant.slug;
+  const listHref = `/${slug}/settings/divisions/${division.id}/mailboxes`;
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <SettingsBreadcrumb
+            tenant={slug}
+            trail={[
+              { href: `/${slug}/settings/divisions`, label: tDivisions("title") },
+              { href: `/${slug}/settings/divisions/${division.id}`, label: division.name },
+              { href: listHref, label: t("title") },
+              { label: t("new.title") },
+            ]}
+          />
+        }
+        title={t("new.title")}
+        description={t("new.description", { division: division.name })}
+      />
+      <MailboxForm
+        divisionId={division.id}
+        initial={newMailboxValues}
+        hasPassword={false}
+        protocolLockedSince={null}
+        canEdit={canManageMailSettings(ctx.role)}
+        saveAction={createMailboxAction.bind(null, slug)}
+        testAction={testMailboxConnectionAction.bind(null, slug)}
+        createFolderAction={createMailboxFolderAction.bind(null, slug)}
+        listHref={listHref}
+      />
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import type { MailConnectionFailure } from "@/lib/mail/types";
+
+/** What a failure to reach or log into a mail server means, for `mailbox test` and `poll`. */
+const sentences: Record<MailConnectionFailure, string> = {
+  hostNotFound: "the host name was not found: check it for typos",
+  connectionRefused:
+    "the connection was refused: check the port and the security setting, and whether a firewall blocks it",
+  timeout: "the server did not answer in time: check the host and port, or allow a longer connection timeout",
+  tlsFailed:
+    "the secure connection failed: check that the security setting fits the port (tls for 993 and 995, " +
+    "starttls for 143 and 110) and that the server's certificate is valid (for a private CA, name its PEM file " +
+    "in POSTDESK_MAIL_CA_FILE)",
+  loginFailed: "the server refused the username or password (Gmail and Microsoft 365 want an app password)",
+  folderNotFound: "the folder was not found on the server",
+  protocolError: "the server's answer was not understood: check that the port belongs to its IMAP or POP3 service",
+};
+
+/** The sentence for a failure code, then the server's or Node's own words. */
+export function describeConnectionFailure(failure: string, detail: string): string {
+  const sentence = sentences[failure as MailConnectionFailure] ?? `it failed (${failure})`;
+  return detail ? `${sentence} (${detail})` : sentence;
+}
