@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import cliProgress from "cli-progress";
-import { type ImportProgress, importMails } from "@/lib/inbound/import";
+import type { ImportProgress, ImportSummary } from "@/lib/inbound/import";
 import { type Command, CommandError, UsageError } from "./command";
 import { outcomePairs } from "./inbound-outcomes";
 import { divisionOption, tenantOfDivision } from "./lookup";
@@ -29,29 +29,29 @@ export const importCommand: Command = {
     const db = await context.database();
     const divisionId = values.division!;
     const tenant = await tenantOfDivision(db, divisionId);
+    const { importMails } = await import("@/lib/inbound/import");
     const progress = values.json || !process.stderr.isTTY ? null : progressBar();
     const started = Date.now();
-    const summary = await (async () => {
-      try {
-        return await importMails(db, {
-          tenantId: tenant.id,
-          divisionId,
-          paths,
-          onProgress(step) {
-            progress?.show(step);
-            // Thrown between two mails: each one is stored and processed whole, or not at all.
-            if (context.signal.aborted && step.done < step.total) {
-              throw new CommandError(
-                "interrupted",
-                `stopped after ${step.done} of ${step.total} mails; importing again continues from there`,
-              );
-            }
-          },
-        });
-      } finally {
-        progress?.stop();
-      }
-    })();
+    let summary: ImportSummary;
+    try {
+      summary = await importMails(db, {
+        tenantId: tenant.id,
+        divisionId,
+        paths,
+        onProgress(step) {
+          progress?.show(step);
+          // Thrown between two mails: each one is stored and processed whole, or not at all.
+          if (context.signal.aborted && step.done < step.total) {
+            throw new CommandError(
+              "interrupted",
+              `stopped after ${step.done} of ${step.total} mails; importing again continues from there`,
+            );
+          }
+        },
+      });
+    } finally {
+      progress?.stop();
+    }
 
     const seconds = (Date.now() - started) / 1000;
     return {

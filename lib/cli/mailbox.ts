@@ -1,7 +1,6 @@
 import { mailProtocolEnum, mailSecurityEnum } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import { zodFieldErrors } from "@/lib/forms";
-import { testMailServer } from "@/lib/mail/mail-server-test";
 import {
   createMailbox,
   getMailbox,
@@ -136,6 +135,7 @@ export const mailboxTest: Command = {
     const mailboxId = values.mailbox!;
     const tenant = await tenantOfMailbox(db, mailboxId);
     const mailbox = await withTenant(db, tenant.id, (tx) => getMailbox(tx, operatorScope(tenant.id), mailboxId));
+    const { testMailServer } = await import("@/lib/mail/mail-server-test");
     const tested = await testMailServer(mailbox.protocol, inboundLogin(mailbox));
     const server = `${mailbox.host}:${mailbox.port} (${mailbox.protocol.toUpperCase()}, ${mailbox.security})`;
     const failed = (failure: string, detail: string) => ({

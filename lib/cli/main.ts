@@ -24,7 +24,11 @@ import { report } from "./report";
 import { tenantCommands } from "./tenant";
 import { ticketCommands } from "./ticket";
 
-/** Every command; a later one is a module of its own, listed here. */
+/**
+ * Every command; a later one is a module of its own, listed here. The mail stack (IMAP, POP3, MIME
+ * parsing, OpenPGP) takes longer to load than the rest of the CLI together: the commands that use it
+ * import it when they run (`await import(…)`), so every other command, and --help, start without it.
+ */
 const commands: Command[] = [
   migrate,
   ...tenantCommands,
