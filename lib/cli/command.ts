@@ -191,3 +191,16 @@ function explainParseError(error: NodeJS.ErrnoException, specs: Record<string, O
 export function toKebab(name: string): string {
   return name.replace(/_/g, "-").replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
+
+/**
+ * A secret piped in (`--password-stdin`), never typed on the command line where `ps` and the shell's
+ * history would keep it: all of stdin, less one trailing newline (`echo` adds one).
+ */
+export async function readSecretFromStdin(flag: string, example: string): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new UsageError(`${flag} reads from a pipe, not from the terminal (where it would show): ${example}`);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}

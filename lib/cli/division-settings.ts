@@ -30,7 +30,8 @@ export interface SettingOption {
   choices?: string[];
 }
 
-const descriptions: Partial<Record<DivisionSettingName, string>> = {
+// Every setting needs its line of help: a new setting without one does not compile.
+const descriptions: Record<DivisionSettingName, string> = {
   name: "the division's name, unique in the company",
   tag: "the tag in ticket subjects, [TAG#123]",
   dispatcherActive: "fetch mail from the division's mailboxes",
@@ -47,6 +48,7 @@ const descriptions: Partial<Record<DivisionSettingName, string>> = {
   showOnHold: "show tickets on hold in the queue",
   defaultKnowledgeBaseId: "knowledge base for answer suggestions",
   maxSuggestions: "answer suggestions to offer (0 to 20)",
+  maxMailSizeMegabytes: "largest email processed, in MB (1 to 100); bigger mail is set aside",
   unprocessedRecipientIds: "members told about mail that could not be processed",
   unprocessedTemplateId: "template of that notice",
 };

@@ -20,6 +20,7 @@ import {
 } from "./division-settings";
 import { divisionOption, tenantBySlug, tenantOfDivision } from "./lookup";
 import { labelled, table } from "./output";
+import { divisionPgpKey } from "./pgp-key";
 
 const newDivisionSchema = divisionSettingsSchema
   .pick({ name: true, tag: true })
@@ -130,7 +131,7 @@ export const divisionSet: Command = {
   },
 };
 
-export const divisionCommands = [divisionCreate, divisionList, divisionShow, divisionSet];
+export const divisionCommands = [divisionCreate, divisionList, divisionShow, divisionSet, divisionPgpKey];
 
 /** The division's settings and where it belongs; never the rest of the row (sealed keys, counters). */
 function divisionJson(division: DivisionWithSettings, tenant: Tenant) {

@@ -33,6 +33,8 @@ const sentences: Record<string, string> = {
   timeoutRange: "must be a whole number of seconds between 5 and 300",
   retentionRange: "must be a whole number of days between 1 and 3650",
   protocolLocked: "cannot change once mail has been downloaded: add a new mailbox to switch protocols",
+  mailSizeRange: "must be a whole number of megabytes between 1 and 100",
+  pgpKeyUnusable: "is not a private key that can be unlocked with the passphrase given (check the file and --passphrase-stdin)",
 };
 
 /** Options that hold ids of other rows: "invalidChoice" there means no such row in this company. */

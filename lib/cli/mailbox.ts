@@ -11,7 +11,7 @@ import {
 } from "@/lib/mailboxes/mailboxes";
 import { type MailboxSettings, type MailboxSettingsInput, mailboxSettingsSchema } from "@/lib/mailboxes/settings";
 import { operatorScope } from "@/lib/scope";
-import { type Command, InvalidInputError, type OptionSpec, type OptionValues, UsageError } from "./command";
+import { type Command, InvalidInputError, type OptionSpec, type OptionValues, readSecretFromStdin, UsageError } from "./command";
 import { describeConnectionFailure } from "./connection-failures";
 import { optionErrors } from "./field-messages";
 import { divisionOption, mailboxOption, tenantOfDivision, tenantOfMailbox } from "./lookup";
@@ -70,7 +70,8 @@ export const mailboxAdd: Command = {
   },
   fieldOptions: mailboxFieldOptions,
   async run(values, context) {
-    const settings = readMailboxSettings(values, await readPasswordFromStdin());
+    const password = await readSecretFromStdin("--password-stdin", "printf '%s' \"$PASSWORD\" | postdesk mailbox add …");
+    const settings = readMailboxSettings(values, password);
     const db = await context.database();
     const divisionId = values.division!;
     const tenant = await tenantOfDivision(db, divisionId);
@@ -216,19 +217,6 @@ function readMailboxSettings(values: OptionValues, password: string): MailboxSet
   }
   if (!parsed.success || Object.keys(fields).length > 0) throw new InvalidInputError(fields);
   return parsed.data;
-}
-
-/** All of stdin, less one trailing newline (`echo` adds one; a password may end in spaces). */
-async function readPasswordFromStdin(): Promise<string> {
-  if (process.stdin.isTTY) {
-    throw new UsageError(
-      "--password-stdin reads the password from a pipe, not from the terminal (where it would show): " +
-        "printf '%s' \"$PASSWORD\" | postdesk mailbox add …",
-    );
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
 }
 
 /** IMAP's INBOX is case-insensitive (RFC 3501, 5.1); every other folder name is exact. */
