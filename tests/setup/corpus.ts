@@ -10,6 +10,11 @@ import type { ParsedEmail } from "@/lib/mail/types";
 export const corpusRoot = path.resolve(import.meta.dirname, "../..", "../shared/corpus");
 
 export function readCorpus(relativePath: string): Buffer {
+  if (!fs.existsSync(corpusRoot)) {
+    throw new Error(
+      `The mail corpus is missing: the tests read it from ${corpusRoot} (shared/corpus beside the repository).`,
+    );
+  }
   return fs.readFileSync(path.join(corpusRoot, relativePath));
 }
 
