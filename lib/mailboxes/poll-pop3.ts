@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { inboundEmails, type Mailbox } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
@@ -13,7 +13,8 @@ import { type PollTally, recordSyncState, tally } from "./poll-state";
  * Then, by the mailbox's retention: deleted (DELE, which the server commits only at QUIT, after our
  * commit), or left on the server and remembered as seen. Unprocessed mail is never deleted: it stays
  * on the server, remembered. A crash before QUIT deletes nothing, and the next poll recognises
- * every mail it stored.
+ * every mail it stored. A kept copy is removed once it is older than the mailbox's
+ * "remove after N days", counted from when Postdesk received it.
  */
 export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: PollOptions) {
   const session = await connectPop3(inboundLogin(mailbox));
@@ -27,14 +28,24 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: P
     const deleted: string[] = [];
     let handled = 0;
 
+    const keepUntil = mailbox.pop3RemoveAfterDays
+      ? new Date(options.now().getTime() - mailbox.pop3RemoveAfterDays * 86_400_000)
+      : null;
     for (const { number, uidl } of listing) {
-      if (seen.has(uidl)) continue;
       const before = known.get(uidl);
-      if (before === "unprocessed") {
+      if (seen.has(uidl)) {
+        if (keepUntil && before && before.outcome !== "unprocessed" && before.receivedAt < keepUntil) {
+          await session.dele(number);
+          deleted.push(uidl);
+          seen.delete(uidl);
+        }
+        continue;
+      }
+      if (before?.outcome === "unprocessed") {
         seen.add(uidl);
         continue;
       }
-      if (before !== undefined && before !== "pending" && !mailbox.pop3LeaveCopy) {
+      if (before !== undefined && before.outcome !== "pending" && !mailbox.pop3LeaveCopy) {
         // Stored and processed by a poll that died before QUIT: only the delete is missing.
         await session.dele(number);
         deleted.push(uidl);
@@ -72,12 +83,12 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: P
   }
 }
 
-/** The outcome of every UIDL on the server that this mailbox already stored. */
+/** The outcome of every UIDL on the server that this mailbox already stored, and when it came. */
 async function handledBefore(db: Database, mailbox: Mailbox, uidls: string[]) {
-  if (uidls.length === 0) return new Map<string, string>();
+  if (uidls.length === 0) return new Map<string, { outcome: string; receivedAt: Date }>();
   const rows = await withTenant(db, mailbox.tenantId, (tx) =>
     tx
-      .select({ uidl: inboundEmails.uidl, outcome: inboundEmails.outcome })
+      .select({ uidl: inboundEmails.uidl, outcome: inboundEmails.outcome, receivedAt: inboundEmails.receivedAt })
       .from(inboundEmails)
       .where(
         and(
@@ -90,9 +101,10 @@ async function handledBefore(db: Database, mailbox: Mailbox, uidls: string[]) {
         ),
       ),
   );
-  return new Map(rows.map((row) => [row.uidl ?? "", row.outcome]));
+  return new Map(rows.map((row) => [row.uidl ?? "", { outcome: row.outcome, receivedAt: row.receivedAt }]));
 }
 
+/** Deleted from the server: acknowledged now, unless a kept copy was acknowledged when processed. */
 async function markAcknowledged(db: Database, mailbox: Mailbox, uidls: string[], now: Date, counts: PollTally) {
   const rows = await withTenant(db, mailbox.tenantId, (tx) =>
     tx
@@ -102,6 +114,7 @@ async function markAcknowledged(db: Database, mailbox: Mailbox, uidls: string[],
         and(
           eq(inboundEmails.tenantId, mailbox.tenantId),
           eq(inboundEmails.divisionId, mailbox.divisionId),
+          isNull(inboundEmails.acknowledgedAt),
           inArray(
             inboundEmails.uniqueKey,
             uidls.map((uidl) => inboundKey.pop3(mailbox.id, uidl)),

@@ -122,6 +122,25 @@ describe("polling a POP3 mailbox", () => {
     expect(await dovecot.listFolder(user, "INBOX")).toHaveLength(60);
   }, 120_000);
 
+  it("a kept copy is removed from the server once older than 'remove after N days'", async () => {
+    const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, {
+      protocol: "pop3",
+      pop3LeaveCopy: "on",
+      pop3RemoveAfterDays: "2",
+    });
+    await dovecot.deliver(user, mail({ subject: "Keep me a while" }));
+    await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id });
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id, now: () => tomorrow });
+    expect(await dovecot.listFolder(user, "INBOX")).toHaveLength(1);
+    const inThreeDays = new Date(Date.now() + 3 * 86_400_000);
+    const later = await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id, now: () => inThreeDays });
+    expect(later).toMatchObject({ ok: true, fetched: 0 });
+    expect(await dovecot.listFolder(user, "INBOX")).toHaveLength(0);
+    const { rows } = await ledger(db, company.tenant.id, mailbox.id);
+    expect(rows).toHaveLength(1);
+  });
+
   it("by default deletes after download, except unprocessed mail, which stays on the server", async () => {
     const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, { protocol: "pop3", security: "starttls" });
     await dovecot.deliver(user, mail({ subject: "Normal" }));
