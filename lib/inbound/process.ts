@@ -122,36 +122,27 @@ async function applyRules(
     // One Message-ID reaching two mailboxes of the tenant makes one outcome; the lock keeps two
     // deliveries processed at the same moment from both creating a ticket.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${scope.tenantId}:${email.messageId}`}, 0))`);
-    const [first] = await tx
-      .select({ id: inboundEmails.id, ticketId: inboundEmails.ticketId })
-      .from(inboundEmails)
-      .where(
-        and(
-          eq(inboundEmails.tenantId, scope.tenantId),
-          eq(inboundEmails.messageId, email.messageId),
-          ne(inboundEmails.id, row.id),
-          notInArray(inboundEmails.outcome, ["pending", "duplicate", "unprocessed"]),
-        ),
-      )
-      .limit(1);
-    if (first) return finish("duplicate", { reason: "sameMessageId", ticketId: first.ticketId, duplicateOfId: first.id });
-  } else {
-    // Without a Message-ID, the very same bytes in the division are the same mail seen again
-    // (a mailbox resynchronised after its UIDVALIDITY changed).
-    const [first] = await tx
-      .select({ id: inboundEmails.id, ticketId: inboundEmails.ticketId })
-      .from(inboundEmails)
-      .where(
-        and(
-          eq(inboundEmails.tenantId, scope.tenantId),
-          eq(inboundEmails.divisionId, row.divisionId),
-          eq(inboundEmails.sha256, row.sha256),
-          ne(inboundEmails.id, row.id),
-          notInArray(inboundEmails.outcome, ["pending", "duplicate", "unprocessed"]),
-        ),
-      )
-      .limit(1);
-    if (first) return finish("duplicate", { reason: "sameContent", ticketId: first.ticketId, duplicateOfId: first.id });
+  }
+  // Without a Message-ID, the very same bytes in the division are the same mail seen again
+  // (a mailbox resynchronised after its UIDVALIDITY changed).
+  const sameMail = email.messageId
+    ? eq(inboundEmails.messageId, email.messageId)
+    : and(eq(inboundEmails.divisionId, row.divisionId), eq(inboundEmails.sha256, row.sha256));
+  const [first] = await tx
+    .select({ id: inboundEmails.id, ticketId: inboundEmails.ticketId })
+    .from(inboundEmails)
+    .where(
+      and(
+        eq(inboundEmails.tenantId, scope.tenantId),
+        sameMail,
+        ne(inboundEmails.id, row.id),
+        notInArray(inboundEmails.outcome, ["pending", "duplicate", "unprocessed"]),
+      ),
+    )
+    .limit(1);
+  if (first) {
+    const reason = email.messageId ? "sameMessageId" : "sameContent";
+    return finish("duplicate", { reason, ticketId: first.ticketId, duplicateOfId: first.id });
   }
 
   const automated = detectAutomated(email, {

@@ -1,10 +1,9 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { pollMailbox } from "../../lib/mailboxes/poll";
 import { testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { ledger, mailboxOnDovecot, mixedMails, setSpamDomains, trustDovecot } from "../setup/poll-fixtures";
+import { drainMailbox, expectEachMailOnce, mailboxOnDovecot, mixedMails, setSpamDomains, trustDovecot } from "../setup/poll-fixtures";
 
 /**
  * Nothing is lost, nothing is made twice: a poller killed with SIGKILL at each point where a mail
@@ -42,26 +41,6 @@ function pollAndCrash(tenantId: string, mailboxId: string, crashAt: string, afte
   expect(run.signal, run.stderr).toBe("SIGKILL");
 }
 
-async function finish(tenantId: string, mailboxId: string) {
-  for (let i = 0; i < 10; i++) {
-    const result = await pollMailbox(db, { tenantId, mailboxId });
-    if (!result.ok) throw new Error(`${result.failure}: ${result.detail}`);
-    if (result.fetched === 0) return;
-  }
-  throw new Error("the mailbox did not drain in 10 polls");
-}
-
-async function expectExactlyOnce(tenantId: string, mailboxId: string, count: number) {
-  const { rows, made } = await ledger(db, tenantId, mailboxId);
-  expect(rows).toHaveLength(count);
-  expect(new Set(rows.map((r) => r.key)).size).toBe(count);
-  expect(rows.filter((r) => r.outcome === "pending")).toEqual([]);
-  const perEmail = new Map<string, number>();
-  for (const m of made) if (m.inboundEmailId) perEmail.set(m.inboundEmailId, (perEmail.get(m.inboundEmailId) ?? 0) + 1);
-  expect([...perEmail.entries()].filter(([, n]) => n > 1)).toEqual([]);
-  return rows;
-}
-
 describe("a poller killed at any point", () => {
   it(
     "IMAP: 200 mails, killed after storing, after committing before the move, and mid-batch: each mail once, folders right",
@@ -78,9 +57,9 @@ describe("a poller killed at any point", () => {
       pollAndCrash(company.tenant.id, mailbox.id, "processed", 15);
       pollAndCrash(company.tenant.id, mailbox.id, "acknowledged", 60);
       pollAndCrash(company.tenant.id, mailbox.id, "processed", 30);
-      await finish(company.tenant.id, mailbox.id);
+      await drainMailbox(db, company.tenant.id, mailbox.id);
 
-      const rows = await expectExactlyOnce(company.tenant.id, mailbox.id, 200);
+      const rows = await expectEachMailOnce(db, company.tenant.id, mailbox.id, 200);
       const unprocessed = rows.filter((r) => r.outcome === "unprocessed").length;
       expect(await dovecot.listFolder(user, "INBOX")).toHaveLength(0);
       expect(await dovecot.listFolder(user, "Processed")).toHaveLength(200 - unprocessed);
@@ -97,8 +76,8 @@ describe("a poller killed at any point", () => {
       pollAndCrash(company.tenant.id, mailbox.id, "stored", 5);
       pollAndCrash(company.tenant.id, mailbox.id, "processed", 20);
       expect(await dovecot.listFolder(user, "INBOX")).toHaveLength(40);
-      await finish(company.tenant.id, mailbox.id);
-      const rows = await expectExactlyOnce(company.tenant.id, mailbox.id, 40);
+      await drainMailbox(db, company.tenant.id, mailbox.id);
+      const rows = await expectEachMailOnce(db, company.tenant.id, mailbox.id, 40);
       const unprocessed = rows.filter((r) => r.outcome === "unprocessed").length;
       // Unprocessed mail stays on a POP3 server; everything else is gone.
       expect(await dovecot.listFolder(user, "INBOX")).toHaveLength(unprocessed);

@@ -3,11 +3,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
+import { expect } from "vitest";
 import type { Database } from "../../db/client";
 import { divisions, inboundEmails, messages, tickets } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { createMailbox } from "../../lib/mailboxes/mailboxes";
+import { pollMailbox } from "../../lib/mailboxes/poll";
 import { type MailboxSettingsInput, mailboxSettingsSchema } from "../../lib/mailboxes/settings";
 import { operatorScope } from "../../lib/scope";
 import { corpusMails, readCorpus } from "./corpus";
@@ -101,4 +103,28 @@ export async function ledger(db: Database, tenantId: string, mailboxId: string) 
       .where(eq(messages.tenantId, tenantId));
     return { rows, made };
   });
+}
+
+/** Polls until a poll finds nothing new (at most `maxPolls`); a failed poll fails the test. */
+export async function drainMailbox(db: Database, tenantId: string, mailboxId: string, maxPolls = 10) {
+  const results = [];
+  for (let i = 0; i < maxPolls; i++) {
+    const result = await pollMailbox(db, { tenantId, mailboxId });
+    results.push(result);
+    if (!result.ok) throw new Error(`poll failed: ${result.failure}: ${result.detail}`);
+    if (result.fetched === 0) return results;
+  }
+  throw new Error(`still fetching after ${maxPolls} polls`);
+}
+
+/** Each of `count` mails stored once, with an outcome, and at most one message made of each. */
+export async function expectEachMailOnce(db: Database, tenantId: string, mailboxId: string, count: number) {
+  const { rows, made } = await ledger(db, tenantId, mailboxId);
+  expect(rows).toHaveLength(count);
+  expect(new Set(rows.map((r) => r.key)).size).toBe(count);
+  expect(rows.filter((r) => r.outcome === "pending")).toEqual([]);
+  const perEmail = new Map<string, number>();
+  for (const m of made) if (m.inboundEmailId) perEmail.set(m.inboundEmailId, (perEmail.get(m.inboundEmailId) ?? 0) + 1);
+  expect([...perEmail.entries()].filter(([, n]) => n > 1)).toEqual([]);
+  return rows;
 }
