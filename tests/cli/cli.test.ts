@@ -4,49 +4,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { tenants } from "../../db/schema";
 import { authenticate } from "../../lib/auth/sign-in";
+import { json, postdesk } from "../setup/cli";
 import { makeTenant, testDatabase } from "../setup/db";
 
-const root = path.resolve(import.meta.dirname, "../..");
-const bin = path.join(root, "bin", "postdesk.mjs");
-const databaseUrl = inject("databaseUrl");
 const db = await testDatabase();
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real command, as a user runs it, against the run's database unless `env` says otherwise. */
-function postdesk(
-  args: string[],
-  env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl },
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** The environment of a machine without DATABASE_URL: the embedded database in `dataDir`. */
 function embedded(dataDir: string): NodeJS.ProcessEnv {
   const { DATABASE_URL: _unused, ...env } = process.env;
   return { ...env, POSTDESK_DATA_DIR: dataDir };
-}
-
-/** stdout of a `--json` run: JSON.parse throws on anything but exactly one JSON value. */
-function json<T = Record<string, any>>(run: Run): T {
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as T;
 }
 
 const tempDirs: string[] = [];
@@ -204,7 +173,7 @@ describe("postdesk --help", () => {
     const nowhere = { ...process.env, DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" };
     const runs = await Promise.all(
       [[], ["division"], ["migrate"], ["tenant", "create"], ["division", "create"], ["division", "list"],
-        ["division", "show"], ["division", "set"]].map((words) => postdesk([...words, "--help"], nowhere)),
+        ["division", "show"], ["division", "set"]].map((words) => postdesk([...words, "--help"], { env: nowhere })),
     );
     for (const run of runs) expect(run.code).toBe(0);
     expect(runs[0]!.stdout).toContain("division set");
@@ -218,7 +187,7 @@ describe("postdesk on the embedded database", () => {
     const holder = spawn("sleep", ["60"]);
     try {
       fs.writeFileSync(path.join(dataDir, "pglite.lock"), String(holder.pid));
-      const run = await postdesk(["division", "list", "--tenant", "acme"], embedded(dataDir));
+      const run = await postdesk(["division", "list", "--tenant", "acme"], { env: embedded(dataDir) });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`in use by another Postdesk process (pid ${holder.pid})`);
       expect(run.stderr).toContain("DATABASE_URL");
@@ -231,14 +200,14 @@ describe("postdesk on the embedded database", () => {
 
   it("migrates and creates a company in a new embedded database, then lets it go", { timeout: 60_000 }, async () => {
     const dataDir = tempDir();
-    const migrated = json(await postdesk(["migrate", "--json"], embedded(dataDir)));
+    const migrated = json(await postdesk(["migrate", "--json"], { env: embedded(dataDir) }));
     expect(migrated).toEqual({ migrated: true, database: `embedded, in ${dataDir}` });
 
     const tenant = json(
       await postdesk(
         ["tenant", "create", "--name", "Embedded Co", "--admin-email", "owner@embedded.test",
           "--admin-password", "Correct-Horse-9", "--locale", "pl", "--json"],
-        embedded(dataDir),
+        { env: embedded(dataDir) },
       ),
     );
     expect(tenant).toMatchObject({ slug: "embedded-co", admin: { email: "owner@embedded.test" } });

@@ -1,8 +1,8 @@
-import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mailsInFile } from "../../lib/inbound/mail-sources";
 import { sha256 } from "../../lib/inbound/store";
+import { json, postdesk } from "../setup/cli";
 import { corpusMails, corpusRoot } from "../setup/corpus";
 import { makeTenant, testDatabase } from "../setup/db";
 
@@ -13,19 +13,10 @@ import { makeTenant, testDatabase } from "../setup/db";
  * distinct mail once.
  */
 
-const root = path.resolve(import.meta.dirname, "../..");
 const db = await testDatabase();
 
-function postdesk(args: string[]) {
-  const run = spawnSync(process.execPath, [path.join(root, "bin", "postdesk.mjs"), ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: inject("databaseUrl") },
-    encoding: "utf8",
-    timeout: 600_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  expect(run.status, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as Record<string, any>;
+async function run(args: string[]) {
+  return json(await postdesk(args));
 }
 
 describe("importing the whole corpus", () => {
@@ -34,20 +25,20 @@ describe("importing the whole corpus", () => {
     const files = corpusMails().map((entry) => path.join(corpusRoot, entry.path));
     const distinct = new Set(files.flatMap((file) => mailsInFile(file).map((mail) => sha256(mail.raw))));
 
-    const first = postdesk(["import", "--division", company.divisionId, "--json", ...files]);
+    const first = await run(["import", "--division", company.divisionId, "--json", ...files]);
     expect(first.total).toBeGreaterThanOrEqual(files.length);
     expect(first.imported).toBe(distinct.size);
     expect(first.outcomes.pending ?? 0).toBe(0);
 
-    const report = postdesk(["report", "--division", company.divisionId, "--json"]);
+    const report = await run(["report", "--division", company.divisionId, "--json"]);
     expect(report.inboundTotal).toBe(distinct.size);
     const byOutcome = Object.values(report.inbound as Record<string, number>).reduce((sum, n) => sum + n, 0);
     expect(byOutcome).toBe(distinct.size);
     expect(report.inbound.pending ?? 0).toBe(0);
     console.log(`corpus: ${files.length} files, ${distinct.size} distinct mails →`, JSON.stringify(report.inbound));
 
-    const again = postdesk(["import", "--division", company.divisionId, "--json", ...files]);
+    const again = await run(["import", "--division", company.divisionId, "--json", ...files]);
     expect(again).toMatchObject({ imported: 0, alreadyImported: first.total });
-    expect(postdesk(["report", "--division", company.divisionId, "--json"]).inboundTotal).toBe(distinct.size);
+    expect((await run(["report", "--division", company.divisionId, "--json"])).inboundTotal).toBe(distinct.size);
   }, 600_000);
 });

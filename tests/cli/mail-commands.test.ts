@@ -1,58 +1,22 @@
-import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mailboxes } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { importMails } from "../../lib/inbound/import";
 import { operatorScope } from "../../lib/scope";
 import { openSecret } from "../../lib/secrets";
+import { json, postdesk } from "../setup/cli";
 import { makeTenant, testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { mail } from "../setup/mail-fixtures";
 
-const root = path.resolve(import.meta.dirname, "../..");
-const bin = path.join(root, "bin", "postdesk.mjs");
-const databaseUrl = inject("databaseUrl");
 const db = await testDatabase();
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real command, as a user runs it: stdin gets `input` (and then its end). */
-function postdesk(
-  args: string[],
-  options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: options.cwd ?? root,
-      env: options.env ?? { ...process.env, DATABASE_URL: databaseUrl },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
-}
-
-/** stdout of a successful `--json` run: JSON.parse throws on anything but exactly one JSON value. */
-function json<T = Record<string, any>>(run: Run): T {
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as T;
-}
 
 const tempDirs: string[] = [];
 function tempDir(): string {
