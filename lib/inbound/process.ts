@@ -49,14 +49,17 @@ export async function processInboundEmail(
       return await setAside(db, scope, row, "tooLarge", `${row.size} bytes; the limit is ${limit}`, now);
     }
     let raw = row.raw;
-    if (division.pgpPrivateKeyEnc) {
-      const decrypted = await decryptPgp(raw, {
-        armoredPrivateKey: openSecret(division.pgpPrivateKeyEnc),
-        passphrase: division.pgpPassphraseEnc ? openSecret(division.pgpPassphraseEnc) : null,
-      });
-      if (decrypted.kind === "failed") return await setAside(db, scope, row, "pgpFailed", decrypted.reason, now);
-      if (decrypted.kind === "decrypted") raw = decrypted.raw;
-    }
+    // Encrypted mail that cannot be opened (no key, or the wrong one) is set aside for staff, never
+    // made into a ticket of ciphertext.
+    const key = division.pgpPrivateKeyEnc
+      ? {
+          armoredPrivateKey: openSecret(division.pgpPrivateKeyEnc),
+          passphrase: division.pgpPassphraseEnc ? openSecret(division.pgpPassphraseEnc) : null,
+        }
+      : null;
+    const decrypted = await decryptPgp(raw, key);
+    if (decrypted.kind === "failed") return await setAside(db, scope, row, "pgpFailed", decrypted.reason, now);
+    if (decrypted.kind === "decrypted") raw = decrypted.raw;
     const email = await parseEmail(raw);
     return await withTenant(db, scope.tenantId, (tx) => applyRules(tx, scope, { ...context, email, now }));
   } catch (error) {

@@ -21,10 +21,10 @@ export interface PgpKey {
  *   the real Subject win) followed by the decrypted entity.
  * - Inline PGP: each `-----BEGIN PGP MESSAGE-----` block in a text/plain body (the whole mail, or a
  *   part of a multipart) is replaced by its plaintext, and that body is re-encoded as UTF-8.
- * A mail with neither is "not-encrypted"; a key that cannot be read or unlocked, or a message it
- * cannot decrypt, is "failed" with the reason.
+ * A mail with neither is "not-encrypted"; no key, a key that cannot be read or unlocked, or a
+ * message it cannot decrypt, is "failed" with the reason.
  */
-export async function decryptPgp(raw: Buffer, key: PgpKey): Promise<PgpResult> {
+export async function decryptPgp(raw: Buffer, key: PgpKey | null): Promise<PgpResult> {
   const source = raw.toString("latin1");
   const top = readHeaderBlock(source);
   const contentType = parseContentType(fieldValue(top.fields, "content-type"));
@@ -33,6 +33,7 @@ export async function decryptPgp(raw: Buffer, key: PgpKey): Promise<PgpResult> {
     (contentType.params.get("protocol") ?? "").toLowerCase() === "application/pgp-encrypted";
   const inlineParts = isPgpMime ? [] : inlineEncryptedParts(source, top.fields, top.bodyStart);
   if (!isPgpMime && inlineParts.length === 0) return { kind: "not-encrypted" };
+  if (!key) return { kind: "failed", reason: "The mail is PGP-encrypted and the division has no key to decrypt it" };
 
   let privateKey: openpgp.PrivateKey;
   try {

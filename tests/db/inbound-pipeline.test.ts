@@ -302,5 +302,8 @@ describe("PGP-encrypted mail", () => {
       }),
     );
     expect(await withoutKey.receive(inline)).toMatchObject({ outcome: "unprocessed", reason: "pgpFailed" });
+    // A division with no key at all sets encrypted mail aside too, rather than ticketing ciphertext.
+    const noKeyAtAll = await helpDesk();
+    expect(await noKeyAtAll.receive(inline)).toMatchObject({ outcome: "unprocessed", reason: "pgpFailed" });
   });
 });

@@ -1,9 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
+import * as openpgp from "openpgp";
 import { describe, expect, it, vi } from "vitest";
-import { notifications } from "../../db/schema";
+import { divisions, notifications } from "../../db/schema";
 import type { Database } from "../../db/client";
+import { withTenant } from "../../db/tenant";
+import { setDivisionPgpKey } from "../../lib/divisions/pgp-key";
+import { operatorScope } from "../../lib/scope";
 import { testDatabase } from "../setup/db";
 import { makeFilledTenant, snapshotTenant } from "../setup/tenant-data";
 
@@ -35,7 +39,7 @@ const db: Database = await testDatabase();
 state.db = db;
 
 const { createDivisionAction } = await import("@/app/[locale]/(app)/[tenant]/settings/divisions/actions");
-const { updateDivisionSettingsAction } = await import(
+const { clearDivisionPgpKeyAction, setDivisionPgpKeyAction, updateDivisionSettingsAction } = await import(
   "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/actions"
 );
 const { createInviteAction, removeMemberAction, revokeInviteAction, updateMemberAction } = await import(
@@ -72,6 +76,13 @@ function validSettings(divisionId: string) {
     unprocessedTemplateId: "",
   };
 }
+
+/** A key that unlocks without a passphrase: with it, only the division id can make an action fail. */
+const { privateKey: armoredPrivateKey } = await openpgp.generateKey({
+  type: "curve25519",
+  userIDs: [{ email: "x@y.test" }],
+  format: "armored",
+});
 
 /** The error Next's notFound() throws. */
 function isNotFound(error: unknown): boolean {
@@ -118,15 +129,43 @@ describe("server actions as tenant A with tenant B's ids", () => {
       await updateMemberAction(slug, undefined, { membershipId: b.agentMembershipId, role: "admin" }),
       await removeMemberAction(slug, undefined, { membershipId: b.agentMembershipId }),
       await revokeInviteAction(slug, undefined, { inviteId: b.inviteId }),
+      await setDivisionPgpKeyAction(slug, undefined, { divisionId: b.divisionId, armoredPrivateKey, passphrase: "" }),
+      await clearDivisionPgpKeyAction(slug, undefined, { divisionId: b.divisionId }),
     ];
     for (const result of results) expect(result).toEqual({ error: "notFound" });
     expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("setting or removing the PGP key of B's division through A's workspace is not found, and B keeps its key", async () => {
+    const { a, b } = await tenants();
+    await withTenant(db, b.tenant.id, (tx) =>
+      setDivisionPgpKey(tx, operatorScope(b.tenant.id), b.divisionId, { armoredPrivateKey, passphrase: null }),
+    );
+    const bBefore = await snapshotTenant(db, b.tenant.id);
+    expect(
+      await setDivisionPgpKeyAction(a.tenant.slug, undefined, { divisionId: b.divisionId, armoredPrivateKey, passphrase: "" }),
+    ).toEqual({ error: "notFound" });
+    expect(await clearDivisionPgpKeyAction(a.tenant.slug, undefined, { divisionId: b.divisionId })).toEqual({
+      error: "notFound",
+    });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+    const [bDivision] = await db.select().from(divisions).where(eq(divisions.id, b.divisionId));
+    expect(bDivision!.pgpPrivateKeyEnc).not.toBeNull();
   });
 
   it("the same action on A's own division succeeds, so the refusals above are not a broken action", async () => {
     const { a } = await tenants();
     const result = await updateDivisionSettingsAction(a.tenant.slug, undefined, validSettings(a.divisionId));
     expect(result.ok).toBe(true);
+  });
+
+  it("the PGP key actions on A's own division succeed, so their refusals above are not broken actions", async () => {
+    const { a } = await tenants();
+    const key = await openpgp.readPrivateKey({ armoredKey: armoredPrivateKey });
+    expect(
+      await setDivisionPgpKeyAction(a.tenant.slug, undefined, { divisionId: a.divisionId, armoredPrivateKey, passphrase: "" }),
+    ).toEqual({ ok: true, result: { fingerprint: key.getFingerprint().toUpperCase() } });
+    expect(await clearDivisionPgpKeyAction(a.tenant.slug, undefined, { divisionId: a.divisionId })).toEqual({ ok: true });
   });
 });
 

@@ -10,14 +10,16 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { divisionSettingsChoices, getDivision } from "@/lib/divisions/divisions";
+import { divisionPgpFingerprint } from "@/lib/divisions/pgp-key";
 import { NotFoundError } from "@/lib/errors";
 import { Link } from "@/lib/i18n/navigation";
 import { countMailboxesByDivision } from "@/lib/mailboxes/counts";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/scope";
 import { SettingsBreadcrumb } from "../../breadcrumb";
-import { updateDivisionSettingsAction } from "./actions";
+import { clearDivisionPgpKeyAction, setDivisionPgpKeyAction, updateDivisionSettingsAction } from "./actions";
 import { DivisionSettingsForm } from "./division-settings-form";
+import { PgpKeySection } from "./pgp-key-section";
 import { settingsValues } from "./settings-values";
 
 interface Props {
@@ -43,14 +45,16 @@ export default async function DivisionSettingsPage({ params }: Props) {
       const choices = await divisionSettingsChoices(tx, scope, divisionId);
       const members = await listMembers(tx, scope);
       const mailboxCount = (await countMailboxesByDivision(tx, scope))[divisionId] ?? 0;
-      return { division, choices, members, mailboxCount };
+      const pgpFingerprint = await divisionPgpFingerprint(tx, scope, divisionId);
+      return { division, choices, members, mailboxCount, pgpFingerprint };
     } catch (error) {
       if (error instanceof NotFoundError) return null;
       throw error;
     }
   });
   if (!loaded) notFound();
-  const { division, choices, members, mailboxCount } = loaded;
+  const { division, choices, members, mailboxCount, pgpFingerprint } = loaded;
+  const canEdit = canManageMailSettings(ctx.role);
 
   const t = await getTranslations("divisionSettings");
   const tDivisions = await getTranslations("divisions");
@@ -86,12 +90,21 @@ export default async function DivisionSettingsPage({ params }: Props) {
       <DivisionSettingsForm
         divisionId={division.id}
         initial={settingsValues(division)}
-        canEdit={canManageMailSettings(ctx.role)}
+        canEdit={canEdit}
         action={updateDivisionSettingsAction.bind(null, slug)}
         knowledgeBases={choices.knowledgeBases}
         templates={choices.unprocessedTemplates}
         members={members.map((member) => ({ userId: member.userId, name: member.name, email: member.email }))}
       />
+      <div className="mt-8 lg:border-t lg:border-zinc-200 lg:pt-8">
+        <PgpKeySection
+          divisionId={division.id}
+          fingerprint={pgpFingerprint}
+          canEdit={canEdit}
+          setAction={setDivisionPgpKeyAction.bind(null, slug)}
+          clearAction={clearDivisionPgpKeyAction.bind(null, slug)}
+        />
+      </div>
     </>
   );
 }
