@@ -210,7 +210,7 @@ describe("onboarding in the browser", () => {
         expect(await invitee.getByRole("button", { name: tEn("members.invite.submit") }).count()).toBe(0);
         await screenshot(invitee, "12-members-agent-en");
         await invitee.goto(url(`/en/${owner.tenant.slug}/settings/divisions/${owner.divisionId}`));
-        await invitee.getByText(tEn("divisionSettings.onlyAdmins")).waitFor();
+        await invitee.getByText(tEn("divisionSettings.onlyAdmins")).first().waitFor();
         expect(await invitee.locator("#name").isDisabled()).toBe(true);
         await screenshot(invitee, "13-division-settings-agent-en");
 
