@@ -14,7 +14,7 @@ import { Link } from "@/lib/i18n/navigation";
 import type { MailConnectionFailure } from "@/lib/mail/types";
 import { listMailboxes, viewOf } from "@/lib/mailboxes/mailboxes";
 import { scopeOf } from "@/lib/scope";
-import { SettingsBreadcrumb } from "../../../breadcrumb";
+import { MailboxesBreadcrumb } from "./mailboxes-breadcrumb";
 import { readOrNotFound } from "../../../../read-or-not-found";
 
 interface Props {
@@ -54,7 +54,6 @@ export default async function MailboxesPage({ params }: Props) {
     return { division, mailboxes };
   });
   const t = await getTranslations("mailboxes");
-  const tDivisions = await getTranslations("divisions");
   const format = await getFormatter();
   const now = new Date();
   const slug = ctx.tenant.slug;
@@ -71,14 +70,7 @@ export default async function MailboxesPage({ params }: Props) {
     <>
       <PageHeader
         eyebrow={
-          <SettingsBreadcrumb
-            tenant={slug}
-            trail={[
-              { href: `/${slug}/settings/divisions`, label: tDivisions("title") },
-              { href: `/${slug}/settings/divisions/${division.id}`, label: division.name },
-              { label: t("title") },
-            ]}
-          />
+          <MailboxesBreadcrumb tenant={slug} division={division} />
         }
         title={t("title")}
         description={t("description", { division: division.name })}

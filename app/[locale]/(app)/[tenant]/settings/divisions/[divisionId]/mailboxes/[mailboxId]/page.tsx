@@ -10,7 +10,7 @@ import { getDivision } from "@/lib/divisions/divisions";
 import { getMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
 import { scopeOf } from "@/lib/scope";
 import { readOrNotFound } from "../../../../../read-or-not-found";
-import { SettingsBreadcrumb } from "../../../../breadcrumb";
+import { MailboxesBreadcrumb } from "../mailboxes-breadcrumb";
 import { createMailboxFolderAction, testMailboxConnectionAction, updateMailboxAction } from "../actions";
 import { mailboxFormValues } from "../form-values";
 import { MailboxForm } from "../mailbox-form";
@@ -36,7 +36,6 @@ export default async function MailboxPage({ params }: Props) {
   });
   if (mailbox.divisionId !== division.id) notFound();
   const t = await getTranslations("mailboxes");
-  const tDivisions = await getTranslations("divisions");
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
   const listHref = `/${slug}/settings/divisions/${division.id}/mailboxes`;
@@ -45,15 +44,7 @@ export default async function MailboxPage({ params }: Props) {
     <>
       <PageHeader
         eyebrow={
-          <SettingsBreadcrumb
-            tenant={slug}
-            trail={[
-              { href: `/${slug}/settings/divisions`, label: tDivisions("title") },
-              { href: `/${slug}/settings/divisions/${division.id}`, label: division.name },
-              { href: listHref, label: t("title") },
-              { label: mailbox.name },
-            ]}
-          />
+          <MailboxesBreadcrumb tenant={slug} division={division} current={mailbox.name} />
         }
         title={
           <span className="flex flex-wrap items-center gap-3">

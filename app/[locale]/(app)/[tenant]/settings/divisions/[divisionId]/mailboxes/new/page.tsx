@@ -7,7 +7,7 @@ import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { scopeOf } from "@/lib/scope";
 import { readOrNotFound } from "../../../../../read-or-not-found";
-import { SettingsBreadcrumb } from "../../../../breadcrumb";
+import { MailboxesBreadcrumb } from "../mailboxes-breadcrumb";
 import { createMailboxAction, createMailboxFolderAction, testMailboxConnectionAction } from "../actions";
 import { newMailboxValues } from "../form-values";
 import { MailboxForm } from "../mailbox-form";
@@ -28,7 +28,6 @@ export default async function NewMailboxPage({ params }: Props) {
   const { ctx, run } = await tenantRequest(tenant);
   const division = await readOrNotFound(run, [divisionId], (tx) => getDivision(tx, scopeOf(ctx), divisionId));
   const t = await getTranslations("mailboxes");
-  const tDivisions = await getTranslations("divisions");
   const slug = ctx.tenant.slug;
   const listHref = `/${slug}/settings/divisions/${division.id}/mailboxes`;
 
@@ -36,15 +35,7 @@ export default async function NewMailboxPage({ params }: Props) {
     <>
       <PageHeader
         eyebrow={
-          <SettingsBreadcrumb
-            tenant={slug}
-            trail={[
-              { href: `/${slug}/settings/divisions`, label: tDivisions("title") },
-              { href: `/${slug}/settings/divisions/${division.id}`, label: division.name },
-              { href: listHref, label: t("title") },
-              { label: t("new.title") },
-            ]}
-          />
+          <MailboxesBreadcrumb tenant={slug} division={division} current={t("new.title")} />
         }
         title={t("new.title")}
         description={t("new.description", { division: division.name })}
