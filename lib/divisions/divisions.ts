@@ -35,6 +35,11 @@ export async function getDivision(
     .from(divisions)
     .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, divisionId)));
   if (!division) throw new NotFoundError("division");
+  return { ...division, unprocessedRecipientIds: await unprocessedRecipientIds(tx, scope, divisionId) };
+}
+
+/** The staff a division tells about emails it could not process. */
+export async function unprocessedRecipientIds(tx: Executor, scope: TenantScope, divisionId: string): Promise<string[]> {
   const recipients = await tx
     .select({ userId: divisionUnprocessedRecipients.userId })
     .from(divisionUnprocessedRecipients)
@@ -44,7 +49,7 @@ export async function getDivision(
         eq(divisionUnprocessedRecipients.divisionId, divisionId),
       ),
     );
-  return { ...division, unprocessedRecipientIds: recipients.map((r) => r.userId) };
+  return recipients.map((r) => r.userId);
 }
 
 /** Creates a division with its default templates; the tag and name must be free in the tenant. */

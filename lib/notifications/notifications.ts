@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { divisionUnprocessedRecipients, notifications } from "@/db/schema";
+import { notifications } from "@/db/schema";
+import { unprocessedRecipientIds } from "@/lib/divisions/divisions";
 import type { TenantScope } from "@/lib/scope";
 
 /**
@@ -12,18 +12,10 @@ export async function notifyUnprocessed(
   scope: TenantScope,
   input: { divisionId: string; inboundEmailId: string; reason: string; subject: string | null; from: string | null },
 ): Promise<number> {
-  const recipients = await tx
-    .select({ userId: divisionUnprocessedRecipients.userId })
-    .from(divisionUnprocessedRecipients)
-    .where(
-      and(
-        eq(divisionUnprocessedRecipients.tenantId, scope.tenantId),
-        eq(divisionUnprocessedRecipients.divisionId, input.divisionId),
-      ),
-    );
+  const recipients = await unprocessedRecipientIds(tx, scope, input.divisionId);
   if (recipients.length === 0) return 0;
   await tx.insert(notifications).values(
-    recipients.map(({ userId }) => ({
+    recipients.map((userId) => ({
       tenantId: scope.tenantId,
       userId,
       kind: "inbound.unprocessed",
