@@ -524,18 +524,48 @@ export const outbox = pgTable(
     html: text("html"),
     /** Fixed when queued, so a resend after a crash carries the same Message-ID. */
     messageId: text("message_id").notNull(),
+    /** The sender, fixed when queued: a reply written after a team move leaves from the new team. */
+    fromAddress: text("from_address"),
+    fromName: text("from_name"),
+    replyTo: text("reply_to"),
+    /** One mass mailing's rows, for its progress. */
+    massMailingId: uuid("mass_mailing_id").references((): AnyPgColumn => massMailings.id, {
+      onDelete: "set null",
+    }),
     status: outboxStatusEnum("status").notNull().default("ready"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     lastError: text("last_error"),
+    /** What went wrong in words the UI explains (lib/outbox/send-error.ts). */
+    lastErrorCode: text("last_error_code"),
+    /** When the current attempt began: a row left in "sending" long after this was cut off by a crash. */
+    sendingStartedAt: timestamp("sending_started_at", { withTimezone: true }),
     sentAt: timestamp("sent_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
     // Serves the sender's "what is ready now" scan.
     index("outbox_ready_idx").on(t.status, t.nextAttemptAt),
+    // Serves the confirmation rate limit and the division's outbox page.
+    index("outbox_division_idx").on(t.divisionId, t.kind, t.createdAt),
     tenantPolicy(),
   ],
+);
+
+/** One message to a chosen set of a division's contacts; each recipient's mail is an outbox row. */
+export const massMailings = pgTable(
+  "mass_mailings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    divisionId: divisionId(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    recipientCount: integer("recipient_count").notNull(),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("mass_mailings_division_idx").on(t.divisionId, t.createdAt), tenantPolicy()],
 );
 
 /** What the app tells a staff member (an email that could not be processed, …), until they read it. */
@@ -686,6 +716,10 @@ export type Ticket = typeof tickets.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type InboundEmail = typeof inboundEmails.$inferSelect;
 export type OutboxEntry = typeof outbox.$inferSelect;
+export type OutboxStatus = (typeof outboxStatusEnum.enumValues)[number];
+export type OutboxKind = (typeof outboxKindEnum.enumValues)[number];
+export type MassMailing = typeof massMailings.$inferSelect;
+export type EmailTemplate = typeof emailTemplates.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type TicketStatus = (typeof ticketStatusEnum.enumValues)[number];
 export type InboundOutcome = (typeof inboundOutcomeEnum.enumValues)[number];

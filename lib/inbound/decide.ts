@@ -10,7 +10,7 @@ import type { Automated, ParsedEmail } from "@/lib/mail/types";
 /** A reply this long after its ticket was closed starts a new ticket that points at the old one. */
 export const REOPEN_WINDOW_DAYS = 30;
 
-export type ThreadReason = "header" | "tag" | "subject";
+export type ThreadReason = "header" | "token" | "tag" | "subject";
 
 export interface ThreadMatch {
   ticketId: string;
@@ -89,8 +89,8 @@ export function decideInbound(input: DecisionInput): Decision {
     }
     // A bounce or auto-reply about one of our messages belongs on that ticket, as a note staff see
     // and customers never do; it never reopens the ticket nor triggers anything.
-    if (thread?.reason === "header") {
-      return { outcome: "ticket_message", ticketId: thread.ticketId, asNote: true, reopen: false, reason: "header" };
+    if (thread?.reason === "header" || thread?.reason === "token") {
+      return { outcome: "ticket_message", ticketId: thread.ticketId, asNote: true, reopen: false, reason: thread.reason };
     }
     return { outcome: "waiting_list", reason: waitingReasonOf[automated.kind] };
   }

@@ -7,7 +7,9 @@ import { detectAutomated, referencedMessageIds } from "@/lib/mail/automated";
 import { parseEmail } from "@/lib/mail/parse";
 import { decryptPgp } from "@/lib/mail/pgp";
 import type { ParsedEmail } from "@/lib/mail/types";
+import { emailNewTicket } from "@/lib/notifications/email";
 import { notifyUnprocessed } from "@/lib/notifications/notifications";
+import { queueConfirmation } from "@/lib/outbox/confirmation";
 import { operatorScope, type TenantScope } from "@/lib/scope";
 import { openSecret } from "@/lib/secrets";
 import { addEmailToTicket, createTicketFromEmail, markCustomerReply } from "@/lib/tickets/from-email";
@@ -84,13 +86,26 @@ async function loadContext(tx: Transaction, scope: TenantScope, inboundEmailId: 
       .from(mailboxes)
       .where(eq(mailboxes.tenantId, scope.tenantId))
   ).flatMap((m) => [m.address, m.replyTo].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()));
-  return { row, division, ownAddresses };
+  const [mailbox] = row.mailboxId
+    ? await tx
+        .select({ teamId: mailboxes.teamId })
+        .from(mailboxes)
+        .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, row.mailboxId)))
+    : [];
+  return { row, division, ownAddresses, teamId: mailbox?.teamId ?? null };
 }
 
 async function applyRules(
   tx: Transaction,
   scope: TenantScope,
-  input: { row: InboundEmail; division: Division; ownAddresses: string[]; email: ParsedEmail; now: Date },
+  input: {
+    row: InboundEmail;
+    division: Division;
+    ownAddresses: string[];
+    teamId: string | null;
+    email: ParsedEmail;
+    now: Date;
+  },
 ): Promise<ProcessResult> {
   const { division, email, now } = input;
   // The row lock makes a second worker wait here and then see the outcome instead of redoing it.
@@ -191,6 +206,7 @@ async function applyRules(
         contactId: owner.id,
         highlighted: decision.highlighted,
         followUpOfId: decision.followUpOfId,
+        teamId: input.teamId,
         now,
       });
       await addEmailToTicket(tx, scope, {
@@ -200,6 +216,9 @@ async function applyRules(
         asNote: false,
         threadReason: "new",
       });
+      // Queued in this transaction: they go out only if the ticket is committed.
+      await queueConfirmation(tx, scope, { division, ticket, email, automated, ownAddresses: input.ownAddresses, link: "", now });
+      await emailNewTicket(tx, scope, { ticket, customerName: from.name ?? from.address });
       return finish("ticket_created", {
         reason: decision.followUpOfId ? "followUp" : decision.registerContact ? "contactRegistered" : null,
         ticketId: ticket.id,

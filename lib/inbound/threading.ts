@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { contacts, messages, tickets } from "@/db/schema";
+import { tokenMatches, tokensIn } from "@/lib/mail/reply-token";
 import { findTicketTag, normalizeSubject } from "@/lib/mail/subject";
 import type { ParsedEmail } from "@/lib/mail/types";
 import type { TenantScope } from "@/lib/scope";
@@ -10,7 +11,8 @@ import type { ThreadMatch } from "./decide";
  * Which ticket a mail belongs to, in ARCHITECTURE.md's order, first match wins:
  * 1. In-Reply-To / References (and, for a bounce, the message it reports on) name a message we
  *    stored or sent, anywhere in the tenant (a ticket may have moved division).
- * 2. (The signed reply-address token arrives with outbound mail.)
+ * 2. A recipient address carries the signed ticket token of plus-addressing (lib/mail/reply-token),
+ *    on a ticket of this division. The signature stands in for the sender check.
  * 3. The subject carries this division's `[TAG#n]` and the sender is a participant of ticket n.
  * 4. The same normalized subject, from a participant, on a ticket of this division that is not closed.
  * With the division's sender check off, 3 and 4 skip the participant check: the subject alone decides.
@@ -28,6 +30,8 @@ export async function findThread(
     ...reportedMessageIds,
   ]);
   if (byHeader) return byHeader;
+  const byToken = await threadByToken(tx, scope, division.id, email);
+  if (byToken) return byToken;
 
   const sender = email.from?.address ?? null;
   const mustBeParticipant = division.checkSenderOnSubjectMatch;
@@ -81,6 +85,29 @@ async function threadByHeaders(tx: Executor, scope: TenantScope, messageIds: str
   for (const id of wanted) {
     const match = found.find((row) => row.messageId === id);
     if (match) return { ticketId: match.ticketId, status: match.status, closedAt: match.closedAt, reason: "header" };
+  }
+  return null;
+}
+
+/** Where the mail was addressed: its To and Cc, and the envelope recipients servers record. */
+function recipientAddresses(email: ParsedEmail): string[] {
+  const envelope = ["delivered-to", "x-original-to", "envelope-to"].flatMap((name) => email.headers[name] ?? []);
+  return [
+    ...email.to.map((a) => a.address),
+    ...email.cc.map((a) => a.address),
+    ...envelope.flatMap((value) => value.match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? []),
+  ];
+}
+
+async function threadByToken(tx: Executor, scope: TenantScope, divisionId: string, email: ParsedEmail): Promise<ThreadMatch | null> {
+  for (const token of tokensIn(recipientAddresses(email))) {
+    const [ticket] = await tx
+      .select({ id: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
+      .from(tickets)
+      .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId), eq(tickets.number, token.number)));
+    if (ticket && tokenMatches(token, ticket.id)) {
+      return { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "token" };
+    }
   }
   return null;
 }

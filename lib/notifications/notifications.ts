@@ -2,10 +2,11 @@ import type { Executor } from "@/db/client";
 import { notifications } from "@/db/schema";
 import { unprocessedRecipientIds } from "@/lib/divisions/divisions";
 import type { TenantScope } from "@/lib/scope";
+import { emailUnprocessed } from "./email";
 
 /**
- * Tells the staff a division chose that an email could not be processed. In the app now; the
- * outbound-mail issue also emails them with the division's template.
+ * Tells the staff a division chose that an email could not be processed: in the app, and by email
+ * with the division's chosen template to those who have not turned that off.
  */
 export async function notifyUnprocessed(
   tx: Executor,
@@ -28,5 +29,6 @@ export async function notifyUnprocessed(
       },
     })),
   );
+  await emailUnprocessed(tx, scope, { ...input, userIds: recipients });
   return recipients.length;
 }

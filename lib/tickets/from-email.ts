@@ -25,6 +25,8 @@ export async function createTicketFromEmail(
     contactId: string;
     highlighted: boolean;
     followUpOfId: string | null;
+    /** The team of the mailbox it arrived in: its mail leaves from that team's address. */
+    teamId?: string | null;
     now: Date;
   },
 ): Promise<Ticket> {
@@ -40,6 +42,7 @@ export async function createTicketFromEmail(
       contactId: input.contactId,
       highlighted: input.highlighted,
       followUpOfId: input.followUpOfId,
+      teamId: input.teamId ?? null,
       lastCustomerMessageAt: input.now,
       createdAt: input.now,
       updatedAt: input.now,

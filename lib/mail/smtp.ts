@@ -1,0 +1,38 @@
+import nodemailer, { type Transporter } from "nodemailer";
+import type SMTPTransport from "nodemailer/lib/smtp-transport";
+import type { MailSecurity } from "@/lib/mail/types";
+
+/** How to reach and log into a mailbox's outgoing (SMTP) server. */
+export interface SmtpLogin {
+  host: string;
+  port: number;
+  security: MailSecurity;
+  /** Null when the server takes mail without authentication (a relay that trusts our address). */
+  auth: { username: string; password: string } | null;
+  timeoutMs: number;
+  /** Extra TLS options; tests pass the CA of their self-signed server. */
+  tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+}
+
+/**
+ * A nodemailer transport for one SMTP login: implicit TLS on "tls", a required STARTTLS upgrade on
+ * "starttls" (never a silent fall-back to plain text), no TLS at all on "none". One connection,
+ * no pool: the outbox sends a batch per mailbox and closes it.
+ */
+export function smtpTransport(login: SmtpLogin): Transporter<SMTPTransport.SentMessageInfo> {
+  return nodemailer.createTransport({
+    host: login.host,
+    port: login.port,
+    secure: login.security === "tls",
+    requireTLS: login.security === "starttls",
+    ignoreTLS: login.security === "none",
+    ...(login.auth ? { auth: { user: login.auth.username, pass: login.auth.password } } : {}),
+    connectionTimeout: login.timeoutMs,
+    greetingTimeout: login.timeoutMs,
+    socketTimeout: login.timeoutMs,
+    ...(login.tls ? { tls: login.tls } : {}),
+    // Our Message-ID, Date and headers are set by the outbox; nodemailer must not log the password.
+    logger: false,
+    debug: false,
+  });
+}

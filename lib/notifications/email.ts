@@ -1,0 +1,160 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { divisions, memberships, type Ticket, teamMembers, tenants, users } from "@/db/schema";
+import { appUrl, ticketPath } from "@/lib/app-url";
+import { unprocessedReasonText } from "@/lib/i18n/mail-text";
+import { AUTOMATIC_HEADERS } from "@/lib/outbox/confirmation";
+import { enqueueMail } from "@/lib/outbox/enqueue";
+import { divisionSender } from "@/lib/outbox/sender";
+import type { TenantScope } from "@/lib/scope";
+import type { TemplateKind } from "@/lib/templates/defaults";
+import { renderTemplate, type TemplateValues } from "@/lib/templates/render";
+import { templateFor } from "@/lib/templates/templates";
+
+type Preference = "notifyUnprocessed" | "notifyNewTicket" | "notifyAssignment";
+
+/**
+ * Staff of the tenant among `userIds` who have not turned this kind of email off. The person who
+ * caused the event (assigning a ticket to themselves) is not told about it.
+ */
+async function recipients(tx: Executor, scope: TenantScope, userIds: string[], preference: Preference) {
+  const wanted = userIds.filter((id) => id !== scope.userId);
+  if (wanted.length === 0) return [];
+  return tx
+    .select({ id: users.id, email: users.email, name: users.name, locale: users.locale })
+    .from(users)
+    .innerJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.tenantId, scope.tenantId)))
+    .where(and(inArray(users.id, wanted), eq(users[preference], true)));
+}
+
+async function tenantSlug(tx: Executor, scope: TenantScope): Promise<string> {
+  const [tenant] = await tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, scope.tenantId));
+  return tenant?.slug ?? "";
+}
+
+/** One email per recipient, in the recipient's language, from the division's default mailbox. */
+async function emailStaff(
+  tx: Executor,
+  scope: TenantScope,
+  input: {
+    divisionId: string;
+    kind: TemplateKind;
+    userIds: string[];
+    preference: Preference;
+    templateId?: string | null;
+    values: TemplateValues;
+    /** Values that depend on the reader's language. */
+    localized?: (locale: string) => TemplateValues;
+    link: (locale: string, slug: string) => string;
+    ticketId?: string;
+  },
+): Promise<number> {
+  const people = await recipients(tx, scope, input.userIds, input.preference);
+  if (people.length === 0) return 0;
+  const sender = await divisionSender(tx, scope, input.divisionId);
+  const slug = await tenantSlug(tx, scope);
+  for (const person of people) {
+    const template = await templateFor(tx, scope, {
+      divisionId: input.divisionId,
+      kind: input.kind,
+      locale: person.locale,
+      templateId: input.templateId,
+    });
+    const values = {
+      ...input.values,
+      ...input.localized?.(person.locale),
+      link: appUrl(input.link(person.locale, slug)),
+    };
+    await enqueueMail(tx, scope, {
+      divisionId: input.divisionId,
+      kind: "notification",
+      sender,
+      to: [{ address: person.email, name: person.name }],
+      subject: renderTemplate(template.subject, values),
+      text: renderTemplate(template.body, values),
+      headers: { ...AUTOMATIC_HEADERS, "Auto-Submitted": "auto-generated" },
+      ticketId: input.ticketId ?? null,
+    });
+  }
+  return people.length;
+}
+
+async function ticketValues(tx: Executor, scope: TenantScope, ticket: Ticket, customerName: string | null) {
+  const [division] = await tx
+    .select({ tag: divisions.tag, name: divisions.name })
+    .from(divisions)
+    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, ticket.divisionId)));
+  return {
+    tag: division?.tag ?? "",
+    divisionName: division?.name ?? "",
+    ticketNumber: ticket.number,
+    subject: ticket.subject,
+    customerName: customerName ?? "",
+  };
+}
+
+/** The division's chosen staff, with its chosen template, about an email set aside as unprocessed. */
+export async function emailUnprocessed(
+  tx: Executor,
+  scope: TenantScope,
+  input: { divisionId: string; userIds: string[]; reason: string; subject: string | null; from: string | null },
+): Promise<number> {
+  const [division] = await tx
+    .select({ tag: divisions.tag, name: divisions.name, templateId: divisions.unprocessedTemplateId })
+    .from(divisions)
+    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, input.divisionId)));
+  return emailStaff(tx, scope, {
+    divisionId: input.divisionId,
+    kind: "notify_unprocessed",
+    userIds: input.userIds,
+    preference: "notifyUnprocessed",
+    templateId: division?.templateId ?? null,
+    values: {
+      tag: division?.tag ?? "",
+      divisionName: division?.name ?? "",
+      subject: input.subject ?? "",
+      customerName: input.from ?? "",
+    },
+    localized: (locale) => ({ reason: unprocessedReasonText(locale, input.reason) }),
+    link: (locale, slug) => `/${locale}/${slug}/notifications`,
+  });
+}
+
+/** The members of the ticket's team, about a new ticket. */
+export async function emailNewTicket(
+  tx: Executor,
+  scope: TenantScope,
+  input: { ticket: Ticket; customerName: string | null },
+): Promise<number> {
+  if (!input.ticket.teamId) return 0;
+  const members = await tx
+    .select({ userId: teamMembers.userId })
+    .from(teamMembers)
+    .where(and(eq(teamMembers.tenantId, scope.tenantId), eq(teamMembers.teamId, input.ticket.teamId)));
+  return emailStaff(tx, scope, {
+    divisionId: input.ticket.divisionId,
+    kind: "notify_new_ticket",
+    userIds: members.map((m) => m.userId),
+    preference: "notifyNewTicket",
+    values: await ticketValues(tx, scope, input.ticket, input.customerName),
+    link: (locale, slug) => ticketPath(locale, slug, input.ticket.id),
+    ticketId: input.ticket.id,
+  });
+}
+
+/** The new assignee of a ticket (unless they assigned it to themselves). */
+export async function emailAssignment(
+  tx: Executor,
+  scope: TenantScope,
+  input: { ticket: Ticket; assigneeId: string; customerName: string | null },
+): Promise<number> {
+  return emailStaff(tx, scope, {
+    divisionId: input.ticket.divisionId,
+    kind: "notify_assignment",
+    userIds: [input.assigneeId],
+    preference: "notifyAssignment",
+    values: await ticketValues(tx, scope, input.ticket, input.customerName),
+    link: (locale, slug) => ticketPath(locale, slug, input.ticket.id),
+    ticketId: input.ticket.id,
+  });
+}

@@ -1,0 +1,129 @@
+import { and, eq, gt, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { type Division, messages, type OutboxEntry, outbox, type Ticket } from "@/db/schema";
+import { replyAddressFor } from "@/lib/mail/reply-token";
+import type { Automated, ParsedEmail } from "@/lib/mail/types";
+import type { TenantScope } from "@/lib/scope";
+import { renderTemplate } from "@/lib/templates/render";
+import { templateFor } from "@/lib/templates/templates";
+import { enqueueMail, newMessageId } from "./enqueue";
+import { ticketSender } from "./sender";
+import { referencesAfter, threadHeaders } from "@/lib/tickets/reply";
+
+/** Headers on everything we send by ourselves: no autoresponder should answer it (RFC 3834, Exchange). */
+export const AUTOMATIC_HEADERS = {
+  "Auto-Submitted": "auto-replied",
+  "X-Auto-Response-Suppress": "All",
+  Precedence: "auto_reply",
+} as const;
+
+// Addresses that read no mail: a confirmation to them is noise at best, a bounce at worst.
+const NO_REPLY_LOCAL = /^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_]?daemon|postmaster|bounces?)(?:[+-].*)?$/i;
+
+export type ConfirmationSkip = "disabled" | "automated" | "noSender" | "ownAddress" | "noReplyAddress" | "rateLimited";
+
+/**
+ * Why a new ticket gets no confirmation, or null when it gets one. Never to auto-replies, lists,
+ * bulk mail, bounces, our own addresses (spam senders never make tickets at all), and at most
+ * `confirmationsPerSenderPerHour` to one address: an autoresponder that answers every confirmation
+ * with a new mail is starved after a few rounds instead of looping.
+ */
+export async function confirmationSkip(
+  tx: Executor,
+  scope: TenantScope,
+  input: { division: Division; email: ParsedEmail; automated: Automated | null; ownAddresses: string[]; now: Date },
+): Promise<ConfirmationSkip | null> {
+  const { division, email } = input;
+  if (!division.sendConfirmations) return "disabled";
+  if (input.automated) return "automated";
+  const to = recipientOf(email);
+  if (!to) return "noSender";
+  if (input.ownAddresses.includes(to)) return "ownAddress";
+  if (NO_REPLY_LOCAL.test(to.split("@")[0] ?? "")) return "noReplyAddress";
+  // Two mails of one sender processed at the same moment must not both slip under the limit.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`confirm:${division.id}:${to}`}, 0))`);
+  const [sent] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.tenantId, scope.tenantId),
+        eq(outbox.divisionId, division.id),
+        eq(outbox.kind, "confirmation"),
+        gt(outbox.createdAt, new Date(input.now.getTime() - 3_600_000)),
+        sql`${outbox.toAddresses} @> ${JSON.stringify([{ address: to }])}::jsonb`,
+      ),
+    );
+  return (sent?.n ?? 0) >= division.confirmationsPerSenderPerHour ? "rateLimited" : null;
+}
+
+function recipientOf(email: ParsedEmail): string | null {
+  return (email.replyTo[0]?.address ?? email.from?.address ?? null)?.toLowerCase() ?? null;
+}
+
+/**
+ * Queues the confirmation of a new ticket, in the division's language, from the ticket's mailbox,
+ * answering the customer's mail. It is also kept on the ticket, so a reply to it threads by header.
+ */
+export async function queueConfirmation(
+  tx: Executor,
+  scope: TenantScope,
+  input: {
+    division: Division;
+    ticket: Ticket;
+    email: ParsedEmail;
+    automated: Automated | null;
+    ownAddresses: string[];
+    link: string;
+    now: Date;
+  },
+): Promise<OutboxEntry | null> {
+  if ((await confirmationSkip(tx, scope, input)) !== null) return null;
+  const { division, ticket, email } = input;
+  const to = recipientOf(email)!;
+  const template = await templateFor(tx, scope, { divisionId: division.id, kind: "confirmation", locale: division.language });
+  const values = {
+    tag: division.tag,
+    ticketNumber: ticket.number,
+    subject: ticket.subject,
+    customerName: email.from?.name || to,
+    link: input.link,
+    divisionName: division.name,
+  };
+  const subject = renderTemplate(template.subject, values);
+  const text = renderTemplate(template.body, values);
+  const sender = await ticketSender(tx, scope, ticket);
+  const messageId = newMessageId(sender?.address);
+  const references = referencesAfter({ messageId: email.messageId, references: email.references });
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      tenantId: scope.tenantId,
+      ticketId: ticket.id,
+      direction: "outbound",
+      messageId,
+      inReplyTo: email.messageId,
+      references,
+      fromAddress: sender?.address ?? null,
+      fromName: sender?.name ?? null,
+      toAddresses: [{ address: to }],
+      subject,
+      text,
+      displayText: text,
+      createdAt: input.now,
+    })
+    .returning({ id: messages.id });
+  return enqueueMail(tx, scope, {
+    divisionId: division.id,
+    kind: "confirmation",
+    sender,
+    to: [{ address: to, ...(email.from?.name ? { name: email.from.name } : {}) }],
+    subject,
+    text,
+    headers: { ...threadHeaders(email.messageId, references), ...AUTOMATIC_HEADERS },
+    replyTo: sender && division.plusAddressing ? replyAddressFor(sender.replyTo, ticket) : null,
+    ticketId: ticket.id,
+    messageRowId: message!.id,
+    messageId,
+  });
+}

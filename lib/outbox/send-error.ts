@@ -1,0 +1,58 @@
+import { classifyMailError } from "@/lib/mail/connection-error";
+
+/**
+ * Why a mail was not sent, in codes the UI explains (messages `outbox.errors.*`):
+ * - temporary: the server said 4xx (try later); retried with backoff
+ * - rejected: the server said 5xx; the mail will not go through as it is
+ * - connection failures as for inbound mail (hostNotFound, connectionRefused, timeout, tlsFailed,
+ *   loginFailed, protocolError)
+ * - noMailbox / noSmtp: nothing to send it from; an admin must configure SMTP, then clear the error
+ * - gaveUp: temporary failures went on for too long
+ */
+export type SendErrorCode =
+  | "temporary"
+  | "rejected"
+  | "hostNotFound"
+  | "connectionRefused"
+  | "timeout"
+  | "tlsFailed"
+  | "loginFailed"
+  | "protocolError"
+  | "noMailbox"
+  | "noSmtp"
+  | "gaveUp";
+
+export interface SendFailure {
+  code: SendErrorCode;
+  /** Worth another attempt later (4xx, timeouts, connection errors), rather than an error now. */
+  temporary: boolean;
+  /** Whether the whole connection failed, so the other mails of the same server would fail too. */
+  connectionLevel: boolean;
+  detail: string;
+}
+
+const TEMPORARY_CONNECTION_FAILURES = new Set(["hostNotFound", "connectionRefused", "timeout", "protocolError"]);
+
+export function classifySendError(error: unknown, secrets: string[] = []): SendFailure {
+  const facts = (error ?? {}) as { responseCode?: unknown; code?: unknown; command?: unknown };
+  const responseCode = typeof facts.responseCode === "number" ? facts.responseCode : null;
+  const { failure, detail } = classifyMailError(error, secrets);
+  if (facts.code === "EAUTH") return { code: "loginFailed", temporary: responseCode !== null && responseCode < 500, connectionLevel: true, detail };
+  if (responseCode !== null && responseCode >= 400 && responseCode < 500) {
+    // A 4xx greeting (421 "too busy") refuses the connection, not this one mail.
+    return { code: "temporary", temporary: true, connectionLevel: facts.command === "CONN", detail };
+  }
+  if (responseCode !== null && responseCode >= 500) {
+    return { code: "rejected", temporary: false, connectionLevel: facts.command === "CONN", detail };
+  }
+  const code = failure === "folderNotFound" ? "protocolError" : failure;
+  return { code, temporary: TEMPORARY_CONNECTION_FAILURES.has(code), connectionLevel: true, detail };
+}
+
+/** How long to wait after the n-th failed attempt: 1, 2, 4, … minutes, at most 4 hours. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 4 * 60 * 60_000);
+}
+
+/** After this many attempts a temporary failure becomes an error (about 8 hours of retries). */
+export const MAX_SEND_ATTEMPTS = 10;

@@ -1,0 +1,221 @@
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import type Mail from "nodemailer/lib/mailer";
+import type { Database } from "@/db/client";
+import { attachments, divisions, type Mailbox, mailboxes, type OutboxEntry, outbox } from "@/db/schema";
+import { outboundLogin } from "@/lib/mailboxes/mailboxes";
+import { type SmtpLogin, smtpTransport } from "@/lib/mail/smtp";
+import { classifySendError, MAX_SEND_ATTEMPTS, retryDelayMs, type SendFailure } from "./send-error";
+
+/** A mail left in "sending" this long was cut off by a crash: it goes back to "ready". */
+export const SENDING_STALE_AFTER_MS = 15 * 60_000;
+const BATCH = 50;
+
+export interface SendSummary {
+  sent: number;
+  /** Temporary failures, to be tried again later. */
+  retried: number;
+  failed: number;
+  /** Ready mail of divisions whose sending is off, kept for when it is turned on. */
+  held: number;
+}
+
+export interface SendOptions {
+  now?: () => Date;
+  /** At most this many mails in this call (default: everything due). */
+  limit?: number;
+  /** Extra TLS trust for the SMTP servers (tests pass their CA). */
+  tls?: SmtpLogin["tls"];
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The one place mail leaves Postdesk: takes the due rows of the outbox (across tenants, as the
+ * worker), sends each through its mailbox's SMTP server and records the outcome.
+ *
+ * A row is claimed by switching it to "sending" under `FOR UPDATE SKIP LOCKED`, so two workers
+ * never send the same row. The only way a mail goes out twice is a crash after the SMTP server
+ * accepted it and before "sent" was written: after SENDING_STALE_AFTER_MS the row is ready again
+ * and resent with the same Message-ID, which mail clients fold into one.
+ */
+export async function sendOutbox(db: Database, options: SendOptions = {}): Promise<SendSummary> {
+  const clock = options.now ?? (() => new Date());
+  const summary: SendSummary = { sent: 0, retried: 0, failed: 0, held: 0 };
+  await requeueStale(db, clock());
+  const total = Math.min(options.limit ?? Number.POSITIVE_INFINITY, await countDue(db, clock()));
+  let done = 0;
+  while (done < total) {
+    const claimed = await claim(db, clock(), Math.min(BATCH, total - done));
+    if (claimed.length === 0) break;
+    for (const group of groupByMailbox(claimed)) {
+      await sendGroup(db, group, clock, options.tls, summary);
+      done += group.length;
+      options.onProgress?.(done, total);
+    }
+  }
+  summary.held = await countHeld(db, clock());
+  return summary;
+}
+
+async function requeueStale(db: Database, now: Date): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ status: "ready", nextAttemptAt: now, sendingStartedAt: null })
+    .where(and(eq(outbox.status, "sending"), lte(outbox.sendingStartedAt, new Date(now.getTime() - SENDING_STALE_AFTER_MS))));
+}
+
+const dueAndAllowed = (now: Date) =>
+  and(
+    eq(outbox.status, "ready"),
+    lte(outbox.nextAttemptAt, now),
+    sql`exists (select 1 from ${divisions} d where d.id = ${outbox.divisionId} and d.sending_enabled)`,
+  );
+
+async function countDue(db: Database, now: Date): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(dueAndAllowed(now));
+  return row?.n ?? 0;
+}
+
+async function countHeld(db: Database, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .innerJoin(divisions, eq(divisions.id, outbox.divisionId))
+    .where(and(eq(outbox.status, "ready"), lte(outbox.nextAttemptAt, now), eq(divisions.sendingEnabled, false)));
+  return row?.n ?? 0;
+}
+
+async function claim(db: Database, now: Date, limit: number): Promise<OutboxEntry[]> {
+  const due = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(dueAndAllowed(now))
+    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.createdAt))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  return db
+    .update(outbox)
+    .set({ status: "sending", attempts: sql`${outbox.attempts} + 1`, sendingStartedAt: now })
+    .where(and(inArray(outbox.id, due), eq(outbox.status, "ready")))
+    .returning();
+}
+
+function groupByMailbox(rows: OutboxEntry[]): OutboxEntry[][] {
+  const groups = new Map<string, OutboxEntry[]>();
+  for (const row of rows) {
+    const key = row.mailboxId ?? "";
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.values()];
+}
+
+async function sendGroup(
+  db: Database,
+  rows: OutboxEntry[],
+  clock: () => Date,
+  tls: SmtpLogin["tls"] | undefined,
+  summary: SendSummary,
+): Promise<void> {
+  const first = rows[0]!;
+  const [mailbox] = first.mailboxId
+    ? await db
+        .select()
+        .from(mailboxes)
+        .where(and(eq(mailboxes.tenantId, first.tenantId), eq(mailboxes.id, first.mailboxId)))
+    : [];
+  const login = mailbox ? outboundLogin(mailbox, tls) : null;
+  if (!mailbox || !login) {
+    const failure: SendFailure = {
+      code: mailbox ? "noSmtp" : "noMailbox",
+      temporary: false,
+      connectionLevel: true,
+      detail: mailbox ? `Mailbox ${mailbox.address} has no outgoing (SMTP) server` : "No mailbox to send from",
+    };
+    for (const row of rows) await recordFailure(db, row, failure, clock(), summary);
+    return;
+  }
+  const transport = smtpTransport(login);
+  try {
+    let connectionFailure: SendFailure | null = null;
+    for (const row of rows) {
+      if (connectionFailure) {
+        await recordFailure(db, row, connectionFailure, clock(), summary);
+        continue;
+      }
+      try {
+        await transport.sendMail(await messageOf(db, row, mailbox));
+        await recordSent(db, row, clock(), summary);
+      } catch (error) {
+        const failure = classifySendError(error, login.auth ? [login.auth.password] : []);
+        if (failure.connectionLevel) connectionFailure = failure;
+        await recordFailure(db, row, failure, clock(), summary);
+      }
+    }
+  } finally {
+    transport.close();
+  }
+}
+
+async function messageOf(db: Database, row: OutboxEntry, mailbox: Mailbox): Promise<Mail.Options> {
+  const files = row.messageRowId
+    ? await db
+        .select()
+        .from(attachments)
+        .where(and(eq(attachments.tenantId, row.tenantId), eq(attachments.messageId, row.messageRowId)))
+        .orderBy(asc(attachments.createdAt))
+    : [];
+  return {
+    from: { name: row.fromName ?? "", address: row.fromAddress ?? mailbox.address },
+    // The envelope sender is the mailbox itself: bounces come back to where we read them.
+    envelope: { from: mailbox.address, to: [...row.toAddresses, ...row.ccAddresses].map((a) => a.address) },
+    to: row.toAddresses.map((a) => ({ name: a.name ?? "", address: a.address })),
+    cc: row.ccAddresses.map((a) => ({ name: a.name ?? "", address: a.address })),
+    ...(row.replyTo && row.replyTo !== (row.fromAddress ?? mailbox.address) ? { replyTo: row.replyTo } : {}),
+    subject: row.subject,
+    text: row.text,
+    ...(row.html ? { html: row.html } : {}),
+    messageId: `<${row.messageId}>`,
+    date: row.createdAt,
+    headers: row.headers,
+    attachments: files.map((file) => ({
+      filename: file.filename ?? undefined,
+      contentType: file.contentType,
+      content: file.content,
+      ...(file.contentId ? { cid: file.contentId } : {}),
+      contentDisposition: file.inline ? ("inline" as const) : ("attachment" as const),
+    })),
+  };
+}
+
+/** Writes only over the attempt this worker claimed: an admin's reset in between wins. */
+const ourAttempt = (row: OutboxEntry) =>
+  and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.attempts, row.attempts));
+
+async function recordSent(db: Database, row: OutboxEntry, now: Date, summary: SendSummary): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ status: "sent", sentAt: now, lastError: null, lastErrorCode: null, sendingStartedAt: null })
+    .where(ourAttempt(row));
+  summary.sent += 1;
+}
+
+async function recordFailure(
+  db: Database,
+  row: OutboxEntry,
+  failure: SendFailure,
+  now: Date,
+  summary: SendSummary,
+): Promise<void> {
+  const retry = failure.temporary && row.attempts < MAX_SEND_ATTEMPTS;
+  await db
+    .update(outbox)
+    .set({
+      status: retry ? "ready" : "error",
+      nextAttemptAt: retry ? new Date(now.getTime() + retryDelayMs(row.attempts)) : row.nextAttemptAt,
+      lastError: failure.detail.slice(0, 2000),
+      lastErrorCode: !retry && failure.temporary ? "gaveUp" : failure.code,
+      sendingStartedAt: null,
+    })
+    .where(ourAttempt(row));
+  if (retry) summary.retried += 1;
+  else summary.failed += 1;
+}

@@ -1,0 +1,56 @@
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { type Mailbox, mailboxes, teams } from "@/db/schema";
+import type { TenantScope } from "@/lib/scope";
+
+/** Who a mail is from: fixed on the outbox row when it is queued. */
+export interface Sender {
+  mailboxId: string;
+  address: string;
+  name: string | null;
+  /** Where replies should go: the mailbox's reply-to address, else the mailbox itself. */
+  replyTo: string;
+}
+
+export function senderOf(mailbox: Mailbox): Sender {
+  return {
+    mailboxId: mailbox.id,
+    address: mailbox.address,
+    name: mailbox.smtpDisplayName ?? mailbox.name,
+    replyTo: mailbox.smtpReplyTo ?? mailbox.address,
+  };
+}
+
+/**
+ * The mailbox a division's mail leaves from when no team says otherwise: the one marked default,
+ * else its oldest active mailbox. Null when the division has none.
+ */
+export async function divisionSender(tx: Executor, scope: TenantScope, divisionId: string): Promise<Sender | null> {
+  const [mailbox] = await tx
+    .select()
+    .from(mailboxes)
+    .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.divisionId, divisionId)))
+    .orderBy(desc(mailboxes.isDefault), desc(mailboxes.active), asc(mailboxes.createdAt))
+    .limit(1);
+  return mailbox ? senderOf(mailbox) : null;
+}
+
+/**
+ * The mailbox a ticket's mail leaves from: its team's outbound mailbox, else the division's. Looked
+ * up when a mail is queued, so after a ticket moves team the next mail leaves from the new team.
+ */
+export async function ticketSender(
+  tx: Executor,
+  scope: TenantScope,
+  ticket: { divisionId: string; teamId: string | null },
+): Promise<Sender | null> {
+  if (ticket.teamId) {
+    const [row] = await tx
+      .select({ mailbox: mailboxes })
+      .from(teams)
+      .innerJoin(mailboxes, eq(mailboxes.id, teams.outboundMailboxId))
+      .where(and(eq(teams.tenantId, scope.tenantId), eq(teams.id, ticket.teamId)));
+    if (row) return senderOf(row.mailbox);
+  }
+  return divisionSender(tx, scope, ticket.divisionId);
+}

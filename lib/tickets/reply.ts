@@ -1,0 +1,192 @@
+import crypto from "node:crypto";
+import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { attachments, contacts, divisions, type Message, messages, type OutboxEntry, tickets } from "@/db/schema";
+import { NotFoundError, RuleError } from "@/lib/errors";
+import { replyAddressFor } from "@/lib/mail/reply-token";
+import { subjectWithTag } from "@/lib/mail/subject";
+import type { Address } from "@/lib/mail/types";
+import { enqueueMail, newMessageId } from "@/lib/outbox/enqueue";
+import { ticketSender } from "@/lib/outbox/sender";
+import type { TenantScope } from "@/lib/scope";
+
+export interface OutgoingAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** References kept on a reply: the thread's start and its newest links are what clients use. */
+const MAX_REFERENCES = 20;
+
+async function loadTicket(tx: Executor, scope: TenantScope, ticketId: string) {
+  const [row] = await tx
+    .select({ ticket: tickets, division: divisions, contactEmail: contacts.email, contactName: contacts.name })
+    .from(tickets)
+    .innerJoin(divisions, eq(divisions.id, tickets.divisionId))
+    .leftJoin(contacts, eq(contacts.id, tickets.contactId))
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)));
+  if (!row) throw new NotFoundError("ticket");
+  return row;
+}
+
+/** The newest mail on the ticket that has a Message-ID: what a reply continues. */
+async function lastMail(tx: Executor, scope: TenantScope, ticketId: string) {
+  const [row] = await tx
+    .select({
+      messageId: messages.messageId,
+      references: messages.references,
+      fromAddress: messages.fromAddress,
+      fromName: messages.fromName,
+    })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.tenantId, scope.tenantId),
+        eq(messages.ticketId, ticketId),
+        inArray(messages.direction, ["inbound", "outbound"]),
+        isNotNull(messages.messageId),
+      ),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(1);
+  return row ?? null;
+}
+
+/** `References` for a mail answering `parent`: its references, then it; the first and newest kept. */
+export function referencesAfter(parent: { messageId: string | null; references: string[] } | null): string[] {
+  if (!parent?.messageId) return [];
+  const chain = [...parent.references.filter((id) => id !== parent.messageId), parent.messageId];
+  return chain.length <= MAX_REFERENCES ? chain : [chain[0]!, ...chain.slice(chain.length - MAX_REFERENCES + 1)];
+}
+
+/** Angle-bracketed, space-separated, as the headers want them. */
+export function threadHeaders(parentId: string | null, references: string[]): Record<string, string> {
+  return {
+    ...(parentId ? { "In-Reply-To": `<${parentId}>` } : {}),
+    ...(references.length > 0 ? { References: references.map((id) => `<${id}>`).join(" ") } : {}),
+  };
+}
+
+/**
+ * A staff reply from a ticket: stored as the ticket's outbound message and queued in the outbox, from
+ * the ticket's team mailbox (else the division's), continuing the customer's thread, with the
+ * ticket tag in the subject once and, where the division uses plus-addressing, a signed reply
+ * address. The ticket becomes Answered.
+ */
+export async function replyToTicket(
+  tx: Executor,
+  scope: TenantScope,
+  input: {
+    ticketId: string;
+    text: string;
+    attachments?: OutgoingAttachment[];
+    /** Extra recipients beside the customer. */
+    cc?: string[];
+    now?: Date;
+  },
+): Promise<{ message: Message; outbox: OutboxEntry }> {
+  const now = input.now ?? new Date();
+  const { ticket, division, contactEmail, contactName } = await loadTicket(tx, scope, input.ticketId);
+  const parent = await lastMail(tx, scope, ticket.id);
+  const customer: Address | null = contactEmail
+    ? { address: contactEmail, ...(contactName ? { name: contactName } : {}) }
+    : parent?.fromAddress
+      ? { address: parent.fromAddress, ...(parent.fromName ? { name: parent.fromName } : {}) }
+      : null;
+  if (!customer) throw new RuleError("ticketHasNoCustomer");
+  if (input.text.trim() === "") throw new RuleError("invalidInput", { text: ["required"] });
+
+  const sender = await ticketSender(tx, scope, ticket);
+  const messageId = newMessageId(sender?.address);
+  const references = referencesAfter(parent);
+  const subject = `Re: ${subjectWithTag(ticket.subject, division.tag, ticket.number)}`;
+  const cc = (input.cc ?? []).map((address) => ({ address: address.toLowerCase() }));
+  const replyTo =
+    sender && division.plusAddressing ? replyAddressFor(sender.replyTo, ticket) : (sender?.replyTo ?? null);
+
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      tenantId: scope.tenantId,
+      ticketId: ticket.id,
+      direction: "outbound",
+      messageId,
+      inReplyTo: parent?.messageId ?? null,
+      references,
+      fromAddress: sender?.address ?? null,
+      fromName: sender?.name ?? null,
+      toAddresses: [customer],
+      ccAddresses: cc,
+      subject,
+      text: input.text,
+      displayText: input.text,
+      private: division.markOutgoingPrivate,
+      authorUserId: scope.userId,
+      createdAt: now,
+    })
+    .returning();
+  if (!message) throw new Error("Message insert returned nothing");
+  const files = input.attachments ?? [];
+  if (files.length > 0) {
+    await tx.insert(attachments).values(
+      files.map((file) => ({
+        tenantId: scope.tenantId,
+        messageId: message.id,
+        filename: file.filename,
+        contentType: file.contentType,
+        size: file.content.length,
+        content: file.content,
+        sha256: crypto.createHash("sha256").update(file.content).digest("hex"),
+      })),
+    );
+  }
+  const queued = await enqueueMail(tx, scope, {
+    divisionId: ticket.divisionId,
+    kind: "reply",
+    sender,
+    to: [customer],
+    cc,
+    subject,
+    text: input.text,
+    headers: threadHeaders(parent?.messageId ?? null, references),
+    replyTo,
+    ticketId: ticket.id,
+    messageRowId: message.id,
+    messageId,
+  });
+  await tx
+    .update(tickets)
+    .set({ status: "answered", answeredAt: now, updatedAt: now })
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticket.id)));
+  return { message, outbox: queued };
+}
+
+/** An internal note: on the ticket for staff, never sent. */
+export async function addNote(
+  tx: Executor,
+  scope: TenantScope,
+  input: { ticketId: string; text: string; now?: Date },
+): Promise<Message> {
+  const { ticket } = await loadTicket(tx, scope, input.ticketId);
+  if (input.text.trim() === "") throw new RuleError("invalidInput", { text: ["required"] });
+  const now = input.now ?? new Date();
+  const [note] = await tx
+    .insert(messages)
+    .values({
+      tenantId: scope.tenantId,
+      ticketId: ticket.id,
+      direction: "note",
+      private: true,
+      text: input.text,
+      displayText: input.text,
+      authorUserId: scope.userId,
+      createdAt: now,
+    })
+    .returning();
+  await tx
+    .update(tickets)
+    .set({ updatedAt: now })
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticket.id)));
+  return note!;
+}
