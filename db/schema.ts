@@ -548,6 +548,8 @@ export const outbox = pgTable(
     index("outbox_ready_idx").on(t.status, t.nextAttemptAt),
     // Serves the confirmation rate limit and the division's outbox page.
     index("outbox_division_idx").on(t.divisionId, t.kind, t.createdAt),
+    // Serves threading by In-Reply-To / References to a confirmation.
+    index("outbox_message_id_idx").on(t.tenantId, t.messageId),
     tenantPolicy(),
   ],
 );

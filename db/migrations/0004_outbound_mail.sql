@@ -22,4 +22,5 @@ ALTER TABLE "mass_mailings" ADD CONSTRAINT "mass_mailings_created_by_user_id_use
 CREATE INDEX "mass_mailings_division_idx" ON "mass_mailings" USING btree ("division_id","created_at");--> statement-breakpoint
 ALTER TABLE "outbox" ADD CONSTRAINT "outbox_mass_mailing_id_mass_mailings_id_fk" FOREIGN KEY ("mass_mailing_id") REFERENCES "public"."mass_mailings"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "outbox_division_idx" ON "outbox" USING btree ("division_id","kind","created_at");--> statement-breakpoint
+CREATE INDEX "outbox_message_id_idx" ON "outbox" USING btree ("tenant_id","message_id");--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "mass_mailings" AS PERMISSIVE FOR ALL TO public USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);

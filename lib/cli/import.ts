@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import cliProgress from "cli-progress";
-import type { ImportProgress, ImportSummary } from "@/lib/inbound/import";
+import type { ImportSummary } from "@/lib/inbound/import";
+import { progressBar } from "./progress";
 import { type Command, CommandError, UsageError } from "./command";
 import { outcomePairs } from "./inbound-outcomes";
 import { divisionOption, tenantOfDivision } from "./lookup";
@@ -30,7 +30,7 @@ export const importCommand: Command = {
     const divisionId = values.division!;
     const tenant = await tenantOfDivision(db, divisionId);
     const { importMails } = await import("@/lib/inbound/import");
-    const progress = values.json || !process.stderr.isTTY ? null : progressBar();
+    const progress = values.json || !process.stderr.isTTY ? null : progressBar("importing", "mails");
     const started = Date.now();
     let summary: ImportSummary;
     try {
@@ -67,33 +67,3 @@ export const importCommand: Command = {
     };
   },
 };
-
-/** Count, rate and time left, redrawn in place on stderr. */
-function progressBar() {
-  const bar = new cliProgress.SingleBar(
-    {
-      format: "importing {bar} {value}/{total} mails | {rate} mails/s | {duration_formatted} | {eta_formatted} left",
-      stream: process.stderr,
-      clearOnComplete: true,
-      hideCursor: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const started = Date.now();
-  let running = false;
-  return {
-    show({ done, total }: ImportProgress) {
-      const seconds = (Date.now() - started) / 1000;
-      const rate = seconds > 0 ? (done / seconds).toFixed(1) : "-";
-      if (!running) {
-        bar.start(total, done, { rate });
-        running = true;
-      } else {
-        bar.update(done, { rate });
-      }
-    },
-    stop() {
-      if (running) bar.stop();
-    },
-  };
-}

@@ -1,7 +1,7 @@
-import { and, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
 import { withTenant } from "@/db/tenant";
-import { type Division, type InboundEmail, type InboundOutcome, divisions, inboundEmails, mailboxes } from "@/db/schema";
+import { type Division, type InboundEmail, type InboundOutcome, divisions, inboundEmails, mailboxes, teams } from "@/db/schema";
 import { findContact, registerContact } from "@/lib/contacts/contacts";
 import { detectAutomated, referencedMessageIds } from "@/lib/mail/automated";
 import { parseEmail } from "@/lib/mail/parse";
@@ -86,13 +86,17 @@ async function loadContext(tx: Transaction, scope: TenantScope, inboundEmailId: 
       .from(mailboxes)
       .where(eq(mailboxes.tenantId, scope.tenantId))
   ).flatMap((m) => [m.address, m.replyTo].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()));
+  // Mail to a team's mailbox (the one it sends from, or one given to it) makes that team's tickets.
   const [mailbox] = row.mailboxId
     ? await tx
-        .select({ teamId: mailboxes.teamId })
+        .select({ teamId: mailboxes.teamId, sendingTeamId: teams.id })
         .from(mailboxes)
+        .leftJoin(teams, and(eq(teams.outboundMailboxId, mailboxes.id), eq(teams.divisionId, mailboxes.divisionId)))
         .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, row.mailboxId)))
+        .orderBy(asc(teams.createdAt))
+        .limit(1)
     : [];
-  return { row, division, ownAddresses, teamId: mailbox?.teamId ?? null };
+  return { row, division, ownAddresses, teamId: mailbox?.teamId ?? mailbox?.sendingTeamId ?? null };
 }
 
 async function applyRules(

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { contacts, messages, tickets } from "@/db/schema";
+import { contacts, messages, outbox, tickets } from "@/db/schema";
 import { tokenMatches, tokensIn } from "@/lib/mail/reply-token";
 import { findTicketTag, normalizeSubject } from "@/lib/mail/subject";
 import type { ParsedEmail } from "@/lib/mail/types";
@@ -10,7 +10,7 @@ import type { ThreadMatch } from "./decide";
 /**
  * Which ticket a mail belongs to, in ARCHITECTURE.md's order, first match wins:
  * 1. In-Reply-To / References (and, for a bounce, the message it reports on) name a message we
- *    stored or sent, anywhere in the tenant (a ticket may have moved division).
+ *    stored or sent (a reply or a confirmation), anywhere in the tenant (a ticket may have moved division).
  * 2. A recipient address carries the signed ticket token of plus-addressing (lib/mail/reply-token),
  *    on a ticket of this division. The signature stands in for the sender check.
  * 3. The subject carries this division's `[TAG#n]` and the sender is a participant of ticket n.
@@ -76,11 +76,27 @@ export async function findThread(
 async function threadByHeaders(tx: Executor, scope: TenantScope, messageIds: string[]): Promise<ThreadMatch | null> {
   const wanted = [...new Set(messageIds.filter(Boolean))];
   if (wanted.length === 0) return null;
-  const found = await tx
-    .select({ messageId: messages.messageId, ticketId: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
-    .from(messages)
-    .innerJoin(tickets, eq(tickets.id, messages.ticketId))
-    .where(and(eq(messages.tenantId, scope.tenantId), inArray(messages.messageId, wanted)));
+  const columns = { ticketId: tickets.id, status: tickets.status, closedAt: tickets.closedAt };
+  const found = [
+    ...(await tx
+      .select({ messageId: messages.messageId, ...columns })
+      .from(messages)
+      .innerJoin(tickets, eq(tickets.id, messages.ticketId))
+      .where(and(eq(messages.tenantId, scope.tenantId), inArray(messages.messageId, wanted)))),
+    // Confirmations are sent for a ticket without being one of its messages. Staff notifications
+    // are left out: a colleague answering one is not the customer writing.
+    ...(await tx
+      .select({ messageId: outbox.messageId, ...columns })
+      .from(outbox)
+      .innerJoin(tickets, eq(tickets.id, outbox.ticketId))
+      .where(
+        and(
+          eq(outbox.tenantId, scope.tenantId),
+          inArray(outbox.messageId, wanted),
+          inArray(outbox.kind, ["reply", "confirmation"]),
+        ),
+      )),
+  ];
   // The reference nearest to this mail wins: In-Reply-To, then References from the newest.
   for (const id of wanted) {
     const match = found.find((row) => row.messageId === id);

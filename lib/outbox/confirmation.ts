@@ -1,6 +1,6 @@
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { type Division, messages, type OutboxEntry, outbox, type Ticket } from "@/db/schema";
+import { type Division, type OutboxEntry, outbox, type Ticket } from "@/db/schema";
 import { replyAddressFor } from "@/lib/mail/reply-token";
 import type { Automated, ParsedEmail } from "@/lib/mail/types";
 import type { TenantScope } from "@/lib/scope";
@@ -63,7 +63,8 @@ function recipientOf(email: ParsedEmail): string | null {
 
 /**
  * Queues the confirmation of a new ticket, in the division's language, from the ticket's mailbox,
- * answering the customer's mail. It is also kept on the ticket, so a reply to it threads by header.
+ * answering the customer's mail. It is not a message of the ticket (staff did not write it); a reply
+ * to it threads by header through the outbox row's Message-ID.
  */
 export async function queueConfirmation(
   tx: Executor,
@@ -95,24 +96,6 @@ export async function queueConfirmation(
   const sender = await ticketSender(tx, scope, ticket);
   const messageId = newMessageId(sender?.address);
   const references = referencesAfter({ messageId: email.messageId, references: email.references });
-  const [message] = await tx
-    .insert(messages)
-    .values({
-      tenantId: scope.tenantId,
-      ticketId: ticket.id,
-      direction: "outbound",
-      messageId,
-      inReplyTo: email.messageId,
-      references,
-      fromAddress: sender?.address ?? null,
-      fromName: sender?.name ?? null,
-      toAddresses: [{ address: to }],
-      subject,
-      text,
-      displayText: text,
-      createdAt: input.now,
-    })
-    .returning({ id: messages.id });
   return enqueueMail(tx, scope, {
     divisionId: division.id,
     kind: "confirmation",
@@ -123,7 +106,6 @@ export async function queueConfirmation(
     headers: { ...threadHeaders(email.messageId, references), ...AUTOMATIC_HEADERS },
     replyTo: sender && division.plusAddressing ? replyAddressFor(sender.replyTo, ticket) : null,
     ticketId: ticket.id,
-    messageRowId: message!.id,
     messageId,
   });
 }

@@ -25,7 +25,9 @@ export interface SendOptions {
   limit?: number;
   /** Extra TLS trust for the SMTP servers (tests pass their CA). */
   tls?: SmtpLogin["tls"];
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (step: { done: number; total: number }) => void;
+  /** Stops between two batches of one mailbox: what is claimed is finished first. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -43,13 +45,13 @@ export async function sendOutbox(db: Database, options: SendOptions = {}): Promi
   await requeueStale(db, clock());
   const total = Math.min(options.limit ?? Number.POSITIVE_INFINITY, await countDue(db, clock()));
   let done = 0;
-  while (done < total) {
+  while (done < total && !options.signal?.aborted) {
     const claimed = await claim(db, clock(), Math.min(BATCH, total - done));
     if (claimed.length === 0) break;
     for (const group of groupByMailbox(claimed)) {
       await sendGroup(db, group, clock, options.tls, summary);
       done += group.length;
-      options.onProgress?.(done, total);
+      options.onProgress?.({ done, total });
     }
   }
   summary.held = await countHeld(db, clock());
