@@ -15,6 +15,11 @@ export function canManageDivisions(role: Role): boolean {
   return role === "owner" || role === "admin";
 }
 
+/** Teams decide which mailbox a ticket's mail leaves from: administrators only. Any member moves tickets between them. */
+export function canManageTeams(role: Role): boolean {
+  return role === "owner" || role === "admin";
+}
+
 /** Only an owner may make or unmake owners. */
 export function canAssignRole(actor: Role, from: Role | null, to: Role): boolean {
   if (!canManageMembers(actor)) return false;

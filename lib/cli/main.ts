@@ -18,9 +18,11 @@ import { optionErrors } from "./field-messages";
 import { importCommand } from "./import";
 import { mailboxCommands } from "./mailbox";
 import { migrate } from "./migrate";
+import { outboxCommands } from "./outbox";
 import { type Failure, printFailure, printHelp, printResult } from "./output";
 import { poll } from "./poll";
 import { report } from "./report";
+import { teamCommands } from "./team";
 import { tenantCommands } from "./tenant";
 import { ticketCommands } from "./ticket";
 
@@ -34,10 +36,12 @@ const commands: Command[] = [
   ...tenantCommands,
   ...divisionCommands,
   ...mailboxCommands,
+  ...teamCommands,
   poll,
   importCommand,
   report,
   ...ticketCommands,
+  ...outboxCommands,
 ];
 
 const EXIT_OK = 0;

@@ -2,14 +2,28 @@ import { z } from "zod";
 import { ticketStatusEnum } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import { getDivision } from "@/lib/divisions/divisions";
+import { listMembers } from "@/lib/members/members";
 import { operatorScope } from "@/lib/scope";
+import { getTeam } from "@/lib/teams/teams";
+import { assignTicket } from "@/lib/tickets/assign";
+import { moveTicket } from "@/lib/tickets/move";
 import { getTicketWithMessages, listTickets } from "@/lib/tickets/queries";
-import { type Command, InvalidInputError, toKebab } from "./command";
+import { type Command, InvalidInputError, type OptionValues, toKebab, UsageError } from "./command";
 import { describeFieldError } from "./field-messages";
 import { divisionOption, tenantOfDivision } from "./lookup";
 import { labelled, moment, table } from "./output";
 
 const statusChoices = ticketStatusEnum.enumValues.map(toKebab);
+
+const numberOption = { value: "N", description: "the ticket's number, as in [TAG#N]", required: true };
+
+function ticketNumberOf(values: OptionValues): number {
+  const number = Number(values.number);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new InvalidInputError({ "--number": ["must be a ticket number, a whole number from 1"] });
+  }
+  return number;
+}
 
 export const ticketList: Command = {
   words: ["ticket", "list"],
@@ -69,15 +83,9 @@ export const ticketShow: Command = {
   summary: "show a ticket and its messages",
   description:
     "Messages show without quoted replies and signatures; --json has each message's whole text too.",
-  options: {
-    division: divisionOption,
-    number: { value: "N", description: "the ticket's number, as in [TAG#N]", required: true },
-  },
+  options: { division: divisionOption, number: numberOption },
   async run(values, context) {
-    const number = Number(values.number);
-    if (!Number.isInteger(number) || number < 1) {
-      throw new InvalidInputError({ "--number": ["must be a ticket number, a whole number from 1"] });
-    }
+    const number = ticketNumberOf(values);
     const db = await context.database();
     const divisionId = values.division!;
     const tenant = await tenantOfDivision(db, divisionId);
@@ -148,7 +156,117 @@ export const ticketShow: Command = {
   },
 };
 
-export const ticketCommands = [ticketList, ticketShow];
+const uuid = z.uuid();
+
+export const ticketMove: Command = {
+  words: ["ticket", "move"],
+  summary: "move a ticket to another team, or to another division",
+  description:
+    "In another division the ticket takes that division's next number, and its team is the one given\n" +
+    "with --team (a team of that division) or none. Within its division, --team or --no-team alone\n" +
+    "changes its team.",
+  options: {
+    division: { ...divisionOption, description: "the division the ticket is in now, from `division list`" },
+    number: numberOption,
+    "to-division": { value: "ID", description: "the division to move it to (default: where it is)" },
+    team: { value: "ID", description: "the team to give it to, from `team list`" },
+    "no-team": { description: "leave it with no team" },
+  },
+  fieldOptions: { divisionId: "to-division", teamId: "team" },
+  async run(values, context) {
+    const number = ticketNumberOf(values);
+    const noTeam = values["no-team"] !== undefined;
+    if (values.team !== undefined && noTeam) throw new UsageError("give --team or --no-team, not both");
+    if (values["to-division"] === undefined && values.team === undefined && !noTeam) {
+      throw new UsageError("say where to: --to-division, --team or --no-team");
+    }
+    const malformed = (["to-division", "team"] as const).filter(
+      (option) => values[option] !== undefined && !uuid.safeParse(values[option]).success,
+    );
+    if (malformed.length > 0) {
+      throw new InvalidInputError(Object.fromEntries(malformed.map((option) => [`--${option}`, ["must be an id"]])));
+    }
+    const db = await context.database();
+    const divisionId = values.division!;
+    const tenant = await tenantOfDivision(db, divisionId);
+    const moved = await withTenant(db, tenant.id, async (tx) => {
+      const scope = operatorScope(tenant.id);
+      const from = await getDivision(tx, scope, divisionId);
+      const { ticket } = await getTicketWithMessages(tx, scope, { divisionId, number });
+      const targetId = values["to-division"] ?? divisionId;
+      // A team belongs to one division: it stays only when the ticket does and no other is named.
+      const teamId = values.team ?? (noTeam || targetId !== divisionId ? null : ticket.teamId);
+      const after = await moveTicket(tx, scope, { ticketId: ticket.id, divisionId: targetId, teamId });
+      return {
+        before: ticket,
+        after,
+        from,
+        to: targetId === divisionId ? from : await getDivision(tx, scope, targetId),
+        team: after.teamId ? await getTeam(tx, scope, after.teamId) : null,
+      };
+    });
+    const { before, after, from, to, team } = moved;
+    return {
+      json: {
+        id: after.id,
+        divisionId: after.divisionId,
+        number: after.number,
+        teamId: after.teamId,
+        from: { divisionId: before.divisionId, number: before.number, teamId: before.teamId },
+      },
+      human:
+        `Moved [${from.tag}#${before.number}] to [${to.tag}#${after.number}] in ${to.name}, ` +
+        (team ? `team ${team.name}.` : "no team."),
+    };
+  },
+};
+
+export const ticketAssign: Command = {
+  words: ["ticket", "assign"],
+  summary: "give a ticket to a member of the company, or to nobody",
+  options: {
+    division: divisionOption,
+    number: numberOption,
+    assignee: { value: "EMAIL", description: "the member to give it to, by their sign-in email" },
+    nobody: { description: "leave it unassigned" },
+  },
+  async run(values, context) {
+    const number = ticketNumberOf(values);
+    const nobody = values.nobody !== undefined;
+    if (values.assignee !== undefined && nobody) throw new UsageError("give --assignee or --nobody, not both");
+    if (values.assignee === undefined && !nobody) throw new UsageError("say to whom: --assignee EMAIL, or --nobody");
+    const db = await context.database();
+    const divisionId = values.division!;
+    const tenant = await tenantOfDivision(db, divisionId);
+    const { division, ticket, assignee } = await withTenant(db, tenant.id, async (tx) => {
+      const scope = operatorScope(tenant.id);
+      const division = await getDivision(tx, scope, divisionId);
+      const found = await getTicketWithMessages(tx, scope, { divisionId, number });
+      const email = values.assignee?.trim().toLowerCase();
+      const assignee = email ? (await listMembers(tx, scope)).find((m) => m.email.toLowerCase() === email) : null;
+      if (assignee === undefined) {
+        throw new InvalidInputError({ "--assignee": ["must be the email of a member of this company"] });
+      }
+      const { ticket } = await assignTicket(tx, scope, {
+        ticketId: found.ticket.id,
+        assigneeId: assignee?.userId ?? null,
+      });
+      return { division, ticket, assignee };
+    });
+    return {
+      json: {
+        id: ticket.id,
+        number: ticket.number,
+        assignee: assignee && { id: assignee.userId, email: assignee.email, name: assignee.name },
+      },
+      human: assignee
+        ? `[${division.tag}#${ticket.number}] is assigned to ${person(assignee.email, assignee.name)}.`
+        : `[${division.tag}#${ticket.number}] is unassigned.`,
+    };
+  },
+};
+
+export const ticketCommands = [ticketList, ticketShow, ticketMove, ticketAssign];
 
 function person(address: string, name: string | null): string {
   return name ? `${name} <${address}>` : address;

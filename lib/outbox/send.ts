@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type Mail from "nodemailer/lib/mailer";
 import type { Database } from "@/db/client";
-import { attachments, divisions, type Mailbox, mailboxes, type OutboxEntry, outbox } from "@/db/schema";
+import { attachments, divisions, type Mailbox, mailboxes, messages, notifications, type OutboxEntry, outbox } from "@/db/schema";
 import { outboundLogin } from "@/lib/mailboxes/mailboxes";
 import { type SmtpLogin, smtpTransport } from "@/lib/mail/smtp";
 import { classifySendError, MAX_SEND_ATTEMPTS, retryDelayMs, type SendFailure } from "./send-error";
@@ -219,5 +219,30 @@ async function recordFailure(
     })
     .where(ourAttempt(row));
   if (retry) summary.retried += 1;
-  else summary.failed += 1;
+  else {
+    summary.failed += 1;
+    await tellAuthor(db, row, failure);
+  }
+}
+
+/** A staff reply that will not go out is news for whoever wrote it, in the app. */
+async function tellAuthor(db: Database, row: OutboxEntry, failure: SendFailure): Promise<void> {
+  if (!row.messageRowId) return;
+  const [message] = await db
+    .select({ authorUserId: messages.authorUserId })
+    .from(messages)
+    .where(and(eq(messages.tenantId, row.tenantId), eq(messages.id, row.messageRowId)));
+  if (!message?.authorUserId) return;
+  await db.insert(notifications).values({
+    tenantId: row.tenantId,
+    userId: message.authorUserId,
+    kind: "outbox.failed",
+    data: {
+      divisionId: row.divisionId,
+      ticketId: row.ticketId,
+      subject: row.subject,
+      to: row.toAddresses.map((a) => a.address).join(", "),
+      code: failure.code,
+    },
+  });
 }

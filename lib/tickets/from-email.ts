@@ -4,17 +4,7 @@ import { attachments, divisions, messages, type Ticket, tickets } from "@/db/sch
 import { normalizeSubject } from "@/lib/mail/subject";
 import type { ParsedEmail } from "@/lib/mail/types";
 import type { TenantScope } from "@/lib/scope";
-
-/** The next number of a division's tickets; the row lock serializes concurrent tickets. */
-async function nextTicketNumber(tx: Executor, scope: TenantScope, divisionId: string): Promise<number> {
-  const [row] = await tx
-    .update(divisions)
-    .set({ nextTicketNumber: sql`${divisions.nextTicketNumber} + 1` })
-    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, divisionId)))
-    .returning({ next: divisions.nextTicketNumber });
-  if (!row) throw new Error("Division vanished while numbering a ticket");
-  return row.next - 1;
-}
+import { nextTicketNumber } from "./numbering";
 
 export async function createTicketFromEmail(
   tx: Executor,

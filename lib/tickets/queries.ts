@@ -1,17 +1,50 @@
-import { and, asc, count, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { attachments, contacts, messages, type TicketStatus, tickets } from "@/db/schema";
+import {
+  attachments,
+  contacts,
+  divisions,
+  type Message,
+  messages,
+  type OutboxStatus,
+  outbox,
+  teams,
+  type Ticket,
+  type TicketStatus,
+  ticketStatusEnum,
+  tickets,
+  users,
+} from "@/db/schema";
 import { getDivision } from "@/lib/divisions/divisions";
 import { NotFoundError } from "@/lib/errors";
 import type { TenantScope } from "@/lib/scope";
 
+/** One screen of the ticket queue. */
+export const QUEUE_PAGE_SIZE = 50;
+
+export interface TicketListFilter {
+  divisionId: string;
+  /** One status, several (the queue's default view), or all when absent. */
+  status?: TicketStatus | readonly TicketStatus[];
+}
+
+function statusCondition(status: TicketListFilter["status"]): SQL | undefined {
+  if (status === undefined) return undefined;
+  if (typeof status === "string") return eq(tickets.status, status);
+  return status.length > 0 ? inArray(tickets.status, [...status]) : sql`false`;
+}
+
+/**
+ * A division's tickets with what the queue shows of each: customer, team, assignee, how many
+ * messages. Newest number first (the CLI), or the most recently updated first (the queue).
+ */
 export async function listTickets(
   tx: Executor,
   scope: TenantScope,
-  input: { divisionId: string; status?: TicketStatus },
+  input: TicketListFilter & { order?: "number" | "lastUpdate"; limit?: number; offset?: number },
 ) {
   await getDivision(tx, scope, input.divisionId);
-  return tx
+  let query = tx
     .select({
       id: tickets.id,
       number: tickets.number,
@@ -19,22 +52,53 @@ export async function listTickets(
       status: tickets.status,
       highlighted: tickets.highlighted,
       contactEmail: contacts.email,
-      messageCount: count(messages.id),
+      contactName: contacts.name,
+      teamId: tickets.teamId,
+      teamName: teams.name,
+      assigneeId: tickets.assigneeId,
+      assigneeName: users.name,
+      // Per row of the page (messages_ticket_idx), not over the tenant's every message.
+      messageCount: sql<number>`(select count(*)::int from ${messages} where ${messages.tenantId} = ${scope.tenantId} and ${messages.ticketId} = ${tickets.id})`,
       createdAt: tickets.createdAt,
       updatedAt: tickets.updatedAt,
     })
     .from(tickets)
-    .leftJoin(contacts, eq(contacts.id, tickets.contactId))
-    .leftJoin(messages, eq(messages.ticketId, tickets.id))
+    .leftJoin(contacts, and(eq(contacts.tenantId, scope.tenantId), eq(contacts.id, tickets.contactId)))
+    .leftJoin(teams, and(eq(teams.tenantId, scope.tenantId), eq(teams.id, tickets.teamId)))
+    .leftJoin(users, eq(users.id, tickets.assigneeId))
     .where(
       and(
         eq(tickets.tenantId, scope.tenantId),
         eq(tickets.divisionId, input.divisionId),
-        input.status ? eq(tickets.status, input.status) : undefined,
+        statusCondition(input.status),
       ),
     )
-    .groupBy(tickets.id, contacts.email)
-    .orderBy(desc(tickets.number));
+    .orderBy(
+      ...(input.order === "lastUpdate" ? [desc(tickets.updatedAt), desc(tickets.number)] : [desc(tickets.number)]),
+    )
+    .$dynamic();
+  if (input.limit !== undefined) query = query.limit(input.limit);
+  if (input.offset) query = query.offset(input.offset);
+  return query;
+}
+
+export type TicketListRow = Awaited<ReturnType<typeof listTickets>>[number];
+
+/** How many of a division's tickets are in each status: the queue's tabs. */
+export async function countTicketsByStatus(
+  tx: Executor,
+  scope: TenantScope,
+  divisionId: string,
+): Promise<Record<TicketStatus, number>> {
+  await getDivision(tx, scope, divisionId);
+  const rows = await tx
+    .select({ status: tickets.status, n: count() })
+    .from(tickets)
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId)))
+    .groupBy(tickets.status);
+  const counts = Object.fromEntries(ticketStatusEnum.enumValues.map((status) => [status, 0])) as Record<TicketStatus, number>;
+  for (const row of rows) counts[row.status] = row.n;
+  return counts;
 }
 
 /** A ticket with its messages (oldest first) and the names of their attachments. */
@@ -68,4 +132,206 @@ export async function getTicketWithMessages(
     byId.set(message.id, entry);
   }
   return { ...row, messages: [...byId.values()] };
+}
+
+/** What the ticket page lists of an attachment: never its bytes. */
+export interface AttachmentMeta {
+  id: string;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  inline: boolean;
+}
+
+/** Where an outbound message is on its way to the customer: its outbox row's state. */
+export interface Delivery {
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  sentAt: Date | null;
+  /** A SendErrorCode (lib/outbox/send-error.ts) the page explains. */
+  lastErrorCode: string | null;
+  lastError: string | null;
+}
+
+export type TicketMessage = Pick<
+  Message,
+  | "id"
+  | "direction"
+  | "fromAddress"
+  | "fromName"
+  | "toAddresses"
+  | "ccAddresses"
+  | "subject"
+  | "text"
+  | "displayText"
+  | "private"
+  | "createdAt"
+> & {
+  /** The staff member who wrote it; null for the customer's mail and automatic mail. */
+  author: { id: string; name: string } | null;
+  attachments: AttachmentMeta[];
+  /** For outbound messages that went through the outbox; null otherwise. */
+  delivery: Delivery | null;
+};
+
+export interface TicketView {
+  ticket: Ticket;
+  division: { id: string; name: string; tag: string; sendingEnabled: boolean };
+  contact: { email: string; name: string | null } | null;
+  team: { id: string; name: string } | null;
+  assignee: { id: string; name: string; email: string } | null;
+  messages: TicketMessage[];
+}
+
+/**
+ * The ticket page: the ticket, where it sits (division, team, assignee), its customer, and its
+ * messages oldest first, each with its attachments (no bytes) and, if it was mailed, its outbox state.
+ */
+export async function getTicket(tx: Executor, scope: TenantScope, ticketId: string): Promise<TicketView> {
+  const [row] = await tx
+    .select({
+      ticket: tickets,
+      division: { id: divisions.id, name: divisions.name, tag: divisions.tag, sendingEnabled: divisions.sendingEnabled },
+      contactEmail: contacts.email,
+      contactName: contacts.name,
+      teamName: teams.name,
+      assigneeName: users.name,
+      assigneeEmail: users.email,
+    })
+    .from(tickets)
+    .innerJoin(divisions, and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, tickets.divisionId)))
+    .leftJoin(contacts, and(eq(contacts.tenantId, scope.tenantId), eq(contacts.id, tickets.contactId)))
+    .leftJoin(teams, and(eq(teams.tenantId, scope.tenantId), eq(teams.id, tickets.teamId)))
+    .leftJoin(users, eq(users.id, tickets.assigneeId))
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)));
+  if (!row) throw new NotFoundError("ticket");
+  const { ticket } = row;
+
+  const messageRows = await tx
+    .select({
+      id: messages.id,
+      direction: messages.direction,
+      fromAddress: messages.fromAddress,
+      fromName: messages.fromName,
+      toAddresses: messages.toAddresses,
+      ccAddresses: messages.ccAddresses,
+      subject: messages.subject,
+      text: messages.text,
+      displayText: messages.displayText,
+      private: messages.private,
+      createdAt: messages.createdAt,
+      authorId: messages.authorUserId,
+      authorName: users.name,
+    })
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.authorUserId))
+    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.ticketId, ticket.id)))
+    .orderBy(asc(messages.createdAt), asc(messages.id));
+  const messageIds = messageRows.map((message) => message.id);
+
+  const attachmentRows =
+    messageIds.length === 0
+      ? []
+      : await tx
+          .select({
+            id: attachments.id,
+            messageId: attachments.messageId,
+            filename: attachments.filename,
+            contentType: attachments.contentType,
+            size: attachments.size,
+            inline: attachments.inline,
+          })
+          .from(attachments)
+          .where(and(eq(attachments.tenantId, scope.tenantId), inArray(attachments.messageId, messageIds)))
+          .orderBy(asc(attachments.createdAt), asc(attachments.id));
+
+  // Oldest first, so that if a message was ever queued twice its newest row wins below.
+  const outboxRows =
+    messageIds.length === 0
+      ? []
+      : await tx
+          .select({
+            messageRowId: outbox.messageRowId,
+            status: outbox.status,
+            attempts: outbox.attempts,
+            nextAttemptAt: outbox.nextAttemptAt,
+            sentAt: outbox.sentAt,
+            lastErrorCode: outbox.lastErrorCode,
+            lastError: outbox.lastError,
+          })
+          .from(outbox)
+          .where(and(eq(outbox.tenantId, scope.tenantId), inArray(outbox.messageRowId, messageIds)))
+          .orderBy(asc(outbox.createdAt), asc(outbox.id));
+
+  const attachmentsOf = new Map<string, AttachmentMeta[]>();
+  for (const { messageId, ...meta } of attachmentRows) {
+    attachmentsOf.set(messageId, [...(attachmentsOf.get(messageId) ?? []), meta]);
+  }
+  const deliveryOf = new Map<string, Delivery>();
+  for (const { messageRowId, ...delivery } of outboxRows) {
+    if (messageRowId) deliveryOf.set(messageRowId, delivery);
+  }
+
+  return {
+    ticket,
+    division: row.division,
+    contact: row.contactEmail ? { email: row.contactEmail, name: row.contactName } : null,
+    team: ticket.teamId && row.teamName ? { id: ticket.teamId, name: row.teamName } : null,
+    assignee:
+      ticket.assigneeId && row.assigneeName
+        ? { id: ticket.assigneeId, name: row.assigneeName, email: row.assigneeEmail ?? "" }
+        : null,
+    messages: messageRows.map(({ authorId, authorName, ...message }) => ({
+      ...message,
+      author: authorId ? { id: authorId, name: authorName ?? "" } : null,
+      attachments: attachmentsOf.get(message.id) ?? [],
+      delivery: deliveryOf.get(message.id) ?? null,
+    })),
+  };
+}
+
+/** The ticket's customer (its contact), for mail that names them. */
+export async function getTicketCustomer(
+  tx: Executor,
+  scope: TenantScope,
+  ticketId: string,
+): Promise<{ email: string; name: string | null } | null> {
+  const [row] = await tx
+    .select({ found: tickets.id, email: contacts.email, name: contacts.name })
+    .from(tickets)
+    .leftJoin(contacts, and(eq(contacts.tenantId, scope.tenantId), eq(contacts.id, tickets.contactId)))
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)));
+  if (!row) throw new NotFoundError("ticket");
+  return row.email ? { email: row.email, name: row.name } : null;
+}
+
+/**
+ * One attachment of one ticket, with its bytes, for download. The attachment must belong to a
+ * message of that ticket in this tenant: an id from elsewhere is not found.
+ */
+export async function getTicketAttachment(
+  tx: Executor,
+  scope: TenantScope,
+  input: { ticketId: string; attachmentId: string },
+) {
+  const [row] = await tx
+    .select({
+      id: attachments.id,
+      filename: attachments.filename,
+      contentType: attachments.contentType,
+      size: attachments.size,
+      content: attachments.content,
+    })
+    .from(attachments)
+    .innerJoin(messages, and(eq(messages.tenantId, scope.tenantId), eq(messages.id, attachments.messageId)))
+    .where(
+      and(
+        eq(attachments.tenantId, scope.tenantId),
+        eq(attachments.id, input.attachmentId),
+        eq(messages.ticketId, input.ticketId),
+      ),
+    );
+  if (!row) throw new NotFoundError("attachment");
+  return row;
 }

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { attachments, messages, users } from "../../db/schema";
 import { createTeam, setTeamMembers } from "../../lib/teams/teams";
+import { assignTicket } from "../../lib/tickets/assign";
 import { moveTicket } from "../../lib/tickets/move";
 import { addNote, replyToTicket } from "../../lib/tickets/reply";
 import { tokensIn, tokenMatches } from "../../lib/mail/reply-token";
@@ -163,6 +164,28 @@ describe("staff notifications by email", () => {
 
     await desk.tx((tx) => tx.update(users).set({ notifyNewTicket: false }).where(eq(users.id, owner.id)));
     await desk.receive(mail({ subject: "Second for the team" }), mailbox.id);
+    expect(await desk.outboxRows("notification")).toHaveLength(1);
+  });
+});
+
+describe("assignment emails", () => {
+  it("tell the new assignee, in their language, unless they turned it off", async () => {
+    const desk = await outboundDesk(db, { sendConfirmations: false });
+    await desk.addMailbox("support@acme.test");
+    await desk.receive(mail({ subject: "Assign me" }));
+    await desk.receive(mail({ subject: "And me" }));
+    const owner = await desk.tx(async (tx) => (await tx.select().from(users).where(eq(users.email, desk.company.email)))[0]!);
+    await desk.tx((tx) => tx.update(users).set({ locale: "pl" }).where(eq(users.id, owner.id)));
+    const first = await desk.ticket(1);
+    const result = await desk.tx((tx) => assignTicket(tx, desk.scope, { ticketId: first.id, assigneeId: owner.id }));
+    expect(result.newlyAssignedUserId).toBe(owner.id);
+    const [sent] = await desk.outboxRows("notification");
+    expect(sent?.subject).toBe("Przypisane do Ciebie: [ACME#1] Assign me");
+    expect(sent?.text).toContain(`/pl/${desk.company.tenant.slug}/tickets/${first.id}`);
+
+    await desk.tx((tx) => tx.update(users).set({ notifyAssignment: false }).where(eq(users.id, owner.id)));
+    const second = await desk.ticket(2);
+    await desk.tx((tx) => assignTicket(tx, desk.scope, { ticketId: second.id, assigneeId: owner.id }));
     expect(await desk.outboxRows("notification")).toHaveLength(1);
   });
 });

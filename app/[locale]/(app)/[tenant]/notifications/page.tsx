@@ -49,6 +49,14 @@ export default async function NotificationsPage({ params }: Props) {
 
   /** A notification in the reader's language: what happened, the facts around it, what to do. */
   function describe(notification: Notification): { title: string; details: string[]; hint: string | null } {
+    if (notification.kind === "outbox.failed") {
+      const to = text(notification.data, "to");
+      return {
+        title: t("outboxFailed.title", { subject: text(notification.data, "subject") ?? t("inboundUnprocessed.noSubject") }),
+        details: [...(to ? [t("outboxFailed.to", { to })] : [])],
+        hint: t("outboxFailed.hint"),
+      };
+    }
     if (notification.kind !== "inbound.unprocessed") return { title: t("unknownKind"), details: [], hint: null };
     const code = text(notification.data, "reason");
     const reason = UNPROCESSED_REASONS.find((known) => known === code) ?? "other";

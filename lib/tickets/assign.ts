@@ -1,0 +1,57 @@
+import { and, eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { contacts, memberships, type Ticket, tickets } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { NotFoundError, RuleError } from "@/lib/errors";
+import { emailAssignment } from "@/lib/notifications/email";
+import type { TenantScope } from "@/lib/scope";
+
+/**
+ * Gives a ticket to a member of the tenant, or to nobody. Any member may assign. The new assignee
+ * is told by email (unless the ticket already was theirs, they took it themselves, or they turned
+ * such emails off); `newlyAssignedUserId` names them.
+ */
+export async function assignTicket(
+  tx: Executor,
+  scope: TenantScope,
+  input: { ticketId: string; assigneeId: string | null },
+): Promise<{ ticket: Ticket; newlyAssignedUserId: string | null }> {
+  const [ticket] = await tx
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, input.ticketId)))
+    .for("update");
+  if (!ticket) throw new NotFoundError("ticket");
+  if (input.assigneeId) {
+    const [membership] = await tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(and(eq(memberships.tenantId, scope.tenantId), eq(memberships.userId, input.assigneeId)));
+    if (!membership) throw new RuleError("invalidInput", { assigneeId: ["invalidChoice"] });
+  }
+  if (input.assigneeId === ticket.assigneeId) return { ticket, newlyAssignedUserId: null };
+
+  const [assigned] = await tx
+    .update(tickets)
+    .set({ assigneeId: input.assigneeId, updatedAt: new Date() })
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticket.id)))
+    .returning();
+  if (!assigned) throw new Error("Ticket vanished while assigning it");
+  await recordAudit(tx, scope, "ticket.assigned", { type: "ticket", id: ticket.id }, {
+    from: ticket.assigneeId,
+    to: assigned.assigneeId,
+  });
+  const tookItThemselves = input.assigneeId === scope.userId;
+  const newlyAssignedUserId = input.assigneeId && !tookItThemselves ? input.assigneeId : null;
+  if (newlyAssignedUserId) {
+    const [contact] = assigned.contactId
+      ? await tx.select({ name: contacts.name, email: contacts.email }).from(contacts).where(eq(contacts.id, assigned.contactId))
+      : [];
+    await emailAssignment(tx, scope, {
+      ticket: assigned,
+      assigneeId: newlyAssignedUserId,
+      customerName: contact ? (contact.name ?? contact.email) : null,
+    });
+  }
+  return { ticket: assigned, newlyAssignedUserId };
+}

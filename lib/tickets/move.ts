@@ -1,0 +1,61 @@
+import { and, eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { type Ticket, tickets } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { getDivision } from "@/lib/divisions/divisions";
+import { NotFoundError, RuleError } from "@/lib/errors";
+import type { TenantScope } from "@/lib/scope";
+import { getTeam } from "@/lib/teams/teams";
+import { nextTicketNumber } from "./numbering";
+
+/**
+ * Moves a ticket to another team of its division, or to another division of the tenant. Numbers
+ * count per division, so a ticket that changes division takes the next number there (its old
+ * `[TAG#n]` names nothing afterwards; replies still find it by their In-Reply-To). Its team must be
+ * one of the target division's, or none. Any member may move tickets.
+ */
+export async function moveTicket(
+  tx: Executor,
+  scope: TenantScope,
+  input: { ticketId: string; divisionId: string; teamId: string | null },
+): Promise<Ticket> {
+  const [ticket] = await tx
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, input.ticketId)))
+    .for("update");
+  if (!ticket) throw new NotFoundError("ticket");
+  await getDivision(tx, scope, input.divisionId);
+  if (input.teamId && (await getTeamOrNull(tx, scope, input.teamId))?.divisionId !== input.divisionId) {
+    throw new RuleError("invalidInput", { teamId: ["teamNotInDivision"] });
+  }
+
+  const changesDivision = input.divisionId !== ticket.divisionId;
+  if (!changesDivision && input.teamId === ticket.teamId) return ticket;
+  const [moved] = await tx
+    .update(tickets)
+    .set({
+      divisionId: input.divisionId,
+      number: changesDivision ? await nextTicketNumber(tx, scope, input.divisionId) : ticket.number,
+      teamId: input.teamId,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticket.id)))
+    .returning();
+  if (!moved) throw new Error("Ticket vanished while moving it");
+  await recordAudit(tx, scope, "ticket.moved", { type: "ticket", id: ticket.id }, {
+    from: { divisionId: ticket.divisionId, number: ticket.number, teamId: ticket.teamId },
+    to: { divisionId: moved.divisionId, number: moved.number, teamId: moved.teamId },
+  });
+  return moved;
+}
+
+/** Another tenant's team is as absent as no team at all: both are refused as "not of this division". */
+async function getTeamOrNull(tx: Executor, scope: TenantScope, teamId: string) {
+  try {
+    return await getTeam(tx, scope, teamId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
