@@ -23,6 +23,8 @@ export interface SendOptions {
   now?: () => Date;
   /** At most this many mails in this call (default: everything due). */
   limit?: number;
+  /** Only this tenant's mail (a tenant's "send now"; tests that share a database). */
+  tenantId?: string;
   /** Extra TLS trust for the SMTP servers (tests pass their CA). */
   tls?: SmtpLogin["tls"];
   onProgress?: (step: { done: number; total: number }) => void;
@@ -42,11 +44,12 @@ export interface SendOptions {
 export async function sendOutbox(db: Database, options: SendOptions = {}): Promise<SendSummary> {
   const clock = options.now ?? (() => new Date());
   const summary: SendSummary = { sent: 0, retried: 0, failed: 0, held: 0 };
-  await requeueStale(db, clock());
-  const total = Math.min(options.limit ?? Number.POSITIVE_INFINITY, await countDue(db, clock()));
+  const tenant = options.tenantId ?? null;
+  await requeueStale(db, clock(), tenant);
+  const total = Math.min(options.limit ?? Number.POSITIVE_INFINITY, await countDue(db, clock(), tenant));
   let done = 0;
   while (done < total && !options.signal?.aborted) {
-    const claimed = await claim(db, clock(), Math.min(BATCH, total - done));
+    const claimed = await claim(db, clock(), tenant, Math.min(BATCH, total - done));
     if (claimed.length === 0) break;
     for (const group of groupByMailbox(claimed)) {
       await sendGroup(db, group, clock, options.tls, summary);
@@ -54,43 +57,51 @@ export async function sendOutbox(db: Database, options: SendOptions = {}): Promi
       options.onProgress?.({ done, total });
     }
   }
-  summary.held = await countHeld(db, clock());
+  summary.held = await countHeld(db, clock(), tenant);
   return summary;
 }
 
-async function requeueStale(db: Database, now: Date): Promise<void> {
+async function requeueStale(db: Database, now: Date, tenantId: string | null): Promise<void> {
   await db
     .update(outbox)
     .set({ status: "ready", nextAttemptAt: now, sendingStartedAt: null })
-    .where(and(eq(outbox.status, "sending"), lte(outbox.sendingStartedAt, new Date(now.getTime() - SENDING_STALE_AFTER_MS))));
+    .where(and(tenantId ? eq(outbox.tenantId, tenantId) : undefined, eq(outbox.status, "sending"), lte(outbox.sendingStartedAt, new Date(now.getTime() - SENDING_STALE_AFTER_MS))));
 }
 
-const dueAndAllowed = (now: Date) =>
+const dueAndAllowed = (now: Date, tenantId: string | null) =>
   and(
+    tenantId ? eq(outbox.tenantId, tenantId) : undefined,
     eq(outbox.status, "ready"),
     lte(outbox.nextAttemptAt, now),
     sql`exists (select 1 from ${divisions} d where d.id = ${outbox.divisionId} and d.sending_enabled)`,
   );
 
-async function countDue(db: Database, now: Date): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(dueAndAllowed(now));
+async function countDue(db: Database, now: Date, tenantId: string | null): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(dueAndAllowed(now, tenantId));
   return row?.n ?? 0;
 }
 
-async function countHeld(db: Database, now: Date): Promise<number> {
+async function countHeld(db: Database, now: Date, tenantId: string | null): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(outbox)
     .innerJoin(divisions, eq(divisions.id, outbox.divisionId))
-    .where(and(eq(outbox.status, "ready"), lte(outbox.nextAttemptAt, now), eq(divisions.sendingEnabled, false)));
+    .where(
+      and(
+        tenantId ? eq(outbox.tenantId, tenantId) : undefined,
+        eq(outbox.status, "ready"),
+        lte(outbox.nextAttemptAt, now),
+        eq(divisions.sendingEnabled, false),
+      ),
+    );
   return row?.n ?? 0;
 }
 
-async function claim(db: Database, now: Date, limit: number): Promise<OutboxEntry[]> {
+async function claim(db: Database, now: Date, tenantId: string | null, limit: number): Promise<OutboxEntry[]> {
   const due = db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(dueAndAllowed(now))
+    .where(dueAndAllowed(now, tenantId))
     .orderBy(asc(outbox.nextAttemptAt), asc(outbox.createdAt))
     .limit(limit)
     .for("update", { skipLocked: true });

@@ -19,6 +19,8 @@ export async function outboundDesk(db: Database, settings: DivisionSettingsPatch
   const company = await makeTenant(db, name);
   const tenantId = company.tenant.id;
   const scope = operatorScope(tenantId);
+  /** The owner, signed in: what a staff member does in the web app. */
+  const ownerScope = { tenantId, userId: company.user.id, role: "owner" as const };
   const divisionId = company.divisionId;
   const tx = <T>(work: (t: Transaction) => Promise<T>) => withTenant(db, tenantId, work);
   const division = await tx((t) =>
@@ -64,5 +66,5 @@ export async function outboundDesk(db: Database, settings: DivisionSettingsPatch
         .orderBy(asc(outbox.createdAt), asc(outbox.id)),
     );
 
-  return { company, tenantId, scope, divisionId, division, tx, addMailbox, receive, ticket, outboxRows };
+  return { company, tenantId, scope, ownerScope, divisionId, division, tx, addMailbox, receive, ticket, outboxRows };
 }
