@@ -4,7 +4,7 @@ import { clearErrors, listOutbox, outboxCounts, resetSending } from "@/lib/outbo
 import { operatorScope } from "@/lib/scope";
 import { z } from "zod";
 import { type Command, UsageError } from "./command";
-import { divisionOption, tenantOfDivision } from "./lookup";
+import { divisionOption, tenantBySlug, tenantOfDivision } from "./lookup";
 import { labelled, moment, table } from "./output";
 import { progressBar } from "./progress";
 
@@ -16,14 +16,21 @@ export const send: Command = {
     "Temporary failures (4xx, timeouts, connection errors) are tried again later with growing pauses;\n" +
     "permanent ones (5xx) are marked as errors (see `outbox list`). Mail of divisions whose sending is\n" +
     "off stays in the outbox and is counted as held. Exits 1 when any mail failed for good.",
-  options: {},
+  options: {
+    tenant: { value: "SLUG", description: "only this company's mail" },
+  },
   async run(values, context) {
     const db = await context.database();
+    const tenantId = values.tenant !== undefined ? (await tenantBySlug(db, values.tenant)).id : undefined;
     const { sendOutbox } = await import("@/lib/outbox/send");
     const progress = values.json || !process.stderr.isTTY ? null : progressBar("sending", "mails");
     let summary;
     try {
-      summary = await sendOutbox(db, { onProgress: (step) => progress?.show(step), signal: context.signal });
+      summary = await sendOutbox(db, {
+        ...(tenantId ? { tenantId } : {}),
+        onProgress: (step) => progress?.show(step),
+        signal: context.signal,
+      });
     } finally {
       progress?.stop();
     }
