@@ -5,6 +5,8 @@ import { notifications, outbox } from "../../db/schema";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { clearErrors, resetSending } from "../../lib/outbox/admin";
 import { sendOutbox } from "../../lib/outbox/send";
+import { createTeam } from "../../lib/teams/teams";
+import { moveTicket } from "../../lib/tickets/move";
 import { replyToTicket } from "../../lib/tickets/reply";
 import { testDatabase } from "../setup/db";
 import { mail } from "../setup/mail-fixtures";
@@ -145,6 +147,34 @@ describe("the outbox sender", () => {
     const stored = await rows();
     const sentIds = received().map((m) => m.raw.toString().match(/^Message-ID: <(.*)>$/im)?.[1]);
     expect(sentIds.sort()).toEqual(stored.map((r) => r.messageId).sort());
+  });
+
+  it("after a ticket moves from team Support to team Sales, the next reply leaves from Sales' address", async () => {
+    const desk = await outboundDesk(db, { sendConfirmations: false });
+    const smtp = { smtpHost: "127.0.0.1", smtpPort: String(sink.port), smtpSecurity: "none" as const };
+    const tag = desk.tenantId.slice(0, 8);
+    const support = await desk.addMailbox(`support-${tag}@acme.test`, { ...smtp, smtpDisplayName: "Acme Support" });
+    const sales = await desk.addMailbox(`sales-${tag}@acme.test`, { ...smtp, smtpDisplayName: "Acme Sales" });
+    const [supportTeam, salesTeam] = await desk.tx(async (tx) => [
+      await createTeam(tx, desk.scope, { divisionId: desk.divisionId, name: "Support", outboundMailboxId: support.id }),
+      await createTeam(tx, desk.scope, { divisionId: desk.divisionId, name: "Sales", outboundMailboxId: sales.id }),
+    ]);
+    // Mail to the support address makes a ticket of team Support.
+    await desk.receive(mail({ subject: "Upgrade my plan" }), support.id);
+    const ticket = await desk.ticket(1);
+    expect(ticket.teamId).toBe(supportTeam!.id);
+    await desk.tx((tx) => replyToTicket(tx, desk.scope, { ticketId: ticket.id, text: "Support answering" }));
+    await desk.tx((tx) => moveTicket(tx, desk.scope, { ticketId: ticket.id, divisionId: desk.divisionId, teamId: salesTeam!.id }));
+    await desk.tx((tx) => replyToTicket(tx, desk.scope, { ticketId: ticket.id, text: "Sales answering" }));
+    expect(await sendOutbox(db, { tenantId: desk.tenantId })).toMatchObject({ sent: 2 });
+    const sent = await Promise.all(
+      sink.messages.filter((m) => [support.address, sales.address].includes(m.envelope.from)).map((m) => simpleParser(m.raw)),
+    );
+    expect(sent.map((m) => [m.text?.trim(), m.from?.value[0]?.address, m.from?.value[0]?.name])).toEqual([
+      ["Support answering", support.address, "Acme Support"],
+      ["Sales answering", sales.address, "Acme Sales"],
+    ]);
+    expect(sent[1]!.messageId).toMatch(new RegExp(`@acme\\.test>$`));
   });
 
   it("a mailbox without an SMTP server leaves the mail in error with the reason", async () => {
