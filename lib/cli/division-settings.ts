@@ -35,7 +35,7 @@ const descriptions: Record<DivisionSettingName, string> = {
   name: "the division's name, unique in the company",
   tag: "the tag in ticket subjects, [TAG#123]",
   dispatcherActive: "fetch mail from the division's mailboxes",
-  sendingEnabled: "send mail (replies, confirmations, notifications)",
+  sendingEnabled: "send mail (replies, confirmations, notifications); when off, it waits in the outbox",
   language: "language of customer-facing mail",
   pollIntervalMinutes: "minutes between mailbox checks (1 to 1440)",
   automationMode: "what happens to mail from unknown senders",
@@ -51,6 +51,10 @@ const descriptions: Record<DivisionSettingName, string> = {
   maxMailSizeMegabytes: "largest email processed, in MB (1 to 100); bigger mail is set aside",
   unprocessedRecipientIds: "members told about mail that could not be processed",
   unprocessedTemplateId: "template of that notice",
+  confirmationsPerSenderPerHour: "most confirmations to one sender per hour (1 to 100), against autoresponder loops",
+  plusAddressing: "reply address carries a signed ticket token (support+t1042.k7f3@…); the mail server must deliver plus-addresses",
+  markOutgoingPrivate: "mark outgoing email private: staff replies stay out of the customer-facing history",
+  massMailFromMailboxId: "mailbox mass mail is sent from; none for the division's default mailbox",
 };
 
 export const settingOptions: SettingOption[] = divisionSettingNames.map(describeSetting);

@@ -6,6 +6,7 @@ import {
   divisionUnprocessedRecipients,
   emailTemplates,
   knowledgeBases,
+  mailboxes,
   memberships,
 } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -62,7 +63,14 @@ export async function createDivision(
   const language = input.language && isLocale(input.language) ? input.language : "en";
   const [division] = await tx
     .insert(divisions)
-    .values({ tenantId: scope.tenantId, name: input.name, tag: input.tag, language })
+    .values({
+      tenantId: scope.tenantId,
+      name: input.name,
+      tag: input.tag,
+      language,
+      // A test database never sends mail by itself: tests that send turn sending on explicitly.
+      sendingEnabled: process.env.NODE_ENV !== "test",
+    })
     .returning();
   if (!division) throw new Error("Division insert returned nothing");
 
@@ -182,6 +190,19 @@ async function assertReferences(
       );
     if (!template) fieldErrors.unprocessedTemplateId = ["invalidChoice"];
   }
+  if (patch.massMailFromMailboxId) {
+    const [mailbox] = await tx
+      .select({ id: mailboxes.id })
+      .from(mailboxes)
+      .where(
+        and(
+          eq(mailboxes.tenantId, scope.tenantId),
+          eq(mailboxes.divisionId, divisionId),
+          eq(mailboxes.id, patch.massMailFromMailboxId),
+        ),
+      );
+    if (!mailbox) fieldErrors.massMailFromMailboxId = ["invalidChoice"];
+  }
   if (patch.unprocessedRecipientIds && patch.unprocessedRecipientIds.length > 0) {
     const found = await tx
       .select({ userId: memberships.userId })
@@ -201,7 +222,7 @@ async function assertReferences(
 
 /** What the settings form offers in its selects. */
 export async function divisionSettingsChoices(tx: Executor, scope: TenantScope, divisionId: string) {
-  const [kbs, templates] = await Promise.all([
+  const [kbs, templates, divisionMailboxes] = await Promise.all([
     tx
       .select({ id: knowledgeBases.id, name: knowledgeBases.name })
       .from(knowledgeBases)
@@ -218,6 +239,11 @@ export async function divisionSettingsChoices(tx: Executor, scope: TenantScope, 
         ),
       )
       .orderBy(asc(emailTemplates.locale), asc(emailTemplates.name)),
+    tx
+      .select({ id: mailboxes.id, name: mailboxes.name, address: mailboxes.address })
+      .from(mailboxes)
+      .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.divisionId, divisionId)))
+      .orderBy(asc(mailboxes.name), asc(mailboxes.address)),
   ]);
-  return { knowledgeBases: kbs, unprocessedTemplates: templates };
+  return { knowledgeBases: kbs, unprocessedTemplates: templates, mailboxes: divisionMailboxes };
 }

@@ -53,6 +53,13 @@ export const divisionSettingsSchema = z.object({
   maxMailSizeMegabytes: requiredInt(z.int("wholeNumber").min(1, "mailSizeRange").max(100, "mailSizeRange")),
   unprocessedRecipientIds: listOf(z.uuid()),
   unprocessedTemplateId: optionalUuid,
+  /** A cap on confirmations to one sender, so that two autoresponders cannot mail each other forever. */
+  confirmationsPerSenderPerHour: requiredInt(
+    z.int("wholeNumber").min(1, "confirmationsRange").max(100, "confirmationsRange"),
+  ),
+  plusAddressing: checkbox,
+  markOutgoingPrivate: checkbox,
+  massMailFromMailboxId: optionalUuid,
 });
 
 export type DivisionSettings = z.output<typeof divisionSettingsSchema>;

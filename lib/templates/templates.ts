@@ -162,7 +162,7 @@ export async function deleteTemplate(tx: Executor, scope: TenantScope, templateI
 }
 
 /** Whether the template's division sends its unprocessed-email notices with it. */
-export async function isChosenUnprocessedTemplate(
+async function isChosenUnprocessedTemplate(
   tx: Executor,
   scope: TenantScope,
   template: Pick<EmailTemplate, "id" | "divisionId">,

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { auditLog, knowledgeBases, memberships, users } from "../../db/schema";
+import { describe, expect, it, vi } from "vitest";
+import type { Database } from "../../db/client";
+import { auditLog, knowledgeBases, mailboxes, memberships, users } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import {
   createDivision,
@@ -16,6 +17,7 @@ import {
 } from "../../lib/divisions/settings";
 import { RuleError } from "../../lib/errors";
 import { formDataToObject, zodFieldErrors } from "../../lib/forms";
+import { operatorScope } from "../../lib/scope";
 import { makeTenant, testDatabase } from "../setup/db";
 
 const db = await testDatabase();
@@ -50,6 +52,10 @@ function settingsForm(fields: Record<string, string | string[] | undefined> = {}
     maxMailSizeMegabytes: "25",
     unprocessedRecipientIds: [someUuid],
     unprocessedTemplateId: "",
+    confirmationsPerSenderPerHour: "3",
+    plusAddressing: undefined,
+    markOutgoingPrivate: "on",
+    massMailFromMailboxId: "",
   };
   const form = new FormData();
   for (const [key, value] of Object.entries({ ...base, ...fields })) {
@@ -91,6 +97,10 @@ describe("the division settings form", () => {
       maxMailSizeMegabytes: 25,
       unprocessedRecipientIds: [someUuid],
       unprocessedTemplateId: null,
+      confirmationsPerSenderPerHour: 3,
+      plusAddressing: false,
+      markOutgoingPrivate: true,
+      massMailFromMailboxId: null,
     });
   });
 
@@ -136,6 +146,11 @@ describe("the division settings form", () => {
     ["too many suggestions", { maxSuggestions: "21" }, { maxSuggestions: ["suggestionsRange"] }],
     ["a mail size limit of 0 MB", { maxMailSizeMegabytes: "0" }, { maxMailSizeMegabytes: ["mailSizeRange"] }],
     ["a recipient that is not an id", { unprocessedRecipientIds: ["someone"] }, { unprocessedRecipientIds: ["invalidFormat"] }],
+    ["no confirmations per sender", { confirmationsPerSenderPerHour: "0" }, { confirmationsPerSenderPerHour: ["confirmationsRange"] }],
+    ["101 confirmations per sender", { confirmationsPerSenderPerHour: "101" }, { confirmationsPerSenderPerHour: ["confirmationsRange"] }],
+    ["half a confirmation", { confirmationsPerSenderPerHour: "1.5" }, { confirmationsPerSenderPerHour: ["wholeNumber"] }],
+    ["no confirmation limit at all", { confirmationsPerSenderPerHour: "" }, { confirmationsPerSenderPerHour: ["wholeNumber"] }],
+    ["a mass-mail mailbox that is not an id", { massMailFromMailboxId: "support" }, { massMailFromMailboxId: ["invalidFormat"] }],
   ])("refuses %s, naming the field", (_what, fields, expected) => {
     expect(fieldErrorsFor(fields)).toEqual(expected);
   });
@@ -149,6 +164,27 @@ describe("the division settings form", () => {
   });
 });
 
+/** A mailbox of a division, as the mailbox pages would have saved it. */
+async function addMailbox(db: Database, tenantId: string, divisionId: string, address: string) {
+  const [mailbox] = await withTenant(db, tenantId, (tx) =>
+    tx
+      .insert(mailboxes)
+      .values({
+        tenantId,
+        divisionId,
+        name: address.split("@")[0]!,
+        address,
+        protocol: "imap",
+        host: "imap.example.test",
+        port: 993,
+        security: "tls",
+        username: address,
+      })
+      .returning(),
+  );
+  return mailbox!;
+}
+
 describe("saving division settings", () => {
   it("persists every setting and records who changed what", async () => {
     const company = await makeTenant(db, "Settings");
@@ -157,6 +193,7 @@ describe("saving division settings", () => {
       .insert(users)
       .values({ email: `colleague-${company.tenant.slug}@settings.test`, name: "Colleague", passwordHash: "x" })
       .returning();
+    const mailbox = await addMailbox(db, company.tenant.id, company.divisionId, `news@${company.tenant.slug}.test`);
     const { knowledgeBaseId, templateId } = await withTenant(db, company.tenant.id, async (tx) => {
       await tx.insert(memberships).values({ tenantId: company.tenant.id, userId: colleague!.id, role: "agent" });
       const [kb] = await tx.insert(knowledgeBases).values({ tenantId: company.tenant.id, name: "FAQ" }).returning();
@@ -180,6 +217,10 @@ describe("saving division settings", () => {
         defaultKnowledgeBaseId: knowledgeBaseId,
         unprocessedRecipientIds: [company.user.id, colleague!.id],
         unprocessedTemplateId: templateId,
+        confirmationsPerSenderPerHour: "10",
+        plusAddressing: "on",
+        markOutgoingPrivate: "on",
+        massMailFromMailboxId: mailbox.id,
       }),
     );
 
@@ -210,8 +251,42 @@ describe("saving division settings", () => {
         "maxSuggestions",
         "unprocessedRecipientIds",
         "unprocessedTemplateId",
+        "confirmationsPerSenderPerHour",
+        "plusAddressing",
+        "markOutgoingPrivate",
+        "massMailFromMailboxId",
       ]),
     });
+  });
+
+  it("takes only a mailbox of the division itself as the sender of mass mail", async () => {
+    const company = await makeTenant(db, "Mass Mail");
+    const scope = { tenantId: company.tenant.id, userId: company.user.id, role: "owner" as const };
+    const sales = await withTenant(db, company.tenant.id, (tx) =>
+      createDivision(tx, scope, { name: "Sales", tag: "SALES" }),
+    );
+    const own = await addMailbox(db, company.tenant.id, company.divisionId, `news@${company.tenant.slug}.test`);
+    const salesMailbox = await addMailbox(db, company.tenant.id, sales.id, `sales@${company.tenant.slug}.test`);
+
+    const choices = await withTenant(db, company.tenant.id, (tx) =>
+      divisionSettingsChoices(tx, scope, company.divisionId),
+    );
+    expect(choices.mailboxes).toEqual([{ id: own.id, name: own.name, address: own.address }]);
+
+    const attempt = withTenant(db, company.tenant.id, (tx) =>
+      updateDivisionSettings(tx, scope, company.divisionId, { massMailFromMailboxId: salesMailbox.id }),
+    );
+    await expect(attempt).rejects.toBeInstanceOf(RuleError);
+    await expect(attempt).rejects.toMatchObject({ fieldErrors: { massMailFromMailboxId: ["invalidChoice"] } });
+
+    const saved = await withTenant(db, company.tenant.id, (tx) =>
+      updateDivisionSettings(tx, scope, company.divisionId, { massMailFromMailboxId: own.id }),
+    );
+    expect(saved.massMailFromMailboxId).toBe(own.id);
+    const cleared = await withTenant(db, company.tenant.id, (tx) =>
+      updateDivisionSettings(tx, scope, company.divisionId, { massMailFromMailboxId: null }),
+    );
+    expect(cleared.massMailFromMailboxId).toBeNull();
   });
 
   it("records no audit row when nothing changed", async () => {
@@ -256,6 +331,29 @@ describe("saving division settings", () => {
         updateDivisionSettings(tx, scope, company.divisionId, { tag: "HELP" }),
       );
       expect(saved.tag).toBe("HELP");
+    }
+  });
+});
+
+describe("a new division's sending", () => {
+  it("is off in a test database, so that nothing is mailed until a test turns it on", async () => {
+    const company = await makeTenant(db, "Quiet");
+    const division = await withTenant(db, company.tenant.id, (tx) =>
+      createDivision(tx, operatorScope(company.tenant.id), { name: "Sales", tag: "SALES" }),
+    );
+    expect(division.sendingEnabled).toBe(false);
+  });
+
+  it("is on outside tests", async () => {
+    const company = await makeTenant(db, "Loud");
+    vi.stubEnv("NODE_ENV", "production");
+    try {
+      const division = await withTenant(db, company.tenant.id, (tx) =>
+        createDivision(tx, operatorScope(company.tenant.id), { name: "Sales", tag: "SALES" }),
+      );
+      expect(division.sendingEnabled).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
     }
   });
 });

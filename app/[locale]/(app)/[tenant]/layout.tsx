@@ -29,7 +29,11 @@ export default async function TenantLayout({
   const tRoles = await getTranslations("roles");
 
   const user = (
-    <div className="flex min-w-0 items-center gap-3">
+    <Link
+      href={`/${ctx.tenant.slug}/profile`}
+      title={t("profile")}
+      className="-m-1.5 flex min-w-0 items-center gap-3 rounded-lg p-1.5 hover:bg-zinc-100"
+    >
       <Avatar name={ctx.user.name} />
       <div className="min-w-0">
         <p className="truncate text-sm font-medium text-zinc-900" data-testid="user-name">
@@ -37,7 +41,7 @@ export default async function TenantLayout({
         </p>
         <p className="truncate text-xs text-zinc-500">{ctx.user.email}</p>
       </div>
-    </div>
+    </Link>
   );
 
   return (
@@ -77,6 +81,9 @@ export default async function TenantLayout({
               <Logo />
             </Link>
             <div className="flex items-center gap-1">
+              <Link href={`/${ctx.tenant.slug}/profile`} aria-label={t("profile")} className="rounded-full p-1 hover:bg-zinc-100">
+                <Avatar name={ctx.user.name} />
+              </Link>
               <NotificationBell tenant={ctx.tenant.slug} unread={unread} />
               <LanguageSwitcher remember={rememberLocale} />
               <SignOutButton compact />

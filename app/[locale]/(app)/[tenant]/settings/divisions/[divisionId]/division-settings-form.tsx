@@ -22,6 +22,10 @@ const FIELDS: (keyof DivisionSettings)[] = [
   "pollIntervalMinutes",
   "maxMailSizeMegabytes",
   "sendingEnabled",
+  "confirmationsPerSenderPerHour",
+  "plusAddressing",
+  "markOutgoingPrivate",
+  "massMailFromMailboxId",
   "automationMode",
   "sendConfirmations",
   "checkSenderOnSubjectMatch",
@@ -43,6 +47,7 @@ export function DivisionSettingsForm({
   action,
   knowledgeBases,
   templates,
+  mailboxes,
   members,
 }: {
   divisionId: string;
@@ -51,6 +56,7 @@ export function DivisionSettingsForm({
   action: (previous: ActionState<DivisionSettings>, input: FormData) => Promise<ActionState<DivisionSettings>>;
   knowledgeBases: { id: string; name: string }[];
   templates: { id: string; name: string; locale: string }[];
+  mailboxes: { id: string; name: string; address: string }[];
   members: { userId: string; name: string; email: string }[];
 }) {
   const t = useTranslations("divisionSettings");
@@ -135,7 +141,46 @@ export function DivisionSettingsForm({
             defaultValue={v.maxMailSizeMegabytes}
             className="max-w-40"
           />
+        </FormSection>
+
+        <FormSection title={t("sections.outbound.title")} description={t("sections.outbound.description")}>
           <CheckboxField {...field("sendingEnabled")} defaultChecked={v.sendingEnabled} />
+          <TextField
+            {...field("confirmationsPerSenderPerHour")}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={100}
+            defaultValue={v.confirmationsPerSenderPerHour}
+            className="max-w-40"
+          />
+          <CheckboxField
+            id="plusAddressing"
+            name="plusAddressing"
+            label={label("plusAddressing")}
+            help={t("fields.plusAddressing.help", { example: "support+t1042.k7f3@example.com" })}
+            errors={errors("plusAddressing")}
+            defaultChecked={v.plusAddressing}
+          />
+          <CheckboxField {...field("markOutgoingPrivate")} defaultChecked={v.markOutgoingPrivate} />
+          <SelectField
+            {...field("massMailFromMailboxId")}
+            defaultValue={v.massMailFromMailboxId ?? ""}
+            disabled={mailboxes.length === 0 || undefined}
+          >
+            {mailboxes.length === 0 ? (
+              <option value="">{t("fields.massMailFromMailboxId.noneYet")}</option>
+            ) : (
+              <>
+                <option value="">{t("none")}</option>
+                {mailboxes.map((mailbox) => (
+                  <option key={mailbox.id} value={mailbox.id}>
+                    {mailbox.name} ({mailbox.address})
+                  </option>
+                ))}
+              </>
+            )}
+          </SelectField>
         </FormSection>
 
         <FormSection title={t("sections.automation.title")} description={t("sections.automation.description")}>

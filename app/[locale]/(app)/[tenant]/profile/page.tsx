@@ -1,0 +1,61 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { Avatar } from "@/app/_components/avatar";
+import { FormSection } from "@/app/_components/form-section";
+import { PageHeader } from "@/app/_components/page-header";
+import { setPageLocale } from "@/app/_i18n/page-locale";
+import { tenantRequest } from "@/lib/auth/request";
+import { getNotificationPreferences } from "@/lib/users/preferences";
+import { updateNotificationPreferencesAction } from "./actions";
+import { NotificationPreferencesForm } from "./notification-preferences-form";
+
+interface Props {
+  params: Promise<{ locale: string; tenant: string }>;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const locale = setPageLocale((await params).locale);
+  const t = await getTranslations({ locale, namespace: "profile" });
+  return { title: t("title") };
+}
+
+/** The signed-in user's own page: who they are here, and which emails they want. */
+export default async function ProfilePage({ params }: Props) {
+  const { locale, tenant } = await params;
+  setPageLocale(locale);
+  const { ctx, run } = await tenantRequest(tenant);
+  const preferences = await run((tx) => getNotificationPreferences(tx, ctx.user.id));
+  const t = await getTranslations("profile");
+  const tRoles = await getTranslations("roles");
+
+  return (
+    <>
+      <PageHeader title={t("title")} description={t("description", { company: ctx.tenant.name })} />
+      <div className="space-y-6 lg:space-y-0 lg:divide-y lg:divide-zinc-200">
+        <FormSection title={t("account.title")} description={t("account.description")}>
+          <div className="flex items-center gap-4">
+            <Avatar name={ctx.user.name} />
+            <dl className="grid min-w-0 flex-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
+              <div className="min-w-0">
+                <dt className="text-xs text-zinc-500">{t("account.name")}</dt>
+                <dd className="truncate font-medium text-zinc-900">{ctx.user.name}</dd>
+              </div>
+              <div className="min-w-0">
+                <dt className="text-xs text-zinc-500">{t("account.email")}</dt>
+                <dd className="truncate text-zinc-900">{ctx.user.email}</dd>
+              </div>
+              <div className="min-w-0">
+                <dt className="text-xs text-zinc-500">{t("account.role", { company: ctx.tenant.name })}</dt>
+                <dd className="text-zinc-900">{tRoles(ctx.role)}</dd>
+              </div>
+            </dl>
+          </div>
+        </FormSection>
+        <NotificationPreferencesForm
+          initial={preferences}
+          action={updateNotificationPreferencesAction.bind(null, ctx.tenant.slug)}
+        />
+      </div>
+    </>
+  );
+}
