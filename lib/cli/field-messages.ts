@@ -21,6 +21,9 @@ const sentences: Record<string, string> = {
   tagFormat: "must be 2 to 10 capital letters or digits, starting with a letter (such as SALES)",
   tagTaken: "is already the tag of another division of this company",
   divisionNameTaken: "is already the name of another division of this company",
+  teamNameTaken: "is already the name of another team of this division",
+  mailboxNotInDivision: "must be the id of one of the division's mailboxes, from `mailbox list`",
+  teamNotInDivision: "must be the id of one of the teams of the division the ticket goes to, from `team list`",
   domainFormat: "must be domain names such as example.com, separated by commas",
   domainOrAddressFormat: "must be domain names (example.com) or email addresses, separated by commas",
   wholeNumber: "must be a whole number",
@@ -34,6 +37,7 @@ const sentences: Record<string, string> = {
   retentionRange: "must be a whole number of days between 1 and 3650",
   protocolLocked: "cannot change once mail has been downloaded: add a new mailbox to switch protocols",
   mailSizeRange: "must be a whole number of megabytes between 1 and 100",
+  confirmationsRange: "must be a whole number between 1 and 100",
   pgpKeyUnusable: "is not a private key that can be unlocked with the passphrase given (check the file and --passphrase-stdin)",
 };
 
@@ -42,6 +46,7 @@ const references: Record<string, string> = {
   "default-knowledge-base-id": "must be the id of one of this company's knowledge bases, or none",
   "unprocessed-template-id": "must be the id of one of this division's notify-unprocessed templates, or none",
   "unprocessed-recipient-ids": "must be ids of members of this company, separated by commas",
+  "mass-mail-from-mailbox-id": "must be the id of one of this division's mailboxes, or none",
 };
 
 export function describeFieldError(key: string, option: string, choices?: readonly string[]): string {

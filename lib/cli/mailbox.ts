@@ -1,12 +1,15 @@
 import { mailProtocolEnum, mailSecurityEnum } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import { zodFieldErrors } from "@/lib/forms";
+import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
+import type { MailConnectionFailure } from "@/lib/mail/types";
 import {
   createMailbox,
   getMailbox,
   inboundLogin,
   listMailboxes,
   type MailboxView,
+  outboundLogin,
   viewOf,
 } from "@/lib/mailboxes/mailboxes";
 import { type MailboxSettings, type MailboxSettingsInput, mailboxSettingsSchema } from "@/lib/mailboxes/settings";
@@ -47,10 +50,41 @@ const mailboxAddOptions: Record<string, OptionSpec> = {
   "pop3-remove-when-deleted": {
     description: "POP3, with --pop3-leave-copy: delete from the server when its ticket is deleted",
   },
+  "smtp-host": { value: "HOST", description: "the outgoing (SMTP) server; without it, the mailbox sends nothing" },
+  "smtp-port": { value: "N", description: "with --smtp-host; default: 465 with tls, 587 with starttls, 25 with none" },
+  "smtp-security": {
+    value: mailSecurityEnum.enumValues.join("|"),
+    description: "with --smtp-host, required: tls from the start, starttls after connecting, or none",
+    choices: mailSecurityEnum.enumValues,
+  },
+  "smtp-same-as-incoming": {
+    description: "sign into the SMTP server with --username and the incoming password (the default)",
+  },
+  "smtp-username": { value: "USER", description: "sign into the SMTP server as USER instead, with --smtp-password-stdin" },
+  "smtp-password-stdin": {
+    description: "read the SMTP password from stdin: the second line, after the incoming password",
+  },
+  "smtp-no-auth": { description: "the SMTP server takes mail without signing in (a relay that trusts this host)" },
+  "smtp-timeout-seconds": { value: "N", description: "give up on the SMTP server after N seconds (5 to 300, default 30)" },
+  "display-name": { value: "NAME", description: "the sender name on mail from this mailbox (default: the address alone)" },
+  "reply-to": { value: "EMAIL", description: "where replies to its mail go (default: the mailbox's address)" },
 };
 
 /** The option of each settings field whose name differs. */
-const mailboxFieldOptions = { password: "password-stdin", active: "inactive" };
+const mailboxFieldOptions = {
+  password: "password-stdin",
+  active: "inactive",
+  smtpPassword: "smtp-password-stdin",
+  smtpAuthRequired: "smtp-no-auth",
+  smtpSameCredentials: "smtp-same-as-incoming",
+  smtpDisplayName: "display-name",
+  smtpReplyTo: "reply-to",
+};
+
+/** The ways to sign into the SMTP server: one at most (without any, the incoming login). */
+const smtpLoginOptions = ["smtp-same-as-incoming", "smtp-username", "smtp-no-auth"];
+/** What only means something with an SMTP server. */
+const smtpServerOptions = ["smtp-port", "smtp-security", "smtp-timeout-seconds", "smtp-password-stdin", ...smtpLoginOptions];
 
 const imapOnly = ["folder", "processed-folder", "unprocessed-folder"];
 const pop3Only = ["pop3-leave-copy", "pop3-remove-after-days", "pop3-remove-when-deleted"];
@@ -62,16 +96,24 @@ export const mailboxAdd: Command = {
     "The password comes from stdin, never from the command line (where `ps` and the shell's history\n" +
     "would keep it), and is stored encrypted:\n" +
     "  printf '%s' \"$PASSWORD\" | postdesk mailbox add --division ID … --password-stdin\n" +
+    "To send mail, name the SMTP server with --smtp-host and --smtp-security; it signs in with the\n" +
+    "incoming login unless --smtp-username (or --smtp-no-auth) says otherwise. With both\n" +
+    "--password-stdin and --smtp-password-stdin, stdin holds two lines: the incoming password, then the\n" +
+    "SMTP one:\n" +
+    "  printf '%s\\n%s\\n' \"$PASSWORD\" \"$SMTP_PASSWORD\" | postdesk mailbox add … --password-stdin \\\n" +
+    "    --smtp-host smtp.example.com --smtp-security tls --smtp-username USER --smtp-password-stdin\n" +
     "Then check the mailbox with `postdesk mailbox test --mailbox ID`.",
   options: mailboxAddOptions,
   refusedOptions: {
     password:
       "a password on the command line shows in `ps` and stays in the shell's history; pipe it in with --password-stdin",
+    "smtp-password":
+      "a password on the command line shows in `ps` and stays in the shell's history; pipe it in with --smtp-password-stdin",
   },
   fieldOptions: mailboxFieldOptions,
   async run(values, context) {
-    const password = await readSecretFromStdin("--password-stdin", "printf '%s' \"$PASSWORD\" | postdesk mailbox add …");
-    const settings = readMailboxSettings(values, password);
+    const { password, smtpPassword } = await readPasswords(values);
+    const settings = readMailboxSettings(values, password, smtpPassword);
     const db = await context.database();
     const divisionId = values.division!;
     const tenant = await tenantOfDivision(db, divisionId);
@@ -124,12 +166,30 @@ export const mailboxList: Command = {
   },
 };
 
+export const mailboxShow: Command = {
+  words: ["mailbox", "show"],
+  summary: "show a mailbox's settings, incoming and outgoing (never its passwords)",
+  options: { mailbox: mailboxOption },
+  async run(values, context) {
+    const db = await context.database();
+    const mailboxId = values.mailbox!;
+    const tenant = await tenantOfMailbox(db, mailboxId);
+    const mailbox = viewOf(
+      await withTenant(db, tenant.id, (tx) => getMailbox(tx, operatorScope(tenant.id), mailboxId)),
+    );
+    return { json: mailbox, human: [`${mailbox.name} <${mailbox.address}>: ${mailbox.id}`, mailboxText(mailbox)].join("\n") };
+  },
+};
+
 export const mailboxTest: Command = {
   words: ["mailbox", "test"],
-  summary: "log into a mailbox's server and look around, changing nothing",
+  summary: "log into a mailbox's servers and look around, changing nothing",
   description:
-    "Lists the folders (IMAP) or counts the waiting mail (POP3). Exits 1, saying why, when the server\n" +
-    "cannot be reached, refuses the login, or lacks the folder the mailbox fetches from.",
+    "Lists the folders (IMAP) or counts the waiting mail (POP3), and when the mailbox has an SMTP server,\n" +
+    "connects and signs in there too, sending nothing. Exits 1, saying why, when a server cannot be\n" +
+    "reached or refuses the login, or the incoming one lacks the folder the mailbox fetches from.\n" +
+    "With --json, `ok` is true only when every server passed; `failure` and `detail` are the incoming\n" +
+    "server's, `smtp` is the outgoing server's outcome (null without one).",
   options: { mailbox: mailboxOption },
   async run(values, context) {
     const db = await context.database();
@@ -137,47 +197,109 @@ export const mailboxTest: Command = {
     const tenant = await tenantOfMailbox(db, mailboxId);
     const mailbox = await withTenant(db, tenant.id, (tx) => getMailbox(tx, operatorScope(tenant.id), mailboxId));
     const { testMailServer } = await import("@/lib/mail/mail-server-test");
-    const tested = await testMailServer(mailbox.protocol, inboundLogin(mailbox));
+    const { testSmtpServer } = await import("@/lib/mail/smtp-test");
+    const smtpLogin = outboundLogin(mailbox);
+    const [tested, smtpTested] = await Promise.all([
+      testMailServer(mailbox.protocol, inboundLogin(mailbox)),
+      smtpLogin ? testSmtpServer(smtpLogin) : null,
+    ]);
+
     const server = `${mailbox.host}:${mailbox.port} (${mailbox.protocol.toUpperCase()}, ${mailbox.security})`;
-    const failed = (failure: string, detail: string) => ({
-      code: "connection_failed",
-      message: `${server} as ${mailbox.username}: ${describeConnectionFailure(failure, detail)}`,
-    });
-
-    if (!tested.ok) {
-      const { failure, detail } = tested;
-      return {
-        json: { mailboxId, ok: false, failure, detail, folders: null, messageCount: null },
-        human: "",
-        failure: failed(failure, detail),
-      };
+    const inbound = inboundOutcome(tested, mailbox.folder);
+    const human: string[] = [];
+    const failures: string[] = [];
+    if (inbound.failure) {
+      failures.push(`${server} as ${mailbox.username}: ${describeConnectionFailure(inbound.failure, inbound.detail ?? "")}`);
+    }
+    if (tested.ok) {
+      human.push(
+        `Connected to ${server} and logged in as ${mailbox.username}.`,
+        ...(inbound.folders
+          ? [`${inbound.folders.length} folders:`, ...inbound.folders.map((folder) => `  ${folder}`)]
+          : [`${inbound.messageCount ?? 0} messages waiting on the server.`]),
+      );
     }
 
-    const folders = tested.folders ?? null;
-    const messageCount = tested.messageCount ?? null;
-    const human = [
-      `Connected to ${server} and logged in as ${mailbox.username}.`,
-      ...(folders
-        ? [`${folders.length} folders:`, ...folders.map((folder) => `  ${folder}`)]
-        : [`${messageCount ?? 0} messages waiting on the server.`]),
-    ].join("\n");
-    // The login works, but polling would fail: say so now rather than at the first poll.
-    if (folders && !hasFolder(folders, mailbox.folder)) {
-      const detail = `the mailbox fetches from "${mailbox.folder}", which is not among the server's folders`;
-      return {
-        json: { mailboxId, ok: false, failure: "folderNotFound", detail, folders, messageCount },
-        human,
-        failure: failed("folderNotFound", detail),
-      };
+    let smtp: { ok: boolean; failure: MailConnectionFailure | null; detail: string | null } | null = null;
+    if (smtpLogin && smtpTested) {
+      const smtpServer = `${smtpLogin.host}:${smtpLogin.port} (SMTP, ${smtpLogin.security})`;
+      const as = smtpLogin.auth ? ` as ${smtpLogin.auth.username}` : "";
+      if (smtpTested.ok) {
+        smtp = { ok: true, failure: null, detail: null };
+        human.push(`Connected to ${smtpServer}${smtpLogin.auth ? ` and logged in${as}` : " (no sign-in)"}.`);
+      } else {
+        smtp = { ok: false, failure: smtpTested.failure, detail: smtpTested.detail };
+        failures.push(`${smtpServer}${as}: ${describeSmtpFailure(smtpTested.failure, smtpTested.detail)}`);
+      }
     }
-    return { json: { mailboxId, ok: true, failure: null, detail: null, folders, messageCount }, human };
+
+    return {
+      json: {
+        mailboxId,
+        ok: failures.length === 0,
+        failure: inbound.failure,
+        detail: inbound.detail,
+        folders: inbound.folders,
+        messageCount: inbound.messageCount,
+        smtp,
+      },
+      human: human.join("\n"),
+      ...(failures.length > 0 ? { failure: { code: "connection_failed", message: failures.join("\n") } } : {}),
+    };
   },
 };
 
-export const mailboxCommands = [mailboxAdd, mailboxList, mailboxTest];
+export const mailboxCommands = [mailboxAdd, mailboxList, mailboxShow, mailboxTest];
+
+/**
+ * What the incoming server's test means for polling: a login that works but lacks the folder the
+ * mailbox fetches from fails too, said now rather than at the first poll.
+ */
+function inboundOutcome(tested: MailServerTestResult, folder: string) {
+  if (!tested.ok) {
+    return { failure: tested.failure, detail: tested.detail, folders: null, messageCount: null };
+  }
+  const folders = tested.folders ?? null;
+  const messageCount = tested.messageCount ?? null;
+  if (folders && !hasFolder(folders, folder)) {
+    const detail = `the mailbox fetches from "${folder}", which is not among the server's folders`;
+    return { failure: "folderNotFound" as const, detail, folders, messageCount };
+  }
+  return { failure: null, detail: null, folders, messageCount };
+}
+
+/** Where SMTP differs from describeConnectionFailure's IMAP and POP3 words: its ports and service. */
+const smtpSentences: Partial<Record<MailConnectionFailure, string>> = {
+  tlsFailed:
+    "the secure connection failed: check that the security setting fits the port (tls for 465, starttls for " +
+    "587) and that the server's certificate is valid (for a private CA, name its PEM file in POSTDESK_MAIL_CA_FILE)",
+  protocolError: "the server's answer was not understood: check that the port belongs to its SMTP service",
+};
+
+function describeSmtpFailure(failure: MailConnectionFailure, detail: string): string {
+  const sentence = smtpSentences[failure];
+  if (!sentence) return describeConnectionFailure(failure, detail);
+  return detail ? `${sentence} (${detail})` : sentence;
+}
+
+/**
+ * The passwords from stdin. There is one stdin: with --smtp-password-stdin as well, it holds two
+ * lines, the incoming password first (so neither password may hold a line break).
+ */
+async function readPasswords(values: OptionValues): Promise<{ password: string; smtpPassword: string | undefined }> {
+  const input = await readSecretFromStdin("--password-stdin", "printf '%s' \"$PASSWORD\" | postdesk mailbox add …");
+  if (values["smtp-password-stdin"] === undefined) return { password: input, smtpPassword: undefined };
+  const lines = input.split(/\r?\n/);
+  if (lines.length > 2) {
+    throw new UsageError(
+      "with --password-stdin and --smtp-password-stdin, stdin holds two lines (the incoming password, then the SMTP one), not more",
+    );
+  }
+  return { password: lines[0] ?? "", smtpPassword: lines[1] ?? "" };
+}
 
 /** The flags as the mailbox form's fields, validated by the same schema. */
-function readMailboxSettings(values: OptionValues, password: string): MailboxSettings {
+function readMailboxSettings(values: OptionValues, password: string, smtpPassword: string | undefined): MailboxSettings {
   const given = (option: string) => values[option] !== undefined;
   const input: MailboxSettingsInput = {
     name: values.name!,
@@ -196,6 +318,16 @@ function readMailboxSettings(values: OptionValues, password: string): MailboxSet
     pop3LeaveCopy: given("pop3-leave-copy"),
     pop3RemoveAfterDays: values["pop3-remove-after-days"],
     pop3RemoveWhenDeleted: given("pop3-remove-when-deleted"),
+    smtpHost: values["smtp-host"],
+    smtpPort: values["smtp-port"],
+    smtpSecurity: values["smtp-security"] as MailboxSettingsInput["smtpSecurity"],
+    smtpAuthRequired: !given("smtp-no-auth"),
+    smtpSameCredentials: !given("smtp-username") && !given("smtp-no-auth"),
+    smtpUsername: values["smtp-username"],
+    smtpPassword,
+    smtpDisplayName: values["display-name"],
+    smtpReplyTo: values["reply-to"],
+    smtpTimeoutSeconds: values["smtp-timeout-seconds"],
   };
 
   const fields: Record<string, string[]> = {};
@@ -204,6 +336,21 @@ function readMailboxSettings(values: OptionValues, password: string): MailboxSet
     Object.assign(fields, optionErrors(zodFieldErrors(parsed.error), mailboxFieldOptions, mailboxAddOptions));
   }
   if (password === "") (fields["--password-stdin"] ??= []).push("is empty: nothing was read from stdin");
+  if (smtpPassword === "") {
+    (fields["--smtp-password-stdin"] ??= []).push(
+      "is empty: put the SMTP password on the second line of stdin, after the incoming password",
+    );
+  }
+  const problem = (option: string, sentence: string) => (fields[`--${option}`] ??= []).push(sentence);
+  if (!given("smtp-host")) {
+    for (const option of smtpServerOptions.filter(given)) problem(option, "needs --smtp-host");
+  } else if (!given("smtp-security")) {
+    problem("smtp-security", "is required with --smtp-host");
+  }
+  const logins = smtpLoginOptions.filter(given);
+  for (const option of logins.slice(1)) problem(option, `cannot go with --${logins[0]}: choose one way to sign in`);
+  if (given("smtp-username") && !given("smtp-password-stdin")) problem("smtp-username", "needs --smtp-password-stdin");
+  if (given("smtp-password-stdin") && !given("smtp-username")) problem("smtp-password-stdin", "needs --smtp-username");
   // The schema keeps both protocols' fields (the form switches between them); on a command line,
   // the other protocol's option is a mistake worth pointing out.
   const otherProtocol = values.protocol === "imap" ? pop3Only : values.protocol === "pop3" ? imapOnly : [];
@@ -247,5 +394,22 @@ function mailboxText(m: MailboxView): string {
     ...fetching,
     ["active", m.active ? "yes" : "no"],
     ["default for sending", m.isDefault ? "yes" : "no"],
+    ...smtpText(m),
   ]);
+}
+
+function smtpText(m: MailboxView): [string, string][] {
+  if (!m.smtpHost) return [["outgoing", "none (the mailbox sends nothing)"]];
+  const signIn = !m.smtpAuthRequired
+    ? "none"
+    : m.smtpSameCredentials
+      ? `as incoming (${m.username})`
+      : `${m.smtpUsername ?? "-"}${m.hasSmtpPassword ? "" : " (no password stored)"}`;
+  return [
+    ["outgoing", `smtp ${m.smtpHost}:${m.smtpPort} (${m.smtpSecurity})`],
+    ["smtp sign-in", signIn],
+    ["smtp timeout", `${m.smtpTimeoutMs / 1000} s`],
+    ["sender name", m.smtpDisplayName ?? "none (the address alone)"],
+    ["reply-to", m.smtpReplyTo ?? m.address],
+  ];
 }

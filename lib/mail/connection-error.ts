@@ -2,7 +2,7 @@ import type { MailConnectionFailure } from "@/lib/mail/types";
 
 /**
  * Errors at the edge to mail servers, sorted into what the user can act on. Everything talking to
- * IMAP or POP3 throws a MailConnectionError, so the poller decides "needs the user" (wrong host,
+ * IMAP, POP3 or SMTP throws a MailConnectionError (or is classified here), so the poller decides "needs the user" (wrong host,
  * wrong password, bad certificate, missing folder) versus "try again later" from one field.
  */
 
@@ -25,10 +25,16 @@ export class MailConnectionError extends Error {
 }
 
 /** Node's DNS codes for a name that does not resolve (EAI_AGAIN: the resolver could not answer). */
-const HOST_NOT_FOUND_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_NODATA", "EAI_FAIL"]);
+const HOST_NOT_FOUND_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_NODATA", "EAI_FAIL", "EDNS"]);
 const REFUSED_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 /** Node's, imapflow's (CONNECT_/GREETING_/UPGRADE_TIMEOUT, ETIMEOUT) and our own POP3 client's. */
 const TIMEOUT_CODES = new Set(["ETIMEDOUT", "ETIMEOUT", "CONNECT_TIMEOUT", "GREETING_TIMEOUT", "UPGRADE_TIMEOUT"]);
+/**
+ * nodemailer's own codes: it replaces Node's code with its kind of failure (ESOCKET, ECONNECTION,
+ * …) and keeps Node's as `originalCode`, which is looked at too. ENOAUTH: no credentials to offer.
+ */
+const LOGIN_FAILED_CODES = new Set(["EAUTH", "ENOAUTH"]);
+const TLS_CODES = new Set(["ETLS", "EREQUIRETLS"]);
 /** OpenSSL's certificate verdicts as Node reports them (the ERR_SSL_ and ERR_TLS_ families aside). */
 const CERTIFICATE_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
@@ -49,6 +55,7 @@ const TLS_MESSAGE = /certificate|wrong version number|handshake|ssl routines|sta
 
 interface ErrorFacts {
   code?: unknown;
+  originalCode?: unknown;
   message?: unknown;
   responseText?: unknown;
   serverResponseCode?: unknown;
@@ -60,7 +67,7 @@ interface ErrorFacts {
 }
 
 /**
- * What kind of failure an error from Node, imapflow or our POP3 client is. `secrets` (the
+ * What kind of failure an error from Node, imapflow, nodemailer or our POP3 client is. `secrets` (the
  * password, a token) are cut out of the detail in case a server or library echoes them.
  */
 export function classifyMailError(error: unknown, secrets: string[] = []): MailErrorClassification {
@@ -81,10 +88,16 @@ export function toMailConnectionError(error: unknown, secrets: string[] = []): M
 
 function failureOf(error: unknown): MailConnectionFailure {
   const chain = causeChain(error);
-  const codes = chain.map((facts) => (typeof facts.code === "string" ? facts.code : ""));
+  const codes = chain.flatMap((facts) =>
+    [facts.code, facts.originalCode].filter((code): code is string => typeof code === "string"),
+  );
   const responseCodes = chain.map((facts) => String(facts.serverResponseCode ?? "").toUpperCase());
 
-  if (chain.some((facts) => facts.authenticationFailed === true) || responseCodes.includes("AUTHENTICATIONFAILED")) {
+  if (
+    chain.some((facts) => facts.authenticationFailed === true) ||
+    responseCodes.includes("AUTHENTICATIONFAILED") ||
+    codes.some((code) => LOGIN_FAILED_CODES.has(code))
+  ) {
     return "loginFailed";
   }
   if (chain.some((facts) => facts.mailboxMissing === true) || responseCodes.some((code) => code === "NONEXISTENT" || code === "TRYCREATE")) {
@@ -95,7 +108,7 @@ function failureOf(error: unknown): MailConnectionFailure {
   if (codes.some((code) => TIMEOUT_CODES.has(code))) return "timeout";
   if (
     chain.some((facts) => facts.tlsFailed === true) ||
-    codes.some((code) => CERTIFICATE_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_")) ||
+    codes.some((code) => TLS_CODES.has(code) || CERTIFICATE_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_")) ||
     chain.some((facts) => typeof facts.message === "string" && TLS_MESSAGE.test(facts.message))
   ) {
     return "tlsFailed";

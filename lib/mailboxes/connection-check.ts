@@ -4,11 +4,13 @@ import type { Mailbox } from "@/db/schema";
 import { RuleError } from "@/lib/errors";
 import { classifyMailError } from "@/lib/mail/connection-error";
 import { connectImap, ensureFolder, listFolders } from "@/lib/mail/imap";
-import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
+import { type MailServerTestResult, testMailServer } from "@/lib/mail/mail-server-test";
+import type { SmtpLogin } from "@/lib/mail/smtp";
+import { type SmtpTestResult, testSmtpServer } from "@/lib/mail/smtp-test";
 import type { MailServerLogin } from "@/lib/mail/types";
 import type { TenantScope } from "@/lib/scope";
-import { getMailbox, inboundLogin } from "./mailboxes";
-import { defaultInboundPort } from "./ports";
+import { getMailbox, inboundLogin, outboundLogin } from "./mailboxes";
+import { defaultInboundPort, defaultSmtpPort } from "./ports";
 import { mailboxSettingsSchema } from "./settings";
 
 /**
@@ -56,6 +58,81 @@ export async function mailboxConnectionLogin(
   // also adds the extra TLS trust the poller uses, so the test sees the server as the poller will.
   const login = inboundLogin(stored ? { ...stored, ...server } : ({ ...server, passwordEnc: null } as Mailbox));
   return connection.password === undefined ? login : { ...login, password: connection.password };
+}
+
+/**
+ * The outgoing server's part of the form, for "Test connection": with no SMTP server named there
+ * is nothing to test. Same `mailboxId` rule as above, for the stored SMTP password.
+ */
+export const mailboxOutboundConnectionSchema = mailboxSettingsSchema.in
+  .pick({
+    smtpHost: true,
+    smtpPort: true,
+    smtpSecurity: true,
+    smtpAuthRequired: true,
+    smtpSameCredentials: true,
+    smtpUsername: true,
+    smtpPassword: true,
+    smtpTimeoutSeconds: true,
+  })
+  .extend({ mailboxId: z.uuid().optional() });
+
+export type MailboxOutboundConnection = z.output<typeof mailboxOutboundConnectionSchema>;
+
+/**
+ * The login the outbox would use with these settings, or null without an outgoing server. "Same
+ * credentials as incoming" takes them from `inbound`, the login just resolved from the same form.
+ */
+export async function mailboxOutboundLogin(
+  tx: Executor,
+  scope: TenantScope,
+  connection: MailboxOutboundConnection,
+  inbound: MailServerLogin,
+): Promise<SmtpLogin | null> {
+  if (connection.smtpHost === null) return null;
+  const ownLogin = connection.smtpAuthRequired && !connection.smtpSameCredentials;
+  const stored = ownLogin && connection.mailboxId ? await getMailbox(tx, scope, connection.mailboxId) : null;
+  const missing: Record<string, string[]> = {};
+  if (ownLogin && !connection.smtpUsername) missing.smtpUsername = ["required"];
+  if (ownLogin && connection.smtpPassword === undefined && !stored?.smtpPasswordEnc) missing.smtpPassword = ["required"];
+  if (Object.keys(missing).length > 0) throw new RuleError("invalidInput", missing);
+
+  // As for the incoming server: outboundLogin reads these columns (and the sealed SMTP password of
+  // the stored mailbox) and adds the extra TLS trust the outbox uses.
+  const login = outboundLogin({
+    smtpHost: connection.smtpHost,
+    smtpPort: connection.smtpPort ?? defaultSmtpPort(connection.smtpSecurity),
+    smtpSecurity: connection.smtpSecurity,
+    smtpAuthRequired: connection.smtpAuthRequired,
+    smtpSameCredentials: connection.smtpSameCredentials,
+    smtpUsername: connection.smtpUsername,
+    smtpPasswordEnc: stored?.smtpPasswordEnc ?? null,
+    smtpTimeoutMs: connection.smtpTimeoutSeconds * 1000,
+    username: inbound.username,
+    passwordEnc: null,
+  } as Mailbox);
+  if (!login?.auth) return login;
+  const password = connection.smtpSameCredentials ? inbound.password : (connection.smtpPassword ?? login.auth.password);
+  return { ...login, auth: { ...login.auth, password } };
+}
+
+/** What "Test connection" found: the incoming server, and the outgoing one when there is one. */
+export interface MailboxConnectionTestResult {
+  inbound: MailServerTestResult;
+  outbound: SmtpTestResult | null;
+}
+
+/** Both servers at once: the admin waits for the slower one, not for the sum. Never throws. */
+export async function testMailboxConnection(
+  protocol: "imap" | "pop3",
+  inbound: MailServerLogin,
+  outbound: SmtpLogin | null,
+): Promise<MailboxConnectionTestResult> {
+  const [inboundResult, outboundResult] = await Promise.all([
+    testMailServer(protocol, inbound),
+    outbound ? testSmtpServer(outbound) : null,
+  ]);
+  return { inbound: inboundResult, outbound: outboundResult };
 }
 
 /**

@@ -5,22 +5,30 @@ import type { Executor } from "@/db/client";
 import { type Mailbox, mailboxes } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { getDivision } from "@/lib/divisions/divisions";
-import { NotFoundError, RuleError } from "@/lib/errors";
+import { type FieldErrors, NotFoundError, RuleError } from "@/lib/errors";
+import type { SmtpLogin } from "@/lib/mail/smtp";
 import type { MailServerLogin } from "@/lib/mail/types";
 import type { TenantScope } from "@/lib/scope";
 import { openSecret, sealSecret } from "@/lib/secrets";
-import type { MailboxSettings } from "./settings";
+import { type MailboxSettings, usesOwnSmtpLogin } from "./settings";
 
 /** A mailbox as the UI and CLI may see it: no secrets, sealed or not. */
 export type MailboxView = Omit<Mailbox, "passwordEnc" | "oauthTokensEnc" | "smtpPasswordEnc" | "seenUidls"> & {
   hasPassword: boolean;
+  /** Whether a password of the outgoing server's own is stored (see usesOwnSmtpLogin). */
+  hasSmtpPassword: boolean;
   /** The protocol is fixed once mail has been downloaded; a new mailbox is the way to switch. */
   protocolLocked: boolean;
 };
 
 export function viewOf(mailbox: Mailbox): MailboxView {
-  const { passwordEnc, oauthTokensEnc: _tokens, smtpPasswordEnc: _smtp, seenUidls: _seen, ...rest } = mailbox;
-  return { ...rest, hasPassword: Boolean(passwordEnc), protocolLocked: mailbox.firstDownloadAt !== null };
+  const { passwordEnc, oauthTokensEnc: _tokens, smtpPasswordEnc, seenUidls: _seen, ...rest } = mailbox;
+  return {
+    ...rest,
+    hasPassword: Boolean(passwordEnc),
+    hasSmtpPassword: Boolean(smtpPasswordEnc),
+    protocolLocked: mailbox.firstDownloadAt !== null,
+  };
 }
 
 export async function listMailboxes(tx: Executor, scope: TenantScope, divisionId: string): Promise<Mailbox[]> {
@@ -42,12 +50,33 @@ export async function getMailbox(tx: Executor, scope: TenantScope, mailboxId: st
 }
 
 function columnsOf(settings: MailboxSettings) {
-  const { password, connectTimeoutSeconds, ...rest } = settings;
+  const { password, connectTimeoutSeconds, smtpPassword, smtpTimeoutSeconds, ...rest } = settings;
   return {
     ...rest,
     connectTimeoutMs: connectTimeoutSeconds * 1000,
+    smtpTimeoutMs: smtpTimeoutSeconds * 1000,
     ...(password !== undefined ? { passwordEnc: sealSecret(password) } : {}),
+    // A password the outgoing server no longer uses (same login as incoming, no sign-in, no server)
+    // is not kept: no secret without a purpose.
+    ...(!usesOwnSmtpLogin(settings)
+      ? { smtpPasswordEnc: null }
+      : smtpPassword !== undefined
+        ? { smtpPasswordEnc: sealSecret(smtpPassword) }
+        : {}),
   };
+}
+
+/**
+ * The passwords these settings lack: a new mailbox's incoming one, and the outgoing one when it
+ * signs in with a login of its own and none is stored. `stored` is the mailbox being updated.
+ */
+function missingPasswords(settings: MailboxSettings, stored: Mailbox | null): FieldErrors {
+  const missing: FieldErrors = {};
+  if (!stored && settings.password === undefined) missing.password = ["required"];
+  if (usesOwnSmtpLogin(settings) && settings.smtpPassword === undefined && !stored?.smtpPasswordEnc) {
+    missing.smtpPassword = ["required"];
+  }
+  return missing;
 }
 
 export async function createMailbox(
@@ -57,7 +86,8 @@ export async function createMailbox(
   settings: MailboxSettings,
 ): Promise<Mailbox> {
   await getDivision(tx, scope, divisionId);
-  if (settings.password === undefined) throw new RuleError("invalidInput", { password: ["required"] });
+  const missing = missingPasswords(settings, null);
+  if (Object.keys(missing).length > 0) throw new RuleError("invalidInput", missing);
   const existing = await listMailboxes(tx, scope, divisionId);
   const [mailbox] = await tx
     .insert(mailboxes)
@@ -75,6 +105,7 @@ export async function createMailbox(
     address: mailbox.address,
     protocol: mailbox.protocol,
     host: mailbox.host,
+    smtpHost: mailbox.smtpHost,
   });
   return mailbox;
 }
@@ -89,13 +120,18 @@ export async function updateMailbox(
   if (current.firstDownloadAt && settings.protocol !== current.protocol) {
     throw new RuleError("invalidInput", { protocol: ["protocolLocked"] });
   }
+  const missing = missingPasswords(settings, current);
+  if (Object.keys(missing).length > 0) throw new RuleError("invalidInput", missing);
   const [mailbox] = await tx
     .update(mailboxes)
     .set({ ...columnsOf(settings), updatedAt: new Date() })
     .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, mailboxId)))
     .returning();
+  // Whether a password changed, never what it is; a sealed value differs from any other sealing.
   await recordAudit(tx, scope, "mailbox.updated", { type: "mailbox", id: mailboxId }, {
     passwordChanged: settings.password !== undefined,
+    smtpHost: mailbox!.smtpHost,
+    smtpPasswordChanged: mailbox!.smtpPasswordEnc !== current.smtpPasswordEnc,
   });
   return mailbox!;
 }
@@ -119,6 +155,24 @@ export function inboundLogin(mailbox: Mailbox, trust: MailServerLogin["tls"] = e
     username: mailbox.username,
     password: mailbox.passwordEnc ? openSecret(mailbox.passwordEnc) : "",
     timeoutMs: mailbox.connectTimeoutMs,
+    ...(trust ? { tls: trust } : {}),
+  };
+}
+
+/**
+ * How to log into the mailbox's outgoing server, or null when it has none configured. "Same
+ * credentials as incoming" reuses the inbound username and password.
+ */
+export function outboundLogin(mailbox: Mailbox, trust: MailServerLogin["tls"] = extraTrust()): SmtpLogin | null {
+  if (!mailbox.smtpHost || !mailbox.smtpPort || !mailbox.smtpSecurity) return null;
+  const username = mailbox.smtpSameCredentials ? mailbox.username : mailbox.smtpUsername;
+  const passwordEnc = mailbox.smtpSameCredentials ? mailbox.passwordEnc : mailbox.smtpPasswordEnc;
+  return {
+    host: mailbox.smtpHost,
+    port: mailbox.smtpPort,
+    security: mailbox.smtpSecurity,
+    auth: mailbox.smtpAuthRequired && username ? { username, password: passwordEnc ? openSecret(passwordEnc) : "" } : null,
+    timeoutMs: mailbox.smtpTimeoutMs,
     ...(trust ? { tls: trust } : {}),
   };
 }

@@ -8,3 +8,12 @@ export function defaultInboundPort(protocol: "imap" | "pop3", security: MailSecu
   if (protocol === "imap") return security === "tls" ? 993 : 143;
   return security === "tls" ? 995 : 110;
 }
+
+/**
+ * The standard SMTP ports for sending: 465 with implicit TLS (RFC 8314), 587 for submission with
+ * STARTTLS (RFC 6409), and 25 for a relay without encryption.
+ */
+export function defaultSmtpPort(security: MailSecurity): number {
+  if (security === "tls") return 465;
+  return security === "starttls" ? 587 : 25;
+}

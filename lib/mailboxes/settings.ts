@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { mailProtocolEnum, mailSecurityEnum } from "@/db/schema";
 import { checkbox, optionalInt, requiredInt } from "@/lib/forms";
-import { defaultInboundPort } from "./ports";
+import { defaultInboundPort, defaultSmtpPort } from "./ports";
 
 export type MailProtocol = (typeof mailProtocolEnum.enumValues)[number];
 export type MailSecurityMode = (typeof mailSecurityEnum.enumValues)[number];
@@ -13,11 +13,15 @@ const hostname = z
   .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$|^\[?[0-9a-f:.]+\]?$/, "hostFormat");
 
 const folderName = z.string().trim().max(200, "tooLong");
-const optionalFolder = z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? null : value), folderName.nullable());
+const blankAsNull = (value: unknown) => (typeof value === "string" && value.trim() === "" ? null : value);
+const optionalFolder = z.preprocess(blankAsNull, folderName.nullable());
+const optionalPassword = z.preprocess((value) => (value === "" ? undefined : value), z.string().max(1000, "tooLong").optional());
 
 /**
- * An inbound mailbox's settings, for the form and the CLI. The password is optional on update:
- * left empty, the stored one stays. Exchange-style usernames (`user\shared-mailbox`) are kept as typed.
+ * A mailbox's settings, for the form and the CLI: the incoming server, and the outgoing (SMTP) one
+ * when `smtpHost` is set. Passwords are optional on update: left empty, the stored one stays (the
+ * rules in ./mailboxes.ts say when one is required). Exchange-style usernames
+ * (`user\shared-mailbox`) are kept as typed.
  */
 export const mailboxSettingsSchema = z
   .object({
@@ -37,11 +41,49 @@ export const mailboxSettingsSchema = z
     pop3LeaveCopy: checkbox,
     pop3RemoveAfterDays: optionalInt(z.int("wholeNumber").min(1, "retentionRange").max(3650, "retentionRange")).default(null),
     pop3RemoveWhenDeleted: checkbox,
+    smtpHost: z.preprocess(blankAsNull, hostname.nullable()).default(null),
+    smtpPort: optionalInt(z.int("wholeNumber").min(1, "portRange").max(65535, "portRange")),
+    smtpSecurity: z.enum(mailSecurityEnum.enumValues, "invalidChoice").default("tls"),
+    smtpAuthRequired: checkbox,
+    smtpSameCredentials: checkbox,
+    smtpUsername: z.preprocess(blankAsNull, z.string().max(320, "tooLong").nullable()).default(null),
+    smtpPassword: optionalPassword,
+    // The name in the From header of what the mailbox sends: one line, or a header injection.
+    smtpDisplayName: z
+      .preprocess(blankAsNull, z.string().trim().max(200, "tooLong").regex(/^[^\p{Cc}]*$/u, "invalid").nullable())
+      .default(null),
+    smtpReplyTo: z.preprocess(blankAsNull, z.email("invalidEmail").transform((a) => a.toLowerCase()).nullable()).default(null),
+    smtpTimeoutSeconds: requiredInt(z.int("wholeNumber").min(5, "timeoutRange").max(300, "timeoutRange")).default(30),
   })
-  .transform((settings) => ({
-    ...settings,
-    port: settings.port ?? defaultInboundPort(settings.protocol, settings.security),
-  }));
+  .transform((settings, ctx) => {
+    const ownLogin = usesOwnSmtpLogin(settings);
+    if (ownLogin && !settings.smtpUsername) {
+      ctx.issues.push({ code: "custom", message: "required", path: ["smtpUsername"], input: settings.smtpUsername });
+      return z.NEVER;
+    }
+    const outgoing = settings.smtpHost !== null;
+    return {
+      ...settings,
+      port: settings.port ?? defaultInboundPort(settings.protocol, settings.security),
+      // Without an outgoing server there is nothing to reach: no port, no security, no own login.
+      smtpPort: outgoing ? (settings.smtpPort ?? defaultSmtpPort(settings.smtpSecurity)) : null,
+      smtpSecurity: outgoing ? settings.smtpSecurity : null,
+      smtpUsername: ownLogin ? settings.smtpUsername : null,
+      smtpPassword: ownLogin ? settings.smtpPassword : undefined,
+    };
+  });
 
 export type MailboxSettingsInput = z.input<typeof mailboxSettingsSchema>;
 export type MailboxSettings = z.output<typeof mailboxSettingsSchema>;
+
+/**
+ * Whether the outgoing server signs in with a login of its own (`smtpUsername`, the sealed SMTP
+ * password) rather than with the incoming one, or not at all. Holds for settings and stored rows.
+ */
+export function usesOwnSmtpLogin(mailbox: {
+  smtpHost: string | null;
+  smtpAuthRequired: boolean;
+  smtpSameCredentials: boolean;
+}): boolean {
+  return mailbox.smtpHost !== null && mailbox.smtpAuthRequired && !mailbox.smtpSameCredentials;
+}

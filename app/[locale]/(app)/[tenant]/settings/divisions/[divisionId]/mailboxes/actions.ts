@@ -5,13 +5,21 @@ import { z } from "zod";
 import { type ActionState, tenantAction } from "@/lib/auth/action";
 import { RuleError } from "@/lib/errors";
 import { type MailServerTestResult, testMailServer } from "@/lib/mail/mail-server-test";
-import { createImapFolder, mailboxConnectionLogin, mailboxConnectionSchema } from "@/lib/mailboxes/connection-check";
+import {
+  createImapFolder,
+  type MailboxConnectionTestResult,
+  mailboxConnectionLogin,
+  mailboxConnectionSchema,
+  mailboxOutboundConnectionSchema,
+  mailboxOutboundLogin,
+  testMailboxConnection,
+} from "@/lib/mailboxes/connection-check";
 import { createMailbox, updateMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
 import { mailboxSettingsSchema } from "@/lib/mailboxes/settings";
 import { scopeOf } from "@/lib/scope";
 import { mailboxFormValues } from "./form-values";
 
-/** Mailboxes hold the company's mail passwords: administrators (owner or admin) only. */
+/** Mailboxes hold the company's mail passwords (incoming and SMTP): administrators (owner or admin) only. */
 const roles = ["owner", "admin"] as const;
 
 export const createMailboxAction = tenantAction(
@@ -42,8 +50,30 @@ const connectionLogin = tenantAction({ schema: mailboxConnectionSchema, roles },
   login: await mailboxConnectionLogin(tx, scopeOf(ctx), connection),
 }));
 
-/** "Test connection" and "Load folders from server": log in with the form's values, unsaved. */
+/** The same, with the outgoing server's login beside it (null when the form names no SMTP server). */
+const testLogins = tenantAction(
+  { schema: mailboxConnectionSchema.and(mailboxOutboundConnectionSchema), roles },
+  async (tx, ctx, connection) => {
+    const inbound = await mailboxConnectionLogin(tx, scopeOf(ctx), connection);
+    const outbound = await mailboxOutboundLogin(tx, scopeOf(ctx), connection, inbound);
+    return { protocol: connection.protocol, inbound, outbound };
+  },
+);
+
+/** "Test connection": log into the incoming server and, when one is named, the outgoing one, unsaved. */
 export async function testMailboxConnectionAction(
+  tenantSlug: string,
+  _previous: ActionState<MailboxConnectionTestResult> | undefined,
+  input: FormData | Record<string, unknown>,
+): Promise<ActionState<MailboxConnectionTestResult>> {
+  const resolved = await testLogins(tenantSlug, undefined, input);
+  if (!resolved.result) return { error: resolved.error, fieldErrors: resolved.fieldErrors };
+  const { protocol, inbound, outbound } = resolved.result;
+  return { ok: true, result: await testMailboxConnection(protocol, inbound, outbound) };
+}
+
+/** "Load folders from server": the incoming server only, with the form's values, unsaved. */
+export async function loadMailboxFoldersAction(
   tenantSlug: string,
   _previous: ActionState<MailServerTestResult> | undefined,
   input: FormData | Record<string, unknown>,

@@ -1,9 +1,15 @@
 import type { MailboxView } from "@/lib/mailboxes/mailboxes";
-import { defaultInboundPort } from "@/lib/mailboxes/ports";
+import { defaultInboundPort, defaultSmtpPort } from "@/lib/mailboxes/ports";
 import type { MailboxSettings } from "@/lib/mailboxes/settings";
 
-/** What the mailbox form edits: the settings without the password, which is never sent back. */
-export type MailboxFormValues = Omit<MailboxSettings, "password">;
+/**
+ * What the mailbox form edits: the settings without the passwords, which are never sent back. The
+ * SMTP port and security always have a value for the form's fields, even with no SMTP server.
+ */
+export type MailboxFormValues = Omit<MailboxSettings, "password" | "smtpPassword" | "smtpPort" | "smtpSecurity"> & {
+  smtpPort: number;
+  smtpSecurity: NonNullable<MailboxSettings["smtpSecurity"]>;
+};
 
 export function mailboxFormValues(mailbox: MailboxView): MailboxFormValues {
   return {
@@ -22,10 +28,22 @@ export function mailboxFormValues(mailbox: MailboxView): MailboxFormValues {
     pop3LeaveCopy: mailbox.pop3LeaveCopy,
     pop3RemoveAfterDays: mailbox.pop3RemoveAfterDays,
     pop3RemoveWhenDeleted: mailbox.pop3RemoveWhenDeleted,
+    smtpHost: mailbox.smtpHost,
+    smtpSecurity: mailbox.smtpSecurity ?? "tls",
+    smtpPort: mailbox.smtpPort ?? defaultSmtpPort(mailbox.smtpSecurity ?? "tls"),
+    smtpAuthRequired: mailbox.smtpAuthRequired,
+    smtpSameCredentials: mailbox.smtpSameCredentials,
+    smtpUsername: mailbox.smtpUsername,
+    smtpDisplayName: mailbox.smtpDisplayName,
+    smtpReplyTo: mailbox.smtpReplyTo,
+    smtpTimeoutSeconds: Math.round(mailbox.smtpTimeoutMs / 1000),
   };
 }
 
-/** A new mailbox starts as IMAP over TLS on its standard port, fetching INBOX. */
+/**
+ * A new mailbox starts as IMAP over TLS on its standard port, fetching INBOX; it sends (once an SMTP
+ * server is named) over TLS, signing in with the incoming account.
+ */
 export const newMailboxValues: MailboxFormValues = {
   name: "",
   address: "",
@@ -42,4 +60,13 @@ export const newMailboxValues: MailboxFormValues = {
   pop3LeaveCopy: false,
   pop3RemoveAfterDays: null,
   pop3RemoveWhenDeleted: false,
+  smtpHost: null,
+  smtpSecurity: "tls",
+  smtpPort: defaultSmtpPort("tls"),
+  smtpAuthRequired: true,
+  smtpSameCredentials: true,
+  smtpUsername: null,
+  smtpDisplayName: null,
+  smtpReplyTo: null,
+  smtpTimeoutSeconds: 30,
 };

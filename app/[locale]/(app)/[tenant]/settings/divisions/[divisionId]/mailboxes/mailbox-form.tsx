@@ -12,8 +12,9 @@ import type { ActionState } from "@/lib/auth/action";
 import type { FieldErrors as FieldErrorMap } from "@/lib/errors";
 import { useRouter } from "@/lib/i18n/navigation";
 import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
-import { defaultInboundPort } from "@/lib/mailboxes/ports";
-import { ConnectionOutcome, type TestedServer } from "./connection-outcome";
+import type { MailboxConnectionTestResult } from "@/lib/mailboxes/connection-check";
+import { defaultInboundPort, defaultSmtpPort } from "@/lib/mailboxes/ports";
+import { ConnectionOutcome, ConnectionTestOutcome, type TestedServer } from "./connection-outcome";
 import type { MailboxFormValues } from "./form-values";
 
 type FormAction<R> = (previous: ActionState<R>, input: FormData) => Promise<ActionState<R>>;
@@ -23,8 +24,29 @@ type Security = MailboxFormValues["security"];
 const PROTOCOLS: Protocol[] = ["imap", "pop3"];
 const SECURITIES: Security[] = ["tls", "starttls", "none"];
 
-type Field = keyof MailboxFormValues | "password";
-const COMMON_FIELDS: Field[] = ["name", "address", "active", "protocol", "security", "host", "port", "connectTimeoutSeconds", "username", "password"];
+type Field = keyof MailboxFormValues | "password" | "smtpPassword";
+const COMMON_FIELDS: Field[] = [
+  "name",
+  "address",
+  "active",
+  "protocol",
+  "security",
+  "host",
+  "port",
+  "connectTimeoutSeconds",
+  "username",
+  "password",
+  "smtpHost",
+  "smtpSecurity",
+  "smtpPort",
+  "smtpTimeoutSeconds",
+  "smtpAuthRequired",
+  "smtpSameCredentials",
+  "smtpUsername",
+  "smtpPassword",
+  "smtpDisplayName",
+  "smtpReplyTo",
+];
 const FIELDS_OF: Record<Protocol, Field[]> = {
   imap: [...COMMON_FIELDS, "folder", "processedFolder", "unprocessedFolder"],
   pop3: [...COMMON_FIELDS, "pop3LeaveCopy", "pop3RemoveAfterDays", "pop3RemoveWhenDeleted"],
@@ -35,15 +57,21 @@ function isOnServer(folders: string[], name: string): boolean {
   return name.toUpperCase() === "INBOX" ? folders.some((folder) => folder.toUpperCase() === "INBOX") : folders.includes(name);
 }
 
+function foldersOf(result: MailServerTestResult | undefined): string[] | undefined {
+  return result?.ok ? result.folders : undefined;
+}
+
 export function MailboxForm({
   divisionId,
   mailboxId,
   initial,
   hasPassword,
+  hasSmtpPassword,
   protocolLockedSince,
   canEdit,
   saveAction,
   testAction,
+  foldersAction,
   createFolderAction,
   listHref,
 }: {
@@ -52,11 +80,15 @@ export function MailboxForm({
   mailboxId?: string;
   initial: MailboxFormValues;
   hasPassword: boolean;
+  /** Whether a password of the SMTP server's own is stored: an empty field then keeps it. */
+  hasSmtpPassword: boolean;
   /** When the first email was downloaded, formatted: from then on the protocol is fixed. */
   protocolLockedSince: string | null;
   canEdit: boolean;
   saveAction: FormAction<MailboxFormValues>;
-  testAction: FormAction<MailServerTestResult>;
+  /** Tests the incoming server and, when one is named, the outgoing one. */
+  testAction: FormAction<MailboxConnectionTestResult>;
+  foldersAction: FormAction<MailServerTestResult>;
   createFolderAction: FormAction<MailServerTestResult>;
   /** Where a new mailbox's form goes once it is saved. */
   listHref: string;
@@ -66,7 +98,7 @@ export function MailboxForm({
   const router = useRouter();
   const { state, pending, onSubmit, formRef } = useActionForm(saveAction);
   const [testState, runTest, testing] = useActionState(testAction, {});
-  const [folderState, loadFolders, loadingFolders] = useActionState(testAction, {});
+  const [folderState, loadFolders, loadingFolders] = useActionState(foldersAction, {});
   const [createState, createFolder, creatingFolder] = useActionState(createFolderAction, {});
 
   const [saved, setSaved] = useState({ values: initial, version: 0 });
@@ -76,6 +108,10 @@ export function MailboxForm({
   const [security, setSecurity] = useState(v.security);
   const [port, setPort] = useState(String(v.port));
   const [leaveCopy, setLeaveCopy] = useState(v.pop3LeaveCopy);
+  const [smtpSecurity, setSmtpSecurity] = useState(v.smtpSecurity);
+  const [smtpPort, setSmtpPort] = useState(String(v.smtpPort));
+  const [smtpAuthRequired, setSmtpAuthRequired] = useState(v.smtpAuthRequired);
+  const [smtpSameCredentials, setSmtpSameCredentials] = useState(v.smtpSameCredentials);
   const [folderNames, setFolderNames] = useState({
     folder: v.folder,
     processedFolder: v.processedFolder ?? "",
@@ -86,6 +122,8 @@ export function MailboxForm({
   const [fieldErrors, setFieldErrors] = useState<FieldErrorMap | undefined>();
   /** The server as typed when the last check started, for the hints of its outcome. */
   const [checkedServer, setCheckedServer] = useState<TestedServer | null>(null);
+  /** The servers as typed when the last "Test connection" started; outbound null without SMTP server. */
+  const [testedServers, setTestedServers] = useState<{ inbound: TestedServer; outbound: TestedServer | null } | null>(null);
   const [createdFolder, setCreatedFolder] = useState<string | null>(null);
 
   useEffect(() => {
@@ -102,6 +140,10 @@ export function MailboxForm({
     setSecurity(values.security);
     setPort(String(values.port));
     setLeaveCopy(values.pop3LeaveCopy);
+    setSmtpSecurity(values.smtpSecurity);
+    setSmtpPort(String(values.smtpPort));
+    setSmtpAuthRequired(values.smtpAuthRequired);
+    setSmtpSameCredentials(values.smtpSameCredentials);
     setFolderNames({
       folder: values.folder,
       processedFolder: values.processedFolder ?? "",
@@ -113,18 +155,18 @@ export function MailboxForm({
 
   // The connection checks validate the same fields as a save: their complaints show next to them
   // too, and whichever check got the server's folders last offers them.
-  function absorb(checked: ActionState<MailServerTestResult>) {
+  function absorb(checked: ActionState<unknown>, folders: string[] | undefined) {
     if (checked.error) setFieldErrors(checked.fieldErrors);
     if (checked.ok) setFieldErrors(undefined);
-    if (checked.ok && checked.result?.ok && checked.result.folders) setServerFolders(checked.result.folders);
+    if (checked.ok && folders) setServerFolders(folders);
   }
-  useEffect(() => absorb(testState), [testState]);
-  useEffect(() => absorb(folderState), [folderState]);
-  useEffect(() => absorb(createState), [createState]);
+  useEffect(() => absorb(testState, foldersOf(testState.result?.inbound)), [testState]);
+  useEffect(() => absorb(folderState, foldersOf(folderState.result)), [folderState]);
+  useEffect(() => absorb(createState, foldersOf(createState.result)), [createState]);
 
   const errors = (name: Field) => errorsFor(fieldErrors, name);
   /** What every field shares: its name as id, its label, help line and errors. */
-  const field = (name: Exclude<Field, "password">) => ({
+  const field = (name: Exclude<Field, "password" | "smtpPassword">) => ({
     id: name,
     name,
     label: t(`fields.${name}.label`),
@@ -133,15 +175,16 @@ export function MailboxForm({
   });
 
   /** The form's current values for a connection check, remembering which server they name. */
-  function checkData(): FormData {
+  function checkData(): { data: FormData; inbound: TestedServer } {
     const data = new FormData(formRef.current ?? undefined);
-    setCheckedServer({
+    const inbound: TestedServer = {
       protocol,
       host: String(data.get("host") ?? "").trim(),
       port: Number(port) || defaultInboundPort(protocol, security),
       seconds: Number(data.get("connectTimeoutSeconds")) || 30,
-    });
-    return data;
+    };
+    setCheckedServer(inbound);
+    return { data, inbound };
   }
 
   function changed() {
@@ -164,18 +207,44 @@ export function MailboxForm({
     changed();
   }
 
+  /** The same for the SMTP server: its port follows its security unless typed by hand. */
+  function chooseSmtpSecurity(next: Security) {
+    if (smtpPort.trim() === "" || Number(smtpPort) === defaultSmtpPort(smtpSecurity)) {
+      setSmtpPort(String(defaultSmtpPort(next)));
+    }
+    setSmtpSecurity(next);
+  }
+
+  function fillDefaultSmtpPort() {
+    setSmtpPort(String(defaultSmtpPort(smtpSecurity)));
+    changed();
+  }
+
   function testConnection() {
-    const data = checkData();
+    const { data, inbound } = checkData();
+    const smtpHost = String(data.get("smtpHost") ?? "").trim();
+    setTestedServers({
+      inbound,
+      outbound: smtpHost
+        ? {
+            protocol: "smtp",
+            host: smtpHost,
+            port: Number(smtpPort) || defaultSmtpPort(smtpSecurity),
+            seconds: Number(data.get("smtpTimeoutSeconds")) || 30,
+            signsIn: smtpAuthRequired,
+          }
+        : null,
+    });
     startTransition(() => runTest(data));
   }
 
   function loadServerFolders() {
-    const data = checkData();
+    const { data } = checkData();
     startTransition(() => loadFolders(data));
   }
 
   function createServerFolder(name: string) {
-    const data = checkData();
+    const { data } = checkData();
     data.set("folderToCreate", name);
     setCreatedFolder(name);
     startTransition(() => createFolder(data));
@@ -456,18 +525,137 @@ export function MailboxForm({
           </FormSection>
         )}
 
+        <FormSection title={t("sections.smtp.title")} description={t("sections.smtp.description")}>
+          <div className="grid gap-5 sm:grid-cols-2">
+            <TextField
+              {...field("smtpHost")}
+              defaultValue={v.smtpHost ?? ""}
+              placeholder={t("fields.smtpHost.placeholder")}
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+            />
+            <SelectField
+              {...field("smtpSecurity")}
+              value={smtpSecurity}
+              onChange={(event) => chooseSmtpSecurity(event.target.value as Security)}
+            >
+              {SECURITIES.map((choice) => (
+                <option key={choice} value={choice}>
+                  {tMailboxes(`securities.${choice}`)}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+          <div className="flex flex-wrap items-start gap-3">
+            <div className="w-40">
+              <TextField
+                id="smtpPort"
+                name="smtpPort"
+                label={t("fields.smtpPort.label")}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={65535}
+                value={smtpPort}
+                onChange={(event) => setSmtpPort(event.target.value)}
+                placeholder={String(defaultSmtpPort(smtpSecurity))}
+                aria-describedby={errors("smtpPort").length > 0 ? "smtpPort-help smtpPort-error" : "smtpPort-help"}
+                errors={errors("smtpPort")}
+              />
+            </div>
+            <Button variant="secondary" onClick={fillDefaultSmtpPort} className="mt-6.5">
+              {t("fields.smtpPort.useDefaults")}
+            </Button>
+            <p id="smtpPort-help" className="basis-full text-xs leading-5 text-zinc-500">
+              {t("fields.smtpPort.help", { port: String(defaultSmtpPort(smtpSecurity)) })}
+            </p>
+          </div>
+          <TextField
+            {...field("smtpTimeoutSeconds")}
+            type="number"
+            inputMode="numeric"
+            min={5}
+            max={300}
+            defaultValue={v.smtpTimeoutSeconds}
+            className="max-w-40"
+          />
+          <CheckboxField
+            {...field("smtpAuthRequired")}
+            checked={smtpAuthRequired}
+            onChange={(event) => setSmtpAuthRequired(event.target.checked)}
+          />
+          {smtpAuthRequired ? (
+            <div className="space-y-5 border-l-2 border-zinc-100 pl-4">
+              <CheckboxField
+                {...field("smtpSameCredentials")}
+                checked={smtpSameCredentials}
+                onChange={(event) => setSmtpSameCredentials(event.target.checked)}
+              />
+              {!smtpSameCredentials && (
+                <>
+                  <TextField
+                    {...field("smtpUsername")}
+                    defaultValue={v.smtpUsername ?? ""}
+                    autoComplete="off"
+                    autoCapitalize="none"
+                    spellCheck={false}
+                  />
+                  <TextField
+                    id="smtpPassword"
+                    name="smtpPassword"
+                    type="password"
+                    autoComplete="new-password"
+                    label={t("fields.smtpPassword.label")}
+                    help={mailboxId && hasSmtpPassword ? t("fields.smtpPassword.helpKeep") : t("fields.smtpPassword.help")}
+                    placeholder={mailboxId && hasSmtpPassword ? t("fields.smtpPassword.placeholderKeep") : undefined}
+                    errors={errors("smtpPassword")}
+                  />
+                </>
+              )}
+            </div>
+          ) : (
+            // Hidden with sign-in off, the choice is kept for when sign-in is turned back on.
+            <input type="hidden" name="smtpSameCredentials" value={String(smtpSameCredentials)} />
+          )}
+          <div className="grid gap-5 sm:grid-cols-2">
+            <TextField
+              {...field("smtpDisplayName")}
+              defaultValue={v.smtpDisplayName ?? ""}
+              placeholder={t("fields.smtpDisplayName.placeholder")}
+              autoComplete="off"
+            />
+            <TextField
+              {...field("smtpReplyTo")}
+              type="email"
+              defaultValue={v.smtpReplyTo ?? ""}
+              placeholder={t("fields.smtpReplyTo.placeholder")}
+              autoComplete="off"
+            />
+          </div>
+        </FormSection>
+
         {canEdit && (
           <FormSection title={t("sections.test.title")} description={t("sections.test.description")}>
             <Button variant="secondary" onClick={testConnection} pending={testing}>
               {!testing && <Icon name="signal" className="size-4" />}
               {t("test.run")}
             </Button>
-            {testing && checkedServer ? (
+            {testing && testedServers ? (
               <p role="status" className="text-sm text-zinc-500">
-                {t("test.running", { seconds: checkedServer.seconds })}
+                {t("test.running", {
+                  seconds: Math.max(testedServers.inbound.seconds, testedServers.outbound?.seconds ?? 0),
+                })}
               </p>
             ) : (
-              checkedServer && <ConnectionOutcome state={testState} server={checkedServer} fields={FIELDS_OF[protocol]} />
+              testedServers && (
+                <ConnectionTestOutcome
+                  state={testState}
+                  inbound={testedServers.inbound}
+                  outbound={testedServers.outbound}
+                  fields={FIELDS_OF[protocol]}
+                />
+              )
             )}
           </FormSection>
         )}

@@ -11,7 +11,12 @@ import { getMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
 import { scopeOf } from "@/lib/scope";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { MailboxesBreadcrumb } from "../mailboxes-breadcrumb";
-import { createMailboxFolderAction, testMailboxConnectionAction, updateMailboxAction } from "../actions";
+import {
+  createMailboxFolderAction,
+  loadMailboxFoldersAction,
+  testMailboxConnectionAction,
+  updateMailboxAction,
+} from "../actions";
 import { mailboxFormValues } from "../form-values";
 import { MailboxForm } from "../mailbox-form";
 
@@ -59,6 +64,7 @@ export default async function MailboxPage({ params }: Props) {
         mailboxId={mailbox.id}
         initial={mailboxFormValues(mailbox)}
         hasPassword={mailbox.hasPassword}
+        hasSmtpPassword={mailbox.hasSmtpPassword}
         protocolLockedSince={
           mailbox.protocolLocked && mailbox.firstDownloadAt
             ? format.dateTime(mailbox.firstDownloadAt, { dateStyle: "long" })
@@ -67,6 +73,7 @@ export default async function MailboxPage({ params }: Props) {
         canEdit={canManageMailSettings(ctx.role)}
         saveAction={updateMailboxAction.bind(null, slug)}
         testAction={testMailboxConnectionAction.bind(null, slug)}
+        foldersAction={loadMailboxFoldersAction.bind(null, slug)}
         createFolderAction={createMailboxFolderAction.bind(null, slug)}
         listHref={listHref}
       />

@@ -8,7 +8,12 @@ import { getDivision } from "@/lib/divisions/divisions";
 import { scopeOf } from "@/lib/scope";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { MailboxesBreadcrumb } from "../mailboxes-breadcrumb";
-import { createMailboxAction, createMailboxFolderAction, testMailboxConnectionAction } from "../actions";
+import {
+  createMailboxAction,
+  createMailboxFolderAction,
+  loadMailboxFoldersAction,
+  testMailboxConnectionAction,
+} from "../actions";
 import { newMailboxValues } from "../form-values";
 import { MailboxForm } from "../mailbox-form";
 
@@ -44,10 +49,12 @@ export default async function NewMailboxPage({ params }: Props) {
         divisionId={division.id}
         initial={newMailboxValues}
         hasPassword={false}
+        hasSmtpPassword={false}
         protocolLockedSince={null}
         canEdit={canManageMailSettings(ctx.role)}
         saveAction={createMailboxAction.bind(null, slug)}
         testAction={testMailboxConnectionAction.bind(null, slug)}
+        foldersAction={loadMailboxFoldersAction.bind(null, slug)}
         createFolderAction={createMailboxFolderAction.bind(null, slug)}
         listHref={listHref}
       />

@@ -1,0 +1,33 @@
+import { classifyMailError } from "@/lib/mail/connection-error";
+import { type SmtpLogin, smtpTransport } from "@/lib/mail/smtp";
+import type { MailConnectionFailure } from "@/lib/mail/types";
+
+/**
+ * "Test connection" for the outgoing server, in the mailbox form and `postdesk mailbox test`:
+ * connect, greet, upgrade to TLS as the security says, sign in when the login has one, quit. Sends
+ * nothing. Never throws; the failure uses the same words as the incoming server's test.
+ */
+
+export type SmtpTestResult = { ok: true } | { ok: false; failure: MailConnectionFailure; detail: string };
+
+export async function testSmtpServer(login: SmtpLogin): Promise<SmtpTestResult> {
+  const transport = smtpTransport(login);
+  try {
+    await transport.verify();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, ...classifyMailError(error, secretsOf(login)) };
+  } finally {
+    transport.close();
+  }
+}
+
+/**
+ * The password as sent: plain, and base64 as AUTH LOGIN and AUTH PLAIN (RFC 4616: NUL user NUL
+ * password) put it on the wire, in case a server echoes what it refused.
+ */
+function secretsOf(login: SmtpLogin): string[] {
+  if (!login.auth?.password) return [];
+  const { username, password } = login.auth;
+  return [password, Buffer.from(password).toString("base64"), Buffer.from(`\0${username}\0${password}`).toString("base64")];
+}
