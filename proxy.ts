@@ -5,5 +5,7 @@ import { routing } from "./lib/i18n/routing";
 export default createMiddleware(routing);
 
 export const config = {
-  matcher: ["/((?!api|_next|_vercel|.*\\..*).*)"],
+  // `/unsubscribe/<token>` is a mass mail's List-Unsubscribe address: a mail client's one-click POST
+  // (RFC 8058) must reach app/unsubscribe/[token]/route.ts rather than be redirected to a locale.
+  matcher: ["/((?!api|unsubscribe/|_next|_vercel|.*\\..*).*)"],
 };

@@ -41,6 +41,7 @@ export const send: Command = {
         ["to retry", String(summary.retried)],
         ["failed", String(summary.failed)],
         ["held (sending off)", String(summary.held)],
+        ["skipped (unsubscribed)", String(summary.skipped)],
       ]),
       ...(summary.failed > 0
         ? { failure: { code: "send_failed", message: `${summary.failed} mails failed; see \`postdesk outbox list\`` } }

@@ -8,6 +8,7 @@ import { classifyMailError } from "@/lib/mail/connection-error";
  *   loginFailed, protocolError)
  * - noMailbox / noSmtp: nothing to send it from; an admin must configure SMTP, then clear the error
  * - gaveUp: temporary failures went on for too long
+ * - unsubscribed: a mass mail whose contact unsubscribed after it was queued; never sent
  */
 export type SendErrorCode =
   | "temporary"
@@ -20,7 +21,8 @@ export type SendErrorCode =
   | "protocolError"
   | "noMailbox"
   | "noSmtp"
-  | "gaveUp";
+  | "gaveUp"
+  | "unsubscribed";
 
 export interface SendFailure {
   code: SendErrorCode;

@@ -3,6 +3,7 @@ import type Mail from "nodemailer/lib/mailer";
 import type { Database } from "@/db/client";
 import { attachments, divisions, type Mailbox, mailboxes, messages, notifications, type OutboxEntry, outbox } from "@/db/schema";
 import { outboundLogin } from "@/lib/mailboxes/mailboxes";
+import { isUnsubscribed } from "@/lib/mass-mail/unsubscribe";
 import { type SmtpLogin, smtpTransport } from "@/lib/mail/smtp";
 import { classifySendError, MAX_SEND_ATTEMPTS, retryDelayMs, type SendFailure } from "./send-error";
 
@@ -17,6 +18,8 @@ export interface SendSummary {
   failed: number;
   /** Ready mail of divisions whose sending is off, kept for when it is turned on. */
   held: number;
+  /** Mass mail not sent because its contact unsubscribed after it was queued. */
+  skipped: number;
 }
 
 export interface SendOptions {
@@ -43,7 +46,7 @@ export interface SendOptions {
  */
 export async function sendOutbox(db: Database, options: SendOptions = {}): Promise<SendSummary> {
   const clock = options.now ?? (() => new Date());
-  const summary: SendSummary = { sent: 0, retried: 0, failed: 0, held: 0 };
+  const summary: SendSummary = { sent: 0, retried: 0, failed: 0, held: 0, skipped: 0 };
   const tenant = options.tenantId ?? null;
   await requeueStale(db, clock(), tenant);
   const total = Math.min(options.limit ?? Number.POSITIVE_INFINITY, await countDue(db, clock(), tenant));
@@ -154,6 +157,10 @@ async function sendGroup(
         await recordFailure(db, row, connectionFailure, clock(), summary);
         continue;
       }
+      if (row.kind === "mass_mail" && (await isUnsubscribed(db, { tenantId: row.tenantId, address: row.toAddresses[0]?.address ?? "" }))) {
+        await recordUnsubscribed(db, row, summary);
+        continue;
+      }
       try {
         await transport.sendMail(await messageOf(db, row, mailbox));
         await recordSent(db, row, clock(), summary);
@@ -209,6 +216,20 @@ async function recordSent(db: Database, row: OutboxEntry, now: Date, summary: Se
     .set({ status: "sent", sentAt: now, lastError: null, lastErrorCode: null, sendingStartedAt: null })
     .where(ourAttempt(row));
   summary.sent += 1;
+}
+
+/** A contact who unsubscribed is never mailed again, even by a mailing queued before they did. */
+async function recordUnsubscribed(db: Database, row: OutboxEntry, summary: SendSummary): Promise<void> {
+  await db
+    .update(outbox)
+    .set({
+      status: "error",
+      lastErrorCode: "unsubscribed",
+      lastError: "The contact unsubscribed after this mail was queued; it was not sent.",
+      sendingStartedAt: null,
+    })
+    .where(ourAttempt(row));
+  summary.skipped += 1;
 }
 
 async function recordFailure(

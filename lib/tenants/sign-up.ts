@@ -9,7 +9,7 @@ import { createDivision } from "@/lib/divisions/divisions";
 import { RuleError } from "@/lib/errors";
 import { locales } from "@/lib/i18n/routing";
 import { operatorScope } from "@/lib/scope";
-import { slugify, tagFromName } from "./slug";
+import { RESERVED_SLUGS, slugify, tagFromName } from "./slug";
 
 export const personName = z.string().trim().min(1, "required").max(100, "tooLong");
 export const emailAddress = z.email("invalidEmail").transform(normalizeEmail);
@@ -45,6 +45,8 @@ export async function signUp(
         (t) => t.slug,
       ),
     );
+    // A slug is the first path segment of the company's pages: it must not shadow the public ones.
+    for (const reserved of RESERVED_SLUGS) existing.add(reserved);
     let slug = base;
     for (let n = 2; existing.has(slug); n++) slug = `${base}-${n}`;
 

@@ -17,3 +17,6 @@ export function tagFromName(name: string): string {
   const letters = slugify(name).replace(/-/g, "").toUpperCase().replace(/^[0-9]+/, "");
   return letters.length >= 2 ? letters.slice(0, 6) : "HD";
 }
+
+/** Paths of the app that are not a company's: a company named "Invite" gets "invite-2". */
+export const RESERVED_SLUGS = ["sign-in", "sign-up", "invite", "unsubscribe", "api"] as const;

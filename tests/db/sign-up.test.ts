@@ -55,4 +55,14 @@ describe("sign-up", () => {
     });
     expect(a.tenant.slug).not.toBe(b.tenant.slug);
   });
+
+  it("never gives a company a slug that is a public path of the app", async () => {
+    const { tenant } = await signUp(db, {
+      companyName: "Unsubscribe",
+      adminName: "U",
+      email: `u-${Date.now()}@reserved.test`,
+      password: "Correct-Horse-9",
+    });
+    expect(tenant.slug).toMatch(/^unsubscribe-\d+$/);
+  });
 });

@@ -5,6 +5,9 @@ import { notifications, outbox } from "../../db/schema";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { clearErrors, resetSending } from "../../lib/outbox/admin";
 import { sendOutbox } from "../../lib/outbox/send";
+import { sendMassMail } from "../../lib/mass-mail/mass-mail";
+import { listDivisionContacts } from "../../lib/mass-mail/recipients";
+import { unsubscribeContact, unsubscribeToken } from "../../lib/mass-mail/unsubscribe";
 import { createTeam } from "../../lib/teams/teams";
 import { moveTicket } from "../../lib/tickets/move";
 import { replyToTicket } from "../../lib/tickets/reply";
@@ -175,6 +178,43 @@ describe("the outbox sender", () => {
       ["Sales answering", sales.address, "Acme Sales"],
     ]);
     expect(sent[1]!.messageId).toMatch(new RegExp(`@acme\\.test>$`));
+  });
+
+  it("sends a mass mail with List-Unsubscribe, and never to a contact who unsubscribed after it was queued", async () => {
+    const desk = await outboundDesk(db, { sendConfirmations: false });
+    const mailbox = await desk.addMailbox(`news-${desk.tenantId.slice(0, 8)}@acme.test`, {
+      smtpHost: "127.0.0.1",
+      smtpPort: String(sink.port),
+      smtpSecurity: "none",
+    });
+    for (const who of ["Ala <ala@customer.test>", "Ola <ola@customer.test>", "Ula <ula@customer.test>"]) {
+      await desk.receive(mail({ from: who, subject: `Hello from ${who}` }));
+    }
+    const contacts = await desk.tx((tx) => listDivisionContacts(tx, desk.ownerScope, { divisionId: desk.divisionId }));
+    const t0 = new Date();
+    const { queued } = await desk.tx((tx) =>
+      sendMassMail(tx, desk.ownerScope, {
+        divisionId: desk.divisionId,
+        contactIds: contacts.map((c) => c.contactId),
+        subject: "News",
+        body: "Hello {{customerName}}, we moved.\n\nUnsubscribe: {{link}}",
+        ratePerMinute: 1000,
+      }),
+    );
+    expect(queued).toBe(3);
+    const ola = contacts.find((c) => c.email === "ola@customer.test")!;
+    expect(await unsubscribeContact(db, unsubscribeToken({ id: ola.contactId, tenantId: desk.tenantId }))).toBe(true);
+
+    expect(await sendOutbox(db, { tenantId: desk.tenantId, now: () => minutes(t0, 5) })).toMatchObject({ sent: 2, skipped: 1 });
+    const raws = sink.messages.filter((m) => m.envelope.from === mailbox.address);
+    expect(raws.flatMap((m) => m.envelope.to).sort()).toEqual(["ala@customer.test", "ula@customer.test"]);
+    for (const { raw } of raws) {
+      expect(raw.toString()).toMatch(/^List-Unsubscribe:\s+<https?:\/\/[^>]+\/unsubscribe\/[^>]+>\r$/m);
+      expect(raw.toString()).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m);
+      expect((await simpleParser(raw)).text).toMatch(/^Hello (Ala|Ula), we moved\./);
+    }
+    const skipped = (await desk.outboxRows("mass_mail")).find((r) => r.toAddresses[0]?.address === "ola@customer.test");
+    expect(skipped).toMatchObject({ status: "error", lastErrorCode: "unsubscribed" });
   });
 
   it("a mailbox without an SMTP server leaves the mail in error with the reason", async () => {

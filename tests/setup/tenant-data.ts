@@ -122,7 +122,8 @@ export async function tenantRowsIn(db: Executor, table: TenantTable, tenantId: s
 /**
  * A company with at least one row in every tenant table: an owner and an agent, two divisions, a
  * pending invite, a team, a mailbox with sealed secrets, a knowledge base, a contact with a ticket
- * made from an inbound email, a reply in the outbox, and the audit rows all of that leaves.
+ * made from an inbound email, a reply in the outbox, a mass mailing with its one outbox row, and the
+ * audit rows all of that leaves.
  */
 export async function makeFilledTenant(db: Database, name: string) {
   const base = await makeTenant(db, name);
@@ -235,6 +236,28 @@ export async function makeFilledTenant(db: Database, name: string) {
       text: "Thank you.",
       messageId: `<confirmation-${suffix}@${domain}>`,
     });
+    const [massMailing] = await tx
+      .insert(schema.massMailings)
+      .values({
+        tenantId,
+        divisionId: base.divisionId,
+        subject: "Our new opening hours",
+        body: "Hello {{customerName}}, …\n\nUnsubscribe: {{link}}",
+        recipientCount: 1,
+        createdByUserId: base.user.id,
+      })
+      .returning();
+    await tx.insert(schema.outbox).values({
+      tenantId,
+      divisionId: base.divisionId,
+      mailboxId: mailbox!.id,
+      massMailingId: massMailing!.id,
+      kind: "mass_mail",
+      toAddresses: [{ address: contact!.email }],
+      subject: "Our new opening hours",
+      text: "Hello A Customer, …",
+      messageId: `<mass-mail-${suffix}@${domain}>`,
+    });
     return {
       agentMembershipId: agentMembership!.id,
       secondDivisionId: secondDivision!.id,
@@ -243,6 +266,8 @@ export async function makeFilledTenant(db: Database, name: string) {
       knowledgeBaseId: knowledgeBase!.id,
       mailboxId: mailbox!.id,
       ticketId: ticket!.id,
+      contactId: contact!.id,
+      massMailingId: massMailing!.id,
     };
   });
   return { ...base, agent: agent!, scope, ...ids };
