@@ -1,5 +1,7 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "../../db/client";
+import { teams } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { resolveTenantContext } from "../../lib/auth/context";
 import {
@@ -9,8 +11,32 @@ import {
   updateDivisionSettings,
 } from "../../lib/divisions/divisions";
 import { NotFoundError, RuleError } from "../../lib/errors";
+import { listMassMailings, massMailingProgress, sendMassMail } from "../../lib/mass-mail/mass-mail";
+import { listDivisionContacts } from "../../lib/mass-mail/recipients";
 import { createInvite, revokeInvite } from "../../lib/members/invites";
 import { listMembers, listPendingInvites, removeMember, updateMember } from "../../lib/members/members";
+import { operatorScope } from "../../lib/scope";
+import { defaultTemplates } from "../../lib/templates/defaults";
+import {
+  createTemplate,
+  deleteTemplate,
+  getTemplate,
+  listTemplates,
+  templateFor,
+  updateTemplate,
+} from "../../lib/templates/templates";
+import { getNotificationPreferences, setNotificationPreferences } from "../../lib/users/preferences";
+import {
+  createTeam,
+  deleteTeam,
+  getTeam,
+  listTeamMembers,
+  listTeams,
+  setTeamMembers,
+  updateTeam,
+} from "../../lib/teams/teams";
+import { assignTicket } from "../../lib/tickets/assign";
+import { moveTicket } from "../../lib/tickets/move";
 import { testDatabase } from "../setup/db";
 import { makeFilledTenant, snapshotTenant } from "../setup/tenant-data";
 
@@ -32,6 +58,12 @@ async function twoTenants() {
   const a = await makeFilledTenant(db, "Alpha");
   const b = await makeFilledTenant(db, "Beta");
   return { a, b, bBefore: await snapshotTenant(db, b.tenant.id) };
+}
+
+/** The team makeFilledTenant gives a company, read as the owner. */
+async function teamIdOf(tenantId: string): Promise<string> {
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.tenantId, tenantId));
+  return team!.id;
 }
 
 type Run = <T>(tenantId: string, work: (tx: Transaction) => Promise<T>) => Promise<T>;
@@ -71,6 +103,7 @@ describe.each(ways)("tenant A's scope handed tenant B's ids, %s", (_name, run) =
     const { a, b } = await twoTenants();
     const choices = await run(a.tenant.id, (tx) => divisionSettingsChoices(tx, a.scope, b.divisionId));
     expect(choices.unprocessedTemplates).toEqual([]);
+    expect(choices.mailboxes).toEqual([]);
     expect(choices.knowledgeBases.map((kb) => kb.id)).toEqual([a.knowledgeBaseId]);
   });
 
@@ -118,6 +151,41 @@ describe.each(ways)("tenant A's scope handed tenant B's ids, %s", (_name, run) =
     expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
   });
 
+  it("listTemplates and getTemplate do not show B's templates", async () => {
+    const { a, b } = await twoTenants();
+    expect(await run(a.tenant.id, (tx) => listTemplates(tx, a.scope, b.divisionId))).toEqual([]);
+    await expect(run(a.tenant.id, (tx) => getTemplate(tx, a.scope, b.templateId))).rejects.toBeInstanceOf(NotFoundError);
+    // A's own templates are there, so the empty list above is not a broken query.
+    expect(await run(a.tenant.id, (tx) => listTemplates(tx, a.scope, a.divisionId))).not.toEqual([]);
+  });
+
+  it("createTemplate, updateTemplate and deleteTemplate do not find B's division or template and change nothing of B", async () => {
+    const { a, b, bBefore } = await twoTenants();
+    const text = { name: "Taken over", subject: "Pwned {{ticketNumber}}", body: "Pwned" };
+    await expect(
+      run(a.tenant.id, (tx) => createTemplate(tx, a.scope, b.divisionId, { kind: "confirmation", locale: "en", ...text })),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(run(a.tenant.id, (tx) => updateTemplate(tx, a.scope, b.templateId, text))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(run(a.tenant.id, (tx) => deleteTemplate(tx, a.scope, b.templateId))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("templateFor with B's division and chosen template gives the built-in text, never B's", async () => {
+    const { a, b } = await twoTenants();
+    await withTenant(db, b.tenant.id, (tx) =>
+      updateTemplate(tx, operatorScope(b.tenant.id), b.templateId, { name: "B's", subject: "B's secret", body: "B's secret" }),
+    );
+    const text = await run(a.tenant.id, (tx) =>
+      templateFor(tx, a.scope, { divisionId: b.divisionId, kind: "notify_unprocessed", locale: "en", templateId: b.templateId }),
+    );
+    const builtIn = defaultTemplates.en.notify_unprocessed;
+    expect(text).toEqual({ subject: builtIn.subject, body: builtIn.body });
+  });
+
   it("resolveTenantContext gives A's user no context in B, and B's user none in A", async () => {
     const { a, b } = await twoTenants();
     expect(await run(a.tenant.id, (tx) => resolveTenantContext(tx, a.user.id, b.tenant.slug))).toBeNull();
@@ -135,6 +203,7 @@ describe.each(ways)("tenant A's scope handed tenant B's ids, %s", (_name, run) =
       { unprocessedRecipientIds: [a.user.id, b.user.id] },
       { unprocessedTemplateId: b.templateId },
       { defaultKnowledgeBaseId: b.knowledgeBaseId },
+      { massMailFromMailboxId: b.mailboxId },
     ];
     for (const patch of cases) {
       const attempt = run(a.tenant.id, (tx) => updateDivisionSettings(tx, a.scope, a.divisionId, patch));
@@ -143,5 +212,135 @@ describe.each(ways)("tenant A's scope handed tenant B's ids, %s", (_name, run) =
     }
     expect(await snapshotTenant(db, a.tenant.id)).toEqual(aBefore);
     expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("listTeams, getTeam and listTeamMembers do not find B's division or team", async () => {
+    const { a, b } = await twoTenants();
+    const bTeamId = await teamIdOf(b.tenant.id);
+    await expect(run(a.tenant.id, (tx) => listTeams(tx, a.scope, b.divisionId))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(run(a.tenant.id, (tx) => getTeam(tx, a.scope, bTeamId))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(run(a.tenant.id, (tx) => listTeamMembers(tx, a.scope, bTeamId))).rejects.toBeInstanceOf(NotFoundError);
+    const own = await run(a.tenant.id, (tx) => listTeams(tx, a.scope, a.divisionId));
+    expect(own.map((team) => team.tenantId)).toEqual([a.tenant.id]);
+  });
+
+  it("createTeam, updateTeam, setTeamMembers and deleteTeam do not find B's division or team and change nothing of B", async () => {
+    const { a, b, bBefore } = await twoTenants();
+    const bTeamId = await teamIdOf(b.tenant.id);
+    const attempts: ((tx: Transaction) => Promise<unknown>)[] = [
+      (tx) => createTeam(tx, a.scope, { divisionId: b.divisionId, name: "Intruders", outboundMailboxId: null }),
+      (tx) => updateTeam(tx, a.scope, { teamId: bTeamId, name: "Taken over", outboundMailboxId: a.mailboxId }),
+      (tx) => setTeamMembers(tx, a.scope, { teamId: bTeamId, userIds: [a.user.id] }),
+      (tx) => deleteTeam(tx, a.scope, bTeamId),
+    ];
+    for (const attempt of attempts) {
+      await expect(run(a.tenant.id, attempt)).rejects.toBeInstanceOf(NotFoundError);
+    }
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("refuses A's team that would send from B's mailbox or take in B's member", async () => {
+    const { a, b, bBefore } = await twoTenants();
+    const aTeamId = await teamIdOf(a.tenant.id);
+    const aBefore = await snapshotTenant(db, a.tenant.id);
+    await expect(
+      run(a.tenant.id, (tx) => createTeam(tx, a.scope, { divisionId: a.divisionId, name: "New", outboundMailboxId: b.mailboxId })),
+    ).rejects.toMatchObject({ fieldErrors: { outboundMailboxId: ["mailboxNotInDivision"] } });
+    await expect(
+      run(a.tenant.id, (tx) => updateTeam(tx, a.scope, { teamId: aTeamId, name: "First line", outboundMailboxId: b.mailboxId })),
+    ).rejects.toMatchObject({ fieldErrors: { outboundMailboxId: ["mailboxNotInDivision"] } });
+    await expect(
+      run(a.tenant.id, (tx) => setTeamMembers(tx, a.scope, { teamId: aTeamId, userIds: [b.agent.id] })),
+    ).rejects.toMatchObject({ fieldErrors: { memberIds: ["invalidChoice"] } });
+    expect(await snapshotTenant(db, a.tenant.id)).toEqual(aBefore);
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("moveTicket and assignTicket do not find B's ticket, and A's ticket goes to no division, team or person of B", async () => {
+    const { a, b, bBefore } = await twoTenants();
+    const bTeamId = await teamIdOf(b.tenant.id);
+    const aBefore = await snapshotTenant(db, a.tenant.id);
+    await expect(
+      run(a.tenant.id, (tx) => moveTicket(tx, a.scope, { ticketId: b.ticketId, divisionId: a.divisionId, teamId: null })),
+    ).rejects.toMatchObject({ what: "ticket" });
+    await expect(
+      run(a.tenant.id, (tx) => assignTicket(tx, a.scope, { ticketId: b.ticketId, assigneeId: a.user.id })),
+    ).rejects.toMatchObject({ what: "ticket" });
+    await expect(
+      run(a.tenant.id, (tx) => moveTicket(tx, a.scope, { ticketId: a.ticketId, divisionId: b.divisionId, teamId: null })),
+    ).rejects.toMatchObject({ what: "division" });
+    await expect(
+      run(a.tenant.id, (tx) => moveTicket(tx, a.scope, { ticketId: a.ticketId, divisionId: a.divisionId, teamId: bTeamId })),
+    ).rejects.toMatchObject({ fieldErrors: { teamId: ["teamNotInDivision"] } });
+    await expect(
+      run(a.tenant.id, (tx) => assignTicket(tx, a.scope, { ticketId: a.ticketId, assigneeId: b.agent.id })),
+    ).rejects.toMatchObject({ fieldErrors: { assigneeId: ["invalidChoice"] } });
+    expect(await snapshotTenant(db, a.tenant.id)).toEqual(aBefore);
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("listDivisionContacts and listMassMailings do not find B's division, and A's lists hold none of B's", async () => {
+    const { a, b } = await twoTenants();
+    await expect(
+      run(a.tenant.id, (tx) => listDivisionContacts(tx, a.scope, { divisionId: b.divisionId })),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(run(a.tenant.id, (tx) => listMassMailings(tx, a.scope, b.divisionId))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    const contacts = await run(a.tenant.id, (tx) => listDivisionContacts(tx, a.scope, { divisionId: a.divisionId }));
+    expect(contacts.map((c) => c.contactId)).toEqual([a.contactId]);
+    const mailings = await run(a.tenant.id, (tx) => listMassMailings(tx, a.scope, a.divisionId));
+    expect(mailings.map((m) => m.id)).toEqual([a.massMailingId]);
+  });
+
+  it("massMailingProgress does not find B's mailing", async () => {
+    const { a, b } = await twoTenants();
+    await expect(run(a.tenant.id, (tx) => massMailingProgress(tx, a.scope, b.massMailingId))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(await run(a.tenant.id, (tx) => massMailingProgress(tx, a.scope, a.massMailingId))).toMatchObject({ ready: 1 });
+  });
+
+  it("sendMassMail mails none of B's contacts, from A's division or B's, and changes nothing of B", async () => {
+    const { a, b, bBefore } = await twoTenants();
+    const mail = { subject: "Hello", body: "Hi {{customerName}}. Unsubscribe: {{link}}" };
+    await expect(
+      run(a.tenant.id, (tx) => sendMassMail(tx, a.scope, { ...mail, divisionId: a.divisionId, contactIds: [b.contactId] })),
+    ).rejects.toMatchObject({ key: "invalidInput", fieldErrors: { contactIds: ["invalidChoice"] } });
+    await expect(
+      run(a.tenant.id, (tx) => sendMassMail(tx, a.scope, { ...mail, divisionId: b.divisionId, contactIds: [b.contactId] })),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+    // A's own contact in A's division is mailed: the refusals above are not a broken function.
+    const outcome = await run(a.tenant.id, (tx) =>
+      sendMassMail(tx, a.scope, { ...mail, divisionId: a.divisionId, contactIds: [a.contactId] }),
+    );
+    expect(outcome.queued).toBe(1);
+  });
+});
+
+/**
+ * Notification preferences belong to a user, not a tenant (a user may be a member of several), so
+ * there is no tenant filter to prove: the action takes the user from the session, and inside a
+ * tenant's transaction row-level security shows only that tenant's members.
+ */
+describe("a user's notification preferences inside tenant A's transaction", () => {
+  it("do not find B's member, whose preferences stay as they were", async () => {
+    const { a, b, bBefore } = await twoTenants();
+    await expect(withTenant(db, a.tenant.id, (tx) => getNotificationPreferences(tx, b.agent.id))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(
+      withTenant(db, a.tenant.id, (tx) =>
+        setNotificationPreferences(tx, b.agent.id, { notifyUnprocessed: false, notifyNewTicket: false, notifyAssignment: false }),
+      ),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+    // A's own member is found, so the refusals above are not a broken query.
+    expect(await withTenant(db, a.tenant.id, (tx) => getNotificationPreferences(tx, a.agent.id))).toEqual({
+      notifyUnprocessed: true,
+      notifyNewTicket: true,
+      notifyAssignment: true,
+    });
   });
 });

@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import * as openpgp from "openpgp";
 import { describe, expect, it, vi } from "vitest";
-import { divisions, notifications } from "../../db/schema";
+import { attachments, divisions, notifications, outbox, teams } from "../../db/schema";
 import type { Database } from "../../db/client";
 import { withTenant } from "../../db/tenant";
 import { setDivisionPgpKey } from "../../lib/divisions/pgp-key";
+import { getNotificationPreferences } from "../../lib/users/preferences";
 import { operatorScope } from "../../lib/scope";
 import { testDatabase } from "../setup/db";
 import { makeFilledTenant, snapshotTenant } from "../setup/tenant-data";
@@ -30,7 +31,7 @@ vi.mock("next-intl/server", () => {
     getLocale: async () => "en",
     getTranslations: async () => t,
     getMessages: async () => ({}),
-    getFormatter: async () => ({ dateTime: () => "", number: () => "", relativeTime: () => "" }),
+    getFormatter: async () => ({ dateTime: () => "", number: () => "", relativeTime: () => "", list: () => "" }),
     getNow: async () => new Date(),
   };
 });
@@ -49,6 +50,25 @@ const { createMailboxAction, createMailboxFolderAction, testMailboxConnectionAct
   "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/mailboxes/actions"
 );
 const { markNotificationReadAction } = await import("@/app/[locale]/(app)/[tenant]/notifications/actions");
+const { addNoteAction, assignTicketAction, moveTicketAction, replyToTicketAction, setTicketStatusAction } = await import(
+  "@/app/[locale]/(app)/[tenant]/tickets/[ticketId]/actions"
+);
+const { clearErrorsAction, resetSendingAction } = await import(
+  "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/outbox/actions"
+);
+const { GET: downloadAttachment } = await import(
+  "@/app/[locale]/(app)/[tenant]/tickets/[ticketId]/attachments/[attachmentId]/route"
+);
+const { createTemplateAction, deleteTemplateAction, updateTemplateAction } = await import(
+  "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/templates/actions"
+);
+const { updateNotificationPreferencesAction } = await import("@/app/[locale]/(app)/[tenant]/profile/actions");
+const { createTeamAction, deleteTeamAction, updateTeamAction } = await import(
+  "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/teams/actions"
+);
+const { sendMassMailAction } = await import(
+  "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/mass-mail/actions"
+);
 
 async function tenants() {
   const a = await makeFilledTenant(db, "Alpha");
@@ -74,6 +94,8 @@ function validSettings(divisionId: string) {
     maxMailSizeMegabytes: "25",
     defaultKnowledgeBaseId: "",
     unprocessedTemplateId: "",
+    confirmationsPerSenderPerHour: "3",
+    massMailFromMailboxId: "",
   };
 }
 
@@ -83,6 +105,12 @@ const { privateKey: armoredPrivateKey } = await openpgp.generateKey({
   userIDs: [{ email: "x@y.test" }],
   format: "armored",
 });
+
+/** The team makeFilledTenant gives a company, read as the owner. */
+async function teamIdOf(tenantId: string): Promise<string> {
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.tenantId, tenantId));
+  return team!.id;
+}
 
 /** The error Next's notFound() throws. */
 function isNotFound(error: unknown): boolean {
@@ -131,6 +159,7 @@ describe("server actions as tenant A with tenant B's ids", () => {
       await revokeInviteAction(slug, undefined, { inviteId: b.inviteId }),
       await setDivisionPgpKeyAction(slug, undefined, { divisionId: b.divisionId, armoredPrivateKey, passphrase: "" }),
       await clearDivisionPgpKeyAction(slug, undefined, { divisionId: b.divisionId }),
+      await sendMassMailAction(slug, undefined, massMailForm(b.divisionId, [b.contactId])),
     ];
     for (const result of results) expect(result).toEqual({ error: "notFound" });
     expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
@@ -218,6 +247,340 @@ describe("mailbox and notification actions as tenant A with tenant B's ids", () 
   });
 });
 
+describe("team actions as tenant A with tenant B's ids", () => {
+  it("cannot create a team in B's division, or rename, restaff or delete B's team", async () => {
+    const { a, b, bBefore } = await tenants();
+    const bTeamId = await teamIdOf(b.tenant.id);
+    const form = { name: "Taken over", outboundMailboxId: "", memberIds: [a.user.id] };
+    const results = [
+      await createTeamAction(a.tenant.slug, undefined, { ...form, divisionId: b.divisionId }),
+      await updateTeamAction(a.tenant.slug, undefined, { ...form, teamId: bTeamId }),
+      await deleteTeamAction(a.tenant.slug, undefined, { teamId: bTeamId }),
+      await createTeamAction(b.tenant.slug, undefined, { ...form, divisionId: b.divisionId }),
+      await updateTeamAction(b.tenant.slug, undefined, { ...form, teamId: bTeamId }),
+      await deleteTeamAction(b.tenant.slug, undefined, { teamId: bTeamId }),
+    ];
+    for (const result of results) expect(result).toEqual({ error: "notFound" });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("refuses A's team that would send from B's mailbox or take in B's member", async () => {
+    const { a, b, bBefore } = await tenants();
+    const aTeamId = await teamIdOf(a.tenant.id);
+    expect(
+      await updateTeamAction(a.tenant.slug, undefined, { teamId: aTeamId, name: "First line", outboundMailboxId: b.mailboxId }),
+    ).toEqual({ error: "invalidInput", fieldErrors: { outboundMailboxId: ["mailboxNotInDivision"] } });
+    expect(
+      await updateTeamAction(a.tenant.slug, undefined, { teamId: aTeamId, name: "First line", memberIds: [b.agent.id] }),
+    ).toEqual({ error: "invalidInput", fieldErrors: { memberIds: ["invalidChoice"] } });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("the team actions on A's own division succeed, so the refusals above are not broken actions", async () => {
+    const { a } = await tenants();
+    const created = await createTeamAction(a.tenant.slug, undefined, {
+      divisionId: a.divisionId,
+      name: "Second line",
+      outboundMailboxId: a.mailboxId,
+      memberIds: [a.agent.id],
+    });
+    expect(created).toEqual({
+      ok: true,
+      result: { name: "Second line", outboundMailboxId: a.mailboxId, memberIds: [a.agent.id] },
+    });
+    const [team] = await db.select().from(teams).where(and(eq(teams.tenantId, a.tenant.id), eq(teams.name, "Second line")));
+    expect(await updateTeamAction(a.tenant.slug, undefined, { teamId: team!.id, name: "Escalations" })).toMatchObject({ ok: true });
+    expect(await deleteTeamAction(a.tenant.slug, undefined, { teamId: team!.id })).toEqual({ ok: true });
+  });
+});
+
+describe("template actions as tenant A with tenant B's ids", () => {
+  const text = { name: "Taken over", subject: "Pwned {{ticketNumber}}", body: "Pwned" };
+
+  it("cannot create a template in B's division, or change or delete B's template", async () => {
+    const { a, b, bBefore } = await tenants();
+    const results = [
+      await createTemplateAction(a.tenant.slug, undefined, { divisionId: b.divisionId, kind: "confirmation", locale: "en" }),
+      await updateTemplateAction(a.tenant.slug, undefined, { templateId: b.templateId, ...text }),
+      await deleteTemplateAction(a.tenant.slug, undefined, { templateId: b.templateId }),
+      await createTemplateAction(b.tenant.slug, undefined, { divisionId: b.divisionId, kind: "confirmation", locale: "en" }),
+      await updateTemplateAction(b.tenant.slug, undefined, { templateId: b.templateId, ...text }),
+      await deleteTemplateAction(b.tenant.slug, undefined, { templateId: b.templateId }),
+    ];
+    for (const result of results) expect(result).toEqual({ error: "notFound" });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("the template actions on A's own division succeed, so the refusals above are not broken actions", async () => {
+    const { a } = await tenants();
+    const created = await createTemplateAction(a.tenant.slug, undefined, {
+      divisionId: a.divisionId,
+      kind: "mass_mail",
+      locale: "pl",
+    });
+    expect(created).toEqual({ ok: true, result: { id: expect.any(String) } });
+    const templateId = created.result!.id;
+    expect(await updateTemplateAction(a.tenant.slug, undefined, { templateId, ...text })).toEqual({
+      ok: true,
+      result: text,
+    });
+    expect(await deleteTemplateAction(a.tenant.slug, undefined, { templateId })).toEqual({ ok: true });
+  });
+
+  it("an agent of A may not change A's templates", async () => {
+    const { a } = await tenants();
+    state.userId = a.agent.id;
+    expect(await updateTemplateAction(a.tenant.slug, undefined, { templateId: a.templateId, ...text })).toEqual({
+      error: "forbidden",
+    });
+    expect(await deleteTemplateAction(a.tenant.slug, undefined, { templateId: a.templateId })).toEqual({
+      error: "forbidden",
+    });
+  });
+});
+
+/** A mass mail as the form sends it: one contact id is a string, several are a list. */
+function massMailForm(divisionId: string, contactIds: string[]) {
+  return {
+    divisionId,
+    contactIds: contactIds.length === 1 ? contactIds[0] : contactIds,
+    subject: "Hello",
+    body: "Hello {{customerName}}. Unsubscribe: {{link}}",
+    ratePerMinute: "60",
+  };
+}
+
+describe("mass mail actions as tenant A with tenant B's ids", () => {
+  it("cannot mail B's contacts, from A's division or from B's, and B is unchanged", async () => {
+    const { a, b, bBefore } = await tenants();
+    expect(await sendMassMailAction(a.tenant.slug, undefined, massMailForm(b.divisionId, [b.contactId]))).toEqual({
+      error: "notFound",
+    });
+    expect(await sendMassMailAction(a.tenant.slug, undefined, massMailForm(a.divisionId, [b.contactId]))).toEqual({
+      error: "invalidInput",
+      fieldErrors: { contactIds: ["invalidChoice"] },
+    });
+    expect(
+      await sendMassMailAction(a.tenant.slug, undefined, massMailForm(a.divisionId, [a.contactId, b.contactId])),
+    ).toMatchObject({ error: "invalidInput" });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("mails A's own contact from A's division, so the refusals above are not a broken action", async () => {
+    const { a } = await tenants();
+    expect(await sendMassMailAction(a.tenant.slug, undefined, massMailForm(a.divisionId, [a.contactId]))).toEqual({
+      ok: true,
+      result: { queued: 1, skippedUnsubscribed: 0 },
+    });
+  });
+
+  it("an agent of A may not send mass mail", async () => {
+    const { a } = await tenants();
+    state.userId = a.agent.id;
+    expect(await sendMassMailAction(a.tenant.slug, undefined, massMailForm(a.divisionId, [a.contactId]))).toEqual({
+      error: "forbidden",
+    });
+  });
+});
+
+describe("notification preferences", () => {
+  const allOff = { notifyUnprocessed: "", notifyNewTicket: "", notifyAssignment: "" };
+
+  it("change the signed-in user's own only, whatever user id the form carries", async () => {
+    const { a, b, bBefore } = await tenants();
+    const aAgentBefore = await withTenant(db, a.tenant.id, (tx) => getNotificationPreferences(tx, a.agent.id));
+    const result = await updateNotificationPreferencesAction(a.tenant.slug, undefined, {
+      ...allOff,
+      notifyAssignment: "on",
+      userId: a.agent.id,
+    });
+    expect(result).toEqual({
+      ok: true,
+      result: { notifyUnprocessed: false, notifyNewTicket: false, notifyAssignment: true },
+    });
+    expect(await withTenant(db, a.tenant.id, (tx) => getNotificationPreferences(tx, a.user.id))).toEqual(result.result);
+    expect(await withTenant(db, a.tenant.id, (tx) => getNotificationPreferences(tx, a.agent.id))).toEqual(aAgentBefore);
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("cannot be saved through B's workspace", async () => {
+    const { b, bBefore } = await tenants();
+    expect(await updateNotificationPreferencesAction(b.tenant.slug, undefined, allOff)).toEqual({ error: "notFound" });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+});
+
+/** The attachment and outbox row makeFilledTenant gives a company's ticket, read as the owner. */
+async function ticketExtrasOf(tenantId: string) {
+  const [attachment] = await db.select({ id: attachments.id }).from(attachments).where(eq(attachments.tenantId, tenantId));
+  const [queued] = await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.tenantId, tenantId));
+  return { attachmentId: attachment!.id, outboxId: queued!.id };
+}
+
+describe("ticket actions as tenant A with tenant B's ids", () => {
+  it("cannot reply to, note on, close, move or assign B's ticket, through A's workspace or B's", async () => {
+    const { a, b, bBefore } = await tenants();
+    const ticketId = b.ticketId;
+    for (const slug of [a.tenant.slug, b.tenant.slug]) {
+      const results = [
+        await replyToTicketAction(slug, undefined, { ticketId, text: "Leaked", cc: "spy@alpha.test" }),
+        await addNoteAction(slug, undefined, { ticketId, text: "Was here" }),
+        await setTicketStatusAction(slug, undefined, { ticketId, status: "closed" }),
+        await moveTicketAction(slug, undefined, { ticketId, divisionId: a.divisionId, teamId: "" }),
+        await moveTicketAction(slug, undefined, { ticketId, divisionId: b.secondDivisionId, teamId: "" }),
+        await assignTicketAction(slug, undefined, { ticketId, assigneeId: a.user.id }),
+      ];
+      for (const result of results) expect(result).toEqual({ error: "notFound" });
+    }
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("cannot move A's ticket into B's division or to B's team, nor give it to B's member", async () => {
+    const { a, b, bBefore } = await tenants();
+    const ticketId = a.ticketId;
+    expect(await moveTicketAction(a.tenant.slug, undefined, { ticketId, divisionId: b.divisionId, teamId: "" })).toEqual({
+      error: "notFound",
+    });
+    expect(
+      await moveTicketAction(a.tenant.slug, undefined, { ticketId, divisionId: a.divisionId, teamId: await teamIdOf(b.tenant.id) }),
+    ).toEqual({ error: "invalidInput", fieldErrors: { teamId: ["teamNotInDivision"] } });
+    expect(await assignTicketAction(a.tenant.slug, undefined, { ticketId, assigneeId: b.user.id })).toEqual({
+      error: "invalidInput",
+      fieldErrors: { assigneeId: ["invalidChoice"] },
+    });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("the ticket actions on A's own ticket succeed, so the refusals above are not broken actions", async () => {
+    const { a } = await tenants();
+    const ticketId = a.ticketId;
+    expect(await replyToTicketAction(a.tenant.slug, undefined, { ticketId, text: "On it.", cc: "" })).toEqual({
+      ok: true,
+      // The test database keeps sending off; the mailbox of the ticket's team sends it once it is on.
+      result: { sendingEnabled: false, hasSender: true },
+    });
+    expect(await addNoteAction(a.tenant.slug, undefined, { ticketId, text: "Checked." })).toEqual({ ok: true });
+    expect(await setTicketStatusAction(a.tenant.slug, undefined, { ticketId, status: "on_hold" })).toEqual({
+      ok: true,
+      result: { status: "on_hold" },
+    });
+    expect(await assignTicketAction(a.tenant.slug, undefined, { ticketId, assigneeId: a.agent.id })).toEqual({ ok: true });
+    expect(await moveTicketAction(a.tenant.slug, undefined, { ticketId, divisionId: a.secondDivisionId, teamId: "" })).toEqual({
+      ok: true,
+      result: { divisionId: a.secondDivisionId, number: 1 },
+    });
+  });
+
+  it("a reply's attachments over 20 MB together are refused before anything is stored", async () => {
+    const { a } = await tenants();
+    const aBefore = await snapshotTenant(db, a.tenant.id);
+    const form = new FormData();
+    form.set("ticketId", a.ticketId);
+    form.set("text", "Files attached.");
+    form.append("attachments", new File([new Uint8Array(12 * 1024 * 1024)], "one.bin"));
+    form.append("attachments", new File([new Uint8Array(9 * 1024 * 1024)], "two.bin"));
+    expect(await replyToTicketAction(a.tenant.slug, undefined, form)).toEqual({
+      error: "invalidInput",
+      fieldErrors: { attachments: ["attachmentsTooLarge"] },
+    });
+    expect(await snapshotTenant(db, a.tenant.id)).toEqual(aBefore);
+  });
+});
+
+describe("outbox actions as tenant A with tenant B's ids", () => {
+  it("cannot reset or clear B's outbox, whole or one row, and B's failed mail stays failed", async () => {
+    const { a, b } = await tenants();
+    const { outboxId } = await ticketExtrasOf(b.tenant.id);
+    await db.update(outbox).set({ status: "error", lastErrorCode: "loginFailed" }).where(eq(outbox.id, outboxId));
+    const bBefore = await snapshotTenant(db, b.tenant.id);
+    for (const slug of [a.tenant.slug, b.tenant.slug]) {
+      expect(await resetSendingAction(slug, undefined, { divisionId: b.divisionId })).toEqual({ error: "notFound" });
+      expect(await clearErrorsAction(slug, undefined, { divisionId: b.divisionId, id: outboxId })).toEqual({ error: "notFound" });
+    }
+    // A's own division with B's row id: nothing of A's matches, and B's row is untouched.
+    expect(await clearErrorsAction(a.tenant.slug, undefined, { divisionId: a.divisionId, id: outboxId })).toEqual({
+      ok: true,
+      result: { count: 0 },
+    });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("A's admin clears A's failed mail; A's agent may not", async () => {
+    const { a } = await tenants();
+    const { outboxId } = await ticketExtrasOf(a.tenant.id);
+    await db.update(outbox).set({ status: "error", lastErrorCode: "noSmtp" }).where(eq(outbox.id, outboxId));
+    state.userId = a.agent.id;
+    expect(await clearErrorsAction(a.tenant.slug, undefined, { divisionId: a.divisionId })).toEqual({ error: "forbidden" });
+    expect(await resetSendingAction(a.tenant.slug, undefined, { divisionId: a.divisionId })).toEqual({ error: "forbidden" });
+    state.userId = a.user.id;
+    expect(await clearErrorsAction(a.tenant.slug, undefined, { divisionId: a.divisionId, id: outboxId })).toEqual({
+      ok: true,
+      result: { count: 1 },
+    });
+    const [row] = await db.select().from(outbox).where(eq(outbox.id, outboxId));
+    expect(row).toMatchObject({ status: "ready", lastErrorCode: null });
+  });
+});
+
+describe("ticket pages, attachment downloads and the outbox page as tenant A with tenant B's ids", () => {
+  const ticketPage = () => import("@/app/[locale]/(app)/[tenant]/tickets/[ticketId]/page");
+  const queuePage = () => import("@/app/[locale]/(app)/[tenant]/tickets/page");
+  const outboxPage = () => import("@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/outbox/page");
+  const download = (tenant: string, ticketId: string, attachmentId: string) =>
+    downloadAttachment(new Request("http://localhost/"), {
+      params: Promise.resolve({ locale: "en", tenant, ticketId, attachmentId }),
+    });
+
+  it("A's ticket page with B's ticket id is not found, and with A's own it renders", async () => {
+    const { a, b } = await tenants();
+    const { default: Page } = await ticketPage();
+    const params = (ticketId: string) => Promise.resolve({ locale: "en", tenant: a.tenant.slug, ticketId });
+    await expectNotFound(() => Page({ params: params(b.ticketId) }));
+    await expectNotFound(() => Page({ params: params("not-a-uuid") }));
+    await expect(Page({ params: params(a.ticketId) })).resolves.toBeTruthy();
+  });
+
+  it("A's queue with B's division in the URL shows A's own queue", async () => {
+    const { a, b } = await tenants();
+    const { default: Page } = await queuePage();
+    await expect(
+      Page({
+        params: Promise.resolve({ locale: "en", tenant: a.tenant.slug }),
+        searchParams: Promise.resolve({ division: b.divisionId, status: "all" }),
+      }),
+    ).resolves.toBeTruthy();
+  });
+
+  it("B's attachment is not found through A's workspace, neither under B's ticket nor under A's", async () => {
+    const { a, b } = await tenants();
+    const { attachmentId } = await ticketExtrasOf(b.tenant.id);
+    await expectNotFound(() => download(a.tenant.slug, b.ticketId, attachmentId));
+    await expectNotFound(() => download(a.tenant.slug, a.ticketId, attachmentId));
+    await expectNotFound(() => download(b.tenant.slug, b.ticketId, attachmentId));
+  });
+
+  it("A's own attachment downloads as an attachment with its stored type, never inline", async () => {
+    const { a } = await tenants();
+    const { attachmentId } = await ticketExtrasOf(a.tenant.id);
+    const response = await download(a.tenant.slug, a.ticketId, attachmentId);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/plain");
+    expect(response.headers.get("content-disposition")).toBe(`attachment; filename="printer.txt"; filename*=UTF-8''printer.txt`);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await response.text()).toBe("fire");
+  });
+
+  it("A's outbox page with B's division id is not found, and with A's own it renders for the owner and the agent", async () => {
+    const { a, b } = await tenants();
+    const { default: Page } = await outboxPage();
+    const params = (divisionId: string) => Promise.resolve({ locale: "en", tenant: a.tenant.slug, divisionId });
+    await expectNotFound(() => Page({ params: params(b.divisionId) }));
+    await expect(Page({ params: params(a.divisionId) })).resolves.toBeTruthy();
+    state.userId = a.agent.id;
+    await expect(Page({ params: params(a.divisionId) })).resolves.toBeTruthy();
+  });
+});
+
 describe("pages as tenant A with tenant B's slug or ids", () => {
   const tenantPages = path.resolve("app/[locale]/(app)/[tenant]");
   const pageFiles = fs
@@ -238,6 +601,9 @@ describe("pages as tenant A with tenant B's slug or ids", () => {
         tenant: b.tenant.slug,
         divisionId: b.divisionId,
         mailboxId: b.mailboxId,
+        ticketId: b.ticketId,
+        teamId: await teamIdOf(b.tenant.id),
+        templateId: b.templateId,
       });
       await expectNotFound(() => Page({ params, searchParams: Promise.resolve({}) }));
     }
@@ -257,6 +623,26 @@ describe("pages as tenant A with tenant B's slug or ids", () => {
     await expect(Edit({ params: params(a.divisionId, a.mailboxId) })).resolves.toBeTruthy();
   });
 
+  it("A's team pages with B's division or team id are not found", async () => {
+    const { a, b } = await tenants();
+    const [aTeamId, bTeamId] = [await teamIdOf(a.tenant.id), await teamIdOf(b.tenant.id)];
+    const { default: List } = await import("@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/teams/page");
+    const { default: New } = await import("@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/teams/new/page");
+    const { default: Edit } = await import(
+      "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/teams/[teamId]/page"
+    );
+    const params = (divisionId: string, teamId: string) =>
+      Promise.resolve({ locale: "en", tenant: a.tenant.slug, divisionId, teamId });
+    await expectNotFound(() => List({ params: params(b.divisionId, bTeamId) }));
+    await expectNotFound(() => New({ params: params(b.divisionId, bTeamId) }));
+    await expectNotFound(() => Edit({ params: params(b.divisionId, bTeamId) }));
+    await expectNotFound(() => Edit({ params: params(a.divisionId, bTeamId) }));
+    // A's own team, but under A's other division: the URL names a team that division does not have.
+    await expectNotFound(() => Edit({ params: params(a.secondDivisionId, aTeamId) }));
+    await expect(List({ params: params(a.divisionId, aTeamId) })).resolves.toBeTruthy();
+    await expect(Edit({ params: params(a.divisionId, aTeamId) })).resolves.toBeTruthy();
+  });
+
   it("A's division settings page with B's division id is not found, and with A's own it renders", async () => {
     const { a, b } = await tenants();
     const { default: Page } = await import(
@@ -265,5 +651,39 @@ describe("pages as tenant A with tenant B's slug or ids", () => {
     const params = (divisionId: string) => Promise.resolve({ locale: "en", tenant: a.tenant.slug, divisionId });
     await expectNotFound(() => Page({ params: params(b.divisionId) }));
     await expect(Page({ params: params(a.divisionId) })).resolves.toBeTruthy();
+  });
+
+  it("A's template pages with B's division or template id are not found, and with A's own they render", async () => {
+    const { a, b } = await tenants();
+    const { default: List } = await import("@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/templates/page");
+    const { default: Edit } = await import(
+      "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/templates/[templateId]/page"
+    );
+    const params = (divisionId: string, templateId: string) =>
+      Promise.resolve({ locale: "en", tenant: a.tenant.slug, divisionId, templateId });
+    await expectNotFound(() => List({ params: params(b.divisionId, b.templateId) }));
+    await expectNotFound(() => Edit({ params: params(b.divisionId, b.templateId) }));
+    await expectNotFound(() => Edit({ params: params(a.divisionId, b.templateId) }));
+    // A's template under A's other division is not that division's.
+    await expectNotFound(() => Edit({ params: params(a.secondDivisionId, a.templateId) }));
+    await expect(List({ params: params(a.divisionId, a.templateId) })).resolves.toBeTruthy();
+    await expect(Edit({ params: params(a.divisionId, a.templateId) })).resolves.toBeTruthy();
+  });
+
+  it("A's mass mail page with B's division id is not found, and with A's own it renders", async () => {
+    const { a, b } = await tenants();
+    const { default: Page } = await import(
+      "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/mass-mail/page"
+    );
+    const params = (divisionId: string) => Promise.resolve({ locale: "en", tenant: a.tenant.slug, divisionId });
+    await expectNotFound(() => Page({ params: params(b.divisionId) }));
+    await expect(Page({ params: params(a.divisionId) })).resolves.toBeTruthy();
+  });
+
+  it("the profile page renders in A's workspace, and is not found in B's", async () => {
+    const { a, b } = await tenants();
+    const { default: Profile } = await import("@/app/[locale]/(app)/[tenant]/profile/page");
+    await expect(Profile({ params: Promise.resolve({ locale: "en", tenant: a.tenant.slug }) })).resolves.toBeTruthy();
+    await expectNotFound(() => Profile({ params: Promise.resolve({ locale: "en", tenant: b.tenant.slug }) }));
   });
 });

@@ -57,8 +57,8 @@ describe("onboarding in the browser", () => {
         await page.getByRole("button", { name: tPl("signUp.submit") }).click();
         await page.waitForURL(/\/pl\/firma-testowa-[a-z0-9-]+\/tickets$/);
         const slug = new URL(page.url()).pathname.split("/")[2]!;
-        expect(await heading(page)).toBe(tPl("comingSoon.queue.title"));
-        await page.getByText(tPl("comingSoon.queue.emptyTitle")).waitFor();
+        expect(await heading(page)).toBe(tPl("tickets.title"));
+        await page.getByText(tPl("tickets.emptyTitle")).waitFor();
         expect(await page.getByTestId("tenant-name").first().textContent()).toBe(`Firma Testowa ${suffix}`);
         await screenshot(page, "02-queue-pl");
         await page.setViewportSize({ width: 390, height: 844 });
@@ -130,7 +130,7 @@ describe("onboarding in the browser", () => {
         // Switch to English: the page is English at once.
         await page.getByRole("button", { name: tEn("language.short.en"), exact: true }).click();
         await page.waitForURL(`**/en/${slug}/tickets`);
-        await page.getByRole("heading", { level: 1, name: tEn("comingSoon.queue.title") }).waitFor();
+        await page.getByRole("heading", { level: 1, name: tEn("tickets.title") }).waitFor();
         expect(await page.locator("html").getAttribute("lang")).toBe("en");
         await page.getByRole("link", { name: tEn("nav.settings") }).waitFor();
         await screenshot(page, "08-queue-en");
@@ -143,7 +143,7 @@ describe("onboarding in the browser", () => {
         await page.waitForURL(`**/en/${slug}/tickets`);
         await page.goto(url("/"));
         await page.waitForURL(`**/en/${slug}/tickets`);
-        expect(await heading(page)).toBe(tEn("comingSoon.queue.title"));
+        expect(await heading(page)).toBe(tEn("tickets.title"));
         await page.goto(divisionUrl.replace("/pl/", "/en/"));
         await page.getByRole("heading", { level: 1, name: /Sprzedaż/ }).waitFor();
         await page.getByText(tEn("divisionSettings.fields.tag.help", { example: "[ACME#123]" })).waitFor();

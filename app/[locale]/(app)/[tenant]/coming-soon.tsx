@@ -7,7 +7,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { Link } from "@/lib/i18n/navigation";
 
-type Area = "queue" | "knowledgeBase";
+type Area = "knowledgeBase";
 
 /** The page of an area that later issues fill in: what it will hold, and what to set up meanwhile. */
 export async function comingSoonPage(params: Promise<{ locale: string; tenant: string }>, area: Area, icon: IconName) {

@@ -16,6 +16,8 @@ import { Link } from "@/lib/i18n/navigation";
 import { countMailboxesByDivision } from "@/lib/mailboxes/counts";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/scope";
+import { listTeams } from "@/lib/teams/teams";
+import { listTemplates } from "@/lib/templates/templates";
 import { SettingsBreadcrumb } from "../../breadcrumb";
 import { clearDivisionPgpKeyAction, setDivisionPgpKeyAction, updateDivisionSettingsAction } from "./actions";
 import { DivisionSettingsForm } from "./division-settings-form";
@@ -45,20 +47,26 @@ export default async function DivisionSettingsPage({ params }: Props) {
       const choices = await divisionSettingsChoices(tx, scope, divisionId);
       const members = await listMembers(tx, scope);
       const mailboxCount = (await countMailboxesByDivision(tx, scope))[divisionId] ?? 0;
+      const teamCount = (await listTeams(tx, scope, divisionId)).length;
+      const templateCount = (await listTemplates(tx, scope, divisionId)).length;
       const pgpFingerprint = await divisionPgpFingerprint(tx, scope, divisionId);
-      return { division, choices, members, mailboxCount, pgpFingerprint };
+      return { division, choices, members, mailboxCount, teamCount, templateCount, pgpFingerprint };
     } catch (error) {
       if (error instanceof NotFoundError) return null;
       throw error;
     }
   });
   if (!loaded) notFound();
-  const { division, choices, members, mailboxCount, pgpFingerprint } = loaded;
+  const { division, choices, members, mailboxCount, teamCount, templateCount, pgpFingerprint } = loaded;
   const canEdit = canManageMailSettings(ctx.role);
 
   const t = await getTranslations("divisionSettings");
   const tDivisions = await getTranslations("divisions");
   const tMailboxes = await getTranslations("mailboxes");
+  const tOutbox = await getTranslations("outbox");
+  const tTeams = await getTranslations("teams");
+  const tTemplates = await getTranslations("templates");
+  const tMassMail = await getTranslations("massMail");
   const slug = ctx.tenant.slug;
 
   return (
@@ -80,11 +88,31 @@ export default async function DivisionSettingsPage({ params }: Props) {
         }
         description={t("description")}
         actions={
-          <Link href={`/${slug}/settings/divisions/${division.id}/mailboxes`} className={buttonClasses("secondary")}>
-            <Icon name="envelope" className="size-4.5 text-zinc-500" />
-            {tMailboxes("title")}
-            <span className="text-zinc-500">{tMailboxes("count", { count: mailboxCount })}</span>
-          </Link>
+          <div className="flex flex-wrap gap-3">
+            <Link href={`/${slug}/settings/divisions/${division.id}/mailboxes`} className={buttonClasses("secondary")}>
+              <Icon name="envelope" className="size-4.5 text-zinc-500" />
+              {tMailboxes("title")}
+              <span className="text-zinc-500">{tMailboxes("count", { count: mailboxCount })}</span>
+            </Link>
+            <Link href={`/${slug}/settings/divisions/${division.id}/outbox`} className={buttonClasses("secondary")}>
+              <Icon name="inbox" className="size-4.5 text-zinc-500" />
+              {tOutbox("title")}
+            </Link>
+            <Link href={`/${slug}/settings/divisions/${division.id}/teams`} className={buttonClasses("secondary")}>
+              <Icon name="users" className="size-4.5 text-zinc-500" />
+              {tTeams("title")}
+              <span className="text-zinc-500">{tTeams("count", { count: teamCount })}</span>
+            </Link>
+            <Link href={`/${slug}/settings/divisions/${division.id}/templates`} className={buttonClasses("secondary")}>
+              <Icon name="copy" className="size-4.5 text-zinc-500" />
+              {tTemplates("link")}
+              <span className="text-zinc-500">{tTemplates("count", { count: templateCount })}</span>
+            </Link>
+            <Link href={`/${slug}/settings/divisions/${division.id}/mass-mail`} className={buttonClasses("secondary")}>
+              <Icon name="signal" className="size-4.5 text-zinc-500" />
+              {tMassMail("title")}
+            </Link>
+          </div>
         }
       />
       <DivisionSettingsForm
@@ -94,6 +122,7 @@ export default async function DivisionSettingsPage({ params }: Props) {
         action={updateDivisionSettingsAction.bind(null, slug)}
         knowledgeBases={choices.knowledgeBases}
         templates={choices.unprocessedTemplates}
+        mailboxes={choices.mailboxes}
         members={members.map((member) => ({ userId: member.userId, name: member.name, email: member.email }))}
       />
       <div className="mt-8 lg:border-t lg:border-zinc-200 lg:pt-8">

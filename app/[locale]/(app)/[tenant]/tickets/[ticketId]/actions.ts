@@ -1,0 +1,106 @@
+"use server";
+
+import { refresh } from "next/cache";
+import { z } from "zod";
+import { tenantAction } from "@/lib/auth/action";
+import { getDivision } from "@/lib/divisions/divisions";
+import { listOf, optionalUuid } from "@/lib/forms";
+import { emailAssignment } from "@/lib/notifications/email";
+import { scopeOf } from "@/lib/scope";
+import { assignTicket } from "@/lib/tickets/assign";
+import { moveTicket } from "@/lib/tickets/move";
+import { getTicketCustomer } from "@/lib/tickets/queries";
+import { addNote, replyToTicket } from "@/lib/tickets/reply";
+import { setTicketStatus, settableTicketStatuses } from "@/lib/tickets/status";
+import { MAX_REPLY_ATTACHMENT_BYTES } from "./reply-limits";
+
+// Every member works tickets: these actions need membership in the tenant, no particular role.
+
+const messageText = z
+  .string()
+  .max(100_000, "tooLong")
+  .refine((text) => text.trim() !== "", "required");
+
+/** The files of a file input; an input left empty still sends one nameless, empty file. */
+const files = z
+  .preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.instanceof(File)))
+  .transform((list) => list.filter((file) => file.name !== ""))
+  .refine(
+    (list) => list.reduce((total, file) => total + file.size, 0) <= MAX_REPLY_ATTACHMENT_BYTES,
+    "attachmentsTooLarge",
+  );
+
+const replySchema = z.object({
+  ticketId: z.uuid(),
+  text: messageText,
+  cc: listOf(z.email()),
+  attachments: files,
+});
+
+/**
+ * A reply to the customer: saved on the ticket and queued in the outbox. The answer says whether it
+ * will leave soon, or waits because the division's sending is off or it has no mailbox to send from.
+ */
+export const replyToTicketAction = tenantAction({ schema: replySchema }, async (tx, ctx, input) => {
+  const scope = scopeOf(ctx);
+  const attachments = await Promise.all(
+    input.attachments.map(async (file) => ({
+      filename: file.name,
+      contentType: file.type || "application/octet-stream",
+      content: Buffer.from(await file.arrayBuffer()),
+    })),
+  );
+  const { outbox } = await replyToTicket(tx, scope, {
+    ticketId: input.ticketId,
+    text: input.text,
+    cc: input.cc,
+    attachments,
+  });
+  const division = await getDivision(tx, scope, outbox.divisionId);
+  refresh();
+  return { sendingEnabled: division.sendingEnabled, hasSender: outbox.mailboxId !== null };
+});
+
+export const addNoteAction = tenantAction(
+  { schema: z.object({ ticketId: z.uuid(), text: messageText }) },
+  async (tx, ctx, { ticketId, text }) => {
+    await addNote(tx, scopeOf(ctx), { ticketId, text });
+    refresh();
+  },
+);
+
+export const setTicketStatusAction = tenantAction(
+  { schema: z.object({ ticketId: z.uuid(), status: z.enum(settableTicketStatuses) }) },
+  async (tx, ctx, { ticketId, status }) => {
+    const ticket = await setTicketStatus(tx, scopeOf(ctx), { ticketId, status });
+    refresh();
+    return { status: ticket.status };
+  },
+);
+
+export const moveTicketAction = tenantAction(
+  { schema: z.object({ ticketId: z.uuid(), divisionId: z.uuid(), teamId: optionalUuid }) },
+  async (tx, ctx, input) => {
+    const ticket = await moveTicket(tx, scopeOf(ctx), input);
+    refresh();
+    return { divisionId: ticket.divisionId, number: ticket.number };
+  },
+);
+
+/** Gives the ticket to a member (or nobody) and emails them about it, unless they took it themselves. */
+export const assignTicketAction = tenantAction(
+  { schema: z.object({ ticketId: z.uuid(), assigneeId: optionalUuid }) },
+  async (tx, ctx, input) => {
+    const scope = scopeOf(ctx);
+    const { ticket, newlyAssignedUserId } = await assignTicket(tx, scope, input);
+    if (newlyAssignedUserId) {
+      const customer = await getTicketCustomer(tx, scope, ticket.id);
+      await emailAssignment(tx, scope, {
+        ticket,
+        assigneeId: newlyAssignedUserId,
+        customerName: customer ? (customer.name ?? customer.email) : null,
+      });
+    }
+    refresh();
+  },
+);

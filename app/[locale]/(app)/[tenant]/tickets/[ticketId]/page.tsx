@@ -1,0 +1,215 @@
+import type { Metadata } from "next";
+import { getFormatter, getTranslations } from "next-intl/server";
+import type { ReactNode } from "react";
+import { cache } from "react";
+import { Card, CardBody, CardHeader } from "@/app/_components/card";
+import { Icon } from "@/app/_components/icons";
+import { PageHeader } from "@/app/_components/page-header";
+import { setPageLocale } from "@/app/_i18n/page-locale";
+import { tenantRequest } from "@/lib/auth/request";
+import { listDivisions } from "@/lib/divisions/divisions";
+import { Link } from "@/lib/i18n/navigation";
+import { listMembers } from "@/lib/members/members";
+import { scopeOf } from "@/lib/scope";
+import { listTeams } from "@/lib/teams/teams";
+import { getTicket } from "@/lib/tickets/queries";
+import { readOrNotFound } from "../../read-or-not-found";
+import { TicketStatusBadge } from "../ticket-status-badge";
+import {
+  addNoteAction,
+  assignTicketAction,
+  moveTicketAction,
+  replyToTicketAction,
+  setTicketStatusAction,
+} from "./actions";
+import { Composer } from "./composer";
+import { AssignControl, MoveControl, StatusControl } from "./ticket-controls";
+import { TicketMessageItem } from "./ticket-message";
+
+interface Props {
+  params: Promise<{ locale: string; tenant: string; ticketId: string }>;
+}
+
+/** Everything the page shows, read once per request (the title and the page share it). */
+const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
+  const { ctx, run } = await tenantRequest(tenant);
+  const loaded = await readOrNotFound(run, [ticketId], async (tx) => {
+    const scope = scopeOf(ctx);
+    const view = await getTicket(tx, scope, ticketId);
+    const divisions = await listDivisions(tx, scope);
+    const teams = await Promise.all(divisions.map((division) => listTeams(tx, scope, division.id)));
+    const members = await listMembers(tx, scope);
+    return {
+      view,
+      members: members.map(({ userId, name, email }) => ({ userId, name, email })),
+      divisions: divisions.map((division, index) => ({
+        id: division.id,
+        name: division.name,
+        tag: division.tag,
+        teams: teams[index]!.map((team) => ({ id: team.id, name: team.name })),
+      })),
+    };
+  });
+  return { ctx, ...loaded };
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { locale, tenant, ticketId } = await params;
+  setPageLocale(locale);
+  const { view } = await loadTicketPage(tenant, ticketId);
+  return { title: `[${view.division.tag}#${view.ticket.number}] ${view.ticket.subject}` };
+}
+
+/** One ticket: where it stands, its whole conversation, and the reply and note forms. */
+export default async function TicketPage({ params }: Props) {
+  const { locale, tenant, ticketId } = await params;
+  setPageLocale(locale);
+  const { ctx, view, members, divisions } = await loadTicketPage(tenant, ticketId);
+  const { ticket, division, contact, team, assignee, messages } = view;
+  const t = await getTranslations("ticket");
+  const tTickets = await getTranslations("tickets");
+  const format = await getFormatter();
+  const slug = ctx.tenant.slug;
+  const ticketHref = `/${slug}/tickets/${ticket.id}`;
+  const outboxHref = `/${slug}/settings/divisions/${division.id}/outbox`;
+  const customer = contact
+    ? contact.name
+      ? `${contact.name} <${contact.email}>`
+      : contact.email
+    : (messages.find((message) => message.direction === "inbound" && message.fromAddress)?.fromAddress ?? null);
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <Link
+            href={`/${slug}/tickets?division=${division.id}`}
+            className="inline-flex items-center gap-1.5 text-zinc-500 hover:text-zinc-800"
+          >
+            <Icon name="arrowLeft" className="size-4" />
+            {t("backToQueue", { division: division.name })}
+          </Link>
+        }
+        title={
+          <span className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+            <span className="font-mono text-lg font-medium text-zinc-500">
+              [{division.tag}#{ticket.number}]
+            </span>
+            <span className="break-words">{ticket.subject || tTickets("noSubject")}</span>
+          </span>
+        }
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <TicketStatusBadge status={ticket.status} />
+            {ticket.highlighted && (
+              <span className="rounded bg-amber-200/70 px-1.5 text-xs font-semibold text-amber-900">
+                {tTickets("highlighted")}
+              </span>
+            )}
+            <span>{t("opened", { when: format.dateTime(ticket.createdAt, { dateStyle: "medium", timeStyle: "short" }) })}</span>
+          </span>
+        }
+      />
+
+      <div className="grid gap-6 lg:grid-cols-3 lg:items-start">
+        <div className="space-y-4 lg:col-span-2">
+          <h2 className="sr-only">{t("history")}</h2>
+          {messages.length === 0 ? (
+            <p className="rounded-xl border border-dashed border-zinc-300 bg-white px-5 py-8 text-center text-sm text-zinc-500">
+              {t("noMessages")}
+            </p>
+          ) : (
+            <ol className="space-y-4" aria-label={t("history")}>
+              {messages.map((message) => (
+                <li key={message.id}>
+                  <TicketMessageItem
+                    message={message}
+                    attachmentHref={(attachmentId) => `/${locale}${ticketHref}/attachments/${attachmentId}`}
+                    sendingEnabled={division.sendingEnabled}
+                    outboxHref={outboxHref}
+                  />
+                </li>
+              ))}
+            </ol>
+          )}
+          <Composer
+            ticketId={ticket.id}
+            customer={customer}
+            sendingEnabled={division.sendingEnabled}
+            replyAction={replyToTicketAction.bind(null, slug)}
+            noteAction={addNoteAction.bind(null, slug)}
+          />
+        </div>
+
+        <aside className="space-y-4 lg:sticky lg:top-6">
+          <Card>
+            <CardHeader title={t("details.title")} />
+            <CardBody className="space-y-4">
+              <dl className="space-y-3 text-sm">
+                <Detail label={t("details.customer")}>
+                  {contact ? (
+                    <>
+                      <span className="block font-medium text-zinc-900">{contact.name ?? contact.email}</span>
+                      {contact.name && <span className="block text-zinc-500">{contact.email}</span>}
+                    </>
+                  ) : (
+                    <span className="text-zinc-500">{customer ?? t("details.noCustomer")}</span>
+                  )}
+                </Detail>
+                <Detail label={t("details.division")}>
+                  {division.name} <span className="font-mono text-xs text-zinc-500">{division.tag}</span>
+                </Detail>
+                <Detail label={t("details.team")}>{team?.name ?? <span className="text-zinc-500">{t("details.noTeam")}</span>}</Detail>
+                <Detail label={t("details.assignee")}>
+                  {assignee?.name ?? <span className="text-zinc-500">{t("details.unassigned")}</span>}
+                </Detail>
+              </dl>
+            </CardBody>
+          </Card>
+
+          <Card>
+            <CardHeader title={t("status.title")} />
+            <CardBody>
+              <StatusControl ticketId={ticket.id} status={ticket.status} action={setTicketStatusAction.bind(null, slug)} />
+            </CardBody>
+          </Card>
+
+          <Card>
+            <CardHeader title={t("assign.title")} />
+            <CardBody>
+              <AssignControl
+                ticketId={ticket.id}
+                assigneeId={ticket.assigneeId}
+                me={ctx.user.id}
+                members={members}
+                action={assignTicketAction.bind(null, slug)}
+              />
+            </CardBody>
+          </Card>
+
+          <Card>
+            <CardHeader title={t("move.title")} />
+            <CardBody>
+              <MoveControl
+                ticketId={ticket.id}
+                divisionId={division.id}
+                teamId={ticket.teamId}
+                divisions={divisions}
+                action={moveTicketAction.bind(null, slug)}
+              />
+            </CardBody>
+          </Card>
+        </aside>
+      </div>
+    </>
+  );
+}
+
+function Detail({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium text-zinc-500">{label}</dt>
+      <dd className="mt-0.5 break-words text-zinc-800">{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { Button } from "@/app/_components/button";
+import { errorsFor, FormAlert, SelectField } from "@/app/_components/form";
+import { useActionForm } from "@/app/_components/use-action-form";
+import type { TicketStatus } from "@/db/schema";
+import type { ActionState } from "@/lib/auth/action";
+import type { SettableTicketStatus } from "@/lib/tickets/status";
+
+type FormAction<R> = (previous: ActionState<R>, input: FormData) => Promise<ActionState<R>>;
+
+const STATUS_BUTTONS: SettableTicketStatus[] = ["open", "on_hold", "closed"];
+
+/** Open, on hold, closed: one click each; the current status is pressed. */
+export function StatusControl({
+  ticketId,
+  status,
+  action,
+}: {
+  ticketId: string;
+  status: TicketStatus;
+  action: FormAction<{ status: TicketStatus }>;
+}) {
+  const t = useTranslations("ticket.status");
+  const { state, pending, onSubmit } = useActionForm(action);
+  return (
+    <form onSubmit={onSubmit} className="space-y-2">
+      <input type="hidden" name="ticketId" value={ticketId} />
+      <div role="group" aria-label={t("label")} className="flex flex-wrap gap-2">
+        {STATUS_BUTTONS.map((value) => {
+          const current = value === status;
+          return (
+            <Button
+              key={value}
+              type="submit"
+              name="status"
+              value={value}
+              size="sm"
+              variant={current ? "primary" : "secondary"}
+              aria-pressed={current}
+              disabled={current || pending}
+            >
+              {t(`set.${value}`)}
+            </Button>
+          );
+        })}
+      </div>
+      {state.error && <FormAlert state={state} />}
+    </form>
+  );
+}
+
+/** Give the ticket to a member, to nobody, or take it yourself. */
+export function AssignControl({
+  ticketId,
+  assigneeId,
+  me,
+  members,
+  action,
+}: {
+  ticketId: string;
+  assigneeId: string | null;
+  me: string;
+  members: { userId: string; name: string; email: string }[];
+  action: FormAction<void>;
+}) {
+  const t = useTranslations("ticket.assign");
+  const { state, pending, onSubmit } = useActionForm(action);
+  const take = useActionForm(action);
+  return (
+    <div className="space-y-2">
+      <form onSubmit={onSubmit} className="space-y-2">
+        <input type="hidden" name="ticketId" value={ticketId} />
+        <SelectField
+          key={assigneeId ?? "nobody"}
+          id="assigneeId"
+          name="assigneeId"
+          label={t("label")}
+          defaultValue={assigneeId ?? ""}
+          errors={errorsFor(state.fieldErrors, "assigneeId")}
+        >
+          <option value="">{t("nobody")}</option>
+          {members.map((member) => (
+            <option key={member.userId} value={member.userId}>
+              {member.name} ({member.email})
+            </option>
+          ))}
+        </SelectField>
+        <div className="flex flex-wrap gap-2">
+          <Button type="submit" size="sm" variant="secondary" pending={pending}>
+            {t("submit")}
+          </Button>
+        </div>
+        <FormAlert state={state} success={t("saved")} fields={["assigneeId"]} />
+      </form>
+      {assigneeId !== me && (
+        <form onSubmit={take.onSubmit}>
+          <input type="hidden" name="ticketId" value={ticketId} />
+          <input type="hidden" name="assigneeId" value={me} />
+          <Button type="submit" size="sm" variant="ghost" pending={take.pending}>
+            {t("toMe")}
+          </Button>
+          {take.state.error && <FormAlert state={take.state} />}
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** Another team of the division, or another division (the team list follows the chosen division). */
+export function MoveControl({
+  ticketId,
+  divisionId,
+  teamId,
+  divisions,
+  action,
+}: {
+  ticketId: string;
+  divisionId: string;
+  teamId: string | null;
+  divisions: { id: string; name: string; tag: string; teams: { id: string; name: string }[] }[];
+  action: FormAction<{ divisionId: string; number: number }>;
+}) {
+  const t = useTranslations("ticket.move");
+  const { state, pending, onSubmit } = useActionForm(action);
+  const [chosen, setChosen] = useState(divisionId);
+  const teams = divisions.find((division) => division.id === chosen)?.teams ?? [];
+  return (
+    <form key={`${divisionId}:${teamId}`} onSubmit={onSubmit} className="space-y-3">
+      <input type="hidden" name="ticketId" value={ticketId} />
+      {divisions.length > 1 && (
+        <SelectField
+          id="move-division"
+          name="divisionId"
+          label={t("division")}
+          value={chosen}
+          onChange={(event) => setChosen(event.currentTarget.value)}
+          help={chosen !== divisionId ? t("newNumber") : undefined}
+          errors={errorsFor(state.fieldErrors, "divisionId")}
+        >
+          {divisions.map((division) => (
+            <option key={division.id} value={division.id}>
+              {division.name} ({division.tag})
+            </option>
+          ))}
+        </SelectField>
+      )}
+      {divisions.length <= 1 && <input type="hidden" name="divisionId" value={chosen} />}
+      <SelectField
+        key={chosen}
+        id="move-team"
+        name="teamId"
+        label={t("team")}
+        defaultValue={chosen === divisionId ? (teamId ?? "") : ""}
+        errors={errorsFor(state.fieldErrors, "teamId")}
+      >
+        <option value="">{t("noTeam")}</option>
+        {teams.map((team) => (
+          <option key={team.id} value={team.id}>
+            {team.name}
+          </option>
+        ))}
+      </SelectField>
+      <Button type="submit" size="sm" variant="secondary" pending={pending}>
+        {t("submit")}
+      </Button>
+      <FormAlert state={state} success={t("moved")} fields={["divisionId", "teamId"]} />
+    </form>
+  );
+}
