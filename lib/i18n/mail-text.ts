@@ -6,14 +6,23 @@ import { isLocale, type Locale } from "./routing";
 // Key parity between the catalogues is checked by tests/unit/messages.test.ts.
 const catalogues: Record<Locale, typeof en> = { en, pl: pl as typeof en };
 
+function translator(locale: string) {
+  const lang: Locale = isLocale(locale) ? locale : "en";
+  return createTranslator({ locale: lang, messages: catalogues[lang], namespace: "notifications" });
+}
+
+/** What stands for a missing subject, in a reader's language. */
+export function noSubjectText(locale: string): string {
+  return translator(locale)("inboundUnprocessed.noSubject");
+}
+
 /**
  * Why an email could not be processed, in a reader's language, for mail sent outside a request
  * (the notification email): the same words the notifications page shows.
  */
 export function unprocessedReasonText(locale: string, reason: string): string {
-  const lang: Locale = isLocale(locale) ? locale : "en";
-  const t = createTranslator({ locale: lang, messages: catalogues[lang], namespace: "notifications.unprocessedReasons" });
+  const t = translator(locale);
   const known = ["tooLarge", "pgpFailed", "processingFailed", "parseFailed"] as const;
   const code = known.find((k) => k === reason) ?? "other";
-  return `${t(`${code}.label`)}. ${t(`${code}.hint`)}`;
+  return `${t(`unprocessedReasons.${code}.label`)}. ${t(`unprocessedReasons.${code}.hint`)}`;
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { divisions, memberships, type Ticket, teamMembers, tenants, users } from "@/db/schema";
 import { appUrl, ticketPath } from "@/lib/app-url";
-import { unprocessedReasonText } from "@/lib/i18n/mail-text";
+import { noSubjectText, unprocessedReasonText } from "@/lib/i18n/mail-text";
 import { AUTOMATIC_HEADERS } from "@/lib/outbox/confirmation";
 import { enqueueMail } from "@/lib/outbox/enqueue";
 import { divisionSender } from "@/lib/outbox/sender";
@@ -112,10 +112,12 @@ export async function emailUnprocessed(
     values: {
       tag: division?.tag ?? "",
       divisionName: division?.name ?? "",
-      subject: input.subject ?? "",
       customerName: input.from ?? "",
     },
-    localized: (locale) => ({ reason: unprocessedReasonText(locale, input.reason) }),
+    localized: (locale) => ({
+      subject: input.subject ?? noSubjectText(locale),
+      reason: unprocessedReasonText(locale, input.reason),
+    }),
     link: (locale, slug) => `/${locale}/${slug}/notifications`,
   });
 }

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { attachments, messages, users } from "../../db/schema";
+import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { createTeam, setTeamMembers } from "../../lib/teams/teams";
 import { assignTicket } from "../../lib/tickets/assign";
 import { moveTicket } from "../../lib/tickets/move";
@@ -165,6 +166,27 @@ describe("staff notifications by email", () => {
     await desk.tx((tx) => tx.update(users).set({ notifyNewTicket: false }).where(eq(users.id, owner.id)));
     await desk.receive(mail({ subject: "Second for the team" }), mailbox.id);
     expect(await desk.outboxRows("notification")).toHaveLength(1);
+  });
+});
+
+describe("unprocessed-mail emails", () => {
+  it("go to the division's chosen staff with its chosen template, the reason in the reader's language", async () => {
+    const desk = await outboundDesk(db, { sendConfirmations: false, maxMailSizeMegabytes: 1 });
+    await desk.addMailbox("support@acme.test");
+    const owner = desk.company.user;
+    await desk.tx(async (tx) => {
+      await tx.update(users).set({ locale: "pl" }).where(eq(users.id, owner.id));
+      await updateDivisionSettings(tx, desk.scope, desk.divisionId, { unprocessedRecipientIds: [owner.id] });
+    });
+    const huge = mail({ subject: "Ogromny załącznik", body: "x".repeat(1_200_000) });
+    expect(await desk.receive(huge)).toMatchObject({ outcome: "unprocessed", reason: "tooLarge" });
+    const [sent] = await desk.outboxRows("notification");
+    expect(sent?.toAddresses).toEqual([{ address: owner.email, name: owner.name }]);
+    // The division's chosen template is its English one (the division's language); the reason is
+    // still in the reader's Polish.
+    expect(sent?.subject).toBe("An email could not be processed: (bez tematu)");
+    expect(sent?.text).toMatch(/Reason: Za duży\. E-mail jest większy/);
+    expect(sent?.text).toContain(`/pl/${desk.company.tenant.slug}/notifications`);
   });
 });
 
