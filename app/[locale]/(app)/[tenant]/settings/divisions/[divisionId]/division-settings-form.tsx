@@ -2,14 +2,15 @@
 
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
-import { CheckboxField, errorsFor, FieldErrors, SelectField, TextAreaField, TextField } from "@/app/_components/form";
+import { CheckboxField, errorsFor, SelectField, TextAreaField, TextField } from "@/app/_components/form";
 import { FormSection } from "@/app/_components/form-section";
-import { Icon } from "@/app/_components/icons";
 import { SaveBar } from "@/app/_components/save-bar";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
 import type { DivisionSettings } from "@/lib/divisions/settings";
 import { locales } from "@/lib/i18n/routing";
+import { AdminsOnlyNote } from "./admins-only-note";
+import { MemberChecklist } from "./member-checklist";
 
 const AUTOMATION_MODES = ["waiting_list", "convert_known", "convert_and_register"] as const;
 
@@ -90,12 +91,7 @@ export function DivisionSettingsForm({
   return (
     <form ref={formRef} onSubmit={onSubmit} onChange={() => setDirty(true)} noValidate className="space-y-6">
       <input type="hidden" name="divisionId" value={divisionId} />
-      {!canEdit && (
-        <p role="note" className="flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-          <Icon name="lock" className="mt-px size-5 shrink-0 text-amber-600" />
-          {t("onlyAdmins")}
-        </p>
-      )}
+      {!canEdit && <AdminsOnlyNote>{t("onlyAdmins")}</AdminsOnlyNote>}
 
       <fieldset key={saved.version} disabled={!canEdit} className="space-y-6 lg:space-y-0 lg:divide-y lg:divide-zinc-200">
         <FormSection title={t("sections.general.title")} description={t("sections.general.description")}>
@@ -251,32 +247,14 @@ export function DivisionSettingsForm({
         </FormSection>
 
         <FormSection title={t("sections.notifications.title")} description={t("sections.notifications.description")}>
-          <fieldset className="space-y-2" aria-describedby="unprocessedRecipientIds-help">
-            <legend className="text-sm font-medium text-zinc-800">{label("unprocessedRecipientIds")}</legend>
-            <p id="unprocessedRecipientIds-help" className="text-xs leading-5 text-zinc-500">
-              {help("unprocessedRecipientIds")}
-            </p>
-            <ul className="mt-2 divide-y divide-zinc-100 rounded-lg ring-1 ring-zinc-200">
-              {members.map((member) => (
-                <li key={member.userId}>
-                  <label className="flex cursor-pointer items-center gap-3 px-3 py-2.5 hover:bg-zinc-50">
-                    <input
-                      type="checkbox"
-                      name="unprocessedRecipientIds"
-                      value={member.userId}
-                      defaultChecked={v.unprocessedRecipientIds.includes(member.userId)}
-                      className="size-4 rounded border-zinc-300 accent-brand-600"
-                    />
-                    <span className="min-w-0 text-sm">
-                      <span className="font-medium text-zinc-800">{member.name}</span>
-                      <span className="ml-2 text-zinc-500">{member.email}</span>
-                    </span>
-                  </label>
-                </li>
-              ))}
-            </ul>
-            <FieldErrors errors={errors("unprocessedRecipientIds")} />
-          </fieldset>
+          <MemberChecklist
+            name="unprocessedRecipientIds"
+            label={label("unprocessedRecipientIds")}
+            help={help("unprocessedRecipientIds")}
+            members={members}
+            checked={v.unprocessedRecipientIds}
+            errors={errors("unprocessedRecipientIds")}
+          />
           <SelectField
             {...field("unprocessedTemplateId")}
             defaultValue={v.unprocessedTemplateId ?? ""}

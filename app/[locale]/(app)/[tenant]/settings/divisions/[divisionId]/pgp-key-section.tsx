@@ -8,6 +8,7 @@ import { FormSection } from "@/app/_components/form-section";
 import { Icon } from "@/app/_components/icons";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
+import { AdminsOnlyNote } from "./admins-only-note";
 
 const FIELDS = ["armoredPrivateKey", "passphrase"];
 
@@ -70,12 +71,7 @@ export function PgpKeySection({
 
   return (
     <FormSection title={t("title")} description={t("description")}>
-      {!canEdit && (
-        <p role="note" className="flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-          <Icon name="lock" className="mt-px size-5 shrink-0 text-amber-600" />
-          {tSettings("onlyAdmins")}
-        </p>
-      )}
+      {!canEdit && <AdminsOnlyNote>{tSettings("onlyAdmins")}</AdminsOnlyNote>}
 
       {fingerprint ? (
         <div className="space-y-1.5">

@@ -14,6 +14,7 @@ import { useRouter } from "@/lib/i18n/navigation";
 import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
 import type { MailboxConnectionTestResult } from "@/lib/mailboxes/connection-check";
 import { defaultInboundPort, defaultSmtpPort } from "@/lib/mailboxes/ports";
+import { AdminsOnlyNote } from "../admins-only-note";
 import { ConnectionOutcome, ConnectionTestOutcome, type TestedServer } from "./connection-outcome";
 import type { MailboxFormValues } from "./form-values";
 
@@ -277,12 +278,7 @@ export function MailboxForm({
       ) : (
         <input type="hidden" name="divisionId" value={divisionId} />
       )}
-      {!canEdit && (
-        <p role="note" className="flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-          <Icon name="lock" className="mt-px size-5 shrink-0 text-amber-600" />
-          {tMailboxes("onlyAdmins")}
-        </p>
-      )}
+      {!canEdit && <AdminsOnlyNote>{tMailboxes("onlyAdmins")}</AdminsOnlyNote>}
 
       <fieldset key={saved.version} disabled={!canEdit} className="space-y-6 lg:space-y-0 lg:divide-y lg:divide-zinc-200">
         <FormSection title={t("sections.general.title")} description={t("sections.general.description")}>

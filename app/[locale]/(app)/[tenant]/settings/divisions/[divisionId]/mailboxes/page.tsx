@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Badge, StatusDot } from "@/app/_components/badge";
-import { buttonClasses } from "@/app/_components/button";
-import { Card, CardHeader } from "@/app/_components/card";
 import { EmptyState } from "@/app/_components/empty-state";
 import { Icon } from "@/app/_components/icons";
 import { PageHeader } from "@/app/_components/page-header";
@@ -10,12 +8,12 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
-import { Link } from "@/lib/i18n/navigation";
 import type { MailConnectionFailure } from "@/lib/mail/types";
 import { listMailboxes, viewOf } from "@/lib/mailboxes/mailboxes";
 import { scopeOf } from "@/lib/scope";
-import { MailboxesBreadcrumb } from "./mailboxes-breadcrumb";
 import { readOrNotFound } from "../../../../read-or-not-found";
+import { DivisionSectionBreadcrumb } from "../division-section-breadcrumb";
+import { AddItemLink, ItemList, ItemRowLink } from "../item-list";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; divisionId: string }>;
@@ -59,19 +57,12 @@ export default async function MailboxesPage({ params }: Props) {
   const slug = ctx.tenant.slug;
   const admin = canManageMailSettings(ctx.role);
   const listHref = `/${slug}/settings/divisions/${division.id}/mailboxes`;
-  const addButton = admin && (
-    <Link href={`${listHref}/new`} className={buttonClasses("primary")}>
-      <Icon name="plus" className="size-4" />
-      {t("add")}
-    </Link>
-  );
+  const addButton = admin && <AddItemLink href={`${listHref}/new`}>{t("add")}</AddItemLink>;
 
   return (
     <>
       <PageHeader
-        eyebrow={
-          <MailboxesBreadcrumb tenant={slug} division={division} />
-        }
+        eyebrow={<DivisionSectionBreadcrumb tenant={slug} division={division} section="mailboxes" />}
         title={t("title")}
         description={t("description", { division: division.name })}
         actions={mailboxes.length > 0 && addButton}
@@ -82,74 +73,68 @@ export default async function MailboxesPage({ params }: Props) {
           {addButton}
         </EmptyState>
       ) : (
-        <Card>
-          <CardHeader
-            title={t("listTitle")}
-            description={t("count", { count: mailboxes.length })}
-            actions={!admin && <Badge tone="neutral">{t("readOnly")}</Badge>}
-          />
-          <div className="hidden grid-cols-12 gap-4 border-b border-zinc-100 bg-zinc-50/60 px-6 py-2 text-xs font-medium text-zinc-500 md:grid">
-            <span className="col-span-4">{t("columns.mailbox")}</span>
-            <span className="col-span-3">{t("columns.server")}</span>
-            <span className="col-span-5">{t("columns.status")}</span>
-          </div>
-          <ul className="divide-y divide-zinc-100">
-            {mailboxes.map((mailbox) => (
-              <li key={mailbox.id} data-mailbox={mailbox.address}>
-                <Link
-                  href={`${listHref}/${mailbox.id}`}
-                  className="group grid gap-x-4 gap-y-2 px-5 py-4 hover:bg-zinc-50 sm:px-6 md:grid-cols-12 md:items-center"
-                >
-                  <span className="flex min-w-0 items-center gap-3 md:col-span-4">
-                    <span className="grid size-9 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600">
-                      <Icon name="envelope" className="size-4.5" />
-                    </span>
-                    <span className="min-w-0">
-                      <span className="flex items-center gap-2">
-                        <span className="truncate text-sm font-medium text-zinc-900 group-hover:text-brand-700">{mailbox.name}</span>
-                        {mailbox.isDefault && <Badge tone="brand">{t("default")}</Badge>}
-                      </span>
-                      <span className="block truncate text-sm text-zinc-500">{mailbox.address}</span>
-                    </span>
+        <ItemList
+          title={t("listTitle")}
+          description={t("count", { count: mailboxes.length })}
+          readOnly={admin ? undefined : t("readOnly")}
+          columns={[
+            { label: t("columns.mailbox"), span: "col-span-4" },
+            { label: t("columns.server"), span: "col-span-3" },
+            { label: t("columns.status"), span: "col-span-5" },
+          ]}
+        >
+          {mailboxes.map((mailbox) => (
+            <li key={mailbox.id} data-mailbox={mailbox.address}>
+              <ItemRowLink href={`${listHref}/${mailbox.id}`}>
+                <span className="flex min-w-0 items-center gap-3 md:col-span-4">
+                  <span className="grid size-9 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600">
+                    <Icon name="envelope" className="size-4.5" />
                   </span>
-                  <span className="min-w-0 text-sm md:col-span-3">
+                  <span className="min-w-0">
                     <span className="flex items-center gap-2">
-                      <Badge tone="neutral">{t(`protocols.${mailbox.protocol}`)}</Badge>
-                      <span className="truncate font-mono text-xs text-zinc-600">
-                        {mailbox.host}:{mailbox.port}
-                      </span>
+                      <span className="truncate text-sm font-medium text-zinc-900 group-hover:text-brand-700">{mailbox.name}</span>
+                      {mailbox.isDefault && <Badge tone="brand">{t("default")}</Badge>}
                     </span>
-                    <span className="mt-0.5 block text-xs text-zinc-500">{t(`securities.${mailbox.security}`)}</span>
+                    <span className="block truncate text-sm text-zinc-500">{mailbox.address}</span>
                   </span>
-                  <span className="flex min-w-0 items-start justify-between gap-3 md:col-span-5">
-                    <span className="min-w-0 space-y-1">
-                      <StatusDot on={mailbox.active}>{mailbox.active ? t("active") : t("inactive")}</StatusDot>
-                      <span className="block text-xs text-zinc-500">
-                        {mailbox.lastPollAt
-                          ? t("lastPoll", { when: format.relativeTime(mailbox.lastPollAt, now) })
-                          : t("neverPolled")}
-                      </span>
-                      {mailbox.lastErrorCode && (
-                        <span className="block text-xs text-red-700" title={mailbox.lastError ?? undefined}>
-                          <span className="font-medium">{t(`failures.${failureOf(mailbox.lastErrorCode)}.title`)}</span>
-                          {mailbox.lastErrorAt && (
-                            <>
-                              {" · "}
-                              {t("failingSince", {
-                                since: format.dateTime(mailbox.lastErrorAt, { dateStyle: "medium", timeStyle: "short" }),
-                              })}
-                            </>
-                          )}
-                        </span>
-                      )}
+                </span>
+                <span className="min-w-0 text-sm md:col-span-3">
+                  <span className="flex items-center gap-2">
+                    <Badge tone="neutral">{t(`protocols.${mailbox.protocol}`)}</Badge>
+                    <span className="truncate font-mono text-xs text-zinc-600">
+                      {mailbox.host}:{mailbox.port}
                     </span>
-                    <Icon name="chevronRight" className="hidden size-5 shrink-0 text-zinc-300 group-hover:text-brand-500 md:block" />
                   </span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </Card>
+                  <span className="mt-0.5 block text-xs text-zinc-500">{t(`securities.${mailbox.security}`)}</span>
+                </span>
+                <span className="flex min-w-0 items-start justify-between gap-3 md:col-span-5">
+                  <span className="min-w-0 space-y-1">
+                    <StatusDot on={mailbox.active}>{mailbox.active ? t("active") : t("inactive")}</StatusDot>
+                    <span className="block text-xs text-zinc-500">
+                      {mailbox.lastPollAt
+                        ? t("lastPoll", { when: format.relativeTime(mailbox.lastPollAt, now) })
+                        : t("neverPolled")}
+                    </span>
+                    {mailbox.lastErrorCode && (
+                      <span className="block text-xs text-red-700" title={mailbox.lastError ?? undefined}>
+                        <span className="font-medium">{t(`failures.${failureOf(mailbox.lastErrorCode)}.title`)}</span>
+                        {mailbox.lastErrorAt && (
+                          <>
+                            {" · "}
+                            {t("failingSince", {
+                              since: format.dateTime(mailbox.lastErrorAt, { dateStyle: "medium", timeStyle: "short" }),
+                            })}
+                          </>
+                        )}
+                      </span>
+                    )}
+                  </span>
+                  <Icon name="chevronRight" className="hidden size-5 shrink-0 text-zinc-300 group-hover:text-brand-500 md:block" />
+                </span>
+              </ItemRowLink>
+            </li>
+          ))}
+        </ItemList>
       )}
     </>
   );

@@ -22,8 +22,9 @@ import {
 import { listDivisionContacts } from "@/lib/mass-mail/recipients";
 import { massMailBodyPlaceholders } from "@/lib/mass-mail/render";
 import { scopeOf } from "@/lib/scope";
-import { SettingsBreadcrumb } from "../../../breadcrumb";
 import { readOrNotFound } from "../../../../read-or-not-found";
+import { AdminsOnlyNote } from "../admins-only-note";
+import { DivisionSectionBreadcrumb } from "../division-section-breadcrumb";
 import { sendMassMailAction } from "./actions";
 import { MailingProgress, RefreshWhileSending } from "./mailing-progress";
 import { MassMailForm } from "./mass-mail-form";
@@ -54,7 +55,6 @@ export default async function MassMailPage({ params }: Props) {
     return { division, mailings, sender, draft, contacts };
   });
   const t = await getTranslations("massMail");
-  const tDivisions = await getTranslations("divisions");
   const tLanguage = await getTranslations("language");
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
@@ -64,26 +64,12 @@ export default async function MassMailPage({ params }: Props) {
   return (
     <>
       <PageHeader
-        eyebrow={
-          <SettingsBreadcrumb
-            tenant={slug}
-            trail={[
-              { href: `/${slug}/settings/divisions`, label: tDivisions("title") },
-              { href: divisionHref, label: division.name },
-              { label: t("title") },
-            ]}
-          />
-        }
+        eyebrow={<DivisionSectionBreadcrumb tenant={slug} division={division} section="massMail" />}
         title={t("title")}
         description={t("description", { division: division.name })}
       />
       <div className="space-y-6">
-        {!admin && (
-          <p role="note" className="flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-            <Icon name="lock" className="mt-px size-5 shrink-0 text-amber-600" />
-            {t("onlyAdmins")}
-          </p>
-        )}
+        {!admin && <AdminsOnlyNote>{t("onlyAdmins")}</AdminsOnlyNote>}
         {!division.sendingEnabled && (
           <p role="note" className="flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
             <Icon name="info" className="mt-px size-5 shrink-0 text-amber-600" />

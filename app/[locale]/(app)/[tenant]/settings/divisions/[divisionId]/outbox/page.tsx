@@ -15,7 +15,8 @@ import { listOutbox, outboxCounts } from "@/lib/outbox/admin";
 import { scopeOf } from "@/lib/scope";
 import { sendErrorOf } from "../../../../outbox-errors";
 import { readOrNotFound } from "../../../../read-or-not-found";
-import { SettingsBreadcrumb } from "../../../breadcrumb";
+import { AdminsOnlyNote } from "../admins-only-note";
+import { DivisionSectionBreadcrumb } from "../division-section-breadcrumb";
 import { clearErrorsAction, resetSendingAction } from "./actions";
 import { OutboxButton } from "./outbox-button";
 
@@ -60,7 +61,6 @@ export default async function OutboxPage({ params, searchParams }: Props) {
     };
   });
   const t = await getTranslations("outbox");
-  const tDivisions = await getTranslations("divisions");
   const format = await getFormatter();
   const now = new Date();
   const slug = ctx.tenant.slug;
@@ -74,16 +74,7 @@ export default async function OutboxPage({ params, searchParams }: Props) {
   return (
     <>
       <PageHeader
-        eyebrow={
-          <SettingsBreadcrumb
-            tenant={slug}
-            trail={[
-              { href: `/${slug}/settings/divisions`, label: tDivisions("title") },
-              { href: divisionHref, label: division.name },
-              { label: t("title") },
-            ]}
-          />
-        }
+        eyebrow={<DivisionSectionBreadcrumb tenant={slug} division={division} section="outbox" />}
         title={t("title")}
         description={t("description", { division: division.name })}
       />
@@ -149,10 +140,7 @@ export default async function OutboxPage({ params, searchParams }: Props) {
             </div>
           </Card>
         ) : (
-          <p role="note" className="flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-            <Icon name="lock" className="mt-px size-5 shrink-0 text-amber-600" />
-            {t("onlyAdmins")}
-          </p>
+          <AdminsOnlyNote>{t("onlyAdmins")}</AdminsOnlyNote>
         )}
 
         {rows.length === 0 ? (

@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { startTransition, useActionState, useEffect, useState } from "react";
 import { Button } from "@/app/_components/button";
-import { errorsFor, FieldErrors, FormAlert, SelectField, TextField } from "@/app/_components/form";
+import { errorsFor, FormAlert, SelectField, TextField } from "@/app/_components/form";
 import { FormSection } from "@/app/_components/form-section";
 import { Icon } from "@/app/_components/icons";
 import { SaveBar } from "@/app/_components/save-bar";
@@ -11,6 +11,8 @@ import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
 import { useRouter } from "@/lib/i18n/navigation";
 import type { TeamSettings } from "@/lib/teams/teams";
+import { AdminsOnlyNote } from "../admins-only-note";
+import { MemberChecklist } from "../member-checklist";
 
 type SaveAction = (previous: ActionState<TeamSettings>, input: FormData) => Promise<ActionState<TeamSettings>>;
 type DeleteAction = (previous: ActionState<void>, input: Record<string, unknown>) => Promise<ActionState<void>>;
@@ -71,12 +73,7 @@ export function TeamForm({
         ) : (
           <input type="hidden" name="divisionId" value={divisionId} />
         )}
-        {!canEdit && (
-          <p role="note" className="flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-            <Icon name="lock" className="mt-px size-5 shrink-0 text-amber-600" />
-            {tTeams("onlyAdmins")}
-          </p>
-        )}
+        {!canEdit && <AdminsOnlyNote>{tTeams("onlyAdmins")}</AdminsOnlyNote>}
 
         <fieldset key={saved.version} disabled={!canEdit} className="space-y-6 lg:space-y-0 lg:divide-y lg:divide-zinc-200">
           <FormSection title={t("sections.general.title")} description={t("sections.general.description")}>
@@ -111,32 +108,14 @@ export function TeamForm({
           </FormSection>
 
           <FormSection title={t("sections.members.title")} description={t("sections.members.description")}>
-            <fieldset className="space-y-2" aria-describedby="memberIds-help">
-              <legend className="text-sm font-medium text-zinc-800">{t("fields.memberIds.label")}</legend>
-              <p id="memberIds-help" className="text-xs leading-5 text-zinc-500">
-                {t("fields.memberIds.help")}
-              </p>
-              <ul className="mt-2 divide-y divide-zinc-100 rounded-lg ring-1 ring-zinc-200">
-                {members.map((member) => (
-                  <li key={member.userId}>
-                    <label className="flex cursor-pointer items-center gap-3 px-3 py-2.5 hover:bg-zinc-50">
-                      <input
-                        type="checkbox"
-                        name="memberIds"
-                        value={member.userId}
-                        defaultChecked={v.memberIds.includes(member.userId)}
-                        className="size-4 rounded border-zinc-300 accent-brand-600"
-                      />
-                      <span className="min-w-0 text-sm">
-                        <span className="font-medium text-zinc-800">{member.name}</span>
-                        <span className="ml-2 text-zinc-500">{member.email}</span>
-                      </span>
-                    </label>
-                  </li>
-                ))}
-              </ul>
-              <FieldErrors errors={errors("memberIds")} />
-            </fieldset>
+            <MemberChecklist
+              name="memberIds"
+              label={t("fields.memberIds.label")}
+              help={t("fields.memberIds.help")}
+              members={members}
+              checked={v.memberIds}
+              errors={errors("memberIds")}
+            />
           </FormSection>
         </fieldset>
 

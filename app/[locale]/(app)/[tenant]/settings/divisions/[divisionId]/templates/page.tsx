@@ -13,9 +13,10 @@ import { isLocale, locales } from "@/lib/i18n/routing";
 import { scopeOf } from "@/lib/scope";
 import { listTemplates, templateKinds } from "@/lib/templates/templates";
 import { readOrNotFound } from "../../../../read-or-not-found";
+import { AdminsOnlyNote } from "../admins-only-note";
+import { DivisionSectionBreadcrumb } from "../division-section-breadcrumb";
 import { createTemplateAction } from "./actions";
 import { NewTemplateForm } from "./new-template-form";
-import { TemplatesBreadcrumb } from "./templates-breadcrumb";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; divisionId: string }>;
@@ -44,17 +45,12 @@ export default async function TemplatesPage({ params }: Props) {
   return (
     <>
       <PageHeader
-        eyebrow={<TemplatesBreadcrumb tenant={slug} division={division} />}
+        eyebrow={<DivisionSectionBreadcrumb tenant={slug} division={division} section="templates" />}
         title={t("title")}
         description={t("description", { division: division.name })}
       />
       <div className="space-y-6">
-        {!admin && (
-          <p role="note" className="flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-            <Icon name="lock" className="mt-px size-5 shrink-0 text-amber-600" />
-            {t("onlyAdmins")}
-          </p>
-        )}
+        {!admin && <AdminsOnlyNote>{t("onlyAdmins")}</AdminsOnlyNote>}
 
         {templateKinds.map((kind) => {
           const ofKind = templates.filter((template) => template.kind === kind);

@@ -13,6 +13,7 @@ import { useRouter } from "@/lib/i18n/navigation";
 import type { Locale } from "@/lib/i18n/routing";
 import { previewTemplate } from "@/lib/templates/preview";
 import { placeholderNames, unknownPlaceholders } from "@/lib/templates/render";
+import { AdminsOnlyNote } from "../admins-only-note";
 
 interface TemplateText {
   name: string;
@@ -112,12 +113,7 @@ export function TemplateEditor({
         className="space-y-6 lg:col-span-3"
       >
         <input type="hidden" name="templateId" value={templateId} />
-        {!canEdit && (
-          <p role="note" className="flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-            <Icon name="lock" className="mt-px size-5 shrink-0 text-amber-600" />
-            {t("onlyAdmins")}
-          </p>
-        )}
+        {!canEdit && <AdminsOnlyNote>{t("onlyAdmins")}</AdminsOnlyNote>}
         <Card>
           <CardBody>
             <fieldset key={saved.version} disabled={!canEdit} className="space-y-5">

@@ -10,7 +10,7 @@ import { getDivision } from "@/lib/divisions/divisions";
 import { getMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
 import { scopeOf } from "@/lib/scope";
 import { readOrNotFound } from "../../../../../read-or-not-found";
-import { MailboxesBreadcrumb } from "../mailboxes-breadcrumb";
+import { DivisionSectionBreadcrumb } from "../../division-section-breadcrumb";
 import {
   createMailboxFolderAction,
   loadMailboxFoldersAction,
@@ -49,7 +49,7 @@ export default async function MailboxPage({ params }: Props) {
     <>
       <PageHeader
         eyebrow={
-          <MailboxesBreadcrumb tenant={slug} division={division} current={mailbox.name} />
+          <DivisionSectionBreadcrumb tenant={slug} division={division} section="mailboxes" current={mailbox.name} />
         }
         title={
           <span className="flex flex-wrap items-center gap-3">

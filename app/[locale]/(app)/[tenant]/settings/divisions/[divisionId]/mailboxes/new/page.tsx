@@ -7,7 +7,7 @@ import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { scopeOf } from "@/lib/scope";
 import { readOrNotFound } from "../../../../../read-or-not-found";
-import { MailboxesBreadcrumb } from "../mailboxes-breadcrumb";
+import { DivisionSectionBreadcrumb } from "../../division-section-breadcrumb";
 import {
   createMailboxAction,
   createMailboxFolderAction,
@@ -40,7 +40,7 @@ export default async function NewMailboxPage({ params }: Props) {
     <>
       <PageHeader
         eyebrow={
-          <MailboxesBreadcrumb tenant={slug} division={division} current={t("new.title")} />
+          <DivisionSectionBreadcrumb tenant={slug} division={division} section="mailboxes" current={t("new.title")} />
         }
         title={t("new.title")}
         description={t("new.description", { division: division.name })}

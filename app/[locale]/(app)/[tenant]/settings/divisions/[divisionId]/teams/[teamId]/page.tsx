@@ -13,7 +13,7 @@ import { getTeam, listTeamMembers } from "@/lib/teams/teams";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { deleteTeamAction, updateTeamAction } from "../actions";
 import { TeamForm } from "../team-form";
-import { TeamsBreadcrumb } from "../teams-breadcrumb";
+import { DivisionSectionBreadcrumb } from "../../division-section-breadcrumb";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; divisionId: string; teamId: string }>;
@@ -51,7 +51,7 @@ export default async function TeamPage({ params }: Props) {
   return (
     <>
       <PageHeader
-        eyebrow={<TeamsBreadcrumb tenant={slug} division={division} current={team.name} />}
+        eyebrow={<DivisionSectionBreadcrumb tenant={slug} division={division} section="teams" current={team.name} />}
         title={team.name}
         description={t("edit.description", { division: division.name })}
       />

@@ -11,7 +11,7 @@ import { scopeOf } from "@/lib/scope";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { createTeamAction } from "../actions";
 import { TeamForm } from "../team-form";
-import { TeamsBreadcrumb } from "../teams-breadcrumb";
+import { DivisionSectionBreadcrumb } from "../../division-section-breadcrumb";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; divisionId: string }>;
@@ -42,7 +42,7 @@ export default async function NewTeamPage({ params }: Props) {
   return (
     <>
       <PageHeader
-        eyebrow={<TeamsBreadcrumb tenant={slug} division={division} current={t("new.title")} />}
+        eyebrow={<DivisionSectionBreadcrumb tenant={slug} division={division} section="teams" current={t("new.title")} />}
         title={t("new.title")}
         description={t("new.description", { division: division.name })}
       />

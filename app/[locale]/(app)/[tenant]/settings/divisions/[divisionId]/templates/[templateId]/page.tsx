@@ -13,7 +13,7 @@ import { getTemplate } from "@/lib/templates/templates";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { deleteTemplateAction, updateTemplateAction } from "../actions";
 import { TemplateEditor } from "../template-editor";
-import { TemplatesBreadcrumb } from "../templates-breadcrumb";
+import { DivisionSectionBreadcrumb } from "../../division-section-breadcrumb";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; divisionId: string; templateId: string }>;
@@ -43,7 +43,7 @@ export default async function TemplatePage({ params }: Props) {
   return (
     <>
       <PageHeader
-        eyebrow={<TemplatesBreadcrumb tenant={slug} division={division} current={template.name} />}
+        eyebrow={<DivisionSectionBreadcrumb tenant={slug} division={division} section="templates" current={template.name} />}
         title={
           <span className="flex flex-wrap items-center gap-3">
             {template.name}
