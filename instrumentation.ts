@@ -1,11 +1,26 @@
 /**
  * Opens the database (applying migrations, taking the embedded lock) when the server starts, so the
  * first request does not pay for it and a second process is told at once that the data is in use.
+ * Without TRIGGER_SECRET_KEY the dispatchers run here too (lib/dispatch/worker.ts): `npm start` alone
+ * polls, holds IMAP IDLE, sends and auto-closes. POSTDESK_WORKER=off leaves that to `postdesk worker`.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") {
     return;
   }
   const { getDb } = await import("./db");
-  await getDb();
+  const db = await getDb();
+  if (process.env.TRIGGER_SECRET_KEY || process.env.POSTDESK_WORKER === "off") return;
+  const { startWorker } = await import("./lib/dispatch/worker");
+  const worker = startWorker(db, {
+    onEvent(event) {
+      if (event.type === "error") console.error(`postdesk worker: ${event.where}:`, event.error);
+    },
+  });
+  // Finish the mail in hand and give the leases back before the process goes.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      void worker.stop().finally(() => process.exit(0));
+    });
+  }
 }

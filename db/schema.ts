@@ -332,6 +332,8 @@ export const mailboxes = pgTable(
     firstDownloadAt: timestamp("first_download_at", { withTimezone: true }),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    /** Since when the lease holder keeps an IMAP IDLE connection open: new mail arrives within seconds. */
+    idleSince: timestamp("idle_since", { withTimezone: true }),
     nextPollAt: timestamp("next_poll_at", { withTimezone: true }),
     lastPollAt: timestamp("last_poll_at", { withTimezone: true }),
     lastError: text("last_error"),

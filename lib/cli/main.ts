@@ -25,6 +25,7 @@ import { report } from "./report";
 import { teamCommands } from "./team";
 import { tenantCommands } from "./tenant";
 import { ticketCommands } from "./ticket";
+import { worker } from "./worker";
 
 /**
  * Every command; a later one is a module of its own, listed here. The mail stack (IMAP, POP3, MIME
@@ -42,6 +43,7 @@ const commands: Command[] = [
   report,
   ...ticketCommands,
   ...outboxCommands,
+  worker,
 ];
 
 const EXIT_OK = 0;

@@ -218,3 +218,52 @@ function passwordOf(client: ImapFlow): string[] {
   const pass = client.options.auth?.pass;
   return pass ? [pass] : [];
 }
+
+/** A folder watched over IMAP IDLE: `onNewMail` runs when the server announces new messages. */
+export interface FolderWatch {
+  /** Settles when the connection ends, by close() or by the server or network. */
+  readonly ended: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a connection that sits in IDLE on one folder. Null when the server does not offer IDLE
+ * (the mailbox is then polled on its schedule). imapflow enters IDLE by itself whenever no command
+ * runs; `maxIdleTime` re-issues it before servers or middleboxes drop a silent connection.
+ */
+export async function watchFolder(
+  login: MailServerLogin,
+  folder: string,
+  onNewMail: () => void,
+): Promise<FolderWatch | null> {
+  const client = new ImapFlow({
+    ...imapOptions(login),
+    socketTimeout: Math.max(login.timeoutMs, 5 * 60_000),
+    maxIdleTime: 2 * 60_000,
+    // imapflow waits 15 s of quiet before it enters IDLE; this connection has nothing else to do.
+    autoIdleDelay: 200,
+  });
+  client.on("error", () => {});
+  const ended = new Promise<void>((resolve) => client.once("close", () => resolve()));
+  try {
+    await client.connect();
+    if (!client.capabilities.has("IDLE")) {
+      await client.logout().catch(() => client.close());
+      return null;
+    }
+    await client.mailboxOpen(folder);
+  } catch (error) {
+    client.close();
+    throw toMailConnectionError(error, [login.password]);
+  }
+  client.on("exists", (data: { count: number; prevCount: number }) => {
+    if (data.count > data.prevCount) onNewMail();
+  });
+  return {
+    ended,
+    async close() {
+      await client.logout().catch(() => client.close());
+      await ended;
+    },
+  };
+}

@@ -96,11 +96,20 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-export async function startAppServer(options: { databaseUrl: string; logFile?: string }): Promise<AppServer> {
+export async function startAppServer(options: {
+  /** Null: the embedded database in `dataDir`, as `npm start` with nothing else installed. */
+  databaseUrl: string | null;
+  logFile?: string;
+  /** Run the embedded dispatchers (polling, IDLE, sending) in the app, as `npm start` does. */
+  worker?: boolean;
+  /** Where the embedded database and the generated key live; a fresh folder by default. */
+  dataDir?: string;
+}): Promise<AppServer> {
   await buildIfStale();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-e2e-"));
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-e2e-"));
+  const { DATABASE_URL: _inherited, ...inherited } = process.env;
   let output = "";
   const child: ChildProcess = spawn(
     process.execPath,
@@ -111,13 +120,16 @@ export async function startAppServer(options: { databaseUrl: string; logFile?: s
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
-        ...process.env,
-        DATABASE_URL: options.databaseUrl,
+        ...inherited,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
         AUTH_TRUST_HOST: "true",
         NEXTAUTH_URL: url,
         POSTDESK_DATA_DIR: dataDir,
         NEXT_TELEMETRY_DISABLED: "1",
         NODE_ENV: "production",
+        // The run's database is shared with test files running beside this one: an embedded
+        // worker would poll their mailboxes and send their mail. Tests that want it say so.
+        POSTDESK_WORKER: options.worker ? "on" : "off",
       },
     },
   );

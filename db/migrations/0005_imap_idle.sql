@@ -1,0 +1,1 @@
+ALTER TABLE "mailboxes" ADD COLUMN "idle_since" timestamp with time zone;

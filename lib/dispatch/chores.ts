@@ -1,0 +1,44 @@
+import type { Database } from "@/db/client";
+import { cleanupMailboxes } from "@/lib/mailboxes/cleanup";
+import { sendOutbox } from "@/lib/outbox/send";
+import { autoCloseTickets } from "@/lib/tickets/auto-close";
+
+/**
+ * The periodic work besides polling, on the schedules the Trigger.dev tasks have (jobs/): each is
+ * safe to run in several workers at once (the outbox claims rows, auto-close only closes what is
+ * still answered, cleanup takes each mailbox's lease).
+ */
+export type Chore = "send" | "autoClose" | "cleanup";
+
+export const CHORE_EVERY_MS: Record<Chore, number> = {
+  send: 10_000,
+  autoClose: 15 * 60_000,
+  cleanup: 60 * 60_000,
+};
+
+const run: Record<Chore, (db: Database, input: { now: () => Date; owner: string }) => Promise<unknown>> = {
+  send: (db, { now }) => sendOutbox(db, { now }),
+  autoClose: (db, { now }) => autoCloseTickets(db, { now: now() }),
+  cleanup: (db, { now, owner }) => cleanupMailboxes(db, { now: now(), owner }),
+};
+
+/** Runs each chore whose interval has passed since this runner last ran it. */
+export function choreRunner(chores: readonly Chore[] = ["send", "autoClose", "cleanup"]) {
+  const lastRun = new Map<Chore, number>();
+  return async (
+    db: Database,
+    input: { now: () => Date; owner: string; onError: (where: string, error: unknown) => void },
+  ): Promise<void> => {
+    for (const chore of chores) {
+      const at = input.now().getTime();
+      const last = lastRun.get(chore);
+      if (last !== undefined && at - last < CHORE_EVERY_MS[chore]) continue;
+      lastRun.set(chore, at);
+      try {
+        await run[chore](db, input);
+      } catch (error) {
+        input.onError(chore, error);
+      }
+    }
+  };
+}

@@ -1,0 +1,42 @@
+import crypto from "node:crypto";
+import nodemailer from "nodemailer";
+import type { Database } from "../../db/client";
+import type { DivisionSettingsPatch } from "../../lib/divisions/settings";
+import type { MailboxSettingsInput } from "../../lib/mailboxes/settings";
+import type { Dovecot } from "./dovecot";
+import { outboundDesk } from "./outbound-desk";
+
+/**
+ * A help desk whose IMAP mailbox is a Dovecot user named by its full address, so that mail can reach
+ * it over LMTP as it would from the internet (`deliverOverLmtp`).
+ */
+export async function dovecotDesk(
+  db: Database,
+  dovecot: Dovecot,
+  input: { settings?: DivisionSettingsPatch; mailbox?: Partial<MailboxSettingsInput>; wrongPassword?: boolean } = {},
+) {
+  const desk = await outboundDesk(db, { tag: "MAIL", ...input.settings });
+  const address = `support-${crypto.randomBytes(3).toString("hex")}@mailco.test`;
+  await dovecot.addUser(address, "support-pw");
+  const login = dovecot.login(address, "imap", "tls");
+  const mailbox = await desk.addMailbox(address, {
+    host: login.host,
+    port: String(login.port),
+    security: "tls",
+    username: address,
+    password: input.wrongPassword ? "not-the-password" : "support-pw",
+    processedFolder: "Processed",
+    ...input.mailbox,
+  });
+  return { ...desk, mailbox, address };
+}
+
+/** Hands a mail to Dovecot's LMTP service, as a mail server delivering from the internet does. */
+export async function deliverOverLmtp(dovecot: Dovecot, to: string, mail: { from?: string; subject: string; text?: string }) {
+  const lmtp = nodemailer.createTransport({ host: dovecot.host, port: dovecot.ports.lmtp, lmtp: true, ignoreTLS: true });
+  try {
+    await lmtp.sendMail({ from: mail.from ?? "jan@customer.test", to, subject: mail.subject, text: mail.text ?? "Hello." });
+  } finally {
+    lmtp.close();
+  }
+}
