@@ -25,7 +25,14 @@ export const tEn = createTranslator({ locale: "en", messages: en });
 
 type Locale = "en" | "pl";
 
-export function browserTests(name: string) {
+/**
+ * A real app server and Chromium for one test file. `prepare` runs before the server starts and may
+ * give it other options (its own embedded database, the embedded worker).
+ */
+export function browserTests(
+  name: string,
+  prepare: () => Promise<Partial<Parameters<typeof startAppServer>[0]>> = async () => ({}),
+) {
   let server: AppServer | undefined;
   let browser: Browser | undefined;
 
@@ -37,7 +44,7 @@ export function browserTests(name: string) {
     // One log per file: the files run in parallel, each with its own server.
     const logFile = path.join(SCREENSHOTS, `server-${name}.log`);
     fs.rmSync(logFile, { force: true });
-    server = await startAppServer({ databaseUrl: inject("databaseUrl"), logFile });
+    server = await startAppServer({ databaseUrl: inject("databaseUrl"), logFile, ...(await prepare()) });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
