@@ -444,6 +444,8 @@ export const inboundEmails = pgTable(
     index("inbound_emails_outcome_idx").on(t.tenantId, t.divisionId, t.outcome),
     // Serves recognising the same bytes seen again (mail without a Message-ID after a resync).
     index("inbound_emails_sha256_idx").on(t.divisionId, t.sha256),
+    // Serves the dispatcher page's "mails ingested today" per mailbox.
+    index("inbound_emails_mailbox_received_idx").on(t.mailboxId, t.receivedAt),
     tenantPolicy(),
   ],
 );

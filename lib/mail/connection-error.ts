@@ -151,3 +151,18 @@ function redact(text: string, secrets: string[]): string {
   }
   return result;
 }
+
+const FAILURES: Record<MailConnectionFailure, true> = {
+  hostNotFound: true,
+  connectionRefused: true,
+  timeout: true,
+  tlsFailed: true,
+  loginFailed: true,
+  folderNotFound: true,
+  protocolError: true,
+};
+
+/** A stored error code as a failure the messages explain; anything else reads as an unexpected answer. */
+export function connectionFailureOf(code: string): MailConnectionFailure {
+  return Object.hasOwn(FAILURES, code) ? (code as MailConnectionFailure) : "protocolError";
+}

@@ -10,6 +10,8 @@ import {
   listDivisions,
   updateDivisionSettings,
 } from "../../lib/divisions/divisions";
+import { forceDivisionPoll, setDispatcherActive } from "../../lib/dispatch/force";
+import { divisionDispatchStatus } from "../../lib/dispatch/status";
 import { NotFoundError, RuleError } from "../../lib/errors";
 import { listMassMailings, massMailingProgress, sendMassMail } from "../../lib/mass-mail/mass-mail";
 import { listDivisionContacts } from "../../lib/mass-mail/recipients";
@@ -291,6 +293,30 @@ describe.each(ways)("tenant A's scope handed tenant B's ids, %s", (_name, run) =
     expect(contacts.map((c) => c.contactId)).toEqual([a.contactId]);
     const mailings = await run(a.tenant.id, (tx) => listMassMailings(tx, a.scope, a.divisionId));
     expect(mailings.map((m) => m.id)).toEqual([a.massMailingId]);
+  });
+
+  it("divisionDispatchStatus, forceDivisionPoll and setDispatcherActive do not find B's division and change nothing of B", async () => {
+    const { a, b, bBefore } = await twoTenants();
+    const now = new Date();
+    await expect(
+      run(a.tenant.id, (tx) => divisionDispatchStatus(tx, a.scope, { divisionId: b.divisionId, now })),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(run(a.tenant.id, (tx) => forceDivisionPoll(tx, a.scope, { divisionId: b.divisionId, now }))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(
+      run(a.tenant.id, (tx) => setDispatcherActive(tx, a.scope, { divisionId: b.divisionId, active: false })),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    // A's own division: only A's mailbox and its mail, and forcing it leaves B's mailboxes alone.
+    const own = await run(a.tenant.id, (tx) =>
+      divisionDispatchStatus(tx, a.scope, { divisionId: a.divisionId, now, since: new Date(0) }),
+    );
+    expect(own.mailboxes.map((m) => [m.id, m.ingestedToday])).toEqual([[a.mailboxId, 1]]);
+    expect(await run(a.tenant.id, (tx) => forceDivisionPoll(tx, a.scope, { divisionId: a.divisionId, now }))).toEqual({
+      scheduled: 1,
+      alreadyRunning: 0,
+    });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
   });
 
   it("massMailingProgress does not find B's mailing", async () => {

@@ -69,6 +69,9 @@ const { createTeamAction, deleteTeamAction, updateTeamAction } = await import(
 const { sendMassMailAction } = await import(
   "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/mass-mail/actions"
 );
+const { forceSchedulerAction, setDispatcherActiveAction } = await import(
+  "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/dispatcher/actions"
+);
 
 async function tenants() {
   const a = await makeFilledTenant(db, "Alpha");
@@ -522,6 +525,41 @@ describe("outbox actions as tenant A with tenant B's ids", () => {
   });
 });
 
+describe("dispatcher actions as tenant A with tenant B's ids", () => {
+  it("cannot force B's scheduler or switch B's dispatcher, through A's workspace or B's", async () => {
+    const { a, b, bBefore } = await tenants();
+    for (const slug of [a.tenant.slug, b.tenant.slug]) {
+      expect(await forceSchedulerAction(slug, undefined, { divisionId: b.divisionId })).toEqual({ error: "notFound" });
+      expect(await setDispatcherActiveAction(slug, undefined, { divisionId: b.divisionId, active: false })).toEqual({
+        error: "notFound",
+      });
+    }
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("A's owner forces A's scheduler and switches A's dispatcher; A's agent may not", async () => {
+    const { a } = await tenants();
+    state.userId = a.agent.id;
+    expect(await forceSchedulerAction(a.tenant.slug, undefined, { divisionId: a.divisionId })).toEqual({ error: "forbidden" });
+    expect(await setDispatcherActiveAction(a.tenant.slug, undefined, { divisionId: a.divisionId, active: false })).toEqual({
+      error: "forbidden",
+    });
+    state.userId = a.user.id;
+    expect(await forceSchedulerAction(a.tenant.slug, undefined, { divisionId: a.divisionId })).toEqual({
+      ok: true,
+      result: { scheduled: 1, alreadyRunning: 0 },
+    });
+    expect(await setDispatcherActiveAction(a.tenant.slug, undefined, { divisionId: a.divisionId, active: false })).toEqual({
+      ok: true,
+      result: { dispatcherActive: false },
+    });
+    expect(await forceSchedulerAction(a.tenant.slug, undefined, { divisionId: a.divisionId })).toEqual({
+      error: "dispatcherOff",
+      fieldErrors: {},
+    });
+  });
+});
+
 describe("ticket pages, attachment downloads and the outbox page as tenant A with tenant B's ids", () => {
   const ticketPage = () => import("@/app/[locale]/(app)/[tenant]/tickets/[ticketId]/page");
   const queuePage = () => import("@/app/[locale]/(app)/[tenant]/tickets/page");
@@ -668,6 +706,19 @@ describe("pages as tenant A with tenant B's slug or ids", () => {
     await expectNotFound(() => Edit({ params: params(a.secondDivisionId, a.templateId) }));
     await expect(List({ params: params(a.divisionId, a.templateId) })).resolves.toBeTruthy();
     await expect(Edit({ params: params(a.divisionId, a.templateId) })).resolves.toBeTruthy();
+  });
+
+  it("A's dispatcher page with B's division id is not found, and with A's own it renders for the owner and the agent", async () => {
+    const { a, b } = await tenants();
+    const { default: Page } = await import(
+      "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/dispatcher/page"
+    );
+    const params = (divisionId: string) => Promise.resolve({ locale: "en", tenant: a.tenant.slug, divisionId });
+    await expectNotFound(() => Page({ params: params(b.divisionId) }));
+    await expectNotFound(() => Page({ params: params("not-a-uuid") }));
+    await expect(Page({ params: params(a.divisionId) })).resolves.toBeTruthy();
+    state.userId = a.agent.id;
+    await expect(Page({ params: params(a.divisionId) })).resolves.toBeTruthy();
   });
 
   it("A's mass mail page with B's division id is not found, and with A's own it renders", async () => {

@@ -72,7 +72,7 @@ describe("npm start alone", () => {
         console.log(`npm start alone: mail delivered over LMTP was in the queue after ${seenAfter} ms (page reloads included)`);
         expect(seenAfter).toBeGreaterThan(0);
         expect(seenAfter).toBeLessThan(10_000);
-        await screenshot(page, "60-npm-start-ingested-en");
+        await screenshot(page, "66-npm-start-ingested-en");
         expect(await page.getByRole("heading", { level: 1 }).first().textContent()).toContain(tEn("tickets.title"));
       } catch (error) {
         throw failure(error);

@@ -8,6 +8,7 @@ const SECTION_PATHS = {
   templates: "templates",
   massMail: "mass-mail",
   outbox: "outbox",
+  dispatcher: "dispatcher",
 } as const;
 
 /** Settings › Divisions › the division › a section of it (› the page within it). */

@@ -64,6 +64,7 @@ export default async function DivisionSettingsPage({ params }: Props) {
   const tDivisions = await getTranslations("divisions");
   const tMailboxes = await getTranslations("mailboxes");
   const tOutbox = await getTranslations("outbox");
+  const tDispatcher = await getTranslations("dispatcher");
   const tTeams = await getTranslations("teams");
   const tTemplates = await getTranslations("templates");
   const tMassMail = await getTranslations("massMail");
@@ -97,6 +98,10 @@ export default async function DivisionSettingsPage({ params }: Props) {
             <Link href={`/${slug}/settings/divisions/${division.id}/outbox`} className={buttonClasses("secondary")}>
               <Icon name="inbox" className="size-4.5 text-zinc-500" />
               {tOutbox("title")}
+            </Link>
+            <Link href={`/${slug}/settings/divisions/${division.id}/dispatcher`} className={buttonClasses("secondary")}>
+              <Icon name="clock" className="size-4.5 text-zinc-500" />
+              {tDispatcher("title")}
             </Link>
             <Link href={`/${slug}/settings/divisions/${division.id}/teams`} className={buttonClasses("secondary")}>
               <Icon name="users" className="size-4.5 text-zinc-500" />

@@ -8,7 +8,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
-import type { MailConnectionFailure } from "@/lib/mail/types";
+import { connectionFailureOf } from "@/lib/mail/connection-error";
 import { listMailboxes, viewOf } from "@/lib/mailboxes/mailboxes";
 import { scopeOf } from "@/lib/scope";
 import { readOrNotFound } from "../../../../read-or-not-found";
@@ -17,21 +17,6 @@ import { AddItemLink, ItemList, ItemRowLink } from "../item-list";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; divisionId: string }>;
-}
-
-const FAILURES: MailConnectionFailure[] = [
-  "hostNotFound",
-  "connectionRefused",
-  "timeout",
-  "tlsFailed",
-  "loginFailed",
-  "folderNotFound",
-  "protocolError",
-];
-
-/** A stored error code as a failure the messages explain; anything else reads as an unexpected answer. */
-function failureOf(code: string): MailConnectionFailure {
-  return FAILURES.find((failure) => failure === code) ?? "protocolError";
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -117,7 +102,7 @@ export default async function MailboxesPage({ params }: Props) {
                     </span>
                     {mailbox.lastErrorCode && (
                       <span className="block text-xs text-red-700" title={mailbox.lastError ?? undefined}>
-                        <span className="font-medium">{t(`failures.${failureOf(mailbox.lastErrorCode)}.title`)}</span>
+                        <span className="font-medium">{t(`failures.${connectionFailureOf(mailbox.lastErrorCode)}.title`)}</span>
                         {mailbox.lastErrorAt && (
                           <>
                             {" · "}

@@ -1,1 +1,0 @@
-ALTER TABLE "mailboxes" ADD COLUMN "idle_since" timestamp with time zone;
