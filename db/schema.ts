@@ -396,6 +396,8 @@ export const tickets = pgTable(
     index("tickets_queue_idx").on(t.tenantId, t.divisionId, t.status, t.updatedAt),
     // Serves threading by subject.
     index("tickets_subject_idx").on(t.divisionId, t.normalizedSubject),
+    // Serves auto-close, which looks for answered tickets across tenants.
+    index("tickets_answered_idx").on(t.answeredAt).where(sql`${t.status} = 'answered'`),
     tenantPolicy(),
   ],
 );

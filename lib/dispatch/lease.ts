@@ -27,6 +27,9 @@ const due = (now: Date) =>
     sql`exists (select 1 from ${divisions} d where d.id = ${mailboxes.divisionId} and d.dispatcher_active)`,
   );
 
+/** The longest-waiting first, and a mailbox never polled before any of them. */
+const neverPolledFirst = sql`${mailboxes.nextPollAt} asc nulls first`;
+
 const ref = {
   tenantId: mailboxes.tenantId,
   divisionId: mailboxes.divisionId,
@@ -40,7 +43,7 @@ export async function dueMailboxes(db: Database, input: { now: Date; limit?: num
     .select(ref)
     .from(mailboxes)
     .where(due(input.now))
-    .orderBy(asc(mailboxes.nextPollAt), asc(mailboxes.id))
+    .orderBy(neverPolledFirst, asc(mailboxes.id))
     .limit(input.limit ?? 1000);
 }
 
@@ -54,7 +57,7 @@ export async function claimDueMailboxes(
     .select({ id: mailboxes.id })
     .from(mailboxes)
     .where(due(input.now))
-    .orderBy(asc(mailboxes.nextPollAt), asc(mailboxes.id))
+    .orderBy(neverPolledFirst, asc(mailboxes.id))
     .limit(input.limit)
     .for("update", { skipLocked: true });
   return db

@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { inboundEmails, type Mailbox } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import { inboundKey } from "@/lib/inbound/store";
-import { connectPop3 } from "@/lib/mail/pop3";
+import { connectPop3, type Pop3Session } from "@/lib/mail/pop3";
 import { inboundLogin } from "./mailboxes";
 import { ingestFetchedMail, type PollOptions } from "./ingest";
 import { type PollTally, recordSyncState, tally } from "./poll-state";
@@ -14,33 +14,23 @@ import { type PollTally, recordSyncState, tally } from "./poll-state";
  * commit), or left on the server and remembered as seen. Unprocessed mail is never deleted: it stays
  * on the server, remembered. A crash before QUIT deletes nothing, and the next poll recognises
  * every mail it stored. A kept copy is removed once it is older than the mailbox's
- * "remove after N days", counted from when Postdesk received it.
+ * "remove after N days", counted from when Postdesk received it (markExpiredCopies), by every poll
+ * and by the hourly cleanup (removeExpiredCopies).
  */
 export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: PollOptions) {
   const session = await connectPop3(inboundLogin(mailbox));
   const counts: PollTally = tally();
   try {
-    const listing = await session.uidl();
-    const onServer = new Set(listing.map((entry) => entry.uidl));
-    // Seen UIDLs no longer on the server are forgotten, so the list stays as long as the mailbox.
-    const seen = new Set(mailbox.seenUidls.filter((uidl) => onServer.has(uidl)));
-    const known = await handledBefore(db, mailbox, listing.map((entry) => entry.uidl));
-    const deleted: string[] = [];
+    const inbox = await readInbox(db, session, mailbox);
+    const { seen, known } = inbox;
+    const expired = new Set(await markExpiredCopies(session, mailbox, inbox, options.now()));
+    for (const uidl of expired) seen.delete(uidl);
+    const deleted: string[] = [...expired];
     let handled = 0;
 
-    const keepUntil = mailbox.pop3RemoveAfterDays
-      ? new Date(options.now().getTime() - mailbox.pop3RemoveAfterDays * 86_400_000)
-      : null;
-    for (const { number, uidl } of listing) {
+    for (const { number, uidl } of inbox.listing) {
+      if (seen.has(uidl) || expired.has(uidl)) continue;
       const before = known.get(uidl);
-      if (seen.has(uidl)) {
-        if (keepUntil && before && before.outcome !== "unprocessed" && before.receivedAt < keepUntil) {
-          await session.dele(number);
-          deleted.push(uidl);
-          seen.delete(uidl);
-        }
-        continue;
-      }
       if (before?.outcome === "unprocessed") {
         seen.add(uidl);
         continue;
@@ -72,7 +62,7 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: P
     }
     await session.quit();
     // QUIT succeeded: the deletions are committed on the server.
-    if (deleted.length > 0) await markAcknowledged(db, mailbox, deleted, options.now(), counts);
+    if (deleted.length > 0) counts.summary().acknowledged += await markAcknowledged(db, mailbox, deleted, options.now());
     options.checkpoint?.("acknowledged");
     await withTenant(db, mailbox.tenantId, (tx) =>
       recordSyncState(tx, mailbox, { seenUidls: [...seen], now: options.now() }),
@@ -81,6 +71,60 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: P
   } finally {
     session.close();
   }
+}
+
+/**
+ * The mailbox's retention on its own, without fetching anything: kept copies older than "remove
+ * after N days" are deleted from the server. For the hourly cleanup; the caller holds the lease.
+ */
+export async function removeExpiredCopies(db: Database, mailbox: Mailbox, now: Date): Promise<{ removed: number }> {
+  if (!mailbox.pop3RemoveAfterDays) return { removed: 0 };
+  const session = await connectPop3(inboundLogin(mailbox));
+  try {
+    const inbox = await readInbox(db, session, mailbox);
+    const expired = await markExpiredCopies(session, mailbox, inbox, now);
+    await session.quit();
+    // Kept copies were acknowledged when processed; this only covers one that somehow was not.
+    if (expired.length > 0) await markAcknowledged(db, mailbox, expired, now);
+    return { removed: expired.length };
+  } finally {
+    session.close();
+  }
+}
+
+/** What the server holds, and what Postdesk knows of it. */
+interface Pop3Inbox {
+  listing: { number: number; uidl: string }[];
+  /** Mails left on the server on purpose (kept copies, unprocessed mail) and still there. */
+  seen: Set<string>;
+  known: Map<string, { outcome: string; receivedAt: Date }>;
+}
+
+async function readInbox(db: Database, session: Pop3Session, mailbox: Mailbox): Promise<Pop3Inbox> {
+  const listing = await session.uidl();
+  const onServer = new Set(listing.map((entry) => entry.uidl));
+  // Seen UIDLs no longer on the server are forgotten, so the list stays as long as the mailbox.
+  const seen = new Set(mailbox.seenUidls.filter((uidl) => onServer.has(uidl)));
+  const known = await handledBefore(db, mailbox, listing.map((entry) => entry.uidl));
+  return { listing, seen, known };
+}
+
+/**
+ * Marks for deletion (DELE; the server deletes at QUIT) the kept copies received by Postdesk more
+ * than the mailbox's "remove after N days" before `now`. Unprocessed mail is never removed. Returns
+ * the UIDLs marked.
+ */
+async function markExpiredCopies(session: Pop3Session, mailbox: Mailbox, inbox: Pop3Inbox, now: Date): Promise<string[]> {
+  if (!mailbox.pop3RemoveAfterDays) return [];
+  const keepUntil = new Date(now.getTime() - mailbox.pop3RemoveAfterDays * 86_400_000);
+  const marked: string[] = [];
+  for (const { number, uidl } of inbox.listing) {
+    const before = inbox.known.get(uidl);
+    if (!inbox.seen.has(uidl) || !before || before.outcome === "unprocessed" || before.receivedAt >= keepUntil) continue;
+    await session.dele(number);
+    marked.push(uidl);
+  }
+  return marked;
 }
 
 /** The outcome of every UIDL on the server that this mailbox already stored, and when it came. */
@@ -105,7 +149,7 @@ async function handledBefore(db: Database, mailbox: Mailbox, uidls: string[]) {
 }
 
 /** Deleted from the server: acknowledged now, unless a kept copy was acknowledged when processed. */
-async function markAcknowledged(db: Database, mailbox: Mailbox, uidls: string[], now: Date, counts: PollTally) {
+async function markAcknowledged(db: Database, mailbox: Mailbox, uidls: string[], now: Date): Promise<number> {
   const rows = await withTenant(db, mailbox.tenantId, (tx) =>
     tx
       .update(inboundEmails)
@@ -123,5 +167,5 @@ async function markAcknowledged(db: Database, mailbox: Mailbox, uidls: string[],
       )
       .returning({ id: inboundEmails.id }),
   );
-  counts.summary().acknowledged += rows.length;
+  return rows.length;
 }

@@ -1,0 +1,69 @@
+import { and, asc, eq, gt } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { divisions, mailboxes } from "@/db/schema";
+import { releaseLease, takeLease } from "@/lib/dispatch/lease";
+import { classifyMailError } from "@/lib/mail/connection-error";
+import { loadMailbox } from "./poll";
+import { removeExpiredCopies } from "./poll-pop3";
+
+export interface CleanupSummary {
+  /** Mailboxes whose retention ran. */
+  cleaned: number;
+  /** Kept copies deleted from their servers. */
+  removed: number;
+  /** Mailboxes another worker held (polling them applies the same retention). */
+  busy: number;
+  failed: { mailboxId: string; failure: string; detail: string }[];
+}
+
+export interface CleanupInput {
+  now: Date;
+  /** Who holds the leases taken here (a worker's id, a Trigger.dev run id). */
+  owner: string;
+  /** Only this tenant's mailboxes (tests that share a database). */
+  tenantId?: string;
+}
+
+/**
+ * POP3 "remove from the server after N days", on its own schedule: every active POP3 mailbox of a
+ * division whose dispatcher is on, that keeps copies and has such a retention, gets its expired
+ * copies deleted (polls do the same in passing). Runs across tenants on the worker's own connection.
+ * Each mailbox is leased while its server is touched, so no poll runs beside it; one that is busy is
+ * skipped. A server that fails is reported and left for the next run; its polls record the error.
+ */
+export async function cleanupMailboxes(db: Database, input: CleanupInput): Promise<CleanupSummary> {
+  const candidates = await db
+    .select({ tenantId: mailboxes.tenantId, mailboxId: mailboxes.id })
+    .from(mailboxes)
+    .innerJoin(divisions, eq(divisions.id, mailboxes.divisionId))
+    .where(
+      and(
+        eq(mailboxes.protocol, "pop3"),
+        eq(mailboxes.pop3LeaveCopy, true),
+        gt(mailboxes.pop3RemoveAfterDays, 0),
+        eq(mailboxes.active, true),
+        eq(divisions.dispatcherActive, true),
+        input.tenantId ? eq(mailboxes.tenantId, input.tenantId) : undefined,
+      ),
+    )
+    .orderBy(asc(mailboxes.id));
+
+  const summary: CleanupSummary = { cleaned: 0, removed: 0, busy: 0, failed: [] };
+  for (const { tenantId, mailboxId } of candidates) {
+    if (!(await takeLease(db, { mailboxId, owner: input.owner, now: input.now }))) {
+      summary.busy++;
+      continue;
+    }
+    try {
+      const mailbox = await loadMailbox(db, tenantId, mailboxId);
+      const { removed } = await removeExpiredCopies(db, mailbox, input.now);
+      summary.cleaned++;
+      summary.removed += removed;
+    } catch (error) {
+      summary.failed.push({ mailboxId, ...classifyMailError(error) });
+    } finally {
+      await releaseLease(db, { mailboxId, owner: input.owner });
+    }
+  }
+  return summary;
+}
