@@ -143,6 +143,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     for (let attempt = 0; ; ) {
       await held.watch?.ended;
       if (stopping || !idle.has(held.ref.mailboxId)) return;
+      if (attempt === 0) emit({ type: "idle", mailboxId: held.ref.mailboxId, on: false, at: Date.now() });
       const pause = IDLE_RETRY_MS[attempt];
       if (pause === undefined) break;
       await sleep(pause);
@@ -150,6 +151,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       try {
         if (await connect()) {
           attempt = 0;
+          emit({ type: "idle", mailboxId: held.ref.mailboxId, on: true, at: Date.now() });
           // Mail may have arrived while the connection was down.
           pollHeld(held);
           continue;

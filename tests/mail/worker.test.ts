@@ -58,6 +58,31 @@ describe("the embedded worker", () => {
     expect(after).toMatchObject({ leaseOwner: null, leaseExpiresAt: null, idleSince: null });
   }, 30_000);
 
+  it("reconnects a dropped IDLE connection, and mail that arrived meanwhile is not missed", async () => {
+    const desk = await dovecotDesk(db, dovecot, { settings: { pollIntervalMinutes: 60 } });
+    const events: WorkerEvent[] = [];
+    const worker = startWorker(db, { tickMs: 200, chores: [], onEvent: (e) => events.push(e) });
+    try {
+      await until("IDLE on the mailbox", async () => worker.idleCount() === 1);
+      const polls = () => events.filter((e) => e.type === "poll" && e.mailboxId === desk.mailbox.id).length;
+      const before = polls();
+      await dovecot.kick(desk.address);
+      await deliverOverLmtp(dovecot, desk.address, { subject: "Sent while the line was down" });
+      // The reconnect (after 1 s) polls once, which finds the mail; IDLE then works again.
+      await until("the mail that arrived during the cut", async () => (await ticketCount(desk.divisionId)) === 1, 8_000);
+      await until("the poll after the reconnect", async () => polls() > before);
+      await until("IDLE back on", async () => events.filter((e) => e.type === "idle" && e.mailboxId === desk.mailbox.id).length >= 3);
+      expect(events.filter((e) => e.type === "idle").map((e) => (e as { on: boolean }).on)).toEqual([true, false, true]);
+      expect(worker.idleCount()).toBe(1);
+      const started = Date.now();
+      await deliverOverLmtp(dovecot, desk.address, { subject: "After the reconnect" });
+      await until("the next mail over IDLE", async () => (await ticketCount(desk.divisionId)) === 2, 3_000);
+      console.log(`IDLE after a reconnect: ticket in ${Date.now() - started} ms`);
+    } finally {
+      await worker.stop();
+    }
+  }, 30_000);
+
   it("tries a mailbox whose password is wrong at most a handful of times in 10 minutes, and says why", async () => {
     const desk = await dovecotDesk(db, dovecot, { wrongPassword: true });
     let clock = new Date();

@@ -48,6 +48,8 @@ export interface Dovecot {
   listFolder(user: string, folder: string): Promise<StoredMail[]>;
   /** Gives the folder a new UIDVALIDITY, as a server does after rebuilding its index. */
   setUidValidity(user: string, folder: string, uidValidity: number): Promise<void>;
+  /** Drops every connection of the user, as a server restart or a network cut does. */
+  kick(user: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -159,6 +161,9 @@ async function startIn(dir: string, dovecotBin: string, doveadmBin: string): Pro
     },
     async setUidValidity(user, folder, uidValidity) {
       await doveadm(["mailbox", "update", "-u", user, "--uid-validity", String(uidValidity), folder]);
+    },
+    async kick(user) {
+      await doveadm(["kick", user]);
     },
     async stop() {
       await stopServer(server);
