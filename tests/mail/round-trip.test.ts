@@ -9,7 +9,8 @@ import { sendOutbox } from "../../lib/outbox/send";
 import { replyToTicket } from "../../lib/tickets/reply";
 import { testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { outboundDesk } from "../setup/outbound-desk";
+import { dovecotDesk } from "../setup/dovecot-desk";
+import type { outboundDesk } from "../setup/outbound-desk";
 import { trustDovecot } from "../setup/poll-fixtures";
 import { type SmtpSink, startSmtpSink } from "../setup/smtp-sink";
 
@@ -56,22 +57,11 @@ async function person(name: string, domain: string) {
 }
 
 async function helpDesk(settings: Parameters<typeof outboundDesk>[1] = {}) {
-  const desk = await outboundDesk(db, { tag: "MAIL", ...settings } as Parameters<typeof outboundDesk>[1]);
-  const address = `support-${id()}@mailco.test`;
-  await dovecot.addUser(address, "support-pw");
-  const login = dovecot.login(address, "imap", "tls");
-  const mailbox = await desk.addMailbox(address, {
-    host: login.host,
-    port: String(login.port),
-    security: "tls",
-    username: address,
-    password: "support-pw",
-    processedFolder: "Processed",
-    smtpHost: sink.host,
-    smtpPort: String(sink.port),
-    smtpSecurity: "none",
-    smtpDisplayName: "Mailco Support",
+  const desk = await dovecotDesk(db, dovecot, {
+    settings,
+    mailbox: { smtpHost: sink.host, smtpPort: String(sink.port), smtpSecurity: "none", smtpDisplayName: "Mailco Support" },
   });
+  const { mailbox } = desk;
   /** What the dispatchers do: fetch new mail, then send what is due. */
   async function cycle() {
     const polled = await pollMailbox(db, { tenantId: desk.tenantId, mailboxId: mailbox.id });
@@ -83,7 +73,7 @@ async function helpDesk(settings: Parameters<typeof outboundDesk>[1] = {}) {
     desk.tx((tx) =>
       tx.select().from(messages).where(eq(messages.ticketId, ticketId)).orderBy(asc(messages.createdAt), asc(messages.id)),
     );
-  return { ...desk, mailbox, address, cycle, ticketMessages };
+  return { ...desk, cycle, ticketMessages };
 }
 
 describe("the round trip", () => {
