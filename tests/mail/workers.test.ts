@@ -24,7 +24,10 @@ beforeAll(async () => {
   dovecot = await startDovecot();
   caFile = trustDovecot(dovecot);
 }, 60_000);
-afterAll(() => dovecot?.stop(), 30_000);
+afterAll(async () => {
+  for (const worker of running) worker.child.kill("SIGKILL");
+  await dovecot?.stop();
+}, 30_000);
 
 interface LeaseEvent {
   type: "lease";
@@ -36,6 +39,8 @@ interface LeaseEvent {
 
 interface RunningWorker {
   child: ChildProcess;
+  /** Settles once the worker says it runs: a cold start on a busy machine takes a while. */
+  ready: Promise<void>;
   events: Record<string, unknown>[];
   exited: Promise<number | null>;
   stderr: () => string;
@@ -56,15 +61,39 @@ function runWorker(args: string[] = []): RunningWorker {
     buffer = lines.pop()!;
     for (const line of lines) if (line.startsWith("{") && line.includes('"type"')) events.push(JSON.parse(line));
   });
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, events, exited, stderr: () => stderr };
+  let started!: () => void;
+  let failed!: (error: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    started = resolve;
+    failed = reject;
+  });
+  // Awaited by the tests; this keeps a worker killed at cleanup from reporting an unhandled rejection.
+  ready.catch(() => {});
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.includes(": running;")) started();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      failed(new Error(`the worker exited (${code}) before it ran:\n${stderr}`));
+      resolve(code);
+    }),
+  );
+  const worker = { child, ready, events, exited, stderr: () => stderr };
+  running.push(worker);
+  return worker;
 }
+
+const running: RunningWorker[] = [];
 
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      // What the workers said is usually why.
+      const said = running.map((w, i) => `--- worker ${i} stderr ---\n${w.stderr().slice(-2000)}`).join("\n");
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${said}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -121,6 +150,7 @@ describe("workers side by side", () => {
       // Each holds at most 12 IDLE connections: at least 6 mailboxes are polled on schedule.
       const a = runWorker(["--max-idle", "12"]);
       const b = runWorker(["--max-idle", "12"]);
+      await Promise.all([a.ready, b.ready]);
       const stopAt = Date.now() + 8_000;
       while (Date.now() < stopAt) {
         await deliver(n++);
@@ -139,7 +169,7 @@ describe("workers side by side", () => {
             .where(sql`${inboundEmails.mailboxId} in ${ids} and ${inboundEmails.outcome} <> 'pending'`);
           return row!.n === total;
         },
-        60_000,
+        90_000,
       );
       a.child.kill("SIGTERM");
       b.child.kill("SIGTERM");
@@ -167,7 +197,7 @@ describe("workers side by side", () => {
       );
       expect(owners.size).toBe(2);
     },
-    120_000,
+    180_000,
   );
 
   it(
@@ -177,6 +207,7 @@ describe("workers side by side", () => {
       for (let i = 0; i < 5; i++) desks.push(await dovecotDesk(db, dovecot));
       const ids = desks.map((d) => d.mailbox.id);
       const a = runWorker(["--lease-ms", "3000"]);
+      await a.ready;
       await until("worker A holding IDLE on all 5", async () => {
         const rows = await db.select().from(mailboxes).where(inArray(mailboxes.id, ids));
         return rows.every((m) => m.idleSince !== null);
@@ -206,6 +237,6 @@ describe("workers side by side", () => {
       expect(rows).toHaveLength(10);
       expect(new Set(rows.map((r) => r.messageId)).size).toBe(10);
     },
-    90_000,
+    150_000,
   );
 });
