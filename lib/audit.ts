@@ -2,20 +2,24 @@ import type { Executor } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import type { TenantScope } from "./scope";
 
-/** Records who changed what. Details must never hold a secret. */
+/** Records who changed what, one row per target in one insert. Details must never hold a secret. */
 export async function recordAudit(
   tx: Executor,
   scope: TenantScope,
   action: string,
-  target: { type: string; id: string },
+  target: { type: string; id: string } | { type: string; id: string }[],
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await tx.insert(auditLog).values({
-    tenantId: scope.tenantId,
-    actorUserId: scope.userId,
-    action,
-    targetType: target.type,
-    targetId: target.id,
-    details,
-  });
+  const targets = Array.isArray(target) ? target : [target];
+  if (targets.length === 0) return;
+  await tx.insert(auditLog).values(
+    targets.map(({ type, id }) => ({
+      tenantId: scope.tenantId,
+      actorUserId: scope.userId,
+      action,
+      targetType: type,
+      targetId: id,
+      details,
+    })),
+  );
 }

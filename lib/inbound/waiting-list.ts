@@ -1,6 +1,7 @@
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { divisions, inboundEmails } from "@/db/schema";
+import { readHeaderBlock } from "@/lib/mail/header-block";
 import { parseEmail } from "@/lib/mail/parse";
 import type { Address } from "@/lib/mail/types";
 import type { TenantScope } from "@/lib/scope";
@@ -56,17 +57,10 @@ export async function listWaitingEmails(
   const emails = await Promise.all(
     rows.map(async ({ head, ...row }) => {
       // The header block alone parses in no time, decoded exactly as the pipeline decodes it.
-      const { from, subject } = await parseEmail(headerBlock(head));
+      const { bodyStart } = readHeaderBlock(head.toString("latin1"));
+      const { from, subject } = await parseEmail(head.subarray(0, bodyStart));
       return { ...row, from, subject };
     }),
   );
   return { emails, total: total?.n ?? 0 };
-}
-
-/** The header block up to the blank line that ends it (CRLF, or LF as some servers store it). */
-function headerBlock(raw: Buffer): Buffer {
-  const crlf = raw.indexOf("\r\n\r\n");
-  const lf = raw.indexOf("\n\n");
-  const ends = [crlf === -1 ? -1 : crlf + 4, lf === -1 ? -1 : lf + 2].filter((end) => end > 0);
-  return ends.length > 0 ? raw.subarray(0, Math.min(...ends)) : raw;
 }

@@ -3,9 +3,6 @@ import { mailProtocolEnum, mailSecurityEnum } from "@/db/schema";
 import { checkbox, optionalInt, requiredInt } from "@/lib/forms";
 import { defaultInboundPort, defaultSmtpPort } from "./ports";
 
-export type MailProtocol = (typeof mailProtocolEnum.enumValues)[number];
-export type MailSecurityMode = (typeof mailSecurityEnum.enumValues)[number];
-
 const hostname = z
   .string()
   .trim()

@@ -9,7 +9,7 @@ import { divisionSender } from "@/lib/outbox/sender";
 import type { TenantScope } from "@/lib/scope";
 import type { TemplateKind } from "@/lib/templates/defaults";
 import { renderTemplate, type TemplateValues } from "@/lib/templates/render";
-import { templateFor } from "@/lib/templates/templates";
+import { templateChooser } from "@/lib/templates/templates";
 
 type Preference = "notifyUnprocessed" | "notifyNewTicket" | "notifyAssignment";
 
@@ -53,13 +53,13 @@ async function emailStaff(
   if (people.length === 0) return 0;
   const sender = await divisionSender(tx, scope, input.divisionId);
   const slug = await tenantSlug(tx, scope);
+  const templateIn = await templateChooser(tx, scope, {
+    divisionId: input.divisionId,
+    kind: input.kind,
+    templateId: input.templateId,
+  });
   for (const person of people) {
-    const template = await templateFor(tx, scope, {
-      divisionId: input.divisionId,
-      kind: input.kind,
-      locale: person.locale,
-      templateId: input.templateId,
-    });
+    const template = templateIn(person.locale);
     const values = {
       ...input.values,
       ...input.localized?.(person.locale),

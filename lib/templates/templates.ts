@@ -7,7 +7,7 @@ import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import { zodFieldErrors } from "@/lib/forms";
-import { isLocale, type Locale, locales } from "@/lib/i18n/routing";
+import { isLocale, locales } from "@/lib/i18n/routing";
 import type { TenantScope } from "@/lib/scope";
 import { defaultTemplates, type TemplateKind } from "./defaults";
 import { unknownPlaceholders } from "./render";
@@ -29,6 +29,19 @@ export async function templateFor(
   scope: TenantScope,
   input: { divisionId: string; kind: TemplateKind; locale: string; templateId?: string | null },
 ): Promise<TemplateText> {
+  const inLanguage = await templateChooser(tx, scope, input);
+  return inLanguage(input.locale);
+}
+
+/**
+ * templateFor for mails to several readers: the division's templates are read once, and the
+ * returned function picks the text for each reader's language.
+ */
+export async function templateChooser(
+  tx: Executor,
+  scope: TenantScope,
+  input: { divisionId: string; kind: TemplateKind; templateId?: string | null },
+): Promise<(locale: string) => TemplateText> {
   const rows = await tx
     .select({ id: emailTemplates.id, locale: emailTemplates.locale, subject: emailTemplates.subject, body: emailTemplates.body })
     .from(emailTemplates)
@@ -40,14 +53,15 @@ export async function templateFor(
       ),
     )
     .orderBy(asc(emailTemplates.createdAt), asc(emailTemplates.id));
-  const chosen =
-    rows.find((row) => input.templateId && row.id === input.templateId) ??
-    rows.find((row) => row.locale === input.locale) ??
-    rows[0];
-  if (chosen) return { subject: chosen.subject, body: chosen.body };
-  const locale: Locale = isLocale(input.locale) ? input.locale : "en";
-  const fallback = defaultTemplates[locale][input.kind];
-  return { subject: fallback.subject, body: fallback.body };
+  return (locale) => {
+    const chosen =
+      rows.find((row) => input.templateId && row.id === input.templateId) ??
+      rows.find((row) => row.locale === locale) ??
+      rows[0];
+    if (chosen) return { subject: chosen.subject, body: chosen.body };
+    const fallback = defaultTemplates[isLocale(locale) ? locale : "en"][input.kind];
+    return { subject: fallback.subject, body: fallback.body };
+  };
 }
 
 export const templateKinds = templateKindEnum.enumValues;

@@ -2,9 +2,10 @@ import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { contacts, memberships, type Ticket, tickets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { NotFoundError, RuleError } from "@/lib/errors";
+import { RuleError } from "@/lib/errors";
 import { emailAssignment } from "@/lib/notifications/email";
 import type { TenantScope } from "@/lib/scope";
+import { lockTicket } from "./queries";
 
 /**
  * Gives a ticket to a member of the tenant, or to nobody. Any member may assign. The new assignee
@@ -16,12 +17,7 @@ export async function assignTicket(
   scope: TenantScope,
   input: { ticketId: string; assigneeId: string | null },
 ): Promise<{ ticket: Ticket; newlyAssignedUserId: string | null }> {
-  const [ticket] = await tx
-    .select()
-    .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, input.ticketId)))
-    .for("update");
-  if (!ticket) throw new NotFoundError("ticket");
+  const ticket = await lockTicket(tx, scope, input.ticketId);
   if (input.assigneeId) {
     const [membership] = await tx
       .select({ id: memberships.id })

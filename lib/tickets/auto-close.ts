@@ -63,9 +63,8 @@ export async function autoCloseTickets(db: Database, input: AutoCloseInput): Pro
         .set({ status: "closed", closedAt: input.now, updatedAt: input.now })
         .where(and(eq(tickets.tenantId, tenantId), inArray(tickets.id, ids), closeable(input.now)))
         .returning({ id: tickets.id });
-      for (const row of rows) {
-        await recordAudit(tx, operatorScope(tenantId), "ticket.auto_closed", { type: "ticket", id: row.id });
-      }
+      const closedTickets = rows.map((row) => ({ type: "ticket", id: row.id }));
+      await recordAudit(tx, operatorScope(tenantId), "ticket.auto_closed", closedTickets);
       return rows.length;
     });
   }

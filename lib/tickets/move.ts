@@ -7,6 +7,7 @@ import { NotFoundError, RuleError } from "@/lib/errors";
 import type { TenantScope } from "@/lib/scope";
 import { getTeam } from "@/lib/teams/teams";
 import { nextTicketNumber } from "./numbering";
+import { lockTicket } from "./queries";
 
 /**
  * Moves a ticket to another team of its division, or to another division of the tenant. Numbers
@@ -19,12 +20,7 @@ export async function moveTicket(
   scope: TenantScope,
   input: { ticketId: string; divisionId: string; teamId: string | null },
 ): Promise<Ticket> {
-  const [ticket] = await tx
-    .select()
-    .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, input.ticketId)))
-    .for("update");
-  if (!ticket) throw new NotFoundError("ticket");
+  const ticket = await lockTicket(tx, scope, input.ticketId);
   await getDivision(tx, scope, input.divisionId);
   if (input.teamId && (await getTeamOrNull(tx, scope, input.teamId))?.divisionId !== input.divisionId) {
     throw new RuleError("invalidInput", { teamId: ["teamNotInDivision"] });

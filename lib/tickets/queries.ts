@@ -82,8 +82,6 @@ export async function listTickets(
   return query;
 }
 
-export type TicketListRow = Awaited<ReturnType<typeof listTickets>>[number];
-
 /** How many of a division's tickets are in each status: the queue's tabs. */
 export async function countTicketsByStatus(
   tx: Executor,
@@ -182,6 +180,17 @@ export interface TicketView {
   team: { id: string; name: string } | null;
   assignee: { id: string; name: string; email: string } | null;
   messages: TicketMessage[];
+}
+
+/** The ticket, locked until the transaction ends: a change to it reads and writes without a race. */
+export async function lockTicket(tx: Executor, scope: TenantScope, ticketId: string): Promise<Ticket> {
+  const [ticket] = await tx
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)))
+    .for("update");
+  if (!ticket) throw new NotFoundError("ticket");
+  return ticket;
 }
 
 /**

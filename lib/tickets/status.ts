@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Ticket, type TicketStatus, tickets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { NotFoundError } from "@/lib/errors";
 import type { TenantScope } from "@/lib/scope";
+import { lockTicket } from "./queries";
 
 /**
  * The statuses staff set by hand. "Answered" is not among them: a ticket becomes answered when a
@@ -23,12 +23,7 @@ export async function setTicketStatus(
   scope: TenantScope,
   input: { ticketId: string; status: SettableTicketStatus; now?: Date },
 ): Promise<Ticket> {
-  const [ticket] = await tx
-    .select()
-    .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, input.ticketId)))
-    .for("update");
-  if (!ticket) throw new NotFoundError("ticket");
+  const ticket = await lockTicket(tx, scope, input.ticketId);
   if (ticket.status === input.status) return ticket;
 
   const now = input.now ?? new Date();

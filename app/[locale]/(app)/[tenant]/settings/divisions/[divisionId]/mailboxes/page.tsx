@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Badge, StatusDot } from "@/app/_components/badge";
-import { EmptyState } from "@/app/_components/empty-state";
 import { Icon } from "@/app/_components/icons";
-import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
@@ -12,8 +10,7 @@ import { connectionFailureOf } from "@/lib/mail/connection-error";
 import { listMailboxes, viewOf } from "@/lib/mailboxes/mailboxes";
 import { scopeOf } from "@/lib/scope";
 import { readOrNotFound } from "../../../../read-or-not-found";
-import { DivisionSectionBreadcrumb } from "../division-section-breadcrumb";
-import { AddItemLink, ItemList, ItemRowLink } from "../item-list";
+import { ItemListPage, ItemRowLink } from "../item-list";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; divisionId: string }>;
@@ -39,88 +36,73 @@ export default async function MailboxesPage({ params }: Props) {
   const t = await getTranslations("mailboxes");
   const format = await getFormatter();
   const now = new Date();
-  const slug = ctx.tenant.slug;
-  const admin = canManageMailSettings(ctx.role);
-  const listHref = `/${slug}/settings/divisions/${division.id}/mailboxes`;
-  const addButton = admin && <AddItemLink href={`${listHref}/new`}>{t("add")}</AddItemLink>;
+  const listHref = `/${ctx.tenant.slug}/settings/divisions/${division.id}/mailboxes`;
 
   return (
-    <>
-      <PageHeader
-        eyebrow={<DivisionSectionBreadcrumb tenant={slug} division={division} section="mailboxes" />}
-        title={t("title")}
-        description={t("description", { division: division.name })}
-        actions={mailboxes.length > 0 && addButton}
-      />
-
-      {mailboxes.length === 0 ? (
-        <EmptyState icon="envelope" title={t("emptyTitle")} description={admin ? t("emptyDescription") : t("onlyAdmins")}>
-          {addButton}
-        </EmptyState>
-      ) : (
-        <ItemList
-          title={t("listTitle")}
-          description={t("count", { count: mailboxes.length })}
-          readOnly={admin ? undefined : t("readOnly")}
-          columns={[
-            { label: t("columns.mailbox"), span: "col-span-4" },
-            { label: t("columns.server"), span: "col-span-3" },
-            { label: t("columns.status"), span: "col-span-5" },
-          ]}
-        >
-          {mailboxes.map((mailbox) => (
-            <li key={mailbox.id} data-mailbox={mailbox.address}>
-              <ItemRowLink href={`${listHref}/${mailbox.id}`}>
-                <span className="flex min-w-0 items-center gap-3 md:col-span-4">
-                  <span className="grid size-9 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600">
-                    <Icon name="envelope" className="size-4.5" />
-                  </span>
-                  <span className="min-w-0">
-                    <span className="flex items-center gap-2">
-                      <span className="truncate text-sm font-medium text-zinc-900 group-hover:text-brand-700">{mailbox.name}</span>
-                      {mailbox.isDefault && <Badge tone="brand">{t("default")}</Badge>}
-                    </span>
-                    <span className="block truncate text-sm text-zinc-500">{mailbox.address}</span>
-                  </span>
+    <ItemListPage
+      tenant={ctx.tenant.slug}
+      division={division}
+      section="mailboxes"
+      icon="envelope"
+      count={mailboxes.length}
+      canAdd={canManageMailSettings(ctx.role)}
+      columns={[
+        { label: t("columns.mailbox"), span: "col-span-4" },
+        { label: t("columns.server"), span: "col-span-3" },
+        { label: t("columns.status"), span: "col-span-5" },
+      ]}
+    >
+      {mailboxes.map((mailbox) => (
+        <li key={mailbox.id} data-mailbox={mailbox.address}>
+          <ItemRowLink href={`${listHref}/${mailbox.id}`}>
+            <span className="flex min-w-0 items-center gap-3 md:col-span-4">
+              <span className="grid size-9 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600">
+                <Icon name="envelope" className="size-4.5" />
+              </span>
+              <span className="min-w-0">
+                <span className="flex items-center gap-2">
+                  <span className="truncate text-sm font-medium text-zinc-900 group-hover:text-brand-700">{mailbox.name}</span>
+                  {mailbox.isDefault && <Badge tone="brand">{t("default")}</Badge>}
                 </span>
-                <span className="min-w-0 text-sm md:col-span-3">
-                  <span className="flex items-center gap-2">
-                    <Badge tone="neutral">{t(`protocols.${mailbox.protocol}`)}</Badge>
-                    <span className="truncate font-mono text-xs text-zinc-600">
-                      {mailbox.host}:{mailbox.port}
-                    </span>
-                  </span>
-                  <span className="mt-0.5 block text-xs text-zinc-500">{t(`securities.${mailbox.security}`)}</span>
+                <span className="block truncate text-sm text-zinc-500">{mailbox.address}</span>
+              </span>
+            </span>
+            <span className="min-w-0 text-sm md:col-span-3">
+              <span className="flex items-center gap-2">
+                <Badge tone="neutral">{t(`protocols.${mailbox.protocol}`)}</Badge>
+                <span className="truncate font-mono text-xs text-zinc-600">
+                  {mailbox.host}:{mailbox.port}
                 </span>
-                <span className="flex min-w-0 items-start justify-between gap-3 md:col-span-5">
-                  <span className="min-w-0 space-y-1">
-                    <StatusDot on={mailbox.active}>{mailbox.active ? t("active") : t("inactive")}</StatusDot>
-                    <span className="block text-xs text-zinc-500">
-                      {mailbox.lastPollAt
-                        ? t("lastPoll", { when: format.relativeTime(mailbox.lastPollAt, now) })
-                        : t("neverPolled")}
-                    </span>
-                    {mailbox.lastErrorCode && (
-                      <span className="block text-xs text-red-700" title={mailbox.lastError ?? undefined}>
-                        <span className="font-medium">{t(`failures.${connectionFailureOf(mailbox.lastErrorCode)}.title`)}</span>
-                        {mailbox.lastErrorAt && (
-                          <>
-                            {" · "}
-                            {t("failingSince", {
-                              since: format.dateTime(mailbox.lastErrorAt, { dateStyle: "medium", timeStyle: "short" }),
-                            })}
-                          </>
-                        )}
-                      </span>
+              </span>
+              <span className="mt-0.5 block text-xs text-zinc-500">{t(`securities.${mailbox.security}`)}</span>
+            </span>
+            <span className="flex min-w-0 items-start justify-between gap-3 md:col-span-5">
+              <span className="min-w-0 space-y-1">
+                <StatusDot on={mailbox.active}>{mailbox.active ? t("active") : t("inactive")}</StatusDot>
+                <span className="block text-xs text-zinc-500">
+                  {mailbox.lastPollAt
+                    ? t("lastPoll", { when: format.relativeTime(mailbox.lastPollAt, now) })
+                    : t("neverPolled")}
+                </span>
+                {mailbox.lastErrorCode && (
+                  <span className="block text-xs text-red-700" title={mailbox.lastError ?? undefined}>
+                    <span className="font-medium">{t(`failures.${connectionFailureOf(mailbox.lastErrorCode)}.title`)}</span>
+                    {mailbox.lastErrorAt && (
+                      <>
+                        {" · "}
+                        {t("failingSince", {
+                          since: format.dateTime(mailbox.lastErrorAt, { dateStyle: "medium", timeStyle: "short" }),
+                        })}
+                      </>
                     )}
                   </span>
-                  <Icon name="chevronRight" className="hidden size-5 shrink-0 text-zinc-300 group-hover:text-brand-500 md:block" />
-                </span>
-              </ItemRowLink>
-            </li>
-          ))}
-        </ItemList>
-      )}
-    </>
+                )}
+              </span>
+              <Icon name="chevronRight" className="hidden size-5 shrink-0 text-zinc-300 group-hover:text-brand-500 md:block" />
+            </span>
+          </ItemRowLink>
+        </li>
+      ))}
+    </ItemListPage>
   );
 }
