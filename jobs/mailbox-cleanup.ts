@@ -1,6 +1,6 @@
 import { schedules } from "@trigger.dev/sdk";
 import { getDb } from "@/db";
-import { cleanupMailboxes } from "@/lib/mailboxes/cleanup";
+import { cleanupMailboxes } from "@/lib/dispatch/cleanup";
 
 /** Hourly: POP3 "remove from the server after N days", under each mailbox's lease (owned by this run). */
 export const mailboxCleanupTask = schedules.task({

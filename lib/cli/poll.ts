@@ -1,5 +1,5 @@
-import { type MailboxRef, mailboxesToPoll } from "@/lib/mailboxes/select";
-import type { PollResult } from "@/lib/mailboxes/poll";
+import { type MailboxRef, mailboxesToPoll } from "@/lib/dispatch/select";
+import type { PollResult } from "@/lib/dispatch/poll";
 import { type Command, UsageError } from "./command";
 import { describeConnectionFailure } from "./connection-failures";
 import { outcomeLine } from "./inbound-outcomes";
@@ -42,7 +42,7 @@ export const poll: Command = {
       refs = await mailboxesToPoll(db, { all: true });
     }
 
-    const { pollMailbox } = await import("@/lib/mailboxes/poll");
+    const { pollMailbox } = await import("@/lib/dispatch/poll");
     const reports: PollReport[] = [];
     for (const ref of refs) {
       // Ctrl-C: the mailboxes polled so far are reported, the rest wait for the next poll.

@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { cleanupMailboxes } from "@/lib/mailboxes/cleanup";
+import { cleanupMailboxes } from "./cleanup";
 import { sendOutbox } from "@/lib/outbox/send";
 import { autoCloseTickets } from "@/lib/tickets/auto-close";
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { divisions, mailboxes } from "@/db/schema";
-import type { MailboxRef } from "@/lib/mailboxes/select";
+import type { MailboxRef } from "./select";
 
 /**
  * Leases keep one mailbox in one worker's hands: a worker polls (or holds IMAP IDLE on) a mailbox

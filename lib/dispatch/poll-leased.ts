@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { type PollResult, pollMailbox } from "@/lib/mailboxes/poll";
+import { type PollResult, pollMailbox } from "./poll";
 import { releaseLease, takeLease } from "./lease";
 
 /**

@@ -5,8 +5,8 @@ import type { Database } from "@/db/client";
 import { mailboxes } from "@/db/schema";
 import { watchFolder, type FolderWatch } from "@/lib/mail/imap";
 import { inboundLogin } from "@/lib/mailboxes/mailboxes";
-import { loadMailbox, type PollResult, pollMailbox } from "@/lib/mailboxes/poll";
-import type { MailboxRef } from "@/lib/mailboxes/select";
+import { loadMailbox, type PollResult, pollMailbox } from "./poll";
+import type { MailboxRef } from "./select";
 import { claimDueMailboxes, LEASE_MS, releaseLease, renewLease } from "./lease";
 import { type Chore, choreRunner } from "./chores";
 

@@ -4,8 +4,8 @@
  * a power cut would. Arguments come from the environment.
  */
 import { openDatabase } from "../../db/client";
-import type { PollCheckpoint } from "../../lib/mailboxes/ingest";
-import { pollMailbox } from "../../lib/mailboxes/poll";
+import type { PollCheckpoint } from "../../lib/dispatch/ingest";
+import { pollMailbox } from "../../lib/dispatch/poll";
 
 const { DATABASE_URL, TENANT_ID, MAILBOX_ID, CRASH_AT, CRASH_AFTER } = process.env;
 const handle = await openDatabase(DATABASE_URL);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailboxes } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { eq } from "drizzle-orm";
-import { pollMailbox } from "../../lib/mailboxes/poll";
+import { pollMailbox } from "../../lib/dispatch/poll";
 import { testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { mail } from "../setup/mail-fixtures";

@@ -4,7 +4,7 @@ import { simpleParser, type ParsedMail } from "mailparser";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messages, outbox, tickets } from "../../db/schema";
-import { pollMailbox } from "../../lib/mailboxes/poll";
+import { pollMailbox } from "../../lib/dispatch/poll";
 import { sendOutbox } from "../../lib/outbox/send";
 import { replyToTicket } from "../../lib/tickets/reply";
 import { testDatabase } from "../setup/db";

@@ -9,7 +9,7 @@ import { divisions, inboundEmails, messages, tickets } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { createMailbox } from "../../lib/mailboxes/mailboxes";
-import { pollMailbox } from "../../lib/mailboxes/poll";
+import { pollMailbox } from "../../lib/dispatch/poll";
 import { type MailboxSettingsInput, mailboxSettingsSchema } from "../../lib/mailboxes/settings";
 import { operatorScope } from "../../lib/scope";
 import { corpusMails, readCorpus } from "./corpus";

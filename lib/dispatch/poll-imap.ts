@@ -3,7 +3,7 @@ import type { Mailbox } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import { connectImap, ensureFolder, fetchNewMessages, moveMessages } from "@/lib/mail/imap";
 import { inboundKey } from "@/lib/inbound/store";
-import { inboundLogin } from "./mailboxes";
+import { inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { ingestFetchedMail, type PollOptions, targetFolder } from "./ingest";
 import { type PollTally, recordSyncState, tally } from "./poll-state";
 

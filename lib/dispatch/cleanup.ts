@@ -1,7 +1,7 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { divisions, mailboxes } from "@/db/schema";
-import { releaseLease, takeLease } from "@/lib/dispatch/lease";
+import { releaseLease, takeLease } from "./lease";
 import { classifyMailError } from "@/lib/mail/connection-error";
 import { loadMailbox } from "./poll";
 import { removeExpiredCopies } from "./poll-pop3";

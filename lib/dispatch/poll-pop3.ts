@@ -4,7 +4,7 @@ import { inboundEmails, type Mailbox } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import { inboundKey } from "@/lib/inbound/store";
 import { connectPop3, type Pop3Session } from "@/lib/mail/pop3";
-import { inboundLogin } from "./mailboxes";
+import { inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { ingestFetchedMail, type PollOptions } from "./ingest";
 import { type PollTally, recordSyncState, tally } from "./poll-state";
 
