@@ -452,6 +452,25 @@ export const inboundEmails = pgTable(
   ],
 );
 
+/**
+ * The first delivery of each Message-ID in a tenant. Claimed by inserting (on conflict do nothing)
+ * inside the transaction that makes the mail's outcome, so the primary key itself, not a lock taken
+ * by convention, keeps one mail reaching two mailboxes from ever making two tickets: a second
+ * delivery waits on the first's uncommitted claim and then finds it. Mail set aside as unprocessed
+ * claims nothing, so a later copy of it can still be ticketed.
+ */
+export const inboundMessageIds = pgTable(
+  "inbound_message_ids",
+  {
+    tenantId: tenantId(),
+    messageId: text("message_id").notNull(),
+    inboundEmailId: uuid("inbound_email_id")
+      .notNull()
+      .references(() => inboundEmails.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ name: "inbound_message_ids_pkey", columns: [t.tenantId, t.messageId] }), tenantPolicy()],
+);
+
 export const messages = pgTable(
   "messages",
   {
