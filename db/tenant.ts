@@ -1,5 +1,21 @@
 import { sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client";
+import type { Role } from "./schema";
+
+/**
+ * On whose behalf tenant work runs: the signed-in member in the web app, or the operator (no user,
+ * full rights) in the CLI and background jobs. Business rules and queries take this, never a tenant
+ * id from input.
+ */
+export interface TenantScope {
+  tenantId: string;
+  userId: string | null;
+  role: Role;
+}
+
+export function operatorScope(tenantId: string): TenantScope {
+  return { tenantId, userId: null, role: "owner" };
+}
 
 /**
  * Binds the rest of a transaction to one tenant: `app.tenant_id` is set and the role drops to

@@ -1,6 +1,6 @@
 import type { Executor } from "@/db/client";
 import { auditLog } from "@/db/schema";
-import type { TenantScope } from "./scope";
+import type { TenantScope } from "@/db/tenant";
 
 /** Records who changed what, one row per target in one insert. Details must never hold a secret. */
 export async function recordAudit(

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { memberships, type Role, tenants, users } from "@/db/schema";
+import type { TenantScope } from "@/db/tenant";
 
 /** Who is acting, in which tenant, with which role: handed to every page and server action. */
 export interface TenantContext {
@@ -41,4 +42,8 @@ export async function userTenants(db: Executor, userId: string) {
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
     .where(eq(memberships.userId, userId))
     .orderBy(memberships.createdAt);
+}
+
+export function scopeOf(ctx: TenantContext): TenantScope {
+  return { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.role };
 }

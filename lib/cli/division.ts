@@ -1,5 +1,5 @@
 import type { Tenant } from "@/db/schema";
-import { withTenant } from "@/db/tenant";
+import { operatorScope, withTenant } from "@/db/tenant";
 import {
   createDivision,
   type DivisionWithSettings,
@@ -9,7 +9,6 @@ import {
 } from "@/lib/divisions/divisions";
 import { divisionSettingsSchema, settingsOf } from "@/lib/divisions/settings";
 import { locales } from "@/lib/i18n/routing";
-import { operatorScope } from "@/lib/scope";
 import { type Command, toKebab, UsageError } from "./command";
 import {
   displaySetting,

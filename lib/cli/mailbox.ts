@@ -1,5 +1,5 @@
 import { mailProtocolEnum, mailSecurityEnum } from "@/db/schema";
-import { withTenant } from "@/db/tenant";
+import { operatorScope, withTenant } from "@/db/tenant";
 import { zodFieldErrors } from "@/lib/forms";
 import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
 import type { MailConnectionFailure } from "@/lib/mail/types";
@@ -13,7 +13,6 @@ import {
   viewOf,
 } from "@/lib/mailboxes/mailboxes";
 import { type MailboxSettings, type MailboxSettingsInput, mailboxSettingsSchema } from "@/lib/mailboxes/settings";
-import { operatorScope } from "@/lib/scope";
 import { type Command, InvalidInputError, type OptionSpec, type OptionValues, readSecretFromStdin, UsageError } from "./command";
 import { describeConnectionFailure } from "./connection-failures";
 import { optionErrors } from "./field-messages";

@@ -1,7 +1,6 @@
-import { withTenant } from "@/db/tenant";
+import { operatorScope, withTenant } from "@/db/tenant";
 import { outboxStatusEnum } from "@/db/schema";
 import { clearErrors, listOutbox, outboxCounts, resetSending } from "@/lib/outbox/admin";
-import { operatorScope } from "@/lib/scope";
 import { z } from "zod";
 import { type Command, UsageError } from "./command";
 import { divisionOption, tenantBySlug, tenantOfDivision } from "./lookup";

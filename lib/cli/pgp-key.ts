@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { withTenant } from "@/db/tenant";
-import { operatorScope } from "@/lib/scope";
+import { operatorScope, withTenant } from "@/db/tenant";
 import { type Command, InvalidInputError, readSecretFromStdin, UsageError } from "./command";
 import { divisionOption, tenantOfDivision } from "./lookup";
 

@@ -1,7 +1,6 @@
-import { withTenant } from "@/db/tenant";
+import { operatorScope, withTenant } from "@/db/tenant";
 import { getDivision } from "@/lib/divisions/divisions";
 import { divisionReport } from "@/lib/inbound/report";
-import { operatorScope } from "@/lib/scope";
 import type { Command } from "./command";
 import { outcomePairs } from "./inbound-outcomes";
 import { divisionOption, tenantOfDivision } from "./lookup";

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { withTenant } from "@/db/tenant";
+import { operatorScope, withTenant } from "@/db/tenant";
 import { getDivision } from "@/lib/divisions/divisions";
 import { getMailbox } from "@/lib/mailboxes/mailboxes";
-import { operatorScope } from "@/lib/scope";
 import { createTeam, listTeams, teamName } from "@/lib/teams/teams";
 import type { Command } from "./command";
 import { divisionOption, tenantOfDivision } from "./lookup";

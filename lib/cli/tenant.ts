@@ -1,7 +1,6 @@
-import { withTenant } from "@/db/tenant";
+import { operatorScope, withTenant } from "@/db/tenant";
 import { getDivision } from "@/lib/divisions/divisions";
 import { locales } from "@/lib/i18n/routing";
-import { operatorScope } from "@/lib/scope";
 import { signUp, signUpSchema, type SignUpInput } from "@/lib/tenants/sign-up";
 import type { Command } from "./command";
 import { labelled } from "./output";

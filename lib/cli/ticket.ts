@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { ticketStatusEnum } from "@/db/schema";
-import { withTenant } from "@/db/tenant";
+import { operatorScope, withTenant } from "@/db/tenant";
 import { getDivision } from "@/lib/divisions/divisions";
 import { listMembers } from "@/lib/members/members";
-import { operatorScope } from "@/lib/scope";
 import { getTeam } from "@/lib/teams/teams";
 import { assignTicket } from "@/lib/tickets/assign";
 import { moveTicket } from "@/lib/tickets/move";

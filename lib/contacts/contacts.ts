@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Contact, contacts } from "@/db/schema";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 export async function findContact(tx: Executor, scope: TenantScope, email: string): Promise<Contact | null> {
   const [contact] = await tx

@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { updateDivisionSettings } from "@/lib/divisions/divisions";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { leaseStateOf } from "./status";
 
 /** No poll in progress: no lease, an expired one (its worker died), or one held for IDLE. */

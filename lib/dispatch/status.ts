@@ -4,7 +4,7 @@ import { divisions, inboundEmails, type Mailbox, mailboxes } from "@/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { connectionFailureOf } from "@/lib/mail/connection-error";
 import type { MailConnectionFailure } from "@/lib/mail/types";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 /**
  * What a division's dispatcher is doing, for its status page: per mailbox, when it was checked and

@@ -12,7 +12,7 @@ import {
 import { recordAudit } from "@/lib/audit";
 import { NotFoundError, RuleError } from "@/lib/errors";
 import { isLocale, type Locale, locales } from "@/lib/i18n/routing";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { defaultTemplates, type TemplateKind } from "@/lib/templates/defaults";
 import type { DivisionSettings, DivisionSettingsPatch } from "./settings";
 

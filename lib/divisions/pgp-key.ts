@@ -4,7 +4,7 @@ import { divisions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { RuleError } from "@/lib/errors";
 import { describePgpKey } from "@/lib/mail/pgp";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { getDivision } from "./divisions";
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
-import { withTenant } from "@/db/tenant";
+import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
 import { type Division, type InboundEmail, type InboundOutcome, divisions, inboundEmails, mailboxes, teams } from "@/db/schema";
 import { findContact, registerContact } from "@/lib/contacts/contacts";
 import { detectAutomated, referencedMessageIds } from "@/lib/mail/automated";
@@ -10,7 +10,6 @@ import type { ParsedEmail } from "@/lib/mail/types";
 import { emailNewTicket } from "@/lib/notifications/email";
 import { notifyUnprocessed } from "@/lib/notifications/notifications";
 import { queueConfirmation } from "@/lib/outbox/confirmation";
-import { operatorScope, type TenantScope } from "@/lib/scope";
 import { openSecret } from "@/lib/secrets";
 import { addEmailToTicket, createTicketFromEmail, markCustomerReply } from "@/lib/tickets/from-email";
 import { type Decision, decideInbound, domainOf, type UnprocessedReason } from "./decide";

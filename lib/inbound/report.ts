@@ -2,7 +2,7 @@ import { and, count, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type InboundOutcome, inboundEmails, messages, tickets } from "@/db/schema";
 import { getDivision } from "@/lib/divisions/divisions";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 export interface DivisionReport {
   inbound: Partial<Record<InboundOutcome, number>>;

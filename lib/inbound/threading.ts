@@ -4,7 +4,7 @@ import { contacts, messages, outbox, tickets } from "@/db/schema";
 import { tokenMatches, tokensIn } from "@/lib/mail/reply-token";
 import { findTicketTag, normalizeSubject } from "@/lib/mail/subject";
 import type { ParsedEmail } from "@/lib/mail/types";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import type { ThreadMatch } from "./decide";
 
 /**

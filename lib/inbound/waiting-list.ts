@@ -4,7 +4,7 @@ import { divisions, inboundEmails } from "@/db/schema";
 import { readHeaderBlock } from "@/lib/mail/header-block";
 import { parseEmail } from "@/lib/mail/parse";
 import type { Address } from "@/lib/mail/types";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 /** One screen of the waiting list: the newest this many. */
 export const WAITING_LIST_PAGE_SIZE = 50;

@@ -8,7 +8,7 @@ import { type MailServerTestResult, testMailServer } from "@/lib/mail/mail-serve
 import type { SmtpLogin } from "@/lib/mail/smtp";
 import { type SmtpTestResult, testSmtpServer } from "@/lib/mail/smtp-test";
 import type { MailServerLogin } from "@/lib/mail/types";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { getMailbox, inboundLogin, outboundLogin } from "./mailboxes";
 import { defaultInboundPort, defaultSmtpPort } from "./ports";
 import { mailboxSettingsSchema } from "./settings";

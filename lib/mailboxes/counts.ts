@@ -1,7 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { mailboxes } from "@/db/schema";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 /** How many mailboxes each division has, for the divisions list; a division without any is absent. */
 export async function countMailboxesByDivision(tx: Executor, scope: TenantScope): Promise<Record<string, number>> {

@@ -8,7 +8,7 @@ import { getDivision } from "@/lib/divisions/divisions";
 import { type FieldErrors, NotFoundError, RuleError } from "@/lib/errors";
 import type { SmtpLogin } from "@/lib/mail/smtp";
 import type { MailServerLogin } from "@/lib/mail/types";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { type MailboxSettings, usesOwnSmtpLogin } from "./settings";
 

@@ -11,7 +11,7 @@ import { listOf, zodFieldErrors } from "@/lib/forms";
 import type { OutboxCounts } from "@/lib/outbox/admin";
 import { enqueueMail } from "@/lib/outbox/enqueue";
 import { divisionSender, type Sender, senderOf } from "@/lib/outbox/sender";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { templateFor } from "@/lib/templates/templates";
 import {
   draftFromTemplate,

@@ -2,7 +2,7 @@ import { and, desc, eq, ilike, max, or, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { contacts, tickets } from "@/db/schema";
 import { getDivision } from "@/lib/divisions/divisions";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 /** A contact a division's mass mail can go to. */
 export interface MassMailRecipient {

@@ -2,9 +2,8 @@ import crypto from "node:crypto";
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import { contacts } from "@/db/schema";
-import { withTenant } from "@/db/tenant";
+import { operatorScope, withTenant } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
-import { operatorScope } from "@/lib/scope";
 import { deriveKey, secretKeys } from "@/lib/secrets";
 
 /**

@@ -2,14 +2,13 @@ import crypto from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Executor } from "@/db/client";
-import { bindTenant } from "@/db/tenant";
+import { bindTenant, type TenantScope } from "@/db/tenant";
 import { type Invite, invites, memberships, type Role, roleEnum, tenants, users } from "@/db/schema";
 import { canAssignRole } from "@/lib/auth/roles";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { clearFailures, lockedUntil, recordFailure } from "@/lib/auth/throttle";
 import { recordAudit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
-import type { TenantScope } from "@/lib/scope";
 import { locales } from "@/lib/i18n/routing";
 import { emailAddress, newPassword, personName } from "@/lib/tenants/sign-up";
 

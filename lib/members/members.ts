@@ -6,7 +6,7 @@ import { canAssignRole } from "@/lib/auth/roles";
 import { recordAudit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import { checkbox } from "@/lib/forms";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 export async function listMembers(tx: Executor, scope: TenantScope) {
   return tx

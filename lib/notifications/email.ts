@@ -6,7 +6,7 @@ import { noSubjectText, unprocessedReasonText } from "@/lib/i18n/mail-text";
 import { AUTOMATIC_HEADERS } from "@/lib/outbox/confirmation";
 import { enqueueMail } from "@/lib/outbox/enqueue";
 import { divisionSender } from "@/lib/outbox/sender";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import type { TemplateKind } from "@/lib/templates/defaults";
 import { renderTemplate, type TemplateValues } from "@/lib/templates/render";
 import { templateChooser } from "@/lib/templates/templates";

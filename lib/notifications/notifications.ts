@@ -1,7 +1,7 @@
 import type { Executor } from "@/db/client";
 import { notifications } from "@/db/schema";
 import { unprocessedRecipientIds } from "@/lib/divisions/divisions";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { emailUnprocessed } from "./email";
 
 /**

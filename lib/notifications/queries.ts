@@ -2,7 +2,7 @@ import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Notification, notifications } from "@/db/schema";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 /** The notifications page shows the newest this many. */
 export const NOTIFICATIONS_PAGE_SIZE = 50;

@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { ForbiddenError } from "@/lib/errors";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 /** A division's outbox as staff see it: what was sent, what waits and why. No bodies. */
 export async function listOutbox(

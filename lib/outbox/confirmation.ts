@@ -3,7 +3,7 @@ import type { Executor } from "@/db/client";
 import { type Division, type OutboxEntry, outbox, type Ticket } from "@/db/schema";
 import { replyAddressFor } from "@/lib/mail/reply-token";
 import type { Automated, ParsedEmail } from "@/lib/mail/types";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { renderTemplate } from "@/lib/templates/render";
 import { templateFor } from "@/lib/templates/templates";
 import { enqueueMail, newMessageId } from "./enqueue";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Executor } from "@/db/client";
 import { type OutboxEntry, type OutboxKind, outbox } from "@/db/schema";
 import type { Address } from "@/lib/mail/types";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import type { Sender } from "./sender";
 
 export interface OutgoingMail {

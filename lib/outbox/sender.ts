@@ -1,7 +1,7 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Mailbox, mailboxes, teams } from "@/db/schema";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 /** Who a mail is from: fixed on the outbox row when it is queued. */
 export interface Sender {

@@ -7,7 +7,7 @@ import { canManageTeams } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import { listOf, optionalUuid } from "@/lib/forms";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 export const teamName = z.string().trim().min(1, "required").max(80, "tooLong");
 

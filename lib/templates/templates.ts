@@ -8,7 +8,7 @@ import { getDivision } from "@/lib/divisions/divisions";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import { zodFieldErrors } from "@/lib/forms";
 import { isLocale, locales } from "@/lib/i18n/routing";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { defaultTemplates, type TemplateKind } from "./defaults";
 import { unknownPlaceholders } from "./render";
 

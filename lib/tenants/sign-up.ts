@@ -1,14 +1,13 @@
 import { eq, like } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { bindTenant } from "@/db/tenant";
+import { bindTenant, operatorScope } from "@/db/tenant";
 import { memberships, type Tenant, tenants, type User, users } from "@/db/schema";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { normalizeEmail } from "@/lib/auth/sign-in";
 import { createDivision } from "@/lib/divisions/divisions";
 import { RuleError } from "@/lib/errors";
 import { locales } from "@/lib/i18n/routing";
-import { operatorScope } from "@/lib/scope";
 import { RESERVED_SLUGS, slugify, tagFromName } from "./slug";
 
 export const personName = z.string().trim().min(1, "required").max(100, "tooLong");

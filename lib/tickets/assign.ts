@@ -4,7 +4,7 @@ import { contacts, memberships, type Ticket, tickets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { RuleError } from "@/lib/errors";
 import { emailAssignment } from "@/lib/notifications/email";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { lockTicket } from "./queries";
 
 /**

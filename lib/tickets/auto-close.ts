@@ -1,9 +1,8 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { divisions, tickets } from "@/db/schema";
-import { withTenant } from "@/db/tenant";
+import { operatorScope, withTenant } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
-import { operatorScope } from "@/lib/scope";
 
 /** Tickets closed per call at most: a division switched to "close at once" drains over a few runs. */
 export const AUTO_CLOSE_BATCH = 500;

@@ -3,7 +3,7 @@ import type { Executor } from "@/db/client";
 import { attachments, divisions, messages, type Ticket, tickets } from "@/db/schema";
 import { normalizeSubject } from "@/lib/mail/subject";
 import type { ParsedEmail } from "@/lib/mail/types";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { nextTicketNumber } from "./numbering";
 
 export async function createTicketFromEmail(

@@ -4,7 +4,7 @@ import { type Ticket, tickets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { getDivision } from "@/lib/divisions/divisions";
 import { NotFoundError, RuleError } from "@/lib/errors";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { getTeam } from "@/lib/teams/teams";
 import { nextTicketNumber } from "./numbering";
 import { lockTicket } from "./queries";

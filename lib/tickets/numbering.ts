@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { divisions } from "@/db/schema";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 /** The next number of a division's tickets; the row lock serializes concurrent tickets. */
 export async function nextTicketNumber(tx: Executor, scope: TenantScope, divisionId: string): Promise<number> {

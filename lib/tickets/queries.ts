@@ -17,7 +17,7 @@ import {
 } from "@/db/schema";
 import { getDivision } from "@/lib/divisions/divisions";
 import { NotFoundError } from "@/lib/errors";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 /** One screen of the ticket queue. */
 export const QUEUE_PAGE_SIZE = 50;

@@ -8,7 +8,7 @@ import { subjectWithTag } from "@/lib/mail/subject";
 import type { Address } from "@/lib/mail/types";
 import { enqueueMail, newMessageId } from "@/lib/outbox/enqueue";
 import { ticketSender } from "@/lib/outbox/sender";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 
 export interface OutgoingAttachment {
   filename: string;

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Ticket, type TicketStatus, tickets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import type { TenantScope } from "@/lib/scope";
+import type { TenantScope } from "@/db/tenant";
 import { lockTicket } from "./queries";
 
 /**

@@ -2,13 +2,12 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { divisionUnprocessedRecipients, memberships, teamMembers } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { type TenantScope, withTenant } from "../../db/tenant";
 import { authenticate } from "../../lib/auth/sign-in";
 import { THROTTLE } from "../../lib/auth/throttle";
 import { ForbiddenError, RuleError } from "../../lib/errors";
 import { acceptInvite, createInvite, INVITE_TTL_MS, inviteDetails, revokeInvite } from "../../lib/members/invites";
 import { listMembers, removeMember, updateMember } from "../../lib/members/members";
-import type { TenantScope } from "../../lib/scope";
 import { makeTenant, testDatabase } from "../setup/db";
 import { makeFilledTenant } from "../setup/tenant-data";
 

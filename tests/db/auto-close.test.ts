@@ -1,9 +1,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, type TicketStatus, tickets } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
-import { operatorScope } from "../../lib/scope";
 import { autoCloseTickets } from "../../lib/tickets/auto-close";
 import { makeTenant, testDatabase } from "../setup/db";
 

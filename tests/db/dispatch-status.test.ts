@@ -2,11 +2,10 @@ import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { divisions, inboundEmails, type Mailbox, mailboxes } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { type TenantScope, withTenant } from "../../db/tenant";
 import { createDivision } from "../../lib/divisions/divisions";
 import { divisionDispatchStatus, leaseStateOf, startOfUtcDay } from "../../lib/dispatch/status";
 import { NotFoundError } from "../../lib/errors";
-import type { TenantScope } from "../../lib/scope";
 import { makeTenant, testDatabase } from "../setup/db";
 
 const db = await testDatabase();

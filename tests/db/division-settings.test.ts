@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import type { Database } from "../../db/client";
 import { auditLog, knowledgeBases, mailboxes, memberships, users } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
 import {
   createDivision,
   type DivisionWithSettings,
@@ -17,7 +17,6 @@ import {
 } from "../../lib/divisions/settings";
 import { RuleError } from "../../lib/errors";
 import { formDataToObject, zodFieldErrors } from "../../lib/forms";
-import { operatorScope } from "../../lib/scope";
 import { makeTenant, testDatabase } from "../setup/db";
 
 const db = await testDatabase();

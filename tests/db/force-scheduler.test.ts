@@ -2,12 +2,11 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, divisions, type Mailbox, mailboxes } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { type TenantScope, withTenant } from "../../db/tenant";
 import { createDivision } from "../../lib/divisions/divisions";
 import { forceDivisionPoll, setDispatcherActive } from "../../lib/dispatch/force";
 import { releaseLease, takeLease } from "../../lib/dispatch/lease";
 import { ForbiddenError, NotFoundError, RuleError } from "../../lib/errors";
-import type { TenantScope } from "../../lib/scope";
 import { makeTenant, testDatabase } from "../setup/db";
 
 const db = await testDatabase();

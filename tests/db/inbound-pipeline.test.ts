@@ -1,13 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { divisions, inboundEmails, mailboxes, messages, notifications, tickets } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
 import { registerContact } from "../../lib/contacts/contacts";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import type { DivisionSettingsPatch } from "../../lib/divisions/settings";
 import { processInboundEmail } from "../../lib/inbound/process";
 import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
-import { operatorScope } from "../../lib/scope";
 import { sealSecret } from "../../lib/secrets";
 import { getTicketWithMessages } from "../../lib/tickets/queries";
 import { makeTenant, testDatabase } from "../setup/db";

@@ -1,12 +1,11 @@
 import { and, desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, mailboxes } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
 import { RuleError } from "../../lib/errors";
 import { mailboxOutboundConnectionSchema, mailboxOutboundLogin } from "../../lib/mailboxes/connection-check";
 import { createMailbox, outboundLogin, updateMailbox, viewOf } from "../../lib/mailboxes/mailboxes";
 import { mailboxSettingsSchema } from "../../lib/mailboxes/settings";
-import { operatorScope } from "../../lib/scope";
 import { openSecret } from "../../lib/secrets";
 import { makeTenant, testDatabase } from "../setup/db";
 

@@ -3,7 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import type { Database, Transaction } from "../../db/client";
 import * as schema from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { type TenantScope, withTenant } from "../../db/tenant";
 import { appUrl } from "../../lib/app-url";
 import { ForbiddenError, RuleError } from "../../lib/errors";
 import { listMassMailings, massMailingProgress, sendMassMail } from "../../lib/mass-mail/mass-mail";
@@ -14,7 +14,6 @@ import {
   unsubscribeContact,
   unsubscribeToken,
 } from "../../lib/mass-mail/unsubscribe";
-import type { TenantScope } from "../../lib/scope";
 import { makeTenant, testDatabase } from "../setup/db";
 
 const state = vi.hoisted(() => ({ db: undefined as unknown }));

@@ -3,10 +3,9 @@ import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "../../db/client";
 import { auditLog, mailboxes, memberships, tickets, users } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { type TenantScope, withTenant } from "../../db/tenant";
 import { createDivision } from "../../lib/divisions/divisions";
 import { ForbiddenError, NotFoundError, RuleError } from "../../lib/errors";
-import type { TenantScope } from "../../lib/scope";
 import {
   createTeam,
   deleteTeam,

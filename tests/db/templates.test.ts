@@ -1,10 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, emailTemplates } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { type TenantScope, withTenant } from "../../db/tenant";
 import { getDivision, updateDivisionSettings } from "../../lib/divisions/divisions";
 import { ForbiddenError, NotFoundError, RuleError } from "../../lib/errors";
-import type { TenantScope } from "../../lib/scope";
 import { defaultTemplates } from "../../lib/templates/defaults";
 import {
   createTemplate,

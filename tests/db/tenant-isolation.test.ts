@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "../../db/client";
 import { teams } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
 import { resolveTenantContext } from "../../lib/auth/context";
 import {
   divisionSettingsChoices,
@@ -17,7 +17,6 @@ import { listMassMailings, massMailingProgress, sendMassMail } from "../../lib/m
 import { listDivisionContacts } from "../../lib/mass-mail/recipients";
 import { createInvite, revokeInvite } from "../../lib/members/invites";
 import { listMembers, listPendingInvites, removeMember, updateMember } from "../../lib/members/members";
-import { operatorScope } from "../../lib/scope";
 import { defaultTemplates } from "../../lib/templates/defaults";
 import {
   createTemplate,

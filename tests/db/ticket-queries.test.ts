@@ -2,12 +2,11 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "../../db/client";
 import { memberships, outbox, teams, tickets, users } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { type TenantScope, withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { NotFoundError } from "../../lib/errors";
 import { processInboundEmail } from "../../lib/inbound/process";
 import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
-import type { TenantScope } from "../../lib/scope";
 import {
   countTicketsByStatus,
   getTicket,

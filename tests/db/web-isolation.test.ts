@@ -5,10 +5,9 @@ import * as openpgp from "openpgp";
 import { describe, expect, it, vi } from "vitest";
 import { attachments, divisions, notifications, outbox, teams } from "../../db/schema";
 import type { Database } from "../../db/client";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
 import { setDivisionPgpKey } from "../../lib/divisions/pgp-key";
 import { getNotificationPreferences } from "../../lib/users/preferences";
-import { operatorScope } from "../../lib/scope";
 import { testDatabase } from "../setup/db";
 import { makeFilledTenant, snapshotTenant } from "../setup/tenant-data";
 

@@ -2,10 +2,9 @@ import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
 import { hashPassword } from "../../lib/auth/password";
 import { createDivision } from "../../lib/divisions/divisions";
-import { operatorScope } from "../../lib/scope";
 import { makeTenant, testDatabase } from "../setup/db";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 

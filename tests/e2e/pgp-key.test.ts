@@ -3,10 +3,9 @@ import * as openpgp from "openpgp";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
 import { hashPassword } from "../../lib/auth/password";
 import { setDivisionPgpKey } from "../../lib/divisions/pgp-key";
-import { operatorScope } from "../../lib/scope";
 import { makeTenant, testDatabase } from "../setup/db";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 

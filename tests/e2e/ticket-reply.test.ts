@@ -1,11 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { processInboundEmail } from "../../lib/inbound/process";
 import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
-import { operatorScope } from "../../lib/scope";
 import { makeTenant, testDatabase } from "../setup/db";
 import { mail } from "../setup/mail-fixtures";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";

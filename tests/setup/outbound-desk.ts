@@ -1,14 +1,13 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Database, Transaction } from "../../db/client";
 import { outbox, tickets } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import type { DivisionSettingsPatch } from "../../lib/divisions/settings";
 import { processInboundEmail } from "../../lib/inbound/process";
 import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
 import { createMailbox } from "../../lib/mailboxes/mailboxes";
 import { type MailboxSettingsInput, mailboxSettingsSchema } from "../../lib/mailboxes/settings";
-import { operatorScope } from "../../lib/scope";
 import { makeTenant } from "./db";
 
 /**

@@ -3,10 +3,9 @@ import { and, eq, is, type SQL, sql } from "drizzle-orm";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import type { Database, Executor } from "../../db/client";
 import * as schema from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { type TenantScope, withTenant } from "../../db/tenant";
 import { createInvite } from "../../lib/members/invites";
 import { sealSecret } from "../../lib/secrets";
-import type { TenantScope } from "../../lib/scope";
 import { makeTenant } from "./db";
 
 /**

@@ -8,7 +8,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { Link } from "@/lib/i18n/navigation";
 import { countUnreadNotifications } from "@/lib/notifications/queries";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { rememberLocale } from "../actions";
 import { AppNav } from "./app-nav";
 import { NotificationBell } from "./notification-bell";

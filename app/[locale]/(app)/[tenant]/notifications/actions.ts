@@ -4,7 +4,7 @@ import { refresh } from "next/cache";
 import { z } from "zod";
 import { tenantAction } from "@/lib/auth/action";
 import { markAllNotificationsRead, markNotificationRead } from "@/lib/notifications/queries";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 
 /** Every member reads their own notifications: no role beyond membership is needed. */
 export const markNotificationReadAction = tenantAction(

@@ -11,7 +11,7 @@ import { tenantRequest } from "@/lib/auth/request";
 import { listDivisions } from "@/lib/divisions/divisions";
 import type { UnprocessedReason } from "@/lib/inbound/decide";
 import { listNotifications } from "@/lib/notifications/queries";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { markAllNotificationsReadAction, markNotificationReadAction } from "./actions";
 import { MarkReadButton } from "./mark-read-button";
 

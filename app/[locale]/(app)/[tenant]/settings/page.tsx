@@ -7,7 +7,7 @@ import { tenantRequest } from "@/lib/auth/request";
 import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string }>;

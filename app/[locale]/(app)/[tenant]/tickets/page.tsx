@@ -10,7 +10,7 @@ import type { Division, TicketStatus } from "@/db/schema";
 import { tenantRequest } from "@/lib/auth/request";
 import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { countTicketsByStatus, listTickets, QUEUE_PAGE_SIZE } from "@/lib/tickets/queries";
 import { TicketStatusBadge } from "./ticket-status-badge";
 

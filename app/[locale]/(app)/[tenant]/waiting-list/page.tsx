@@ -10,7 +10,7 @@ import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import type { WaitingReason } from "@/lib/inbound/decide";
 import { listWaitingEmails } from "@/lib/inbound/waiting-list";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string }>;

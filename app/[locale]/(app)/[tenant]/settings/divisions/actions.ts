@@ -6,7 +6,7 @@ import { tenantAction } from "@/lib/auth/action";
 import { createDivision } from "@/lib/divisions/divisions";
 import { divisionName, divisionTag } from "@/lib/divisions/settings";
 import { isLocale } from "@/lib/i18n/routing";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 
 export const createDivisionAction = tenantAction(
   { schema: z.object({ name: divisionName, tag: divisionTag }), roles: ["owner", "admin"] },

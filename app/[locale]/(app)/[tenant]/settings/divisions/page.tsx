@@ -11,7 +11,7 @@ import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { isLocale } from "@/lib/i18n/routing";
 import { countMailboxesByDivision } from "@/lib/mailboxes/counts";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { SettingsBreadcrumb } from "../breadcrumb";
 import { createDivisionAction } from "./actions";
 import { CreateDivisionForm } from "./create-division-form";

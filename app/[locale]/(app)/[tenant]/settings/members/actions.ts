@@ -5,7 +5,7 @@ import { z } from "zod";
 import { tenantAction } from "@/lib/auth/action";
 import { createInvite, inviteSchema, revokeInvite } from "@/lib/members/invites";
 import { removeMember, updateMember, updateMemberSchema } from "@/lib/members/members";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 
 const managers = ["owner", "admin"] as const;
 

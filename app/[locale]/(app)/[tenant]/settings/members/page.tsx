@@ -7,7 +7,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canAssignRole, canManageMembers, roles } from "@/lib/auth/roles";
 import { listMembers, listPendingInvites } from "@/lib/members/members";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { SettingsBreadcrumb } from "../breadcrumb";
 import { createInviteAction, removeMemberAction, revokeInviteAction, updateMemberAction } from "./actions";
 import { InviteForm } from "./invite-form";

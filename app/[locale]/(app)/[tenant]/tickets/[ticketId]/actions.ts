@@ -6,7 +6,7 @@ import { tenantAction } from "@/lib/auth/action";
 import { getDivision } from "@/lib/divisions/divisions";
 import { listOf, optionalUuid } from "@/lib/forms";
 import { emailAssignment } from "@/lib/notifications/email";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { assignTicket } from "@/lib/tickets/assign";
 import { moveTicket } from "@/lib/tickets/move";
 import { getTicketCustomer } from "@/lib/tickets/queries";

@@ -10,7 +10,7 @@ import { tenantRequest } from "@/lib/auth/request";
 import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { listTeams } from "@/lib/teams/teams";
 import { getTicket } from "@/lib/tickets/queries";
 import { readOrNotFound } from "../../read-or-not-found";

@@ -6,7 +6,7 @@ import { tenantAction } from "@/lib/auth/action";
 import { updateDivisionSettings } from "@/lib/divisions/divisions";
 import { clearDivisionPgpKey, setDivisionPgpKey } from "@/lib/divisions/pgp-key";
 import { divisionSettingsSchema } from "@/lib/divisions/settings";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { settingsValues } from "./settings-values";
 
 /** Mail settings, the PGP key among them, are for administrators (owner or admin) only. */

@@ -15,7 +15,7 @@ import { NotFoundError } from "@/lib/errors";
 import { Link } from "@/lib/i18n/navigation";
 import { countMailboxesByDivision } from "@/lib/mailboxes/counts";
 import { listMembers } from "@/lib/members/members";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { listTeams } from "@/lib/teams/teams";
 import { listTemplates } from "@/lib/templates/templates";
 import { SettingsBreadcrumb } from "../../breadcrumb";

@@ -4,7 +4,7 @@ import { refresh } from "next/cache";
 import { z } from "zod";
 import { tenantAction } from "@/lib/auth/action";
 import { forceDivisionPoll, setDispatcherActive } from "@/lib/dispatch/force";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 
 /** Changing what the dispatcher does is for administrators (owner or admin); agents only watch it. */
 const roles = ["owner", "admin"] as const;

@@ -11,7 +11,7 @@ import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { divisionDispatchStatus, type MailboxDispatchStatus } from "@/lib/dispatch/status";
 import { Link } from "@/lib/i18n/navigation";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../read-or-not-found";
 import { AdminsOnlyNote } from "../admins-only-note";
 import { DivisionSectionBreadcrumb } from "../division-section-breadcrumb";

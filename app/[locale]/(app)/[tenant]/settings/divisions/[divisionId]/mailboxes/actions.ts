@@ -16,7 +16,7 @@ import {
 } from "@/lib/mailboxes/connection-check";
 import { createMailbox, updateMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
 import { mailboxSettingsSchema } from "@/lib/mailboxes/settings";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { mailboxFormValues } from "./form-values";
 
 /** Mailboxes hold the company's mail passwords (incoming and SMTP): administrators (owner or admin) only. */

@@ -8,7 +8,7 @@ import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { connectionFailureOf } from "@/lib/mail/connection-error";
 import { listMailboxes, viewOf } from "@/lib/mailboxes/mailboxes";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../read-or-not-found";
 import { ItemListPage, ItemRowLink } from "../item-list";
 

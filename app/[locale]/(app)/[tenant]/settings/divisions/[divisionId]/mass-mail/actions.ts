@@ -3,7 +3,7 @@
 import { refresh } from "next/cache";
 import { tenantAction } from "@/lib/auth/action";
 import { massMailSchema, sendMassMail } from "@/lib/mass-mail/mass-mail";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 
 /** Mass mail is sent from the division's mailboxes: administrators (owner or admin) only. */
 export const sendMassMailAction = tenantAction(

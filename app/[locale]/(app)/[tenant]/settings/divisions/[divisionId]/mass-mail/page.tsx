@@ -21,7 +21,7 @@ import {
 } from "@/lib/mass-mail/mass-mail";
 import { listDivisionContacts } from "@/lib/mass-mail/recipients";
 import { massMailBodyPlaceholders } from "@/lib/mass-mail/render";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../read-or-not-found";
 import { AdminsOnlyNote } from "../admins-only-note";
 import { DivisionSectionBreadcrumb } from "../division-section-breadcrumb";

@@ -4,7 +4,7 @@ import { refresh } from "next/cache";
 import { z } from "zod";
 import { tenantAction } from "@/lib/auth/action";
 import { clearErrors, resetSending } from "@/lib/outbox/admin";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 
 /** Changing what the outbox does is for administrators (owner or admin); agents only read it. */
 const roles = ["owner", "admin"] as const;

@@ -12,7 +12,7 @@ import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { listOutbox, outboxCounts } from "@/lib/outbox/admin";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { sendErrorOf } from "../../../../outbox-errors";
 import { readOrNotFound } from "../../../../read-or-not-found";
 import { AdminsOnlyNote } from "../admins-only-note";

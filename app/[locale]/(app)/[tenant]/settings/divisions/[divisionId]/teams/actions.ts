@@ -3,7 +3,7 @@
 import { refresh } from "next/cache";
 import { z } from "zod";
 import { tenantAction } from "@/lib/auth/action";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { createTeam, deleteTeam, setTeamMembers, teamSettingsSchema, updateTeam } from "@/lib/teams/teams";
 
 /** Teams decide which mailbox customers hear from: administrators (owner or admin) only. */

@@ -5,7 +5,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageTeams } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { listTeams } from "@/lib/teams/teams";
 import { readOrNotFound } from "../../../../read-or-not-found";
 import { ItemListPage, ItemRowLink } from "../item-list";

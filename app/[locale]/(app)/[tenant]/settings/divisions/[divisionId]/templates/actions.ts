@@ -4,7 +4,7 @@ import { refresh } from "next/cache";
 import { z } from "zod";
 import { tenantAction } from "@/lib/auth/action";
 import { locales } from "@/lib/i18n/routing";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { defaultTemplates } from "@/lib/templates/defaults";
 import {
   createTemplate,

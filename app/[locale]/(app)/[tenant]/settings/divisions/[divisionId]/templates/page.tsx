@@ -10,7 +10,7 @@ import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { isLocale, locales } from "@/lib/i18n/routing";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { listTemplates, templateKinds } from "@/lib/templates/templates";
 import { readOrNotFound } from "../../../../read-or-not-found";
 import { AdminsOnlyNote } from "../admins-only-note";

@@ -1,6 +1,6 @@
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { getTicketAttachment } from "@/lib/tickets/queries";
 import { readOrNotFound } from "../../../../read-or-not-found";
 

@@ -8,7 +8,7 @@ import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { getMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { DivisionSectionBreadcrumb } from "../../division-section-breadcrumb";
 import {

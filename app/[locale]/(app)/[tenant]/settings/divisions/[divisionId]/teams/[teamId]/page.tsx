@@ -8,7 +8,7 @@ import { canManageTeams } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { listMailboxes } from "@/lib/mailboxes/mailboxes";
 import { listMembers } from "@/lib/members/members";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { getTeam, listTeamMembers } from "@/lib/teams/teams";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { deleteTeamAction, updateTeamAction } from "../actions";

@@ -8,7 +8,7 @@ import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { isLocale, routing } from "@/lib/i18n/routing";
-import { scopeOf } from "@/lib/scope";
+import { scopeOf } from "@/lib/auth/context";
 import { getTemplate } from "@/lib/templates/templates";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { deleteTemplateAction, updateTemplateAction } from "../actions";
