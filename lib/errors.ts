@@ -31,3 +31,9 @@ export class ForbiddenError extends Error {
     this.name = "ForbiddenError";
   }
 }
+
+/** The row a lookup found, or NotFoundError naming what was looked for. */
+export function found<T>(row: T | null | undefined, what: string): T {
+  if (row === null || row === undefined) throw new NotFoundError(what);
+  return row;
+}

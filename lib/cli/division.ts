@@ -2,12 +2,11 @@ import type { Tenant } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
 import {
   createDivision,
-  type DivisionWithSettings,
   getDivision,
   listDivisions,
   updateDivisionSettings,
 } from "@/lib/divisions/divisions";
-import { divisionSettingsSchema, settingsOf } from "@/lib/divisions/settings";
+import { type DivisionWithSettings, divisionSettingsSchema, settingsOf } from "@/lib/divisions/settings";
 import { locales } from "@/lib/i18n/routing";
 import { type Command, toKebab, UsageError } from "./command";
 import {

@@ -1,15 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Contact, contacts } from "@/db/schema";
+import { findContact } from "@/db/queries/contacts";
 import type { TenantScope } from "@/db/tenant";
-
-export async function findContact(tx: Executor, scope: TenantScope, email: string): Promise<Contact | null> {
-  const [contact] = await tx
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.tenantId, scope.tenantId), eq(contacts.email, email.toLowerCase())));
-  return contact ?? null;
-}
 
 /** The contact for an address, registered when new; a name learnt later fills an empty one. */
 export async function registerContact(
@@ -20,7 +13,7 @@ export async function registerContact(
   const email = input.email.toLowerCase();
   const name = input.name?.trim() || null;
   await tx.insert(contacts).values({ tenantId: scope.tenantId, email, name }).onConflictDoNothing();
-  const contact = (await findContact(tx, scope, email))!;
+  const contact = (await findContact(tx, scope, { email }))!;
   if (!contact.name && name) {
     await tx.update(contacts).set({ name }).where(eq(contacts.id, contact.id));
     return { ...contact, name };

@@ -1,5 +1,8 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { findDivision } from "@/db/queries/divisions";
+import { findDivisionMailbox } from "@/db/queries/mailboxes";
+import { areMembers } from "@/db/queries/members";
 import {
   type Division,
   divisions,
@@ -10,13 +13,11 @@ import {
   memberships,
 } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { NotFoundError, RuleError } from "@/lib/errors";
+import { found, RuleError } from "@/lib/errors";
 import { isLocale, type Locale, locales } from "@/lib/i18n/routing";
 import type { TenantScope } from "@/db/tenant";
 import { defaultTemplates, type TemplateKind } from "@/lib/templates/defaults";
-import type { DivisionSettings, DivisionSettingsPatch } from "./settings";
-
-export type DivisionWithSettings = Division & { unprocessedRecipientIds: string[] };
+import type { DivisionSettings, DivisionSettingsPatch, DivisionWithSettings } from "./settings";
 
 export async function listDivisions(tx: Executor, scope: TenantScope): Promise<Division[]> {
   return tx
@@ -31,11 +32,7 @@ export async function getDivision(
   scope: TenantScope,
   divisionId: string,
 ): Promise<DivisionWithSettings> {
-  const [division] = await tx
-    .select()
-    .from(divisions)
-    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, divisionId)));
-  if (!division) throw new NotFoundError("division");
+  const division = found(await findDivision(tx, scope, { divisionId }), "division");
   return { ...division, unprocessedRecipientIds: await unprocessedRecipientIds(tx, scope, divisionId) };
 }
 
@@ -191,31 +188,11 @@ async function assertReferences(
     if (!template) fieldErrors.unprocessedTemplateId = ["invalidChoice"];
   }
   if (patch.massMailFromMailboxId) {
-    const [mailbox] = await tx
-      .select({ id: mailboxes.id })
-      .from(mailboxes)
-      .where(
-        and(
-          eq(mailboxes.tenantId, scope.tenantId),
-          eq(mailboxes.divisionId, divisionId),
-          eq(mailboxes.id, patch.massMailFromMailboxId),
-        ),
-      );
+    const mailbox = await findDivisionMailbox(tx, scope, { divisionId, mailboxId: patch.massMailFromMailboxId });
     if (!mailbox) fieldErrors.massMailFromMailboxId = ["invalidChoice"];
   }
-  if (patch.unprocessedRecipientIds && patch.unprocessedRecipientIds.length > 0) {
-    const found = await tx
-      .select({ userId: memberships.userId })
-      .from(memberships)
-      .where(
-        and(
-          eq(memberships.tenantId, scope.tenantId),
-          inArray(memberships.userId, patch.unprocessedRecipientIds),
-        ),
-      );
-    if (new Set(found.map((m) => m.userId)).size !== new Set(patch.unprocessedRecipientIds).size) {
-      fieldErrors.unprocessedRecipientIds = ["invalidChoice"];
-    }
+  if (patch.unprocessedRecipientIds && !(await areMembers(tx, scope, { userIds: patch.unprocessedRecipientIds }))) {
+    fieldErrors.unprocessedRecipientIds = ["invalidChoice"];
   }
   if (Object.keys(fieldErrors).length > 0) throw new RuleError("invalidInput", fieldErrors);
 }

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { automationModeEnum } from "@/db/schema";
+import { automationModeEnum, type Division } from "@/db/schema";
 import { checkbox, listOf, optionalInt, optionalUuid, requiredInt } from "@/lib/forms";
 import { locales } from "@/lib/i18n/routing";
-import type { DivisionWithSettings } from "./divisions";
 
 /**
  * Every help-desk setting of a division, validated the same way for the web form and the CLI.
@@ -69,6 +68,9 @@ export const divisionSettingNames = Object.keys(divisionSettingsSchema.shape) as
 /** For `division set`: any subset of the settings. */
 export const divisionSettingsPatchSchema = divisionSettingsSchema.partial();
 export type DivisionSettingsPatch = z.output<typeof divisionSettingsPatchSchema>;
+
+/** A division with the settings kept beside its row: the staff it tells about unprocessed mail. */
+export type DivisionWithSettings = Division & { unprocessedRecipientIds: string[] };
 
 /**
  * Just the settings of a division, for forms and the CLI: the row also holds sealed secrets and

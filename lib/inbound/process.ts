@@ -1,18 +1,20 @@
 import { and, asc, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
+import { findContact } from "@/db/queries/contacts";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
 import { type Division, type InboundEmail, type InboundOutcome, divisions, inboundEmails, mailboxes, teams } from "@/db/schema";
-import { findContact, registerContact } from "@/lib/contacts/contacts";
+import { registerContact } from "@/lib/contacts/contacts";
 import { detectAutomated, referencedMessageIds } from "@/lib/mail/automated";
 import { parseEmail } from "@/lib/mail/parse";
 import { decryptPgp } from "@/lib/mail/pgp";
 import type { ParsedEmail } from "@/lib/mail/types";
 import { emailNewTicket } from "@/lib/notifications/email";
 import { notifyUnprocessed } from "@/lib/notifications/notifications";
-import { queueConfirmation } from "@/lib/outbox/confirmation";
+import { queueConfirmation } from "@/lib/inbound/confirmation";
 import { openSecret } from "@/lib/secrets";
 import { addEmailToTicket, createTicketFromEmail, markCustomerReply } from "@/lib/tickets/from-email";
 import { type Decision, decideInbound, domainOf, type UnprocessedReason } from "./decide";
+import { earlierDelivery } from "./first-delivery";
 import { findThread } from "./threading";
 
 /** After this many failed attempts a mail is set aside as unprocessed rather than retried forever. */
@@ -139,39 +141,15 @@ async function applyRules(
     return resultOf(updated!);
   };
 
-  if (email.messageId) {
-    // One Message-ID reaching two mailboxes of the tenant makes one outcome; the lock keeps two
-    // deliveries processed at the same moment from both creating a ticket.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${scope.tenantId}:${email.messageId}`}, 0))`);
-  }
-  // Without a Message-ID, the very same bytes in the division are the same mail seen again
-  // (a mailbox resynchronised after its UIDVALIDITY changed).
-  const sameMail = email.messageId
-    ? eq(inboundEmails.messageId, email.messageId)
-    : and(eq(inboundEmails.divisionId, row.divisionId), eq(inboundEmails.sha256, row.sha256));
-  const [first] = await tx
-    .select({ id: inboundEmails.id, ticketId: inboundEmails.ticketId })
-    .from(inboundEmails)
-    .where(
-      and(
-        eq(inboundEmails.tenantId, scope.tenantId),
-        sameMail,
-        ne(inboundEmails.id, row.id),
-        notInArray(inboundEmails.outcome, ["pending", "duplicate", "unprocessed"]),
-      ),
-    )
-    .limit(1);
-  if (first) {
-    const reason = email.messageId ? "sameMessageId" : "sameContent";
-    return finish("duplicate", { reason, ticketId: first.ticketId, duplicateOfId: first.id });
-  }
+  const earlier = await earlierDelivery(tx, scope, row, email.messageId);
+  if (earlier) return finish("duplicate", { reason: earlier.reason, ticketId: earlier.ticketId, duplicateOfId: earlier.id });
 
   const automated = detectAutomated(email, {
     ownAddresses: input.ownAddresses,
     ownMessageIdDomains: [...new Set(input.ownAddresses.map(domainOf))],
   });
   const thread = await findThread(tx, scope, division, email, automated ? referencedMessageIds(email) : []);
-  const contact = email.from ? await findContact(tx, scope, email.from.address) : null;
+  const contact = email.from ? await findContact(tx, scope, { email: email.from.address }) : null;
   const decision: Decision = decideInbound({
     email,
     automated,
@@ -220,7 +198,7 @@ async function applyRules(
         threadReason: "new",
       });
       // Queued in this transaction: they go out only if the ticket is committed.
-      await queueConfirmation(tx, scope, { division, ticket, email, automated, ownAddresses: input.ownAddresses, link: "", now });
+      await queueConfirmation(tx, scope, { division, ticket, email, automated, ownAddresses: input.ownAddresses, now });
       await emailNewTicket(tx, scope, { ticket, customerName: from.name ?? from.address });
       return finish("ticket_created", {
         reason: decision.followUpOfId ? "followUp" : decision.registerContact ? "contactRegistered" : null,

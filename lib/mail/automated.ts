@@ -2,6 +2,13 @@ import { readHeaderBlock } from "./header-block";
 import { messageIdsIn } from "./message-ids";
 import type { Automated, AutomatedKind, ParsedEmail } from "./types";
 
+/** Headers on everything we send by ourselves: no autoresponder should answer it (RFC 3834, Exchange). */
+export const AUTOMATIC_HEADERS = {
+  "Auto-Submitted": "auto-replied",
+  "X-Auto-Response-Suppress": "All",
+  Precedence: "auto_reply",
+} as const;
+
 export interface OwnIdentity {
   /** The addresses Postdesk sends from and receives at (the division's mailboxes). */
   ownAddresses: string[];

@@ -2,10 +2,11 @@ import fs from "node:fs";
 import tls from "node:tls";
 import { and, asc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { findDivision } from "@/db/queries/divisions";
+import { findMailbox } from "@/db/queries/mailboxes";
 import { type Mailbox, mailboxes } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { getDivision } from "@/lib/divisions/divisions";
-import { type FieldErrors, NotFoundError, RuleError } from "@/lib/errors";
+import { type FieldErrors, found, RuleError } from "@/lib/errors";
 import type { SmtpLogin } from "@/lib/mail/smtp";
 import type { MailServerLogin } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
@@ -32,7 +33,7 @@ export function viewOf(mailbox: Mailbox): MailboxView {
 }
 
 export async function listMailboxes(tx: Executor, scope: TenantScope, divisionId: string): Promise<Mailbox[]> {
-  await getDivision(tx, scope, divisionId);
+  found(await findDivision(tx, scope, { divisionId }), "division");
   return tx
     .select()
     .from(mailboxes)
@@ -41,12 +42,7 @@ export async function listMailboxes(tx: Executor, scope: TenantScope, divisionId
 }
 
 export async function getMailbox(tx: Executor, scope: TenantScope, mailboxId: string): Promise<Mailbox> {
-  const [mailbox] = await tx
-    .select()
-    .from(mailboxes)
-    .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, mailboxId)));
-  if (!mailbox) throw new NotFoundError("mailbox");
-  return mailbox;
+  return found(await findMailbox(tx, scope, { mailboxId }), "mailbox");
 }
 
 function columnsOf(settings: MailboxSettings) {
@@ -85,7 +81,7 @@ export async function createMailbox(
   divisionId: string,
   settings: MailboxSettings,
 ): Promise<Mailbox> {
-  await getDivision(tx, scope, divisionId);
+  found(await findDivision(tx, scope, { divisionId }), "division");
   const missing = missingPasswords(settings, null);
   if (Object.keys(missing).length > 0) throw new RuleError("invalidInput", missing);
   const existing = await listMailboxes(tx, scope, divisionId);

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, max, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
+import { findDivisionMailbox } from "@/db/queries/mailboxes";
 import { contacts, type Division, mailboxes, type MassMailing, massMailings, outbox, outboxStatusEnum, tickets } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
 import { recordAudit } from "@/lib/audit";
@@ -82,16 +83,7 @@ export async function massMailSender(
   division: Pick<Division, "id" | "massMailFromMailboxId">,
 ): Promise<Sender | null> {
   if (division.massMailFromMailboxId) {
-    const [mailbox] = await tx
-      .select()
-      .from(mailboxes)
-      .where(
-        and(
-          eq(mailboxes.tenantId, scope.tenantId),
-          eq(mailboxes.divisionId, division.id),
-          eq(mailboxes.id, division.massMailFromMailboxId),
-        ),
-      );
+    const mailbox = await findDivisionMailbox(tx, scope, { divisionId: division.id, mailboxId: division.massMailFromMailboxId });
     if (mailbox) return senderOf(mailbox);
   }
   return divisionSender(tx, scope, division.id);

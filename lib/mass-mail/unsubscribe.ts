@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
-import { and, eq, isNotNull, isNull } from "drizzle-orm";
-import type { Database, Executor } from "@/db/client";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Database } from "@/db/client";
 import { contacts } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
@@ -77,22 +77,4 @@ export async function unsubscribeContact(db: Database, token: string, now = new 
       .where(and(eq(contacts.tenantId, named.tenantId), eq(contacts.id, named.contactId)));
     return Boolean(existing);
   });
-}
-
-/**
- * Whether an address belongs to a contact of the tenant who unsubscribed: checked again when a mass
- * mail is sent, since someone may unsubscribe from one mailing while the next is still queued.
- */
-export async function isUnsubscribed(db: Executor, input: { tenantId: string; address: string }): Promise<boolean> {
-  const [row] = await db
-    .select({ id: contacts.id })
-    .from(contacts)
-    .where(
-      and(
-        eq(contacts.tenantId, input.tenantId),
-        eq(contacts.email, input.address.toLowerCase()),
-        isNotNull(contacts.unsubscribedAt),
-      ),
-    );
-  return Boolean(row);
 }

@@ -3,7 +3,7 @@ import type { Executor } from "@/db/client";
 import { divisions, memberships, type Ticket, teamMembers, tenants, users } from "@/db/schema";
 import { appUrl, ticketPath } from "@/lib/app-url";
 import { noSubjectText, unprocessedReasonText } from "@/lib/i18n/mail-text";
-import { AUTOMATIC_HEADERS } from "@/lib/outbox/confirmation";
+import { AUTOMATIC_HEADERS } from "@/lib/mail/automated";
 import { enqueueMail } from "@/lib/outbox/enqueue";
 import { divisionSender } from "@/lib/outbox/sender";
 import type { TenantScope } from "@/db/tenant";

@@ -1,9 +1,11 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type Mail from "nodemailer/lib/mailer";
 import type { Database } from "@/db/client";
-import { attachments, divisions, type Mailbox, mailboxes, messages, notifications, type OutboxEntry, outbox } from "@/db/schema";
+import { isUnsubscribed } from "@/db/queries/contacts";
+import { findMailbox } from "@/db/queries/mailboxes";
+import { attachments, divisions, type Mailbox, messages, notifications, type OutboxEntry, outbox } from "@/db/schema";
+import { operatorScope } from "@/db/tenant";
 import { outboundLogin } from "@/lib/mailboxes/mailboxes";
-import { isUnsubscribed } from "@/lib/mass-mail/unsubscribe";
 import { type SmtpLogin, smtpTransport } from "@/lib/mail/smtp";
 import { classifySendError, MAX_SEND_ATTEMPTS, retryDelayMs, type SendFailure } from "./send-error";
 
@@ -132,12 +134,7 @@ async function sendGroup(
   summary: SendSummary,
 ): Promise<void> {
   const first = rows[0]!;
-  const [mailbox] = first.mailboxId
-    ? await db
-        .select()
-        .from(mailboxes)
-        .where(and(eq(mailboxes.tenantId, first.tenantId), eq(mailboxes.id, first.mailboxId)))
-    : [];
+  const mailbox = first.mailboxId ? await findMailbox(db, operatorScope(first.tenantId), { mailboxId: first.mailboxId }) : null;
   const login = mailbox ? outboundLogin(mailbox, tls) : null;
   if (!mailbox || !login) {
     const failure: SendFailure = {
@@ -157,7 +154,7 @@ async function sendGroup(
         await recordFailure(db, row, connectionFailure, clock(), summary);
         continue;
       }
-      if (row.kind === "mass_mail" && (await isUnsubscribed(db, { tenantId: row.tenantId, address: row.toAddresses[0]?.address ?? "" }))) {
+      if (row.kind === "mass_mail" && (await isUnsubscribed(db, operatorScope(row.tenantId), { address: row.toAddresses[0]?.address ?? "" }))) {
         await recordUnsubscribed(db, row, summary);
         continue;
       }

@@ -1,6 +1,8 @@
 import { and, asc, count, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
+import { findDivisionMailbox } from "@/db/queries/mailboxes";
+import { areMembers } from "@/db/queries/members";
 import { mailboxes, memberships, type Team, teamMembers, teams, tickets, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { canManageTeams } from "@/lib/auth/roles";
@@ -152,12 +154,8 @@ export async function setTeamMembers(
   assertMayManage(scope);
   const team = await getTeam(tx, scope, input.teamId);
   const wanted = [...new Set(input.userIds)];
-  if (wanted.length > 0) {
-    const found = await tx
-      .select({ userId: memberships.userId })
-      .from(memberships)
-      .where(and(eq(memberships.tenantId, scope.tenantId), inArray(memberships.userId, wanted)));
-    if (found.length !== wanted.length) throw new RuleError("invalidInput", { memberIds: ["invalidChoice"] });
+  if (!(await areMembers(tx, scope, { userIds: wanted }))) {
+    throw new RuleError("invalidInput", { memberIds: ["invalidChoice"] });
   }
   const removed = await tx
     .delete(teamMembers)
@@ -210,16 +208,7 @@ async function assertValid(
     );
   if (sameName) fieldErrors.name = ["teamNameTaken"];
   if (input.outboundMailboxId) {
-    const [mailbox] = await tx
-      .select({ id: mailboxes.id })
-      .from(mailboxes)
-      .where(
-        and(
-          eq(mailboxes.tenantId, scope.tenantId),
-          eq(mailboxes.divisionId, input.divisionId),
-          eq(mailboxes.id, input.outboundMailboxId),
-        ),
-      );
+    const mailbox = await findDivisionMailbox(tx, scope, { divisionId: input.divisionId, mailboxId: input.outboundMailboxId });
     if (!mailbox) fieldErrors.outboundMailboxId = ["mailboxNotInDivision"];
   }
   if (Object.keys(fieldErrors).length > 0) throw new RuleError("invalidInput", fieldErrors);

@@ -1,11 +1,11 @@
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
+import { findDivision } from "@/db/queries/divisions";
 import { divisions, type EmailTemplate, emailTemplates, templateKindEnum } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { canManageMailSettings } from "@/lib/auth/roles";
-import { getDivision } from "@/lib/divisions/divisions";
-import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
+import { ForbiddenError, found, NotFoundError, RuleError } from "@/lib/errors";
 import { zodFieldErrors } from "@/lib/forms";
 import { isLocale, locales } from "@/lib/i18n/routing";
 import type { TenantScope } from "@/db/tenant";
@@ -117,7 +117,7 @@ export async function createTemplate(
 ): Promise<EmailTemplate> {
   assertMayEdit(scope);
   const values = validated(newTemplateSchema, input);
-  const division = await getDivision(tx, scope, divisionId);
+  const division = found(await findDivision(tx, scope, { divisionId }), "division");
   const [template] = await tx
     .insert(emailTemplates)
     .values({ tenantId: scope.tenantId, divisionId: division.id, ...values })

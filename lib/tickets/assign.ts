@@ -1,11 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { contacts, memberships, type Ticket, tickets } from "@/db/schema";
+import { areMembers } from "@/db/queries/members";
+import { type Ticket, tickets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { RuleError } from "@/lib/errors";
 import { emailAssignment } from "@/lib/notifications/email";
 import type { TenantScope } from "@/db/tenant";
-import { lockTicket } from "./queries";
+import { getTicketCustomer, lockTicket } from "./queries";
 
 /**
  * Gives a ticket to a member of the tenant, or to nobody. Any member may assign. The new assignee
@@ -18,12 +19,8 @@ export async function assignTicket(
   input: { ticketId: string; assigneeId: string | null },
 ): Promise<{ ticket: Ticket; newlyAssignedUserId: string | null }> {
   const ticket = await lockTicket(tx, scope, input.ticketId);
-  if (input.assigneeId) {
-    const [membership] = await tx
-      .select({ id: memberships.id })
-      .from(memberships)
-      .where(and(eq(memberships.tenantId, scope.tenantId), eq(memberships.userId, input.assigneeId)));
-    if (!membership) throw new RuleError("invalidInput", { assigneeId: ["invalidChoice"] });
+  if (input.assigneeId && !(await areMembers(tx, scope, { userIds: [input.assigneeId] }))) {
+    throw new RuleError("invalidInput", { assigneeId: ["invalidChoice"] });
   }
   if (input.assigneeId === ticket.assigneeId) return { ticket, newlyAssignedUserId: null };
 
@@ -40,13 +37,11 @@ export async function assignTicket(
   const tookItThemselves = input.assigneeId === scope.userId;
   const newlyAssignedUserId = input.assigneeId && !tookItThemselves ? input.assigneeId : null;
   if (newlyAssignedUserId) {
-    const [contact] = assigned.contactId
-      ? await tx.select({ name: contacts.name, email: contacts.email }).from(contacts).where(eq(contacts.id, assigned.contactId))
-      : [];
+    const customer = await getTicketCustomer(tx, scope, assigned.id);
     await emailAssignment(tx, scope, {
       ticket: assigned,
       assigneeId: newlyAssignedUserId,
-      customerName: contact ? (contact.name ?? contact.email) : null,
+      customerName: customer ? (customer.name ?? customer.email) : null,
     });
   }
   return { ticket: assigned, newlyAssignedUserId };

@@ -6,6 +6,7 @@ import { NotFoundError, RuleError } from "@/lib/errors";
 import { replyAddressFor } from "@/lib/mail/reply-token";
 import { subjectWithTag } from "@/lib/mail/subject";
 import type { Address } from "@/lib/mail/types";
+import { referencesAfter, threadHeaders } from "@/lib/mail/message-ids";
 import { enqueueMail, newMessageId } from "@/lib/outbox/enqueue";
 import { ticketSender } from "@/lib/outbox/sender";
 import type { TenantScope } from "@/db/tenant";
@@ -15,9 +16,6 @@ export interface OutgoingAttachment {
   contentType: string;
   content: Buffer;
 }
-
-/** References kept on a reply: the thread's start and its newest links are what clients use. */
-const MAX_REFERENCES = 20;
 
 async function loadTicket(tx: Executor, scope: TenantScope, ticketId: string) {
   const [row] = await tx
@@ -51,21 +49,6 @@ async function lastMail(tx: Executor, scope: TenantScope, ticketId: string) {
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(1);
   return row ?? null;
-}
-
-/** `References` for a mail answering `parent`: its references, then it; the first and newest kept. */
-export function referencesAfter(parent: { messageId: string | null; references: string[] } | null): string[] {
-  if (!parent?.messageId) return [];
-  const chain = [...parent.references.filter((id) => id !== parent.messageId), parent.messageId];
-  return chain.length <= MAX_REFERENCES ? chain : [chain[0]!, ...chain.slice(chain.length - MAX_REFERENCES + 1)];
-}
-
-/** Angle-bracketed, space-separated, as the headers want them. */
-export function threadHeaders(parentId: string | null, references: string[]): Record<string, string> {
-  return {
-    ...(parentId ? { "In-Reply-To": `<${parentId}>` } : {}),
-    ...(references.length > 0 ? { References: references.map((id) => `<${id}>`).join(" ") } : {}),
-  };
 }
 
 /**

@@ -5,13 +5,13 @@ import { auditLog, knowledgeBases, mailboxes, memberships, users } from "../../d
 import { operatorScope, withTenant } from "../../db/tenant";
 import {
   createDivision,
-  type DivisionWithSettings,
   divisionSettingsChoices,
   getDivision,
   updateDivisionSettings,
 } from "../../lib/divisions/divisions";
 import {
   type DivisionSettings,
+  type DivisionWithSettings,
   divisionSettingNames,
   divisionSettingsSchema,
 } from "../../lib/divisions/settings";

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { divisions, inboundEmails, mailboxes, messages, notifications, tickets } from "../../db/schema";
+import { divisions, inboundEmails, inboundMessageIds, mailboxes, messages, notifications, tickets } from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { registerContact } from "../../lib/contacts/contacts";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
@@ -150,9 +150,9 @@ describe("the inbound pipeline", () => {
     expect((await desk.ticket(1)).ticket.highlighted).toBe(true);
   });
 
-  it("one Message-ID reaching two mailboxes of the tenant makes one ticket; the second delivery is recorded against it", async () => {
-    const desk = await helpDesk();
-    const [one, two] = await withTenant(db, desk.company.tenant.id, (tx) =>
+  /** Two IMAP mailboxes of the desk's division, for one mail delivered to both. */
+  async function twoMailboxes(desk: Awaited<ReturnType<typeof helpDesk>>) {
+    const rows = await withTenant(db, desk.company.tenant.id, (tx) =>
       tx
         .insert(mailboxes)
         .values(
@@ -171,12 +171,61 @@ describe("the inbound pipeline", () => {
         )
         .returning(),
     );
+    return rows.map((mailbox) => mailbox.id);
+  }
+
+  it("one Message-ID reaching two mailboxes of the tenant makes one ticket; the second delivery is recorded against it", async () => {
+    const desk = await helpDesk();
+    const [one, two] = await twoMailboxes(desk);
     const raw = mail({ subject: "To both of you", messageId: "both@customer.test" });
-    const first = await desk.receive(raw, inboundKey.imap(one!.id, 1, 1), one!.id);
-    const second = await desk.receive(raw, inboundKey.imap(two!.id, 1, 1), two!.id);
+    const first = await desk.receive(raw, inboundKey.imap(one!, 1, 1), one!);
+    const second = await desk.receive(raw, inboundKey.imap(two!, 1, 1), two!);
     expect(first.outcome).toBe("ticket_created");
-    expect(second).toMatchObject({ outcome: "duplicate", ticketId: first.ticketId });
+    expect(second).toMatchObject({ outcome: "duplicate", reason: "sameMessageId", ticketId: first.ticketId });
     expect((await desk.row(second.inboundEmailId)).duplicateOfId).toBe(first.inboundEmailId);
+  });
+
+  it("two deliveries of one Message-ID processed at the same moment make one ticket", async () => {
+    const desk = await helpDesk();
+    const [one, two] = await twoMailboxes(desk);
+    const raw = mail({ subject: "Racing copies", messageId: "race@customer.test" });
+    const stored = await Promise.all(
+      [one!, two!].map((mailboxId) =>
+        storeInboundEmail(db, {
+          tenantId: desk.company.tenant.id,
+          divisionId: desk.company.divisionId,
+          mailboxId,
+          uniqueKey: inboundKey.imap(mailboxId, 1, 1),
+          raw,
+        }),
+      ),
+    );
+    const results = await Promise.all(
+      stored.map(({ email }) => processInboundEmail(db, { tenantId: desk.company.tenant.id, inboundEmailId: email.id })),
+    );
+    expect(results.map((result) => result.outcome).sort()).toEqual(["duplicate", "ticket_created"]);
+    const created = results.find((result) => result.outcome === "ticket_created")!;
+    expect(results.find((result) => result.outcome === "duplicate")!.ticketId).toBe(created.ticketId);
+    const ticketsOfTenant = await withTenant(db, desk.company.tenant.id, (tx) =>
+      tx.select().from(tickets).where(eq(tickets.tenantId, desk.company.tenant.id)),
+    );
+    expect(ticketsOfTenant).toHaveLength(1);
+  });
+
+  it("the database refuses a second first delivery of one Message-ID, whatever the code above it does", async () => {
+    const desk = await helpDesk();
+    const first = await desk.receive(mail({ subject: "Once", messageId: "once@customer.test" }));
+    const other = await desk.receive(mail({ subject: "Other", messageId: "other@customer.test" }));
+    await expect(
+      withTenant(db, desk.company.tenant.id, (tx) =>
+        tx.insert(inboundMessageIds).values({
+          tenantId: desk.company.tenant.id,
+          messageId: "once@customer.test",
+          inboundEmailId: other.inboundEmailId,
+        }),
+      ),
+    ).rejects.toMatchObject({ cause: { constraint_name: "inbound_message_ids_pkey" } });
+    expect(first.outcome).toBe("ticket_created");
   });
 
   it("a mail over the division's size limit is set aside unparsed, and the chosen staff are told", async () => {

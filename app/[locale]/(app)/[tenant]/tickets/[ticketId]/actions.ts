@@ -5,11 +5,9 @@ import { z } from "zod";
 import { tenantAction } from "@/lib/auth/action";
 import { getDivision } from "@/lib/divisions/divisions";
 import { listOf, optionalUuid } from "@/lib/forms";
-import { emailAssignment } from "@/lib/notifications/email";
 import { scopeOf } from "@/lib/auth/context";
 import { assignTicket } from "@/lib/tickets/assign";
 import { moveTicket } from "@/lib/tickets/move";
-import { getTicketCustomer } from "@/lib/tickets/queries";
 import { addNote, replyToTicket } from "@/lib/tickets/reply";
 import { setTicketStatus, settableTicketStatuses } from "@/lib/tickets/status";
 import { MAX_REPLY_ATTACHMENT_BYTES } from "./reply-limits";
@@ -87,20 +85,11 @@ export const moveTicketAction = tenantAction(
   },
 );
 
-/** Gives the ticket to a member (or nobody) and emails them about it, unless they took it themselves. */
+/** Gives the ticket to a member (or nobody); assignTicket emails them, unless they took it themselves. */
 export const assignTicketAction = tenantAction(
   { schema: z.object({ ticketId: z.uuid(), assigneeId: optionalUuid }) },
   async (tx, ctx, input) => {
-    const scope = scopeOf(ctx);
-    const { ticket, newlyAssignedUserId } = await assignTicket(tx, scope, input);
-    if (newlyAssignedUserId) {
-      const customer = await getTicketCustomer(tx, scope, ticket.id);
-      await emailAssignment(tx, scope, {
-        ticket,
-        assigneeId: newlyAssignedUserId,
-        customerName: customer ? (customer.name ?? customer.email) : null,
-      });
-    }
+    await assignTicket(tx, scopeOf(ctx), input);
     refresh();
   },
 );

@@ -1,5 +1,4 @@
-import type { DivisionWithSettings } from "@/lib/divisions/divisions";
-import { type DivisionSettings, settingsOf } from "@/lib/divisions/settings";
+import { type DivisionSettings, type DivisionWithSettings, settingsOf } from "@/lib/divisions/settings";
 import { isLocale, routing } from "@/lib/i18n/routing";
 
 /** What the settings form edits. A language stored before a locale was dropped reads as the default. */

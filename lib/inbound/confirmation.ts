@@ -1,21 +1,15 @@
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Division, type OutboxEntry, outbox, type Ticket } from "@/db/schema";
+import { AUTOMATIC_HEADERS } from "@/lib/mail/automated";
+import { referencesAfter, threadHeaders } from "@/lib/mail/message-ids";
 import { replyAddressFor } from "@/lib/mail/reply-token";
 import type { Automated, ParsedEmail } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
 import { renderTemplate } from "@/lib/templates/render";
 import { templateFor } from "@/lib/templates/templates";
-import { enqueueMail, newMessageId } from "./enqueue";
-import { ticketSender } from "./sender";
-import { referencesAfter, threadHeaders } from "@/lib/tickets/reply";
-
-/** Headers on everything we send by ourselves: no autoresponder should answer it (RFC 3834, Exchange). */
-export const AUTOMATIC_HEADERS = {
-  "Auto-Submitted": "auto-replied",
-  "X-Auto-Response-Suppress": "All",
-  Precedence: "auto_reply",
-} as const;
+import { enqueueMail, newMessageId } from "@/lib/outbox/enqueue";
+import { ticketSender } from "@/lib/outbox/sender";
 
 // Addresses that read no mail: a confirmation to them is noise at best, a bounce at worst.
 const NO_REPLY_LOCAL = /^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_]?daemon|postmaster|bounces?)(?:[+-].*)?$/i;
@@ -75,7 +69,6 @@ export async function queueConfirmation(
     email: ParsedEmail;
     automated: Automated | null;
     ownAddresses: string[];
-    link: string;
     now: Date;
   },
 ): Promise<OutboxEntry | null> {
@@ -88,7 +81,6 @@ export async function queueConfirmation(
     ticketNumber: ticket.number,
     subject: ticket.subject,
     customerName: email.from?.name || to,
-    link: input.link,
     divisionName: division.name,
   };
   const subject = renderTemplate(template.subject, values);
