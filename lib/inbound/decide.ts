@@ -1,4 +1,5 @@
 import type { AutomationMode, TicketStatus } from "@/db/schema";
+import { domainOf } from "@/lib/mail/addresses";
 import type { Automated, ParsedEmail } from "@/lib/mail/types";
 
 /**
@@ -61,10 +62,6 @@ const waitingReasonOf: Record<Exclude<Automated["kind"], "loop" | "own_notificat
   list: "mailingList",
   bulk: "bulk",
 };
-
-export function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
-}
 
 /** Whether an address is on a list of domains (a domain also covers its subdomains) or addresses. */
 export function listedSender(address: string, list: string[]): boolean {

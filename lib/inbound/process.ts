@@ -4,6 +4,7 @@ import { findContact } from "@/db/queries/contacts";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
 import { type Division, type InboundEmail, type InboundOutcome, divisions, inboundEmails, mailboxes, teams } from "@/db/schema";
 import { registerContact } from "@/lib/contacts/contacts";
+import { domainOf } from "@/lib/mail/addresses";
 import { detectAutomated, referencedMessageIds } from "@/lib/mail/automated";
 import { parseEmail } from "@/lib/mail/parse";
 import { decryptPgp } from "@/lib/mail/pgp";
@@ -13,7 +14,7 @@ import { notifyUnprocessed } from "@/lib/notifications/notifications";
 import { queueConfirmation } from "@/lib/inbound/confirmation";
 import { openSecret } from "@/lib/secrets";
 import { addEmailToTicket, createTicketFromEmail, markCustomerReply } from "@/lib/tickets/from-email";
-import { type Decision, decideInbound, domainOf, type UnprocessedReason } from "./decide";
+import { type Decision, decideInbound, type UnprocessedReason } from "./decide";
 import { earlierDelivery } from "./first-delivery";
 import { findThread } from "./threading";
 

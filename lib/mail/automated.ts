@@ -1,3 +1,4 @@
+import { domainOf } from "./addresses";
 import { readHeaderBlock } from "./header-block";
 import { messageIdsIn } from "./message-ids";
 import type { Automated, AutomatedKind, ParsedEmail } from "./types";
@@ -76,10 +77,6 @@ function displayName(name: string): string {
 
 function addressesIn(value: string): string[] {
   return [...value.matchAll(/[^\s<>"',;:()[\]]+@[^\s<>"',;:()[\]]+/g)].map((match) => match[0].toLowerCase());
-}
-
-function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
 }
 
 function loop(email: ParsedEmail, own: Set<string>): Automated | null {
