@@ -6,7 +6,7 @@ import { listMembers } from "@/lib/members/members";
 import { getTeam } from "@/lib/teams/teams";
 import { assignTicket } from "@/lib/tickets/assign";
 import { moveTicket } from "@/lib/tickets/move";
-import { getTicketWithMessages, listTickets } from "@/lib/tickets/queries";
+import { getTicketWithMessages, listTickets } from "@/lib/tickets/tickets";
 import { type Command, InvalidInputError, type OptionValues, toKebab, UsageError } from "./command";
 import { describeFieldError } from "./field-messages";
 import { divisionOption, tenantOfDivision } from "./lookup";

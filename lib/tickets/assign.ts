@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import { RuleError } from "@/lib/errors";
 import { emailAssignment } from "@/lib/notifications/email";
 import type { TenantScope } from "@/db/tenant";
-import { getTicketCustomer, lockTicket } from "./queries";
+import { getTicketCustomer, lockTicket } from "./tickets";
 
 /**
  * Gives a ticket to a member of the tenant, or to nobody. Any member may assign. The new assignee

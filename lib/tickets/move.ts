@@ -7,7 +7,7 @@ import { NotFoundError, RuleError } from "@/lib/errors";
 import type { TenantScope } from "@/db/tenant";
 import { getTeam } from "@/lib/teams/teams";
 import { nextTicketNumber } from "./numbering";
-import { lockTicket } from "./queries";
+import { lockTicket } from "./tickets";
 
 /**
  * Moves a ticket to another team of its division, or to another division of the tenant. Numbers

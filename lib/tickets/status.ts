@@ -3,7 +3,7 @@ import type { Executor } from "@/db/client";
 import { type Ticket, type TicketStatus, tickets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { TenantScope } from "@/db/tenant";
-import { lockTicket } from "./queries";
+import { lockTicket } from "./tickets";
 
 /**
  * The statuses staff set by hand. "Answered" is not among them: a ticket becomes answered when a

@@ -8,7 +8,7 @@ import type { DivisionSettingsPatch } from "../../lib/divisions/settings";
 import { processInboundEmail } from "../../lib/inbound/process";
 import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
 import { sealSecret } from "../../lib/secrets";
-import { getTicketWithMessages } from "../../lib/tickets/queries";
+import { getTicketWithMessages } from "../../lib/tickets/tickets";
 import { makeTenant, testDatabase } from "../setup/db";
 import { mail, polishMail } from "../setup/mail-fixtures";
 

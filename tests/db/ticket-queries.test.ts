@@ -13,7 +13,7 @@ import {
   getTicketAttachment,
   getTicketCustomer,
   listTickets,
-} from "../../lib/tickets/queries";
+} from "../../lib/tickets/tickets";
 import { addNote, replyToTicket } from "../../lib/tickets/reply";
 import { setTicketStatus } from "../../lib/tickets/status";
 import { makeTenant, testDatabase } from "../setup/db";

@@ -7,7 +7,7 @@ import { SignOutButton } from "@/app/_components/sign-out-button";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { Link } from "@/lib/i18n/navigation";
-import { countUnreadNotifications } from "@/lib/notifications/queries";
+import { countUnreadNotifications } from "@/lib/notifications/in-app";
 import { scopeOf } from "@/lib/auth/context";
 import { rememberLocale } from "../actions";
 import { AppNav } from "./app-nav";

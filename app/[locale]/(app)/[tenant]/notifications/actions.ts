@@ -3,7 +3,7 @@
 import { refresh } from "next/cache";
 import { z } from "zod";
 import { tenantAction } from "@/lib/auth/action";
-import { markAllNotificationsRead, markNotificationRead } from "@/lib/notifications/queries";
+import { markAllNotificationsRead, markNotificationRead } from "@/lib/notifications/in-app";
 import { scopeOf } from "@/lib/auth/context";
 
 /** Every member reads their own notifications: no role beyond membership is needed. */

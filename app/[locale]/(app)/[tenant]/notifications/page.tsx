@@ -10,7 +10,7 @@ import type { Notification } from "@/db/schema";
 import { tenantRequest } from "@/lib/auth/request";
 import { listDivisions } from "@/lib/divisions/divisions";
 import type { UnprocessedReason } from "@/lib/inbound/decide";
-import { listNotifications } from "@/lib/notifications/queries";
+import { listNotifications } from "@/lib/notifications/in-app";
 import { scopeOf } from "@/lib/auth/context";
 import { markAllNotificationsReadAction, markNotificationReadAction } from "./actions";
 import { MarkReadButton } from "./mark-read-button";

@@ -11,7 +11,7 @@ import { tenantRequest } from "@/lib/auth/request";
 import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { scopeOf } from "@/lib/auth/context";
-import { countTicketsByStatus, listTickets, QUEUE_PAGE_SIZE } from "@/lib/tickets/queries";
+import { countTicketsByStatus, listTickets, QUEUE_PAGE_SIZE } from "@/lib/tickets/tickets";
 import { TicketStatusBadge } from "./ticket-status-badge";
 
 type SearchParam = string | string[] | undefined;

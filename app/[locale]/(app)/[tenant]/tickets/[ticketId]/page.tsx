@@ -12,7 +12,7 @@ import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
 import { listTeams } from "@/lib/teams/teams";
-import { getTicket } from "@/lib/tickets/queries";
+import { getTicket } from "@/lib/tickets/tickets";
 import { readOrNotFound } from "../../read-or-not-found";
 import { TicketStatusBadge } from "../ticket-status-badge";
 import {

@@ -2,7 +2,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { Badge } from "@/app/_components/badge";
 import { Icon } from "@/app/_components/icons";
 import { Link } from "@/lib/i18n/navigation";
-import type { Delivery, TicketMessage } from "@/lib/tickets/queries";
+import type { Delivery, TicketMessage } from "@/lib/tickets/tickets";
 import { sendErrorOf } from "../../outbox-errors";
 import { FileSize } from "./file-size";
 

@@ -1,7 +1,7 @@
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { scopeOf } from "@/lib/auth/context";
-import { getTicketAttachment } from "@/lib/tickets/queries";
+import { getTicketAttachment } from "@/lib/tickets/tickets";
 import { readOrNotFound } from "../../../../read-or-not-found";
 
 interface Context {
