@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fileCycles, type Import, importsOf, layeringProblems, type Rules, sourceFiles, unitOf } from "../setup/imports";
@@ -44,6 +45,13 @@ describe("the repository's imports", () => {
 
   it("have no loop between files of lib/ and db/", () => {
     expect(fileCycles(imports).map((cycle) => cycle.join(" → "))).toEqual([]);
+  });
+
+  it("are described in the README, which names every folder of lib/ in its section on where things live", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Where things live"));
+    const units = [...rules.libEdges, ...rules.layers.flat()];
+    expect(units.filter((unit) => !section.includes(`\`${unit}`))).toEqual([]);
   });
 
   it("keep lib/mail free of the database", () => {
