@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { findDivision } from "@/db/queries/divisions";
 import { findDivisionMailbox } from "@/db/queries/mailboxes";
@@ -10,7 +10,6 @@ import {
   emailTemplates,
   knowledgeBases,
   mailboxes,
-  memberships,
 } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { found, RuleError } from "@/lib/errors";

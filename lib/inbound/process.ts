@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
 import { findContact } from "@/db/queries/contacts";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, max, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { findDivisionMailbox } from "@/db/queries/mailboxes";
-import { contacts, type Division, mailboxes, type MassMailing, massMailings, outbox, outboxStatusEnum, tickets } from "@/db/schema";
+import { contacts, type Division, type MassMailing, massMailings, outbox, outboxStatusEnum, tickets } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
 import { recordAudit } from "@/lib/audit";
 import { canManageMailSettings } from "@/lib/auth/roles";

@@ -1,9 +1,9 @@
-import { and, asc, count, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, ne, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { findDivisionMailbox } from "@/db/queries/mailboxes";
 import { areMembers } from "@/db/queries/members";
-import { mailboxes, memberships, type Team, teamMembers, teams, tickets, users } from "@/db/schema";
+import { mailboxes, type Team, teamMembers, teams, tickets, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { canManageTeams } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";

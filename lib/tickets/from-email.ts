@@ -1,6 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { attachments, divisions, messages, type Ticket, tickets } from "@/db/schema";
+import { attachments, messages, type Ticket, tickets } from "@/db/schema";
 import { normalizeSubject } from "@/lib/mail/subject";
 import type { ParsedEmail } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
