@@ -1,0 +1,39 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { TextField } from "@/app/_components/form";
+import { FormSection } from "@/app/_components/form-section";
+import { type SectionProps, useFieldProps } from "./mailbox-form-fields";
+
+export function SignInSection({
+  values,
+  fieldErrors,
+  hasPassword,
+}: SectionProps & {
+  /** Whether the saved mailbox has a password stored: an empty field then keeps it. */
+  hasPassword: boolean;
+}) {
+  const t = useTranslations("mailboxForm");
+  const { field, errors } = useFieldProps(fieldErrors);
+  return (
+    <FormSection title={t("sections.signIn.title")} description={t("sections.signIn.description")}>
+      <TextField
+        {...field("username")}
+        defaultValue={values.username}
+        autoComplete="off"
+        autoCapitalize="none"
+        spellCheck={false}
+      />
+      <TextField
+        id="password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        label={t("fields.password.label")}
+        help={hasPassword ? t("fields.password.helpKeep") : t("fields.password.help")}
+        placeholder={hasPassword ? t("fields.password.placeholderKeep") : undefined}
+        errors={errors("password")}
+      />
+    </FormSection>
+  );
+}
