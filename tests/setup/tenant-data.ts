@@ -205,6 +205,7 @@ export async function makeFilledTenant(db: Database, name: string) {
         ticketId: ticket!.id,
       })
       .returning();
+    await tx.insert(schema.inboundMessageIds).values({ tenantId, messageId: inbound!.messageId!, inboundEmailId: inbound!.id });
     const [message] = await tx
       .insert(schema.messages)
       .values({ tenantId, ticketId: ticket!.id, direction: "inbound", text: "Help.", inboundEmailId: inbound!.id })
