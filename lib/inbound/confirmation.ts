@@ -6,7 +6,7 @@ import { referencesAfter, threadHeaders } from "@/lib/mail/message-ids";
 import { replyAddressFor } from "@/lib/mail/reply-token";
 import type { Automated, ParsedEmail } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
-import { renderTemplate } from "@/lib/templates/render";
+import { renderTemplate, type TemplateValues } from "@/lib/templates/render";
 import { templateFor } from "@/lib/templates/templates";
 import { enqueueMail, newMessageId } from "@/lib/outbox/enqueue";
 import { ticketSender } from "@/lib/outbox/sender";
@@ -76,7 +76,7 @@ export async function queueConfirmation(
   const { division, ticket, email } = input;
   const to = recipientOf(email)!;
   const template = await templateFor(tx, scope, { divisionId: division.id, kind: "confirmation", locale: division.language });
-  const values = {
+  const values: TemplateValues<"confirmation"> = {
     tag: division.tag,
     ticketNumber: ticket.number,
     subject: ticket.subject,

@@ -1,12 +1,12 @@
-import { renderTemplate } from "@/lib/templates/render";
+import { placeholdersFor, type PlaceholderOf, renderTemplate, type TemplateValues } from "@/lib/templates/render";
 
 /**
- * What a mass mail's text may use: no ticket placeholders, there is no ticket. `{{link}}` is the
- * recipient's own unsubscribe link; the body may repeat the subject. Pure, so the form's preview
- * renders exactly what will be sent.
+ * What a mass mail's text may use: those of the mass_mail template kind, no ticket placeholders as
+ * there is no ticket. `{{link}}` is the recipient's own unsubscribe link; the body may repeat the
+ * subject, which the subject itself cannot. Pure, so the form's preview renders exactly what will be sent.
  */
-export const massMailSubjectPlaceholders = ["customerName", "divisionName", "tag"] as const;
-export const massMailBodyPlaceholders = ["customerName", "link", "divisionName", "tag", "subject"] as const;
+export const massMailSubjectPlaceholders: readonly PlaceholderOf<"mass_mail">[] = ["customerName", "divisionName", "tag"];
+export const massMailBodyPlaceholders = placeholdersFor("mass_mail");
 
 export interface MassMailText {
   subject: string;
@@ -30,9 +30,14 @@ export function renderMassMail(
   division: { name: string; tag: string },
   link: string,
 ): MassMailText {
-  const values = { customerName: recipient.name || recipient.email, divisionName: division.name, tag: division.tag };
+  const values: TemplateValues<"mass_mail"> = {
+    customerName: recipient.name || recipient.email,
+    divisionName: division.name,
+    tag: division.tag,
+  };
   const subject = renderTemplate(text.subject, values);
-  return { subject, body: renderTemplate(text.body, { ...values, subject, link }) };
+  const bodyValues: TemplateValues<"mass_mail"> = { ...values, subject, link };
+  return { subject, body: renderTemplate(text.body, bodyValues) };
 }
 
 /**

@@ -7,11 +7,13 @@ import { AUTOMATIC_HEADERS } from "@/lib/mail/automated";
 import { enqueueMail } from "@/lib/outbox/enqueue";
 import { divisionSender } from "@/lib/outbox/sender";
 import type { TenantScope } from "@/db/tenant";
-import type { TemplateKind } from "@/lib/templates/defaults";
 import { renderTemplate, type TemplateValues } from "@/lib/templates/render";
 import { templateChooser } from "@/lib/templates/templates";
 
 type Preference = "notifyUnprocessed" | "notifyNewTicket" | "notifyAssignment";
+
+/** The kinds of mail to staff: each fills in `{{link}}`, to what it is about, per reader. */
+type StaffMailKind = "notify_unprocessed" | "notify_new_ticket" | "notify_assignment";
 
 /**
  * Staff of the tenant among `userIds` who have not turned this kind of email off. The person who
@@ -33,18 +35,18 @@ async function tenantSlug(tx: Executor, scope: TenantScope): Promise<string> {
 }
 
 /** One email per recipient, in the recipient's language, from the division's default mailbox. */
-async function emailStaff(
+async function emailStaff<K extends StaffMailKind>(
   tx: Executor,
   scope: TenantScope,
   input: {
     divisionId: string;
-    kind: TemplateKind;
+    kind: K;
     userIds: string[];
     preference: Preference;
     templateId?: string | null;
-    values: TemplateValues;
+    values: TemplateValues<K>;
     /** Values that depend on the reader's language. */
-    localized?: (locale: string) => TemplateValues;
+    localized?: (locale: string) => TemplateValues<K>;
     link: (locale: string, slug: string) => string;
     ticketId?: string;
   },
@@ -60,7 +62,7 @@ async function emailStaff(
   });
   for (const person of people) {
     const template = templateIn(person.locale);
-    const values = {
+    const values: TemplateValues<StaffMailKind> = {
       ...input.values,
       ...input.localized?.(person.locale),
       link: appUrl(input.link(person.locale, slug)),
@@ -79,7 +81,12 @@ async function emailStaff(
   return people.length;
 }
 
-async function ticketValues(tx: Executor, scope: TenantScope, ticket: Ticket, customerName: string | null) {
+async function ticketValues(
+  tx: Executor,
+  scope: TenantScope,
+  ticket: Ticket,
+  customerName: string | null,
+): Promise<TemplateValues<"notify_new_ticket" | "notify_assignment">> {
   const [division] = await tx
     .select({ tag: divisions.tag, name: divisions.name })
     .from(divisions)

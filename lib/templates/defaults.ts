@@ -14,8 +14,9 @@ interface TemplateText {
 }
 
 /**
- * The templates every new division starts with, in each language it can send in. Placeholders:
- * {{tag}}, {{ticketNumber}}, {{subject}}, {{customerName}}, {{link}}, {{reason}}.
+ * The templates every new division starts with, in each language it can send in. Each uses only the
+ * placeholders its kind fills in (placeholdersFor in ./render): a confirmation has no {{link}}, only
+ * notices about unprocessed email have a {{reason}}, and those have no {{ticketNumber}}.
  */
 export const defaultTemplates: Record<Locale, Record<TemplateKind, TemplateText>> = {
   en: {

@@ -1,21 +1,20 @@
 import type { Locale } from "@/lib/i18n/routing";
-import { renderTemplate, type TemplateValues } from "./render";
+import type { TemplateKind } from "./defaults";
+import { placeholdersFor, renderTemplate, type TemplateValues } from "./render";
 
 /**
  * What a template looks like in a real mail, filled with made-up values in the template's language.
  * No server imports: the template editor renders its live preview with this same code in the browser.
  */
 
-const sampleTexts: Record<Locale, Pick<Required<TemplateValues>, "subject" | "reason" | "agentName">> = {
+const sampleTexts: Record<Locale, Pick<Required<TemplateValues>, "subject" | "reason">> = {
   en: {
     subject: "The printer in room 12 does not print",
     reason: "The email is larger than this division accepts.",
-    agentName: "Anna Nowak",
   },
   pl: {
     subject: "Drukarka w pokoju 12 nie drukuje",
     reason: "Wiadomość jest większa, niż przyjmuje ten dział.",
-    agentName: "Anna Nowak",
   },
 };
 
@@ -30,11 +29,16 @@ export function sampleValues(locale: Locale, division: { tag: string; name: stri
   };
 }
 
+/**
+ * Only the placeholders the template's kind fills in get a sample: another (as in a template stored
+ * before it was refused) previews as the nothing a real mail would show.
+ */
 export function previewTemplate(
-  template: { subject: string; body: string },
+  template: { kind: TemplateKind; subject: string; body: string },
   locale: Locale,
   division: { tag: string; name: string },
 ): { subject: string; body: string } {
-  const values = sampleValues(locale, division);
+  const samples = sampleValues(locale, division);
+  const values: TemplateValues = Object.fromEntries(placeholdersFor(template.kind).map((name) => [name, samples[name]]));
   return { subject: renderTemplate(template.subject, values), body: renderTemplate(template.body, values) };
 }

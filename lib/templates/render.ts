@@ -1,18 +1,43 @@
-/** The values a template's `{{placeholders}}` take. */
-export type TemplateValues = Partial<
-  Record<"tag" | "ticketNumber" | "subject" | "customerName" | "link" | "reason" | "divisionName" | "agentName", string | number>
->;
+import type { TemplateKind } from "./defaults";
 
-export const placeholderNames = [
-  "tag",
-  "ticketNumber",
-  "subject",
-  "customerName",
-  "link",
-  "reason",
-  "divisionName",
-  "agentName",
-] as const satisfies readonly (keyof TemplateValues)[];
+/**
+ * The placeholders each kind of mail fills in, as its sender passes them. The template editor offers
+ * these and saving refuses any other, so an admin cannot write a placeholder that every mail of the
+ * kind would send as nothing. A sender's values are typed against its kind's list (TemplateValues).
+ */
+const placeholdersByKind = {
+  // lib/inbound/confirmation.ts. No link: customers have no page of their ticket to open.
+  confirmation: ["tag", "ticketNumber", "subject", "customerName", "divisionName"],
+  // lib/notifications/email.ts. There is no ticket, so no number; customerName is the email's sender,
+  // subject and reason are in the reader's language, link is the reader's list of unprocessed email.
+  notify_unprocessed: ["tag", "subject", "customerName", "link", "reason", "divisionName"],
+  // lib/notifications/email.ts: link is the ticket's page, in the reader's language.
+  notify_new_ticket: ["tag", "ticketNumber", "subject", "customerName", "link", "divisionName"],
+  notify_assignment: ["tag", "ticketNumber", "subject", "customerName", "link", "divisionName"],
+  // lib/mass-mail/render.ts. No ticket; link is the recipient's own unsubscribe link.
+  mass_mail: ["tag", "subject", "customerName", "link", "divisionName"],
+} as const satisfies Record<TemplateKind, readonly string[]>;
+
+/** A placeholder that mail of the kind fills in. */
+export type PlaceholderOf<K extends TemplateKind> = (typeof placeholdersByKind)[K][number];
+
+/** A placeholder that some kind of mail fills in. */
+export type PlaceholderName = PlaceholderOf<TemplateKind>;
+
+/** Every placeholder that some kind of mail fills in; any other `{{name}}` is a typo. */
+export const placeholderNames: readonly PlaceholderName[] = [...new Set(Object.values(placeholdersByKind).flat())];
+
+/** The placeholders mail of this kind fills in, in the order the editor lists them. */
+export function placeholdersFor<K extends TemplateKind>(kind: K): (typeof placeholdersByKind)[K] {
+  return placeholdersByKind[kind];
+}
+
+/** The values a template's `{{placeholders}}` take: a sender of a kind passes only its kind's. */
+export type TemplateValues<K extends TemplateKind = TemplateKind> = Partial<Record<PlaceholderOf<K>, string | number>>;
+
+export function isPlaceholderName(name: string): name is PlaceholderName {
+  return (placeholderNames as readonly string[]).includes(name);
+}
 
 /**
  * Fills `{{name}}` placeholders (spaces inside the braces allowed). An unknown or missing value
@@ -20,19 +45,20 @@ export const placeholderNames = [
  */
 export function renderTemplate(text: string, values: TemplateValues): string {
   return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match, name: string) => {
-    const value = values[name as keyof TemplateValues];
+    const value = values[name as PlaceholderName];
     return value === undefined || value === null ? "" : String(value);
   });
 }
 
 /**
- * The `{{names}}` in a text that no mail fills in: a typo such as `{{ticketNumbr}}` would otherwise
- * become nothing in every mail sent with it. Each name once, in order of appearance.
+ * The `{{names}}` in a text that mail of this kind does not fill in: a typo such as `{{ticketNumbr}}`,
+ * or another kind's placeholder such as `{{link}}` in a confirmation, would otherwise become nothing
+ * in every mail sent with it. Each name once, in order of appearance.
  */
-export function unknownPlaceholders(text: string): string[] {
-  const known: readonly string[] = placeholderNames;
+export function unknownPlaceholders(text: string, kind: TemplateKind): string[] {
+  const filled: readonly string[] = placeholdersFor(kind);
   const unknown = [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)]
     .map((match) => match[1]!)
-    .filter((name) => !known.includes(name));
+    .filter((name) => !filled.includes(name));
   return [...new Set(unknown)];
 }

@@ -10,7 +10,7 @@ import { zodFieldErrors } from "@/lib/forms";
 import { isLocale, locales } from "@/lib/i18n/routing";
 import type { TenantScope } from "@/db/tenant";
 import { defaultTemplates, type TemplateKind } from "./defaults";
-import { unknownPlaceholders } from "./render";
+import { isPlaceholderName, unknownPlaceholders } from "./render";
 
 export { previewTemplate } from "./preview";
 
@@ -66,29 +66,39 @@ export async function templateChooser(
 
 export const templateKinds = templateKindEnum.enumValues;
 
-/** A subject or body: a `{{name}}` no mail fills in is refused rather than sent as nothing. */
-function templateText(max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1, "required")
-    .max(max, "tooLong")
-    .refine((text) => unknownPlaceholders(text).length === 0, "unknownPlaceholder");
+/** What the template editor changes, before its placeholders are checked against the template's kind. */
+export const templateTextFields = z.object({
+  name: z.string().trim().min(1, "required").max(100, "tooLong"),
+  subject: z.string().trim().min(1, "required").max(200, "tooLong"),
+  body: z.string().trim().min(1, "required").max(20_000, "tooLong"),
+});
+export type TemplateTextInput = z.output<typeof templateTextFields>;
+
+/**
+ * A `{{name}}` in the subject or body that mail of the kind does not fill in is refused rather than
+ * sent as nothing: a typo, or a placeholder of another kind (`{{link}}` in a confirmation).
+ */
+function checkPlaceholders(kind: TemplateKind, text: { subject: string; body: string }, ctx: z.RefinementCtx): void {
+  for (const field of ["subject", "body"] as const) {
+    const unfilled = unknownPlaceholders(text[field], kind);
+    if (unfilled.length === 0) continue;
+    const message = unfilled.every(isPlaceholderName) ? "placeholderNotInKind" : "unknownPlaceholder";
+    ctx.addIssue({ code: "custom", path: [field], message });
+  }
 }
 
-/** What the template editor changes. Messages are keys under `errors.`. */
-export const templateTextSchema = z.object({
-  name: z.string().trim().min(1, "required").max(100, "tooLong"),
-  subject: templateText(200),
-  body: templateText(20_000),
-});
-export type TemplateTextInput = z.output<typeof templateTextSchema>;
+/** What the template editor changes in a template of a kind. Messages are keys under `errors.`. */
+export function templateTextSchema(kind: TemplateKind) {
+  return templateTextFields.superRefine((text, ctx) => checkPlaceholders(kind, text, ctx));
+}
 
 /** A new template: which mail it is for and in which language, then its text. */
-export const newTemplateSchema = templateTextSchema.extend({
-  kind: z.enum(templateKinds, "invalidChoice"),
-  locale: z.enum(locales, "invalidChoice"),
-});
+export const newTemplateSchema = templateTextFields
+  .extend({
+    kind: z.enum(templateKinds, "invalidChoice"),
+    locale: z.enum(locales, "invalidChoice"),
+  })
+  .superRefine((input, ctx) => checkPlaceholders(input.kind, input, ctx));
 export type NewTemplateInput = z.output<typeof newTemplateSchema>;
 
 /** A division's templates, grouped by kind (in the order of the enum), then language and name. */
@@ -131,7 +141,11 @@ export async function createTemplate(
   return template;
 }
 
-/** Changes a template's name and text; its kind and language stay what it was created for. */
+/**
+ * Changes a template's name and text; its kind and language stay what it was created for. A stored
+ * text with a placeholder its kind does not fill in (saved before such were refused) is still sent,
+ * the placeholder as nothing; it is refused only here, when saved again.
+ */
 export async function updateTemplate(
   tx: Executor,
   scope: TenantScope,
@@ -139,8 +153,8 @@ export async function updateTemplate(
   input: TemplateTextInput,
 ): Promise<EmailTemplate> {
   assertMayEdit(scope);
-  const values = validated(templateTextSchema, input);
   const current = await getTemplate(tx, scope, templateId);
+  const values = validated(templateTextSchema(current.kind), input);
   const [updated] = await tx
     .update(emailTemplates)
     .set({ ...values, updatedAt: new Date() })

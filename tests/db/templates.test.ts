@@ -5,6 +5,7 @@ import { type TenantScope, withTenant } from "../../db/tenant";
 import { getDivision, updateDivisionSettings } from "../../lib/divisions/divisions";
 import { ForbiddenError, NotFoundError, RuleError } from "../../lib/errors";
 import { defaultTemplates } from "../../lib/templates/defaults";
+import { renderTemplate } from "../../lib/templates/render";
 import {
   createTemplate,
   deleteTemplate,
@@ -80,6 +81,49 @@ describe("a division's templates", () => {
       fieldErrors: { subject: ["unknownPlaceholder"], body: ["unknownPlaceholder"] },
     });
     expect(await inTenant((tx) => getTemplate(tx, scope, template!.id))).toEqual(template);
+  });
+
+  it("refuses a confirmation with {{link}} when created, naming the field: customers have no ticket page", async () => {
+    const { divisionId, scope, inTenant } = await company("Link Create");
+    const attempt = inTenant((tx) =>
+      createTemplate(tx, scope, divisionId, { kind: "confirmation", locale: "en", ...text, body: "Follow it here: {{link}}" }),
+    );
+    await expect(attempt).rejects.toMatchObject({ key: "invalidInput", fieldErrors: { body: ["placeholderNotInKind"] } });
+    const confirmations = (await inTenant((tx) => listTemplates(tx, scope, divisionId))).filter((t) => t.kind === "confirmation");
+    expect(confirmations).toHaveLength(2);
+  });
+
+  it("refuses {{link}} when a confirmation is changed, judged by the stored template's kind", async () => {
+    const { divisionId, scope, inTenant } = await company("Link Update");
+    const confirmation = (await inTenant((tx) => listTemplates(tx, scope, divisionId))).find((t) => t.kind === "confirmation")!;
+    const attempt = inTenant((tx) => updateTemplate(tx, scope, confirmation.id, { ...text, subject: "{{link}} {{subject}}" }));
+    await expect(attempt).rejects.toMatchObject({ key: "invalidInput", fieldErrors: { subject: ["placeholderNotInKind"] } });
+    expect(await inTenant((tx) => getTemplate(tx, scope, confirmation.id))).toEqual(confirmation);
+  });
+
+  it("accepts {{link}} in notices to staff, created or changed", async () => {
+    const { divisionId, scope, inTenant } = await company("Link Staff");
+    const body = "Open it: {{link}}";
+    const created = await inTenant((tx) =>
+      createTemplate(tx, scope, divisionId, { kind: "notify_new_ticket", locale: "en", ...text, body }),
+    );
+    expect(created).toMatchObject({ kind: "notify_new_ticket", body });
+    const assignment = (await inTenant((tx) => listTemplates(tx, scope, divisionId))).find((t) => t.kind === "notify_assignment")!;
+    await expect(inTenant((tx) => updateTemplate(tx, scope, assignment.id, { ...text, body }))).resolves.toMatchObject({ body });
+  });
+
+  it("still sends a stored confirmation with {{link}}, the link as nothing, and refuses it only when saved again", async () => {
+    const { tenant, divisionId, scope, inTenant } = await company("Link Stored");
+    // Saved before confirmations were refused a link: written straight to the table.
+    const [stored] = await db
+      .insert(emailTemplates)
+      .values({ tenantId: tenant.id, divisionId, kind: "confirmation", locale: "en", name: "Old", subject: "Hi", body: "See {{link}}." })
+      .returning();
+    const sent = await inTenant((tx) => templateFor(tx, scope, { divisionId, kind: "confirmation", locale: "en", templateId: stored!.id }));
+    expect(renderTemplate(sent.body, { tag: "X" })).toBe("See .");
+    await expect(
+      inTenant((tx) => updateTemplate(tx, scope, stored!.id, { name: "Renamed", subject: stored!.subject, body: stored!.body })),
+    ).rejects.toMatchObject({ fieldErrors: { body: ["placeholderNotInKind"] } });
   });
 
   it("refuses a template in a language the app does not serve, or longer than allowed", async () => {

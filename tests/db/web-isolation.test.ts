@@ -317,7 +317,7 @@ describe("template actions as tenant A with tenant B's ids", () => {
     const { a } = await tenants();
     const created = await createTemplateAction(a.tenant.slug, undefined, {
       divisionId: a.divisionId,
-      kind: "mass_mail",
+      kind: "confirmation",
       locale: "pl",
     });
     expect(created).toEqual({ ok: true, result: { id: expect.any(String) } });

@@ -3,8 +3,8 @@ import { zodFieldErrors } from "../../lib/forms";
 import { locales } from "../../lib/i18n/routing";
 import { defaultTemplates } from "../../lib/templates/defaults";
 import { previewTemplate, sampleValues } from "../../lib/templates/preview";
-import { placeholderNames, renderTemplate, unknownPlaceholders } from "../../lib/templates/render";
-import { newTemplateSchema, templateTextSchema } from "../../lib/templates/templates";
+import { placeholdersFor, renderTemplate, unknownPlaceholders } from "../../lib/templates/render";
+import { newTemplateSchema, templateKinds, templateTextSchema } from "../../lib/templates/templates";
 
 describe("renderTemplate", () => {
   it("fills every placeholder, with or without spaces inside the braces", () => {
@@ -26,25 +26,51 @@ describe("renderTemplate", () => {
   });
 });
 
+describe("placeholdersFor", () => {
+  it("does not offer a confirmation's customer a link: there is no page of the ticket for them", () => {
+    expect(placeholdersFor("confirmation")).not.toContain("link");
+  });
+
+  it("offers every notice to staff a link to what it is about", () => {
+    for (const kind of ["notify_unprocessed", "notify_new_ticket", "notify_assignment"] as const) {
+      expect(placeholdersFor(kind), kind).toContain("link");
+    }
+  });
+
+  it("offers a reason only in notices about unprocessed email, and no ticket number there", () => {
+    const withReason = templateKinds.filter((kind) => (placeholdersFor(kind) as readonly string[]).includes("reason"));
+    expect(withReason).toEqual(["notify_unprocessed"]);
+    expect(placeholdersFor("notify_unprocessed")).not.toContain("ticketNumber");
+  });
+});
+
 describe("unknownPlaceholders", () => {
   it("names placeholders no mail fills in, once each, in order", () => {
-    expect(unknownPlaceholders("{{foo}} {{tag}} {{ ticketNumbr }} {{foo}}")).toEqual(["foo", "ticketNumbr"]);
+    expect(unknownPlaceholders("{{foo}} {{tag}} {{ ticketNumbr }} {{foo}}", "confirmation")).toEqual(["foo", "ticketNumbr"]);
   });
 
-  it("finds none in a text of known placeholders only", () => {
-    expect(unknownPlaceholders(placeholderNames.map((name) => `{{${name}}}`).join(" "))).toEqual([]);
+  it("names a placeholder that another kind of mail fills in but this one does not", () => {
+    expect(unknownPlaceholders("{{link}} {{reason}} {{tag}}", "confirmation")).toEqual(["link", "reason"]);
+    expect(unknownPlaceholders("{{ticketNumber}}", "notify_unprocessed")).toEqual(["ticketNumber"]);
   });
 
-  it("finds none in any built-in template", () => {
+  it("finds none in a text of the kind's own placeholders", () => {
+    for (const kind of templateKinds) {
+      expect(unknownPlaceholders(placeholdersFor(kind).map((name) => `{{${name}}}`).join(" "), kind), kind).toEqual([]);
+    }
+  });
+
+  it("finds none in any built-in template, each checked against its own kind", () => {
     for (const locale of locales) {
-      for (const text of Object.values(defaultTemplates[locale])) {
-        expect(unknownPlaceholders(`${text.subject}\n${text.body}`), `${locale} ${text.name}`).toEqual([]);
+      for (const kind of templateKinds) {
+        const text = defaultTemplates[locale][kind];
+        expect(unknownPlaceholders(`${text.subject}\n${text.body}`, kind), `${locale} ${kind}`).toEqual([]);
       }
     }
   });
 
   it("is case-sensitive, as the renderer is", () => {
-    expect(unknownPlaceholders("{{TicketNumber}}")).toEqual(["TicketNumber"]);
+    expect(unknownPlaceholders("{{TicketNumber}}", "confirmation")).toEqual(["TicketNumber"]);
   });
 });
 
@@ -56,6 +82,11 @@ describe("the template editor's validation", () => {
     return parsed.success ? {} : zodFieldErrors(parsed.error);
   }
 
+  function updateErrorsOf(kind: (typeof templateKinds)[number], input: Record<string, unknown>) {
+    const parsed = templateTextSchema(kind).safeParse({ ...valid, ...input });
+    return parsed.success ? {} : zodFieldErrors(parsed.error);
+  }
+
   it("accepts a template that uses only known placeholders", () => {
     expect(errorsOf(valid)).toEqual({});
   });
@@ -63,6 +94,17 @@ describe("the template editor's validation", () => {
   it("refuses an unknown placeholder in the subject or body, naming the field", () => {
     expect(errorsOf({ ...valid, subject: "{{foo}}" })).toEqual({ subject: ["unknownPlaceholder"] });
     expect(errorsOf({ ...valid, body: "Dear {{customer}}" })).toEqual({ body: ["unknownPlaceholder"] });
+  });
+
+  it("refuses a placeholder the template's kind does not fill in, on create and on change, naming the field", () => {
+    expect(errorsOf({ ...valid, body: "See {{link}}" })).toEqual({ body: ["placeholderNotInKind"] });
+    expect(updateErrorsOf("confirmation", { subject: "{{reason}}" })).toEqual({ subject: ["placeholderNotInKind"] });
+    expect(errorsOf({ ...valid, kind: "notify_new_ticket", body: "See {{link}}" })).toEqual({});
+    expect(updateErrorsOf("notify_assignment", { body: "See {{link}}" })).toEqual({});
+  });
+
+  it("calls a text with a typo and another kind's placeholder unknown, the more likely mistake", () => {
+    expect(errorsOf({ ...valid, body: "{{link}} {{ticketNumbr}}" })).toEqual({ body: ["unknownPlaceholder"] });
   });
 
   it("limits the subject to 200 characters and the body to 20000", () => {
@@ -88,7 +130,7 @@ describe("the template editor's validation", () => {
   });
 
   it("trims the text it stores", () => {
-    expect(templateTextSchema.parse({ ...valid, subject: "  Hi  ", body: "\nBody\n\n" })).toMatchObject({
+    expect(templateTextSchema("confirmation").parse({ ...valid, subject: "  Hi  ", body: "\nBody\n\n" })).toMatchObject({
       subject: "Hi",
       body: "Body",
     });
@@ -97,21 +139,37 @@ describe("the template editor's validation", () => {
 
 describe("previewTemplate", () => {
   it("renders subject and body with sample values and the division's tag", () => {
-    const preview = previewTemplate(defaultTemplates.en.confirmation, "en", { tag: "ACME", name: "Support" });
+    const preview = previewTemplate({ kind: "confirmation", ...defaultTemplates.en.confirmation }, "en", {
+      tag: "ACME",
+      name: "Support",
+    });
     expect(preview.subject).toBe("[ACME#1042] The printer in room 12 does not print");
     expect(preview.body).toContain("Hello Jan Kowalski,");
     expect(preview.body).toContain("ACME#1042");
   });
 
   it("uses sample texts in the template's language", () => {
-    const preview = previewTemplate({ subject: "{{subject}}", body: "{{reason}}" }, "pl", { tag: "POM", name: "Pomoc" });
+    const preview = previewTemplate({ kind: "notify_unprocessed", subject: "{{subject}}", body: "{{reason}}" }, "pl", {
+      tag: "POM",
+      name: "Pomoc",
+    });
     expect(preview).toEqual({ subject: "Drukarka w pokoju 12 nie drukuje", body: "Wiadomość jest większa, niż przyjmuje ten dział." });
   });
 
-  it("has a sample for every placeholder, so a preview never shows a gap a real mail would fill", () => {
+  it("has a sample for every placeholder of every kind, so a preview never shows a gap a real mail would fill", () => {
     for (const locale of locales) {
       const values = sampleValues(locale, { tag: "ACME", name: "Support" });
-      for (const name of placeholderNames) expect(String(values[name]), `${locale} ${name}`).not.toBe("");
+      for (const kind of templateKinds) {
+        for (const name of placeholdersFor(kind)) expect(String(values[name] ?? ""), `${locale} ${kind} ${name}`).not.toBe("");
+      }
     }
+  });
+
+  it("shows a placeholder the kind does not fill in as the nothing a real mail would send", () => {
+    const preview = previewTemplate({ kind: "confirmation", subject: "{{tag}}: {{link}}", body: "{{reason}}." }, "en", {
+      tag: "ACME",
+      name: "Support",
+    });
+    expect(preview).toEqual({ subject: "ACME: ", body: "." });
   });
 });

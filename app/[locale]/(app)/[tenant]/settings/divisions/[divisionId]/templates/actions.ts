@@ -10,7 +10,7 @@ import {
   createTemplate,
   deleteTemplate,
   templateKinds,
-  templateTextSchema,
+  templateTextFields,
   updateTemplate,
 } from "@/lib/templates/templates";
 
@@ -37,8 +37,9 @@ export const createTemplateAction = tenantAction(
   },
 );
 
+/** The placeholders are checked by updateTemplate: they depend on the stored template's kind. */
 export const updateTemplateAction = tenantAction(
-  { schema: templateTextSchema.extend({ templateId: z.uuid() }), roles },
+  { schema: templateTextFields.extend({ templateId: z.uuid() }), roles },
   async (tx, ctx, { templateId, ...text }) => {
     const template = await updateTemplate(tx, scopeOf(ctx), templateId, text);
     refresh();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { startTransition, useActionState, useEffect, useState } from "react";
+import { type ReactNode, startTransition, useActionState, useEffect, useState } from "react";
 import { Button } from "@/app/_components/button";
 import { Card, CardBody, CardHeader } from "@/app/_components/card";
 import { errorsFor, FormAlert, TextAreaField, TextField } from "@/app/_components/form";
@@ -11,8 +11,9 @@ import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
 import { useRouter } from "@/lib/i18n/navigation";
 import type { Locale } from "@/lib/i18n/routing";
+import type { TemplateKind } from "@/lib/templates/defaults";
 import { previewTemplate } from "@/lib/templates/preview";
-import { placeholderNames, unknownPlaceholders } from "@/lib/templates/render";
+import { isPlaceholderName, placeholdersFor, unknownPlaceholders } from "@/lib/templates/render";
 import { AdminsOnlyNote } from "../admins-only-note";
 
 interface TemplateText {
@@ -27,11 +28,12 @@ type SaveAction = (previous: ActionState<TemplateText>, input: FormData) => Prom
 type DeleteAction = (previous: ActionState<void>, input: Record<string, unknown>) => Promise<ActionState<void>>;
 
 /**
- * A template's name, subject and body, with the placeholders it may use and a preview that follows
- * every keystroke: the preview is rendered here, by the same code that fills in real mail.
+ * A template's name, subject and body, with the placeholders its kind of mail fills in and a preview
+ * that follows every keystroke: the preview is rendered here, by the same code that fills in real mail.
  */
 export function TemplateEditor({
   templateId,
+  kind,
   initial,
   locale,
   division,
@@ -42,6 +44,7 @@ export function TemplateEditor({
   deleteAction,
 }: {
   templateId: string;
+  kind: TemplateKind;
   initial: TemplateText;
   /** The template's language: the preview's sample values are in it. */
   locale: Locale;
@@ -79,8 +82,10 @@ export function TemplateEditor({
     if (deleteState.ok) router.push(listHref);
   }, [deleteState, listHref, router]);
 
-  const preview = previewTemplate({ subject, body }, locale, division);
-  const unknown = unknownPlaceholders(`${subject}\n${body}`);
+  const preview = previewTemplate({ kind, subject, body }, locale, division);
+  const unfilled = unknownPlaceholders(`${subject}\n${body}`, kind);
+  const unknown = unfilled.filter((name) => !isPlaceholderName(name));
+  const notInKind = unfilled.filter(isPlaceholderName);
 
   function insert(name: string) {
     const token = `{{${name}}}`;
@@ -186,11 +191,9 @@ export function TemplateEditor({
         <Card>
           <CardHeader title={t("preview.title")} description={t("preview.description")} />
           <CardBody className="space-y-4">
-            {unknown.length > 0 && (
-              <p role="status" className="flex items-start gap-2 rounded-lg bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-                <Icon name="alert" className="mt-px size-5 shrink-0 text-amber-600" />
-                {t("preview.unknown", { names: unknown.map((name) => `{{${name}}}`).join(", ") })}
-              </p>
+            {unknown.length > 0 && <PlaceholderWarning>{t("preview.unknown", { names: tokens(unknown) })}</PlaceholderWarning>}
+            {notInKind.length > 0 && (
+              <PlaceholderWarning>{t("preview.notInKind", { names: tokens(notInKind) })}</PlaceholderWarning>
             )}
             <div data-testid="template-preview" className="rounded-lg ring-1 ring-zinc-200 ring-inset">
               <p className="border-b border-zinc-100 px-4 py-2.5 text-sm">
@@ -209,7 +212,7 @@ export function TemplateEditor({
         <Card>
           <CardHeader title={t("placeholders.title")} description={canEdit ? t("placeholders.insertHint") : t("placeholders.description")} />
           <ul className="divide-y divide-zinc-100">
-            {placeholderNames.map((name) => (
+            {placeholdersFor(kind).map((name) => (
               <li key={name} className="flex items-start gap-3 px-5 py-2.5 sm:px-6">
                 {canEdit ? (
                   <button
@@ -230,5 +233,19 @@ export function TemplateEditor({
         </Card>
       </div>
     </div>
+  );
+}
+
+function tokens(names: string[]): string {
+  return names.map((name) => `{{${name}}}`).join(", ");
+}
+
+/** A placeholder that real mail would send as nothing, shown above the preview. */
+function PlaceholderWarning({ children }: { children: ReactNode }) {
+  return (
+    <p role="status" className="flex items-start gap-2 rounded-lg bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
+      <Icon name="alert" className="mt-px size-5 shrink-0 text-amber-600" />
+      {children}
+    </p>
   );
 }

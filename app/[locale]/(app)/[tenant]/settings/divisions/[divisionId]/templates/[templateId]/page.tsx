@@ -55,6 +55,7 @@ export default async function TemplatePage({ params }: Props) {
       />
       <TemplateEditor
         templateId={template.id}
+        kind={template.kind}
         initial={{ name: template.name, subject: template.subject, body: template.body }}
         locale={templateLocale}
         division={{ tag: division.tag, name: division.name }}
