@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
 import { findContact } from "@/db/queries/contacts";
+import { findDivision } from "@/db/queries/divisions";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
-import { type Division, type InboundEmail, type InboundOutcome, divisions, inboundEmails, mailboxes, teams } from "@/db/schema";
+import { type Division, type InboundEmail, type InboundOutcome, inboundEmails, mailboxes, teams } from "@/db/schema";
 import { registerContact } from "@/lib/contacts/contacts";
 import { domainOf } from "@/lib/mail/addresses";
 import { detectAutomated, referencedMessageIds } from "@/lib/mail/automated";
@@ -77,10 +78,7 @@ async function loadContext(tx: Transaction, scope: TenantScope, inboundEmailId: 
     .from(inboundEmails)
     .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.id, inboundEmailId)));
   if (!row) throw new Error(`Inbound email ${inboundEmailId} not found in this tenant`);
-  const [division] = await tx
-    .select()
-    .from(divisions)
-    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, row.divisionId)));
+  const division = await findDivision(tx, scope, { divisionId: row.divisionId });
   if (!division) throw new Error(`Division ${row.divisionId} of inbound email ${row.id} not found`);
   const ownAddresses = (
     await tx

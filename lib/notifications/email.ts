@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { divisions, memberships, type Ticket, teamMembers, tenants, users } from "@/db/schema";
+import { findDivision } from "@/db/queries/divisions";
+import { memberships, type Ticket, teamMembers, tenants, users } from "@/db/schema";
 import { appUrl, ticketPath } from "@/lib/app-url";
 import { noSubjectText, unprocessedReasonText } from "@/lib/i18n/mail-text";
 import { AUTOMATIC_HEADERS } from "@/lib/mail/automated";
@@ -87,10 +88,7 @@ async function ticketValues(
   ticket: Ticket,
   customerName: string | null,
 ): Promise<TemplateValues<"notify_new_ticket" | "notify_assignment">> {
-  const [division] = await tx
-    .select({ tag: divisions.tag, name: divisions.name })
-    .from(divisions)
-    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, ticket.divisionId)));
+  const division = await findDivision(tx, scope, { divisionId: ticket.divisionId });
   return {
     tag: division?.tag ?? "",
     divisionName: division?.name ?? "",
@@ -106,16 +104,13 @@ export async function emailUnprocessed(
   scope: TenantScope,
   input: { divisionId: string; userIds: string[]; reason: string; subject: string | null; from: string | null },
 ): Promise<number> {
-  const [division] = await tx
-    .select({ tag: divisions.tag, name: divisions.name, templateId: divisions.unprocessedTemplateId })
-    .from(divisions)
-    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, input.divisionId)));
+  const division = await findDivision(tx, scope, { divisionId: input.divisionId });
   return emailStaff(tx, scope, {
     divisionId: input.divisionId,
     kind: "notify_unprocessed",
     userIds: input.userIds,
     preference: "notifyUnprocessed",
-    templateId: division?.templateId ?? null,
+    templateId: division?.unprocessedTemplateId ?? null,
     values: {
       tag: division?.tag ?? "",
       divisionName: division?.name ?? "",
