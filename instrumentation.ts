@@ -12,15 +12,12 @@ export async function register() {
   const db = await getDb();
   if (process.env.TRIGGER_SECRET_KEY || process.env.POSTDESK_WORKER === "off") return;
   const { startWorker } = await import("./lib/dispatch/worker");
+  const { stopWorkerOnShutdown } = await import("./lib/dispatch/shutdown");
   const worker = startWorker(db, {
     onEvent(event) {
       if (event.type === "error") console.error(`postdesk worker: ${event.where}:`, event.error);
     },
   });
-  // Finish the mail in hand and give the leases back before the process goes.
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      void worker.stop().finally(() => process.exit(0));
-    });
-  }
+  // Finish the mail in hand and give the leases back before Next closes the server and exits.
+  stopWorkerOnShutdown(worker, { onError: (error) => console.error("postdesk worker: stopping:", error) });
 }

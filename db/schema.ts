@@ -65,6 +65,21 @@ export const mailProtocolEnum = pgEnum("mail_protocol", ["imap", "pop3"]);
 export const mailSecurityEnum = pgEnum("mail_security", ["tls", "starttls", "none"]);
 export const mailAuthKindEnum = pgEnum("mail_auth_kind", ["password", "oauth2"]);
 export const oauthProviderEnum = pgEnum("oauth_provider", ["google", "microsoft"]);
+/**
+ * How a mailbox's server connection stands, decided by lib/dispatch/connection-state.ts alone:
+ * `new` never checked; `connected` the last check went through; `backoff` it failed and is tried
+ * again later; `authFailed` the server refused the login (tried again rarely: a person must act);
+ * `needsReconnect` the OAuth2 grant is gone (not tried until the account is connected again).
+ * Whether a worker listens over IDLE is the lease's business (`idle_since`), since a lease expires
+ * with its worker and a state column cannot; whether the mailbox is on at all is `active`.
+ */
+export const mailboxConnectionStateEnum = pgEnum("mailbox_connection_state", [
+  "new",
+  "connected",
+  "backoff",
+  "authFailed",
+  "needsReconnect",
+]);
 export const inboundOutcomeEnum = pgEnum("inbound_outcome", [
   "pending",
   "ticket_created",
@@ -336,6 +351,8 @@ export const mailboxes = pgTable(
     idleSince: timestamp("idle_since", { withTimezone: true }),
     nextPollAt: timestamp("next_poll_at", { withTimezone: true }),
     lastPollAt: timestamp("last_poll_at", { withTimezone: true }),
+    /** The what of the connection (see the enum); `last_error_code` keeps the why of a failure. */
+    connectionState: mailboxConnectionStateEnum("connection_state").notNull().default("new"),
     lastError: text("last_error"),
     lastErrorCode: text("last_error_code"),
     lastErrorAt: timestamp("last_error_at", { withTimezone: true }),

@@ -24,5 +24,15 @@ const server = spawn(process.execPath, [next, "start", "--port", port, ...proces
   // Self-hosted: trust the Host header for sign-in redirects unless NEXTAUTH_URL pins the address.
   env: { AUTH_TRUST_HOST: "true", ...process.env },
 });
+// The server stops its embedded worker (leases given back) before it exits (lib/dispatch/shutdown.ts).
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+// `npm start` runs this script through `sh -c`: a SIGTERM to npm is passed to that shell, which dies
+// without passing it on, and this process would serve on as an orphan. Its parent changing is the
+// sign: stop as on SIGTERM.
+const parent = process.ppid;
+const orphaned = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphaned);
+  server.kill("SIGTERM");
+}, 500);
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

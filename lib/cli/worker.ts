@@ -14,7 +14,8 @@ export const worker: Command = {
   description:
     "What `npm start` runs inside the app when no TRIGGER_SECRET_KEY is set, on its own. Several workers\n" +
     "may run against one PostgreSQL: each mailbox is polled by one of them at a time (leases). SIGTERM or\n" +
-    "Ctrl-C finishes the mail in hand, closes IDLE connections and gives every lease back.",
+    "Ctrl-C finishes the mail in hand, closes IDLE connections and gives every lease back. The leases of a\n" +
+    "worker that died without stopping (SIGKILL, a crash) are taken over by the next worker at once.",
   options: {
     "max-idle": { value: "N", description: "IMAP IDLE connections held at most (default 100; 0: poll everything on schedule)" },
     concurrency: { value: "N", description: "mailboxes polled at the same time (default 4)" },
@@ -41,6 +42,9 @@ export const worker: Command = {
         if (event.type === "poll") polls++;
         if (events) process.stdout.write(`${JSON.stringify(describe(event))}\n`);
         if (event.type === "error") process.stderr.write(`postdesk worker: ${event.where}: ${String(event.error)}\n`);
+        if (event.type === "takeover") {
+          process.stderr.write(`postdesk worker: took over ${event.mailboxes} mailbox(es) of ${event.owner}, which is gone\n`);
+        }
       },
     });
     process.stderr.write(`postdesk worker ${running.id}: running; Ctrl-C or SIGTERM stops it\n`);

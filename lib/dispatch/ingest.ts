@@ -4,21 +4,22 @@ import { type ProcessResult, processInboundEmail } from "@/lib/inbound/process";
 import { type IncomingMail, storeInboundEmail } from "@/lib/inbound/store";
 
 /**
- * Steps 3 and 4 of the flow for one fetched mail: stored (committed) first, then processed. Both are
- * idempotent, so a mail seen again after a crash comes back with the outcome it already has.
- */
-/**
  * The points of a poll where a mail's state changes hands. Crash tests stop a poller at each of
  * them; nothing in the product listens.
  */
 export type PollCheckpoint = "stored" | "processed" | "acknowledged";
 
 export interface PollOptions {
+  /** Mails handled at most by one poll. */
   limit: number;
   now: () => Date;
   checkpoint?: (point: PollCheckpoint) => void;
 }
 
+/**
+ * Steps 3 and 4 of the flow for one fetched mail: stored (committed) first, then processed. Both are
+ * idempotent, so a mail seen again after a crash comes back with the outcome it already has.
+ */
 export async function ingestFetchedMail(
   db: Database,
   mailbox: Mailbox,

@@ -1,11 +1,12 @@
-import { and, asc, eq, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { divisions, mailboxes } from "@/db/schema";
 import type { MailboxRef } from "./select";
 
 /**
  * Leases keep one mailbox in one worker's hands: a worker polls (or holds IMAP IDLE on) a mailbox
- * only while its lease row says so, and a worker that dies loses its leases when they expire.
+ * only while its lease row says so. A worker gives its leases back when it stops; one that dies
+ * loses them when they expire, or at once when another worker sees that it is gone (presence.ts).
  * Every change is one conditional UPDATE, so two workers can never both believe they hold a lease.
  */
 
@@ -93,10 +94,46 @@ export async function renewLease(
   return rows.length > 0;
 }
 
-/** Gives a lease back (only this owner's): the mailbox is free for anyone at once. */
-export async function releaseLease(db: Database, input: { mailboxId: string; owner: string }): Promise<void> {
+/**
+ * Gives a lease back (only this owner's): the mailbox is free for anyone at once. One held in IDLE
+ * is due at once too (a worker stopping for a restart, or handing over): whoever takes it next
+ * listens again right away instead of at its next scheduled poll, maybe an hour away.
+ */
+export async function releaseLease(db: Database, input: { mailboxId: string; owner: string; now?: Date }): Promise<void> {
+  const now = (input.now ?? new Date()).toISOString();
   await db
     .update(mailboxes)
-    .set({ leaseOwner: null, leaseExpiresAt: null, idleSince: null })
+    .set({
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      idleSince: null,
+      nextPollAt: sql`case when ${mailboxes.idleSince} is null then ${mailboxes.nextPollAt}
+        else least(${mailboxes.nextPollAt}, ${now}::timestamptz) end`,
+    })
     .where(and(eq(mailboxes.id, input.mailboxId), eq(mailboxes.leaseOwner, input.owner)));
+}
+
+/** Who holds leases that still stand, besides `except`: the owners a worker checks for being gone. */
+export async function leaseHolders(db: Database, input: { except: string; now: Date }): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ owner: mailboxes.leaseOwner })
+    .from(mailboxes)
+    .where(
+      and(isNotNull(mailboxes.leaseOwner), ne(mailboxes.leaseOwner, input.except), gt(mailboxes.leaseExpiresAt, input.now)),
+    );
+  return rows.map((row) => row.owner!);
+}
+
+/**
+ * Ends every lease of an owner that is gone, as if they had run out now: the mailboxes are free and,
+ * having an owner on record, due at once (see `due`), since mail that its IDLE would have announced
+ * may be waiting. Only that owner's rows change: a lease another worker took meanwhile is its own.
+ */
+export async function expireLeasesOf(db: Database, input: { owner: string; now: Date }): Promise<number> {
+  const rows = await db
+    .update(mailboxes)
+    .set({ leaseExpiresAt: input.now })
+    .where(and(eq(mailboxes.leaseOwner, input.owner), gt(mailboxes.leaseExpiresAt, input.now)))
+    .returning({ id: mailboxes.id });
+  return rows.length;
 }

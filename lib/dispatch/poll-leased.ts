@@ -3,15 +3,16 @@ import { type PollResult, pollMailbox } from "./poll";
 import { releaseLease, takeLease } from "./lease";
 
 /**
- * One poll under the mailbox's lease: when another worker (the embedded runner, another run) holds
- * it, nothing happens. The lease is given back however the poll ends.
- */
-/**
- * A task run does not renew its lease: it takes one that outlasts the run itself (trigger.config.ts
- * `maxDuration`, 300 s), so an embedded worker on the same database never polls beside it.
+ * How long a Trigger.dev run's lease lasts. A run does not renew its lease: it takes one that
+ * outlasts the run itself (trigger.config.ts `maxDuration`, 300 s), so an embedded worker on the
+ * same database never polls beside it.
  */
 export const RUN_LEASE_MS = 6 * 60_000;
 
+/**
+ * One poll under the mailbox's lease: when another worker (the embedded runner, another run) holds
+ * it, nothing happens. The lease is given back however the poll ends.
+ */
 export async function pollLeasedMailbox(
   db: Database,
   input: { tenantId: string; mailboxId: string; owner: string; now?: () => Date },

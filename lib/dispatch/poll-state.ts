@@ -3,7 +3,8 @@ import type { Database, Executor } from "@/db/client";
 import { divisions, type InboundOutcome, inboundEmails, type Mailbox, mailboxes } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import type { ProcessResult } from "@/lib/inbound/process";
-import { retryDelayMs } from "./backoff";
+import type { MailConnectionFailure } from "@/lib/mail/types";
+import { type ConnectionOutcome, decideConnection } from "./connection-state";
 
 export interface PollSummary {
   fetched: number;
@@ -48,52 +49,60 @@ async function intervalMs(tx: Executor, mailbox: Mailbox): Promise<number> {
   return (division?.minutes ?? 1) * 60_000;
 }
 
+/**
+ * The one place a poll's outcome reaches the mailbox row: the connection state and the retry time
+ * as decideConnection says, the failure (its code is the why of the state) and, after a poll that
+ * went through, the sync state in the same UPDATE.
+ */
+async function recordOutcome(
+  tx: Executor,
+  mailbox: Mailbox,
+  outcome: ConnectionOutcome,
+  input: { now: Date; detail?: string; sync?: Partial<Pick<Mailbox, "uidValidity" | "lastUid" | "seenUidls">> },
+): Promise<Date> {
+  const decision = decideConnection(
+    { state: mailbox.connectionState, failureCount: mailbox.failureCount },
+    outcome,
+    { intervalMs: await intervalMs(tx, mailbox) },
+  );
+  const nextPollAt = new Date(input.now.getTime() + decision.nextPollInMs);
+  const failed = outcome.type !== "polled";
+  await tx
+    .update(mailboxes)
+    .set({
+      ...input.sync,
+      ...(failed ? {} : { firstDownloadAt: sql`coalesce(${mailboxes.firstDownloadAt}, ${input.now.toISOString()}::timestamptz)` }),
+      connectionState: decision.state,
+      failureCount: decision.failureCount,
+      lastError: failed ? (input.detail ?? "").slice(0, 2000) : null,
+      lastErrorCode: outcome.type === "failed" ? outcome.failure : null,
+      // "Since when": the first failure of the streak.
+      lastErrorAt: !failed ? null : mailbox.failureCount > 0 && mailbox.lastErrorAt ? mailbox.lastErrorAt : input.now,
+      lastPollAt: input.now,
+      nextPollAt,
+      updatedAt: input.now,
+    })
+    .where(and(eq(mailboxes.tenantId, mailbox.tenantId), eq(mailboxes.id, mailbox.id)));
+  return nextPollAt;
+}
+
 /** A poll went through: the sync state moves on and any failure streak ends. */
 export async function recordSyncState(
   tx: Executor,
   mailbox: Mailbox,
   state: { uidValidity?: number | null; lastUid?: number | null; seenUidls?: string[]; now: Date },
 ): Promise<void> {
-  await tx
-    .update(mailboxes)
-    .set({
-      ...(state.uidValidity !== undefined ? { uidValidity: state.uidValidity } : {}),
-      ...(state.lastUid !== undefined ? { lastUid: state.lastUid } : {}),
-      ...(state.seenUidls !== undefined ? { seenUidls: state.seenUidls } : {}),
-      firstDownloadAt: sql`coalesce(${mailboxes.firstDownloadAt}, ${state.now.toISOString()}::timestamptz)`,
-      lastPollAt: state.now,
-      nextPollAt: new Date(state.now.getTime() + (await intervalMs(tx, mailbox))),
-      failureCount: 0,
-      lastError: null,
-      lastErrorCode: null,
-      lastErrorAt: null,
-      updatedAt: state.now,
-    })
-    .where(and(eq(mailboxes.tenantId, mailbox.tenantId), eq(mailboxes.id, mailbox.id)));
+  const { now, ...sync } = state;
+  await recordOutcome(tx, mailbox, { type: "polled" }, { now, sync });
 }
 
 /** A poll failed: the error is kept for the status page and the next try backs off. */
 export async function recordPollFailure(
   db: Database,
   mailbox: Mailbox,
-  failure: { code: string; detail: string; now: Date },
+  failure: { code: MailConnectionFailure; detail: string; now: Date },
 ): Promise<Date> {
-  const failureCount = mailbox.failureCount + 1;
-  const nextPollAt = new Date(failure.now.getTime() + retryDelayMs(failureCount, failure.code));
-  await withTenant(db, mailbox.tenantId, (tx) =>
-    tx
-      .update(mailboxes)
-      .set({
-        failureCount,
-        lastError: failure.detail.slice(0, 2000),
-        lastErrorCode: failure.code,
-        // "Since when": the first failure of the streak.
-        lastErrorAt: mailbox.failureCount > 0 && mailbox.lastErrorAt ? mailbox.lastErrorAt : failure.now,
-        lastPollAt: failure.now,
-        nextPollAt,
-        updatedAt: failure.now,
-      })
-      .where(and(eq(mailboxes.tenantId, mailbox.tenantId), eq(mailboxes.id, mailbox.id))),
+  return withTenant(db, mailbox.tenantId, (tx) =>
+    recordOutcome(tx, mailbox, { type: "failed", failure: failure.code }, { now: failure.now, detail: failure.detail }),
   );
-  return nextPollAt;
 }

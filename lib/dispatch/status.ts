@@ -5,6 +5,7 @@ import { NotFoundError } from "@/lib/errors";
 import { connectionFailureOf } from "@/lib/mail/connection-error";
 import type { MailConnectionFailure } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
+import type { ConnectionState } from "./connection-state";
 
 /**
  * What a division's dispatcher is doing, for its status page: per mailbox, when it was checked and
@@ -50,6 +51,8 @@ export interface MailboxDispatchStatus {
   idle: boolean;
   /** A worker is polling it at this moment. */
   polling: boolean;
+  /** How its server connection stands (connection-state.ts): the what; `failure` is the why. */
+  connectionState: ConnectionState;
   lastErrorCode: string | null;
   /** `lastErrorCode` as a failure the UI explains; null while the mailbox is healthy. */
   failure: MailConnectionFailure | null;
@@ -96,6 +99,7 @@ export async function divisionDispatchStatus(
       nextPollAt: mailboxes.nextPollAt,
       leaseExpiresAt: mailboxes.leaseExpiresAt,
       idleSince: mailboxes.idleSince,
+      connectionState: mailboxes.connectionState,
       lastErrorCode: mailboxes.lastErrorCode,
       lastError: mailboxes.lastError,
       lastErrorAt: mailboxes.lastErrorAt,

@@ -1,5 +1,4 @@
-import crypto from "node:crypto";
-import os from "node:os";
+import { setTimeout as delay } from "node:timers/promises";
 import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { mailboxes } from "@/db/schema";
@@ -7,8 +6,10 @@ import { watchFolder, type FolderWatch } from "@/lib/mail/imap";
 import { inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { loadMailbox, type PollResult, pollMailbox } from "./poll";
 import type { MailboxRef } from "./select";
-import { claimDueMailboxes, LEASE_MS, releaseLease, renewLease } from "./lease";
+import { claimDueMailboxes, expireLeasesOf, LEASE_MS, leaseHolders, releaseLease, renewLease } from "./lease";
 import { type Chore, choreRunner } from "./chores";
+import { isWorkerOwner, workerOwnerId, workerPresence } from "./presence";
+import { attemptsAfterDrop, RECONNECT, reconnectDelayMs } from "./reconnect-backoff";
 
 /**
  * The embedded runner: what Trigger.dev does at scale, inside one process (`npm start`) or on its
@@ -17,18 +18,21 @@ import { type Chore, choreRunner } from "./chores";
  *
  * Each tick it polls the due mailboxes it could lease (a few at a time), runs the periodic chores
  * (sending, auto-close, cleanup), and keeps up to `maxIdle` IMAP mailboxes in IDLE: their new mail
- * is polled within seconds, and their lease is renewed for as long as the connection stands.
+ * is polled within seconds, and their lease is renewed for as long as the connection stands. The
+ * leases of a worker that is gone (presence.ts) end at the next tick of any other worker.
  */
 
 export type WorkerEvent =
   | { type: "lease"; mailboxId: string; owner: string; held: boolean; at: number }
   | { type: "poll"; mailboxId: string; result: PollResult; at: number }
   | { type: "idle"; mailboxId: string; on: boolean; at: number }
+  /** A dropped IDLE connection is opened again in `inMs`; `attempt` counts from 1. */
+  | { type: "reconnect"; mailboxId: string; attempt: number; inMs: number; at: number }
+  /** The leases of `owner`, a worker that is gone, were ended so that this one can take them. */
+  | { type: "takeover"; owner: string; mailboxes: number; at: number }
   | { type: "error"; where: string; error: unknown; at: number };
 
 export interface WorkerOptions {
-  /** Names this worker in leases; unique per process. */
-  id?: string;
   /** Pause between ticks. */
   tickMs?: number;
   /** Mailboxes polled at the same time. */
@@ -38,21 +42,27 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Sending, auto-close and cleanup: on by default; a test of polling alone turns them off. */
   chores?: Chore[];
+  /** The pause before IDLE reconnect attempt `attempt` (from 0); reconnect-backoff.ts by default. */
+  reconnectDelayMs?: (attempt: number) => number;
   now?: () => Date;
   onEvent?: (event: WorkerEvent) => void;
 }
 
 export interface Worker {
+  /** Names this worker in leases (presence.ts `workerOwnerId`). */
   readonly id: string;
-  /** Finishes the mail in hand, closes IDLE connections and gives every lease back. */
+  /**
+   * Finishes the mail in hand, closes IDLE connections and gives every lease back. Every pause of
+   * the worker (between ticks, before a reconnect) ends the moment it is called.
+   */
   stop(): Promise<void>;
   /** One round of work, for tests that drive the clock themselves (no loop is started then). */
   tick(): Promise<void>;
   idleCount(): number;
 }
 
-/** After a dropped IDLE connection: 1 s, 2 s, 4 s … at most a minute; then the mailbox goes back to schedule. */
-const IDLE_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000];
+/** How long a closing IDLE connection may take to log out before the worker goes on without it. */
+const CLOSE_WITHIN_MS = 2_000;
 
 interface Held {
   ref: MailboxRef;
@@ -62,28 +72,39 @@ interface Held {
   again: boolean;
 }
 
+function closeWatch(watch: FolderWatch): Promise<void> {
+  return Promise.race([watch.close().catch(() => {}), delay(CLOSE_WITHIN_MS)]);
+}
+
 export function startWorker(db: Database, options: WorkerOptions & { loop?: boolean } = {}): Worker {
-  const id = options.id ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+  const id = workerOwnerId();
   const tickMs = options.tickMs ?? 2_000;
   const concurrency = options.concurrency ?? 4;
   const maxIdle = options.maxIdle ?? 100;
   const leaseMs = options.leaseMs ?? LEASE_MS;
+  const reconnectDelay = options.reconnectDelayMs ?? ((attempt: number) => reconnectDelayMs(attempt));
   const now = options.now ?? (() => new Date());
   const emit = (event: WorkerEvent) => options.onEvent?.(event);
   const runChores = choreRunner(options.chores);
+  const presence = workerPresence(db, id);
   /** Mailboxes this worker holds in IDLE, by id. */
   const idle = new Map<string, Held>();
   /** Leases held for a poll now running. */
   const polling = new Set<string>();
   /** IMAP mailboxes whose server offers no IDLE: not tried again by this worker. */
   const noIdle = new Set<string>();
-  let stopping = false;
-  let wake: (() => void) | null = null;
+  /** Aborted by stop(): every pause listens to it, so that no pause can outlast a stop. */
+  const stopped = new AbortController();
+  const stopping = () => stopped.signal.aborted;
+  const pause = (ms: number) => delay(ms, undefined, { signal: stopped.signal }).catch(() => {});
   let current: Promise<void> = Promise.resolve();
+  let finished: Promise<void> | null = null;
+  /** Whether the last tick held the presence lock: its loss and return are said once each. */
+  let present = true;
 
   async function release(mailboxId: string) {
     emit({ type: "lease", mailboxId, owner: id, held: false, at: Date.now() });
-    await releaseLease(db, { mailboxId, owner: id });
+    await releaseLease(db, { mailboxId, owner: id, now: now() });
   }
 
   async function poll(ref: MailboxRef): Promise<PollResult | null> {
@@ -104,7 +125,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     emit({ type: "lease", mailboxId: ref.mailboxId, owner: id, held: true, at: Date.now() });
     try {
       const result = await poll(ref);
-      if (!stopping && result?.ok && idle.size < maxIdle && !noIdle.has(ref.mailboxId) && (await startIdle(ref))) return;
+      if (!stopping() && result?.ok && idle.size < maxIdle && !noIdle.has(ref.mailboxId) && (await startIdle(ref))) return;
       await release(ref.mailboxId);
     } finally {
       polling.delete(ref.mailboxId);
@@ -118,17 +139,19 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       return false;
     }
     const held: Held = { ref, watch: null, polling: null, again: false };
-    const connect = async () => {
-      held.watch = await watchFolder(inboundLogin(mailbox), mailbox.folder, () => pollHeld(held));
-      return held.watch;
-    };
+    const connect = () => watchFolder(inboundLogin(mailbox), mailbox.folder, () => pollHeld(held));
     try {
-      if (!(await connect())) {
-        noIdle.add(ref.mailboxId);
-        return false;
-      }
+      held.watch = await connect();
     } catch (error) {
       emit({ type: "error", where: `idle ${ref.mailboxId}`, error, at: Date.now() });
+      return false;
+    }
+    if (!held.watch) {
+      noIdle.add(ref.mailboxId);
+      return false;
+    }
+    if (stopping()) {
+      await closeWatch(held.watch);
       return false;
     }
     idle.set(ref.mailboxId, held);
@@ -138,36 +161,53 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     return true;
   }
 
-  /** Reconnects a dropped IDLE connection with growing pauses; gives the mailbox up when that fails. */
+  /**
+   * Keeps a mailbox's IDLE connection open. A dropped one is opened again after a pause that grows
+   * with every attempt (reconnect-backoff.ts); the count starts over only after a connection that
+   * stood for a while, so one the server keeps dropping at once is not retried every second. When no
+   * attempt succeeds the mailbox goes back to its schedule. Mail that came while the line was down
+   * is polled as soon as it is back.
+   */
   async function keepIdle(held: Held, connect: () => Promise<FolderWatch | null>) {
-    for (let attempt = 0; ; ) {
+    const mailboxId = held.ref.mailboxId;
+    const holding = () => !stopping() && idle.get(mailboxId) === held;
+    let attempt = 0;
+    for (;;) {
+      const upSince = Date.now();
       await held.watch?.ended;
-      if (stopping || !idle.has(held.ref.mailboxId)) return;
-      if (attempt === 0) emit({ type: "idle", mailboxId: held.ref.mailboxId, on: false, at: Date.now() });
-      const pause = IDLE_RETRY_MS[attempt];
-      if (pause === undefined) break;
-      await sleep(pause);
-      if (stopping || !idle.has(held.ref.mailboxId)) return;
-      try {
-        if (await connect()) {
-          attempt = 0;
-          emit({ type: "idle", mailboxId: held.ref.mailboxId, on: true, at: Date.now() });
-          // Mail may have arrived while the connection was down.
-          pollHeld(held);
+      if (!holding()) return;
+      emit({ type: "idle", mailboxId, on: false, at: Date.now() });
+      attempt = attemptsAfterDrop(attempt, Date.now() - upSince);
+      let watch: FolderWatch | null = null;
+      while (!watch) {
+        if (attempt >= RECONNECT.maxAttempts) return dropIdle(mailboxId);
+        const inMs = reconnectDelay(attempt);
+        attempt++;
+        emit({ type: "reconnect", mailboxId, attempt, inMs, at: Date.now() });
+        await pause(inMs);
+        if (!holding()) return;
+        try {
+          watch = await connect();
+        } catch (error) {
+          emit({ type: "error", where: `idle ${mailboxId}`, error, at: Date.now() });
           continue;
         }
-        break;
-      } catch (error) {
-        emit({ type: "error", where: `idle ${held.ref.mailboxId}`, error, at: Date.now() });
-        attempt++;
+        // The server stopped offering IDLE: its schedule will do.
+        if (!watch) return dropIdle(mailboxId);
+        if (!holding()) {
+          await closeWatch(watch);
+          return;
+        }
       }
+      held.watch = watch;
+      emit({ type: "idle", mailboxId, on: true, at: Date.now() });
+      pollHeld(held);
     }
-    await dropIdle(held.ref.mailboxId);
   }
 
   /** Polls a mailbox held in IDLE; new mail during a poll makes one more poll after it. */
   function pollHeld(held: Held) {
-    if (stopping) return;
+    if (stopping()) return;
     if (held.polling) {
       held.again = true;
       return;
@@ -176,7 +216,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       do {
         held.again = false;
         await poll(held.ref);
-      } while (held.again && !stopping);
+      } while (held.again && !stopping());
       held.polling = null;
     })();
   }
@@ -185,7 +225,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     const held = idle.get(mailboxId);
     if (!held) return;
     idle.delete(mailboxId);
-    await held.watch?.close().catch(() => {});
+    if (held.watch) await closeWatch(held.watch);
     await held.polling;
     emit({ type: "idle", mailboxId, on: false, at: Date.now() });
     await release(mailboxId);
@@ -198,7 +238,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       if (!kept && idle.has(mailboxId)) {
         const held = idle.get(mailboxId)!;
         idle.delete(mailboxId);
-        await held.watch?.close().catch(() => {});
+        if (held.watch) await closeWatch(held.watch);
         emit({ type: "idle", mailboxId, on: false, at: Date.now() });
       }
     }
@@ -217,13 +257,42 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     }
   }
 
+  function emitPresence(problem: string) {
+    emit({ type: "error", where: "presence", error: new Error(problem), at: Date.now() });
+  }
+
+  /** Leases of workers that are gone end now rather than when they run out: their mailboxes are due at once. */
+  async function takeOverFromGoneWorkers() {
+    for (const owner of await leaseHolders(db, { except: id, now: now() })) {
+      if (!isWorkerOwner(owner) || !(await presence.isGone(owner))) continue;
+      const ended = await expireLeasesOf(db, { owner, now: now() });
+      if (ended > 0) emit({ type: "takeover", owner, mailboxes: ended, at: Date.now() });
+    }
+  }
+
   async function tick() {
+    // After stop() nothing more: its presence is let go, and its leases were given back.
+    if (stopping()) return;
     try {
+      const { held, lost } = await presence.hold();
+      if (held !== present) {
+        present = held;
+        if (!held) emitPresence("cannot mark itself alive in the database: takes no mailbox until it can");
+      }
+      if (lost) {
+        // Without the session that marked this worker alive, others may have taken its mailboxes.
+        emitPresence("lost its database session; giving every mailbox back");
+        await Promise.all([...idle.keys()].map((mailboxId) => dropIdle(mailboxId)));
+      }
       await renewAll();
       await pollIdleDue();
-      const claimed = await claimDueMailboxes(db, { owner: id, now: now(), limit: concurrency, leaseMs });
-      await Promise.all(claimed.map((ref) => pollClaimed(ref)));
-      if (!stopping) {
+      // Without its presence a worker takes nothing new: others could not tell when it is gone.
+      if (held && !stopping()) {
+        await takeOverFromGoneWorkers();
+        const claimed = await claimDueMailboxes(db, { owner: id, now: now(), limit: concurrency, leaseMs });
+        await Promise.all(claimed.map((ref) => pollClaimed(ref)));
+      }
+      if (!stopping()) {
         await runChores(db, { now, owner: id, onError: (where, error) => emit({ type: "error", where, error, at: Date.now() }) });
       }
     } catch (error) {
@@ -231,25 +300,11 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     }
   }
 
-  function sleep(ms: number) {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        wake = null;
-        resolve();
-      }, ms);
-      wake = () => {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      };
-    });
-  }
-
   if (options.loop !== false) {
     current = (async () => {
-      while (!stopping) {
+      while (!stopping()) {
         await tick();
-        if (!stopping) await sleep(tickMs);
+        await pause(tickMs);
       }
     })();
   }
@@ -258,12 +313,15 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     id,
     tick: () => (current = current.then(tick)),
     idleCount: () => idle.size,
-    async stop() {
-      if (stopping) return current;
-      stopping = true;
-      wake?.();
-      await current;
-      await Promise.all([...idle.keys()].map((mailboxId) => dropIdle(mailboxId)));
+    stop() {
+      finished ??= (async () => {
+        stopped.abort();
+        await current;
+        await Promise.all([...idle.keys()].map((mailboxId) => dropIdle(mailboxId)));
+        // Only once every lease is back: until then, others must see this worker as alive.
+        await presence.close();
+      })();
+      return finished;
     },
   };
 }

@@ -73,6 +73,7 @@ describe("the dispatcher page in the browser", () => {
       const domain = `${unique()}.dispatcher.test`;
       const failingSince = minutesFromNow(-125);
       const failing = await addMailbox(owner.tenant.id, owner.divisionId, `support@${domain}`, {
+        connectionState: "authFailed",
         lastErrorCode: "loginFailed",
         lastError: "AUTHENTICATIONFAILED Invalid credentials (Failure)",
         lastErrorAt: failingSince,
@@ -111,7 +112,11 @@ describe("the dispatcher page in the browser", () => {
         const since = new Intl.DateTimeFormat("pl", { dateStyle: "medium", timeStyle: "short" }).format(failingSince);
         await alert.getByText(tPl("dispatcher.failingSince", { since })).waitFor();
         expect(await alert.textContent()).toContain("AUTHENTICATIONFAILED");
-        expect(await failingRow.getAttribute("data-state")).toBe("failing");
+        // Its state, and that it is retried rarely on purpose; the list says how many need attention.
+        await alert.getByText(tPl("dispatcher.retry.authFailed", { minutes: 15 })).waitFor();
+        expect(await failingRow.getAttribute("data-state")).toBe("authFailed");
+        expect(await failingRow.locator("[data-state-label]").textContent()).toBe(tPl("dispatcher.states.authFailed"));
+        expect(await page.getByTestId("dispatcher-attention").textContent()).toContain(tPl("dispatcher.attention", { count: 1 }));
         // The other one listens over IDLE and brought two emails today.
         expect(await listeningRow.getAttribute("data-state")).toBe("idle");
         expect(await listeningRow.locator("[data-idle]").textContent()).toBe(tPl("dispatcher.idleOn"));

@@ -9,6 +9,8 @@ import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
+import { BACKOFF } from "@/lib/dispatch/backoff";
+import { type FailingState, isFailing } from "@/lib/dispatch/connection-state";
 import { divisionDispatchStatus, type MailboxDispatchStatus } from "@/lib/dispatch/status";
 import { Link } from "@/lib/i18n/navigation";
 import { scopeOf } from "@/lib/auth/context";
@@ -24,25 +26,41 @@ interface Props {
 
 const REFRESH_SECONDS = 10;
 
-/** What a mailbox is doing, in the order that matters most to someone looking at it. */
-type MailboxState = "paused" | "polling" | "failing" | "stopped" | "idle" | "waiting";
+/**
+ * What a mailbox is doing, in the order that matters most to someone looking at it: the mailbox's
+ * switch, a poll running now, its connection state when it fails, the dispatcher's switch, IDLE
+ * (a live lease), and otherwise its connection state.
+ */
+type MailboxState = "paused" | "polling" | FailingState | "stopped" | "idle" | "new" | "waiting";
+
+function failingState(mailbox: MailboxDispatchStatus): FailingState | null {
+  return isFailing(mailbox.connectionState) ? mailbox.connectionState : null;
+}
 
 function stateOf(mailbox: MailboxDispatchStatus, dispatcherActive: boolean): MailboxState {
   if (!mailbox.active) return "paused";
   if (mailbox.polling) return "polling";
-  if (mailbox.failure) return "failing";
+  const failing = failingState(mailbox);
+  if (failing) return failing;
   if (!dispatcherActive) return "stopped";
-  return mailbox.idle ? "idle" : "waiting";
+  if (mailbox.idle) return "idle";
+  return mailbox.connectionState === "new" ? "new" : "waiting";
 }
 
 const dotStyles: Record<MailboxState, string> = {
   paused: "bg-zinc-300 ring-zinc-100",
   stopped: "bg-zinc-300 ring-zinc-100",
   polling: "bg-brand-500 ring-brand-100 animate-pulse",
-  failing: "bg-red-500 ring-red-100",
+  backoff: "bg-red-500 ring-red-100",
+  authFailed: "bg-red-500 ring-red-100",
+  needsReconnect: "bg-amber-500 ring-amber-100",
   idle: "bg-emerald-500 ring-emerald-100",
+  new: "bg-zinc-400 ring-zinc-100",
   waiting: "bg-emerald-500 ring-emerald-100",
 };
+
+/** The retry rules the failure notes quote, in minutes. */
+const RETRY_MINUTES = { backoff: BACKOFF.maxMs / 60_000, authFailed: BACKOFF.loginFailedMinMs / 60_000 };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const locale = setPageLocale((await params).locale);
@@ -69,6 +87,7 @@ export default async function DispatcherPage({ params }: Props) {
   const slug = ctx.tenant.slug;
   const admin = canManageMailSettings(ctx.role);
   const divisionHref = `/${slug}/settings/divisions/${division.id}`;
+  const needAttention = mailboxes.filter((mailbox) => mailbox.active && failingState(mailbox)).length;
   const when = (date: Date) => (
     <time dateTime={date.toISOString()} title={format.dateTime(date, { dateStyle: "medium", timeStyle: "medium" })}>
       {format.relativeTime(date, now)}
@@ -143,7 +162,17 @@ export default async function DispatcherPage({ params }: Props) {
           <Card>
             <CardHeader
               title={t("mailboxesTitle")}
-              description={t("interval", { minutes: division.pollIntervalMinutes })}
+              description={
+                <>
+                  {t("interval", { minutes: division.pollIntervalMinutes })}
+                  {needAttention > 0 && (
+                    <span className="font-medium text-red-700" data-testid="dispatcher-attention">
+                      {" · "}
+                      {t("attention", { count: needAttention })}
+                    </span>
+                  )}
+                </>
+              }
               actions={
                 <span className="flex items-center gap-1.5 text-xs text-zinc-500">
                   <Icon name="refresh" className="size-3.5" />
@@ -166,12 +195,15 @@ export default async function DispatcherPage({ params }: Props) {
                 </thead>
                 {mailboxes.map((mailbox) => {
                   const state = stateOf(mailbox, division.dispatcherActive);
+                  const failing = failingState(mailbox);
+                  const failure = mailbox.failure ?? "protocolError";
                   const scheduled = mailbox.active && division.dispatcherActive;
                   return (
                     <tbody
                       key={mailbox.id}
                       data-mailbox={mailbox.address}
                       data-state={state}
+                      data-connection-state={mailbox.connectionState}
                       className="border-b border-zinc-100 last:border-b-0"
                     >
                       <tr className="align-top">
@@ -181,7 +213,9 @@ export default async function DispatcherPage({ params }: Props) {
                             <span className="truncate font-medium text-zinc-900">{mailbox.address}</span>
                           </p>
                           <p className="mt-0.5 truncate pl-[18px] text-xs text-zinc-500">
-                            <span className={state === "failing" ? "font-medium text-red-700" : undefined}>{t(`states.${state}`)}</span>
+                            <span data-state-label className={failing && state === failing ? "font-medium text-red-700" : undefined}>
+                              {t(`states.${state}`)}
+                            </span>
                             {" · "}
                             {mailbox.name} · {tMailboxes(`protocols.${mailbox.protocol}`)}
                           </p>
@@ -212,17 +246,20 @@ export default async function DispatcherPage({ params }: Props) {
                           )}
                         </td>
                       </tr>
-                      {mailbox.failure && (
+                      {failing && (
                         <tr>
                           <td colSpan={5} className="px-5 pb-4 sm:px-6">
                             <div
                               role="alert"
-                              data-error-code={mailbox.failure}
+                              data-connection-state={failing}
+                              data-error-code={failing === "needsReconnect" ? undefined : failure}
                               className="rounded-lg bg-red-50/70 px-4 py-3 text-sm text-red-900 ring-1 ring-red-200 ring-inset"
                             >
                               <p className="flex flex-wrap items-center gap-x-2 gap-y-1 font-semibold">
                                 <Icon name="xCircle" className="size-5 shrink-0 text-red-600" />
-                                {tMailboxes(`failures.${mailbox.failure}.title`)}
+                                {failing === "needsReconnect"
+                                  ? t("needsReconnect.title")
+                                  : tMailboxes(`failures.${failure}.title`)}
                                 <span className="text-xs font-normal text-red-800">
                                   {mailbox.lastErrorAt &&
                                     t("failingSince", {
@@ -233,14 +270,21 @@ export default async function DispatcherPage({ params }: Props) {
                                 </span>
                               </p>
                               <p className="mt-1 pl-7 leading-6">
-                                {tMailboxes(`failures.${mailbox.failure}.hint`, {
-                                  host: mailbox.host,
-                                  // As typed: a number placeholder would be grouped ("1,143").
-                                  port: String(mailbox.port),
-                                  seconds: Math.round(mailbox.connectTimeoutMs / 1000),
-                                  protocol: tMailboxes(`protocols.${mailbox.protocol}`),
-                                })}
+                                {failing === "needsReconnect"
+                                  ? t("needsReconnect.hint")
+                                  : tMailboxes(`failures.${failure}.hint`, {
+                                      host: mailbox.host,
+                                      // As typed: a number placeholder would be grouped ("1,143").
+                                      port: String(mailbox.port),
+                                      seconds: Math.round(mailbox.connectTimeoutMs / 1000),
+                                      protocol: tMailboxes(`protocols.${mailbox.protocol}`),
+                                    })}
                               </p>
+                              {failing !== "needsReconnect" && (
+                                <p className="mt-1 pl-7 text-xs text-red-800" data-retry-note>
+                                  {t(`retry.${failing}`, { minutes: RETRY_MINUTES[failing] })}
+                                </p>
+                              )}
                               {mailbox.lastError && (
                                 <p className="mt-1 pl-7 font-mono text-xs break-words text-red-800/80">
                                   {t("detail", { detail: mailbox.lastError })}
