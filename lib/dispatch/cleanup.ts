@@ -55,7 +55,7 @@ export async function cleanupMailboxes(db: Database, input: CleanupInput): Promi
       continue;
     }
     try {
-      const mailbox = await loadMailbox(db, tenantId, mailboxId);
+      const mailbox = await loadMailbox(db, { tenantId, mailboxId });
       const { removed } = await removeExpiredCopies(db, mailbox, input.now);
       summary.cleaned++;
       summary.removed += removed;

@@ -1,9 +1,8 @@
-import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { type Mailbox, mailboxes } from "@/db/schema";
-import { withTenant } from "@/db/tenant";
+import type { Mailbox } from "@/db/schema";
+import { operatorScope, withTenant } from "@/db/tenant";
 import { classifyMailError } from "@/lib/mail/connection-error";
-import { NotFoundError } from "@/lib/errors";
+import { getMailbox } from "@/lib/mailboxes/mailboxes";
 import type { PollOptions } from "./ingest";
 import { pollImapMailbox } from "./poll-imap";
 import { pollPop3Mailbox } from "./poll-pop3";
@@ -16,12 +15,9 @@ export type PollResult =
   | ({ mailboxId: string; ok: true; resync: boolean } & PollSummary)
   | { mailboxId: string; ok: false; failure: string; detail: string; nextPollAt: Date };
 
-export async function loadMailbox(db: Database, tenantId: string, mailboxId: string): Promise<Mailbox> {
-  const [mailbox] = await withTenant(db, tenantId, (tx) =>
-    tx.select().from(mailboxes).where(and(eq(mailboxes.tenantId, tenantId), eq(mailboxes.id, mailboxId))),
-  );
-  if (!mailbox) throw new NotFoundError("mailbox");
-  return mailbox;
+/** The mailbox, read as the background work reads it: across tenants, bound to the mailbox's own. */
+export function loadMailbox(db: Database, ref: { tenantId: string; mailboxId: string }): Promise<Mailbox> {
+  return withTenant(db, ref.tenantId, (tx) => getMailbox(tx, operatorScope(ref.tenantId), ref.mailboxId));
 }
 
 /**
@@ -34,7 +30,7 @@ export async function pollMailbox(
   input: { tenantId: string; mailboxId: string } & Partial<PollOptions>,
 ): Promise<PollResult> {
   const now = input.now ?? (() => new Date());
-  const mailbox = await loadMailbox(db, input.tenantId, input.mailboxId);
+  const mailbox = await loadMailbox(db, input);
   const options: PollOptions = { limit: input.limit ?? POLL_BATCH, now, checkpoint: input.checkpoint };
   try {
     const summary =

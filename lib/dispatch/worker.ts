@@ -133,7 +133,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
   }
 
   async function startIdle(ref: MailboxRef): Promise<boolean> {
-    const mailbox = await loadMailbox(db, ref.tenantId, ref.mailboxId).catch(() => null);
+    const mailbox = await loadMailbox(db, ref).catch(() => null);
     if (!mailbox || mailbox.protocol !== "imap") {
       if (mailbox) noIdle.add(ref.mailboxId);
       return false;

@@ -110,11 +110,15 @@ async function claim(db: Database, now: Date, tenantId: string | null, limit: nu
     .orderBy(asc(outbox.nextAttemptAt), asc(outbox.createdAt))
     .limit(limit)
     .for("update", { skipLocked: true });
-  return db
+  const claimed = await db
     .update(outbox)
     .set({ status: "sending", attempts: sql`${outbox.attempts} + 1`, sendingStartedAt: now })
     .where(and(inArray(outbox.id, due), eq(outbox.status, "ready")))
     .returning();
+  // RETURNING keeps no order: mail goes out in the order it was queued, so a customer reads two
+  // replies as they were written.
+  const queued = (row: OutboxEntry) => [row.nextAttemptAt.getTime(), row.createdAt.getTime()] as const;
+  return claimed.sort((a, b) => queued(a)[0] - queued(b)[0] || queued(a)[1] - queued(b)[1]);
 }
 
 function groupByMailbox(rows: OutboxEntry[]): OutboxEntry[][] {
