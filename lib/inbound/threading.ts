@@ -16,6 +16,11 @@ import type { ThreadMatch } from "./decide";
  * 3. The subject carries this division's `[TAG#n]` and the sender is a participant of ticket n.
  * 4. The same normalized subject, from a participant, on a ticket of this division that is not closed.
  * With the division's sender check off, 3 and 4 skip the participant check: the subject alone decides.
+ *
+ * The answer holds until the transaction that acts on it ends: two mails of one conversation
+ * processed at the same moment (a customer writing to several of the division's mailboxes, polled by
+ * two workers) are decided one after the other, so the second finds the ticket the first opened
+ * instead of opening its own (see lockConversation).
  */
 export async function findThread(
   tx: Executor,
@@ -24,6 +29,7 @@ export async function findThread(
   email: ParsedEmail,
   reportedMessageIds: string[] = [],
 ): Promise<ThreadMatch | null> {
+  await lockConversation(tx, division, email);
   const byHeader = await threadByHeaders(tx, scope, [
     ...(email.inReplyTo ? [email.inReplyTo] : []),
     ...[...email.references].reverse(),
@@ -50,27 +56,42 @@ export async function findThread(
   }
 
   const subject = normalizeSubject(email.subject);
-  if (subject) {
-    const candidates = await tx
-      .select({ id: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
-      .from(tickets)
-      .where(
-        and(
-          eq(tickets.tenantId, scope.tenantId),
-          eq(tickets.divisionId, division.id),
-          eq(tickets.normalizedSubject, subject),
-          ne(tickets.status, "closed"),
-        ),
-      )
-      .orderBy(desc(tickets.updatedAt))
-      .limit(10);
-    for (const ticket of candidates) {
-      if (await accepts(ticket.id)) {
-        return { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "subject" };
-      }
-    }
-  }
-  return null;
+  if (!subject || (mustBeParticipant && sender === null)) return null;
+  // The participant check is part of the query: many customers share a subject ("Invoice"), and
+  // the sender's own ticket need not be among the most recent of them.
+  const [ticket] = await tx
+    .select({ id: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
+    .from(tickets)
+    .leftJoin(contacts, eq(contacts.id, tickets.contactId))
+    .where(
+      and(
+        eq(tickets.tenantId, scope.tenantId),
+        eq(tickets.divisionId, division.id),
+        eq(tickets.normalizedSubject, subject),
+        ne(tickets.status, "closed"),
+        mustBeParticipant && sender !== null ? participates(sender) : undefined,
+      ),
+    )
+    .orderBy(desc(tickets.updatedAt))
+    .limit(1);
+  return ticket ? { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "subject" } : null;
+}
+
+/**
+ * A transaction lock on the conversation a mail may open: its division, its normalized subject and,
+ * where the sender check is on, its sender (with the check off, the subject alone joins mails, so it
+ * alone names the conversation). Taken before any lookup, held until the outcome is committed.
+ * Different conversations never wait for each other, and each mail takes one such lock, so two
+ * transactions cannot wait on each other's.
+ */
+async function lockConversation(
+  tx: Executor,
+  division: { id: string; checkSenderOnSubjectMatch: boolean },
+  email: ParsedEmail,
+): Promise<void> {
+  const sender = division.checkSenderOnSubjectMatch ? (email.from?.address ?? "") : "";
+  const conversation = `thread:${division.id}:${sender}:${normalizeSubject(email.subject)}`;
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${conversation}, 0))`);
 }
 
 async function threadByHeaders(tx: Executor, scope: TenantScope, messageIds: string[]): Promise<ThreadMatch | null> {
@@ -128,23 +149,24 @@ async function threadByToken(tx: Executor, scope: TenantScope, divisionId: strin
   return null;
 }
 
-/** The ticket's contact, or anyone who wrote to, or was written to on, the ticket. */
-async function isParticipant(tx: Executor, scope: TenantScope, ticketId: string, address: string): Promise<boolean> {
+/**
+ * The address is the ticket's contact, or wrote to, or was written to on, the ticket: for a query
+ * over tickets left-joined to their contact.
+ */
+function participates(address: string) {
   const onList = JSON.stringify([{ address }]);
+  return sql`(${contacts.email} = ${address} or exists (
+    select 1 from ${messages} m where m.ticket_id = ${tickets.id} and (
+      m.from_address = ${address} or m.to_addresses @> ${onList}::jsonb or m.cc_addresses @> ${onList}::jsonb
+    )
+  ))`;
+}
+
+async function isParticipant(tx: Executor, scope: TenantScope, ticketId: string, address: string): Promise<boolean> {
   const [row] = await tx
     .select({ id: tickets.id })
     .from(tickets)
     .leftJoin(contacts, eq(contacts.id, tickets.contactId))
-    .where(
-      and(
-        eq(tickets.tenantId, scope.tenantId),
-        eq(tickets.id, ticketId),
-        sql`(${contacts.email} = ${address} or exists (
-          select 1 from ${messages} m where m.ticket_id = ${tickets.id} and (
-            m.from_address = ${address} or m.to_addresses @> ${onList}::jsonb or m.cc_addresses @> ${onList}::jsonb
-          )
-        ))`,
-      ),
-    );
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId), participates(address)));
   return Boolean(row);
 }

@@ -99,6 +99,17 @@ describe("the inbound pipeline", () => {
     expect(later.outcome).toBe("ticket_created");
   });
 
+  it("threads by subject onto the sender's own ticket even when more than ten open tickets share the subject", async () => {
+    const desk = await helpDesk();
+    for (let i = 0; i < 12; i++) {
+      expect(await desk.receive(mail({ from: `Customer ${i} <customer${i}@customer.test>`, subject: "Invoice" }))).toMatchObject({
+        outcome: "ticket_created",
+      });
+    }
+    const reply = await desk.receive(mail({ from: "Customer 0 <customer0@customer.test>", subject: "Re: Invoice" }));
+    expect(reply).toMatchObject({ outcome: "ticket_message", ticketId: (await desk.ticket(1)).ticket.id });
+  });
+
   it("a reply to a closed ticket reopens it", async () => {
     const desk = await helpDesk();
     const first = await desk.receive(mail({ subject: "Refund", messageId: "refund@customer.test" }));
@@ -210,6 +221,27 @@ describe("the inbound pipeline", () => {
       tx.select().from(tickets).where(eq(tickets.tenantId, desk.company.tenant.id)),
     );
     expect(ticketsOfTenant).toHaveLength(1);
+  });
+
+  it("ten mails of one conversation processed at the same moment make one ticket", async () => {
+    const desk = await helpDesk({ sendConfirmations: false });
+    const stored = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const raw = mail({ subject: "Invoice does not add up", messageId: `copy-${i}@customer.test` });
+        return storeInboundEmail(db, {
+          tenantId: desk.company.tenant.id,
+          divisionId: desk.company.divisionId,
+          mailboxId: null,
+          uniqueKey: inboundKey.import(raw),
+          raw,
+        });
+      }),
+    );
+    const results = await Promise.all(
+      stored.map(({ email }) => processInboundEmail(db, { tenantId: desk.company.tenant.id, inboundEmailId: email.id })),
+    );
+    expect(results.filter((r) => r.outcome === "ticket_created")).toHaveLength(1);
+    expect(new Set(results.map((r) => r.ticketId)).size).toBe(1);
   });
 
   it("the database refuses a second first delivery of one Message-ID, whatever the code above it does", async () => {
