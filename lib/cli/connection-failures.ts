@@ -12,6 +12,9 @@ const sentences: Record<MailConnectionFailure, string> = {
     "in POSTDESK_MAIL_CA_FILE)",
   loginFailed: "the server refused the username or password (Gmail and Microsoft 365 want an app password)",
   folderNotFound: "the folder was not found on the server",
+  mailHidden:
+    "the server holds mail in the folder that it does not let us list or download, so no tickets are made from it: " +
+    "report the server software and its version to us, and check the folder with another mail client",
   protocolError: "the server's answer was not understood: check that the port belongs to its IMAP or POP3 service",
 };
 

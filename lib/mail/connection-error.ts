@@ -159,6 +159,7 @@ const FAILURES: Record<MailConnectionFailure, true> = {
   tlsFailed: true,
   loginFailed: true,
   folderNotFound: true,
+  mailHidden: true,
   protocolError: true,
 };
 

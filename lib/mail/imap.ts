@@ -104,6 +104,11 @@ export async function ensureFolder(client: ImapFlow, path: string): Promise<void
  * The mail that arrived since the sync point, at most `limit`, lowest UID first so a backlog
  * drains in order. A changed (or unknown) UIDVALIDITY means the old UIDs name nothing any more:
  * everything in the folder is returned, and the store's unique keys sort out what it already has.
+ *
+ * New mail is found with `UID FETCH n:* (UID)`, not SEARCH: GNU Mailutils imap4d 3.15 answers
+ * `UID SEARCH UID 1:*` with an empty `* SEARCH` over a full folder. What is found is then checked
+ * against the folder's message count and UIDNEXT (checkDiscovery); a server that still hides mail
+ * fails the poll with "mailHidden" rather than let it pass as a poll with nothing new.
  */
 export async function fetchNewMessages(
   client: ImapFlow,
@@ -117,13 +122,26 @@ export async function fetchNewMessages(
       const mailbox = client.mailbox;
       if (!mailbox) throw new Error(`Folder ${folder} is not selected`);
       // On a connection kept open the folder may have been selected long ago, and a server need
-      // not show new mail to commands other than NOOP (RFC 3501 §6.1.2; Dovecot does not to SEARCH).
+      // not show new mail to commands other than NOOP (RFC 3501 §6.1.2).
       await client.noop();
       const uidValidity = Number(mailbox.uidValidity);
       const fromUid = firstUidToFetch(since, uidValidity);
-      // The EXISTS and UIDNEXT of the SELECT may be as old: no shortcut on them.
-      const found = await client.search({ uid: `${fromUid}:*` }, { uid: true });
-      if (!found) throw new Error(`The server refused to search ${folder}`);
+      // Read after each listing: imapflow keeps EXISTS up to date with what the server announces
+      // meanwhile; UIDNEXT stays the SELECT's.
+      const status = () => ({ exists: mailbox.exists, uidNext: Number(mailbox.uidNext) || null, fromUid });
+      let found = await listUids(client, `${fromUid}:*`, { uid: true });
+      let verdict = checkDiscovery({ ...status(), seen: found, listing: "fromUid" });
+      if (verdict.type === "listAll") {
+        // By message number, not UID: another command path on a server whose UID FETCH is wrong.
+        found = await listUids(client, "1:*", { uid: false });
+        verdict = checkDiscovery({ ...status(), seen: found, listing: "all" });
+      }
+      if (verdict.type === "hidden") {
+        throw new MailConnectionError(
+          "mailHidden",
+          `The server lists ${verdict.exists} messages in ${folder} but returned only ${verdict.listed}`,
+        );
+      }
       const { take, hasMore } = uidsToFetch(found, fromUid, options.limit);
       const uidNext = found.reduce((next, uid) => Math.max(next, uid + 1), mailbox.uidNext);
       if (take.length === 0) return { uidValidity, uidNext, messages: [], hasMore };
@@ -134,6 +152,19 @@ export async function fetchNewMessages(
         .filter((message) => message.source)
         .map((message) => ({ uid: message.uid, size: message.size ?? message.source!.length, raw: message.source! }))
         .sort((a, b) => a.uid - b.uid);
+      const returned = new Set(messages.map((message) => message.uid));
+      const missing = take.filter((uid) => !returned.has(uid));
+      if (missing.length > 0) {
+        // A mail expunged since it was listed is gone for good; one still listed is kept from us.
+        const listed = new Set(await listUids(client, "1:*", { uid: false }));
+        const withheld = missing.filter((uid) => listed.has(uid));
+        if (withheld.length > 0) {
+          throw new MailConnectionError(
+            "mailHidden",
+            `The server lists messages ${uidSet(withheld)} in ${folder} but did not return their content`,
+          );
+        }
+      }
       return { uidValidity, uidNext, messages, hasMore };
     } finally {
       lock.release();
@@ -141,6 +172,46 @@ export async function fetchNewMessages(
   } catch (error) {
     throw toMailConnectionError(error, passwordOf(client));
   }
+}
+
+async function listUids(client: ImapFlow, range: string, options: { uid: boolean }): Promise<number[]> {
+  const listed = await client.fetchAll(range, { uid: true }, options);
+  return listed.map((message) => message.uid);
+}
+
+export type DiscoveryVerdict =
+  | { type: "ok" }
+  /** What was found may be short: list every message of the folder (`FETCH 1:* (UID)`). */
+  | { type: "listAll" }
+  /** Even the full listing holds fewer messages than the folder has. */
+  | { type: "hidden"; exists: number; listed: number };
+
+/**
+ * Whether the UIDs a listing returned can be all the mail there is, judged by what the server
+ * itself said of the folder: `exists` messages, the next UID `uidNext` (null when not told).
+ * `listing` says whether `seen` answers `fromUid:*` (new mail only) or `1:*` (the whole folder).
+ * No message can sit below UID 1, so at most `fromUid - 1` of the folder's messages are old ones;
+ * and `n:*` names the folder's highest message even when its UID is below n (RFC 3501 §6.4.8), so a
+ * folder with mail never answers it with nothing.
+ */
+export function checkDiscovery(input: {
+  exists: number;
+  uidNext: number | null;
+  fromUid: number;
+  seen: number[];
+  listing: "fromUid" | "all";
+}): DiscoveryVerdict {
+  const seen = new Set(input.seen);
+  if (input.listing === "all") {
+    return seen.size < input.exists ? { type: "hidden", exists: input.exists, listed: seen.size } : { type: "ok" };
+  }
+  if (input.exists === 0) return { type: "ok" };
+  const fresh = [...seen].filter((uid) => uid >= input.fromUid);
+  const highest = [...seen].reduce((max, uid) => Math.max(max, uid), 0);
+  const shortOfCount = input.exists > input.fromUid - 1 + fresh.length;
+  // The newest UID given out is missing: expunged since, or hidden.
+  const shortOfUidNext = input.uidNext !== null && input.uidNext > input.fromUid && highest < input.uidNext - 1;
+  return seen.size === 0 || shortOfCount || shortOfUidNext ? { type: "listAll" } : { type: "ok" };
 }
 
 /** Moves mail out of the folder; the target must exist (see ensureFolder). */
@@ -186,7 +257,7 @@ export function firstUidToFetch(since: ImapSyncPoint, uidValidity: number): numb
 }
 
 /**
- * Which of the UIDs a `UID SEARCH UID n:*` found to fetch now. The search can name UIDs below n:
+ * Which of the UIDs a listing found to fetch now. A `n:*` listing can name UIDs below n:
  * `n:*` always includes the highest UID, even when it is below n (RFC 3501 §6.4.8), so filter.
  */
 export function uidsToFetch(found: number[], fromUid: number, limit: number): { take: number[]; hasMore: boolean } {

@@ -74,4 +74,6 @@ export type MailConnectionFailure =
   | "tlsFailed"
   | "loginFailed"
   | "folderNotFound"
+  /** The folder holds mail the server will not list (a server bug): polling it would skip that mail. */
+  | "mailHidden"
   | "protocolError";

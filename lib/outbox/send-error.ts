@@ -47,7 +47,8 @@ export function classifySendError(error: unknown, secrets: string[] = []): SendF
   if (responseCode !== null && responseCode >= 500) {
     return { code: "rejected", temporary: false, connectionLevel: facts.command === "CONN", detail };
   }
-  const code = failure === "folderNotFound" ? "protocolError" : failure;
+  // Failures of reading a folder: SMTP has none, so one here is an answer we did not expect.
+  const code = failure === "folderNotFound" || failure === "mailHidden" ? "protocolError" : failure;
   return { code, temporary: TEMPORARY_CONNECTION_FAILURES.has(code), connectionLevel: true, detail };
 }
 

@@ -15,6 +15,7 @@ import {
   setSpamDomains,
   trustDovecot,
 } from "../setup/poll-fixtures";
+import { startScriptedImap } from "../setup/scripted-imap";
 
 const db = await testDatabase();
 let dovecot: Dovecot;
@@ -143,5 +144,40 @@ describe("polling a POP3 mailbox", () => {
     expect(left).toHaveLength(1);
     expect(left[0]!.raw.toString()).toContain("Too big");
     expect(await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id })).toMatchObject({ fetched: 0 });
+  });
+
+  it("a server that hides mail from every listing fails the poll as mailHidden, never as an empty success", async () => {
+    const server = await startScriptedImap({
+      user: "desk",
+      pass: "deskpass",
+      mails: [1, 2, 3].map((uid) => ({
+        uid,
+        raw: mail({ subject: `Hidden ${uid}`, messageId: `hidden${uid}@c.test` }).toString("latin1"),
+      })),
+      hide: { search: true, uidFetchToEnd: true, fetch: true },
+    });
+    try {
+      const { company, mailbox } = await mailboxOnDovecot(db, dovecot, {
+        protocol: "imap",
+        host: server.host,
+        port: String(server.port),
+        security: "none",
+        username: "desk",
+        password: "deskpass",
+      });
+      const result = await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id });
+      expect(result).toMatchObject({ ok: false, failure: "mailHidden" });
+      const [state] = await withTenant(db, company.tenant.id, (tx) =>
+        tx.select().from(mailboxes).where(eq(mailboxes.id, mailbox.id)),
+      );
+      expect(state).toMatchObject({
+        connectionState: "backoff",
+        lastErrorCode: "mailHidden",
+        lastError: "The server lists 3 messages in INBOX but returned only 0",
+        lastUid: null,
+      });
+    } finally {
+      await server.close();
+    }
   });
 });
