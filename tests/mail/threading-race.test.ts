@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { divisions, inboundEmails, mailboxes, messages, tickets } from "../../db/schema";
 import { repoRoot } from "../setup/cli";
 import { ownDatabase } from "../setup/db";
+import { addDovecotMailbox } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { outboundDesk } from "../setup/outbound-desk";
 import { trustDovecot } from "../setup/poll-fixtures";
@@ -76,16 +77,8 @@ async function divisionWithMailboxes() {
   const addresses: string[] = [];
   const ids: string[] = [];
   for (let i = 0; i < MAILBOXES; i++) {
-    const address = `box${i}-${crypto.randomBytes(3).toString("hex")}@race.test`;
-    await dovecot.addUser(address, "box-pw");
-    const login = dovecot.login(address, "imap", "tls");
-    const mailbox = await desk.addMailbox(address, {
-      host: login.host,
-      port: String(login.port),
-      security: "tls",
-      username: address,
-      password: "box-pw",
-      processedFolder: "Processed",
+    const { mailbox, address } = await addDovecotMailbox(desk, dovecot, {
+      address: `box${i}-${crypto.randomBytes(3).toString("hex")}@race.test`,
     });
     addresses.push(address);
     ids.push(mailbox.id);

@@ -16,7 +16,21 @@ export async function dovecotDesk(
   input: { settings?: DivisionSettingsPatch; mailbox?: Partial<MailboxSettingsInput>; wrongPassword?: boolean } = {},
 ) {
   const desk = await outboundDesk(db, { tag: "MAIL", ...input.settings });
-  const address = `support-${crypto.randomBytes(3).toString("hex")}@mailco.test`;
+  const { mailbox, address } = await addDovecotMailbox(desk, dovecot, {
+    address: `support-${crypto.randomBytes(3).toString("hex")}@mailco.test`,
+    ...(input.wrongPassword ? { password: "not-the-password" } : {}),
+    ...input.mailbox,
+  });
+  return { ...desk, mailbox, address };
+}
+
+/** One more IMAP mailbox of the desk's division: a new Dovecot user named by its full address. */
+export async function addDovecotMailbox(
+  desk: Awaited<ReturnType<typeof outboundDesk>>,
+  dovecot: Dovecot,
+  input: Partial<MailboxSettingsInput> & { address: string },
+) {
+  const { address, ...fields } = input;
   await dovecot.addUser(address, "support-pw");
   const login = dovecot.login(address, "imap", "tls");
   const mailbox = await desk.addMailbox(address, {
@@ -24,11 +38,11 @@ export async function dovecotDesk(
     port: String(login.port),
     security: "tls",
     username: address,
-    password: input.wrongPassword ? "not-the-password" : "support-pw",
+    password: "support-pw",
     processedFolder: "Processed",
-    ...input.mailbox,
+    ...fields,
   });
-  return { ...desk, mailbox, address };
+  return { mailbox, address };
 }
 
 /** Hands a mail to Dovecot's LMTP service, as a mail server delivering from the internet does. */
