@@ -2,10 +2,10 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { Button } from "@/app/_components/button";
 import { CheckboxField, SelectField, TextField } from "@/app/_components/form";
 import { FormSection } from "@/app/_components/form-section";
 import { defaultSmtpPort } from "@/lib/mailboxes/ports";
+import { PortField } from "./mailbox-form-port-field";
 import { SECURITIES, type SectionProps, type Security, useFieldProps } from "./mailbox-form-fields";
 
 export function OutgoingSection({
@@ -63,30 +63,14 @@ export function OutgoingSection({
           ))}
         </SelectField>
       </div>
-      <div className="flex flex-wrap items-start gap-3">
-        <div className="w-40">
-          <TextField
-            id="smtpPort"
-            name="smtpPort"
-            label={t("fields.smtpPort.label")}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={65535}
-            value={smtpPort}
-            onChange={(event) => setSmtpPort(event.target.value)}
-            placeholder={String(defaultSmtpPort(smtpSecurity))}
-            aria-describedby={errors("smtpPort").length > 0 ? "smtpPort-help smtpPort-error" : "smtpPort-help"}
-            errors={errors("smtpPort")}
-          />
-        </div>
-        <Button variant="secondary" onClick={fillDefaultSmtpPort} className="mt-6.5">
-          {t("fields.smtpPort.useDefaults")}
-        </Button>
-        <p id="smtpPort-help" className="basis-full text-xs leading-5 text-zinc-500">
-          {t("fields.smtpPort.help", { port: String(defaultSmtpPort(smtpSecurity)) })}
-        </p>
-      </div>
+      <PortField
+        name="smtpPort"
+        value={smtpPort}
+        onChange={setSmtpPort}
+        defaultPort={defaultSmtpPort(smtpSecurity)}
+        onUseDefault={fillDefaultSmtpPort}
+        errors={errors("smtpPort")}
+      />
       <TextField
         {...field("smtpTimeoutSeconds")}
         type="number"

@@ -2,11 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { Button } from "@/app/_components/button";
 import { FieldErrors, SelectField, TextField } from "@/app/_components/form";
 import { FormSection } from "@/app/_components/form-section";
 import { Icon } from "@/app/_components/icons";
 import { defaultInboundPort } from "@/lib/mailboxes/ports";
+import { PortField } from "./mailbox-form-port-field";
 import { type Protocol, SECURITIES, type SectionProps, type Security, useFieldProps } from "./mailbox-form-fields";
 
 const PROTOCOLS: Protocol[] = ["imap", "pop3"];
@@ -120,30 +120,14 @@ export function ServerSection({
           spellCheck={false}
         />
       </div>
-      <div className="flex flex-wrap items-start gap-3">
-        <div className="w-40">
-          <TextField
-            id="port"
-            name="port"
-            label={t("fields.port.label")}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={65535}
-            value={port}
-            onChange={(event) => setPort(event.target.value)}
-            placeholder={String(defaultInboundPort(protocol, security))}
-            aria-describedby={errors("port").length > 0 ? "port-help port-error" : "port-help"}
-            errors={errors("port")}
-          />
-        </div>
-        <Button variant="secondary" onClick={fillDefaultPort} className="mt-6.5">
-          {t("fields.port.useDefaults")}
-        </Button>
-        <p id="port-help" className="basis-full text-xs leading-5 text-zinc-500">
-          {t("fields.port.help", { port: String(defaultInboundPort(protocol, security)) })}
-        </p>
-      </div>
+      <PortField
+        name="port"
+        value={port}
+        onChange={setPort}
+        defaultPort={defaultInboundPort(protocol, security)}
+        onUseDefault={fillDefaultPort}
+        errors={errors("port")}
+      />
       <TextField
         {...field("connectTimeoutSeconds")}
         type="number"
