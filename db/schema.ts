@@ -344,6 +344,11 @@ export const mailboxes = pgTable(
     uidValidity: bigint("uid_validity", { mode: "number" }),
     lastUid: bigint("last_uid", { mode: "number" }),
     seenUidls: text("seen_uidls").array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * Mails copied out of the IMAP folder but still in it, marked \Deleted: the server offers neither
+     * MOVE nor UIDPLUS, and other mail there was marked deleted too, which a plain EXPUNGE would take.
+     */
+    leftFlagged: integer("left_flagged").notNull().default(0),
     firstDownloadAt: timestamp("first_download_at", { withTimezone: true }),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),

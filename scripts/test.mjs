@@ -16,7 +16,13 @@ const systemPackages = {
   "dovecot-imapd": "/usr/lib/dovecot/imap",
   "dovecot-pop3d": "/usr/lib/dovecot/pop3",
   "dovecot-lmtpd": "/usr/lib/dovecot/lmtp",
+  // tests/setup/mailutils.ts runs GNU Mailutils imap4d and pop3d, the second real mail server.
+  "mailutils-imap4d": "/usr/sbin/imap4d",
+  "mailutils-pop3d": "/usr/sbin/pop3d",
 };
+
+/** Services the packages above start on a systemd host (on ports 143 and 110): the tests run their own. */
+const systemServices = ["mailutils-imap4d", "mailutils-pop3d"];
 
 const missing = Object.entries(systemPackages)
   .filter(([, file]) => !fs.existsSync(file))
@@ -38,6 +44,9 @@ if (missing.length > 0) {
       console.error(`Failed: ${command}`);
       process.exit(result.status ?? 1);
     }
+  }
+  if (fs.existsSync("/run/systemd/system")) {
+    spawnSync("systemctl", ["disable", "--now", ...systemServices], { stdio: "inherit" });
   }
 }
 

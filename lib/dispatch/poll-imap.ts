@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import type { Mailbox } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
-import { connectImap, ensureFolder, fetchNewMessages, moveMessages } from "@/lib/mail/imap";
+import { connectImap, countMarkedDeleted, ensureFolder, fetchNewMessages, moveMessages } from "@/lib/mail/imap";
 import { inboundKey } from "@/lib/inbound/store";
 import { inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { ingestFetchedMail, type PollOptions, targetFolder } from "./ingest";
@@ -11,7 +11,9 @@ import { type PollTally, recordSyncState, tally } from "./poll-state";
  * One IMAP poll: the UIDs above the last one handled (all of them after a UIDVALIDITY change), at
  * most `limit`, lowest first. Each mail is stored and processed before it is moved, and the last UID
  * only advances past a mail once it is fully handled, so a crash anywhere leaves it to be seen again
- * and recognised. A mail whose processing failed (to be retried) stays where it is.
+ * and recognised. A mail whose processing failed (to be retried) stays where it is. On a server that
+ * cannot expunge only our mail, a moved mail may stay in the folder marked deleted (imap.ts
+ * removalPlan): the mailbox counts them, for the Dispatcher page to say so.
  */
 export async function pollImapMailbox(db: Database, mailbox: Mailbox, options: PollOptions) {
   const client = await connectImap(inboundLogin(mailbox));
@@ -26,6 +28,7 @@ export async function pollImapMailbox(db: Database, mailbox: Mailbox, options: P
     const resync = mailbox.uidValidity !== null && fetched.uidValidity !== mailbox.uidValidity;
     let lastUid = resync ? null : mailbox.lastUid;
     let blocked = false;
+    let leftFlagged = 0;
     for (const folder of [mailbox.processedFolder, mailbox.unprocessedFolder]) {
       if (folder) await ensureFolder(client, folder);
     }
@@ -47,13 +50,20 @@ export async function pollImapMailbox(db: Database, mailbox: Mailbox, options: P
         continue;
       }
       const target = targetFolder(mailbox, result);
-      if (target && target !== mailbox.folder) await moveMessages(client, mailbox.folder, [message.uid], target);
+      if (target && target !== mailbox.folder) {
+        if ((await moveMessages(client, mailbox.folder, [message.uid], target)) === "leftFlagged") leftFlagged++;
+      }
       await counts.acknowledge(db, mailbox, result.inboundEmailId, options.now());
       options.checkpoint?.("acknowledged");
       if (!blocked) lastUid = message.uid;
     }
+    // Mail left marked deleted goes with the next EXPUNGE, whoever sends it: count what is left of it.
+    const stillFlagged =
+      leftFlagged === 0 && mailbox.leftFlagged > 0
+        ? Math.min(mailbox.leftFlagged, await countMarkedDeleted(client, mailbox.folder))
+        : mailbox.leftFlagged + leftFlagged;
     await withTenant(db, mailbox.tenantId, (tx) =>
-      recordSyncState(tx, mailbox, { uidValidity: fetched.uidValidity, lastUid, now: options.now() }),
+      recordSyncState(tx, mailbox, { uidValidity: fetched.uidValidity, lastUid, leftFlagged: stillFlagged, now: options.now() }),
     );
     return { ...counts.summary(), resync };
   } finally {

@@ -58,7 +58,7 @@ async function recordOutcome(
   tx: Executor,
   mailbox: Mailbox,
   outcome: ConnectionOutcome,
-  input: { now: Date; detail?: string; sync?: Partial<Pick<Mailbox, "uidValidity" | "lastUid" | "seenUidls">> },
+  input: { now: Date; detail?: string; sync?: Partial<Pick<Mailbox, "uidValidity" | "lastUid" | "seenUidls" | "leftFlagged">> },
 ): Promise<Date> {
   const decision = decideConnection(
     { state: mailbox.connectionState, failureCount: mailbox.failureCount },
@@ -90,7 +90,7 @@ async function recordOutcome(
 export async function recordSyncState(
   tx: Executor,
   mailbox: Mailbox,
-  state: { uidValidity?: number | null; lastUid?: number | null; seenUidls?: string[]; now: Date },
+  state: { uidValidity?: number | null; lastUid?: number | null; seenUidls?: string[]; leftFlagged?: number; now: Date },
 ): Promise<void> {
   const { now, ...sync } = state;
   await recordOutcome(tx, mailbox, { type: "polled" }, { now, sync });

@@ -60,6 +60,10 @@ export interface MailboxDispatchStatus {
   /** When the current failure streak began. */
   lastErrorAt: Date | null;
   failureCount: number;
+  /** The IMAP folder it reads. */
+  folder: string;
+  /** Processed mail still in `folder`, marked deleted (lib/mail/imap.ts removalPlan). */
+  leftFlagged: number;
 }
 
 export interface DivisionDispatchStatus {
@@ -104,6 +108,8 @@ export async function divisionDispatchStatus(
       lastError: mailboxes.lastError,
       lastErrorAt: mailboxes.lastErrorAt,
       failureCount: mailboxes.failureCount,
+      folder: mailboxes.folder,
+      leftFlagged: mailboxes.leftFlagged,
     })
     .from(mailboxes)
     .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.divisionId, division.id)))

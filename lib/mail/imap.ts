@@ -214,34 +214,85 @@ export function checkDiscovery(input: {
   return seen.size === 0 || shortOfCount || shortOfUidNext ? { type: "listAll" } : { type: "ok" };
 }
 
-/** Moves mail out of the folder; the target must exist (see ensureFolder). */
-export async function moveMessages(client: ImapFlow, folder: string, uids: number[], target: string): Promise<void> {
-  if (uids.length === 0) return;
-  await inFolder(client, folder, async () => {
-    const moved = await client.messageMove(uidSet(uids), target, { uid: true });
-    if (moved) return;
-    // imapflow answers a refused MOVE with false and keeps the reason to itself: the usual one is
-    // a missing target, which the user can fix, so look for it.
-    const targetExists = (await client.list()).some((entry) => entry.path === target);
-    if (!targetExists) throw new MailConnectionError("folderNotFound", `Folder ${target} does not exist`);
-    throw new Error(`The server refused to move mail from ${folder} to ${target}`);
+/**
+ * What became of mail taken out of a folder: gone from it, or copied (when moved) and left in it
+ * marked \Deleted because the server cannot expunge only our messages (see removalPlan).
+ */
+export type Removal = "removed" | "leftFlagged";
+
+/**
+ * Moves mail out of the folder; the target must exist (see ensureFolder). With MOVE (RFC 6851) the
+ * server does it at once; without it the mail is copied, then removed as deleteMessages does, never
+ * by imapflow's own fallback, whose plain EXPUNGE would take every message anyone marked deleted.
+ */
+export async function moveMessages(client: ImapFlow, folder: string, uids: number[], target: string): Promise<Removal> {
+  if (uids.length === 0) return "removed";
+  return inFolder(client, folder, async () => {
+    const hasMove = client.capabilities.has("MOVE");
+    const done = hasMove
+      ? await client.messageMove(uidSet(uids), target, { uid: true })
+      : await client.messageCopy(uidSet(uids), target, { uid: true });
+    if (!done) {
+      // imapflow answers a refused MOVE or COPY with false and keeps the reason to itself: the usual
+      // one is a missing target, which the user can fix, so look for it.
+      const targetExists = (await client.list()).some((entry) => entry.path === target);
+      if (!targetExists) throw new MailConnectionError("folderNotFound", `Folder ${target} does not exist`);
+      throw new Error(`The server refused to ${hasMove ? "move" : "copy"} mail from ${folder} to ${target}`);
+    }
+    return hasMove ? "removed" : removeFromFolder(client, folder, uids);
   });
 }
 
-/** Flags the mail \Deleted and expunges it (UID EXPUNGE where supported: only these UIDs). */
-export async function deleteMessages(client: ImapFlow, folder: string, uids: number[]): Promise<void> {
-  if (uids.length === 0) return;
-  await inFolder(client, folder, async () => {
-    const deleted = await client.messageDelete(uidSet(uids), { uid: true });
-    if (!deleted) throw new Error(`The server refused to delete mail from ${folder}`);
-  });
+/** Marks the mail \Deleted and expunges it, only these UIDs (see removalPlan). */
+export async function deleteMessages(client: ImapFlow, folder: string, uids: number[]): Promise<Removal> {
+  if (uids.length === 0) return "removed";
+  return inFolder(client, folder, () => removeFromFolder(client, folder, uids));
 }
 
-async function inFolder(client: ImapFlow, folder: string, work: () => Promise<void>): Promise<void> {
+/**
+ * How many messages of the folder are marked \Deleted: mail left flagged by an earlier poll stays
+ * until someone expunges the folder, and this tells when that happened.
+ */
+export async function countMarkedDeleted(client: ImapFlow, folder: string): Promise<number> {
+  return inFolder(client, folder, async () => (await markedDeleted(client)).length);
+}
+
+async function markedDeleted(client: ImapFlow): Promise<number[]> {
+  if (!client.mailbox || client.mailbox.exists === 0) return [];
+  const listed = await client.fetchAll("1:*", { uid: true, flags: true });
+  return listed.filter((message) => message.flags?.has("\\Deleted")).map((message) => message.uid);
+}
+
+async function removeFromFolder(client: ImapFlow, folder: string, uids: number[]): Promise<Removal> {
+  const flagged = await client.messageFlagsAdd(uidSet(uids), ["\\Deleted"], { uid: true });
+  if (!flagged) throw new Error(`The server refused to mark mail deleted in ${folder}`);
+  const uidplus = client.capabilities.has("UIDPLUS");
+  const plan = removalPlan({ uidplus, ours: uids, markedDeleted: uidplus ? [] : await markedDeleted(client) });
+  if (plan === "leave") return "leftFlagged";
+  // messageDelete sends UID EXPUNGE with UIDPLUS and a plain EXPUNGE without: the plan allows either.
+  const expunged = await client.messageDelete(uidSet(uids), { uid: true });
+  if (!expunged) throw new Error(`The server refused to expunge mail from ${folder}`);
+  return "removed";
+}
+
+/**
+ * How to remove our messages, already marked \Deleted, from the folder. UID EXPUNGE (RFC 4315,
+ * UIDPLUS) removes only the UIDs it names. A plain EXPUNGE removes every message marked deleted, so
+ * it is sent only when nothing but ours is: otherwise another client's "deleted" mail, not yet
+ * expunged by its owner, would go. Then ours stay in the folder marked deleted, and the mailbox says
+ * so (`leftFlagged`); the next EXPUNGE of anyone's removes them.
+ */
+export function removalPlan(input: { uidplus: boolean; ours: number[]; markedDeleted: number[] }): "uidExpunge" | "expunge" | "leave" {
+  if (input.uidplus) return "uidExpunge";
+  const ours = new Set(input.ours);
+  return input.markedDeleted.every((uid) => ours.has(uid)) ? "expunge" : "leave";
+}
+
+async function inFolder<T>(client: ImapFlow, folder: string, work: () => Promise<T>): Promise<T> {
   try {
     const lock = await client.getMailboxLock(folder);
     try {
-      await work();
+      return await work();
     } finally {
       lock.release();
     }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { drainMailbox, expectEachMailOnce, mailboxOnDovecot, mixedMails, setSpamDomains, trustDovecot } from "../setup/poll-fixtures";
+import { drainMailbox, expectEachMailOnce, mailboxOnServer, mixedMails, setSpamDomains, trustDovecot } from "../setup/poll-fixtures";
 
 /**
  * Nothing is lost, nothing is made twice: a poller killed with SIGKILL at each point where a mail
@@ -45,7 +45,7 @@ describe("a poller killed at any point", () => {
   it(
     "IMAP: 200 mails, killed after storing, after committing before the move, and mid-batch: each mail once, folders right",
     async () => {
-      const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, {
+      const { company, user, mailbox } = await mailboxOnServer(db, dovecot, {
         protocol: "imap",
         processedFolder: "Processed",
         unprocessedFolder: "Unprocessed",
@@ -71,7 +71,7 @@ describe("a poller killed at any point", () => {
   it(
     "POP3: killed after committing but before QUIT, the deletions never happened; the next poll deletes without re-ingesting",
     async () => {
-      const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, { protocol: "pop3" });
+      const { company, user, mailbox } = await mailboxOnServer(db, dovecot, { protocol: "pop3" });
       for (const raw of mixedMails(40)) await dovecot.deliver(user, raw);
       pollAndCrash(company.tenant.id, mailbox.id, "stored", 5);
       pollAndCrash(company.tenant.id, mailbox.id, "processed", 20);

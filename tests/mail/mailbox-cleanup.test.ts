@@ -8,7 +8,7 @@ import { pollMailbox } from "../../lib/dispatch/poll";
 import { testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { mail } from "../setup/mail-fixtures";
-import { ledger, mailboxOnDovecot, trustDovecot } from "../setup/poll-fixtures";
+import { ledger, mailboxOnServer, trustDovecot } from "../setup/poll-fixtures";
 
 const db = await testDatabase();
 let dovecot: Dovecot;
@@ -24,7 +24,7 @@ const daysFromNow = (days: number) => new Date(Date.now() + days * DAY);
 
 /** A POP3 mailbox that keeps copies for two days, holding two polled mails and one too large to process. */
 async function keepingMailbox() {
-  const desk = await mailboxOnDovecot(db, dovecot, { protocol: "pop3", pop3LeaveCopy: "on", pop3RemoveAfterDays: "2" });
+  const desk = await mailboxOnServer(db, dovecot, { protocol: "pop3", pop3LeaveCopy: "on", pop3RemoveAfterDays: "2" });
   await dovecot.deliver(desk.user, mail({ subject: "First" }));
   await dovecot.deliver(desk.user, mail({ subject: "Second" }));
   await dovecot.deliver(desk.user, mail({ subject: "Too big", body: "x".repeat(1_100_000) }));
@@ -93,7 +93,7 @@ describe("the POP3 mailbox cleanup", () => {
     await withTenant(db, dispatcherOff.tenantId, (tx) =>
       tx.update(divisions).set({ dispatcherActive: false }).where(eq(divisions.id, dispatcherOff.company.divisionId)),
     );
-    const forGood = await mailboxOnDovecot(db, dovecot, { protocol: "pop3", pop3LeaveCopy: "on" });
+    const forGood = await mailboxOnServer(db, dovecot, { protocol: "pop3", pop3LeaveCopy: "on" });
     await dovecot.deliver(forGood.user, mail({ subject: "Keep forever" }));
     await pollMailbox(db, { tenantId: forGood.company.tenant.id, mailboxId: forGood.mailbox.id });
 

@@ -8,7 +8,7 @@ import { NotFoundError } from "../../lib/errors";
 import { testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { mail } from "../setup/mail-fixtures";
-import { ledger, mailboxOnDovecot, trustDovecot } from "../setup/poll-fixtures";
+import { ledger, mailboxOnServer, trustDovecot } from "../setup/poll-fixtures";
 
 const db = await testDatabase();
 let dovecot: Dovecot;
@@ -21,7 +21,7 @@ afterAll(() => dovecot?.stop(), 30_000);
 
 /** An IMAP mailbox on Dovecot with one mail waiting. */
 async function mailboxWithMail() {
-  const desk = await mailboxOnDovecot(db, dovecot, { protocol: "imap" });
+  const desk = await mailboxOnServer(db, dovecot, { protocol: "imap" });
   await dovecot.deliver(desk.user, mail({ subject: "Leased poll" }));
   return { ...desk, tenantId: desk.company.tenant.id, mailboxId: desk.mailbox.id };
 }
@@ -75,7 +75,7 @@ describe("a poll under the mailbox's lease", () => {
     expect((await leaseOf(tenantId, mailboxId)).owner).toBeNull();
 
     // A payload naming the mailbox under another tenant finds no mailbox.
-    const other = await mailboxOnDovecot(db, dovecot, { protocol: "imap" });
+    const other = await mailboxOnServer(db, dovecot, { protocol: "imap" });
     await expect(
       pollLeasedMailbox(db, { tenantId: other.company.tenant.id, mailboxId, owner: "run-2" }),
     ).rejects.toBeInstanceOf(NotFoundError);

@@ -10,7 +10,7 @@ import {
   drainMailbox,
   expectEachMailOnce,
   ledger,
-  mailboxOnDovecot,
+  mailboxOnServer,
   mixedMails,
   setSpamDomains,
   trustDovecot,
@@ -32,7 +32,7 @@ describe("polling an IMAP mailbox", () => {
   it(
     "200 mixed mails get 200 outcomes, no duplicates, processed mail in Processed and the rest in Unprocessed",
     async () => {
-      const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, {
+      const { company, user, mailbox } = await mailboxOnServer(db, dovecot, {
         protocol: "imap",
         processedFolder: "Processed",
         unprocessedFolder: "Unprocessed",
@@ -65,7 +65,7 @@ describe("polling an IMAP mailbox", () => {
   );
 
   it("after a UIDVALIDITY change the mailbox is read again without duplicating anything", async () => {
-    const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, { protocol: "imap", security: "starttls" });
+    const { company, user, mailbox } = await mailboxOnServer(db, dovecot, { protocol: "imap", security: "starttls" });
     for (let i = 0; i < 3; i++) await dovecot.deliver(user, mail({ subject: `Kept ${i}`, messageId: `kept${i}@c.test` }));
     await drain(company.tenant.id, mailbox.id);
     // No processed folder: the mails stay in INBOX, where a new UIDVALIDITY renumbers them.
@@ -83,7 +83,7 @@ describe("polling an IMAP mailbox", () => {
   });
 
   it("a refused login is recorded with its reason and the next try backs off", async () => {
-    const { company, mailbox } = await mailboxOnDovecot(db, dovecot, { protocol: "imap", password: "wrong" });
+    const { company, mailbox } = await mailboxOnServer(db, dovecot, { protocol: "imap", password: "wrong" });
     await withTenant(db, company.tenant.id, (tx) =>
       tx.update(mailboxes).set({ username: "nobody-here" }).where(eq(mailboxes.id, mailbox.id)),
     );
@@ -101,7 +101,7 @@ describe("polling an IMAP mailbox", () => {
 
 describe("polling a POP3 mailbox", () => {
   it("with 'leave a copy on the server', a second poll fetches nothing new and the mail stays", async () => {
-    const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, { protocol: "pop3", pop3LeaveCopy: "on" });
+    const { company, user, mailbox } = await mailboxOnServer(db, dovecot, { protocol: "pop3", pop3LeaveCopy: "on" });
     await setSpamDomains(db, company.tenant.id, company.divisionId);
     const mails = mixedMails(60);
     for (const raw of mails) await dovecot.deliver(user, raw);
@@ -116,7 +116,7 @@ describe("polling a POP3 mailbox", () => {
   }, 120_000);
 
   it("a kept copy is removed from the server once older than 'remove after N days'", async () => {
-    const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, {
+    const { company, user, mailbox } = await mailboxOnServer(db, dovecot, {
       protocol: "pop3",
       pop3LeaveCopy: "on",
       pop3RemoveAfterDays: "2",
@@ -135,7 +135,7 @@ describe("polling a POP3 mailbox", () => {
   });
 
   it("by default deletes after download, except unprocessed mail, which stays on the server", async () => {
-    const { company, user, mailbox } = await mailboxOnDovecot(db, dovecot, { protocol: "pop3", security: "starttls" });
+    const { company, user, mailbox } = await mailboxOnServer(db, dovecot, { protocol: "pop3", security: "starttls" });
     await dovecot.deliver(user, mail({ subject: "Normal" }));
     await dovecot.deliver(user, mail({ subject: "Too big", body: "x".repeat(1_100_000) }));
     const result = await pollMailbox(db, { tenantId: company.tenant.id, mailboxId: mailbox.id });
@@ -157,7 +157,7 @@ describe("polling a POP3 mailbox", () => {
       hide: { search: true, uidFetchToEnd: true, fetch: true },
     });
     try {
-      const { company, mailbox } = await mailboxOnDovecot(db, dovecot, {
+      const { company, mailbox } = await mailboxOnServer(db, dovecot, {
         protocol: "imap",
         host: server.host,
         port: String(server.port),

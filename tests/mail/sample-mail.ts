@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { Dovecot } from "../setup/dovecot";
+import type { TestMailServer } from "../setup/mail-server";
 
 /** Small mails for the mail-server tests, CRLF throughout as mail on the wire is. */
 
@@ -62,8 +62,8 @@ export function dottedMail(): Buffer {
 }
 
 /** A new user with its own empty mailbox, so that no test depends on another. */
-export async function newUser(dovecot: Dovecot): Promise<string> {
+export async function newUser(server: TestMailServer): Promise<string> {
   const user = `user-${crypto.randomBytes(4).toString("hex")}@example.test`;
-  await dovecot.addUser(user, `pass-${crypto.randomBytes(6).toString("hex")}`);
+  await server.addUser(user, `pass-${crypto.randomBytes(6).toString("hex")}`);
   return user;
 }

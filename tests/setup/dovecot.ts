@@ -1,11 +1,20 @@
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { ImapFlow } from "imapflow";
-import type { MailSecurity, MailServerLogin } from "../../lib/mail/types";
+import {
+  findBinary,
+  freePorts,
+  killGroup,
+  listOverImap,
+  LOOPBACK,
+  makeCertificate,
+  runCommand,
+  stopGroup,
+  supervise,
+  type TestMailServer,
+} from "./mail-server";
 
 /**
  * A private Dovecot (IMAP, IMAPS, POP3, POP3S, LMTP) for the mail tests: its own config, cert,
@@ -21,35 +30,26 @@ export interface DovecotPorts {
   lmtp: number;
 }
 
-export interface StoredMail {
-  uid: number;
-  /** The bytes as an IMAP client sees them (Dovecot serves CRLF line ends). */
-  raw: Buffer;
-}
-
-export interface Dovecot {
-  host: string;
+/**
+ * Users are lower-case names, known to Dovecot at once (changing the password of a user who logged
+ * in during the last second may take it up to a second to notice); `deliver` saves byte for byte
+ * (doveadm save: no added headers).
+ */
+export interface Dovecot extends TestMailServer {
   ports: DovecotPorts;
-  /** PEM of the self-signed certificate every TLS port presents; trust it as the CA. */
-  ca: string;
-  /**
-   * Adds a user (lower-case name), known to Dovecot at once. Changing the password of a user who
-   * logged in during the last second may take Dovecot up to a second to notice.
-   */
-  addUser(name: string, password: string): Promise<void>;
-  /** How a client logs in as a user added with addUser, on the port that fits the security. */
-  login(user: string, protocol: "imap" | "pop3", security: MailSecurity): MailServerLogin;
-  /** Puts a mail into the user's INBOX, byte for byte (doveadm save: no added headers). */
-  deliver(user: string, raw: Buffer | string): Promise<void>;
   /** Puts a mail into a folder of the user's, creating the folder when missing. */
   append(user: string, folder: string, raw: Buffer | string): Promise<void>;
   createFolder(user: string, folder: string): Promise<void>;
-  /** Every mail in a folder, lowest UID first, fetched over IMAP. Fails when the folder is missing. */
-  listFolder(user: string, folder: string): Promise<StoredMail[]>;
   /** Gives the folder a new UIDVALIDITY, as a server does after rebuilding its index. */
   setUidValidity(user: string, folder: string, uidValidity: number): Promise<void>;
   /** Drops every connection of the user, as a server restart or a network cut does. */
   kick(user: string): Promise<void>;
+  /**
+   * Stops the server, all its processes at once (every connection drops, as when the server
+   * crashes or its service is restarted), and starts it again on the same ports, with the same
+   * users and mail.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,27 +58,9 @@ const MISSING_MESSAGE =
   "dovecot-lmtpd` (npm test installs it on Debian as root)";
 
 const TEMPLATE = path.join(import.meta.dirname, "dovecot", "dovecot.conf");
-const HOST = "127.0.0.1";
+const HOST = LOOPBACK;
 const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 5_000;
-const COMMAND_TIMEOUT_MS = 10_000;
 const PORT_ATTEMPTS = 3;
-
-/**
- * Runs Dovecot in the foreground beside a watchdog, in a process group of their own (one signal
- * ends the master and everything it forked). The watchdog reads our end of a pipe: when the test
- * process goes, however it goes (a worker killed after a hook timeout runs no exit handlers), the
- * pipe closes and the watchdog kills the group. When Dovecot exits by itself, the group goes too.
- * A non-interactive shell gives background jobs /dev/null as stdin, hence the copy on fd 3.
- */
-const SUPERVISOR = `
-exec 3<&0
-"$1" -F -c "$2" 3<&- </dev/null &
-dovecot=$!
-{ cat <&3 >/dev/null; kill -KILL 0; } &
-wait "$dovecot"
-kill -KILL 0
-`;
 
 export async function startDovecot(): Promise<Dovecot> {
   const dovecotBin = findBinary("dovecot");
@@ -100,13 +82,14 @@ async function startIn(dir: string, dovecotBin: string, doveadmBin: string): Pro
   await fs.promises.chmod(dir, 0o755);
   await fs.promises.mkdir(path.join(dir, "mail"));
   await fs.promises.chown(path.join(dir, "mail"), owner.uid, owner.gid);
-  await makeCertificate(dir);
-  const ca = await fs.promises.readFile(path.join(dir, "cert.pem"), "utf8");
+  const ca = await makeCertificate(dir);
   const usersDir = path.join(dir, "users");
   await fs.promises.mkdir(usersDir, { mode: 0o755 });
   const configFile = path.join(dir, "dovecot.conf");
 
-  const { child: server, ports: serverPorts } = await launchOnFreePorts(dovecotBin, configFile, dir, owner);
+  const launched = await launchOnFreePorts(dovecotBin, configFile, dir, owner);
+  let server = launched.child;
+  const serverPorts = launched.ports;
 
   const passwords = new Map<string, string>();
   const doveadm = (args: string[], input?: Buffer) =>
@@ -127,6 +110,7 @@ async function startIn(dir: string, dovecotBin: string, doveadmBin: string): Pro
   };
 
   return {
+    name: "Dovecot",
     host: HOST,
     ports: serverPorts,
     ca,
@@ -165,26 +149,15 @@ async function startIn(dir: string, dovecotBin: string, doveadmBin: string): Pro
     async kick(user) {
       await doveadm(["kick", user]);
     },
+    async restart() {
+      await stopGroup(server);
+      server = await relaunch(dovecotBin, configFile, dir);
+    },
     async stop() {
-      await stopServer(server);
+      await stopGroup(server);
       await fs.promises.rm(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
-}
-
-function findBinary(name: string): string | null {
-  // doveadm lives in /usr/bin, dovecot in /usr/sbin, which a non-root PATH often lacks.
-  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/usr/local/sbin", "/usr/bin"];
-  for (const dir of dirs) {
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this folder
-    }
-  }
-  return null;
 }
 
 interface MailOwner {
@@ -205,14 +178,6 @@ function mailOwner(): MailOwner {
   const me = os.userInfo();
   const group = execFileSync("id", ["-gn"], { encoding: "utf8" }).trim();
   return { uid: me.uid, gid: me.gid, internalUser: me.username, internalGroup: group, loginUser: me.username };
-}
-
-async function makeCertificate(dir: string): Promise<void> {
-  await runCommand("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"), "-days", "7",
-    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-  ]);
 }
 
 function renderConfig(dir: string, ports: DovecotPorts, owner: MailOwner): string {
@@ -237,20 +202,6 @@ function renderConfig(dir: string, ports: DovecotPorts, owner: MailOwner): strin
   });
 }
 
-/** Five distinct free loopback ports: all held open at once so the kernel cannot repeat one. */
-async function freePorts(): Promise<DovecotPorts> {
-  const servers = await Promise.all(
-    Array.from({ length: 5 }, () => new Promise<net.Server>((resolve, reject) => {
-      const server = net.createServer();
-      server.once("error", reject);
-      server.listen(0, HOST, () => resolve(server));
-    })),
-  );
-  const [imap, imaps, pop3, pop3s, lmtp] = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return { imap: imap!, imaps: imaps!, pop3: pop3!, pop3s: pop3s!, lmtp: lmtp! };
-}
-
 /** Free ports can be taken by someone else before Dovecot binds them: then try new ones. */
 async function launchOnFreePorts(
   dovecotBin: string,
@@ -259,36 +210,43 @@ async function launchOnFreePorts(
   owner: MailOwner,
 ): Promise<{ child: ChildProcess; ports: DovecotPorts }> {
   for (let attempt = 1; ; attempt++) {
-    const ports = await freePorts();
+    const [imap, imaps, pop3, pop3s, lmtp] = (await freePorts(5)) as [number, number, number, number, number];
+    const ports = { imap, imaps, pop3, pop3s, lmtp };
     await fs.promises.writeFile(configFile, renderConfig(dir, ports, owner));
-    // A stale base_dir (sockets, master.pid) makes Dovecot wait before starting; a stale log
-    // would speak of the last attempt.
-    await fs.promises.rm(path.join(dir, "run"), { recursive: true, force: true });
-    await fs.promises.rm(path.join(dir, "dovecot.log"), { force: true });
-    const started = await launch(dovecotBin, configFile, dir);
+    const started = await launchAfresh(dovecotBin, configFile, dir);
     if (started.ok) return { child: started.child, ports };
     if (!started.portTaken || attempt === PORT_ATTEMPTS) throw new Error(started.error);
   }
 }
 
+/**
+ * Starts a stopped instance again on the ports its config names. A port can be "in use" for a
+ * moment after the old group is reaped, while the kernel closes the listeners its processes held.
+ */
+async function relaunch(dovecotBin: string, configFile: string, dir: string): Promise<ChildProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const started = await launchAfresh(dovecotBin, configFile, dir);
+    if (started.ok) return started.child;
+    if (!started.portTaken || attempt === PORT_ATTEMPTS) throw new Error(started.error);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function launchAfresh(dovecotBin: string, configFile: string, dir: string): Promise<LaunchResult> {
+  // A stale base_dir (sockets, master.pid) makes Dovecot wait before starting; a stale log
+  // would speak of the last start.
+  await fs.promises.rm(path.join(dir, "run"), { recursive: true, force: true });
+  await fs.promises.rm(path.join(dir, "dovecot.log"), { force: true });
+  return launch(dovecotBin, configFile, dir);
+}
+
 type LaunchResult = { ok: true; child: ChildProcess } | { ok: false; portTaken: boolean; error: string };
 
 async function launch(dovecotBin: string, configFile: string, dir: string): Promise<LaunchResult> {
-  const child = spawn("sh", ["-c", SUPERVISOR, "dovecot-supervisor", dovecotBin, configFile], {
-    detached: true,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-10_000);
-  };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
+  const daemon = supervise(dovecotBin, ["-F", "-c", configFile]);
+  const { child } = daemon;
   let gone = false;
-  const exited = new Promise<string>((resolve) => {
-    child.once("error", (error) => resolve(error.message));
-    child.once("exit", (code, signal) => resolve(`exit ${code ?? signal}`));
-  }).finally(() => {
+  const exited = daemon.exited.finally(() => {
     gone = true;
   });
 
@@ -301,7 +259,7 @@ async function launch(dovecotBin: string, configFile: string, dir: string): Prom
 
   killGroup(child);
   const log = await fs.promises.readFile(path.join(dir, "dovecot.log"), "utf8").catch(() => "");
-  const details = `${output}\n${log}`.trim();
+  const details = `${daemon.output()}\n${log}`.trim();
   if (/access\(.*\) failed: No such file/i.test(details)) return { ok: false, portTaken: false, error: MISSING_MESSAGE };
   return {
     ok: false,
@@ -322,83 +280,5 @@ async function waitForStart(logFile: string, gone: () => boolean): Promise<void>
     if (gone()) throw new Error("Dovecot exited");
     if (Date.now() > deadline) throw new Error(`Dovecot did not start within ${START_TIMEOUT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-}
-
-/**
- * Dovecot's own shutdown (SIGTERM) waits for its children, 1 to 6 s here. The instance and its
- * mail are thrown away, so kill the whole group at once and wait (bounded) for the master to go.
- */
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  killGroup(child);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, STOP_TIMEOUT_MS);
-  });
-  await Promise.race([exited, timeout]);
-  clearTimeout(timer);
-}
-
-function runCommand(file: string, args: string[], input?: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      file,
-      args,
-      { encoding: "buffer", timeout: COMMAND_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) {
-          const message = (error as NodeJS.ErrnoException).code === "ENOENT" ? `${file} is not installed` : error.message;
-          reject(new Error(`${path.basename(file)} ${args.join(" ")} failed: ${message}\n${stderr.toString()}`));
-        } else {
-          resolve(stdout);
-        }
-      },
-    );
-    child.stdin!.on("error", () => {
-      // the command failed before reading all input; its exit status says why
-    });
-    child.stdin!.end(input);
-  });
-}
-
-async function listOverImap(port: number, user: string, password: string, folder: string): Promise<StoredMail[]> {
-  const client = new ImapFlow({
-    host: HOST,
-    port,
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user, pass: password },
-    logger: false,
-    disableAutoIdle: true,
-  });
-  client.on("error", () => {
-    // the awaited command reports it
-  });
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder, { readOnly: true });
-    try {
-      const mailbox = client.mailbox;
-      if (!mailbox || mailbox.exists === 0) return [];
-      const messages = await client.fetchAll("1:*", { uid: true, source: true });
-      return messages
-        .map((message) => ({ uid: message.uid, raw: message.source ?? Buffer.alloc(0) }))
-        .sort((a, b) => a.uid - b.uid);
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout().catch(() => client.close());
   }
 }

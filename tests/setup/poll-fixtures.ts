@@ -13,30 +13,30 @@ import { pollMailbox } from "../../lib/dispatch/poll";
 import { type MailboxSettingsInput, mailboxSettingsSchema } from "../../lib/mailboxes/settings";
 import { corpusMails, readCorpus } from "./corpus";
 import { makeTenant } from "./db";
-import type { Dovecot } from "./dovecot";
+import type { TestMailServer } from "./mail-server";
 import { mail } from "./mail-fixtures";
 
-/** Trust the test Dovecot's certificate the way an operator trusts a private CA. */
-export function trustDovecot(dovecot: Dovecot): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-ca-")), "dovecot-ca.pem");
-  fs.writeFileSync(file, dovecot.ca);
+/** Trust the test server's certificate the way an operator trusts a private CA. */
+export function trustDovecot(server: TestMailServer): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-ca-")), "mail-server-ca.pem");
+  fs.writeFileSync(file, server.ca);
   process.env.POSTDESK_MAIL_CA_FILE = file;
   return file;
 }
 
-/** A company whose division reads one Dovecot user's mailbox. */
-export async function mailboxOnDovecot(
+/** A company whose division reads one mailbox of a test mail server, its user named by its address. */
+export async function mailboxOnServer(
   db: Database,
-  dovecot: Dovecot,
+  server: TestMailServer,
   settings: Partial<MailboxSettingsInput> & { protocol: "imap" | "pop3" },
 ) {
   const company = await makeTenant(db, "Mailco");
   const scope = operatorScope(company.tenant.id);
-  const user = `support-${crypto.randomBytes(4).toString("hex")}`;
+  const user = `support-${crypto.randomBytes(4).toString("hex")}@mailco.test`;
   const password = `pw-${crypto.randomBytes(6).toString("hex")}`;
-  await dovecot.addUser(user, password);
+  await server.addUser(user, password);
   const security = settings.security ?? "tls";
-  const login = dovecot.login(user, settings.protocol, security);
+  const login = server.login(user, settings.protocol, security);
   const mailbox = await withTenant(db, company.tenant.id, async (tx) => {
     await updateDivisionSettings(tx, scope, company.divisionId, { tag: "MAIL", maxMailSizeMegabytes: 1 });
     return createMailbox(
@@ -45,7 +45,7 @@ export async function mailboxOnDovecot(
       company.divisionId,
       mailboxSettingsSchema.parse({
         name: "Support",
-        address: `${user}@mailco.test`,
+        address: user,
         host: login.host,
         port: String(login.port),
         security,

@@ -304,6 +304,23 @@ export default async function DispatcherPage({ params }: Props) {
                           </td>
                         </tr>
                       )}
+                      {mailbox.leftFlagged > 0 && (
+                        <tr>
+                          <td colSpan={5} className="px-5 pb-4 sm:px-6">
+                            <div
+                              role="status"
+                              data-left-flagged={mailbox.leftFlagged}
+                              className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-300 ring-inset"
+                            >
+                              <p className="flex items-center gap-2 font-semibold">
+                                <Icon name="alert" className="size-5 shrink-0 text-amber-600" />
+                                {t("leftFlagged.title", { count: mailbox.leftFlagged, folder: mailbox.folder })}
+                              </p>
+                              <p className="mt-1 pl-7 leading-6">{t("leftFlagged.hint", { folder: mailbox.folder })}</p>
+                            </div>
+                          </td>
+                        </tr>
+                      )}
                     </tbody>
                   );
                 })}

@@ -1,0 +1,1 @@
+ALTER TABLE "mailboxes" ADD COLUMN "left_flagged" integer DEFAULT 0 NOT NULL;
