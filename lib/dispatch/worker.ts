@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
@@ -95,6 +96,9 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
   const noIdle = new Set<string>();
   /** Aborted by stop(): every pause listens to it, so that no pause can outlast a stop. */
   const stopped = new AbortController();
+  // Every mailbox waiting to reconnect pauses on it, all at once after a server restart; each pause
+  // lets go when it ends. Node's default of 10 would call that a leak on stderr.
+  setMaxListeners(maxIdle + 1, stopped.signal);
   const stopping = () => stopped.signal.aborted;
   const pause = (ms: number) => delay(ms, undefined, { signal: stopped.signal }).catch(() => {});
   let current: Promise<void> = Promise.resolve();
