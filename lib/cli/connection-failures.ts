@@ -6,6 +6,9 @@ const sentences: Record<MailConnectionFailure, string> = {
   connectionRefused:
     "the connection was refused: check the port and the security setting, and whether a firewall blocks it",
   timeout: "the server did not answer in time: check the host and port, or allow a longer connection timeout",
+  connectionLost:
+    "the connection broke off in the middle (a server restart or a network cut); nothing was lost and the next " +
+    "check does the rest: if it keeps happening, ask whoever runs the server",
   tlsFailed:
     "the secure connection failed: check that the security setting fits the port (tls for 993 and 995, " +
     "starttls for 143 and 110) and that the server's certificate is valid (for a private CA, name its PEM file " +

@@ -29,6 +29,8 @@ const HOST_NOT_FOUND_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "E
 const REFUSED_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 /** Node's, imapflow's (CONNECT_/GREETING_/UPGRADE_TIMEOUT, ETIMEOUT) and our own POP3 client's. */
 const TIMEOUT_CODES = new Set(["ETIMEDOUT", "ETIMEOUT", "CONNECT_TIMEOUT", "GREETING_TIMEOUT", "UPGRADE_TIMEOUT"]);
+/** Node's, and imapflow's for a command that found (or lost) its socket closed. */
+const LOST_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "NoConnection", "EConnectionClosed"]);
 /**
  * nodemailer's own codes: it replaces Node's code with its kind of failure (ESOCKET, ECONNECTION,
  * …) and keeps Node's as `originalCode`, which is looked at too. ENOAUTH: no credentials to offer.
@@ -106,6 +108,7 @@ function failureOf(error: unknown): MailConnectionFailure {
   if (codes.some((code) => HOST_NOT_FOUND_CODES.has(code))) return "hostNotFound";
   if (codes.some((code) => REFUSED_CODES.has(code))) return "connectionRefused";
   if (codes.some((code) => TIMEOUT_CODES.has(code))) return "timeout";
+  if (codes.some((code) => LOST_CODES.has(code))) return "connectionLost";
   if (
     chain.some((facts) => facts.tlsFailed === true) ||
     codes.some((code) => TLS_CODES.has(code) || CERTIFICATE_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_")) ||
@@ -156,6 +159,7 @@ const FAILURES: Record<MailConnectionFailure, true> = {
   hostNotFound: true,
   connectionRefused: true,
   timeout: true,
+  connectionLost: true,
   tlsFailed: true,
   loginFailed: true,
   folderNotFound: true,

@@ -206,7 +206,7 @@ class Pop3Client implements Pop3Session {
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.reader.push(chunk));
     socket.on("error", (error) => this.reader.fail(toMailConnectionError(error, [this.login.password])));
-    socket.on("close", () => this.reader.fail(protocolError("The server closed the connection")));
+    socket.on("close", () => this.reader.fail(new MailConnectionError("connectionLost", "The server closed the connection")));
   }
 
   /** One command at a time: a caller may fire several without waiting. */

@@ -71,6 +71,8 @@ export type MailConnectionFailure =
   | "hostNotFound"
   | "connectionRefused"
   | "timeout"
+  /** The connection broke off in the middle (a server restart, a network cut): tried again as usual. */
+  | "connectionLost"
   | "tlsFailed"
   | "loginFailed"
   | "folderNotFound"

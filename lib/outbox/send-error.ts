@@ -4,8 +4,8 @@ import { classifyMailError } from "@/lib/mail/connection-error";
  * Why a mail was not sent, in codes the UI explains (messages `outbox.errors.*`):
  * - temporary: the server said 4xx (try later); retried with backoff
  * - rejected: the server said 5xx; the mail will not go through as it is
- * - connection failures as for inbound mail (hostNotFound, connectionRefused, timeout, tlsFailed,
- *   loginFailed, protocolError)
+ * - connection failures as for inbound mail (hostNotFound, connectionRefused, timeout, connectionLost,
+ *   tlsFailed, loginFailed, protocolError)
  * - noMailbox / noSmtp: nothing to send it from; an admin must configure SMTP, then clear the error
  * - gaveUp: temporary failures went on for too long
  * - unsubscribed: a mass mail whose contact unsubscribed after it was queued; never sent
@@ -16,6 +16,7 @@ export type SendErrorCode =
   | "hostNotFound"
   | "connectionRefused"
   | "timeout"
+  | "connectionLost"
   | "tlsFailed"
   | "loginFailed"
   | "protocolError"
@@ -33,7 +34,7 @@ export interface SendFailure {
   detail: string;
 }
 
-const TEMPORARY_CONNECTION_FAILURES = new Set(["hostNotFound", "connectionRefused", "timeout", "protocolError"]);
+const TEMPORARY_CONNECTION_FAILURES = new Set(["hostNotFound", "connectionRefused", "timeout", "connectionLost", "protocolError"]);
 
 export function classifySendError(error: unknown, secrets: string[] = []): SendFailure {
   const facts = (error ?? {}) as { responseCode?: unknown; code?: unknown; command?: unknown };

@@ -12,6 +12,8 @@ describe("classifyMailError", () => {
     [nodeError("connect ECONNREFUSED 127.0.0.1:993", "ECONNREFUSED"), "connectionRefused"],
     [nodeError("connect ETIMEDOUT 10.0.0.1:993", "ETIMEDOUT"), "timeout"],
     [nodeError("Failed to establish connection in required time", "CONNECT_TIMEOUT"), "timeout"],
+    [nodeError("read ECONNRESET", "ECONNRESET"), "connectionLost"],
+    [nodeError("Connection not available", "NoConnection"), "connectionLost"],
     [nodeError("self-signed certificate", "DEPTH_ZERO_SELF_SIGNED_CERT"), "tlsFailed"],
     [nodeError("Hostname/IP does not match certificate's altnames", "ERR_TLS_CERT_ALTNAME_INVALID"), "tlsFailed"],
     [nodeError("ssl3_get_record:wrong version number", "ERR_SSL_WRONG_VERSION_NUMBER"), "tlsFailed"],

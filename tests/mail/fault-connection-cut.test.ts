@@ -185,6 +185,8 @@ async function recovers(scene: Scene, sent: Buffer[], label: string, atCut: Awai
   // The same worker, still holding the mailbox in IDLE: it was never restarted nor gave up.
   const failed = scene.events.filter((e) => e.type === "poll" && e.mailboxId === scene.mailboxId && !e.result.ok);
   expect(failed.length).toBeGreaterThanOrEqual(1);
+  // Told as what it was, a line that broke off, not as an answer Postdesk did not understand.
+  expect(failed.map((e) => e.type === "poll" && !e.result.ok && e.result.failure)).toEqual(failed.map(() => "connectionLost"));
   expect(scene.events.filter((e) => e.type === "lease" && e.mailboxId === scene.mailboxId && !e.held)).toEqual([]);
   await until("IDLE back on the mailbox", async () => scene.worker.idleCount() === 1, 10_000);
   return after;

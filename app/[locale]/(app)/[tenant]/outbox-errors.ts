@@ -7,6 +7,7 @@ const SEND_ERROR_CODES: Record<SendErrorCode, true> = {
   hostNotFound: true,
   connectionRefused: true,
   timeout: true,
+  connectionLost: true,
   tlsFailed: true,
   loginFailed: true,
   protocolError: true,
