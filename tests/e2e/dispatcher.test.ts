@@ -10,7 +10,7 @@ import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
 /**
  * A division's dispatcher page in a real browser: a mailbox whose sign-in was refused explains itself
- * in Polish with what to do and since when; Force Scheduler polls now, or says that a poll already
+ * in Polish with what to do and since when; one whose processed mail stays marked deleted says so; Force Scheduler polls now, or says that a poll already
  * runs and starts nothing; the dispatcher goes off and on; an agent only watches.
  */
 
@@ -87,6 +87,8 @@ describe("the dispatcher page in the browser", () => {
         idleSince: minutesFromNow(-30),
         lastPollAt: minutesFromNow(-30),
         nextPollAt: minutesFromNow(1),
+        // Its server has neither MOVE nor UIDPLUS, and a colleague's deleted mail waits in INBOX.
+        leftFlagged: 3,
       });
       await storeInbound(listening);
       await storeInbound(listening);
@@ -122,6 +124,12 @@ describe("the dispatcher page in the browser", () => {
         expect(await listeningRow.locator("[data-idle]").textContent()).toBe(tPl("dispatcher.idleOn"));
         expect(await listeningRow.locator("[data-ingested-today]").textContent()).toBe("2");
         expect(await failingRow.locator("[data-ingested-today]").textContent()).toBe("0");
+        // The mail it had to leave behind marked deleted: how much, where, and what to do (Polish plural "few").
+        const leftFlagged = listeningRow.locator('[data-left-flagged="3"]');
+        await leftFlagged.getByText(tPl("dispatcher.leftFlagged.title", { count: 3, folder: "INBOX" })).waitFor();
+        expect(tPl("dispatcher.leftFlagged.title", { count: 3, folder: "INBOX" })).toContain("3 przetworzone wiadomości nadal są");
+        await leftFlagged.getByText(tPl("dispatcher.leftFlagged.hint", { folder: "INBOX" })).waitFor();
+        expect(await failingRow.locator("[data-left-flagged]").count()).toBe(0);
         await screenshot(page, "60-dispatcher-failing-pl");
 
         // Nothing runs: both are due at once, the one in backoff too.
