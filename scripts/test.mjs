@@ -12,6 +12,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const systemPackages = {
   chromium: "/usr/bin/chromium",
   "postgresql-client": "/usr/bin/pg_dump",
+  // tests/setup/private-postgres.ts runs a PostgreSQL cluster of its own (initdb, pg_ctl) for the
+  // tests that stop the database under a worker; the shared server is never stopped.
+  "postgresql-15": "/usr/lib/postgresql/15/bin/initdb",
   // tests/setup/dovecot.ts runs a private Dovecot (IMAP, POP3, LMTP) for the mail tests.
   "dovecot-imapd": "/usr/lib/dovecot/imap",
   "dovecot-pop3d": "/usr/lib/dovecot/pop3",

@@ -94,6 +94,12 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
   const polling = new Set<string>();
   /** IMAP mailboxes whose server offers no IDLE: not tried again by this worker. */
   const noIdle = new Set<string>();
+  /**
+   * Leases let go of while the database was away: the row still names this worker, so no one,
+   * this worker included, would poll the mailbox until the lease ran out (up to two minutes after
+   * the database is back). Given back at the first tick that reaches the database.
+   */
+  const unreturned = new Set<string>();
   /** Aborted by stop(): every pause listens to it, so that no pause can outlast a stop. */
   const stopped = new AbortController();
   // Every mailbox waiting to reconnect pauses on it, all at once after a server restart; each pause
@@ -108,7 +114,20 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
 
   async function release(mailboxId: string) {
     emit({ type: "lease", mailboxId, owner: id, held: false, at: Date.now() });
-    await releaseLease(db, { mailboxId, owner: id, now: now() });
+    try {
+      await releaseLease(db, { mailboxId, owner: id, now: now() });
+    } catch (error) {
+      unreturned.add(mailboxId);
+      emit({ type: "error", where: `release ${mailboxId}`, error, at: Date.now() });
+    }
+  }
+
+  async function returnUnreturned() {
+    for (const mailboxId of unreturned) {
+      // Leased again since (it ran out meanwhile): that lease is in use.
+      if (!idle.has(mailboxId) && !polling.has(mailboxId)) await releaseLease(db, { mailboxId, owner: id, now: now() });
+      unreturned.delete(mailboxId);
+    }
   }
 
   async function poll(ref: MailboxRef): Promise<PollResult | null> {
@@ -126,6 +145,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
   /** Polls a freshly leased mailbox, then keeps it in IDLE or gives the lease back. */
   async function pollClaimed(ref: MailboxRef) {
     polling.add(ref.mailboxId);
+    unreturned.delete(ref.mailboxId);
     emit({ type: "lease", mailboxId: ref.mailboxId, owner: id, held: true, at: Date.now() });
     try {
       const result = await poll(ref);
@@ -288,6 +308,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
         emitPresence("lost its database session; giving every mailbox back");
         await Promise.all([...idle.keys()].map((mailboxId) => dropIdle(mailboxId)));
       }
+      if (held) await returnUnreturned();
       await renewAll();
       await pollIdleDue();
       // Without its presence a worker takes nothing new: others could not tell when it is gone.
