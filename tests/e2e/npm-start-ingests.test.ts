@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { deliverOverLmtp } from "../setup/dovecot-desk";
 import { json, postdesk } from "../setup/cli";
-import { trustDovecot } from "../setup/poll-fixtures";
+import { trustMailServer } from "../setup/poll-fixtures";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn } from "./browser";
 
 /**
@@ -26,7 +26,7 @@ const owner = { email: "", password: "Correct-Horse-9" };
 
 const { newPage, screenshot, signIn, failure } = browserTests("npm-start-ingests", async () => {
   dovecot = await startDovecot();
-  trustDovecot(dovecot);
+  trustMailServer(dovecot);
   await dovecot.addUser(address, "support-pw");
   owner.email = `owner-${Date.now().toString(36)}@mailco.test`;
   const company = json(

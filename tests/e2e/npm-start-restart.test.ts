@@ -7,7 +7,7 @@ import { mailboxes, tickets } from "../../db/schema";
 import { ownDatabase } from "../setup/db";
 import { deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { trustDovecot } from "../setup/poll-fixtures";
+import { trustMailServer } from "../setup/poll-fixtures";
 import { buildIfStale } from "./app-server";
 
 /**
@@ -27,7 +27,7 @@ const started: ChildProcess[] = [];
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  caFile = trustDovecot(dovecot);
+  caFile = trustMailServer(dovecot);
   await buildIfStale();
 }, 10 * 60_000);
 afterAll(async () => {

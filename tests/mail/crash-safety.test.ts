@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { drainMailbox, expectEachMailOnce, mailboxOnServer, mixedMails, setSpamDomains, trustDovecot } from "../setup/poll-fixtures";
+import { drainMailbox, expectEachMailOnce, mailboxOnServer, mixedMails, setSpamDomains, trustMailServer } from "../setup/poll-fixtures";
 
 /**
  * Nothing is lost, nothing is made twice: a poller killed with SIGKILL at each point where a mail
@@ -17,7 +17,7 @@ let caFile: string;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  caFile = trustDovecot(dovecot);
+  caFile = trustMailServer(dovecot);
 }, 60_000);
 afterAll(() => dovecot?.stop(), 30_000);
 

@@ -9,7 +9,7 @@ import { repoRoot } from "../setup/cli";
 import { dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { mail } from "../setup/mail-fixtures";
-import { expectEachMailOnce, trustDovecot } from "../setup/poll-fixtures";
+import { expectEachMailOnce, trustMailServer } from "../setup/poll-fixtures";
 import { type PrivatePostgres, startPrivatePostgres } from "../setup/private-postgres";
 
 /**
@@ -31,7 +31,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   [dovecot, cluster] = await Promise.all([startDovecot(), startPrivatePostgres()]);
-  caFile = trustDovecot(dovecot);
+  caFile = trustMailServer(dovecot);
   handle = await openDatabase(cluster.url);
   db = handle.db;
 }, 60_000);

@@ -7,7 +7,7 @@ import { ownDatabase } from "../setup/db";
 import { addDovecotMailbox, deliverOverLmtp } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { outboundDesk } from "../setup/outbound-desk";
-import { trustDovecot } from "../setup/poll-fixtures";
+import { trustMailServer } from "../setup/poll-fixtures";
 
 /**
  * Nothing lost when the mail server restarts under a worker that holds ten mailboxes in IDLE.
@@ -27,7 +27,7 @@ let dovecot: Dovecot;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  trustDovecot(dovecot);
+  trustMailServer(dovecot);
 }, 60_000);
 afterAll(() => dovecot?.stop(), 30_000);
 

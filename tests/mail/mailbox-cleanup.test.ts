@@ -8,14 +8,14 @@ import { pollMailbox } from "../../lib/dispatch/poll";
 import { testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { mail } from "../setup/mail-fixtures";
-import { ledger, mailboxOnServer, trustDovecot } from "../setup/poll-fixtures";
+import { ledger, mailboxOnServer, trustMailServer } from "../setup/poll-fixtures";
 
 const db = await testDatabase();
 let dovecot: Dovecot;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  trustDovecot(dovecot);
+  trustMailServer(dovecot);
 }, 60_000);
 afterAll(() => dovecot?.stop(), 30_000);
 

@@ -11,7 +11,7 @@ import { corpusMails, readCorpus } from "../setup/corpus";
 import { testDatabase } from "../setup/db";
 import { mail } from "../setup/mail-fixtures";
 import { type Mailutils, startMailutils } from "../setup/mailutils";
-import { drainMailbox, expectEachMailOnce, ledger, mailboxOnServer, trustDovecot } from "../setup/poll-fixtures";
+import { drainMailbox, expectEachMailOnce, ledger, mailboxOnServer, trustMailServer } from "../setup/poll-fixtures";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { newUser, plainMail } from "./sample-mail";
 
@@ -26,7 +26,7 @@ let mailutils: Mailutils;
 
 beforeAll(async () => {
   mailutils = await startMailutils();
-  trustDovecot(mailutils);
+  trustMailServer(mailutils);
 }, 60_000);
 afterAll(() => mailutils?.stop(), 30_000);
 

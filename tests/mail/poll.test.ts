@@ -13,7 +13,7 @@ import {
   mailboxOnServer,
   mixedMails,
   setSpamDomains,
-  trustDovecot,
+  trustMailServer,
 } from "../setup/poll-fixtures";
 import { startScriptedImap } from "../setup/scripted-imap";
 
@@ -22,7 +22,7 @@ let dovecot: Dovecot;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  trustDovecot(dovecot);
+  trustMailServer(dovecot);
 }, 60_000);
 afterAll(() => dovecot?.stop(), 30_000);
 

@@ -11,7 +11,7 @@ import { testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { dovecotDesk } from "../setup/dovecot-desk";
 import type { outboundDesk } from "../setup/outbound-desk";
-import { trustDovecot } from "../setup/poll-fixtures";
+import { trustMailServer } from "../setup/poll-fixtures";
 import { type SmtpSink, startSmtpSink } from "../setup/smtp-sink";
 
 /**
@@ -27,7 +27,7 @@ let sink: SmtpSink;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  trustDovecot(dovecot);
+  trustMailServer(dovecot);
   sink = await startSmtpSink({ relayLmtp: { host: dovecot.host, port: dovecot.ports.lmtp } });
 }, 60_000);
 afterAll(async () => {

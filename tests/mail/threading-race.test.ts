@@ -10,7 +10,7 @@ import { ownDatabase } from "../setup/db";
 import { addDovecotMailbox } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { outboundDesk } from "../setup/outbound-desk";
-import { trustDovecot } from "../setup/poll-fixtures";
+import { trustMailServer } from "../setup/poll-fixtures";
 
 /**
  * Threading must not depend on which worker runs first. Twenty customers each write one mail with
@@ -31,7 +31,7 @@ const workers: { child: ChildProcess; stderr: () => string; exited: Promise<numb
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  caFile = trustDovecot(dovecot);
+  caFile = trustMailServer(dovecot);
 }, 60_000);
 afterAll(async () => {
   for (const worker of workers) worker.child.kill("SIGKILL");

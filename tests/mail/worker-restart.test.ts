@@ -8,7 +8,7 @@ import { repoRoot } from "../setup/cli";
 import { ownDatabase } from "../setup/db";
 import { deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { trustDovecot } from "../setup/poll-fixtures";
+import { trustMailServer } from "../setup/poll-fixtures";
 
 /**
  * A restart must not delay mail. The worker that goes away is a real `postdesk worker` process (the
@@ -26,7 +26,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  caFile = trustDovecot(dovecot);
+  caFile = trustMailServer(dovecot);
 }, 60_000);
 afterAll(async () => {
   for (const child of children) child.kill("SIGKILL");

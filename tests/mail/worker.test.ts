@@ -6,7 +6,7 @@ import { startWorker, type WorkerEvent } from "../../lib/dispatch/worker";
 import { ownDatabase } from "../setup/db";
 import { deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { trustDovecot } from "../setup/poll-fixtures";
+import { trustMailServer } from "../setup/poll-fixtures";
 
 // The worker polls every mailbox of every tenant: it gets a database of its own.
 const { db } = await ownDatabase();
@@ -14,7 +14,7 @@ let dovecot: Dovecot;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  trustDovecot(dovecot);
+  trustMailServer(dovecot);
 }, 60_000);
 afterAll(() => dovecot?.stop(), 30_000);
 

@@ -7,7 +7,7 @@ import { repoRoot } from "../setup/cli";
 import { ownDatabase } from "../setup/db";
 import { deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { trustDovecot } from "../setup/poll-fixtures";
+import { trustMailServer } from "../setup/poll-fixtures";
 
 /**
  * Workers side by side, as separate `postdesk worker` processes against one Postgres: every mail
@@ -22,7 +22,7 @@ let caFile: string;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  caFile = trustDovecot(dovecot);
+  caFile = trustMailServer(dovecot);
 }, 60_000);
 afterAll(async () => {
   for (const worker of running) worker.child.kill("SIGKILL");

@@ -17,7 +17,7 @@ import type { TestMailServer } from "./mail-server";
 import { mail } from "./mail-fixtures";
 
 /** Trust the test server's certificate the way an operator trusts a private CA. */
-export function trustDovecot(server: TestMailServer): string {
+export function trustMailServer(server: TestMailServer): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-ca-")), "mail-server-ca.pem");
   fs.writeFileSync(file, server.ca);
   process.env.POSTDESK_MAIL_CA_FILE = file;
