@@ -9,6 +9,7 @@ import { deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { trustMailServer } from "../setup/poll-fixtures";
 import { buildIfStale } from "./app-server";
+import { until } from "../setup/until";
 
 /**
  * `npm start` stopped and started again must not delay mail. The app (scripts/start.mjs, which runs
@@ -50,16 +51,6 @@ function freePort(): Promise<number> {
       server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
   });
-}
-
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, log = () => ""): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${log().slice(-4000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** `npm start` (or scripts/start.mjs, which is what it runs) in a process group of its own. */

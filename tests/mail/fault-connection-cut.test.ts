@@ -11,6 +11,7 @@ import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { mail } from "../setup/mail-fixtures";
 import { outboundDesk } from "../setup/outbound-desk";
 import { expectEachMailOnce } from "../setup/poll-fixtures";
+import { until } from "../setup/until";
 
 /**
  * Nothing lost when the line to the mail server breaks. A running worker holds a mailbox in IDLE
@@ -34,16 +35,6 @@ const PASSWORD = "support-pw";
 const CUT_AFTER_BYTES = 1024 * 1024;
 /** Bounds the recovery: an IDLE reconnect comes after 0.5 to 2 s, the poll it makes takes a moment. */
 const RECOVERY_MS = 20_000;
-
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, log = () => ""): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${log()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A mail with a binary attachment of `megabytes`, base64 in lines of 76 as mail clients send it. */
 function mailWithAttachment(subject: string, megabytes: number): Buffer {

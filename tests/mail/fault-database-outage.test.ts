@@ -11,6 +11,7 @@ import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { mail } from "../setup/mail-fixtures";
 import { expectEachMailOnce, trustMailServer } from "../setup/poll-fixtures";
 import { type PrivatePostgres, startPrivatePostgres } from "../setup/private-postgres";
+import { until } from "../setup/until";
 
 /**
  * Nothing is lost when the other side fails: PostgreSQL goes away for 30 s in the middle of a poll
@@ -64,16 +65,6 @@ function workerProcess() {
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { type: string; ok?: boolean; fetched?: number; where?: string; at: number });
   return { child, stderr: () => stderr, events };
-}
-
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, log = () => ""): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${log()}`);
-    await delay(20);
-  }
 }
 
 describe("PostgreSQL going away in the middle of a poll", () => {

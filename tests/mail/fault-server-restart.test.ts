@@ -8,6 +8,7 @@ import { addDovecotMailbox, deliverOverLmtp } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { outboundDesk } from "../setup/outbound-desk";
 import { trustMailServer } from "../setup/poll-fixtures";
+import { until } from "../setup/until";
 
 /**
  * Nothing lost when the mail server restarts under a worker that holds ten mailboxes in IDLE.
@@ -30,16 +31,6 @@ beforeAll(async () => {
   trustMailServer(dovecot);
 }, 60_000);
 afterAll(() => dovecot?.stop(), 30_000);
-
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, log = () => ""): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${log()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** One division with ten IMAP mailboxes, each a Dovecot user named by its address. */
 async function divisionWithMailboxes() {

@@ -13,6 +13,7 @@ import { mail } from "../setup/mail-fixtures";
 import { type Mailutils, startMailutils } from "../setup/mailutils";
 import { drainMailbox, expectEachMailOnce, ledger, mailboxOnServer, trustMailServer } from "../setup/poll-fixtures";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
+import { until } from "../setup/until";
 import { newUser, plainMail } from "./sample-mail";
 
 /**
@@ -215,16 +216,9 @@ describe("a worker holding a Mailutils mailbox in IDLE", () => {
       updateDivisionSettings(tx, operatorScope(company.tenant.id), company.divisionId, { pollIntervalMinutes: 60 }),
     );
     const stored = async () => (await ledger(db, company.tenant.id, mailbox.id)).rows.length;
-    const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 15_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await check())) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    };
     const worker = startWorker(db, { tickMs: 100, chores: [] });
     try {
-      await until("the mailbox held in IDLE", async () => worker.idleCount() === 1);
+      await until("the mailbox held in IDLE", () => worker.idleCount() === 1, 15_000);
 
       await mailutils.deliverUnannounced(user, plainMail("Question"));
       await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -232,7 +226,7 @@ describe("a worker holding a Mailutils mailbox in IDLE", () => {
 
       // The division polls hourly: rather than wait, its time comes now.
       await db.update(mailboxes).set({ nextPollAt: new Date() }).where(eq(mailboxes.id, mailbox.id));
-      await until("the scheduled poll", async () => (await stored()) === 1);
+      await until("the scheduled poll", async () => (await stored()) === 1, 15_000);
       expect(worker.idleCount()).toBe(1);
     } finally {
       await worker.stop();

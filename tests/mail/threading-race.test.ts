@@ -11,6 +11,7 @@ import { addDovecotMailbox } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { outboundDesk } from "../setup/outbound-desk";
 import { trustMailServer } from "../setup/poll-fixtures";
+import { until } from "../setup/until";
 
 /**
  * Threading must not depend on which worker runs first. Twenty customers each write one mail with
@@ -58,15 +59,9 @@ function startWorkerProcess() {
   return running;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      const said = workers.map((w, i) => `--- worker ${i} ---\n${w.stderr().slice(-2000)}`).join("\n");
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${said}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** What the workers said: the first place to look when a wait times out. */
+function workersSaid() {
+  return workers.map((w, i) => `--- worker ${i} ---\n${w.stderr().slice(-2000)}`).join("\n");
 }
 
 /** A division with ten IMAP mailboxes, each a Dovecot user; its dispatcher off until the round turns it on. */
@@ -124,7 +119,7 @@ describe("threading with two workers", () => {
               .from(inboundEmails)
               .where(and(eq(inboundEmails.divisionId, desk.divisionId), ne(inboundEmails.outcome, "pending")))
           )[0]!.n;
-        await until(`round ${round}: ${MAILBOXES * CUSTOMERS} mails handled`, async () => (await handled()) === MAILBOXES * CUSTOMERS, 90_000);
+        await until(`round ${round}: ${MAILBOXES * CUSTOMERS} mails handled`, async () => (await handled()) === MAILBOXES * CUSTOMERS, 90_000, workersSaid);
 
         const ticketRows = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.divisionId, desk.divisionId));
         const [messageCount] = await db

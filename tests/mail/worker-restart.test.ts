@@ -9,6 +9,7 @@ import { ownDatabase } from "../setup/db";
 import { deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { trustMailServer } from "../setup/poll-fixtures";
+import { until } from "../setup/until";
 
 /**
  * A restart must not delay mail. The worker that goes away is a real `postdesk worker` process (the
@@ -32,16 +33,6 @@ afterAll(async () => {
   for (const child of children) child.kill("SIGKILL");
   await dovecot?.stop();
 }, 30_000);
-
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, log = () => ""): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${log()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** `postdesk worker` in a process of its own, with the default lease (two minutes). */
 function workerProcess() {

@@ -7,6 +7,7 @@ import { ownDatabase } from "../setup/db";
 import { deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { trustMailServer } from "../setup/poll-fixtures";
+import { until } from "../setup/until";
 
 // The worker polls every mailbox of every tenant: it gets a database of its own.
 const { db } = await ownDatabase();
@@ -17,16 +18,6 @@ beforeAll(async () => {
   trustMailServer(dovecot);
 }, 60_000);
 afterAll(() => dovecot?.stop(), 30_000);
-
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const ticketCount = async (divisionId: string) =>
   (await db.select({ n: count() }).from(tickets).where(eq(tickets.divisionId, divisionId)))[0]!.n;

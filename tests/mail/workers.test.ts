@@ -8,6 +8,7 @@ import { ownDatabase } from "../setup/db";
 import { deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { trustMailServer } from "../setup/poll-fixtures";
+import { until } from "../setup/until";
 
 /**
  * Workers side by side, as separate `postdesk worker` processes against one Postgres: every mail
@@ -86,16 +87,9 @@ function runWorker(args: string[] = []): RunningWorker {
 
 const running: RunningWorker[] = [];
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      // What the workers said is usually why.
-      const said = running.map((w, i) => `--- worker ${i} stderr ---\n${w.stderr().slice(-2000)}`).join("\n");
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${said}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** What the workers said: usually why a wait timed out. */
+function workersSaid() {
+  return running.map((w, i) => `--- worker ${i} stderr ---\n${w.stderr().slice(-2000)}`).join("\n");
 }
 
 /** Spans in which each owner held each mailbox; fails on any two owners' spans that overlap. */
@@ -170,6 +164,7 @@ describe("workers side by side", () => {
           return row!.n === total;
         },
         90_000,
+        workersSaid,
       );
       a.child.kill("SIGTERM");
       b.child.kill("SIGTERM");
@@ -212,12 +207,12 @@ describe("workers side by side", () => {
       await until("worker A holding IDLE on all 5", async () => {
         const rows = await db.select().from(mailboxes).where(inArray(mailboxes.id, ids));
         return rows.every((m) => m.idleSince !== null);
-      }, 30_000);
+      }, 30_000, workersSaid);
       for (const [i, desk] of desks.entries()) await deliverOverLmtp(dovecot, desk.address, { subject: `Before the kill ${i}` });
       await until("the first mails ticketed", async () => {
         const [row] = await db.select({ n: count() }).from(inboundEmails).where(sql`${inboundEmails.mailboxId} in ${ids} and ${inboundEmails.outcome} = 'ticket_created'`);
         return row!.n === 5;
-      }, 15_000);
+      }, 15_000, workersSaid);
       const ownerA = (await db.select().from(mailboxes).where(inArray(mailboxes.id, ids)))[0]!.leaseOwner!;
       a.child.kill("SIGKILL");
       await a.exited;
@@ -229,7 +224,7 @@ describe("workers side by side", () => {
       await until("all ten mails ticketed", async () => {
         const [row] = await db.select({ n: count() }).from(inboundEmails).where(sql`${inboundEmails.mailboxId} in ${ids} and ${inboundEmails.outcome} = 'ticket_created'`);
         return row!.n === 10;
-      }, 30_000);
+      }, 30_000, workersSaid);
       const allIn = Date.now() - bRunning;
       b.child.kill("SIGTERM");
       expect(await b.exited).toBe(0);
