@@ -1,4 +1,4 @@
-import { count, eq } from "drizzle-orm";
+import { count, eq, ne } from "drizzle-orm";
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailboxes, tickets } from "../../db/schema";
@@ -8,7 +8,7 @@ import { divisionDispatchStatus } from "../../lib/dispatch/status";
 import { startWorker } from "../../lib/dispatch/worker";
 import { connectImap, moveMessages } from "../../lib/mail/imap";
 import { corpusMails, readCorpus } from "../setup/corpus";
-import { testDatabase } from "../setup/db";
+import { ownDatabase } from "../setup/db";
 import { mail } from "../setup/mail-fixtures";
 import { type Mailutils, startMailutils } from "../setup/mailutils";
 import { drainMailbox, expectEachMailOnce, ledger, mailboxOnServer, trustMailServer } from "../setup/poll-fixtures";
@@ -22,7 +22,8 @@ import { newUser, plainMail } from "./sample-mail";
  * neither MOVE nor UIDPLUS, and its pop3d adds an X-UIDL header to every mail it serves.
  */
 
-const db = await testDatabase();
+// Of its own: the worker test below polls every mailbox in the database it is given.
+const { db } = await ownDatabase();
 let mailutils: Mailutils;
 
 beforeAll(async () => {
@@ -216,6 +217,8 @@ describe("a worker holding a Mailutils mailbox in IDLE", () => {
       updateDivisionSettings(tx, operatorScope(company.tenant.id), company.divisionId, { pollIntervalMinutes: 60 }),
     );
     const stored = async () => (await ledger(db, company.tenant.id, mailbox.id)).rows.length;
+    // The mailboxes of the tests above are not this worker's business.
+    await db.update(mailboxes).set({ active: false }).where(ne(mailboxes.id, mailbox.id));
     const worker = startWorker(db, { tickMs: 100, chores: [] });
     try {
       await until("the mailbox held in IDLE", () => worker.idleCount() === 1, 15_000);

@@ -7,14 +7,12 @@ import {
   findBinary,
   freePorts,
   killGroup,
-  listOverImap,
   LOOPBACK,
-  makeCertificate,
   runCommand,
   stopGroup,
   supervise,
-  type TestMailServer,
-} from "./mail-server";
+} from "./daemons";
+import { listOverImap, makeCertificate, type TestMailServer } from "./mail-server";
 
 /**
  * A private Dovecot (IMAP, IMAPS, POP3, POP3S, LMTP) for the mail tests: its own config, cert,

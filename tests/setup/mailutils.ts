@@ -7,16 +7,13 @@ import {
   findBinary,
   freePorts,
   killGroup,
-  listOverImap,
   LOOPBACK,
-  makeCertificate,
   runCommand,
-  type StoredMail,
   stopGroup,
   type Supervised,
   supervise,
-  type TestMailServer,
-} from "./mail-server";
+} from "./daemons";
+import { listOverImap, makeCertificate, type StoredMail, type TestMailServer } from "./mail-server";
 
 /**
  * A private GNU Mailutils imap4d and pop3d (Debian 12: 3.15), the second real server the mail paths

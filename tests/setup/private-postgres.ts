@@ -1,10 +1,10 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { openDatabase } from "../../db/client";
+import { freePorts, LOOPBACK } from "./daemons";
 
 /**
  * A PostgreSQL cluster of one test's own, in a temp folder, on a free loopback port: for the tests
@@ -31,7 +31,7 @@ const MISSING_MESSAGE =
   "`apt-get install -y --no-install-recommends postgresql-15` (npm test installs it on Debian as root)";
 /** Who runs the cluster when the tests run as root: initdb and the server refuse root. */
 const CLUSTER_USER = "postgres";
-const HOST = "127.0.0.1";
+const HOST = LOOPBACK;
 const DATABASE = "postdesk";
 const INITDB_TIMEOUT_MS = 60_000;
 /** pg_ctl waits this long itself (`-t`); the command gets a few seconds more to report. */
@@ -98,7 +98,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 
     let port = 0;
     for (let attempt = 1; ; attempt++) {
-      port = await freePort();
+      [port] = (await freePorts(1)) as [number];
       try {
         await launch(port);
         break;
@@ -207,17 +207,6 @@ function isExecutable(file: string): boolean {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function runCommand([file, args]: [string, string[]], cwd: string, timeoutMs: number): Promise<string> {
