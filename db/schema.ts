@@ -64,7 +64,8 @@ export const automationModeEnum = pgEnum("automation_mode", [
 export const mailProtocolEnum = pgEnum("mail_protocol", ["imap", "pop3"]);
 export const mailSecurityEnum = pgEnum("mail_security", ["tls", "starttls", "none"]);
 export const mailAuthKindEnum = pgEnum("mail_auth_kind", ["password", "oauth2"]);
-export const oauthProviderEnum = pgEnum("oauth_provider", ["google", "microsoft"]);
+/** `oidc`: any OpenID Connect provider by issuer URL (lib/oauth/providers.ts), self-hosted ones and the tests'. */
+export const oauthProviderEnum = pgEnum("oauth_provider", ["google", "microsoft", "oidc"]);
 /**
  * How a mailbox's server connection stands, decided by lib/dispatch/connection-state.ts alone:
  * `new` never checked; `connected` the last check went through; `backoff` it failed and is tried
@@ -316,7 +317,16 @@ export const mailboxes = pgTable(
     passwordEnc: text("password_enc"),
     /** Encrypted (lib/secrets): JSON of the OAuth2 access and refresh tokens. */
     oauthTokensEnc: text("oauth_tokens_enc"),
+    /** When the access token in `oauthTokensEnc` runs out: it is refreshed shortly before. */
     oauthExpiresAt: timestamp("oauth_expires_at", { withTimezone: true }),
+    /**
+     * The account that granted access, as the provider names it: for a Microsoft shared mailbox a
+     * person with access, while `username` (the login) is the shared address.
+     */
+    oauthAccount: text("oauth_account"),
+    /** Who connected the account: only they can connect it again (the Test connection rule). */
+    oauthConnectedBy: uuid("oauth_connected_by").references(() => users.id, { onDelete: "set null" }),
+    oauthConnectedAt: timestamp("oauth_connected_at", { withTimezone: true }),
     connectTimeoutMs: integer("connect_timeout_ms").notNull().default(30_000),
     folder: text("folder").notNull().default("INBOX"),
     processedFolder: text("processed_folder"),
@@ -371,6 +381,34 @@ export const mailboxes = pgTable(
     index("mailboxes_due_idx").on(t.nextPollAt).where(sql`${t.active}`),
     tenantPolicy(),
   ],
+);
+
+/**
+ * One "Connect with …" in flight: the authorization request's state, PKCE verifier and where it
+ * goes. Single use (`used_at`) and short-lived; bound to the user who started it and to the mailbox
+ * (or, for a mailbox not yet created, the division). The state itself is never stored, only its hash.
+ */
+export const oauthConnectRequests = pgTable(
+  "oauth_connect_requests",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    tenantId: tenantId(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    divisionId: divisionId(),
+    mailboxId: uuid("mailbox_id").references(() => mailboxes.id, { onDelete: "cascade" }),
+    provider: oauthProviderEnum("provider").notNull(),
+    /** Encrypted (lib/secrets): the PKCE code verifier. */
+    codeVerifierEnc: text("code_verifier_enc").notNull(),
+    redirectUri: text("redirect_uri").notNull(),
+    /** For a Microsoft shared mailbox: the address to log in as, not the authorizing person's. */
+    loginAddress: text("login_address"),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  () => [tenantPolicy()],
 );
 
 export const contacts = pgTable(

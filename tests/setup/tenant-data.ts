@@ -179,6 +179,18 @@ export async function makeFilledTenant(db: Database, name: string) {
         teamId: team!.id,
       })
       .returning();
+    // A "Connect with …" in flight for the mailbox: its PKCE verifier is a secret like the others.
+    await tx.insert(schema.oauthConnectRequests).values({
+      stateHash: `state-hash-${suffix}`,
+      tenantId,
+      userId: agent!.id,
+      divisionId: base.divisionId,
+      mailboxId: mailbox!.id,
+      provider: "oidc",
+      codeVerifierEnc: sealSecret(`pkce-verifier-${suffix}`),
+      redirectUri: "http://127.0.0.1/oauth/callback",
+      expiresAt: new Date(Date.now() + 10 * 60_000),
+    });
     const [contact] = await tx
       .insert(schema.contacts)
       .values({ tenantId, email: `customer-${suffix}@customer.test`, name: "A Customer" })
