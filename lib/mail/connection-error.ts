@@ -81,6 +81,11 @@ export function classifyMailError(error: unknown, secrets: string[] = []): MailE
   return { failure: classified.failure, detail: redact(classified.detail, secrets) };
 }
 
+/** What of a login must never appear in an error shown to anyone: its password or token. */
+export function loginSecrets(login: { password: string; accessToken?: string }): string[] {
+  return [login.password, login.accessToken ?? ""].filter(Boolean);
+}
+
 /** The error to throw from the edge: the classification, with the original kept as `cause`. */
 export function toMailConnectionError(error: unknown, secrets: string[] = []): MailConnectionError {
   if (error instanceof MailConnectionError && secrets.every((secret) => !error.detail.includes(secret))) return error;

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { ImapFlow, type ImapFlowOptions } from "imapflow";
-import { MailConnectionError, toMailConnectionError } from "@/lib/mail/connection-error";
+import { loginSecrets, MailConnectionError, toMailConnectionError } from "@/lib/mail/connection-error";
 import type { MailServerLogin } from "@/lib/mail/types";
 
 /**
@@ -49,7 +49,7 @@ export async function connectImap(login: MailServerLogin): Promise<ImapFlow> {
     return client;
   } catch (error) {
     client.close();
-    throw toMailConnectionError(error, [login.password]);
+    throw toMailConnectionError(error, loginSecrets(login));
   }
 }
 
@@ -65,7 +65,7 @@ function imapOptions(login: MailServerLogin): ImapFlowOptions {
     // IP addresses without it.
     servername: net.isIP(login.host) ? undefined : login.host,
     tls: { ...login.tls },
-    auth: { user: login.username, pass: login.password },
+    auth: login.accessToken ? { user: login.username, accessToken: login.accessToken } : { user: login.username, pass: login.password },
     logger: false,
     connectionTimeout: login.timeoutMs,
     greetingTimeout: login.timeoutMs,
@@ -337,8 +337,8 @@ export function uidSet(uids: number[]): string {
 }
 
 function passwordOf(client: ImapFlow): string[] {
-  const pass = client.options.auth?.pass;
-  return pass ? [pass] : [];
+  const auth = client.options.auth;
+  return [auth?.pass, auth?.accessToken].filter((secret): secret is string => Boolean(secret));
 }
 
 /** A folder watched over IMAP IDLE: `onNewMail` runs when the server announces new messages. */
@@ -376,7 +376,7 @@ export async function watchFolder(
     await client.mailboxOpen(folder);
   } catch (error) {
     client.close();
-    throw toMailConnectionError(error, [login.password]);
+    throw toMailConnectionError(error, loginSecrets(login));
   }
   client.on("exists", (data: { count: number; prevCount: number }) => {
     if (data.count > data.prevCount) onNewMail();

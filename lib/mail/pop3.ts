@@ -1,13 +1,15 @@
 import net from "node:net";
 import tls from "node:tls";
-import { MailConnectionError, toMailConnectionError } from "@/lib/mail/connection-error";
+import { loginSecrets, MailConnectionError, toMailConnectionError } from "@/lib/mail/connection-error";
+import { xoauth2 } from "@/lib/mail/sasl";
 import type { MailServerLogin } from "@/lib/mail/types";
 
 /**
  * A small POP3 client of our own (RFC 1939, STLS from RFC 2595) rather than node-pop3: node-pop3
  * 0.11 returns RETR as a UTF-8 string, which damages 8-bit mail (windows-1250, say) and leaves the
  * dot-stuffing in, and it cannot STLS. Postdesk stores the raw bytes and hashes them, so RETR must
- * give exactly what the server holds. USER/PASS only, one command at a time.
+ * give exactly what the server holds. USER/PASS, or AUTH XOAUTH2 (RFC 5034) with an OAuth2 access
+ * token when the server's CAPA offers it; one command at a time.
  */
 
 export interface Pop3Session {
@@ -35,8 +37,8 @@ const EMPTY_MULTILINE = Buffer.from(".\r\n");
 const DOT = 0x2e;
 
 export async function connectPop3(login: MailServerLogin): Promise<Pop3Session> {
-  if (/[\r\n]/.test(login.username) || /[\r\n]/.test(login.password)) {
-    throw new MailConnectionError("loginFailed", "The user name or password holds a line break");
+  if ([login.username, login.password, login.accessToken ?? ""].some((value) => /[\r\n]/.test(value))) {
+    throw new MailConnectionError("loginFailed", "The user name, password or token holds a line break");
   }
   const socket = await openSocket(login);
   const session = new Pop3Client(socket, login);
@@ -45,7 +47,7 @@ export async function connectPop3(login: MailServerLogin): Promise<Pop3Session> 
     return session;
   } catch (error) {
     session.close();
-    throw toMailConnectionError(error, [login.password]);
+    throw toMailConnectionError(error, loginSecrets(login));
   }
 }
 
@@ -77,7 +79,7 @@ function openSocket(login: MailServerLogin): Promise<net.Socket> {
     socket.on("error", (error) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(toMailConnectionError(error, [login.password]));
+      reject(toMailConnectionError(error, loginSecrets(login)));
     });
   });
 }
@@ -99,10 +101,35 @@ class Pop3Client implements Pop3Session {
     const greeting = await this.reader.line();
     if (!greeting.ok) throw new MailConnectionError("protocolError", `The server refused the session: ${greeting.text}`);
     if (this.login.security === "starttls") await this.startTls();
+    if (this.login.accessToken !== undefined) return this.authenticate(this.login.accessToken);
     const user = await this.command(`USER ${this.login.username}`);
     if (!user.ok) throw loginRefused("USER", user.text);
     const pass = await this.command(`PASS ${this.login.password}`, "PASS");
     if (!pass.ok) throw loginRefused("PASS", pass.text);
+  }
+
+  /**
+   * AUTH XOAUTH2, only when CAPA names it. A refused token is answered with a `+` challenge holding
+   * the provider's error as base64 JSON; the server waits for an empty line before its -ERR.
+   */
+  private async authenticate(accessToken: string): Promise<void> {
+    const mechanisms = saslMechanisms(await this.capabilities());
+    if (!mechanisms.includes("XOAUTH2")) {
+      throw new MailConnectionError(
+        "loginFailed",
+        `The server does not offer OAuth2 sign-in (SASL XOAUTH2); it offers: ${mechanisms.join(" ") || "no SASL"}`,
+      );
+    }
+    let reply = await this.command(`AUTH XOAUTH2 ${xoauth2(this.login.username, accessToken)}`, "AUTH XOAUTH2");
+    if (reply.continuation) reply = await this.command("", "AUTH XOAUTH2");
+    if (!reply.ok) throw loginRefused("AUTH", reply.text);
+  }
+
+  /** CAPA's lines (RFC 2449); none from a server without CAPA. */
+  private async capabilities(): Promise<string[]> {
+    const reply = await this.command("CAPA");
+    if (!reply.ok) return [];
+    return (await this.reader.multiline()).toString("utf8").split("\r\n").filter((line) => line && line !== ".");
   }
 
   stat() {
@@ -196,7 +223,7 @@ class Pop3Client implements Pop3Session {
       secure.on("error", (error) => {
         clearTimeout(timer);
         secure.destroy();
-        reject(toMailConnectionError(error, [this.login.password]));
+        reject(toMailConnectionError(error, loginSecrets(this.login)));
       });
     });
     this.attach(this.socket);
@@ -205,7 +232,7 @@ class Pop3Client implements Pop3Session {
   private attach(socket: net.Socket): void {
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.reader.push(chunk));
-    socket.on("error", (error) => this.reader.fail(toMailConnectionError(error, [this.login.password])));
+    socket.on("error", (error) => this.reader.fail(toMailConnectionError(error, loginSecrets(this.login))));
     socket.on("close", () => this.reader.fail(new MailConnectionError("connectionLost", "The server closed the connection")));
   }
 
@@ -214,7 +241,7 @@ class Pop3Client implements Pop3Session {
     const result = this.tail.then(work);
     this.tail = result.catch(() => {});
     return result.catch((error: unknown) => {
-      throw toMailConnectionError(error, [this.login.password]);
+      throw toMailConnectionError(error, loginSecrets(this.login));
     });
   }
 
@@ -241,6 +268,8 @@ class Pop3Client implements Pop3Session {
 
 interface StatusLine {
   ok: boolean;
+  /** A SASL challenge (`+ …`), not a status: the exchange goes on. */
+  continuation?: boolean;
   text: string;
 }
 
@@ -290,6 +319,7 @@ class ResponseReader {
     const line = (await this.read(findLineEnd)).toString("utf8");
     if (line.startsWith("+OK")) return { ok: true, text: line.slice(3).trim() };
     if (line.startsWith("-ERR")) return { ok: false, text: line.slice(4).trim() };
+    if (line.startsWith("+ ") || line === "+") return { ok: false, continuation: true, text: line.slice(1).trim() };
     throw protocolError(`Not a POP3 answer: ${line.slice(0, 200)}`);
   }
 
@@ -413,7 +443,13 @@ function timeoutError(detail: string): MailConnectionError {
  * itself is in the way ([IN-USE]: another session holds the maildrop; [SYS/…]: a server fault),
  * which are worth trying again rather than asking the user for a new password.
  */
-function loginRefused(command: "USER" | "PASS", text: string): MailConnectionError {
+/** The mechanisms of CAPA's SASL line, upper-cased. */
+function saslMechanisms(capabilities: string[]): string[] {
+  const line = capabilities.find((capability) => /^SASL(\s|$)/i.test(capability));
+  return line ? line.split(/\s+/).slice(1).map((mechanism) => mechanism.toUpperCase()) : [];
+}
+
+function loginRefused(command: "USER" | "PASS" | "AUTH", text: string): MailConnectionError {
   const failure = /^\[(IN-USE|SYS\/[A-Z]+|LOGIN-DELAY)\]/i.test(text) ? "protocolError" : "loginFailed";
   return new MailConnectionError(failure, `${command} refused: -ERR ${text}`);
 }

@@ -1,4 +1,5 @@
 import { classifyMailError } from "@/lib/mail/connection-error";
+import { xoauth2 } from "@/lib/mail/sasl";
 import { type SmtpLogin, smtpTransport } from "@/lib/mail/smtp";
 import type { MailConnectionFailure } from "@/lib/mail/types";
 
@@ -24,10 +25,14 @@ export async function testSmtpServer(login: SmtpLogin): Promise<SmtpTestResult> 
 
 /**
  * The password as sent: plain, and base64 as AUTH LOGIN and AUTH PLAIN (RFC 4616: NUL user NUL
- * password) put it on the wire, in case a server echoes what it refused.
+ * password) put it on the wire, and the token as XOAUTH2 sends it, in case a server echoes what it
+ * refused.
  */
 function secretsOf(login: SmtpLogin): string[] {
-  if (!login.auth?.password) return [];
-  const { username, password } = login.auth;
-  return [password, Buffer.from(password).toString("base64"), Buffer.from(`\0${username}\0${password}`).toString("base64")];
+  if (!login.auth) return [];
+  const { username, password, accessToken } = login.auth;
+  const fromPassword = password
+    ? [password, Buffer.from(password).toString("base64"), Buffer.from(`\0${username}\0${password}`).toString("base64")]
+    : [];
+  return accessToken ? [...fromPassword, accessToken, xoauth2(username, accessToken)] : fromPassword;
 }

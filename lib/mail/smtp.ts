@@ -7,8 +7,11 @@ export interface SmtpLogin {
   host: string;
   port: number;
   security: MailSecurity;
-  /** Null when the server takes mail without authentication (a relay that trusts our address). */
-  auth: { username: string; password: string } | null;
+  /**
+   * Null when the server takes mail without authentication (a relay that trusts our address). With
+   * `accessToken` the login is by SASL XOAUTH2 and `password` is not used.
+   */
+  auth: { username: string; password: string; accessToken?: string } | null;
   timeoutMs: number;
   /** Extra TLS options; tests pass the CA of their self-signed server. */
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
@@ -26,7 +29,7 @@ export function smtpTransport(login: SmtpLogin): Transporter<SMTPTransport.SentM
     secure: login.security === "tls",
     requireTLS: login.security === "starttls",
     ignoreTLS: login.security === "none",
-    ...(login.auth ? { auth: { user: login.auth.username, pass: login.auth.password } } : {}),
+    ...(login.auth ? { auth: smtpAuth(login.auth) } : {}),
     connectionTimeout: login.timeoutMs,
     greetingTimeout: login.timeoutMs,
     socketTimeout: login.timeoutMs,
@@ -35,4 +38,10 @@ export function smtpTransport(login: SmtpLogin): Transporter<SMTPTransport.SentM
     logger: false,
     debug: false,
   });
+}
+
+function smtpAuth(auth: NonNullable<SmtpLogin["auth"]>): SMTPTransport.Options["auth"] {
+  // Without a refresh token or client secret nodemailer only sends the token: refreshing is ours.
+  if (auth.accessToken) return { type: "OAuth2", user: auth.username, accessToken: auth.accessToken };
+  return { user: auth.username, pass: auth.password };
 }

@@ -61,6 +61,11 @@ export interface MailServerLogin {
   security: MailSecurity;
   username: string;
   password: string;
+  /**
+   * An OAuth2 access token: set, the login is by SASL XOAUTH2 as `username` (for a Microsoft shared
+   * mailbox, the shared address), and `password` is not used.
+   */
+  accessToken?: string;
   timeoutMs: number;
   /** Extra TLS options; tests pass the CA of their self-signed server. */
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };

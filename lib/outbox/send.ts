@@ -6,6 +6,7 @@ import { findMailbox } from "@/db/queries/mailboxes";
 import { attachments, divisions, type Mailbox, messages, notifications, type OutboxEntry, outbox } from "@/db/schema";
 import { operatorScope } from "@/db/tenant";
 import { outboundLogin } from "@/lib/mailboxes/mailboxes";
+import { loginSecrets } from "@/lib/mail/connection-error";
 import { type SmtpLogin, smtpTransport } from "@/lib/mail/smtp";
 import { classifySendError, MAX_SEND_ATTEMPTS, retryDelayMs, type SendFailure } from "./send-error";
 
@@ -166,7 +167,7 @@ async function sendGroup(
         await transport.sendMail(await messageOf(db, row, mailbox));
         await recordSent(db, row, clock(), summary);
       } catch (error) {
-        const failure = classifySendError(error, login.auth ? [login.auth.password] : []);
+        const failure = classifySendError(error, login.auth ? loginSecrets(login.auth) : []);
         if (failure.connectionLevel) connectionFailure = failure;
         await recordFailure(db, row, failure, clock(), summary);
       }
