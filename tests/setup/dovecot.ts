@@ -51,30 +51,40 @@ export interface Dovecot extends TestMailServer {
   stop(): Promise<void>;
 }
 
+export interface DovecotOptions {
+  /**
+   * Also signs users in with OAuth2 (SASL XOAUTH2 and OAUTHBEARER): Dovecot checks each token by
+   * RFC 7662 introspection here (an OAuthProvider's `introspection`) and logs the user in when the
+   * token is active and its `sub` is the login name. The user must still be added with addUser (its
+   * home and mail come from there); its password then works for PLAIN and LOGIN only.
+   */
+  oauth2?: { introspectionUrl: string; clientId: string; clientSecret: string };
+}
+
 const MISSING_MESSAGE =
   "Dovecot is missing: run `apt-get install -y --no-install-recommends dovecot-imapd dovecot-pop3d " +
   "dovecot-lmtpd` (npm test installs it on Debian as root)";
 
-const TEMPLATE = path.join(import.meta.dirname, "dovecot", "dovecot.conf");
+const TEMPLATES = path.join(import.meta.dirname, "dovecot");
 const HOST = LOOPBACK;
 const START_TIMEOUT_MS = 10_000;
 const PORT_ATTEMPTS = 3;
 
-export async function startDovecot(): Promise<Dovecot> {
+export async function startDovecot(options: DovecotOptions = {}): Promise<Dovecot> {
   const dovecotBin = findBinary("dovecot");
   const doveadmBin = findBinary("doveadm");
   if (!dovecotBin || !doveadmBin) throw new Error(MISSING_MESSAGE);
 
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "postdesk-dovecot-"));
   try {
-    return await startIn(dir, dovecotBin, doveadmBin);
+    return await startIn(dir, dovecotBin, doveadmBin, options);
   } catch (error) {
     await fs.promises.rm(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function startIn(dir: string, dovecotBin: string, doveadmBin: string): Promise<Dovecot> {
+async function startIn(dir: string, dovecotBin: string, doveadmBin: string, options: DovecotOptions): Promise<Dovecot> {
   const owner = mailOwner();
   // The mail user must reach dir/mail; mkdtemp makes the folder private to us.
   await fs.promises.chmod(dir, 0o755);
@@ -84,8 +94,14 @@ async function startIn(dir: string, dovecotBin: string, doveadmBin: string): Pro
   const usersDir = path.join(dir, "users");
   await fs.promises.mkdir(usersDir, { mode: 0o755 });
   const configFile = path.join(dir, "dovecot.conf");
+  if (options.oauth2) {
+    const { introspectionUrl, clientId, clientSecret } = options.oauth2;
+    const values = { dir, introspectionUrl, clientId, clientSecret };
+    await fs.promises.writeFile(path.join(dir, "oauth2.conf"), renderTemplate("oauth2.conf", values));
+    await fs.promises.writeFile(path.join(dir, "oauth2.conf.ext"), renderTemplate("oauth2.conf.ext", values));
+  }
 
-  const launched = await launchOnFreePorts(dovecotBin, configFile, dir, owner);
+  const launched = await launchOnFreePorts(dovecotBin, configFile, dir, owner, Boolean(options.oauth2));
   let server = launched.child;
   const serverPorts = launched.ports;
 
@@ -178,8 +194,8 @@ function mailOwner(): MailOwner {
   return { uid: me.uid, gid: me.gid, internalUser: me.username, internalGroup: group, loginUser: me.username };
 }
 
-function renderConfig(dir: string, ports: DovecotPorts, owner: MailOwner): string {
-  const values: Record<string, string> = {
+function renderConfig(dir: string, ports: DovecotPorts, owner: MailOwner, oauth2: boolean): string {
+  return renderTemplate("dovecot.conf", {
     dir,
     id: path.basename(dir),
     uid: String(owner.uid),
@@ -192,10 +208,16 @@ function renderConfig(dir: string, ports: DovecotPorts, owner: MailOwner): strin
     pop3: String(ports.pop3),
     pop3s: String(ports.pop3s),
     lmtp: String(ports.lmtp),
-  };
-  return fs.readFileSync(TEMPLATE, "utf8").replace(/\{\{(\w+)\}\}/g, (match, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`dovecot.conf template: unknown placeholder ${match}`);
+    authMechanisms: oauth2 ? "plain login xoauth2 oauthbearer" : "plain login",
+    passwordMechanisms: oauth2 ? "plain login" : "",
+  });
+}
+
+/** A file of tests/setup/dovecot with its {{…}} placeholders filled in. */
+function renderTemplate(name: string, values: Record<string, string>): string {
+  return fs.readFileSync(path.join(TEMPLATES, name), "utf8").replace(/\{\{(\w+)\}\}/g, (match, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`${name} template: unknown placeholder ${match}`);
     return value;
   });
 }
@@ -206,11 +228,12 @@ async function launchOnFreePorts(
   configFile: string,
   dir: string,
   owner: MailOwner,
+  oauth2: boolean,
 ): Promise<{ child: ChildProcess; ports: DovecotPorts }> {
   for (let attempt = 1; ; attempt++) {
     const [imap, imaps, pop3, pop3s, lmtp] = (await freePorts(5)) as [number, number, number, number, number];
     const ports = { imap, imaps, pop3, pop3s, lmtp };
-    await fs.promises.writeFile(configFile, renderConfig(dir, ports, owner));
+    await fs.promises.writeFile(configFile, renderConfig(dir, ports, owner, oauth2));
     const started = await launchAfresh(dovecotBin, configFile, dir);
     if (started.ok) return { child: started.child, ports };
     if (!started.portTaken || attempt === PORT_ATTEMPTS) throw new Error(started.error);

@@ -14,8 +14,16 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "s
  */
 
 export interface SmtpSinkOptions {
-  /** Logins it accepts, by AUTH PLAIN or LOGIN. Without, it takes mail from anyone and offers no AUTH. */
+  /** Logins it accepts, by AUTH PLAIN or LOGIN. Without these and `oauth2`, it takes mail from anyone and offers no AUTH. */
   users?: Record<string, string>;
+  /**
+   * Also offers AUTH XOAUTH2, as Gmail and Microsoft 365 do, and checks each access token by RFC 7662
+   * introspection here (an OAuthProvider's `introspection`): signed in when the token is active and
+   * its `sub` is the user name (compared in lower case, as Dovecot does). A refused token gets
+   * Gmail's answer: a 334 challenge with a JSON error, then 535 once the client sends an empty line.
+   * When the provider cannot answer: 454, a temporary failure (RFC 4954, 6).
+   */
+  oauth2?: { introspectionUrl: string; clientId: string; clientSecret: string };
   /**
    * "starttls": offers STARTTLS on the plain port; "tls": TLS from the first byte. Either way with a
    * self-signed certificate for localhost and 127.0.0.1, whose PEM is the sink's `ca`. Without,
@@ -99,18 +107,33 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     return undefined;
   }
 
-  const users = options.users;
+  const { users, oauth2 } = options;
+  const signIn = Boolean(users || oauth2);
   const server = new SMTPServer({
     secure: options.tls === "tls",
     ...(certificate ?? {}),
-    disabledCommands: [...(options.tls === "starttls" ? [] : ["STARTTLS"]), ...(users ? [] : ["AUTH"])],
-    authMethods: ["PLAIN", "LOGIN"],
-    authOptional: !users,
+    disabledCommands: [...(options.tls === "starttls" ? [] : ["STARTTLS"]), ...(signIn ? [] : ["AUTH"])],
+    authMethods: [...(users ? ["PLAIN", "LOGIN"] : []), ...(oauth2 ? ["XOAUTH2"] : [])],
+    authOptional: !signIn,
     allowInsecureAuth: true,
     logger: false,
     // stop() waits this long for clients still connected (30 s by default).
     closeTimeout: 500,
     onAuth(auth, _session, callback) {
+      // smtp-server itself refuses a method not in authMethods: XOAUTH2 comes here only with oauth2 set.
+      if (auth.method === "XOAUTH2" && oauth2) {
+        introspect(oauth2, auth.accessToken ?? "").then(
+          (subject) => {
+            if (subject !== null && auth.username !== undefined && subject.toLowerCase() === auth.username.toLowerCase()) {
+              callback(null, { user: auth.username });
+            } else {
+              callback(null, { data: { status: "401", schemes: "bearer", scope: "https://mail.google.com/" } });
+            }
+          },
+          (error: Error) => callback(Object.assign(error, { responseCode: 454 })),
+        );
+        return;
+      }
       const password = auth.username === undefined ? undefined : users?.[auth.username];
       if (password === undefined || auth.password !== password) {
         callback(Object.assign(new Error("Invalid username or password"), { responseCode: 535 }));
@@ -149,6 +172,27 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The token's subject when the provider says it is active (RFC 7662, 2.2), else null. Authenticates
+ * with HTTP Basic, as Dovecot does; fails (a temporary failure for the client) when the provider
+ * does not answer 200 within a few seconds.
+ */
+async function introspect(
+  { introspectionUrl, clientId, clientSecret }: NonNullable<SmtpSinkOptions["oauth2"]>,
+  token: string,
+): Promise<string | null> {
+  const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`;
+  const response = await fetch(introspectionUrl, {
+    method: "POST",
+    headers: { authorization: `Basic ${Buffer.from(credentials).toString("base64")}`, accept: "application/json" },
+    body: new URLSearchParams({ token }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (response.status !== 200) throw new Error(`Token introspection answered ${response.status}`);
+  const answer = (await response.json()) as { active?: unknown; sub?: unknown };
+  return answer.active === true && typeof answer.sub === "string" ? answer.sub : null;
 }
 
 /** A throw-away certificate, as the test Dovecot's: EC P-256, for localhost and 127.0.0.1. */
