@@ -101,10 +101,3 @@ describe("POP3 sign-in with an OAuth2 token", () => {
     expect(server.received.some((line) => line.startsWith("AUTH"))).toBe(false);
   });
 });
-
-describe("the XOAUTH2 initial response", () => {
-  it("names the shared mailbox as the user, whoever granted access, in the byte layout Google and Microsoft document", () => {
-    const decoded = Buffer.from(xoauth2(SHARED, TOKEN), "base64").toString("utf8");
-    expect(decoded).toBe(`user=${SHARED}\u0001auth=Bearer ${TOKEN}\u0001\u0001`);
-  });
-});
