@@ -18,6 +18,13 @@ const sentences: Record<MailConnectionFailure, string> = {
   mailHidden:
     "the server holds mail in the folder that it does not let us list or download, so no tickets are made from it: " +
     "report the server software and its version to us, and check the folder with another mail client",
+  oauthRevoked:
+    "the account's permission was withdrawn (revoked consent, changed password or deleted account): " +
+    "connect the account again on the mailbox's page",
+  oauthUnavailable: "the sign-in provider could not give a new access token just now; it is tried again by itself",
+  oauthMisconfigured:
+    "the sign-in provider refuses Postdesk's OAuth client, or the provider is no longer configured: " +
+    "check the POSTDESK_OAUTH_* settings and the client secret",
   protocolError: "the server's answer was not understood: check that the port belongs to its IMAP or POP3 service",
 };
 

@@ -197,9 +197,11 @@ export const mailboxTest: Command = {
     const mailbox = await withTenant(db, tenant.id, (tx) => getMailbox(tx, operatorScope(tenant.id), mailboxId));
     const { testMailServer } = await import("@/lib/mail/mail-server-test");
     const { testSmtpServer } = await import("@/lib/mail/smtp-test");
-    const smtpLogin = outboundLogin(mailbox);
+    const { signInToken } = await import("@/lib/mailboxes/oauth-tokens");
+    const accessToken = await signInToken(db, mailbox, { now: () => new Date() });
+    const smtpLogin = outboundLogin(mailbox, accessToken);
     const [tested, smtpTested] = await Promise.all([
-      testMailServer(mailbox.protocol, inboundLogin(mailbox)),
+      testMailServer(mailbox.protocol, inboundLogin(mailbox, accessToken)),
       smtpLogin ? testSmtpServer(smtpLogin) : null,
     ]);
 

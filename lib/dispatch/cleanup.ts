@@ -3,6 +3,8 @@ import type { Database } from "@/db/client";
 import { divisions, mailboxes } from "@/db/schema";
 import { releaseLease, takeLease } from "./lease";
 import { classifyMailError } from "@/lib/mail/connection-error";
+import { inboundLogin } from "@/lib/mailboxes/mailboxes";
+import { signInToken } from "@/lib/mailboxes/oauth-tokens";
 import { loadMailbox } from "./poll";
 import { removeExpiredCopies } from "./poll-pop3";
 
@@ -56,7 +58,8 @@ export async function cleanupMailboxes(db: Database, input: CleanupInput): Promi
     }
     try {
       const mailbox = await loadMailbox(db, { tenantId, mailboxId });
-      const { removed } = await removeExpiredCopies(db, mailbox, input.now);
+      const login = inboundLogin(mailbox, await signInToken(db, mailbox, { now: () => input.now }));
+      const { removed } = await removeExpiredCopies(db, mailbox, login, input.now);
       summary.cleaned++;
       summary.removed += removed;
     } catch (error) {

@@ -12,10 +12,11 @@ export type ConnectionState = Mailbox["connectionState"];
 export type ConnectionOutcome =
   /** A poll went through (login, fetch, acknowledge). */
   | { type: "polled" }
-  /** A poll failed, classified at the edge (lib/mail/connection-error.ts). */
-  | { type: "failed"; failure: MailConnectionFailure }
-  /** The OAuth2 provider refused the refresh token: the grant was revoked or has expired. */
-  | { type: "revoked" };
+  /**
+   * A poll failed, classified at the edge (lib/mail/connection-error.ts); `oauthRevoked` when the
+   * OAuth2 provider refused the refresh token: the grant was revoked or has expired.
+   */
+  | { type: "failed"; failure: MailConnectionFailure };
 
 export interface ConnectionDecision {
   state: ConnectionState;
@@ -40,7 +41,7 @@ export function decideConnection(
 ): ConnectionDecision {
   if (outcome.type === "polled") return { state: "connected", failureCount: 0, nextPollInMs: input.intervalMs };
   const failureCount = stored.failureCount + 1;
-  if (outcome.type === "revoked" || stored.state === "needsReconnect") {
+  if (outcome.failure === "oauthRevoked" || stored.state === "needsReconnect") {
     return { state: "needsReconnect", failureCount, nextPollInMs: BACKOFF.maxMs };
   }
   return {

@@ -1,9 +1,9 @@
 import type { Database } from "@/db/client";
 import type { Mailbox } from "@/db/schema";
+import type { MailServerLogin } from "@/lib/mail/types";
 import { withTenant } from "@/db/tenant";
 import { connectImap, countMarkedDeleted, ensureFolder, fetchNewMessages, moveMessages } from "@/lib/mail/imap";
 import { inboundKey } from "@/lib/inbound/store";
-import { inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { ingestFetchedMail, type PollOptions, targetFolder } from "./ingest";
 import { type PollTally, recordSyncState, tally } from "./poll-state";
 
@@ -15,8 +15,8 @@ import { type PollTally, recordSyncState, tally } from "./poll-state";
  * cannot expunge only our mail, a moved mail may stay in the folder marked deleted (imap.ts
  * removalPlan): the mailbox counts them, for the Dispatcher page to say so.
  */
-export async function pollImapMailbox(db: Database, mailbox: Mailbox, options: PollOptions) {
-  const client = await connectImap(inboundLogin(mailbox));
+export async function pollImapMailbox(db: Database, mailbox: Mailbox, login: MailServerLogin, options: PollOptions) {
+  const client = await connectImap(login);
   const counts: PollTally = tally();
   try {
     const fetched = await fetchNewMessages(

@@ -4,7 +4,7 @@ import { inboundEmails, type Mailbox } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
 import { inboundKey } from "@/lib/inbound/store";
 import { connectPop3, type Pop3Session } from "@/lib/mail/pop3";
-import { inboundLogin } from "@/lib/mailboxes/mailboxes";
+import type { MailServerLogin } from "@/lib/mail/types";
 import { ingestFetchedMail, type PollOptions } from "./ingest";
 import { type PollTally, recordSyncState, tally } from "./poll-state";
 
@@ -17,8 +17,8 @@ import { type PollTally, recordSyncState, tally } from "./poll-state";
  * "remove after N days", counted from when Postdesk received it (markExpiredCopies), by every poll
  * and by the hourly cleanup (removeExpiredCopies).
  */
-export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: PollOptions) {
-  const session = await connectPop3(inboundLogin(mailbox));
+export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: MailServerLogin, options: PollOptions) {
+  const session = await connectPop3(login);
   const counts: PollTally = tally();
   try {
     const inbox = await readInbox(db, session, mailbox);
@@ -77,9 +77,14 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, options: P
  * The mailbox's retention on its own, without fetching anything: kept copies older than "remove
  * after N days" are deleted from the server. For the hourly cleanup; the caller holds the lease.
  */
-export async function removeExpiredCopies(db: Database, mailbox: Mailbox, now: Date): Promise<{ removed: number }> {
+export async function removeExpiredCopies(
+  db: Database,
+  mailbox: Mailbox,
+  login: MailServerLogin,
+  now: Date,
+): Promise<{ removed: number }> {
   if (!mailbox.pop3RemoveAfterDays) return { removed: 0 };
-  const session = await connectPop3(inboundLogin(mailbox));
+  const session = await connectPop3(login);
   try {
     const inbox = await readInbox(db, session, mailbox);
     const expired = await markExpiredCopies(session, mailbox, inbox, now);

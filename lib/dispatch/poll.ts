@@ -2,7 +2,8 @@ import type { Database } from "@/db/client";
 import type { Mailbox } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
 import { classifyMailError } from "@/lib/mail/connection-error";
-import { getMailbox } from "@/lib/mailboxes/mailboxes";
+import { getMailbox, inboundLogin } from "@/lib/mailboxes/mailboxes";
+import { signInToken } from "@/lib/mailboxes/oauth-tokens";
 import type { PollOptions } from "./ingest";
 import { pollImapMailbox } from "./poll-imap";
 import { pollPop3Mailbox } from "./poll-pop3";
@@ -33,8 +34,11 @@ export async function pollMailbox(
   const mailbox = await loadMailbox(db, input);
   const options: PollOptions = { limit: input.limit ?? POLL_BATCH, now, checkpoint: input.checkpoint };
   try {
+    const login = inboundLogin(mailbox, await signInToken(db, mailbox, { now }));
     const summary =
-      mailbox.protocol === "imap" ? await pollImapMailbox(db, mailbox, options) : await pollPop3Mailbox(db, mailbox, options);
+      mailbox.protocol === "imap"
+        ? await pollImapMailbox(db, mailbox, login, options)
+        : await pollPop3Mailbox(db, mailbox, login, options);
     return { mailboxId: mailbox.id, ok: true, ...summary };
   } catch (error) {
     const { failure, detail } = classifyMailError(error);

@@ -5,6 +5,7 @@ import type { Database } from "@/db/client";
 import { mailboxes } from "@/db/schema";
 import { watchFolder, type FolderWatch } from "@/lib/mail/imap";
 import { inboundLogin } from "@/lib/mailboxes/mailboxes";
+import { signInToken } from "@/lib/mailboxes/oauth-tokens";
 import { loadMailbox, type PollResult, pollMailbox } from "./poll";
 import type { MailboxRef } from "./select";
 import { claimDueMailboxes, expireLeasesOf, LEASE_MS, leaseHolders, releaseLease, renewLease } from "./lease";
@@ -163,7 +164,9 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       return false;
     }
     const held: Held = { ref, watch: null, polling: null, again: false };
-    const connect = () => watchFolder(inboundLogin(mailbox), mailbox.folder, () => pollHeld(held));
+    // A token fetched at each (re)connect: one that ran out while the line was down is refreshed.
+    const connect = async () =>
+      watchFolder(inboundLogin(mailbox, await signInToken(db, mailbox, { now })), mailbox.folder, () => pollHeld(held));
     try {
       held.watch = await connect();
     } catch (error) {

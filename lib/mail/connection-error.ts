@@ -169,6 +169,9 @@ const FAILURES: Record<MailConnectionFailure, true> = {
   loginFailed: true,
   folderNotFound: true,
   mailHidden: true,
+  oauthRevoked: true,
+  oauthUnavailable: true,
+  oauthMisconfigured: true,
   protocolError: true,
 };
 

@@ -83,4 +83,10 @@ export type MailConnectionFailure =
   | "folderNotFound"
   /** The folder holds mail the server will not list (a server bug): polling it would skip that mail. */
   | "mailHidden"
+  /** The OAuth2 grant is gone (revoked consent, deleted account): only connecting again helps. */
+  | "oauthRevoked"
+  /** The sign-in provider could not give a new access token now (unreachable, 5xx): tried again. */
+  | "oauthUnavailable"
+  /** The provider refuses Postdesk's OAuth client (a wrong or expired client secret), or it is no longer configured. */
+  | "oauthMisconfigured"
   | "protocolError";

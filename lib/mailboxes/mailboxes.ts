@@ -143,13 +143,18 @@ function extraTrust(): MailServerLogin["tls"] | undefined {
 }
 
 /** How to log into the mailbox's inbound server; the password is opened only here, for the connection. */
-export function inboundLogin(mailbox: Mailbox, trust: MailServerLogin["tls"] = extraTrust()): MailServerLogin {
+export function inboundLogin(
+  mailbox: Mailbox,
+  accessToken?: string,
+  trust: MailServerLogin["tls"] = extraTrust(),
+): MailServerLogin {
   return {
     host: mailbox.host,
     port: mailbox.port,
     security: mailbox.security,
     username: mailbox.username,
     password: mailbox.passwordEnc ? openSecret(mailbox.passwordEnc) : "",
+    ...(accessToken ? { accessToken } : {}),
     timeoutMs: mailbox.connectTimeoutMs,
     ...(trust ? { tls: trust } : {}),
   };
@@ -157,17 +162,24 @@ export function inboundLogin(mailbox: Mailbox, trust: MailServerLogin["tls"] = e
 
 /**
  * How to log into the mailbox's outgoing server, or null when it has none configured. "Same
- * credentials as incoming" reuses the inbound username and password.
+ * credentials as incoming" reuses the inbound username and password, or the OAuth2 access token.
  */
-export function outboundLogin(mailbox: Mailbox, trust: MailServerLogin["tls"] = extraTrust()): SmtpLogin | null {
+export function outboundLogin(
+  mailbox: Mailbox,
+  accessToken?: string,
+  trust: MailServerLogin["tls"] = extraTrust(),
+): SmtpLogin | null {
   if (!mailbox.smtpHost || !mailbox.smtpPort || !mailbox.smtpSecurity) return null;
   const username = mailbox.smtpSameCredentials ? mailbox.username : mailbox.smtpUsername;
   const passwordEnc = mailbox.smtpSameCredentials ? mailbox.passwordEnc : mailbox.smtpPasswordEnc;
+  const password = passwordEnc ? openSecret(passwordEnc) : "";
+  // The account's token signs in to SMTP as to IMAP (same credentials): a provider's mail servers share one grant.
+  const token = mailbox.smtpSameCredentials && accessToken ? { accessToken } : {};
   return {
     host: mailbox.smtpHost,
     port: mailbox.smtpPort,
     security: mailbox.smtpSecurity,
-    auth: mailbox.smtpAuthRequired && username ? { username, password: passwordEnc ? openSecret(passwordEnc) : "" } : null,
+    auth: mailbox.smtpAuthRequired && username ? { username, password, ...token } : null,
     timeoutMs: mailbox.smtpTimeoutMs,
     ...(trust ? { tls: trust } : {}),
   };

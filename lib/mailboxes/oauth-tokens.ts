@@ -2,6 +2,10 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import { type Mailbox, mailboxes } from "@/db/schema";
 import { type TenantScope, withTenant } from "@/db/tenant";
+import { MailConnectionError } from "@/lib/mail/connection-error";
+import { refreshTokens } from "@/lib/oauth/client";
+import { classifyOAuthError } from "@/lib/oauth/failure";
+import { type Env, type OAuthRegistration, registrationOf } from "@/lib/oauth/providers";
 import { openSecret, sealSecret } from "@/lib/secrets";
 
 /**
@@ -17,20 +21,20 @@ export interface OAuthTokenPair {
   refreshToken: string;
 }
 
+/**
+ * Why no access token could be had: the grant is gone (revoked consent, deleted account, expired or
+ * reused refresh token), the provider cannot answer now, or it refuses our client.
+ */
+export type TokenFailure = { type: "failed"; failure: "oauthRevoked" | "oauthUnavailable" | "oauthMisconfigured"; detail: string };
+
 /** What asking the provider for a new access token came to (lib/oauth refreshes; this stores). */
 export type TokenRefresh =
   | { type: "refreshed"; accessToken: string; expiresAt: Date; /** The rotated one, or the same again. */ refreshToken: string }
-  /** The grant is gone: revoked consent, deleted account, expired or reused refresh token. */
-  | { type: "revoked"; detail: string }
-  /** Anything that may pass by itself: the provider unreachable, a 5xx. */
-  | { type: "failed"; detail: string };
+  | TokenFailure;
 
 export type Refresher = (refreshToken: string) => Promise<TokenRefresh>;
 
-export type AccessToken =
-  | { type: "ok"; accessToken: string; expiresAt: Date }
-  | { type: "revoked"; detail: string }
-  | { type: "failed"; detail: string };
+export type AccessToken = { type: "ok"; accessToken: string; expiresAt: Date } | TokenFailure;
 
 /** Refreshed this long before it runs out: a poll or a send started with it must not see it expire. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -65,7 +69,7 @@ export async function accessTokenFor(
       .from(mailboxes)
       .where(and(eq(mailboxes.tenantId, ref.tenantId), eq(mailboxes.id, ref.mailboxId)));
     const tokens = row ? openTokens(row) : null;
-    if (!row || !tokens) return { type: "revoked", detail: "The mailbox has no connected account" };
+    if (!row || !tokens) return { type: "failed", failure: "oauthRevoked", detail: "The mailbox has no connected account" };
     if (!needsRefresh(row.oauthExpiresAt, options.now())) {
       return { type: "ok", accessToken: tokens.accessToken, expiresAt: row.oauthExpiresAt! };
     }
@@ -74,6 +78,49 @@ export async function accessTokenFor(
     await saveTokens(tx, ref, refreshed, options.now());
     return { type: "ok", accessToken: refreshed.accessToken, expiresAt: refreshed.expiresAt };
   });
+}
+
+/** Refreshes at the provider the registration names, its failures sorted by what helps. */
+export function providerRefresher(registration: OAuthRegistration): Refresher {
+  return async (refreshToken) => {
+    try {
+      const tokens = await refreshTokens(registration, refreshToken);
+      return { type: "refreshed", accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt };
+    } catch (error) {
+      const { type, detail } = classifyOAuthError(error);
+      const failure =
+        type === "revoked" ? "oauthRevoked" : type === "temporary" ? "oauthUnavailable" : "oauthMisconfigured";
+      return { type: "failed", failure, detail };
+    }
+  };
+}
+
+/**
+ * The access token the mailbox signs in with now, or undefined for a password mailbox; failures are
+ * thrown as the MailConnectionError the poll or the send records. A grant found gone is not asked
+ * about again until someone connects the account anew: the provider is not hammered hourly.
+ */
+export async function signInToken(
+  db: Database,
+  mailbox: Mailbox,
+  options: { now: () => Date; env?: Env },
+): Promise<string | undefined> {
+  if (mailbox.authKind !== "oauth2") return undefined;
+  const connectedSinceRevoked =
+    mailbox.oauthConnectedAt !== null && (mailbox.lastErrorAt === null || mailbox.oauthConnectedAt > mailbox.lastErrorAt);
+  if (mailbox.connectionState === "needsReconnect" && !connectedSinceRevoked) {
+    throw new MailConnectionError("oauthRevoked", "Access was withdrawn; the account has not been connected again since");
+  }
+  const registration = mailbox.oauthProvider ? registrationOf(options.env ?? process.env, mailbox.oauthProvider) : null;
+  if (!registration) {
+    throw new MailConnectionError("oauthMisconfigured", `The ${mailbox.oauthProvider ?? "OAuth2"} provider is not configured`);
+  }
+  const token = await accessTokenFor(db, { tenantId: mailbox.tenantId, mailboxId: mailbox.id }, {
+    now: options.now,
+    refresh: providerRefresher(registration),
+  });
+  if (token.type === "failed") throw new MailConnectionError(token.failure, token.detail);
+  return token.accessToken;
 }
 
 async function saveTokens(

@@ -5,7 +5,8 @@ import { classifyMailError } from "@/lib/mail/connection-error";
  * - temporary: the server said 4xx (try later); retried with backoff
  * - rejected: the server said 5xx; the mail will not go through as it is
  * - connection failures as for inbound mail (hostNotFound, connectionRefused, timeout, connectionLost,
- *   tlsFailed, loginFailed, protocolError)
+ *   tlsFailed, loginFailed, protocolError), and of the mailbox's OAuth2 account (oauthRevoked,
+ *   oauthUnavailable, oauthMisconfigured): the mail waits, retried, until the account works again
  * - noMailbox / noSmtp: nothing to send it from; an admin must configure SMTP, then clear the error
  * - gaveUp: temporary failures went on for too long
  * - unsubscribed: a mass mail whose contact unsubscribed after it was queued; never sent
@@ -17,6 +18,9 @@ export type SendErrorCode =
   | "connectionRefused"
   | "timeout"
   | "connectionLost"
+  | "oauthRevoked"
+  | "oauthUnavailable"
+  | "oauthMisconfigured"
   | "tlsFailed"
   | "loginFailed"
   | "protocolError"
@@ -34,7 +38,16 @@ export interface SendFailure {
   detail: string;
 }
 
-const TEMPORARY_CONNECTION_FAILURES = new Set(["hostNotFound", "connectionRefused", "timeout", "connectionLost", "protocolError"]);
+const TEMPORARY_CONNECTION_FAILURES = new Set([
+  "hostNotFound",
+  "connectionRefused",
+  "timeout",
+  "connectionLost",
+  "oauthRevoked",
+  "oauthUnavailable",
+  "oauthMisconfigured",
+  "protocolError",
+]);
 
 export function classifySendError(error: unknown, secrets: string[] = []): SendFailure {
   const facts = (error ?? {}) as { responseCode?: unknown; code?: unknown; command?: unknown };

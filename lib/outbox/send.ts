@@ -6,6 +6,7 @@ import { findMailbox } from "@/db/queries/mailboxes";
 import { attachments, divisions, type Mailbox, messages, notifications, type OutboxEntry, outbox } from "@/db/schema";
 import { operatorScope } from "@/db/tenant";
 import { outboundLogin } from "@/lib/mailboxes/mailboxes";
+import { signInToken } from "@/lib/mailboxes/oauth-tokens";
 import { loginSecrets } from "@/lib/mail/connection-error";
 import { type SmtpLogin, smtpTransport } from "@/lib/mail/smtp";
 import { classifySendError, MAX_SEND_ATTEMPTS, retryDelayMs, type SendFailure } from "./send-error";
@@ -140,7 +141,16 @@ async function sendGroup(
 ): Promise<void> {
   const first = rows[0]!;
   const mailbox = first.mailboxId ? await findMailbox(db, operatorScope(first.tenantId), { mailboxId: first.mailboxId }) : null;
-  const login = mailbox ? outboundLogin(mailbox, tls) : null;
+  let accessToken: string | undefined;
+  try {
+    accessToken = mailbox ? await signInToken(db, mailbox, { now: clock }) : undefined;
+  } catch (error) {
+    // No token, no sign-in: the whole batch waits, as for a server that cannot be reached.
+    const failure = classifySendError(error);
+    for (const row of rows) await recordFailure(db, row, failure, clock(), summary);
+    return;
+  }
+  const login = mailbox ? outboundLogin(mailbox, accessToken, tls) : null;
   if (!mailbox || !login) {
     const failure: SendFailure = {
       code: mailbox ? "noSmtp" : "noMailbox",

@@ -94,8 +94,8 @@ describe("a connected mailbox's access token", () => {
   it("reports a revoked grant and a passing failure as such, and keeps the stored tokens untouched", async () => {
     const { ref, stored } = await connectedMailbox(minutes(-1));
     for (const answer of [
-      { type: "revoked", detail: "invalid_grant: grant request is invalid" },
-      { type: "failed", detail: "503 from the token endpoint" },
+      { type: "failed", failure: "oauthRevoked", detail: "invalid_grant: grant request is invalid" },
+      { type: "failed", failure: "oauthUnavailable", detail: "503 from the token endpoint" },
     ] satisfies TokenRefresh[]) {
       expect(await accessTokenFor(db, ref, { now: () => NOW, refresh: async () => answer })).toEqual(answer);
       expect(openTokens(await stored())).toEqual({ accessToken: "access-1", refreshToken: "refresh-1" });

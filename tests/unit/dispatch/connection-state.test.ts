@@ -33,7 +33,7 @@ describe("a mailbox's connection state", () => {
   });
 
   it("needs a reconnect once the grant is revoked, and stays so through failures until a poll goes through", () => {
-    const revoked = decideConnection(stored("connected"), { type: "revoked" }, input);
+    const revoked = decideConnection(stored("connected"), { type: "failed", failure: "oauthRevoked" }, input);
     expect(revoked).toEqual({ state: "needsReconnect", failureCount: 1, nextPollInMs: HOUR });
     const again = decideConnection(stored("needsReconnect", 1), { type: "failed", failure: "loginFailed" }, input);
     expect(again).toEqual({ state: "needsReconnect", failureCount: 2, nextPollInMs: HOUR });

@@ -1,0 +1,141 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mailboxes } from "../../db/schema";
+import { withTenant } from "../../db/tenant";
+import { pollMailbox } from "../../lib/dispatch/poll";
+import { connectAccount, openTokens } from "../../lib/mailboxes/oauth-tokens";
+import { authorizationRequest, exchangeCode, refreshTokens } from "../../lib/oauth/client";
+import { registrationOf } from "../../lib/oauth/providers";
+import { sendOutbox } from "../../lib/outbox/send";
+import { replyToTicket } from "../../lib/tickets/reply";
+import { ownDatabase } from "../setup/db";
+import { type Dovecot, startDovecot } from "../setup/dovecot";
+import { type OAuthProvider, startOAuthProvider } from "../setup/oauth-provider";
+import { outboundDesk } from "../setup/outbound-desk";
+import { trustMailServer } from "../setup/poll-fixtures";
+import { type SmtpSink, startSmtpSink } from "../setup/smtp-sink";
+import { plainMail } from "./sample-mail";
+
+/**
+ * Mailboxes connected through OAuth2, end to end against a real authorization server (oidc-provider,
+ * "any OpenID Connect provider"), Dovecot and an SMTP server that check its tokens: mail is polled
+ * over IMAP and POP3 with the access token and a reply goes out over SMTP with it; a token that runs
+ * out is refreshed and the rotated refresh token kept; a revoked grant stops the mailbox.
+ */
+
+const ACCESS_TOKEN_TTL_SECONDS = 4;
+const REDIRECT_URI = "http://127.0.0.1:9/oauth/callback";
+
+const { db } = await ownDatabase();
+let provider: OAuthProvider;
+let dovecot: Dovecot;
+let sink: SmtpSink;
+
+beforeAll(async () => {
+  provider = await startOAuthProvider({ redirectUris: [REDIRECT_URI], accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS });
+  [dovecot, sink] = await Promise.all([
+    startDovecot({ oauth2: provider.introspection }),
+    startSmtpSink({ oauth2: provider.introspection }),
+  ]);
+  trustMailServer(dovecot);
+  // As an operator configures a self-hosted provider (README, POSTDESK_OAUTH_OIDC_*).
+  process.env.POSTDESK_OAUTH_OIDC_ISSUER = provider.issuer;
+  process.env.POSTDESK_OAUTH_OIDC_CLIENT_ID = provider.clientId;
+  process.env.POSTDESK_OAUTH_OIDC_CLIENT_SECRET = provider.clientSecret;
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([dovecot?.stop(), sink?.stop(), provider?.stop()]);
+}, 30_000);
+
+const registration = () => registrationOf(process.env, "oidc")!;
+
+/** What the connect flow does: sign in at the provider as `email`, consent, exchange the code. */
+async function grant(email: string) {
+  const request = await authorizationRequest(registration(), { redirectUri: REDIRECT_URI, loginHint: email });
+  const callbackUrl = await provider.authorizeHeadless(request.url, { email });
+  return exchangeCode(registration(), { callbackUrl, redirectUri: REDIRECT_URI, ...request });
+}
+
+/** A desk whose mailbox is the Dovecot user `address`, connected through OAuth2 (no password at all). */
+async function connectedDesk(protocol: "imap" | "pop3") {
+  const desk = await outboundDesk(db, { tag: "OAUTH", sendConfirmations: false });
+  const address = `support-${desk.tenantId.slice(0, 8)}-${protocol}@oauth.test`;
+  await dovecot.addUser(address, `unused-${crypto.randomUUID()}`);
+  const login = dovecot.login(address, protocol, "tls");
+  const mailbox = await desk.addMailbox(address, {
+    protocol,
+    host: login.host,
+    port: String(login.port),
+    security: "tls",
+    processedFolder: protocol === "imap" ? "Processed" : undefined,
+    smtpHost: sink.host,
+    smtpPort: String(sink.port),
+    smtpSecurity: "none",
+    smtpAuthRequired: "on",
+    smtpSameCredentials: "on",
+  });
+  const tokens = await grant(address);
+  await desk.tx((tx) =>
+    connectAccount(tx, desk.ownerScope, { mailboxId: mailbox.id, provider: "oidc", tokens, account: address, now: new Date() }),
+  );
+  const stored = () => desk.tx(async (tx) => (await tx.select().from(mailboxes).where(eq(mailboxes.id, mailbox.id)))[0]!);
+  const poll = () => pollMailbox(db, { tenantId: desk.tenantId, mailboxId: mailbox.id });
+  return { desk, mailbox, address, tokens, stored, poll };
+}
+
+describe("a mailbox connected through OAuth2", () => {
+  it("is polled over IMAP and over POP3 with its access token, and a reply goes out over SMTP with it", async () => {
+    for (const protocol of ["imap", "pop3"] as const) {
+      const { desk, address, poll } = await connectedDesk(protocol);
+      await dovecot.deliver(address, plainMail(`Question over ${protocol}`));
+      expect(await poll()).toMatchObject({ ok: true, fetched: 1, outcomes: { ticket_created: 1 } });
+      const ticket = await desk.ticket(1);
+      expect(ticket.subject).toBe(`Question over ${protocol}`);
+
+      await desk.tx((tx) => replyToTicket(tx, desk.ownerScope, { ticketId: ticket.id, text: "Answer" }));
+      expect(await sendOutbox(db, { tenantId: desk.tenantId })).toMatchObject({ sent: 1, failed: 0, retried: 0 });
+      const sent = sink.messages.filter((m) => m.envelope.from === address);
+      // The sink let it in only after the provider vouched for the token of this very user.
+      expect(sent.map((m) => m.user)).toEqual([address]);
+    }
+  });
+
+  it("refreshes a token that ran out before the next poll and keeps the rotated refresh token; the old one is refused afterwards", async () => {
+    const { address, tokens, stored, poll } = await connectedDesk("imap");
+    await new Promise((resolve) => setTimeout(resolve, (ACCESS_TOKEN_TTL_SECONDS + 2) * 1000));
+    await dovecot.deliver(address, plainMail("After the token ran out"));
+    expect(await poll()).toMatchObject({ ok: true, fetched: 1 });
+
+    const now = openTokens(await stored())!;
+    expect(now.accessToken).not.toBe(tokens.accessToken);
+    expect(now.refreshToken).not.toBe(tokens.refreshToken);
+    // Rotation: the provider no longer takes the refresh token it replaced (and, as providers do, it
+    // revokes the grant for the reuse), which is why the new one had to be kept.
+    await expect(refreshTokens(registration(), tokens.refreshToken)).rejects.toMatchObject({ failure: { type: "revoked" } });
+  }, 30_000);
+
+  it("needs reconnecting once the grant is revoked at the provider: polling stops asking the provider, and the reason is kept", async () => {
+    const { address, stored, poll } = await connectedDesk("imap");
+    await new Promise((resolve) => setTimeout(resolve, (ACCESS_TOKEN_TTL_SECONDS + 2) * 1000));
+    expect(await provider.revokeGrants(address)).toBeGreaterThan(0);
+
+    expect(await poll()).toMatchObject({ ok: false, failure: "oauthRevoked" });
+    const row = await stored();
+    expect(row).toMatchObject({ connectionState: "needsReconnect", lastErrorCode: "oauthRevoked" });
+    const tokensAfter = row.oauthTokensEnc;
+    // The next poll (an hour later, or forced) does not ask the provider again: no hammering.
+    const asked: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input, init) => {
+      asked.push(input instanceof Request ? input.url : String(input));
+      return realFetch(input, init);
+    };
+    try {
+      expect(await poll()).toMatchObject({ ok: false, failure: "oauthRevoked" });
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(asked.filter((url) => url.startsWith(provider.issuer))).toEqual([]);
+    expect((await stored()).oauthTokensEnc).toBe(tokensAfter);
+  }, 30_000);
+});
