@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailboxes } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { pollMailbox } from "../../lib/dispatch/poll";
+import { KEEPALIVE_AFTER_MS, keepTokensAlive } from "../../lib/dispatch/token-keepalive";
 import { connectAccount, openTokens } from "../../lib/mailboxes/oauth-tokens";
 import { authorizationRequest, exchangeCode, refreshTokens } from "../../lib/oauth/client";
 import { registrationOf } from "../../lib/oauth/providers";
@@ -138,4 +139,30 @@ describe("a mailbox connected through OAuth2", () => {
     expect(asked.filter((url) => url.startsWith(provider.issuer))).toEqual([]);
     expect((await stored()).oauthTokensEnc).toBe(tokensAfter);
   }, 30_000);
+
+  it("keeps the grant of a mailbox nobody polls alive with a weekly refresh, and finds out when it was revoked meanwhile", async () => {
+    const { desk, mailbox, address, tokens, stored } = await connectedDesk("imap");
+    const quiet = () =>
+      desk.tx((tx) =>
+        tx
+          .update(mailboxes)
+          .set({ active: false, oauthExpiresAt: new Date(Date.now() - KEEPALIVE_AFTER_MS - 60_000) })
+          .where(eq(mailboxes.id, mailbox.id)),
+      );
+    await quiet();
+    const first = await keepTokensAlive(db, { now: new Date() });
+    expect(first.failed).toEqual([]);
+    expect(first.refreshed).toBeGreaterThanOrEqual(1);
+    expect(openTokens(await stored())!.refreshToken).not.toBe(tokens.refreshToken);
+    expect((await stored()).oauthExpiresAt!.getTime()).toBeGreaterThan(Date.now());
+
+    // A week later the grant is gone: the mailbox says so before anyone needs it.
+    await provider.revokeGrants(address);
+    await quiet();
+    const second = await keepTokensAlive(db, { now: new Date() });
+    expect(second.failed).toContainEqual({ mailboxId: mailbox.id, failure: "oauthRevoked" });
+    expect(await stored()).toMatchObject({ connectionState: "needsReconnect", lastErrorCode: "oauthRevoked" });
+    // Found out once: a mailbox already needing a reconnect is not asked about again.
+    expect((await keepTokensAlive(db, { now: new Date() })).failed.map((f) => f.mailboxId)).not.toContain(mailbox.id);
+  });
 });

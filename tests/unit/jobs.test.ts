@@ -30,7 +30,14 @@ const manifest = (id: string) => resourceCatalog.getTaskManifest(id);
 
 describe("the Trigger.dev tasks in jobs/", () => {
   it("each file defines the tasks it is named for, with ids the catalog knows", () => {
-    expect(taskFiles).toEqual(["auto-close.ts", "dispatch.ts", "mailbox-cleanup.ts", "poll-mailbox.ts", "send-outbox.ts"]);
+    expect(taskFiles).toEqual([
+      "auto-close.ts",
+      "dispatch.ts",
+      "mailbox-cleanup.ts",
+      "poll-mailbox.ts",
+      "send-outbox.ts",
+      "token-keepalive.ts",
+    ]);
     const ids = [...modules.entries()].flatMap(([file, exports]) =>
       Object.values(exports)
         .filter((value): value is { id: string } => typeof value === "object" && value !== null && "batchTrigger" in value)
@@ -42,6 +49,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
       "mailbox-cleanup.ts: mailbox-cleanup",
       "poll-mailbox.ts: poll-mailbox",
       "send-outbox.ts: send-outbox",
+      "token-keepalive.ts: token-keepalive",
     ]);
     expect(resourceCatalog.listTaskIdCollisions()).toEqual([]);
     for (const { id, filePath } of resourceCatalog.listTaskManifests()) expect(path.basename(filePath)).toBe(`${id}.ts`);
@@ -49,13 +57,14 @@ describe("the Trigger.dev tasks in jobs/", () => {
 
   it("the scheduled tasks run on their schedules, in UTC", () => {
     const schedules = Object.fromEntries(
-      ["dispatch", "send-outbox", "auto-close", "mailbox-cleanup"].map((id) => [id, manifest(id)?.schedule]),
+      ["dispatch", "send-outbox", "auto-close", "mailbox-cleanup", "token-keepalive"].map((id) => [id, manifest(id)?.schedule]),
     );
     expect(schedules).toEqual({
       dispatch: expect.objectContaining({ cron: "* * * * *", timezone: "UTC" }),
       "send-outbox": expect.objectContaining({ cron: "* * * * *", timezone: "UTC" }),
       "auto-close": expect.objectContaining({ cron: "*/15 * * * *", timezone: "UTC" }),
       "mailbox-cleanup": expect.objectContaining({ cron: "0 * * * *", timezone: "UTC" }),
+      "token-keepalive": expect.objectContaining({ cron: "30 * * * *", timezone: "UTC" }),
     });
     expect(manifest("poll-mailbox")?.schedule).toBeUndefined();
   });
