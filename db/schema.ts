@@ -103,6 +103,7 @@ export const templateKindEnum = pgEnum("template_kind", [
   "notify_unprocessed",
   "notify_new_ticket",
   "notify_assignment",
+  "notify_reconnect",
   "mass_mail",
 ]);
 
@@ -401,6 +402,8 @@ export const oauthConnectRequests = pgTable(
     provider: oauthProviderEnum("provider").notNull(),
     /** Encrypted (lib/secrets): the PKCE code verifier. */
     codeVerifierEnc: text("code_verifier_enc").notNull(),
+    /** Encrypted (lib/secrets): the OpenID Connect nonce the ID token must carry back. */
+    nonceEnc: text("nonce_enc").notNull(),
     redirectUri: text("redirect_uri").notNull(),
     /** For a Microsoft shared mailbox: the address to log in as, not the authorizing person's. */
     loginAddress: text("login_address"),
@@ -797,6 +800,7 @@ export type Role = (typeof roleEnum.enumValues)[number];
 export type Invite = typeof invites.$inferSelect;
 export type Division = typeof divisions.$inferSelect;
 export type Mailbox = typeof mailboxes.$inferSelect;
+export type OAuthConnectRequest = typeof oauthConnectRequests.$inferSelect;
 export type Team = typeof teams.$inferSelect;
 export type Contact = typeof contacts.$inferSelect;
 export type Ticket = typeof tickets.$inferSelect;

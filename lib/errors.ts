@@ -13,11 +13,16 @@ export class NotFoundError extends Error {
   }
 }
 
-/** Input that is well-formed but breaks a rule (a taken tag, the last owner, …). */
+/**
+ * Input that is well-formed but breaks a rule (a taken tag, the last owner, …). `values` fill the
+ * message's placeholders, for a rule that names something the user cannot see otherwise (who
+ * connected a mailbox).
+ */
 export class RuleError extends Error {
   constructor(
     readonly key: string,
     readonly fieldErrors: FieldErrors = {},
+    readonly values: Record<string, string | number> = {},
   ) {
     super(key);
     this.name = "RuleError";

@@ -13,6 +13,8 @@ export interface ActionState<R = unknown> {
   ok?: boolean;
   result?: R;
   error?: string;
+  /** The placeholders of `error`'s message. */
+  errorValues?: Record<string, string | number>;
   fieldErrors?: FieldErrors;
 }
 
@@ -53,7 +55,9 @@ export function tenantAction<S extends z.ZodType, R>(
 export function actionError(error: unknown): ActionState<never> {
   if (error instanceof NotFoundError) return { error: "notFound" };
   if (error instanceof ForbiddenError) return { error: error.key };
-  if (error instanceof RuleError) return { error: error.key, fieldErrors: error.fieldErrors };
+  if (error instanceof RuleError) {
+    return { error: error.key, fieldErrors: error.fieldErrors, ...(Object.keys(error.values).length > 0 ? { errorValues: error.values } : {}) };
+  }
   console.error("Unexpected error in a server action", error);
   return { error: "unexpected" };
 }

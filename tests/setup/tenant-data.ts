@@ -188,6 +188,7 @@ export async function makeFilledTenant(db: Database, name: string) {
       mailboxId: mailbox!.id,
       provider: "oidc",
       codeVerifierEnc: sealSecret(`pkce-verifier-${suffix}`),
+      nonceEnc: sealSecret(`nonce-${suffix}`),
       redirectUri: "http://127.0.0.1/oauth/callback",
       expiresAt: new Date(Date.now() + 10 * 60_000),
     });

@@ -1,0 +1,1 @@
+ALTER TYPE "public"."template_kind" ADD VALUE 'notify_reconnect' BEFORE 'mass_mail';
