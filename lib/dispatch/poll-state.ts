@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import { divisions, type InboundOutcome, inboundEmails, type Mailbox, mailboxes } from "@/db/schema";
-import { withTenant } from "@/db/tenant";
+import { operatorScope, withTenant } from "@/db/tenant";
 import type { ProcessResult } from "@/lib/inbound/process";
 import type { MailConnectionFailure } from "@/lib/mail/types";
+import { notifyReconnectNeeded } from "@/lib/notifications/reconnect";
 import { type ConnectionOutcome, decideConnection } from "./connection-state";
 
 export interface PollSummary {
@@ -60,11 +61,19 @@ async function recordOutcome(
   outcome: ConnectionOutcome,
   input: { now: Date; detail?: string; sync?: Partial<Pick<Mailbox, "uidValidity" | "lastUid" | "seenUidls" | "leftFlagged">> },
 ): Promise<Date> {
-  const decision = decideConnection(
-    { state: mailbox.connectionState, failureCount: mailbox.failureCount },
-    outcome,
-    { intervalMs: await intervalMs(tx, mailbox) },
-  );
+  // Read again under a row lock: another contact with the server (the token chore, a forced poll)
+  // may have moved the state since this poll loaded the mailbox, and "needs reconnect" is announced
+  // only by the one that enters it.
+  const [current] = await tx
+    .select({ state: mailboxes.connectionState, failureCount: mailboxes.failureCount, lastErrorAt: mailboxes.lastErrorAt })
+    .from(mailboxes)
+    .where(and(eq(mailboxes.tenantId, mailbox.tenantId), eq(mailboxes.id, mailbox.id)))
+    .for("update");
+  const stored = current ?? { state: mailbox.connectionState, failureCount: mailbox.failureCount, lastErrorAt: mailbox.lastErrorAt };
+  const decision = decideConnection(stored, outcome, { intervalMs: await intervalMs(tx, mailbox) });
+  if (decision.state === "needsReconnect" && stored.state !== "needsReconnect") {
+    await notifyReconnectNeeded(tx, operatorScope(mailbox.tenantId), mailbox);
+  }
   const nextPollAt = new Date(input.now.getTime() + decision.nextPollInMs);
   const failed = outcome.type !== "polled";
   await tx
@@ -77,7 +86,7 @@ async function recordOutcome(
       lastError: failed ? (input.detail ?? "").slice(0, 2000) : null,
       lastErrorCode: outcome.type === "failed" ? outcome.failure : null,
       // "Since when": the first failure of the streak.
-      lastErrorAt: !failed ? null : mailbox.failureCount > 0 && mailbox.lastErrorAt ? mailbox.lastErrorAt : input.now,
+      lastErrorAt: !failed ? null : stored.failureCount > 0 && stored.lastErrorAt ? stored.lastErrorAt : input.now,
       lastPollAt: input.now,
       nextPollAt,
       updatedAt: input.now,

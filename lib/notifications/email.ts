@@ -11,10 +11,11 @@ import type { TenantScope } from "@/db/tenant";
 import { renderTemplate, type TemplateValues } from "@/lib/templates/render";
 import { templateChooser } from "@/lib/templates/templates";
 
-type Preference = "notifyUnprocessed" | "notifyNewTicket" | "notifyAssignment";
+/** The staff member's setting that turns this kind of email off; null: it cannot be turned off. */
+type Preference = "notifyUnprocessed" | "notifyNewTicket" | "notifyAssignment" | null;
 
 /** The kinds of mail to staff: each fills in `{{link}}`, to what it is about, per reader. */
-type StaffMailKind = "notify_unprocessed" | "notify_new_ticket" | "notify_assignment";
+type StaffMailKind = "notify_unprocessed" | "notify_new_ticket" | "notify_assignment" | "notify_reconnect";
 
 /**
  * Staff of the tenant among `userIds` who have not turned this kind of email off. The person who
@@ -27,7 +28,7 @@ async function recipients(tx: Executor, scope: TenantScope, userIds: string[], p
     .select({ id: users.id, email: users.email, name: users.name, locale: users.locale })
     .from(users)
     .innerJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.tenantId, scope.tenantId)))
-    .where(and(inArray(users.id, wanted), eq(users[preference], true)));
+    .where(and(inArray(users.id, wanted), preference ? eq(users[preference], true) : undefined));
 }
 
 async function tenantSlug(tx: Executor, scope: TenantScope): Promise<string> {
@@ -50,11 +51,15 @@ async function emailStaff<K extends StaffMailKind>(
     localized?: (locale: string) => TemplateValues<K>;
     link: (locale: string, slug: string) => string;
     ticketId?: string;
+    /** A mailbox that cannot send now: the mail leaves from another of the division's. */
+    notFrom?: string;
   },
 ): Promise<number> {
   const people = await recipients(tx, scope, input.userIds, input.preference);
   if (people.length === 0) return 0;
-  const sender = await divisionSender(tx, scope, input.divisionId);
+  const sender = await divisionSender(tx, scope, input.divisionId, { except: input.notFrom });
+  // The mailbox it is about was the only one: the notice in the app has to do.
+  if (!sender && input.notFrom) return 0;
   const slug = await tenantSlug(tx, scope);
   const templateIn = await templateChooser(tx, scope, {
     divisionId: input.divisionId,
@@ -160,5 +165,23 @@ export async function emailAssignment(
     values: await ticketValues(tx, scope, input.ticket, input.customerName),
     link: (locale, slug) => ticketPath(locale, slug, input.ticket.id),
     ticketId: input.ticket.id,
+  });
+}
+
+/** Whoever connected the mailbox and the administrators: its account must be connected again. */
+export async function emailReconnect(
+  tx: Executor,
+  scope: TenantScope,
+  input: { mailbox: { id: string; divisionId: string; address: string }; connectedBy: string; userIds: string[] },
+): Promise<number> {
+  const division = await findDivision(tx, scope, { divisionId: input.mailbox.divisionId });
+  return emailStaff(tx, scope, {
+    divisionId: input.mailbox.divisionId,
+    kind: "notify_reconnect",
+    userIds: input.userIds,
+    preference: null,
+    values: { mailboxAddress: input.mailbox.address, divisionName: division?.name ?? "", connectedBy: input.connectedBy },
+    link: (locale, slug) => `/${locale}/${slug}/settings/divisions/${input.mailbox.divisionId}/mailboxes/${input.mailbox.id}`,
+    notFrom: input.mailbox.id,
   });
 }

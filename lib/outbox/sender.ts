@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, ne } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Mailbox, mailboxes, teams } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
@@ -23,13 +23,25 @@ export function senderOf(mailbox: Mailbox): Sender {
 
 /**
  * The mailbox a division's mail leaves from when no team says otherwise: the one marked default,
- * else its oldest active mailbox. Null when the division has none.
+ * else its oldest active mailbox. Null when the division has none. `except`: a mailbox that cannot
+ * send now (the one whose account must be connected again, for the notice about it).
  */
-export async function divisionSender(tx: Executor, scope: TenantScope, divisionId: string): Promise<Sender | null> {
+export async function divisionSender(
+  tx: Executor,
+  scope: TenantScope,
+  divisionId: string,
+  options: { except?: string } = {},
+): Promise<Sender | null> {
   const [mailbox] = await tx
     .select()
     .from(mailboxes)
-    .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.divisionId, divisionId)))
+    .where(
+      and(
+        eq(mailboxes.tenantId, scope.tenantId),
+        eq(mailboxes.divisionId, divisionId),
+        options.except ? ne(mailboxes.id, options.except) : undefined,
+      ),
+    )
     .orderBy(desc(mailboxes.isDefault), desc(mailboxes.active), asc(mailboxes.createdAt))
     .limit(1);
   return mailbox ? senderOf(mailbox) : null;

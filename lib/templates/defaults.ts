@@ -5,6 +5,7 @@ export type TemplateKind =
   | "notify_unprocessed"
   | "notify_new_ticket"
   | "notify_assignment"
+  | "notify_reconnect"
   | "mass_mail";
 
 interface TemplateText {
@@ -45,6 +46,15 @@ export const defaultTemplates: Record<Locale, Record<TemplateKind, TemplateText>
       subject: "Assigned to you: [{{tag}}#{{ticketNumber}}] {{subject}}",
       body: "Ticket {{tag}}#{{ticketNumber}} from {{customerName}} is now assigned to you.\n\n{{link}}",
     },
+    notify_reconnect: {
+      name: "Mailbox must be connected again",
+      subject: "Connect {{mailboxAddress}} again",
+      body:
+        "The account behind the mailbox {{mailboxAddress}} ({{divisionName}}) no longer lets Postdesk in: " +
+        "access was withdrawn, its password changed or it was deleted. Until it is connected again, no " +
+        "email is fetched from it or sent with it.\n\n{{connectedBy}} connected it; they (or an " +
+        "administrator) can connect it again here: {{link}}",
+    },
     mass_mail: {
       name: "Announcement",
       subject: "{{subject}}",
@@ -76,6 +86,15 @@ export const defaultTemplates: Record<Locale, Record<TemplateKind, TemplateText>
       name: "Przypisano Ci zgłoszenie",
       subject: "Przypisane do Ciebie: [{{tag}}#{{ticketNumber}}] {{subject}}",
       body: "Zgłoszenie {{tag}}#{{ticketNumber}} od {{customerName}} jest teraz przypisane do Ciebie.\n\n{{link}}",
+    },
+    notify_reconnect: {
+      name: "Skrzynkę trzeba połączyć ponownie",
+      subject: "Połącz ponownie {{mailboxAddress}}",
+      body:
+        "Konto skrzynki {{mailboxAddress}} ({{divisionName}}) nie wpuszcza już Postdesku: dostęp cofnięto, " +
+        "zmieniono hasło albo konto usunięto. Dopóki nie zostanie połączone ponownie, poczta nie będzie z " +
+        "niego pobierana ani wysyłana.\n\nPołączył je użytkownik {{connectedBy}}; on (albo administrator) " +
+        "może połączyć je ponownie tutaj: {{link}}",
     },
     mass_mail: {
       name: "Komunikat",

@@ -26,6 +26,8 @@ export function sampleValues(locale: Locale, division: { tag: string; name: stri
     ticketNumber: 1042,
     customerName: "Jan Kowalski",
     link: "https://help.example.com/tickets/1042",
+    mailboxAddress: "support@example.com",
+    connectedBy: "Anna Nowak",
   };
 }
 

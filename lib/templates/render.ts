@@ -14,6 +14,8 @@ const placeholdersByKind = {
   // lib/notifications/email.ts: link is the ticket's page, in the reader's language.
   notify_new_ticket: ["tag", "ticketNumber", "subject", "customerName", "link", "divisionName"],
   notify_assignment: ["tag", "ticketNumber", "subject", "customerName", "link", "divisionName"],
+  // lib/notifications/reconnect.ts: link is the mailbox's settings page, where it is connected again.
+  notify_reconnect: ["mailboxAddress", "divisionName", "connectedBy", "link"],
   // lib/mass-mail/render.ts. No ticket; link is the recipient's own unsubscribe link.
   mass_mail: ["tag", "subject", "customerName", "link", "divisionName"],
 } as const satisfies Record<TemplateKind, readonly string[]>;

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mailboxes } from "../../db/schema";
+import { mailboxes, notifications } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { pollMailbox } from "../../lib/dispatch/poll";
 import { KEEPALIVE_AFTER_MS, keepTokensAlive } from "../../lib/dispatch/token-keepalive";
@@ -115,8 +115,10 @@ describe("a mailbox connected through OAuth2", () => {
     await expect(refreshTokens(registration(), tokens.refreshToken)).rejects.toMatchObject({ failure: { type: "revoked" } });
   }, 30_000);
 
-  it("needs reconnecting once the grant is revoked at the provider: polling stops asking the provider, and the reason is kept", async () => {
-    const { address, stored, poll } = await connectedDesk("imap");
+  it("needs reconnecting once the grant is revoked at the provider: polling stops asking the provider, and the people are told once", async () => {
+    const { desk, mailbox, address, stored, poll } = await connectedDesk("imap");
+    // A second mailbox of the division: the notice cannot leave from the one whose access is gone.
+    const other = await desk.addMailbox(`other-${desk.tenantId.slice(0, 8)}@oauth.test`);
     await new Promise((resolve) => setTimeout(resolve, (ACCESS_TOKEN_TTL_SECONDS + 2) * 1000));
     expect(await provider.revokeGrants(address)).toBeGreaterThan(0);
 
@@ -138,6 +140,16 @@ describe("a mailbox connected through OAuth2", () => {
     }
     expect(asked.filter((url) => url.startsWith(provider.issuer))).toEqual([]);
     expect((await stored()).oauthTokensEnc).toBe(tokensAfter);
+
+    // Told once, for both polls: in the app and by email, from the other mailbox, with the way back.
+    const told = await desk.tx((tx) => tx.select().from(notifications).where(eq(notifications.kind, "mailbox.needsReconnect")));
+    expect(told.map((n) => [n.userId, n.data])).toEqual([
+      [desk.ownerScope.userId, expect.objectContaining({ mailboxId: mailbox.id, address })],
+    ]);
+    const mails = await desk.outboxRows("notification");
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ mailboxId: other.id, subject: `Connect ${address} again` });
+    expect(mails[0]!.text).toContain(`/settings/divisions/${desk.divisionId}/mailboxes/${mailbox.id}`);
   }, 30_000);
 
   it("keeps the grant of a mailbox nobody polls alive with a weekly refresh, and finds out when it was revoked meanwhile", async () => {

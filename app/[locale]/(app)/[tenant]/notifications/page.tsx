@@ -57,6 +57,18 @@ export default async function NotificationsPage({ params }: Props) {
         hint: t("outboxFailed.hint"),
       };
     }
+    if (notification.kind === "mailbox.needsReconnect") {
+      const connectedBy = text(notification.data, "connectedBy");
+      const division = divisionName.get(text(notification.data, "divisionId") ?? "");
+      return {
+        title: t("mailboxNeedsReconnect.title", { address: text(notification.data, "address") ?? "" }),
+        details: [
+          ...(connectedBy ? [t("mailboxNeedsReconnect.connectedBy", { name: connectedBy })] : []),
+          ...(division ? [division] : []),
+        ],
+        hint: t("mailboxNeedsReconnect.hint"),
+      };
+    }
     if (notification.kind !== "inbound.unprocessed") return { title: t("unknownKind"), details: [], hint: null };
     const code = text(notification.data, "reason");
     const reason = UNPROCESSED_REASONS.find((known) => known === code) ?? "other";
