@@ -7,6 +7,8 @@ import { describe, expect, inject, it } from "vitest";
 import { divisions, mailboxes } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { createInvite } from "../../lib/members/invites";
+import { startConnect } from "../../lib/mailboxes/oauth-connect";
+import { connectAccount } from "../../lib/mailboxes/oauth-tokens";
 import { parseSecretKeys, sealSecret } from "../../lib/secrets";
 import { makeTenant, testDatabase } from "../setup/db";
 
@@ -44,15 +46,12 @@ describe("a dump of the database", () => {
     const sealed = {
       password: sealSecret(plaintexts.mailboxPassword),
       smtpPassword: sealSecret(plaintexts.smtpPassword),
-      oauthTokens: sealSecret(
-        JSON.stringify({ accessToken: plaintexts.accessToken, refreshToken: plaintexts.refreshToken }),
-      ),
       pgpPrivateKey: sealSecret(plaintexts.pgpPrivateKey),
       pgpPassphrase: sealSecret(plaintexts.pgpPassphrase),
     };
     const scope = { tenantId: tenant.id, userId: user.id, role: "owner" as const };
-    const { token } = await withTenant(db, tenant.id, async (tx) => {
-      await tx.insert(mailboxes).values({
+    const { token, connectUrl } = await withTenant(db, tenant.id, async (tx) => {
+      const [mailbox] = await tx.insert(mailboxes).values({
         tenantId: tenant.id,
         divisionId,
         name: "Support",
@@ -69,14 +68,31 @@ describe("a dump of the database", () => {
         smtpSameCredentials: false,
         smtpUsername: `smtp-${marker}`,
         smtpPasswordEnc: sealed.smtpPassword,
-        oauthTokensEnc: sealed.oauthTokens,
+      }).returning();
+      // The account connected as the connect flow stores it, and a second "Connect with Google" in flight.
+      await connectAccount(tx, scope, {
+        mailboxId: mailbox!.id,
+        provider: "google",
+        tokens: { accessToken: plaintexts.accessToken, refreshToken: plaintexts.refreshToken, expiresAt: new Date() },
+        account: `support-${marker}@dumped.test`,
+        now: new Date(),
       });
+      const { url } = await startConnect(
+        tx,
+        scope,
+        { mailboxId: mailbox!.id, provider: "google", redirectUri: "https://desk.dumped.test/api/oauth/callback", now: new Date() },
+        { env: { POSTDESK_OAUTH_GOOGLE_CLIENT_ID: "client.apps.googleusercontent.com", POSTDESK_OAUTH_GOOGLE_CLIENT_SECRET: "GOCSPX-secret" } },
+      );
       await tx
         .update(divisions)
         .set({ pgpPrivateKeyEnc: sealed.pgpPrivateKey, pgpPassphraseEnc: sealed.pgpPassphrase })
         .where(eq(divisions.id, divisionId));
-      return createInvite(tx, scope, { email: `invitee-${marker}@dumped.test`, role: "agent" });
+      const invite = await createInvite(tx, scope, { email: `invitee-${marker}@dumped.test`, role: "agent" });
+      return { ...invite, connectUrl: new URL(url) };
     });
+    // What only the browser and the provider may know of the request: its state and nonce.
+    const connectState = connectUrl.searchParams.get("state")!;
+    const connectNonce = connectUrl.searchParams.get("nonce")!;
 
     const dump = await dumpDatabase();
 
@@ -84,9 +100,10 @@ describe("a dump of the database", () => {
     expect(dump).toContain(`support-${marker}@dumped.test`);
     for (const value of Object.values(sealed)) expect(dump).toContain(value);
     expect(dump).toContain(crypto.createHash("sha256").update(token).digest("hex"));
+    expect(dump).toContain(crypto.createHash("sha256").update(connectState).digest("hex"));
 
     // COPY escapes a new line as `\n`, so a multi-line secret is looked for line by line too.
-    const leaks = Object.entries({ ...plaintexts, inviteToken: token }).filter(([, secret]) =>
+    const leaks = Object.entries({ ...plaintexts, inviteToken: token, connectState, connectNonce }).filter(([, secret]) =>
       [secret, ...secret.split("\n").filter((line) => line.includes(marker))].some((part) => dump.includes(part)),
     );
     expect(leaks.map(([name]) => name)).toEqual([]);
