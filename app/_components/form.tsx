@@ -223,7 +223,7 @@ export function FormAlert({
       <div className="space-y-0.5">
         {keys.map((key) => (
           <p key={key} data-error={key}>
-            {message(key)}
+            {message(key, key === state.error ? state.errorValues : undefined)}
           </p>
         ))}
       </div>

@@ -655,9 +655,9 @@ describe("pages as tenant A with tenant B's slug or ids", () => {
     const params = (divisionId: string, mailboxId: string) =>
       Promise.resolve({ locale: "en", tenant: a.tenant.slug, divisionId, mailboxId });
     await expectNotFound(() => List({ params: params(b.divisionId, b.mailboxId) }));
-    await expectNotFound(() => Edit({ params: params(b.divisionId, b.mailboxId) }));
-    await expectNotFound(() => Edit({ params: params(a.divisionId, b.mailboxId) }));
-    await expect(Edit({ params: params(a.divisionId, a.mailboxId) })).resolves.toBeTruthy();
+    await expectNotFound(() => Edit({ params: params(b.divisionId, b.mailboxId), searchParams: Promise.resolve({}) }));
+    await expectNotFound(() => Edit({ params: params(a.divisionId, b.mailboxId), searchParams: Promise.resolve({}) }));
+    await expect(Edit({ params: params(a.divisionId, a.mailboxId), searchParams: Promise.resolve({}) })).resolves.toBeTruthy();
   });
 
   it("A's team pages with B's division or team id are not found", async () => {

@@ -104,6 +104,8 @@ export async function startAppServer(options: {
   worker?: boolean;
   /** Where the embedded database and the generated key live; a fresh folder by default. */
   dataDir?: string;
+  /** More of the app's configuration (OAuth providers, a mail CA), over what the test process has. */
+  env?: Record<string, string>;
 }): Promise<AppServer> {
   await buildIfStale();
   const port = await freePort();
@@ -130,6 +132,7 @@ export async function startAppServer(options: {
         // The run's database is shared with test files running beside this one: an embedded
         // worker would poll their mailboxes and send their mail. Tests that want it say so.
         POSTDESK_WORKER: options.worker ? "on" : "off",
+        ...options.env,
       },
     },
   );

@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailboxes, notifications } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
 import { pollMailbox } from "../../lib/dispatch/poll";
 import { KEEPALIVE_AFTER_MS, keepTokensAlive } from "../../lib/dispatch/token-keepalive";
 import { connectAccount, openTokens } from "../../lib/mailboxes/oauth-tokens";

@@ -1,6 +1,8 @@
 "use server";
 
 import { refresh } from "next/cache";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { type ActionState, tenantAction } from "@/lib/auth/action";
 import { RuleError } from "@/lib/errors";
@@ -15,8 +17,11 @@ import {
   testMailboxConnection,
 } from "@/lib/mailboxes/connection-check";
 import { createMailbox, updateMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
+import { startConnect } from "@/lib/mailboxes/oauth-connect";
 import { mailboxSettingsSchema } from "@/lib/mailboxes/settings";
+import { appUrl } from "@/lib/app-url";
 import { scopeOf } from "@/lib/auth/context";
+import { CALLBACK_PATH, mailboxPagePath, RETURN_COOKIE } from "@/app/api/oauth/callback/return-to";
 import { mailboxFormValues } from "./form-values";
 
 /** Mailboxes hold the company's mail passwords (incoming and SMTP): administrators (owner or admin) only. */
@@ -104,4 +109,53 @@ export async function createMailboxFolderAction(
   const resolved = await folderLogin(tenantSlug, undefined, input);
   if (!resolved.result) return { error: resolved.error, fieldErrors: resolved.fieldErrors };
   return { ok: true, result: await createImapFolder(resolved.result.login, resolved.result.folder) };
+}
+
+/** The provider's address for "Connect with …"; the redirect happens outside the action door, which catches everything. */
+const startConnectRequest = tenantAction(
+  {
+    schema: z.object({
+      mailboxId: z.uuid(),
+      divisionId: z.uuid(),
+      locale: z.enum(["en", "pl"]),
+      provider: z.enum(["google", "microsoft", "oidc"]),
+      // A Microsoft 365 shared mailbox: a colleague with access signs in, the mail servers see this address.
+      sharedAddress: z.union([z.literal(""), z.email("invalidEmail").max(320, "tooLong")]).optional(),
+    }),
+    roles,
+  },
+  async (tx, ctx, input) => {
+    const { url } = await startConnect(
+      tx,
+      scopeOf(ctx),
+      {
+        mailboxId: input.mailboxId,
+        provider: input.provider,
+        redirectUri: appUrl(CALLBACK_PATH),
+        ...(input.sharedAddress ? { loginAddress: input.sharedAddress.toLowerCase() } : {}),
+        now: new Date(),
+      },
+      { env: process.env },
+    );
+    return { url, back: mailboxPagePath(input.locale, ctx.tenant.slug, input.divisionId, input.mailboxId) };
+  },
+);
+
+/** "Connect with …": off to the provider's sign-in, remembering the mailbox page to come back to. */
+export async function connectMailboxAction(
+  tenantSlug: string,
+  _previous: ActionState | undefined,
+  input: FormData | Record<string, unknown>,
+): Promise<ActionState> {
+  const started = await startConnectRequest(tenantSlug, undefined, input);
+  if (!started.result) return { error: started.error, errorValues: started.errorValues, fieldErrors: started.fieldErrors };
+  (await cookies()).set(RETURN_COOKIE, started.result.back, {
+    path: CALLBACK_PATH,
+    httpOnly: true,
+    // Lax: the provider's redirect back is a top-level navigation from another site.
+    sameSite: "lax",
+    secure: appUrl("/").startsWith("https:"),
+    maxAge: 10 * 60,
+  });
+  redirect(started.result.url);
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import type { ReactNode } from "react";
 import { TextField } from "@/app/_components/form";
 import { FormSection } from "@/app/_components/form-section";
 import { type SectionProps, useFieldProps } from "./mailbox-form-fields";
@@ -9,14 +10,18 @@ export function SignInSection({
   values,
   fieldErrors,
   hasPassword,
+  oauth,
 }: SectionProps & {
   /** Whether the saved mailbox has a password stored: an empty field then keeps it. */
   hasPassword: boolean;
+  /** "Connect with …" and how the mailbox is connected, when providers are configured. */
+  oauth?: ReactNode;
 }) {
   const t = useTranslations("mailboxForm");
   const { field, errors } = useFieldProps(fieldErrors);
   return (
     <FormSection title={t("sections.signIn.title")} description={t("sections.signIn.description")}>
+      {oauth}
       <TextField
         {...field("username")}
         defaultValue={values.username}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useCallback, useEffect, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { SaveBar } from "@/app/_components/save-bar";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
@@ -37,6 +37,7 @@ export function MailboxForm({
   foldersAction,
   createFolderAction,
   listHref,
+  oauth,
 }: {
   divisionId: string;
   /** Set when editing a saved mailbox; absent for a new one. */
@@ -55,6 +56,8 @@ export function MailboxForm({
   createFolderAction: FormAction<MailServerTestResult>;
   /** Where a new mailbox's form goes once it is saved. */
   listHref: string;
+  /** The sign-in section's "Connect with …" part. */
+  oauth?: ReactNode;
 }) {
   const t = useTranslations("mailboxForm");
   const tMailboxes = useTranslations("mailboxes");
@@ -143,6 +146,7 @@ export function MailboxForm({
           values={v}
           fieldErrors={fieldErrors}
           hasPassword={Boolean(mailboxId) && hasPassword}
+          oauth={oauth}
         />
         <FoldersSection
           values={v}

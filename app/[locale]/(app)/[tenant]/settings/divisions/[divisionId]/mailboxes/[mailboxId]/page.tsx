@@ -8,20 +8,26 @@ import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { getMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
+import { isConnectResult, mailboxConnection, offeredProviders } from "@/lib/mailboxes/oauth-connection";
 import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { DivisionSectionBreadcrumb } from "../../division-section-breadcrumb";
 import {
+  connectMailboxAction,
   createMailboxFolderAction,
   loadMailboxFoldersAction,
   testMailboxConnectionAction,
   updateMailboxAction,
 } from "../actions";
 import { mailboxFormValues } from "../form-values";
+import { ConnectResultBanner } from "../connect-result-banner";
 import { MailboxForm } from "../mailbox-form";
+import { OAuthSignIn } from "../mailbox-oauth";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; divisionId: string; mailboxId: string }>;
+  /** `oauth`: how a "Connect with …" came out, set by the provider's callback (app/api/oauth/callback). */
+  searchParams: Promise<{ oauth?: string | string[] }>;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -30,20 +36,27 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: t("title") };
 }
 
-export default async function MailboxPage({ params }: Props) {
+export default async function MailboxPage({ params, searchParams }: Props) {
   const { locale, tenant, divisionId, mailboxId } = await params;
+  const { oauth: connectResult } = await searchParams;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
-  const { division, mailbox } = await readOrNotFound(run, [divisionId, mailboxId], async (tx) => {
+  const { division, mailbox, connection } = await readOrNotFound(run, [divisionId, mailboxId], async (tx) => {
     const scope = scopeOf(ctx);
-    // Only the view leaves this function: no sealed password reaches the page.
-    return { division: await getDivision(tx, scope, divisionId), mailbox: viewOf(await getMailbox(tx, scope, mailboxId)) };
+    const row = await getMailbox(tx, scope, mailboxId);
+    // Only the view leaves this function: no sealed password or token reaches the page.
+    return {
+      division: await getDivision(tx, scope, divisionId),
+      mailbox: viewOf(row),
+      connection: await mailboxConnection(tx, scope, row),
+    };
   });
   if (mailbox.divisionId !== division.id) notFound();
   const t = await getTranslations("mailboxes");
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
   const listHref = `/${slug}/settings/divisions/${division.id}/mailboxes`;
+  const providers = offeredProviders(process.env);
 
   return (
     <>
@@ -59,6 +72,7 @@ export default async function MailboxPage({ params }: Props) {
         }
         description={t("edit.description", { division: division.name })}
       />
+      {isConnectResult(connectResult) && <ConnectResultBanner result={connectResult} />}
       <MailboxForm
         divisionId={division.id}
         mailboxId={mailbox.id}
@@ -76,6 +90,29 @@ export default async function MailboxPage({ params }: Props) {
         foldersAction={loadMailboxFoldersAction.bind(null, slug)}
         createFolderAction={createMailboxFolderAction.bind(null, slug)}
         listHref={listHref}
+        oauth={
+          (providers.length > 0 || connection) && (
+            <OAuthSignIn
+              mailboxId={mailbox.id}
+              divisionId={division.id}
+              locale={locale}
+              providers={providers}
+              connection={
+                connection && {
+                  providerName:
+                    providers.find((provider) => provider.id === connection.provider)?.name ??
+                    t(`oauth.providerNames.${connection.provider}`),
+                  account: connection.account,
+                  connectedOn: connection.connectedAt && format.dateTime(connection.connectedAt, { dateStyle: "long" }),
+                  connectedBy: connection.connectedBy,
+                  needsReconnect: connection.needsReconnect,
+                  mayReconnect: connection.mayReconnect,
+                }
+              }
+              connectAction={connectMailboxAction.bind(null, slug)}
+            />
+          )
+        }
       />
     </>
   );

@@ -5,6 +5,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
+import { offeredProviders } from "@/lib/mailboxes/oauth-connection";
 import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { DivisionSectionBreadcrumb } from "../../division-section-breadcrumb";
@@ -35,6 +36,7 @@ export default async function NewMailboxPage({ params }: Props) {
   const t = await getTranslations("mailboxes");
   const slug = ctx.tenant.slug;
   const listHref = `/${slug}/settings/divisions/${division.id}/mailboxes`;
+  const providers = offeredProviders(process.env);
 
   return (
     <>
@@ -57,6 +59,14 @@ export default async function NewMailboxPage({ params }: Props) {
         foldersAction={loadMailboxFoldersAction.bind(null, slug)}
         createFolderAction={createMailboxFolderAction.bind(null, slug)}
         listHref={listHref}
+        oauth={
+          providers.length > 0 && (
+            // A connect comes back to a saved mailbox: the flow never starts for one not yet created.
+            <p className="text-sm leading-6 text-zinc-600">
+              {t("oauth.saveFirst", { providers: providers.map((provider) => provider.name).join(", ") })}
+            </p>
+          )
+        }
       />
     </>
   );
