@@ -102,6 +102,8 @@ describe("connecting a mailbox's account in the browser", () => {
         expect(said).toContain(owner.user.name);
         const [stored] = await db.select().from(schema.mailboxes).where(eq(schema.mailboxes.id, mailbox!.id));
         expect(stored).toMatchObject({ authKind: "oauth2", oauthProvider: "oidc", oauthAccount: address, oauthConnectedBy: owner.user.id });
+        // It signs in with the account now: no password to fill in.
+        expect(await page.locator("#password").count()).toBe(0);
         await screenshot(page, "71-oauth-connected-pl");
 
         // The token works: Dovecot lets the poll in only after the provider vouched for it.

@@ -11,11 +11,14 @@ export function SignInSection({
   fieldErrors,
   hasPassword,
   oauth,
+  signsInWithAccount,
 }: SectionProps & {
   /** Whether the saved mailbox has a password stored: an empty field then keeps it. */
   hasPassword: boolean;
   /** "Connect with …" and how the mailbox is connected, when providers are configured. */
   oauth?: ReactNode;
+  /** Connected through OAuth2: no password field, since none would be used. */
+  signsInWithAccount: boolean;
 }) {
   const t = useTranslations("mailboxForm");
   const { field, errors } = useFieldProps(fieldErrors);
@@ -29,16 +32,18 @@ export function SignInSection({
         autoCapitalize="none"
         spellCheck={false}
       />
-      <TextField
-        id="password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        label={t("fields.password.label")}
-        help={hasPassword ? t("fields.password.helpKeep") : t("fields.password.help")}
-        placeholder={hasPassword ? t("fields.password.placeholderKeep") : undefined}
-        errors={errors("password")}
-      />
+      {!signsInWithAccount && (
+        <TextField
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          label={t("fields.password.label")}
+          help={hasPassword ? t("fields.password.helpKeep") : t("fields.password.help")}
+          placeholder={hasPassword ? t("fields.password.placeholderKeep") : undefined}
+          errors={errors("password")}
+        />
+      )}
     </FormSection>
   );
 }

@@ -38,6 +38,7 @@ export function MailboxForm({
   createFolderAction,
   listHref,
   oauth,
+  signsInWithAccount = false,
 }: {
   divisionId: string;
   /** Set when editing a saved mailbox; absent for a new one. */
@@ -58,6 +59,8 @@ export function MailboxForm({
   listHref: string;
   /** The sign-in section's "Connect with …" part. */
   oauth?: ReactNode;
+  /** Connected through OAuth2: it signs in with the account, and a password would not be used. */
+  signsInWithAccount?: boolean;
 }) {
   const t = useTranslations("mailboxForm");
   const tMailboxes = useTranslations("mailboxes");
@@ -147,6 +150,7 @@ export function MailboxForm({
           fieldErrors={fieldErrors}
           hasPassword={Boolean(mailboxId) && hasPassword}
           oauth={oauth}
+          signsInWithAccount={signsInWithAccount}
         />
         <FoldersSection
           values={v}

@@ -90,6 +90,7 @@ export default async function MailboxPage({ params, searchParams }: Props) {
         foldersAction={loadMailboxFoldersAction.bind(null, slug)}
         createFolderAction={createMailboxFolderAction.bind(null, slug)}
         listHref={listHref}
+        signsInWithAccount={mailbox.authKind === "oauth2"}
         oauth={
           (providers.length > 0 || connection) && (
             <OAuthSignIn
