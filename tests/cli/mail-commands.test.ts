@@ -317,7 +317,9 @@ describe("postdesk import, report and ticket", () => {
     expect(human.stdout).toMatch(/^\[IMP#1\] Printer on fire$/m);
     expect(human.stdout).toMatch(/^threaded +the ticket's \[TAG#number\] in the subject$/m);
     expect(human.stdout).toMatch(/^attachments +notes\.txt$/m);
-  });
+    // Four `postdesk` processes, each starting Node and opening the database: 10 to 20 s on two
+    // busy cores, more while the browser tests run beside it.
+  }, 60_000);
 
   it("names a path that does not exist, before it opens the database", async () => {
     const nowhere = { ...process.env, DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" };
