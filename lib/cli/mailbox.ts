@@ -1,6 +1,7 @@
 import { mailProtocolEnum, mailSecurityEnum } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
 import { zodFieldErrors } from "@/lib/forms";
+import { classifyMailError } from "@/lib/mail/connection-error";
 import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
 import type { MailConnectionFailure } from "@/lib/mail/types";
 import {
@@ -198,10 +199,15 @@ export const mailboxTest: Command = {
     const { testMailServer } = await import("@/lib/mail/mail-server-test");
     const { testSmtpServer } = await import("@/lib/mail/smtp-test");
     const { signInToken } = await import("@/lib/mailboxes/oauth-tokens");
-    const accessToken = await signInToken(db, mailbox, { now: () => new Date() });
-    const smtpLogin = outboundLogin(mailbox, accessToken);
+    // An account whose grant is gone (or whose provider is down) fails the test as a poll would.
+    const signIn = await signInToken(db, mailbox, { now: () => new Date() }).then(
+      (accessToken) => ({ ok: true as const, accessToken }),
+      (error: unknown) => ({ ok: false as const, ...classifyMailError(error) }),
+    );
+    const accessToken = signIn.ok ? signIn.accessToken : undefined;
+    const smtpLogin = signIn.ok ? outboundLogin(mailbox, accessToken) : null;
     const [tested, smtpTested] = await Promise.all([
-      testMailServer(mailbox.protocol, inboundLogin(mailbox, accessToken)),
+      signIn.ok ? testMailServer(mailbox.protocol, inboundLogin(mailbox, accessToken)) : signIn,
       smtpLogin ? testSmtpServer(smtpLogin) : null,
     ]);
 

@@ -1,4 +1,4 @@
-import { classifyMailError } from "@/lib/mail/connection-error";
+import { classifyMailError, loginSecrets } from "@/lib/mail/connection-error";
 import { connectImap, listFolders } from "@/lib/mail/imap";
 import { connectPop3 } from "@/lib/mail/pop3";
 import type { MailConnectionFailure, MailServerLogin } from "@/lib/mail/types";
@@ -16,7 +16,7 @@ export async function testMailServer(protocol: "imap" | "pop3", login: MailServe
   try {
     return protocol === "imap" ? await testImap(login) : await testPop3(login);
   } catch (error) {
-    return { ok: false, ...classifyMailError(error, [login.password]) };
+    return { ok: false, ...classifyMailError(error, loginSecrets(login)) };
   }
 }
 

@@ -9,6 +9,7 @@ import { mailboxes } from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { importMails } from "../../lib/inbound/import";
+import { connectAccount } from "../../lib/mailboxes/oauth-tokens";
 import { openSecret } from "../../lib/secrets";
 import { json, postdesk } from "../setup/cli";
 import { makeTenant, testDatabase } from "../setup/db";
@@ -174,6 +175,45 @@ describe("postdesk mailbox test", () => {
     expect(human.stdout).toBe("");
     expect(human.stderr).toContain(`127.0.0.1:${port} (IMAP, none)`);
     expect(human.stderr).toContain("the connection was refused");
+  });
+
+  it("says a mailbox whose account's access was withdrawn must be connected again, without asking anyone", async () => {
+    const company = await makeTenant(db, "Withdrawn");
+    const port = await closedPort();
+    const added = json(
+      await postdesk(
+        [
+          "mailbox", "add",
+          ...mailboxFlags(company.divisionId, { host: "127.0.0.1", port: String(port), security: "none" }),
+          "--password-stdin", "--json",
+        ],
+        { input: "secret" },
+      ),
+    );
+    const scope = { tenantId: company.tenant.id, userId: company.user.id, role: "owner" as const };
+    const connectedAt = new Date(Date.now() - 60 * 60_000);
+    await withTenant(db, company.tenant.id, async (tx) => {
+      await connectAccount(tx, scope, {
+        mailboxId: added.id,
+        provider: "google",
+        tokens: { accessToken: "ya29.gone", refreshToken: "1//gone", expiresAt: connectedAt },
+        account: "ada@withdrawn.test",
+        now: connectedAt,
+      });
+      // The provider refused the grant after it was connected.
+      await tx
+        .update(mailboxes)
+        .set({ connectionState: "needsReconnect", lastErrorCode: "oauthRevoked", lastErrorAt: new Date(), failureCount: 1 })
+        .where(eq(mailboxes.id, added.id));
+    });
+
+    const run = await postdesk(["mailbox", "test", "--mailbox", added.id, "--json"]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, failure: "oauthRevoked" });
+    const human = await postdesk(["mailbox", "test", "--mailbox", added.id]);
+    expect(human.stderr).toContain("connect the account again on the mailbox's page");
+    // Nothing was tried: neither the provider (no Google client is even configured) nor the server.
+    expect(human.stderr).not.toContain("refused");
   });
 
   it("says a mailbox that does not exist is not found", async () => {
