@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
@@ -15,6 +14,7 @@ import { json, postdesk } from "../setup/cli";
 import { makeTenant, testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { mail } from "../setup/mail-fixtures";
+import { freePort } from "../setup/daemons";
 
 const db = await testDatabase();
 
@@ -27,15 +27,6 @@ function tempDir(): string {
 afterEach(() => {
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** A loopback port nothing listens on: bound, then let go. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function mailboxFlags(divisionId: string, flags: Record<string, string> = {}): string[] {
   const all = {
@@ -145,19 +136,21 @@ describe("postdesk mailbox add and list", () => {
 });
 
 describe("postdesk mailbox test", () => {
-  it("says the connection was refused, and exits 1, for a port nothing listens on", async () => {
-    const company = await makeTenant(db, "Closed");
-    const port = await closedPort();
+  /** A mailbox added with `postdesk mailbox add`, on a loopback port nothing listens on. */
+  async function mailboxOnClosedPort(divisionId: string) {
+    const port = await freePort();
     const added = json(
       await postdesk(
-        [
-          "mailbox", "add",
-          ...mailboxFlags(company.divisionId, { host: "127.0.0.1", port: String(port), security: "none" }),
-          "--password-stdin", "--json",
-        ],
+        ["mailbox", "add", ...mailboxFlags(divisionId, { host: "127.0.0.1", port: String(port), security: "none" }), "--password-stdin", "--json"],
         { input: "secret" },
       ),
     );
+    return { port, added };
+  }
+
+  it("says the connection was refused, and exits 1, for a port nothing listens on", async () => {
+    const company = await makeTenant(db, "Closed");
+    const { port, added } = await mailboxOnClosedPort(company.divisionId);
 
     const asJson = await postdesk(["mailbox", "test", "--mailbox", added.id, "--json"]);
     expect(asJson.code).toBe(1);
@@ -179,17 +172,7 @@ describe("postdesk mailbox test", () => {
 
   it("says a mailbox whose account's access was withdrawn must be connected again, without asking anyone", async () => {
     const company = await makeTenant(db, "Withdrawn");
-    const port = await closedPort();
-    const added = json(
-      await postdesk(
-        [
-          "mailbox", "add",
-          ...mailboxFlags(company.divisionId, { host: "127.0.0.1", port: String(port), security: "none" }),
-          "--password-stdin", "--json",
-        ],
-        { input: "secret" },
-      ),
-    );
+    const { added } = await mailboxOnClosedPort(company.divisionId);
     const scope = { tenantId: company.tenant.id, userId: company.user.id, role: "owner" as const };
     const connectedAt = new Date(Date.now() - 60 * 60_000);
     await withTenant(db, company.tenant.id, async (tx) => {
@@ -443,7 +426,7 @@ describe("postdesk mailbox test and poll, against Dovecot", () => {
         name: "Desk", host: login.host, port: String(login.port), username: user, "processed-folder": "Done",
       }),
     );
-    const broken = json(await add({ name: "Old", host: "127.0.0.1", port: String(await closedPort()) }));
+    const broken = json(await add({ name: "Old", host: "127.0.0.1", port: String(await freePort()) }));
 
     const run = await postdesk(["poll", "--division", company.divisionId, "--json"]);
     expect(run.code).toBe(1);

@@ -1,4 +1,3 @@
-import net from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailboxes } from "../../db/schema";
@@ -7,6 +6,7 @@ import { openSecret } from "../../lib/secrets";
 import { json, postdesk } from "../setup/cli";
 import { makeTenant, testDatabase } from "../setup/db";
 import { type SmtpSink, startSmtpSink } from "../setup/smtp-sink";
+import { freePort } from "../setup/daemons";
 
 const db = await testDatabase();
 
@@ -22,15 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sink?.stop();
 });
-
-/** A loopback port nothing listens on: bound, then let go. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function flags(divisionId: string, extra: Record<string, string> = {}): string[] {
   const all = {
@@ -187,7 +178,7 @@ describe("postdesk mailbox test with an SMTP server", () => {
           "mailbox", "add",
           ...flags(divisionId, {
             host: "127.0.0.1",
-            port: String(await closedPort()),
+            port: String(await freePort()),
             security: "none",
             "smtp-host": sink.host,
             "smtp-port": String(sink.port),

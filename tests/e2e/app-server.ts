@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { needsBuild } from "../../scripts/build-state.mjs";
+import { freePort } from "../setup/daemons";
 
 /**
  * The production app for browser tests: `next build` when the sources are newer than the last
@@ -76,17 +76,6 @@ async function withBuildLock(work: () => Promise<void>): Promise<void> {
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 export interface AppServer {

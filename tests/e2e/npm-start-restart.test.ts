@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { trustMailServer } from "../setup/poll-fixtures";
 import { buildIfStale } from "./app-server";
 import { until } from "../setup/until";
+import { freePort } from "../setup/daemons";
 
 /**
  * `npm start` stopped and started again must not delay mail. The app (scripts/start.mjs, which runs
@@ -41,17 +41,6 @@ afterAll(async () => {
   }
   await dovecot?.stop();
 }, 30_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** `npm start` (or scripts/start.mjs, which is what it runs) in a process group of its own. */
 async function startApp(how: "npm" | "script") {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SmtpLogin } from "@/lib/mail/smtp";
 import { testSmtpServer } from "@/lib/mail/smtp-test";
 import { type SmtpSink, startSmtpSink } from "../setup/smtp-sink";
+import { freePort } from "../setup/daemons";
 
 const USER = "sender@acme.test";
 const PASSWORD = "Sender-Password-1";
@@ -16,14 +17,6 @@ const silentConnections = new Set<net.Socket>();
 
 function listen(server: net.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)));
-}
-
-/** A loopback port nothing listens on: bound, then let go. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function login(sink: SmtpSink, fields: Partial<SmtpLogin> = {}): SmtpLogin {
@@ -82,7 +75,7 @@ describe("testSmtpServer", () => {
   });
 
   it("says the connection was refused on a port nothing listens on", async () => {
-    const result = await testSmtpServer(login(plain, { port: await closedPort() }));
+    const result = await testSmtpServer(login(plain, { port: await freePort() }));
     expect(result).toMatchObject({ ok: false, failure: "connectionRefused" });
   });
 

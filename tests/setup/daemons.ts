@@ -94,6 +94,12 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
+/** A loopback port nothing listens on (bound, then let go): for a server to come, or to be refused. */
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port!;
+}
+
 /** A binary in PATH or in the sbin folders a non-root PATH often lacks. */
 export function findBinary(name: string): string | null {
   const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/usr/local/sbin", "/usr/bin"];
