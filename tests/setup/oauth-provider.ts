@@ -22,6 +22,12 @@ export interface OAuthProviderOptions {
   redirectUris?: string[];
   /** Lifetime of an access token (default 3600). Lifetimes are whole seconds: wait TTL + 2 s in expiry tests. */
   accessTokenTtlSeconds?: number;
+  /**
+   * Lifetime of an access token from a sign-in (the authorization code grant) when it differs from
+   * accessTokenTtlSeconds, which then holds for refreshed ones only: a test can wait for the first
+   * to run out while the refreshed one outlives Postdesk's five-minute refresh margin.
+   */
+  signInAccessTokenTtlSeconds?: number;
   /** Lifetime of a refresh token (default 14 days). */
   refreshTokenTtlSeconds?: number;
   /** Scopes the provider knows besides `openid email profile offline_access` (a Gmail-like `https://mail.google.com/`). */
@@ -68,6 +74,11 @@ export interface OAuthProvider {
    * tokens are refused from now on and its refresh tokens answer invalid_grant. Returns how many.
    */
   revokeGrants(email: string): Promise<number>;
+  /**
+   * Every answer of the token endpoint so far, in order, by grant type (`authorization_code`,
+   * `refresh_token`): how many refreshes were asked for, and whether each was granted.
+   */
+  tokenGrants(): readonly TokenGrant[];
   /** Makes one access or refresh token unknown, so its next use fails (a refresh with invalid_grant). */
   revokeToken(token: string): Promise<void>;
   /**
@@ -79,6 +90,13 @@ export interface OAuthProvider {
   /** What went wrong inside the provider lately (its server errors), for failure messages. */
   log(): string;
   stop(): Promise<void>;
+}
+
+export interface TokenGrant {
+  grantType: string;
+  granted: boolean;
+  /** The OAuth error code of a refused one (`invalid_grant`). */
+  error?: string;
 }
 
 const BASE_SCOPES = ["openid", "email", "profile", "offline_access"];
@@ -116,6 +134,7 @@ export async function startOAuthProvider(options: OAuthProviderOptions = {}): Pr
   const accounts = new Map<string, OAuthAccount>();
   const store = new TokenStore((id) => (id === postdesk.client_id ? postdesk : id === mailServer.client_id ? mailServer : undefined));
   const errors: string[] = [];
+  const grants: TokenGrant[] = [];
 
   const configuration: Configuration = {
     adapter: (model: string) => store.adapter(model),
@@ -157,7 +176,10 @@ export async function startOAuthProvider(options: OAuthProviderOptions = {}): Pr
     // grant, as Microsoft and Google do with a refresh token replayed after rotation.
     rotateRefreshToken: true,
     ttl: {
-      AccessToken: options.accessTokenTtlSeconds ?? 3600,
+      AccessToken: (ctx) =>
+        (ctx?.oidc?.params?.grant_type === "authorization_code" ? options.signInAccessTokenTtlSeconds : undefined) ??
+        options.accessTokenTtlSeconds ??
+        3600,
       AuthorizationCode: 60,
       IdToken: 3600,
       RefreshToken: refreshTokenTtl,
@@ -181,6 +203,12 @@ export async function startOAuthProvider(options: OAuthProviderOptions = {}): Pr
   provider.on("server_error", (_ctx, error) => {
     errors.push(error.stack ?? error.message);
     errors.splice(0, errors.length - 20);
+  });
+  provider.on("grant.success", (ctx) => {
+    grants.push({ grantType: String(ctx.oidc.params?.grant_type), granted: true });
+  });
+  provider.on("grant.error", (ctx, error) => {
+    grants.push({ grantType: String(ctx.oidc?.params?.grant_type), granted: false, error: (error as { error?: string }).error });
   });
   // Koa prints 500s to stderr besides; server_error above keeps them for the failure message instead.
   provider.silent = true;
@@ -209,6 +237,7 @@ export async function startOAuthProvider(options: OAuthProviderOptions = {}): Pr
     addAccount(account) {
       accounts.set(account.email.toLowerCase(), account);
     },
+    tokenGrants: () => [...grants],
     revokeGrants: (email) => store.revokeGrantsOf(email.toLowerCase()),
     async revokeToken(token) {
       store.forget("AccessToken", token);
