@@ -74,6 +74,9 @@ export const poll: Command = {
 
 function reportLine(report: PollReport): string {
   const mailbox = `${report.address} (${report.mailboxId})`;
+  if (!report.ok && report.nextPollAt === null) {
+    return `${mailbox}: not polled: its OAuth2 account is not connected yet; connect it on the mailbox's page`;
+  }
   if (!report.ok) {
     const why = describeConnectionFailure(report.failure, report.detail);
     return `${mailbox}: failed: ${why}; next try at ${moment(report.nextPollAt)}`;

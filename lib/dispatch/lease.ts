@@ -18,11 +18,14 @@ const free = (now: Date) => or(isNull(mailboxes.leaseExpiresAt), lte(mailboxes.l
 /**
  * Mailboxes a dispatcher should poll now: active, of an active division, not leased, and due. A lease
  * left to expire means its worker died, maybe holding IDLE: the mailbox is due at once, since mail
- * that IDLE would have announced may be waiting.
+ * that IDLE would have announced may be waiting. An OAuth2 mailbox whose account is not connected yet
+ * (oauth-tokens.ts awaitsConnect) waits: with nothing to sign in with, a poll could only fail; the
+ * connect makes it due when it brings the tokens.
  */
 const due = (now: Date) =>
   and(
     eq(mailboxes.active, true),
+    or(ne(mailboxes.authKind, "oauth2"), isNotNull(mailboxes.oauthTokensEnc)),
     or(isNull(mailboxes.nextPollAt), lte(mailboxes.nextPollAt, now), isNotNull(mailboxes.leaseOwner)),
     free(now),
     sql`exists (select 1 from ${divisions} d where d.id = ${mailboxes.divisionId} and d.dispatcher_active)`,

@@ -3,7 +3,7 @@ import type { Mailbox } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
 import { classifyMailError } from "@/lib/mail/connection-error";
 import { getMailbox, inboundLogin } from "@/lib/mailboxes/mailboxes";
-import { signInToken } from "@/lib/mailboxes/oauth-tokens";
+import { awaitsConnect, signInToken } from "@/lib/mailboxes/oauth-tokens";
 import type { PollOptions } from "./ingest";
 import { pollImapMailbox } from "./poll-imap";
 import { pollPop3Mailbox } from "./poll-pop3";
@@ -14,7 +14,9 @@ export const POLL_BATCH = 100;
 
 export type PollResult =
   | ({ mailboxId: string; ok: true; resync: boolean } & PollSummary)
-  | { mailboxId: string; ok: false; failure: string; detail: string; nextPollAt: Date };
+  | { mailboxId: string; ok: false; failure: string; detail: string; nextPollAt: Date }
+  /** An OAuth2 mailbox whose account is not connected yet: nothing was tried, and nothing recorded. */
+  | { mailboxId: string; ok: false; failure: "notConnected"; detail: string; nextPollAt: null };
 
 /** The mailbox, read as the background work reads it: across tenants, bound to the mailbox's own. */
 export function loadMailbox(db: Database, ref: { tenantId: string; mailboxId: string }): Promise<Mailbox> {
@@ -32,6 +34,11 @@ export async function pollMailbox(
 ): Promise<PollResult> {
   const now = input.now ?? (() => new Date());
   const mailbox = await loadMailbox(db, input);
+  // Asked for by name (the CLI): the dispatcher never picks it (lease.ts). A failure recorded now
+  // would read "access withdrawn" and tell everyone to connect again an account never connected.
+  if (awaitsConnect(mailbox)) {
+    return { mailboxId: mailbox.id, ok: false, failure: "notConnected", detail: "Its account has not been connected yet", nextPollAt: null };
+  }
   const options: PollOptions = { limit: input.limit ?? POLL_BATCH, now, checkpoint: input.checkpoint };
   try {
     const login = inboundLogin(mailbox, await signInToken(db, mailbox, { now }));

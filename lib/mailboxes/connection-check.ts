@@ -1,15 +1,18 @@
 import { z } from "zod";
-import type { Executor } from "@/db/client";
+import type { Database, Executor } from "@/db/client";
 import type { Mailbox } from "@/db/schema";
 import { RuleError } from "@/lib/errors";
-import { classifyMailError } from "@/lib/mail/connection-error";
+import { classifyMailError, loginSecrets, MailConnectionError } from "@/lib/mail/connection-error";
 import { connectImap, ensureFolder, listFolders } from "@/lib/mail/imap";
 import { type MailServerTestResult, testMailServer } from "@/lib/mail/mail-server-test";
 import type { SmtpLogin } from "@/lib/mail/smtp";
 import { type SmtpTestResult, testSmtpServer } from "@/lib/mail/smtp-test";
 import type { MailServerLogin } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
+import type { Env } from "@/lib/oauth/providers";
 import { getMailbox, inboundLogin, outboundLogin } from "./mailboxes";
+import { refuseOtherConnector } from "./oauth-connect";
+import { awaitsConnect, signInToken } from "./oauth-tokens";
 import { defaultInboundPort, defaultSmtpPort } from "./ports";
 import { mailboxSettingsSchema } from "./settings";
 
@@ -34,17 +37,34 @@ export const mailboxConnectionSchema = mailboxSettingsSchema.in
 export type MailboxConnection = z.output<typeof mailboxConnectionSchema>;
 
 /**
+ * A check's login as read from the form and the database. An OAuth2 mailbox's (`account` set) has
+ * no password: it signs in with the account's access token, which `signInWithAccount` adds once the
+ * form's transaction is over.
+ */
+export interface CheckLogin {
+  login: MailServerLogin;
+  account: Mailbox | null;
+}
+
+/**
  * The login the poller would use with these settings. Read in a short transaction of its own: the
  * caller talks to the mail server only after it ends, so a slow server never holds the database
- * (the embedded PGlite has a single connection).
+ * (the embedded PGlite has a single connection). A mailbox connected through OAuth2 is checked only
+ * by whoever connected it (seed: only the user named in the field User can activate it): the
+ * account is theirs, and the check signs in as them.
  */
 export async function mailboxConnectionLogin(
   tx: Executor,
   scope: TenantScope,
   connection: MailboxConnection,
-): Promise<MailServerLogin> {
+): Promise<CheckLogin> {
   const stored = connection.mailboxId ? await getMailbox(tx, scope, connection.mailboxId) : null;
-  if (connection.password === undefined && !stored?.passwordEnc) {
+  if (stored?.authKind === "oauth2") {
+    if (awaitsConnect(stored)) throw new RuleError("mailboxNotConnected");
+    await refuseOtherConnector(tx, scope, stored);
+  }
+  const account = stored?.authKind === "oauth2" ? stored : null;
+  if (!account && connection.password === undefined && !stored?.passwordEnc) {
     throw new RuleError("invalidInput", { password: ["required"] });
   }
   const server = {
@@ -57,7 +77,39 @@ export async function mailboxConnectionLogin(
   // inboundLogin reads only these columns and the sealed password, which a new mailbox lacks; it
   // also adds the extra TLS trust the poller uses, so the test sees the server as the poller will.
   const login = inboundLogin(stored ? { ...stored, ...server } : ({ ...server, passwordEnc: null } as Mailbox));
-  return connection.password === undefined ? login : { ...login, password: connection.password };
+  return { login: account || connection.password === undefined ? login : { ...login, password: connection.password }, account };
+}
+
+/**
+ * The checks' logins with the OAuth2 account's access token (fresh, refreshed at the provider if
+ * need be), for the incoming server and, when it signs in as the incoming one, the outgoing; as they
+ * are for a password mailbox. Called after the form's transaction: the provider, like a mail server,
+ * may take its time, and signInToken locks the mailbox's tokens in a transaction of its own. A token
+ * that cannot be had is the check's outcome, in the words a failed login gets.
+ */
+export async function signInWithAccount(
+  db: Database,
+  check: { inbound: CheckLogin; outbound?: SmtpLogin | null; smtpSameCredentials?: boolean },
+  options: { now: () => Date; env?: Env },
+): Promise<
+  | { ok: true; inbound: MailServerLogin; outbound: SmtpLogin | null }
+  | { ok: false; failure: Extract<MailServerTestResult, { ok: false }> }
+> {
+  const outbound = check.outbound ?? null;
+  if (!check.inbound.account) return { ok: true, inbound: check.inbound.login, outbound };
+  let accessToken: string | undefined;
+  try {
+    accessToken = await signInToken(db, check.inbound.account, options);
+  } catch (error) {
+    if (!(error instanceof MailConnectionError)) throw error;
+    return { ok: false, failure: { ok: false, ...classifyMailError(error) } };
+  }
+  return {
+    ok: true,
+    inbound: { ...check.inbound.login, accessToken },
+    outbound:
+      outbound?.auth && check.smtpSameCredentials ? { ...outbound, auth: { ...outbound.auth, accessToken } } : outbound,
+  };
 }
 
 /**
@@ -150,6 +202,6 @@ export async function createImapFolder(login: MailServerLogin, path: string): Pr
       await client.logout().catch(() => client.close());
     }
   } catch (error) {
-    return { ok: false, ...classifyMailError(error, [login.password]) };
+    return { ok: false, ...classifyMailError(error, loginSecrets(login)) };
   }
 }

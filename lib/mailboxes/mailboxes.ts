@@ -63,26 +63,32 @@ function columnsOf(settings: MailboxSettings) {
 }
 
 /**
- * The passwords these settings lack: a new mailbox's incoming one, and the outgoing one when it
- * signs in with a login of its own and none is stored. `stored` is the mailbox being updated.
+ * The passwords these settings lack: a new mailbox's incoming one (unless it signs in with an OAuth2
+ * account), and the outgoing one when it signs in with a login of its own and none is stored.
+ * `stored` is the mailbox being updated.
  */
-function missingPasswords(settings: MailboxSettings, stored: Mailbox | null): FieldErrors {
+function missingPasswords(settings: MailboxSettings, stored: Mailbox | null, signsInWithAccount = false): FieldErrors {
   const missing: FieldErrors = {};
-  if (!stored && settings.password === undefined) missing.password = ["required"];
+  if (!stored && !signsInWithAccount && settings.password === undefined) missing.password = ["required"];
   if (usesOwnSmtpLogin(settings) && settings.smtpPassword === undefined && !stored?.smtpPasswordEnc) {
     missing.smtpPassword = ["required"];
   }
   return missing;
 }
 
+/**
+ * A new mailbox, signing in by password, or with `oauthProvider` through an OAuth2 account still to
+ * be connected (oauth-new-mailbox.ts): it then waits, unpolled, until the connect brings its tokens.
+ */
 export async function createMailbox(
   tx: Executor,
   scope: TenantScope,
   divisionId: string,
   settings: MailboxSettings,
+  signIn: { oauthProvider?: NonNullable<Mailbox["oauthProvider"]> } = {},
 ): Promise<Mailbox> {
   found(await findDivision(tx, scope, { divisionId }), "division");
-  const missing = missingPasswords(settings, null);
+  const missing = missingPasswords(settings, null, signIn.oauthProvider !== undefined);
   if (Object.keys(missing).length > 0) throw new RuleError("invalidInput", missing);
   const existing = await listMailboxes(tx, scope, divisionId);
   const [mailbox] = await tx
@@ -91,6 +97,7 @@ export async function createMailbox(
       tenantId: scope.tenantId,
       divisionId,
       ...columnsOf(settings),
+      ...(signIn.oauthProvider ? { authKind: "oauth2" as const, oauthProvider: signIn.oauthProvider } : {}),
       // The first mailbox of a division is the one it sends from until teams say otherwise.
       isDefault: existing.length === 0,
       nextPollAt: new Date(),
@@ -102,6 +109,7 @@ export async function createMailbox(
     protocol: mailbox.protocol,
     host: mailbox.host,
     smtpHost: mailbox.smtpHost,
+    ...(signIn.oauthProvider ? { oauthProvider: signIn.oauthProvider } : {}),
   });
   return mailbox;
 }

@@ -41,8 +41,7 @@ export async function startConnect(
   if (!userId) throw new Error("Connecting a mailbox's account needs a signed-in user: the callback comes back to their session");
   const mailbox = found(await findMailbox(tx, scope, { mailboxId: input.mailboxId }), "mailbox");
   const registration = found(registrationOf(deps.env, input.provider), "OAuth provider");
-  const connectedBy = await otherConnectingMember(tx, scope, mailbox, userId);
-  if (connectedBy) throw new RuleError("mailboxConnectedByOther", {}, connectedBy);
+  await refuseOtherConnector(tx, scope, mailbox);
 
   const loginAddress = input.loginAddress ?? mailbox.username;
   const request = await authorizationRequest(registration, {
@@ -205,6 +204,15 @@ async function spendRequest(db: Database, hash: string, now: Date): Promise<OAut
 }
 
 /**
+ * Signing in with the mailbox's account (connecting it again, testing the connection, loading or
+ * creating folders) is its connector's while they are a member: anyone else is told whom to ask.
+ */
+export async function refuseOtherConnector(tx: Executor, scope: TenantScope, mailbox: Mailbox): Promise<void> {
+  const connectedBy = await otherConnectingMember(tx, scope, mailbox, scope.userId);
+  if (connectedBy) throw new RuleError("mailboxConnectedByOther", {}, connectedBy);
+}
+
+/**
  * The member who connected the mailbox's account, when that is someone other than `userId`; null
  * when anyone may connect it: never connected, signing in by password now, or its connector no
  * longer a member of the company (users are visible in a tenant only through their membership).
@@ -213,7 +221,7 @@ async function otherConnectingMember(
   tx: Executor,
   scope: TenantScope,
   mailbox: Mailbox,
-  userId: string,
+  userId: string | null,
 ): Promise<{ name: string; email: string } | null> {
   const connectedBy = mailbox.oauthConnectedBy;
   if (mailbox.authKind !== "oauth2" || !connectedBy || connectedBy === userId) return null;

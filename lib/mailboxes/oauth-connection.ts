@@ -4,6 +4,7 @@ import { type Mailbox, memberships, users } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { configuredProviders, type Env, type OAuthProviderId } from "@/lib/oauth/providers";
 import type { ConnectOutcome } from "./oauth-connect";
+import { awaitsConnect } from "./oauth-tokens";
 
 /**
  * What the mailbox page says about a mailbox's OAuth2 connection and which "Connect with …" buttons
@@ -19,6 +20,8 @@ export interface MailboxConnection {
   connectedAt: Date | null;
   /** Null when the person who connected it is no longer a member of the company. */
   connectedBy: { name: string; email: string } | null;
+  /** Created to be connected, and not connected yet (abandoned at the provider): polling waits for it. */
+  awaitingConnect: boolean;
   /** Access was found withdrawn: polling waits until the account is connected again. */
   needsReconnect: boolean;
   /** Whether the signed-in user may connect it again: its connector, or anyone once they have left. */
@@ -28,7 +31,10 @@ export interface MailboxConnection {
 export async function mailboxConnection(
   tx: Executor,
   scope: TenantScope,
-  mailbox: Pick<Mailbox, "authKind" | "oauthProvider" | "oauthAccount" | "oauthConnectedAt" | "oauthConnectedBy" | "connectionState">,
+  mailbox: Pick<
+    Mailbox,
+    "authKind" | "oauthProvider" | "oauthTokensEnc" | "oauthAccount" | "oauthConnectedAt" | "oauthConnectedBy" | "connectionState"
+  >,
 ): Promise<MailboxConnection | null> {
   if (mailbox.authKind !== "oauth2" || !mailbox.oauthProvider) return null;
   const connector = mailbox.oauthConnectedBy;
@@ -45,6 +51,7 @@ export async function mailboxConnection(
     account: mailbox.oauthAccount,
     connectedAt: mailbox.oauthConnectedAt,
     connectedBy: person ?? null,
+    awaitingConnect: awaitsConnect(mailbox),
     needsReconnect: mailbox.connectionState === "needsReconnect",
     mayReconnect: !person || connector === scope.userId,
   };

@@ -43,6 +43,15 @@ export function needsRefresh(expiresAt: Date | null, now: Date, marginMs = REFRE
   return expiresAt === null || expiresAt.getTime() - now.getTime() <= marginMs;
 }
 
+/**
+ * An OAuth2 mailbox nobody has connected an account to yet: created from the new-mailbox page on
+ * the way to the provider, and left there unfinished or still on its way back. It has nothing to sign
+ * in with, so it waits (no poll, no failure) until its connect comes back with tokens.
+ */
+export function awaitsConnect(mailbox: Pick<Mailbox, "authKind" | "oauthTokensEnc">): boolean {
+  return mailbox.authKind === "oauth2" && mailbox.oauthTokensEnc === null;
+}
+
 export function openTokens(mailbox: Pick<Mailbox, "oauthTokensEnc">): OAuthTokenPair | null {
   if (!mailbox.oauthTokensEnc) return null;
   return JSON.parse(openSecret(mailbox.oauthTokensEnc)) as OAuthTokenPair;

@@ -4,6 +4,7 @@ import { refresh } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { getDb } from "@/db";
 import { type ActionState, tenantAction } from "@/lib/auth/action";
 import { RuleError } from "@/lib/errors";
 import { type MailServerTestResult, testMailServer } from "@/lib/mail/mail-server-test";
@@ -14,10 +15,12 @@ import {
   mailboxConnectionSchema,
   mailboxOutboundConnectionSchema,
   mailboxOutboundLogin,
+  signInWithAccount,
   testMailboxConnection,
 } from "@/lib/mailboxes/connection-check";
 import { createMailbox, updateMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
 import { startConnect } from "@/lib/mailboxes/oauth-connect";
+import { newConnectedMailboxSchema, startNewMailboxConnect } from "@/lib/mailboxes/oauth-new-mailbox";
 import { mailboxSettingsSchema } from "@/lib/mailboxes/settings";
 import { appUrl } from "@/lib/app-url";
 import { scopeOf } from "@/lib/auth/context";
@@ -47,8 +50,9 @@ export const updateMailboxAction = tenantAction(
 /**
  * The login for the form's current values, with the stored password when the field was left empty.
  * Not exported, so never an action of its own: the password stays on the server. The actions below
- * talk to the mail server only after its transaction has ended, so a server that takes its whole
- * timeout to answer never holds the database.
+ * talk to the mail server, and for a mailbox connected through OAuth2 to its provider for the access
+ * token, only after its transaction has ended, so a server that takes its whole timeout to answer
+ * never holds the database.
  */
 const connectionLogin = tenantAction({ schema: mailboxConnectionSchema, roles }, async (tx, ctx, connection) => ({
   protocol: connection.protocol,
@@ -60,8 +64,8 @@ const testLogins = tenantAction(
   { schema: mailboxConnectionSchema.and(mailboxOutboundConnectionSchema), roles },
   async (tx, ctx, connection) => {
     const inbound = await mailboxConnectionLogin(tx, scopeOf(ctx), connection);
-    const outbound = await mailboxOutboundLogin(tx, scopeOf(ctx), connection, inbound);
-    return { protocol: connection.protocol, inbound, outbound };
+    const outbound = await mailboxOutboundLogin(tx, scopeOf(ctx), connection, inbound.login);
+    return { protocol: connection.protocol, inbound, outbound, smtpSameCredentials: connection.smtpSameCredentials };
   },
 );
 
@@ -72,9 +76,10 @@ export async function testMailboxConnectionAction(
   input: FormData | Record<string, unknown>,
 ): Promise<ActionState<MailboxConnectionTestResult>> {
   const resolved = await testLogins(tenantSlug, undefined, input);
-  if (!resolved.result) return { error: resolved.error, fieldErrors: resolved.fieldErrors };
-  const { protocol, inbound, outbound } = resolved.result;
-  return { ok: true, result: await testMailboxConnection(protocol, inbound, outbound) };
+  if (!resolved.result) return { error: resolved.error, errorValues: resolved.errorValues, fieldErrors: resolved.fieldErrors };
+  const signedIn = await signInWithAccount(await getDb(), resolved.result, { now: () => new Date() });
+  if (!signedIn.ok) return { ok: true, result: { inbound: signedIn.failure, outbound: null } };
+  return { ok: true, result: await testMailboxConnection(resolved.result.protocol, signedIn.inbound, signedIn.outbound) };
 }
 
 /** "Load folders from server": the incoming server only, with the form's values, unsaved. */
@@ -84,8 +89,10 @@ export async function loadMailboxFoldersAction(
   input: FormData | Record<string, unknown>,
 ): Promise<ActionState<MailServerTestResult>> {
   const resolved = await connectionLogin(tenantSlug, undefined, input);
-  if (!resolved.result) return { error: resolved.error, fieldErrors: resolved.fieldErrors };
-  return { ok: true, result: await testMailServer(resolved.result.protocol, resolved.result.login) };
+  if (!resolved.result) return { error: resolved.error, errorValues: resolved.errorValues, fieldErrors: resolved.fieldErrors };
+  const signedIn = await signInWithAccount(await getDb(), { inbound: resolved.result.login }, { now: () => new Date() });
+  if (!signedIn.ok) return { ok: true, result: signedIn.failure };
+  return { ok: true, result: await testMailServer(resolved.result.protocol, signedIn.inbound) };
 }
 
 /** The same, for creating a folder: only IMAP has folders. */
@@ -107,8 +114,10 @@ export async function createMailboxFolderAction(
   input: FormData | Record<string, unknown>,
 ): Promise<ActionState<MailServerTestResult>> {
   const resolved = await folderLogin(tenantSlug, undefined, input);
-  if (!resolved.result) return { error: resolved.error, fieldErrors: resolved.fieldErrors };
-  return { ok: true, result: await createImapFolder(resolved.result.login, resolved.result.folder) };
+  if (!resolved.result) return { error: resolved.error, errorValues: resolved.errorValues, fieldErrors: resolved.fieldErrors };
+  const signedIn = await signInWithAccount(await getDb(), { inbound: resolved.result.login }, { now: () => new Date() });
+  if (!signedIn.ok) return { ok: true, result: signedIn.failure };
+  return { ok: true, result: await createImapFolder(signedIn.inbound, resolved.result.folder) };
 }
 
 /** The provider's address for "Connect with …"; the redirect happens outside the action door, which catches everything. */
@@ -141,13 +150,42 @@ const startConnectRequest = tenantAction(
   },
 );
 
+/** "Connect with …" on a new mailbox's page: the mailbox is created from the provider's servers, then its connect starts. */
+const startNewMailboxConnectRequest = tenantAction(
+  {
+    schema: z.object({ divisionId: z.uuid(), locale: z.enum(["en", "pl"]) }).and(newConnectedMailboxSchema),
+    roles,
+  },
+  async (tx, ctx, { locale, ...input }) => {
+    const { mailboxId, url } = await startNewMailboxConnect(
+      tx,
+      scopeOf(ctx),
+      { ...input, redirectUri: appUrl(CALLBACK_PATH), now: new Date() },
+      { env: process.env },
+    );
+    return { url, back: mailboxPagePath(locale, ctx.tenant.slug, input.divisionId, mailboxId) };
+  },
+);
+
 /** "Connect with …": off to the provider's sign-in, remembering the mailbox page to come back to. */
 export async function connectMailboxAction(
   tenantSlug: string,
   _previous: ActionState | undefined,
   input: FormData | Record<string, unknown>,
 ): Promise<ActionState> {
-  const started = await startConnectRequest(tenantSlug, undefined, input);
+  return goToProvider(await startConnectRequest(tenantSlug, undefined, input));
+}
+
+/** "Connect with …" before the mailbox is saved: it is saved now, and the browser comes back to its page. */
+export async function connectNewMailboxAction(
+  tenantSlug: string,
+  _previous: ActionState | undefined,
+  input: FormData | Record<string, unknown>,
+): Promise<ActionState> {
+  return goToProvider(await startNewMailboxConnectRequest(tenantSlug, undefined, input));
+}
+
+async function goToProvider(started: ActionState<{ url: string; back: string }>): Promise<ActionState> {
   if (!started.result) return { error: started.error, errorValues: started.errorValues, fieldErrors: started.fieldErrors };
   (await cookies()).set(RETURN_COOKIE, started.result.back, {
     path: CALLBACK_PATH,

@@ -11,12 +11,15 @@ export function SignInSection({
   fieldErrors,
   hasPassword,
   oauth,
+  passwordOptional = false,
   signsInWithAccount,
 }: SectionProps & {
   /** Whether the saved mailbox has a password stored: an empty field then keeps it. */
   hasPassword: boolean;
   /** "Connect with …" and how the mailbox is connected, when providers are configured. */
   oauth?: ReactNode;
+  /** A new mailbox that may be connected with a provider instead: the password is for the other way. */
+  passwordOptional?: boolean;
   /** Connected through OAuth2: no password field, since none would be used. */
   signsInWithAccount: boolean;
 }) {
@@ -39,7 +42,13 @@ export function SignInSection({
           type="password"
           autoComplete="new-password"
           label={t("fields.password.label")}
-          help={hasPassword ? t("fields.password.helpKeep") : t("fields.password.help")}
+          help={
+            hasPassword
+              ? t("fields.password.helpKeep")
+              : passwordOptional
+                ? t("fields.password.helpOrConnect")
+                : t("fields.password.help")
+          }
           placeholder={hasPassword ? t("fields.password.placeholderKeep") : undefined}
           errors={errors("password")}
         />

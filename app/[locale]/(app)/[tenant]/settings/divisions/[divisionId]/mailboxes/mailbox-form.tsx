@@ -6,6 +6,7 @@ import { SaveBar } from "@/app/_components/save-bar";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
 import type { FieldErrors } from "@/lib/errors";
+import type { OAuthProviderId } from "@/lib/oauth/providers";
 import { useRouter } from "@/lib/i18n/navigation";
 import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
 import type { MailboxConnectionTestResult } from "@/lib/mailboxes/connection-check";
@@ -15,6 +16,7 @@ import type { TestedServer } from "./connection-outcome";
 import type { MailboxFormValues } from "./form-values";
 import { FIELDS_OF, type Security } from "./mailbox-form-fields";
 import { FoldersSection } from "./mailbox-form-folders";
+import { OAuthSignIn } from "./mailbox-oauth";
 import { GeneralSection } from "./mailbox-form-general";
 import { OutgoingSection } from "./mailbox-form-outgoing";
 import { Pop3Section } from "./mailbox-form-pop3";
@@ -38,6 +40,7 @@ export function MailboxForm({
   createFolderAction,
   listHref,
   oauth,
+  connectNew,
   signsInWithAccount = false,
 }: {
   divisionId: string;
@@ -59,6 +62,15 @@ export function MailboxForm({
   listHref: string;
   /** The sign-in section's "Connect with …" part. */
   oauth?: ReactNode;
+  /**
+   * A new mailbox's "Connect with …", when providers are configured: the mailbox is created from the
+   * form and the provider's servers, with no password, and the browser goes to the provider.
+   */
+  connectNew?: {
+    providers: { id: OAuthProviderId; name: string }[];
+    locale: string;
+    connectAction: (previous: ActionState, input: FormData) => Promise<ActionState>;
+  };
   /** Connected through OAuth2: it signs in with the account, and a password would not be used. */
   signsInWithAccount?: boolean;
 }) {
@@ -149,7 +161,22 @@ export function MailboxForm({
           values={v}
           fieldErrors={fieldErrors}
           hasPassword={Boolean(mailboxId) && hasPassword}
-          oauth={oauth}
+          oauth={
+            connectNew && !mailboxId ? (
+              <OAuthSignIn
+                divisionId={divisionId}
+                locale={connectNew.locale}
+                providers={connectNew.providers}
+                connection={null}
+                connectAction={connectNew.connectAction}
+                onChecked={absorbCheck}
+                fields={FIELDS_OF[protocol]}
+              />
+            ) : (
+              oauth
+            )
+          }
+          passwordOptional={Boolean(connectNew && !mailboxId)}
           signsInWithAccount={signsInWithAccount}
         />
         <FoldersSection

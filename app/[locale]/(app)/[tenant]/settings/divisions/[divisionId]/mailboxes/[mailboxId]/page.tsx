@@ -106,6 +106,7 @@ export default async function MailboxPage({ params, searchParams }: Props) {
                   account: connection.account,
                   connectedOn: connection.connectedAt && format.dateTime(connection.connectedAt, { dateStyle: "long" }),
                   connectedBy: connection.connectedBy,
+                  awaitingConnect: connection.awaitingConnect,
                   needsReconnect: connection.needsReconnect,
                   mayReconnect: connection.mayReconnect,
                 }

@@ -10,6 +10,7 @@ import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../../read-or-not-found";
 import { DivisionSectionBreadcrumb } from "../../division-section-breadcrumb";
 import {
+  connectNewMailboxAction,
   createMailboxAction,
   createMailboxFolderAction,
   loadMailboxFoldersAction,
@@ -59,13 +60,10 @@ export default async function NewMailboxPage({ params }: Props) {
         foldersAction={loadMailboxFoldersAction.bind(null, slug)}
         createFolderAction={createMailboxFolderAction.bind(null, slug)}
         listHref={listHref}
-        oauth={
-          providers.length > 0 && (
-            // A connect comes back to a saved mailbox: the flow never starts for one not yet created.
-            <p className="text-sm leading-6 text-zinc-600">
-              {t("oauth.saveFirst", { providers: providers.map((provider) => provider.name).join(", ") })}
-            </p>
-          )
+        connectNew={
+          providers.length > 0
+            ? { providers, locale, connectAction: connectNewMailboxAction.bind(null, slug) }
+            : undefined
         }
       />
     </>
