@@ -113,6 +113,8 @@ export const tenants = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     name: text("name").notNull(),
     slug: text("slug").notNull(),
+    /** Null: email and password or any provider. Else members get in only after signing in with this provider. */
+    requiredSignIn: oauthProviderEnum("required_sign_in"),
     createdAt: createdAt(),
   },
   (t) => [unique("tenants_slug_key").on(t.slug), tenantPolicy(sql.raw("id"))],
@@ -184,6 +186,27 @@ export const signInFailures = pgTable("sign_in_failures", {
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
 });
+
+/**
+ * A provider account a user signs in with, linked once by the provider's verified email address and
+ * found by the provider's subject afterwards. Not tenant data, like `users`.
+ */
+export const signInIdentities = pgTable(
+  "sign_in_identities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: oauthProviderEnum("provider").notNull(),
+    subject: text("subject").notNull(),
+    /** The verified address it was linked by. */
+    email: text("email").notNull(),
+    linkedAt: timestamp("linked_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique("sign_in_identities_provider_subject_key").on(t.provider, t.subject), index("sign_in_identities_user_idx").on(t.userId)],
+);
 
 export const divisions = pgTable(
   "divisions",

@@ -5,8 +5,9 @@ import { withTenant } from "@/db/tenant";
 import type { Role } from "@/db/schema";
 import { type FieldErrors, ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import { formDataToObject, zodFieldErrors } from "@/lib/forms";
-import { resolveTenantContext, type TenantContext } from "./context";
-import { currentUserId } from "./session";
+import { configuredProviderIds } from "@/lib/oauth/providers";
+import { type TenantContext, tenantAccess } from "./context";
+import { currentSession } from "./session";
 
 /** What every form action returns, for `useActionState`: message keys under `errors.`. */
 export interface ActionState<R = unknown> {
@@ -20,9 +21,10 @@ export interface ActionState<R = unknown> {
 
 /**
  * The one builder of tenant-scoped server actions. It resolves the session and the membership in
- * the tenant of the URL (never a tenant id from the form), checks the role, validates the input with
- * zod, and runs the handler in a transaction bound to the tenant. Rule, not-found and permission
- * errors become localized form errors; anything else is logged and shown as a generic error.
+ * the tenant of the URL (never a tenant id from the form), checks the company's required sign-in
+ * and the role, validates the input with zod, and runs the handler in a transaction bound to the
+ * tenant. Rule, not-found and permission errors become localized form errors; anything else is
+ * logged and shown as a generic error.
  */
 export function tenantAction<S extends z.ZodType, R>(
   options: { schema: S; roles?: readonly Role[] },
@@ -34,11 +36,13 @@ export function tenantAction<S extends z.ZodType, R>(
     input: FormData | Record<string, unknown>,
   ): Promise<ActionState<R>> => {
     try {
-      const userId = await currentUserId();
-      if (!userId) return { error: "signedOut" };
+      const session = await currentSession();
+      if (!session) return { error: "signedOut" };
       const db = await getDb();
-      const ctx = await resolveTenantContext(db, userId, tenantSlug);
-      if (!ctx) return { error: "notFound" };
+      const access = await tenantAccess(db, session, tenantSlug, configuredProviderIds(process.env));
+      if (access.type === "notFound") return { error: "notFound" };
+      if (access.type === "signInRequired") return { error: "signInRequired" };
+      const { ctx } = access;
       if (options.roles && !options.roles.includes(ctx.role)) return { error: "forbidden" };
       const parsed = options.schema.safeParse(
         input instanceof FormData ? formDataToObject(input) : input,

@@ -2,22 +2,28 @@ import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { memberships, type Role, tenants, users } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
+import type { OAuthProviderId } from "@/lib/oauth/providers";
+import type { CurrentSession } from "./session";
+import { meetsSignInPolicy, type SignInMethod } from "./sign-in-policy";
 
 /** Who is acting, in which tenant, with which role: handed to every page and server action. */
 export interface TenantContext {
   user: { id: string; email: string; name: string; locale: string };
-  tenant: { id: string; slug: string; name: string };
+  tenant: { id: string; slug: string; name: string; requiredSignIn: OAuthProviderId | null };
   role: Role;
   mayPurge: boolean;
   mayReadOthersMailboxes: boolean;
+  /** How this session signed in: what the company's required sign-in is checked against. */
+  signInMethod: SignInMethod;
 }
 
-/** The user's membership in the tenant named by `slug`, or null when there is none. */
+/** The session user's membership in the tenant named by `slug`, or null when there is none. */
 export async function resolveTenantContext(
   db: Executor,
-  userId: string,
+  session: CurrentSession,
   slug: string,
 ): Promise<TenantContext | null> {
+  const { userId } = session;
   const [row] = await db
     .select({ user: users, tenant: tenants, membership: memberships })
     .from(memberships)
@@ -27,11 +33,35 @@ export async function resolveTenantContext(
   if (!row) return null;
   return {
     user: { id: row.user.id, email: row.user.email, name: row.user.name, locale: row.user.locale },
-    tenant: { id: row.tenant.id, slug: row.tenant.slug, name: row.tenant.name },
+    tenant: { id: row.tenant.id, slug: row.tenant.slug, name: row.tenant.name, requiredSignIn: row.tenant.requiredSignIn },
     role: row.membership.role,
     mayPurge: row.membership.mayPurge,
     mayReadOthersMailboxes: row.membership.mayReadOthersMailboxes,
+    signInMethod: session.signInMethod,
   };
+}
+
+export type TenantAccess =
+  | { type: "ok"; ctx: TenantContext }
+  /** Not a member, or no such company: the same answer, so slugs of other companies cannot be probed. */
+  | { type: "notFound" }
+  /** A member, but the company requires signing in with `provider` and this session did not. */
+  | { type: "signInRequired"; provider: OAuthProviderId; tenantName: string };
+
+/** The session's way into the company named by `slug`: both doors (pages and actions) ask this. */
+export async function tenantAccess(
+  db: Executor,
+  session: CurrentSession,
+  slug: string,
+  configured: readonly OAuthProviderId[],
+): Promise<TenantAccess> {
+  const ctx = await resolveTenantContext(db, session, slug);
+  if (!ctx) return { type: "notFound" };
+  const required = ctx.tenant.requiredSignIn;
+  if (required && !meetsSignInPolicy(required, session.signInMethod, configured)) {
+    return { type: "signInRequired", provider: required, tenantName: ctx.tenant.name };
+  }
+  return { type: "ok", ctx };
 }
 
 /** The tenants a user belongs to, first joined first. */

@@ -1,12 +1,19 @@
 import type { AuthOptions } from "next-auth";
+import AzureADProvider from "next-auth/providers/azure-ad";
 import CredentialsProvider from "next-auth/providers/credentials";
+import GoogleProvider from "next-auth/providers/google";
+import type { OAuthConfig, Provider } from "next-auth/providers/index";
 import { getDb } from "@/db";
+import { configuredRegistrations, type Env, type OAuthProviderId } from "@/lib/oauth/providers";
 import { deriveKey } from "@/lib/secrets";
+import type { SignInMethod } from "./sign-in-policy";
 import { authenticate } from "./sign-in";
+import { linkSignIn, type ProviderProfile, userOfIdentity } from "./sso";
 
 declare module "next-auth" {
   interface Session {
     userId: string;
+    signInMethod: SignInMethod;
   }
 }
 
@@ -21,6 +28,8 @@ export function authOptions(): AuthOptions {
     secret: process.env.NEXTAUTH_SECRET ?? deriveKey("nextauth"),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 0 },
     jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
+    // next-auth's own pages are English only: errors come back to ours, localized by the proxy.
+    pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       CredentialsProvider({
         credentials: { email: { type: "email" }, password: { type: "password" } },
@@ -34,16 +43,64 @@ export function authOptions(): AuthOptions {
           throw new Error(result.reason === "throttled" ? "throttled" : "invalidCredentials");
         },
       }),
+      ...signInProviders(process.env),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        if (user) token.sub = user.id;
-        return token;
+      async signIn({ account, profile }) {
+        if (!account || account.type === "credentials") return true;
+        const linked = await linkSignIn(await getDb(), account.provider as OAuthProviderId, profile as ProviderProfile, new Date());
+        if (linked.type === "ok") return true;
+        // The sign-in page (localized by the proxy) says why; next-auth's own error page would not.
+        return `/sign-in?error=${linked.type === "unverified" ? "ssoUnverified" : "ssoNoAccount"}`;
+      },
+      async jwt({ token, user, account }) {
+        if (!account || !user) return token;
+        if (account.type === "credentials") return { ...token, sub: user.id, method: "password" };
+        // `signIn` above has just linked this provider account to its user.
+        const provider = account.provider as OAuthProviderId;
+        const linked = await userOfIdentity(await getDb(), provider, account.providerAccountId);
+        if (!linked) throw new Error(`No user is linked to this ${provider} account`);
+        return { ...token, sub: linked.id, email: linked.email, name: linked.name, method: provider };
       },
       session({ session, token }) {
-        return { ...session, userId: token.sub ?? "" };
+        return { ...session, userId: token.sub ?? "", signInMethod: (token.method as SignInMethod | undefined) ?? "password" };
       },
     },
   };
   return options;
+}
+
+/**
+ * next-auth's providers for staff sign-in, one per provider configured for mailboxes: the same
+ * client at Google, Microsoft or the OpenID Connect provider, asking only who the user is. Each
+ * returns to `/api/auth/callback/<id>`, which the client's registration must list (README).
+ */
+function signInProviders(env: Env): Provider[] {
+  return configuredRegistrations(env).map(({ provider, clientId, clientSecret }) => {
+    const common = { clientId, clientSecret: clientSecret ?? "", profile: profileOf };
+    switch (provider.id) {
+      case "google":
+        return GoogleProvider(common);
+      case "microsoft":
+        return AzureADProvider({ ...common, id: "microsoft", name: provider.name, tenantId: provider.tenant });
+      case "oidc":
+        return {
+          ...common,
+          id: "oidc",
+          name: provider.name,
+          type: "oauth",
+          wellKnown: `${provider.issuer}/.well-known/openid-configuration`,
+          authorization: { params: { scope: "openid email profile" } },
+          client: { token_endpoint_auth_method: provider.clientAuthentication },
+          idToken: true,
+          checks: ["pkce", "state"],
+        } satisfies OAuthConfig<ProviderProfile & { name?: string }>;
+    }
+  });
+}
+
+/** Who signed in, as next-auth hands it on; without a network request (Azure AD's default fetches a photo). */
+function profileOf(profile: ProviderProfile & { name?: string }) {
+  const email = typeof profile.email === "string" ? profile.email : null;
+  return { id: profile.sub, email, name: profile.name ?? email };
 }

@@ -5,8 +5,9 @@ import { getDb } from "@/db";
 import type { Transaction } from "@/db/client";
 import { withTenant } from "@/db/tenant";
 import { redirect } from "@/lib/i18n/navigation";
-import { resolveTenantContext, type TenantContext } from "./context";
-import { currentUserId } from "./session";
+import { configuredProviderIds } from "@/lib/oauth/providers";
+import { type TenantContext, tenantAccess } from "./context";
+import { currentSession } from "./session";
 
 export interface TenantRequest {
   ctx: TenantContext;
@@ -16,17 +17,22 @@ export interface TenantRequest {
 
 /**
  * The one door for pages under `[tenant]` (server actions have `tenantAction`): the signed-in user, their tenant and
- * role. Not signed in: off to sign-in. Not a member of this tenant: not found, exactly as for a
+ * role. Not signed in: off to sign-in. Signed in
+ * otherwise than the company requires: off to sign in with its provider. Not a member of this tenant: not found, exactly as for a
  * tenant that does not exist, so slugs of other companies cannot be probed. Cached per request, so
  * the layout and the page share one lookup.
  */
 export const tenantRequest = cache(async (slug: string): Promise<TenantRequest> => {
-  const userId = await currentUserId();
-  if (!userId) {
+  const session = await currentSession();
+  if (!session) {
     return redirect({ href: "/sign-in", locale: await getLocale() });
   }
   const db = await getDb();
-  const ctx = await resolveTenantContext(db, userId, slug);
-  if (!ctx) notFound();
+  const access = await tenantAccess(db, session, slug, configuredProviderIds(process.env));
+  if (access.type === "notFound") notFound();
+  if (access.type === "signInRequired") {
+    return redirect({ href: `/sign-in/required/${slug}`, locale: await getLocale() });
+  }
+  const { ctx } = access;
   return { ctx, run: (work) => withTenant(db, ctx.tenant.id, (tx) => work(tx, ctx)) };
 });

@@ -177,6 +177,10 @@ export function configuredProviders(env: Env): OAuthProvider[] {
   return configuredRegistrations(env).map((registration) => registration.provider);
 }
 
+export function configuredProviderIds(env: Env): OAuthProviderId[] {
+  return configuredRegistrations(env).map((registration) => registration.provider.id);
+}
+
 export function registrationOf(env: Env, id: OAuthProviderId): OAuthRegistration | null {
   return configuredRegistrations(env).find((registration) => registration.provider.id === id) ?? null;
 }

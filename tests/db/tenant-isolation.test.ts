@@ -189,10 +189,10 @@ describe.each(ways)("tenant A's scope handed tenant B's ids, %s", (_name, run) =
 
   it("resolveTenantContext gives A's user no context in B, and B's user none in A", async () => {
     const { a, b } = await twoTenants();
-    expect(await run(a.tenant.id, (tx) => resolveTenantContext(tx, a.user.id, b.tenant.slug))).toBeNull();
-    expect(await run(a.tenant.id, (tx) => resolveTenantContext(tx, b.user.id, a.tenant.slug))).toBeNull();
+    expect(await run(a.tenant.id, (tx) => resolveTenantContext(tx, { userId: a.user.id, signInMethod: "password" }, b.tenant.slug))).toBeNull();
+    expect(await run(a.tenant.id, (tx) => resolveTenantContext(tx, { userId: b.user.id, signInMethod: "password" }, a.tenant.slug))).toBeNull();
     // The same call for A's own slug works, so null above is not a broken query.
-    const own = await run(a.tenant.id, (tx) => resolveTenantContext(tx, a.user.id, a.tenant.slug));
+    const own = await run(a.tenant.id, (tx) => resolveTenantContext(tx, { userId: a.user.id, signInMethod: "password" }, a.tenant.slug));
     expect(own).toMatchObject({ tenant: { id: a.tenant.id }, role: "owner" });
   });
 

@@ -20,7 +20,10 @@ import { makeFilledTenant, snapshotTenant } from "../setup/tenant-data";
 
 const state = vi.hoisted(() => ({ db: undefined as unknown, userId: null as string | null }));
 
-vi.mock("@/lib/auth/session", () => ({ currentUserId: async () => state.userId }));
+vi.mock("@/lib/auth/session", () => ({
+  currentUserId: async () => state.userId,
+  currentSession: async () => (state.userId ? { userId: state.userId, signInMethod: "password" } : null),
+}));
 vi.mock("@/db", () => ({ getDb: async () => state.db }));
 vi.mock("next/cache", () => ({ refresh: () => {}, revalidatePath: () => {} }));
 vi.mock("next-intl/server", () => {

@@ -94,7 +94,8 @@ export function browserTests(
       await page.goto(url(`/${locale}/sign-in`));
       await page.getByLabel(t("signIn.email")).fill(email);
       await page.getByLabel(t("signIn.password")).fill(password);
-      await page.getByRole("button", { name: t("signIn.submit") }).click();
+      // Exact: "Sign in with …" buttons for providers stand beside it.
+      await page.getByRole("button", { name: t("signIn.submit"), exact: true }).click();
     },
 
     /** A failed step's error with the end of the server's log, which usually says why. */

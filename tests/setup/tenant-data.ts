@@ -16,8 +16,11 @@ const allTables = (Object.values(schema) as unknown[])
   .filter((value): value is PgTable => is(value, PgTable))
   .map((table) => getTableConfig(table));
 
-/** Tables that hold no tenant's data and have no policy, on purpose. Anything else is tenant data. */
-export const globalTableNames = ["sign_in_failures"];
+/**
+ * Tables that hold no tenant's data and have no policy, on purpose: both serve sign-in, before any
+ * tenant is known, and the app role has no grant on them. Anything else is tenant data.
+ */
+export const globalTableNames = ["sign_in_failures", "sign_in_identities"];
 
 export interface TenantTable {
   name: string;

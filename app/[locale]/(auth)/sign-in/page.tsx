@@ -4,10 +4,13 @@ import { Link, redirect } from "@/lib/i18n/navigation";
 import { currentUserId } from "@/lib/auth/session";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { AuthCard } from "../auth-card";
+import { configuredProviders } from "@/lib/oauth/providers";
+import { providerErrorOf } from "./provider-error";
 import { SignInForm } from "./sign-in-form";
 
 interface Props {
   params: Promise<{ locale: string }>;
+  searchParams: Promise<{ error?: string | string[] }>;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -16,10 +19,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: t("title") };
 }
 
-export default async function SignInPage({ params }: Props) {
+export default async function SignInPage({ params, searchParams }: Props) {
   const locale = setPageLocale((await params).locale);
   if (await currentUserId()) redirect({ href: "/", locale });
   const t = await getTranslations("signIn");
+  const providers = configuredProviders(process.env).map(({ id, name }) => ({ id, name }));
+  const { error } = await searchParams;
   return (
     <AuthCard
       title={t("title")}
@@ -32,7 +37,7 @@ export default async function SignInPage({ params }: Props) {
         ),
       })}
     >
-      <SignInForm />
+      <SignInForm providers={providers} providerError={providerErrorOf(error)} />
     </AuthCard>
   );
 }

@@ -6,11 +6,13 @@ import { type FormEvent, useState } from "react";
 import { Button } from "@/app/_components/button";
 import { FormAlert, TextField } from "@/app/_components/form";
 import type { ActionState } from "@/lib/auth/action";
+import { ProviderButtons, type SignInProvider } from "./provider-buttons";
 
-export function SignInForm() {
+/** Email and password, and "Continue with …" for each provider this server offers. */
+export function SignInForm({ providers, providerError }: { providers: SignInProvider[]; providerError: string | null }) {
   const t = useTranslations("signIn");
   const locale = useLocale();
-  const [state, setState] = useState<ActionState>();
+  const [state, setState] = useState<ActionState | undefined>(providerError ? { error: providerError } : undefined);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -41,6 +43,15 @@ export function SignInForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5">
       <FormAlert state={state} fields={["email", "password"]} />
+      {providers.length > 0 && (
+        <>
+          {/* The home page sends the user on to their workspace, as after a password sign-in. */}
+          <ProviderButtons providers={providers} returnTo={`/${locale}`} />
+          <p className="flex items-center gap-3 text-xs text-zinc-400 before:h-px before:flex-1 before:bg-zinc-200 after:h-px after:flex-1 after:bg-zinc-200">
+            {t("or")}
+          </p>
+        </>
+      )}
       <TextField
         id="email"
         name="email"

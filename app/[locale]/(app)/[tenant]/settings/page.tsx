@@ -8,6 +8,7 @@ import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
+import { configuredProviders } from "@/lib/oauth/providers";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string }>;
@@ -27,6 +28,7 @@ export default async function SettingsPage({ params }: Props) {
     Promise.all([listMembers(tx, scopeOf(ctx)), listDivisions(tx, scopeOf(ctx))]),
   );
   const t = await getTranslations("settings");
+  const required = configuredProviders(process.env).find((provider) => provider.id === ctx.tenant.requiredSignIn);
 
   const sections: { href: string; icon: IconName; title: string; description: string; count: string }[] = [
     {
@@ -42,6 +44,13 @@ export default async function SettingsPage({ params }: Props) {
       title: t("divisions.title"),
       description: t("divisions.description"),
       count: t("divisions.count", { count: divisions.length }),
+    },
+    {
+      href: `/${ctx.tenant.slug}/settings/sign-in`,
+      icon: "lock",
+      title: t("signIn.title"),
+      description: t("signIn.description"),
+      count: required ? t("signIn.only", { provider: required.name }) : t("signIn.any"),
     },
   ];
 

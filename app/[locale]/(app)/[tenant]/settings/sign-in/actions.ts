@@ -1,0 +1,23 @@
+"use server";
+
+import { refresh } from "next/cache";
+import { z } from "zod";
+import { tenantAction } from "@/lib/auth/action";
+import { scopeOf } from "@/lib/auth/context";
+import { setRequiredSignIn } from "@/lib/auth/sign-in-policy";
+import { configuredProviderIds } from "@/lib/oauth/providers";
+
+export const setRequiredSignInAction = tenantAction(
+  {
+    schema: z.object({ requiredSignIn: z.union([z.literal(""), z.enum(["google", "microsoft", "oidc"])]) }),
+    roles: ["owner", "admin"],
+  },
+  async (tx, ctx, { requiredSignIn }) => {
+    await setRequiredSignIn(tx, scopeOf(ctx), {
+      provider: requiredSignIn === "" ? null : requiredSignIn,
+      currentMethod: ctx.signInMethod,
+      configured: configuredProviderIds(process.env),
+    });
+    refresh();
+  },
+);
