@@ -18,6 +18,7 @@ const sentences: Record<MailConnectionFailure, string> = {
   mailHidden:
     "the server holds mail in the folder that it does not let us list or download, so no tickets are made from it: " +
     "report the server software and its version to us, and check the folder with another mail client",
+  oauthNotConnected: "the mailbox's account has not been connected yet: connect it on the mailbox's page",
   oauthRevoked:
     "the account's permission was withdrawn (revoked consent, changed password or deleted account): " +
     "connect the account again on the mailbox's page",

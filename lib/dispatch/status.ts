@@ -4,6 +4,7 @@ import { divisions, inboundEmails, type Mailbox, mailboxes } from "@/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { connectionFailureOf } from "@/lib/mail/connection-error";
 import type { MailConnectionFailure } from "@/lib/mail/types";
+import { awaitsConnect } from "@/lib/mailboxes/oauth-tokens";
 import type { TenantScope } from "@/db/tenant";
 import type { ConnectionState } from "./connection-state";
 
@@ -53,6 +54,8 @@ export interface MailboxDispatchStatus {
   polling: boolean;
   /** How its server connection stands (connection-state.ts): the what; `failure` is the why. */
   connectionState: ConnectionState;
+  /** It signs in with an OAuth2 account nobody has connected yet: it is not polled until someone does. */
+  awaitingConnect: boolean;
   lastErrorCode: string | null;
   /** `lastErrorCode` as a failure the UI explains; null while the mailbox is healthy. */
   failure: MailConnectionFailure | null;
@@ -110,6 +113,8 @@ export async function divisionDispatchStatus(
       failureCount: mailboxes.failureCount,
       folder: mailboxes.folder,
       leftFlagged: mailboxes.leftFlagged,
+      authKind: mailboxes.authKind,
+      oauthTokensEnc: mailboxes.oauthTokensEnc,
     })
     .from(mailboxes)
     .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.divisionId, division.id)))
@@ -137,10 +142,11 @@ export async function divisionDispatchStatus(
   return {
     division,
     since,
-    mailboxes: rows.map(({ leaseExpiresAt, idleSince, ...row }) => {
+    mailboxes: rows.map(({ leaseExpiresAt, idleSince, authKind, oauthTokensEnc, ...row }) => {
       const lease = leaseStateOf({ leaseExpiresAt, idleSince }, input.now);
       return {
         ...row,
+        awaitingConnect: awaitsConnect({ authKind, oauthTokensEnc }),
         ingestedToday: ingestedBy.get(row.id) ?? 0,
         idle: lease === "idle",
         polling: lease === "polling",

@@ -169,6 +169,7 @@ const FAILURES: Record<MailConnectionFailure, true> = {
   loginFailed: true,
   folderNotFound: true,
   mailHidden: true,
+  oauthNotConnected: true,
   oauthRevoked: true,
   oauthUnavailable: true,
   oauthMisconfigured: true,

@@ -83,6 +83,8 @@ export type MailConnectionFailure =
   | "folderNotFound"
   /** The folder holds mail the server will not list (a server bug): polling it would skip that mail. */
   | "mailHidden"
+  /** The mailbox signs in with an OAuth2 account nobody has connected yet (made from the new-mailbox page). */
+  | "oauthNotConnected"
   /** The OAuth2 grant is gone (revoked consent, deleted account): only connecting again helps. */
   | "oauthRevoked"
   /** The sign-in provider could not give a new access token now (unreachable, 5xx): tried again. */

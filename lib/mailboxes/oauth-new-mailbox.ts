@@ -4,8 +4,9 @@ import { oauthProviderEnum } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { found, RuleError } from "@/lib/errors";
 import { registrationOf } from "@/lib/oauth/providers";
-import { createMailbox } from "./mailboxes";
+import { createMailbox, listMailboxes, updateMailbox } from "./mailboxes";
 import { type ConnectDeps, presetColumns, startConnect } from "./oauth-connect";
+import { awaitsConnect } from "./oauth-tokens";
 import { type MailboxSettings, mailboxSettingsSchema } from "./settings";
 
 /**
@@ -82,7 +83,14 @@ export async function startNewMailboxConnect(
     smtpUsername: null,
     smtpPassword: undefined,
   };
-  const mailbox = await createMailbox(tx, scope, divisionId, settings, { oauthProvider: provider });
+  // Back from the provider's page by the browser's back button, the admin clicks again: the mailbox
+  // the first click made, never connected, is the one meant, not a second one beside it.
+  const waiting = (await listMailboxes(tx, scope, divisionId)).find(
+    (mailbox) => awaitsConnect(mailbox) && mailbox.oauthProvider === provider && mailbox.address === settings.address,
+  );
+  const mailbox = waiting
+    ? await updateMailbox(tx, scope, waiting.id, settings)
+    : await createMailbox(tx, scope, divisionId, settings, { oauthProvider: provider });
   const { url } = await startConnect(
     tx,
     scope,

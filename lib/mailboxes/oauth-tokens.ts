@@ -25,7 +25,11 @@ export interface OAuthTokenPair {
  * Why no access token could be had: the grant is gone (revoked consent, deleted account, expired or
  * reused refresh token), the provider cannot answer now, or it refuses our client.
  */
-export type TokenFailure = { type: "failed"; failure: "oauthRevoked" | "oauthUnavailable" | "oauthMisconfigured"; detail: string };
+export type TokenFailure = {
+  type: "failed";
+  failure: "oauthNotConnected" | "oauthRevoked" | "oauthUnavailable" | "oauthMisconfigured";
+  detail: string;
+};
 
 /** What asking the provider for a new access token came to (lib/oauth refreshes; this stores). */
 export type TokenRefresh =
@@ -78,7 +82,7 @@ export async function accessTokenFor(
       .from(mailboxes)
       .where(and(eq(mailboxes.tenantId, ref.tenantId), eq(mailboxes.id, ref.mailboxId)));
     const tokens = row ? openTokens(row) : null;
-    if (!row || !tokens) return { type: "failed", failure: "oauthRevoked", detail: "The mailbox has no connected account" };
+    if (!row || !tokens) return { type: "failed", failure: "oauthNotConnected", detail: "The mailbox has no connected account" };
     if (!needsRefresh(row.oauthExpiresAt, options.now())) {
       return { type: "ok", accessToken: tokens.accessToken, expiresAt: row.oauthExpiresAt! };
     }

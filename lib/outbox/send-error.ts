@@ -5,8 +5,9 @@ import { classifyMailError } from "@/lib/mail/connection-error";
  * - temporary: the server said 4xx (try later); retried with backoff
  * - rejected: the server said 5xx; the mail will not go through as it is
  * - connection failures as for inbound mail (hostNotFound, connectionRefused, timeout, connectionLost,
- *   tlsFailed, loginFailed, protocolError), and of the mailbox's OAuth2 account (oauthRevoked,
- *   oauthUnavailable, oauthMisconfigured): the mail waits, retried, until the account works again
+ *   tlsFailed, loginFailed, protocolError), and of the mailbox's OAuth2 account (oauthNotConnected,
+ *   oauthRevoked, oauthUnavailable, oauthMisconfigured): the mail waits, retried, until the account
+ *   works again
  * - noMailbox / noSmtp: nothing to send it from; an admin must configure SMTP, then clear the error
  * - gaveUp: temporary failures went on for too long
  * - unsubscribed: a mass mail whose contact unsubscribed after it was queued; never sent
@@ -18,6 +19,7 @@ export type SendErrorCode =
   | "connectionRefused"
   | "timeout"
   | "connectionLost"
+  | "oauthNotConnected"
   | "oauthRevoked"
   | "oauthUnavailable"
   | "oauthMisconfigured"
@@ -43,6 +45,7 @@ const TEMPORARY_CONNECTION_FAILURES = new Set([
   "connectionRefused",
   "timeout",
   "connectionLost",
+  "oauthNotConnected",
   "oauthRevoked",
   "oauthUnavailable",
   "oauthMisconfigured",

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailboxes } from "../../db/schema";
 import { dueMailboxes } from "../../lib/dispatch/lease";
 import { pollMailbox } from "../../lib/dispatch/poll";
+import { divisionDispatchStatus } from "../../lib/dispatch/status";
 import { RuleError } from "../../lib/errors";
 import { finishConnect, startConnect } from "../../lib/mailboxes/oauth-connect";
 import { mailboxConnection } from "../../lib/mailboxes/oauth-connection";
@@ -95,6 +96,11 @@ describe("connecting a new mailbox from the new-mailbox page", () => {
     expect((await dueMailboxes(db, { now: new Date() })).map((due) => due.mailboxId)).not.toContain(mailboxId);
     expect(await pollMailbox(db, { tenantId: desk.tenantId, mailboxId })).toMatchObject({ ok: false, failure: "notConnected" });
     expect(await stored(mailboxId)).toMatchObject({ connectionState: "new", failureCount: 0, lastErrorCode: null });
+    const dispatch = async () =>
+      (await desk.tx((tx) => divisionDispatchStatus(tx, desk.ownerScope, { divisionId: desk.divisionId, now: new Date() }))).mailboxes.find(
+        (mailbox) => mailbox.id === mailboxId,
+      );
+    expect(await dispatch()).toMatchObject({ awaitingConnect: true, failure: null });
     // The mailbox page says so, and offers the owner to connect it.
     const row = await stored(mailboxId);
     expect(await desk.tx((tx) => mailboxConnection(tx, desk.ownerScope, row))).toMatchObject({
@@ -116,6 +122,7 @@ describe("connecting a new mailbox from the new-mailbox page", () => {
     await dovecot.deliver(address, plainMail("First question"));
     expect(await pollMailbox(db, { tenantId: desk.tenantId, mailboxId })).toMatchObject({ ok: true, fetched: 1 });
     expect(await stored(mailboxId)).toMatchObject({ connectionState: "connected", passwordEnc: null });
+    expect(await dispatch()).toMatchObject({ awaitingConnect: false, connectionState: "connected" });
   }, 30_000);
 
   it("abandoned at the provider, the mailbox stays unconnected and is connected later from its page", async () => {
@@ -131,6 +138,21 @@ describe("connecting a new mailbox from the new-mailbox page", () => {
       type: "connected",
     });
     expect(await stored(mailboxId)).toMatchObject({ oauthConnectedBy: desk.ownerScope.userId, oauthAccount: address });
+  }, 30_000);
+
+  it("clicked again after going back from the provider, takes up the mailbox the first click made rather than adding another", async () => {
+    const { desk, address, start, stored } = await newMailboxDesk();
+    const first = await start();
+    const second = await start({ name: "Help desk" });
+    expect(second.mailboxId).toBe(first.mailboxId);
+    expect(await stored(first.mailboxId)).toMatchObject({ name: "Help desk", address });
+    const [saved] = await desk.tx((tx) => tx.select({ n: count() }).from(mailboxes).where(eq(mailboxes.divisionId, desk.divisionId)));
+    expect(saved!.n).toBe(1);
+
+    // Once connected, the same address again is a mailbox of its own (a second folder, another team).
+    const callbackUrl = await provider.authorizeHeadless(second.url, { email: address });
+    expect(await finishConnect(db, { callbackUrl, userId: desk.ownerScope.userId, now: new Date() }, { env })).toMatchObject({ type: "connected" });
+    expect((await start()).mailboxId).not.toBe(first.mailboxId);
   }, 30_000);
 
   it("is refused for a protocol the provider names no server for, and saves nothing", async () => {

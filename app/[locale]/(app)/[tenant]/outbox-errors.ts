@@ -8,6 +8,7 @@ const SEND_ERROR_CODES: Record<SendErrorCode, true> = {
   connectionRefused: true,
   timeout: true,
   connectionLost: true,
+  oauthNotConnected: true,
   oauthRevoked: true,
   oauthUnavailable: true,
   oauthMisconfigured: true,

@@ -31,7 +31,7 @@ const REFRESH_SECONDS = 10;
  * switch, a poll running now, its connection state when it fails, the dispatcher's switch, IDLE
  * (a live lease), and otherwise its connection state.
  */
-type MailboxState = "paused" | "polling" | FailingState | "stopped" | "idle" | "new" | "waiting";
+type MailboxState = "paused" | "notConnected" | "polling" | FailingState | "stopped" | "idle" | "new" | "waiting";
 
 function failingState(mailbox: MailboxDispatchStatus): FailingState | null {
   return isFailing(mailbox.connectionState) ? mailbox.connectionState : null;
@@ -39,6 +39,7 @@ function failingState(mailbox: MailboxDispatchStatus): FailingState | null {
 
 function stateOf(mailbox: MailboxDispatchStatus, dispatcherActive: boolean): MailboxState {
   if (!mailbox.active) return "paused";
+  if (mailbox.awaitingConnect) return "notConnected";
   if (mailbox.polling) return "polling";
   const failing = failingState(mailbox);
   if (failing) return failing;
@@ -49,6 +50,7 @@ function stateOf(mailbox: MailboxDispatchStatus, dispatcherActive: boolean): Mai
 
 const dotStyles: Record<MailboxState, string> = {
   paused: "bg-zinc-300 ring-zinc-100",
+  notConnected: "bg-amber-500 ring-amber-100",
   stopped: "bg-zinc-300 ring-zinc-100",
   polling: "bg-brand-500 ring-brand-100 animate-pulse",
   backoff: "bg-red-500 ring-red-100",
@@ -224,7 +226,7 @@ export default async function DispatcherPage({ params }: Props) {
                           {mailbox.lastPollAt ? when(mailbox.lastPollAt) : t("never")}
                         </td>
                         <td className="px-3 py-3 whitespace-nowrap text-zinc-600">
-                          {!scheduled
+                          {!scheduled || mailbox.awaitingConnect
                             ? "—"
                             : mailbox.polling
                               ? t("pollingNow")
