@@ -22,11 +22,11 @@ import { authorizationRequest, exchangeCode } from "../../lib/oauth/client";
 import { registrationOf } from "../../lib/oauth/providers";
 import { mailboxSettingsSchema } from "../../lib/mailboxes/settings";
 import { testDatabase } from "../setup/db";
-import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { type OAuthProvider, startOAuthProvider } from "../setup/oauth-provider";
+import type { Dovecot } from "../setup/dovecot";
+import { type OAuthMailStack, startOAuthMailStack } from "../setup/oauth-mail-stack";
+import type { OAuthProvider } from "../setup/oauth-provider";
 import { outboundDesk } from "../setup/outbound-desk";
-import { trustMailServer } from "../setup/poll-fixtures";
-import { type SmtpSink, startSmtpSink } from "../setup/smtp-sink";
+import type { SmtpSink } from "../setup/smtp-sink";
 
 /**
  * The mailbox form's "Test connection", "Load folders" and "Create folder" for a mailbox connected
@@ -38,23 +38,17 @@ import { type SmtpSink, startSmtpSink } from "../setup/smtp-sink";
 const REDIRECT_URI = "http://127.0.0.1:9/oauth/callback";
 
 const db = await testDatabase();
+let stack: OAuthMailStack | undefined;
 let provider: OAuthProvider;
 let dovecot: Dovecot;
 let sink: SmtpSink;
 
 beforeAll(async () => {
-  provider = await startOAuthProvider({ redirectUris: [REDIRECT_URI] });
-  [dovecot, sink] = await Promise.all([
-    startDovecot({ oauth2: provider.introspection }),
-    startSmtpSink({ oauth2: provider.introspection }),
-  ]);
-  trustMailServer(dovecot);
-  process.env.POSTDESK_OAUTH_OIDC_ISSUER = provider.issuer;
-  process.env.POSTDESK_OAUTH_OIDC_CLIENT_ID = provider.clientId;
-  process.env.POSTDESK_OAUTH_OIDC_CLIENT_SECRET = provider.clientSecret;
+  stack = await startOAuthMailStack({ redirectUris: [REDIRECT_URI] });
+  ({ provider, dovecot, sink } = stack);
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([dovecot?.stop(), sink?.stop(), provider?.stop()]);
+  await stack?.stop();
 }, 30_000);
 
 /**

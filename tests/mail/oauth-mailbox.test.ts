@@ -9,11 +9,11 @@ import { registrationOf } from "../../lib/oauth/providers";
 import { sendOutbox } from "../../lib/outbox/send";
 import { replyToTicket } from "../../lib/tickets/reply";
 import { ownDatabase } from "../setup/db";
-import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { type OAuthProvider, startOAuthProvider } from "../setup/oauth-provider";
+import type { Dovecot } from "../setup/dovecot";
+import { type OAuthMailStack, startOAuthMailStack } from "../setup/oauth-mail-stack";
+import type { OAuthProvider } from "../setup/oauth-provider";
 import { outboundDesk } from "../setup/outbound-desk";
-import { trustMailServer } from "../setup/poll-fixtures";
-import { type SmtpSink, startSmtpSink } from "../setup/smtp-sink";
+import type { SmtpSink } from "../setup/smtp-sink";
 import { plainMail } from "./sample-mail";
 
 /**
@@ -27,24 +27,17 @@ const ACCESS_TOKEN_TTL_SECONDS = 4;
 const REDIRECT_URI = "http://127.0.0.1:9/oauth/callback";
 
 const { db } = await ownDatabase();
+let stack: OAuthMailStack | undefined;
 let provider: OAuthProvider;
 let dovecot: Dovecot;
 let sink: SmtpSink;
 
 beforeAll(async () => {
-  provider = await startOAuthProvider({ redirectUris: [REDIRECT_URI], accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS });
-  [dovecot, sink] = await Promise.all([
-    startDovecot({ oauth2: provider.introspection }),
-    startSmtpSink({ oauth2: provider.introspection }),
-  ]);
-  trustMailServer(dovecot);
-  // As an operator configures a self-hosted provider (README, POSTDESK_OAUTH_OIDC_*).
-  process.env.POSTDESK_OAUTH_OIDC_ISSUER = provider.issuer;
-  process.env.POSTDESK_OAUTH_OIDC_CLIENT_ID = provider.clientId;
-  process.env.POSTDESK_OAUTH_OIDC_CLIENT_SECRET = provider.clientSecret;
+  stack = await startOAuthMailStack({ redirectUris: [REDIRECT_URI], accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS });
+  ({ provider, dovecot, sink } = stack);
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([dovecot?.stop(), sink?.stop(), provider?.stop()]);
+  await stack?.stop();
 }, 30_000);
 
 const registration = () => registrationOf(process.env, "oidc")!;

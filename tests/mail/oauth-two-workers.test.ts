@@ -9,11 +9,11 @@ import { registrationOf } from "../../lib/oauth/providers";
 import { replyToTicket } from "../../lib/tickets/reply";
 import { repoRoot } from "../setup/cli";
 import { ownDatabase } from "../setup/db";
-import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { type OAuthProvider, startOAuthProvider } from "../setup/oauth-provider";
+import type { Dovecot } from "../setup/dovecot";
+import { type OAuthMailStack, startOAuthMailStack } from "../setup/oauth-mail-stack";
+import type { OAuthProvider } from "../setup/oauth-provider";
 import { outboundDesk } from "../setup/outbound-desk";
-import { trustMailServer } from "../setup/poll-fixtures";
-import { type SmtpSink, startSmtpSink } from "../setup/smtp-sink";
+import type { SmtpSink } from "../setup/smtp-sink";
 import { until } from "../setup/until";
 import { plainMail } from "./sample-mail";
 
@@ -42,6 +42,7 @@ const REDIRECT_URI = "http://127.0.0.1:9/oauth/callback";
 const WORKERS = ["postdesk-worker-a", "postdesk-worker-b"] as const;
 
 const { db, url } = await ownDatabase();
+let stack: OAuthMailStack | undefined;
 let provider: OAuthProvider;
 let dovecot: Dovecot;
 let sink: SmtpSink;
@@ -49,19 +50,12 @@ let caFile: string;
 const running: RunningWorker[] = [];
 
 beforeAll(async () => {
-  provider = await startOAuthProvider({ redirectUris: [REDIRECT_URI], signInAccessTokenTtlSeconds: SIGN_IN_ACCESS_TOKEN_TTL_SECONDS });
-  [dovecot, sink] = await Promise.all([
-    startDovecot({ oauth2: provider.introspection }),
-    startSmtpSink({ oauth2: provider.introspection }),
-  ]);
-  caFile = trustMailServer(dovecot);
-  process.env.POSTDESK_OAUTH_OIDC_ISSUER = provider.issuer;
-  process.env.POSTDESK_OAUTH_OIDC_CLIENT_ID = provider.clientId;
-  process.env.POSTDESK_OAUTH_OIDC_CLIENT_SECRET = provider.clientSecret;
+  stack = await startOAuthMailStack({ redirectUris: [REDIRECT_URI], signInAccessTokenTtlSeconds: SIGN_IN_ACCESS_TOKEN_TTL_SECONDS });
+  ({ provider, dovecot, sink, caFile } = stack);
 }, 60_000);
 afterAll(async () => {
   for (const worker of running) worker.child.kill("SIGKILL");
-  await Promise.all([dovecot?.stop(), sink?.stop(), provider?.stop()]);
+  await stack?.stop();
 }, 30_000);
 
 interface RunningWorker {
