@@ -3,6 +3,7 @@ import path from "node:path";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
+import { byteaParameter } from "./bytea-parameter";
 import { acquireEmbeddedLock } from "./embedded-lock";
 
 export type Schema = typeof schema;
@@ -16,6 +17,9 @@ export interface DatabaseHandle {
   kind: "postgres" | "embedded";
   close(): Promise<void>;
 }
+
+/** The type oid of bytea (pg_type.h). */
+const BYTEA = 17;
 
 export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
@@ -46,6 +50,10 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const client = postgres(url, { max: 10, onnotice: () => {} });
+  // Set on the serializers, not as a custom type (`types`): a custom bytea type would also take over
+  // reading bytea, which postgres.js otherwise receives in binary, at its size. Drizzle sets its
+  // date serializers the same way.
+  client.options.serializers[BYTEA] = byteaParameter;
   const db = drizzle({ client, schema, casing: "snake_case" });
   return {
     db: db as unknown as Database,
@@ -61,7 +69,13 @@ async function openEmbedded(): Promise<DatabaseHandle> {
   try {
     const { PGlite } = await import("@electric-sql/pglite");
     const { drizzle } = await import("drizzle-orm/pglite");
-    const client = await PGlite.create(path.join(dir, "pglite"));
+    // PGlite's Bind sends a parameter serialized to bytes in binary format (its types say a
+    // serializer returns a string): bytea goes as itself, not as PGlite's default `\x` hex string,
+    // which it builds a byte at a time (gigabytes of garbage for a 30 MB mail).
+    const byteaAsItself = (value: unknown) => (value instanceof Uint8Array ? value : Buffer.from(String(value)));
+    const client = await PGlite.create(path.join(dir, "pglite"), {
+      serializers: { [BYTEA]: byteaAsItself as unknown as (value: unknown) => string },
+    });
     const db = drizzle({ client, schema, casing: "snake_case" });
     return {
       db: db as unknown as Database,

@@ -27,7 +27,8 @@ import {
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => "bytea",
-  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+  // A view of PGlite's Uint8Array, not a copy: a raw mail may be tens of megabytes.
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
 });
 
 const currentTenant = sql`nullif(current_setting('app.tenant_id', true), '')::uuid`;

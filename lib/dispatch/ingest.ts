@@ -37,6 +37,7 @@ export async function ingestFetchedMail(
     tenantId: mailbox.tenantId,
     inboundEmailId: email.id,
     now: options.now(),
+    raw: mail.raw,
   });
   options.checkpoint?.("processed");
   return { ...result, created };

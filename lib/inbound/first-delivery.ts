@@ -1,7 +1,8 @@
 import { and, eq, ne, notInArray } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { type InboundEmail, inboundEmails, inboundMessageIds } from "@/db/schema";
+import { inboundEmails, inboundMessageIds } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
+import type { InboundEmailRecord } from "./store";
 
 /** The delivery a mail repeats: its outcome is this one's, and nothing is made twice. */
 export interface EarlierDelivery {
@@ -23,7 +24,7 @@ export interface EarlierDelivery {
 export async function earlierDelivery(
   tx: Executor,
   scope: TenantScope,
-  row: InboundEmail,
+  row: InboundEmailRecord,
   messageId: string | null,
 ): Promise<EarlierDelivery | null> {
   return messageId ? claimMessageId(tx, scope, row, messageId) : sameContent(tx, scope, row);
@@ -32,7 +33,7 @@ export async function earlierDelivery(
 async function claimMessageId(
   tx: Executor,
   scope: TenantScope,
-  row: InboundEmail,
+  row: InboundEmailRecord,
   messageId: string,
 ): Promise<EarlierDelivery | null> {
   const [claimed] = await tx
@@ -50,7 +51,7 @@ async function claimMessageId(
   return { ...first, reason: "sameMessageId" };
 }
 
-async function sameContent(tx: Executor, scope: TenantScope, row: InboundEmail): Promise<EarlierDelivery | null> {
+async function sameContent(tx: Executor, scope: TenantScope, row: InboundEmailRecord): Promise<EarlierDelivery | null> {
   const [first] = await tx
     .select({ id: inboundEmails.id, ticketId: inboundEmails.ticketId })
     .from(inboundEmails)

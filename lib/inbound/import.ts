@@ -53,6 +53,7 @@ export async function importMails(
         tenantId: input.tenantId,
         inboundEmailId: email.id,
         now: input.now?.(),
+        raw: mail.raw,
       });
       summary.outcomes[result.outcome] = (summary.outcomes[result.outcome] ?? 0) + 1;
       input.onProgress?.({ done: ++done, total, source: mail.source });

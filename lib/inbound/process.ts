@@ -3,7 +3,7 @@ import type { Database, Transaction } from "@/db/client";
 import { findContact } from "@/db/queries/contacts";
 import { findDivision } from "@/db/queries/divisions";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
-import { type Division, type InboundEmail, type InboundOutcome, inboundEmails, mailboxes, teams } from "@/db/schema";
+import { type Division, type InboundOutcome, inboundEmails, mailboxes, teams } from "@/db/schema";
 import { registerContact } from "@/lib/contacts/contacts";
 import { domainOf } from "@/lib/mail/addresses";
 import { detectAutomated, referencedMessageIds } from "@/lib/mail/automated";
@@ -17,6 +17,7 @@ import { openSecret } from "@/lib/secrets";
 import { addEmailToTicket, createTicketFromEmail, markCustomerReply } from "@/lib/tickets/from-email";
 import { type Decision, decideInbound, type UnprocessedReason } from "./decide";
 import { earlierDelivery } from "./first-delivery";
+import { type InboundEmailRecord, inboundEmailRecord, readRawMail, sha256 } from "./store";
 import { findThread } from "./threading";
 
 /** After this many failed attempts a mail is set aside as unprocessed rather than retried forever. */
@@ -29,7 +30,7 @@ export interface ProcessResult {
   ticketId: string | null;
 }
 
-function resultOf(row: InboundEmail): ProcessResult {
+function resultOf(row: InboundEmailRecord): ProcessResult {
   return { inboundEmailId: row.id, outcome: row.outcome, reason: row.reason, ticketId: row.ticketId };
 }
 
@@ -40,7 +41,16 @@ function resultOf(row: InboundEmail): ProcessResult {
  */
 export async function processInboundEmail(
   db: Database,
-  input: { tenantId: string; inboundEmailId: string; now?: Date },
+  input: {
+    tenantId: string;
+    inboundEmailId: string;
+    now?: Date;
+    /**
+     * The mail's bytes, when the caller still holds them (it has just fetched and stored them):
+     * used if they are the stored ones (the same SHA-256), which spares reading a big mail back.
+     */
+    raw?: Buffer;
+  },
 ): Promise<ProcessResult> {
   const now = input.now ?? new Date();
   const scope = operatorScope(input.tenantId);
@@ -53,28 +63,47 @@ export async function processInboundEmail(
     if (row.size > limit) {
       return await setAside(db, scope, row, "tooLarge", `${row.size} bytes; the limit is ${limit}`, now);
     }
-    let raw = row.raw;
-    // Encrypted mail that cannot be opened (no key, or the wrong one) is set aside for staff, never
-    // made into a ticket of ciphertext.
-    const key = division.pgpPrivateKeyEnc
-      ? {
-          armoredPrivateKey: openSecret(division.pgpPrivateKeyEnc),
-          passphrase: division.pgpPassphraseEnc ? openSecret(division.pgpPassphraseEnc) : null,
-        }
-      : null;
-    const decrypted = await decryptPgp(raw, key);
-    if (decrypted.kind === "failed") return await setAside(db, scope, row, "pgpFailed", decrypted.reason, now);
-    if (decrypted.kind === "decrypted") raw = decrypted.raw;
-    const email = await parseEmail(raw);
-    return await withTenant(db, scope.tenantId, (tx) => applyRules(tx, scope, { ...context, email, now }));
+    const parsed = await readAndParse(db, scope, row, division, input.raw);
+    if (parsed.kind === "pgpFailed") return await setAside(db, scope, row, "pgpFailed", parsed.reason, now);
+    return await withTenant(db, scope.tenantId, (tx) => applyRules(tx, scope, { ...context, email: parsed.email, now }));
   } catch (error) {
     return recordFailure(db, scope, row, error, now);
   }
 }
 
+/**
+ * The stored mail, parsed (decrypted first when it is PGP-encrypted): from the caller's copy of its
+ * bytes when that is the stored one, else read here, the only place the raw mail is read back. What
+ * this reads it lets go of when it returns, so the rules and the writes after it hold the parse, not
+ * a second copy of the mail. Encrypted mail that cannot be opened (no key, or the wrong one) is set
+ * aside for staff, never made into a ticket of ciphertext.
+ */
+async function readAndParse(
+  db: Database,
+  scope: TenantScope,
+  row: InboundEmailRecord,
+  division: Division,
+  held: Buffer | undefined,
+): Promise<{ kind: "parsed"; email: ParsedEmail } | { kind: "pgpFailed"; reason: string }> {
+  let raw =
+    held && held.length === row.size && sha256(held) === row.sha256
+      ? held
+      : await withTenant(db, scope.tenantId, (tx) => readRawMail(tx, scope, row.id));
+  const key = division.pgpPrivateKeyEnc
+    ? {
+        armoredPrivateKey: openSecret(division.pgpPrivateKeyEnc),
+        passphrase: division.pgpPassphraseEnc ? openSecret(division.pgpPassphraseEnc) : null,
+      }
+    : null;
+  const decrypted = await decryptPgp(raw, key);
+  if (decrypted.kind === "failed") return { kind: "pgpFailed", reason: decrypted.reason };
+  if (decrypted.kind === "decrypted") raw = decrypted.raw;
+  return { kind: "parsed", email: await parseEmail(raw) };
+}
+
 async function loadContext(tx: Transaction, scope: TenantScope, inboundEmailId: string) {
   const [row] = await tx
-    .select()
+    .select(inboundEmailRecord)
     .from(inboundEmails)
     .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.id, inboundEmailId)));
   if (!row) throw new Error(`Inbound email ${inboundEmailId} not found in this tenant`);
@@ -103,7 +132,7 @@ async function applyRules(
   tx: Transaction,
   scope: TenantScope,
   input: {
-    row: InboundEmail;
+    row: InboundEmailRecord;
     division: Division;
     ownAddresses: string[];
     teamId: string | null;
@@ -114,7 +143,7 @@ async function applyRules(
   const { division, email, now } = input;
   // The row lock makes a second worker wait here and then see the outcome instead of redoing it.
   const [row] = await tx
-    .select()
+    .select(inboundEmailRecord)
     .from(inboundEmails)
     .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.id, input.row.id)))
     .for("update");
@@ -136,7 +165,7 @@ async function applyRules(
         processedAt: now,
       })
       .where(eq(inboundEmails.id, row.id))
-      .returning();
+      .returning(inboundEmailRecord);
     return resultOf(updated!);
   };
 
@@ -211,7 +240,7 @@ async function applyRules(
 async function setAside(
   db: Database,
   scope: TenantScope,
-  row: InboundEmail,
+  row: InboundEmailRecord,
   reason: UnprocessedReason,
   error: string,
   now: Date,
@@ -221,9 +250,9 @@ async function setAside(
       .update(inboundEmails)
       .set({ outcome: "unprocessed", reason, error: error.slice(0, 2000), processedAt: now })
       .where(and(eq(inboundEmails.id, row.id), eq(inboundEmails.outcome, "pending")))
-      .returning();
+      .returning(inboundEmailRecord);
     if (!updated) {
-      const [current] = await tx.select().from(inboundEmails).where(eq(inboundEmails.id, row.id));
+      const [current] = await tx.select(inboundEmailRecord).from(inboundEmails).where(eq(inboundEmails.id, row.id));
       return resultOf(current!);
     }
     await notifyUnprocessed(tx, scope, {
@@ -244,7 +273,7 @@ async function setAside(
 async function recordFailure(
   db: Database,
   scope: TenantScope,
-  row: InboundEmail,
+  row: InboundEmailRecord,
   error: unknown,
   now: Date,
 ): Promise<ProcessResult> {
@@ -254,7 +283,7 @@ async function recordFailure(
       .update(inboundEmails)
       .set({ attempts: sql`${inboundEmails.attempts} + 1`, error: message.slice(0, 2000) })
       .where(and(eq(inboundEmails.id, row.id), inArray(inboundEmails.outcome, ["pending"])))
-      .returning(),
+      .returning(inboundEmailRecord),
   );
   if (updated && updated.attempts >= MAX_PROCESSING_ATTEMPTS) {
     return setAside(db, scope, updated, "processingFailed", message, now);

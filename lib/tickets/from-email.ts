@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { largeBytea } from "@/db/large-bytea";
 import { attachments, messages, type Ticket, tickets } from "@/db/schema";
 import { normalizeSubject } from "@/lib/mail/subject";
 import type { ParsedEmail } from "@/lib/mail/types";
@@ -78,20 +79,22 @@ export async function addEmailToTicket(
     })
     .returning({ id: messages.id });
   if (!message) throw new Error("Message insert returned nothing");
-  if (email.attachments.length > 0) {
-    await tx.insert(attachments).values(
-      email.attachments.map((attachment) => ({
-        tenantId: scope.tenantId,
-        messageId: message.id,
-        filename: attachment.filename,
-        contentType: attachment.contentType,
-        size: attachment.size,
-        contentId: attachment.contentId,
-        inline: attachment.inline,
-        content: attachment.content,
-        sha256: attachment.sha256,
-      })),
-    );
+  // One at a time: a big attachment goes to the database a slice at a time (largeBytea), and a
+  // statement never carries more than one attachment's bytes.
+  for (const attachment of email.attachments) {
+    const content = await largeBytea(tx, attachment.content);
+    await tx.insert(attachments).values({
+      tenantId: scope.tenantId,
+      messageId: message.id,
+      filename: attachment.filename,
+      contentType: attachment.contentType,
+      size: attachment.size,
+      contentId: attachment.contentId,
+      inline: attachment.inline,
+      content: content.value,
+      sha256: attachment.sha256,
+    });
+    await content.release();
   }
   return message.id;
 }
