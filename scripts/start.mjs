@@ -4,6 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { needsBuild } from "./build-state.mjs";
+import { buildCli, freshCliEntry } from "./cli-build.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -12,6 +13,11 @@ if (needsBuild(root)) {
   console.log("Postdesk: building the app (first start or changed sources; about 1–2 minutes)…");
   const build = spawnSync(process.execPath, [next, "build"], { cwd: root, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
+}
+// The `postdesk` command's build too (under a second), so its first command starts at once. The app
+// does not need it: a CLI that does not build is reported and the app starts all the same.
+if (!freshCliEntry(root)) {
+  await buildCli(root).catch(() => console.error("Postdesk: the CLI (`npx postdesk`) does not build, see above"));
 }
 
 const port = process.env.PORT ?? "3000";

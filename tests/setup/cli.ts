@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { expect, inject, vi } from "vitest";
 
-// Each `postdesk` run compiles the CLI with tsx (1.5–2 s, several times that on two busy cores), and
-// a test runs several: the files that run it get twice the default time.
+// Each `postdesk` run is a process of its own that loads the CLI's build and opens the database
+// (half a second or more, several times that on two busy cores), and a test runs several: the files
+// that run it get twice the default time.
 vi.setConfig({ testTimeout: 60_000 });
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");

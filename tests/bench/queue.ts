@@ -1,0 +1,177 @@
+import crypto from "node:crypto";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import type { Database } from "../../db/client";
+import * as schema from "../../db/schema";
+import type { TicketStatus } from "../../db/schema";
+import { operatorScope, withTenant } from "../../db/tenant";
+import { countTicketsByStatus, getTicket, listTickets, QUEUE_PAGE_SIZE } from "../../lib/tickets/tickets";
+import { makeTenant } from "../setup/db";
+import { type Figure, note, percentile, progress } from "./report";
+import { type Measurement, select } from "./stack";
+
+const TICKETS = Number(process.env.BENCH_QUEUE_TICKETS ?? 1_000_000);
+const OTHER_TENANTS = 10;
+const OTHER_TICKETS = Math.round(TICKETS / 100);
+const RUNS = Number(process.env.BENCH_QUEUE_RUNS ?? 30);
+/** The queue page's default view: what a division shows unless told otherwise. */
+const QUEUE_STATUSES: TicketStatus[] = ["open", "answered", "on_hold"];
+
+interface Captured {
+  query: string;
+  params: unknown[];
+}
+
+export const queue: Measurement = {
+  name: "queue",
+  summary: `${TICKETS.toLocaleString("en")} tickets in one tenant beside ${OTHER_TENANTS} others: the queue's pages, a search, a ticket page`,
+  async run(bench) {
+    const { db, url } = await bench.database();
+    const big = await makeTenant(db, "Big");
+    const bar = progress("filling (set-based SQL)", OTHER_TENANTS + 1);
+    await fill(db, big.tenant.id, big.divisionId, TICKETS);
+    bar.increment();
+    for (let i = 0; i < OTHER_TENANTS; i++) {
+      const other = await makeTenant(db, `Other${i}`);
+      await fill(db, other.tenant.id, other.divisionId, OTHER_TICKETS);
+      bar.increment();
+    }
+    bar.stop();
+    await db.execute(sql`analyze`);
+
+    // The product's queries through a drizzle of our own, configured as db/client.ts does, that
+    // also hands us each statement: EXPLAIN ANALYZE runs it again to show its plan.
+    const client = postgres(url, { max: 2, onnotice: () => {} });
+    bench.defer(() => client.end({ timeout: 5 }));
+    const captured: Captured[] = [];
+    const traced = drizzle({
+      client,
+      schema,
+      casing: "snake_case",
+      logger: { logQuery: (query, params) => void captured.push({ query, params }) },
+    }) as unknown as Database;
+
+    const tenantId = big.tenant.id;
+    const scope = operatorScope(tenantId);
+    const page = (number: number) =>
+      withTenant(traced, tenantId, async (tx) => {
+        await countTicketsByStatus(tx, scope, big.divisionId);
+        return listTickets(tx, scope, {
+          divisionId: big.divisionId,
+          status: QUEUE_STATUSES,
+          order: "lastUpdate",
+          limit: QUEUE_PAGE_SIZE,
+          offset: (number - 1) * QUEUE_PAGE_SIZE,
+        });
+      });
+    const ticketIds = (
+      await select<{ id: string }>(db, sql`select id from tickets where tenant_id = ${tenantId} order by random() limit ${RUNS}`)
+    ).map((row) => row.id);
+
+    const figures: Figure[] = [];
+    const timings = progress("queries", RUNS * 3);
+    for (const [name, target, work] of [
+      ["queue page 1", 50, () => page(1)],
+      ["queue page 500", 50, () => page(500)],
+      ["ticket page", 30, (i: number) => withTenant(traced, tenantId, (tx) => getTicket(tx, scope, ticketIds[i % ticketIds.length]!))],
+    ] as const) {
+      const samples: number[] = [];
+      // A first run warms the connection and its caches; it is not counted.
+      await work(RUNS);
+      for (let i = 0; i < RUNS; i++) {
+        captured.length = 0;
+        const started = performance.now();
+        await work(i);
+        samples.push(performance.now() - started);
+        timings.increment();
+      }
+      const plans = await explainTicketQueries(client, tenantId, captured);
+      figures.push({
+        measurement: "queue",
+        name: `${name}, p95`,
+        value: percentile(samples, 0.95),
+        unit: "ms",
+        target: { op: "<=", value: target },
+        note: plans.map((plan) => `${plan.what}: ${plan.usesIndex ? "index" : "NO INDEX"} (${plan.executionMs.toFixed(1)} ms)`).join("; "),
+      });
+      for (const plan of plans) note(`${name} · ${plan.what}: ${plan.nodes.join(" → ")} · execution ${plan.executionMs.toFixed(1)} ms`);
+    }
+    timings.stop();
+    figures.push({ measurement: "queue", name: "search, p95", value: null, unit: "ms", target: { op: "<=", value: 200 }, note: "not built yet" });
+    return figures;
+  },
+};
+
+/**
+ * `count` tickets in the tenant's first division, one inbound message each, their customers among
+ * count/20 contacts; 70 % closed, the rest open, answered or on hold, updated over the last year.
+ */
+async function fill(db: Database, tenantId: string, divisionId: string, count: number) {
+  const domain = `c${crypto.randomBytes(3).toString("hex")}.test`;
+  await db.execute(sql`
+    insert into contacts (tenant_id, email, name)
+    select ${tenantId}, 'customer' || g || '@' || ${domain}, 'Customer ' || g
+    from generate_series(1, ${Math.max(1, Math.round(count / 20))}) g`);
+  await db.execute(sql`
+    insert into tickets (tenant_id, division_id, number, subject, normalized_subject, status, contact_id, created_at, updated_at)
+    select ${tenantId}, ${divisionId}, g, 'Question about order ' || g, 'question about order ' || g,
+      (case when g % 20 < 14 then 'closed' when g % 20 < 17 then 'open' when g % 20 < 19 then 'answered' else 'on_hold' end)::ticket_status,
+      c.ids[1 + g % array_length(c.ids, 1)],
+      now() - make_interval(secs => (${count} - g) * 30.0),
+      now() - make_interval(secs => (${count} - g) * 30.0) + make_interval(secs => (g::bigint * 7919) % 86400)
+    from generate_series(1, ${count}) g,
+      (select array_agg(id) as ids from contacts where tenant_id = ${tenantId}) c`);
+  await db.execute(sql`
+    insert into messages (tenant_id, ticket_id, direction, from_address, subject, text, display_text, created_at)
+    select t.tenant_id, t.id, 'inbound', 'customer@' || ${domain}, t.subject,
+      'Hello, where is my order? It was due last week.', 'Hello, where is my order?', t.created_at
+    from tickets t where t.tenant_id = ${tenantId}`);
+  await db.execute(sql`update divisions set next_ticket_number = ${count + 1} where id = ${divisionId}`);
+}
+
+interface PlanSummary {
+  what: string;
+  usesIndex: boolean;
+  executionMs: number;
+  nodes: string[];
+}
+
+/** EXPLAIN ANALYZE of each captured statement that reads tickets or messages, bound to the tenant as the app is. */
+async function explainTicketQueries(client: postgres.Sql, tenantId: string, captured: Captured[]): Promise<PlanSummary[]> {
+  const summaries: PlanSummary[] = [];
+  for (const { query, params } of captured) {
+    // The statement's own table is its last FROM: a count in the select list comes before it.
+    const table = [...query.matchAll(/from "(tickets|messages)"/g)].at(-1)?.[1];
+    if (!table) continue;
+    const what = /group by/i.test(query) ? `${table} count` : `${table} list`;
+    const plan = await client.begin(async (tx) => {
+      await tx.unsafe("select set_config('app.tenant_id', $1, true)", [tenantId]);
+      await tx.unsafe("set local role postdesk_app");
+      const [row] = await tx.unsafe(`explain (analyze, format json) ${query}`, params as never[]);
+      return (row!["QUERY PLAN"] as { Plan: PlanNode; "Execution Time": number }[])[0]!;
+    });
+    const nodes = flatten(plan.Plan);
+    summaries.push({
+      what,
+      usesIndex: nodes.some((node) => node.relation === table && node.type.includes("Index")),
+      executionMs: plan["Execution Time"],
+      nodes: nodes.map((node) => `${node.type}${node.index ? ` using ${node.index}` : ""}${node.relation ? ` on ${node.relation}` : ""}`),
+    });
+  }
+  return summaries;
+}
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
+
+function flatten(node: PlanNode): { type: string; relation?: string; index?: string }[] {
+  return [
+    { type: node["Node Type"], relation: node["Relation Name"], index: node["Index Name"] },
+    ...(node.Plans ?? []).flatMap(flatten),
+  ];
+}
