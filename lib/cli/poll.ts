@@ -86,7 +86,8 @@ function reportLine(report: PollReport): string {
   const resync = report.resync
     ? " (the folder's UIDVALIDITY changed: its mail was read again, and mail stored before recognised)"
     : "";
-  return `${mailbox}: ${counts}${outcomes}${resync}`;
+  const more = report.more ? " (more mail is waiting: poll again; a running dispatcher does so at once)" : "";
+  return `${mailbox}: ${counts}${outcomes}${resync}${more}`;
 }
 
 function addresses(reports: PollReport[]): string {

@@ -18,18 +18,24 @@ export const worker: Command = {
     "worker that died without stopping (SIGKILL, a crash) are taken over by the next worker at once.",
   options: {
     "max-idle": { value: "N", description: "IMAP IDLE connections held at most (default 100; 0: poll everything on schedule)" },
-    concurrency: { value: "N", description: "mailboxes polled at the same time (default 4)" },
-    "tick-ms": { value: "MS", description: "pause between rounds (default 2000)" },
+    concurrency: {
+      value: "N",
+      description: "mailboxes polled at the same time; the next due one starts as soon as one ends (default POSTDESK_POLL_CONCURRENCY, else 16)",
+    },
+    "tick-ms": {
+      value: "MS",
+      description: "how often leases are renewed and chores run, and the longest sleep while no mailbox is due (default 2000)",
+    },
     "lease-ms": { value: "MS", description: "how long a lease lasts unless renewed (default 120000)" },
     events: { description: "print each event (lease taken or given back, poll, IDLE on/off, error) as a JSON line on stdout" },
   },
   async run(values, context) {
     const maxIdle = positiveInt(values["max-idle"], "max-idle", 100);
-    const concurrency = Math.max(1, positiveInt(values.concurrency, "concurrency", 4));
+    const { pollConcurrency, startWorker } = await import("@/lib/dispatch/worker");
+    const concurrency = Math.max(1, positiveInt(values.concurrency, "concurrency", pollConcurrency()));
     const tickMs = Math.max(100, positiveInt(values["tick-ms"], "tick-ms", 2_000));
     const leaseMs = Math.max(1_000, positiveInt(values["lease-ms"], "lease-ms", 120_000));
     const db = await context.database();
-    const { startWorker } = await import("@/lib/dispatch/worker");
     const events = values.events !== undefined;
     const started = Date.now();
     let polls = 0;
@@ -60,7 +66,13 @@ function describe(event: WorkerEvent) {
   if (event.type === "error") return { ...event, error: event.error instanceof Error ? event.error.message : String(event.error) };
   if (event.type === "poll") {
     const { result } = event;
-    return { type: "poll", mailboxId: event.mailboxId, at: event.at, ok: result.ok, ...(result.ok ? { fetched: result.fetched } : { failure: result.failure }) };
+    return {
+      type: "poll",
+      mailboxId: event.mailboxId,
+      at: event.at,
+      ok: result.ok,
+      ...(result.ok ? { fetched: result.fetched, more: result.more } : { failure: result.failure }),
+    };
   }
   return event;
 }

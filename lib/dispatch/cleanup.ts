@@ -52,7 +52,8 @@ export async function cleanupMailboxes(db: Database, input: CleanupInput): Promi
 
   const summary: CleanupSummary = { cleaned: 0, removed: 0, busy: 0, failed: [] };
   for (const { tenantId, mailboxId } of candidates) {
-    if (!(await takeLease(db, { mailboxId, owner: input.owner, now: input.now }))) {
+    // Exclusive: the worker running this cleanup may be polling the mailbox under the same owner.
+    if (!(await takeLease(db, { mailboxId, owner: input.owner, now: input.now, exclusive: true }))) {
       summary.busy++;
       continue;
     }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNotNull, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, min, ne, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { divisions, mailboxes } from "@/db/schema";
 import type { MailboxRef } from "./select";
@@ -24,9 +24,15 @@ const free = (now: Date) => or(isNull(mailboxes.leaseExpiresAt), lte(mailboxes.l
  */
 const due = (now: Date) =>
   and(
+    pollable(now),
+    or(isNull(mailboxes.nextPollAt), lte(mailboxes.nextPollAt, now), isNotNull(mailboxes.leaseOwner)),
+  );
+
+/** Everything `due` asks but the time. */
+const pollable = (now: Date) =>
+  and(
     eq(mailboxes.active, true),
     or(ne(mailboxes.authKind, "oauth2"), isNotNull(mailboxes.oauthTokensEnc)),
-    or(isNull(mailboxes.nextPollAt), lte(mailboxes.nextPollAt, now), isNotNull(mailboxes.leaseOwner)),
     free(now),
     sql`exists (select 1 from ${divisions} d where d.id = ${mailboxes.divisionId} and d.dispatcher_active)`,
   );
@@ -71,30 +77,60 @@ export async function claimDueMailboxes(
     .returning(ref);
 }
 
-/** Takes one mailbox's lease if it is free (or already ours); false when another worker holds it. */
+/**
+ * When the next mailbox that is not due yet will be (null: none is waiting for its time). A worker
+ * with nothing due sleeps until then, or less.
+ */
+export async function nextDueAt(db: Database, input: { now: Date }): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: min(mailboxes.nextPollAt) })
+    .from(mailboxes)
+    .where(and(pollable(input.now), gt(mailboxes.nextPollAt, input.now)));
+  return row?.at ?? null;
+}
+
+/**
+ * Takes one mailbox's lease if it is free (or already ours, unless `exclusive`: a worker whose own
+ * poll holds it); false when another holds it.
+ */
 export async function takeLease(
   db: Database,
-  input: { mailboxId: string; owner: string; now: Date; leaseMs?: number },
+  input: { mailboxId: string; owner: string; now: Date; leaseMs?: number; exclusive?: boolean },
 ): Promise<boolean> {
   const rows = await db
     .update(mailboxes)
     .set({ leaseOwner: input.owner, leaseExpiresAt: new Date(input.now.getTime() + (input.leaseMs ?? LEASE_MS)) })
-    .where(and(eq(mailboxes.id, input.mailboxId), or(free(input.now), eq(mailboxes.leaseOwner, input.owner))))
+    .where(
+      and(
+        eq(mailboxes.id, input.mailboxId),
+        input.exclusive ? free(input.now) : or(free(input.now), eq(mailboxes.leaseOwner, input.owner)),
+      ),
+    )
     .returning({ id: mailboxes.id });
   return rows.length > 0;
 }
 
-/** Extends a lease this owner still holds; false when it was lost (expired and taken by another). */
-export async function renewLease(
+/**
+ * Extends, in one statement, the leases this owner still holds of `mailboxIds`, and returns those
+ * it kept; one missing was lost (it expired and another took it).
+ */
+export async function renewLeases(
   db: Database,
-  input: { mailboxId: string; owner: string; now: Date; leaseMs?: number },
-): Promise<boolean> {
+  input: { mailboxIds: string[]; owner: string; now: Date; leaseMs?: number },
+): Promise<Set<string>> {
+  if (input.mailboxIds.length === 0) return new Set();
   const rows = await db
     .update(mailboxes)
     .set({ leaseExpiresAt: new Date(input.now.getTime() + (input.leaseMs ?? LEASE_MS)) })
-    .where(and(eq(mailboxes.id, input.mailboxId), eq(mailboxes.leaseOwner, input.owner), lt(sql`${input.now.toISOString()}::timestamptz`, mailboxes.leaseExpiresAt)))
+    .where(
+      and(
+        inArray(mailboxes.id, input.mailboxIds),
+        eq(mailboxes.leaseOwner, input.owner),
+        lt(sql`${input.now.toISOString()}::timestamptz`, mailboxes.leaseExpiresAt),
+      ),
+    )
     .returning({ id: mailboxes.id });
-  return rows.length > 0;
+  return new Set(rows.map((row) => row.id));
 }
 
 /**

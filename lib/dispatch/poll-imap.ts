@@ -5,15 +5,16 @@ import { withTenant } from "@/db/tenant";
 import { connectImap, countMarkedDeleted, ensureFolder, fetchNewMessages, moveMessages } from "@/lib/mail/imap";
 import { inboundKey } from "@/lib/inbound/store";
 import { ingestFetchedMail, type PollOptions, targetFolder } from "./ingest";
-import { type PollTally, recordSyncState, tally } from "./poll-state";
+import { moreWaiting, type PollTally, recordSyncState, tally } from "./poll-state";
 
 /**
  * One IMAP poll: the UIDs above the last one handled (all of them after a UIDVALIDITY change), at
- * most `limit`, lowest first. Each mail is stored and processed before it is moved, and the last UID
- * only advances past a mail once it is fully handled, so a crash anywhere leaves it to be seen again
- * and recognised. A mail whose processing failed (to be retried) stays where it is. On a server that
- * cannot expunge only our mail, a moved mail may stay in the folder marked deleted (imap.ts
- * removalPlan): the mailbox counts them, for the Dispatcher page to say so.
+ * most `limit`, lowest first (`more` when mail is left for the next poll). Each mail is stored and
+ * processed before it is moved, and the last UID only advances past a mail once it is fully
+ * handled, so a crash anywhere leaves it to be seen again and recognised. A mail whose processing
+ * failed (to be retried) stays where it is. On a server that cannot expunge only our mail, a moved
+ * mail may stay in the folder marked deleted (imap.ts removalPlan): the mailbox counts them, for
+ * the Dispatcher page to say so.
  */
 export async function pollImapMailbox(db: Database, mailbox: Mailbox, login: MailServerLogin, options: PollOptions) {
   const client = await connectImap(login);
@@ -62,10 +63,11 @@ export async function pollImapMailbox(db: Database, mailbox: Mailbox, login: Mai
       leftFlagged === 0 && mailbox.leftFlagged > 0
         ? Math.min(mailbox.leftFlagged, await countMarkedDeleted(client, mailbox.folder))
         : mailbox.leftFlagged + leftFlagged;
+    const more = moreWaiting(fetched.hasMore, counts.summary());
     await withTenant(db, mailbox.tenantId, (tx) =>
-      recordSyncState(tx, mailbox, { uidValidity: fetched.uidValidity, lastUid, leftFlagged: stillFlagged, now: options.now() }),
+      recordSyncState(tx, mailbox, { uidValidity: fetched.uidValidity, lastUid, leftFlagged: stillFlagged, more, now: options.now() }),
     );
-    return { ...counts.summary(), resync };
+    return { ...counts.summary(), resync, more };
   } finally {
     await client.logout().catch(() => client.close());
   }

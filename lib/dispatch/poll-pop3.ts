@@ -6,10 +6,11 @@ import { inboundKey } from "@/lib/inbound/store";
 import { connectPop3, type Pop3Session } from "@/lib/mail/pop3";
 import type { MailServerLogin } from "@/lib/mail/types";
 import { ingestFetchedMail, type PollOptions } from "./ingest";
-import { type PollTally, recordSyncState, tally } from "./poll-state";
+import { moreWaiting, type PollTally, recordSyncState, tally } from "./poll-state";
 
 /**
- * One POP3 poll. Mails whose UIDL is new are downloaded, stored and processed, at most `limit`.
+ * One POP3 poll. Mails whose UIDL is new are downloaded, stored and processed, at most `limit`
+ * (`more` when new mail is left for the next poll).
  * Then, by the mailbox's retention: deleted (DELE, which the server commits only at QUIT, after our
  * commit), or left on the server and remembered as seen. Unprocessed mail is never deleted: it stays
  * on the server, remembered. A crash before QUIT deletes nothing, and the next poll recognises
@@ -27,6 +28,7 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: Mai
     for (const uidl of expired) seen.delete(uidl);
     const deleted: string[] = [...expired];
     let handled = 0;
+    let hasMore = false;
 
     for (const { number, uidl } of inbox.listing) {
       if (seen.has(uidl) || expired.has(uidl)) continue;
@@ -41,7 +43,10 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: Mai
         deleted.push(uidl);
         continue;
       }
-      if (handled >= options.limit) break;
+      if (handled >= options.limit) {
+        hasMore = true;
+        break;
+      }
       handled++;
       const raw = await session.retr(number);
       const result = await ingestFetchedMail(
@@ -64,10 +69,11 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: Mai
     // QUIT succeeded: the deletions are committed on the server.
     if (deleted.length > 0) counts.summary().acknowledged += await markAcknowledged(db, mailbox, deleted, options.now());
     options.checkpoint?.("acknowledged");
+    const more = moreWaiting(hasMore, counts.summary());
     await withTenant(db, mailbox.tenantId, (tx) =>
-      recordSyncState(tx, mailbox, { seenUidls: [...seen], now: options.now() }),
+      recordSyncState(tx, mailbox, { seenUidls: [...seen], more, now: options.now() }),
     );
-    return { ...counts.summary(), resync: false };
+    return { ...counts.summary(), resync: false, more };
   } finally {
     session.close();
   }

@@ -95,14 +95,27 @@ async function recordOutcome(
   return nextPollAt;
 }
 
-/** A poll went through: the sync state moves on and any failure streak ends. */
+/**
+ * A poll went through: the sync state moves on and any failure streak ends. `more`: mail is still
+ * waiting (moreWaiting), so the mailbox is due again at once.
+ */
 export async function recordSyncState(
   tx: Executor,
   mailbox: Mailbox,
-  state: { uidValidity?: number | null; lastUid?: number | null; seenUidls?: string[]; leftFlagged?: number; now: Date },
+  state: { uidValidity?: number | null; lastUid?: number | null; seenUidls?: string[]; leftFlagged?: number; more?: boolean; now: Date },
 ): Promise<void> {
-  const { now, ...sync } = state;
-  await recordOutcome(tx, mailbox, { type: "polled" }, { now, sync });
+  const { now, more, ...sync } = state;
+  await recordOutcome(tx, mailbox, { type: "polled", more }, { now, sync });
+}
+
+/**
+ * Whether a poll that stopped at its batch limit (`hasMore`) is followed by another at once: not
+ * when a mail of its batch is still pending (processing failed, to be retried). That mail would
+ * come back in the next batch, and its few retries would be spent within seconds; the backlog goes
+ * on at the interval until it is handled or set aside.
+ */
+export function moreWaiting(hasMore: boolean, summary: PollSummary): boolean {
+  return hasMore && !summary.outcomes.pending;
 }
 
 /** A poll failed: the error is kept for the status page and the next try backs off. */

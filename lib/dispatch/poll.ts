@@ -9,11 +9,15 @@ import { pollImapMailbox } from "./poll-imap";
 import { pollPop3Mailbox } from "./poll-pop3";
 import { type PollSummary, recordPollFailure } from "./poll-state";
 
-/** Mails handled per poll: a large backlog drains over several polls instead of one endless one. */
+/**
+ * Mails handled per poll: a large backlog drains over several polls instead of one endless one, each
+ * due at once after the one before (`more`), behind the other mailboxes already due.
+ */
 export const POLL_BATCH = 100;
 
 export type PollResult =
-  | ({ mailboxId: string; ok: true; resync: boolean } & PollSummary)
+  /** `more`: the poll stopped at its batch limit with more mail waiting; the mailbox is due again now. */
+  | ({ mailboxId: string; ok: true; resync: boolean; more: boolean } & PollSummary)
   | { mailboxId: string; ok: false; failure: string; detail: string; nextPollAt: Date }
   /** An OAuth2 mailbox whose account is not connected yet: nothing was tried, and nothing recorded. */
   | { mailboxId: string; ok: false; failure: "notConnected"; detail: string; nextPollAt: null };

@@ -8,7 +8,7 @@ import { inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { signInToken } from "@/lib/mailboxes/oauth-tokens";
 import { loadMailbox, type PollResult, pollMailbox } from "./poll";
 import type { MailboxRef } from "./select";
-import { claimDueMailboxes, expireLeasesOf, LEASE_MS, leaseHolders, releaseLease, renewLease } from "./lease";
+import { claimDueMailboxes, expireLeasesOf, LEASE_MS, leaseHolders, nextDueAt, releaseLease, renewLeases } from "./lease";
 import { type Chore, choreRunner } from "./chores";
 import { isWorkerOwner, workerOwnerId, workerPresence } from "./presence";
 import { attemptsAfterDrop, RECONNECT, reconnectDelayMs } from "./reconnect-backoff";
@@ -18,10 +18,18 @@ import { attemptsAfterDrop, RECONNECT, reconnectDelayMs } from "./reconnect-back
  * own (`npx postdesk worker`), with nothing but the database. Several may run against one Postgres:
  * a mailbox is only touched under its lease (lib/dispatch/lease.ts).
  *
- * Each tick it polls the due mailboxes it could lease (a few at a time), runs the periodic chores
- * (sending, auto-close, cleanup), and keeps up to `maxIdle` IMAP mailboxes in IDLE: their new mail
- * is polled within seconds, and their lease is renewed for as long as the connection stands. The
- * leases of a worker that is gone (presence.ts) end at the next tick of any other worker.
+ * Polling is a queue with a bound, so that a round over many mailboxes takes as long as their polls
+ * and no longer: up to `concurrency` polls run at once, and the moment one ends the next due mailbox
+ * is leased and polled (longest-waiting first, lease.ts). With nothing due the worker sleeps until
+ * the next mailbox is, `tickMs` at most. Every `tickMs` (a tick) it renews every lease it holds in
+ * one statement, polls its IDLE mailboxes that are due, ends the leases of workers that are gone
+ * (presence.ts), and runs the periodic chores (sending, auto-close, cleanup) that are due, while the
+ * polls already started go on.
+ * It keeps up to `maxIdle` IMAP mailboxes in IDLE: their new mail is polled within seconds, and
+ * their lease is renewed for as long as the connection stands.
+ *
+ * On the embedded PGlite (one connection) the polls in flight take turns on it: a poll holds it only
+ * for a statement or a transaction at a time, never while it waits on a mail server.
  */
 
 export type WorkerEvent =
@@ -35,9 +43,9 @@ export type WorkerEvent =
   | { type: "error"; where: string; error: unknown; at: number };
 
 export interface WorkerOptions {
-  /** Pause between ticks. */
+  /** Between ticks (lease renewal, takeover, chores), and the longest sleep while nothing is due. */
   tickMs?: number;
-  /** Mailboxes polled at the same time. */
+  /** Polls of leased mailboxes in flight at most (pollConcurrency() by default); IDLE mailboxes' own come besides. */
   concurrency?: number;
   /** IMAP IDLE connections held at most; the other mailboxes are polled on schedule. */
   maxIdle?: number;
@@ -58,9 +66,24 @@ export interface Worker {
    * the worker (between ticks, before a reconnect) ends the moment it is called.
    */
   stop(): Promise<void>;
-  /** One round of work, for tests that drive the clock themselves (no loop is started then). */
+  /**
+   * One tick and every mailbox due now, `concurrency` at a time, with those due again after their
+   * poll (a backlog); for tests that drive the clock themselves (no loop is started then).
+   */
   tick(): Promise<void>;
   idleCount(): number;
+}
+
+/** Polls in flight when neither the options nor POSTDESK_POLL_CONCURRENCY say. */
+const POLL_CONCURRENCY = 16;
+
+/** The polls a worker runs at once: POSTDESK_POLL_CONCURRENCY, else POLL_CONCURRENCY. */
+export function pollConcurrency(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const value = env.POSTDESK_POLL_CONCURRENCY;
+  if (value === undefined || value === "") return POLL_CONCURRENCY;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`POSTDESK_POLL_CONCURRENCY: "${value}" is not a whole number above 0`);
+  return n;
 }
 
 /** How long a closing IDLE connection may take to log out before the worker goes on without it. */
@@ -81,7 +104,7 @@ function closeWatch(watch: FolderWatch): Promise<void> {
 export function startWorker(db: Database, options: WorkerOptions & { loop?: boolean } = {}): Worker {
   const id = workerOwnerId();
   const tickMs = options.tickMs ?? 2_000;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = Math.max(1, options.concurrency ?? pollConcurrency());
   const maxIdle = options.maxIdle ?? 100;
   const leaseMs = options.leaseMs ?? LEASE_MS;
   const reconnectDelay = options.reconnectDelayMs ?? ((attempt: number) => reconnectDelayMs(attempt));
@@ -91,8 +114,10 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
   const presence = workerPresence(db, id);
   /** Mailboxes this worker holds in IDLE, by id. */
   const idle = new Map<string, Held>();
-  /** Leases held for a poll now running. */
-  const polling = new Set<string>();
+  /** Polls of leased mailboxes now running, by mailbox id: `concurrency` at most. */
+  const polling = new Map<string, Promise<void>>();
+  /** IDLE connections being opened after a poll: with those held, `maxIdle` at most. */
+  let opening = 0;
   /** IMAP mailboxes whose server offers no IDLE: not tried again by this worker. */
   const noIdle = new Set<string>();
   /**
@@ -108,6 +133,10 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
   setMaxListeners(maxIdle + 1, stopped.signal);
   const stopping = () => stopped.signal.aborted;
   const pause = (ms: number) => delay(ms, undefined, { signal: stopped.signal }).catch(() => {});
+  /** Ends the scheduler's sleep: a poll ended, so a slot is free (or its mailbox is due again). */
+  let wakeScheduler: (() => void) | null = null;
+  /** A poll ended since the scheduler last looked: its next sleep is skipped. */
+  let woken = false;
   let current: Promise<void> = Promise.resolve();
   let finished: Promise<void> | null = null;
   /** Whether the last tick held the presence lock: its loss and return are said once each. */
@@ -143,18 +172,78 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     }
   }
 
-  /** Polls a freshly leased mailbox, then keeps it in IDLE or gives the lease back. */
+  /**
+   * Polls a freshly leased mailbox, then keeps it in IDLE or gives the lease back. One with more
+   * mail waiting goes back (due at once) rather than into IDLE: its next batch takes its turn
+   * behind the other due mailboxes, here or in another worker.
+   */
   async function pollClaimed(ref: MailboxRef) {
-    polling.add(ref.mailboxId);
     unreturned.delete(ref.mailboxId);
     emit({ type: "lease", mailboxId: ref.mailboxId, owner: id, held: true, at: Date.now() });
-    try {
-      const result = await poll(ref);
-      if (!stopping() && result?.ok && idle.size < maxIdle && !noIdle.has(ref.mailboxId) && (await startIdle(ref))) return;
-      await release(ref.mailboxId);
-    } finally {
-      polling.delete(ref.mailboxId);
+    const result = await poll(ref);
+    const keep = !stopping() && result?.ok && !result.more && idle.size + opening < maxIdle && !noIdle.has(ref.mailboxId);
+    if (keep) {
+      opening++;
+      try {
+        if (await startIdle(ref)) return;
+      } finally {
+        opening--;
+      }
     }
+    await release(ref.mailboxId);
+  }
+
+  /** Runs pollClaimed in one of the `concurrency` slots, and wakes the scheduler when it ends. */
+  function startPoll(ref: MailboxRef) {
+    const running = pollClaimed(ref)
+      .catch((error: unknown) => emit({ type: "error", where: `poll ${ref.mailboxId}`, error, at: Date.now() }))
+      .finally(() => {
+        polling.delete(ref.mailboxId);
+        wake();
+      });
+    polling.set(ref.mailboxId, running);
+  }
+
+  function wake() {
+    woken = true;
+    wakeScheduler?.();
+  }
+
+  /**
+   * The scheduler's sleep: `ms` at most, ended early by a poll that ends or by stop(). Even a sleep
+   * of nothing lets the event loop turn, so that the loop can never starve the polls it waits for.
+   */
+  function sleep(ms: number): Promise<void> {
+    if (stopping()) return Promise.resolve();
+    if (woken || ms <= 0) return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stopped.signal.removeEventListener("abort", done);
+        wakeScheduler = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      stopped.signal.addEventListener("abort", done, { once: true });
+      wakeScheduler = done;
+    });
+  }
+
+  /**
+   * Leases due mailboxes for the free slots and starts their polls. True when every slot is taken;
+   * false when fewer were due than slots were free.
+   */
+  async function fill(): Promise<boolean> {
+    const free = concurrency - polling.size;
+    if (free <= 0) return true;
+    const claimed = await claimDueMailboxes(db, { owner: id, now: now(), limit: free, leaseMs });
+    for (const ref of claimed) {
+      // Its lease ran out under a poll or IDLE of this worker (renewals failed: the database was
+      // away) and came back to it: that poll or IDLE goes on, under the lease taken again.
+      if (polling.has(ref.mailboxId) || idle.has(ref.mailboxId)) continue;
+      startPoll(ref);
+    }
+    return claimed.length === free;
   }
 
   async function startIdle(ref: MailboxRef): Promise<boolean> {
@@ -232,7 +321,10 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     }
   }
 
-  /** Polls a mailbox held in IDLE; new mail during a poll makes one more poll after it. */
+  /**
+   * Polls a mailbox held in IDLE; new mail during a poll makes one more poll after it, and so does
+   * a poll that left more waiting.
+   */
   function pollHeld(held: Held) {
     if (stopping()) return;
     if (held.polling) {
@@ -242,7 +334,9 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     held.polling = (async () => {
       do {
         held.again = false;
-        await poll(held.ref);
+        const result = await poll(held.ref);
+        // A batch limit reached: the rest of the backlog at once, not at the next announcement.
+        if (result?.ok && result.more) held.again = true;
       } while (held.again && !stopping());
       held.polling = null;
     })();
@@ -258,16 +352,20 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     await release(mailboxId);
   }
 
-  /** Keeps every lease this worker holds; a lease lost meanwhile means another worker has the mailbox. */
+  /**
+   * Keeps every lease this worker holds, in one statement; a lease lost meanwhile means another
+   * worker has the mailbox, and its IDLE here ends.
+   */
   async function renewAll() {
-    for (const mailboxId of [...idle.keys(), ...polling]) {
-      const kept = await renewLease(db, { mailboxId, owner: id, now: now(), leaseMs });
-      if (!kept && idle.has(mailboxId)) {
-        const held = idle.get(mailboxId)!;
-        idle.delete(mailboxId);
-        if (held.watch) await closeWatch(held.watch);
-        emit({ type: "idle", mailboxId, on: false, at: Date.now() });
-      }
+    const held = [...idle.keys(), ...polling.keys()];
+    const kept = await renewLeases(db, { mailboxIds: held, owner: id, now: now(), leaseMs });
+    for (const mailboxId of held) {
+      // Not kept, and no longer held either: given back (its poll ended, its IDLE dropped) meanwhile.
+      const watched = idle.get(mailboxId);
+      if (kept.has(mailboxId) || !watched) continue;
+      idle.delete(mailboxId);
+      if (watched.watch) await closeWatch(watched.watch);
+      emit({ type: "idle", mailboxId, on: false, at: Date.now() });
     }
   }
 
@@ -297,9 +395,8 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     }
   }
 
-  async function tick() {
-    // After stop() nothing more: its presence is let go, and its leases were given back.
-    if (stopping()) return;
+  /** The work of every tick: presence, leases (returned, renewed, taken over), IDLE mailboxes due, chores. */
+  async function housekeeping() {
     try {
       const { held, lost } = await presence.hold();
       if (held !== present) {
@@ -314,28 +411,65 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       if (held) await returnUnreturned();
       await renewAll();
       await pollIdleDue();
-      // Without its presence a worker takes nothing new: others could not tell when it is gone.
-      if (held && !stopping()) {
-        await takeOverFromGoneWorkers();
-        const claimed = await claimDueMailboxes(db, { owner: id, now: now(), limit: concurrency, leaseMs });
-        await Promise.all(claimed.map((ref) => pollClaimed(ref)));
-      }
-      if (!stopping()) {
-        await runChores(db, { now, owner: id, onError: (where, error) => emit({ type: "error", where, error, at: Date.now() }) });
-      }
+      if (held && !stopping()) await takeOverFromGoneWorkers();
     } catch (error) {
       emit({ type: "error", where: "tick", error, at: Date.now() });
     }
+    // Awaited, before the slots are filled again: while a chore waits (a send on a mailbox's OAuth2
+    // token, say), this worker leases nothing new and other workers take what is due. Polls already
+    // running go on meanwhile.
+    if (!stopping()) {
+      await runChores(db, { now, owner: id, onError: (where, error) => emit({ type: "error", where, error, at: Date.now() }) });
+    }
   }
 
-  if (options.loop !== false) {
-    current = (async () => {
-      while (!stopping()) {
-        await tick();
-        await pause(tickMs);
-      }
-    })();
+  /** Leases and polls what is due; false on a failure (the database away), which is emitted. */
+  async function fillOrSay(): Promise<boolean> {
+    try {
+      return await fill();
+    } catch (error) {
+      emit({ type: "error", where: "tick", error, at: Date.now() });
+      return false;
+    }
   }
+
+  /**
+   * The loop: a tick every `tickMs`; between ticks, free slots are filled with due mailboxes as soon
+   * as they free up. Without its presence a worker takes nothing new: others could not tell when
+   * it is gone.
+   */
+  async function run() {
+    let nextTickAt = 0;
+    while (!stopping()) {
+      if (Date.now() >= nextTickAt) {
+        await housekeeping();
+        nextTickAt = Date.now() + tickMs;
+      }
+      let wakeAt = nextTickAt;
+      // Polls that end from here on wake the sleep below: fill() sees the slots they free.
+      woken = false;
+      if (present && !stopping() && !(await fillOrSay())) {
+        // Fewer due than slots free: nothing more is due until the next mailbox's time.
+        const at = await nextDueAt(db, { now: now() }).catch(() => null);
+        if (at) wakeAt = Math.min(wakeAt, Date.now() + at.getTime() - now().getTime());
+      }
+      await sleep(wakeAt - Date.now());
+    }
+    await Promise.all(polling.values());
+  }
+
+  async function tick() {
+    // After stop() nothing more: its presence is let go, and its leases were given back.
+    if (stopping()) return;
+    await housekeeping();
+    while (present && !stopping()) {
+      await fillOrSay();
+      if (polling.size === 0) break;
+      await Promise.race(polling.values());
+    }
+  }
+
+  if (options.loop !== false) current = run();
 
   return {
     id,
@@ -345,6 +479,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       finished ??= (async () => {
         stopped.abort();
         await current;
+        await Promise.all(polling.values());
         await Promise.all([...idle.keys()].map((mailboxId) => dropIdle(mailboxId)));
         // Only once every lease is back: until then, others must see this worker as alive.
         await presence.close();

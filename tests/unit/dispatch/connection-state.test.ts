@@ -17,6 +17,15 @@ describe("a mailbox's connection state", () => {
     }
   });
 
+  it("is due again at once after a poll that stopped at its batch limit with more mail waiting", () => {
+    expect(decideConnection(stored("backoff", 2), { type: "polled", more: true }, input)).toEqual({
+      state: "connected",
+      failureCount: 0,
+      nextPollInMs: 0,
+    });
+    expect(decideConnection(stored("connected"), { type: "polled", more: false }, input).nextPollInMs).toBe(5 * 60_000);
+  });
+
   it("backs off after a failure that may pass by itself, longer with each one in a row", () => {
     const first = decideConnection(stored("connected"), { type: "failed", failure: "timeout" }, input);
     expect(first).toEqual({ state: "backoff", failureCount: 1, nextPollInMs: BACKOFF.baseMs });
