@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import crypto from "node:crypto";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { dovecotDesk } from "../setup/dovecot-desk";
-import { mail } from "../setup/mail-fixtures";
+import { mail, mailWithAttachment } from "../setup/mail-fixtures";
 import { type Figure, note, progress } from "./report";
 import type { Measurement } from "./stack";
 
@@ -22,7 +21,7 @@ export const memory: Measurement = {
     const bar = progress("delivering", 2);
     await dovecot.deliver(desk.address, mail({ subject: "A small one first" }));
     bar.increment();
-    const large = largeMail(desk.address, MAIL_MB);
+    const { raw: large } = mailWithAttachment(MAIL_MB * 2 ** 20, desk.address);
     await dovecot.deliver(desk.address, large);
     bar.increment();
     bar.stop();
@@ -55,35 +54,3 @@ export const memory: Measurement = {
     ] satisfies Figure[];
   },
 };
-
-/** A customer's mail of about `megabytes` MB: a line of text and one random binary attachment. */
-function largeMail(to: string, megabytes: number): Buffer {
-  // Base64 makes 3 bytes 4 characters, and every 76 of them a line with CRLF.
-  const attachment = crypto.randomBytes(Math.floor((megabytes * 2 ** 20 * 3 * 76) / (4 * 78)));
-  const lines = attachment.toString("base64").match(/.{1,76}/g)!.join("\r\n");
-  const boundary = `b-${crypto.randomBytes(8).toString("hex")}`;
-  return Buffer.from(
-    [
-      "From: Jan Kowalski <jan@customer.test>",
-      `To: ${to}`,
-      "Subject: The database dump you asked for",
-      `Message-ID: <large-${crypto.randomBytes(6).toString("hex")}@customer.test>`,
-      `Date: ${new Date().toUTCString()}`,
-      "MIME-Version: 1.0",
-      `Content-Type: multipart/mixed; boundary="${boundary}"`,
-      "",
-      `--${boundary}`,
-      "Content-Type: text/plain; charset=utf-8",
-      "",
-      "Hello, the dump is attached.",
-      `--${boundary}`,
-      'Content-Type: application/octet-stream; name="dump.bin"',
-      'Content-Disposition: attachment; filename="dump.bin"',
-      "Content-Transfer-Encoding: base64",
-      "",
-      lines,
-      `--${boundary}--`,
-      "",
-    ].join("\r\n"),
-  );
-}

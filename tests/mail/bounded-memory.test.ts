@@ -8,6 +8,7 @@ import { withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
+import { mailWithAttachment } from "../setup/mail-fixtures";
 import { mailboxOnServer, trustMailServer } from "../setup/poll-fixtures";
 
 /**
@@ -29,40 +30,6 @@ afterAll(() => dovecot?.stop(), 30_000);
 
 const MB = 1024 * 1024;
 const child = path.join(import.meta.dirname, "ingest-memory-child.ts");
-
-/**
- * A customer mail of about `size` bytes: a short text and HTML body and one attachment of random
- * bytes (which compress to nothing and are the worst case for any text encoding of them), base64
- * in lines of 76 characters as mail clients send it.
- */
-function mailWithAttachment(size: number): { raw: Buffer; attachment: Buffer } {
-  const boundary = `b-${crypto.randomBytes(8).toString("hex")}`;
-  const head = [
-    "From: Jan Kowalski <jan@customer.test>",
-    "To: support@mailco.test",
-    "Subject: The scans you asked for",
-    "Date: Mon, 23 Nov 2026 10:00:00 +0100",
-    `Message-ID: <${crypto.randomUUID()}@customer.test>`,
-    "MIME-Version: 1.0",
-    `Content-Type: multipart/mixed; boundary="${boundary}"`,
-    "",
-    `--${boundary}`,
-    "Content-Type: text/html; charset=utf-8",
-    "",
-    "<p>Hello, the scans are attached. Zażółć gęślą jaźń.</p>",
-    `--${boundary}`,
-    'Content-Type: application/octet-stream; name="scans.bin"',
-    'Content-Disposition: attachment; filename="scans.bin"',
-    "Content-Transfer-Encoding: base64",
-    "",
-    "",
-  ].join("\r\n");
-  const tail = `\r\n--${boundary}--\r\n`;
-  const attachmentBytes = Math.floor(((size - head.length - tail.length) * 57) / 78);
-  const attachment = crypto.randomBytes(attachmentBytes);
-  const base64 = attachment.toString("base64").replace(/.{76}/g, "$&\r\n").replace(/\r\n$/, "");
-  return { raw: Buffer.from(head + base64 + tail, "utf8"), attachment };
-}
 
 function sha256(bytes: Buffer): string {
   return crypto.createHash("sha256").update(bytes).digest("hex");

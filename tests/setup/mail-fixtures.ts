@@ -64,3 +64,37 @@ export function polishMail(charset: "iso-8859-2" | "windows-1250", subject: stri
   ].join("\r\n");
   return Buffer.concat([Buffer.from(head, "ascii"), polishBytes(body, charset), Buffer.from("\r\n")]);
 }
+
+/**
+ * A customer mail of about `size` bytes: a short text and HTML body and one attachment of random
+ * bytes (which compress to nothing and are the worst case for any text encoding of them), base64
+ * in lines of 76 characters as mail clients send it.
+ */
+export function mailWithAttachment(size: number, to = "support@mailco.test"): { raw: Buffer; attachment: Buffer } {
+  const boundary = `b-${crypto.randomBytes(8).toString("hex")}`;
+  const head = [
+    "From: Jan Kowalski <jan@customer.test>",
+    `To: ${to}`,
+    "Subject: The scans you asked for",
+    "Date: Mon, 23 Nov 2026 10:00:00 +0100",
+    `Message-ID: <${crypto.randomUUID()}@customer.test>`,
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    "",
+    `--${boundary}`,
+    "Content-Type: text/html; charset=utf-8",
+    "",
+    "<p>Hello, the scans are attached. Zażółć gęślą jaźń.</p>",
+    `--${boundary}`,
+    'Content-Type: application/octet-stream; name="scans.bin"',
+    'Content-Disposition: attachment; filename="scans.bin"',
+    "Content-Transfer-Encoding: base64",
+    "",
+    "",
+  ].join("\r\n");
+  const tail = `\r\n--${boundary}--\r\n`;
+  const attachmentBytes = Math.floor(((size - head.length - tail.length) * 57) / 78);
+  const attachment = crypto.randomBytes(attachmentBytes);
+  const base64 = attachment.toString("base64").replace(/.{76}/g, "$&\r\n").replace(/\r\n$/, "");
+  return { raw: Buffer.from(head + base64 + tail, "utf8"), attachment };
+}
