@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, min, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, min, ne, not, or, sql } from "drizzle-orm";
+import { awaitsConnectSql } from "@/lib/mailboxes/oauth-tokens";
 import type { Database } from "@/db/client";
 import { divisions, mailboxes } from "@/db/schema";
 import type { MailboxRef } from "./select";
@@ -19,7 +20,7 @@ const free = (now: Date) => or(isNull(mailboxes.leaseExpiresAt), lte(mailboxes.l
  * Mailboxes a dispatcher should poll now: active, of an active division, not leased, and due. A lease
  * left to expire means its worker died, maybe holding IDLE: the mailbox is due at once, since mail
  * that IDLE would have announced may be waiting. An OAuth2 mailbox whose account is not connected yet
- * (oauth-tokens.ts awaitsConnect) waits: with nothing to sign in with, a poll could only fail; the
+ * (oauth-tokens.ts awaitsConnectSql) waits: with nothing to sign in with, a poll could only fail; the
  * connect makes it due when it brings the tokens.
  */
 const due = (now: Date) =>
@@ -32,7 +33,7 @@ const due = (now: Date) =>
 const pollable = (now: Date) =>
   and(
     eq(mailboxes.active, true),
-    or(ne(mailboxes.authKind, "oauth2"), isNotNull(mailboxes.oauthTokensEnc)),
+    not(awaitsConnectSql),
     free(now),
     sql`exists (select 1 from ${divisions} d where d.id = ${mailboxes.divisionId} and d.dispatcher_active)`,
   );

@@ -4,7 +4,7 @@ import { divisions, inboundEmails, type Mailbox, mailboxes } from "@/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { connectionFailureOf } from "@/lib/mail/connection-error";
 import type { MailConnectionFailure } from "@/lib/mail/types";
-import { awaitsConnect } from "@/lib/mailboxes/oauth-tokens";
+import { awaitsConnectSql } from "@/lib/mailboxes/oauth-tokens";
 import type { TenantScope } from "@/db/tenant";
 import type { ConnectionState } from "./connection-state";
 
@@ -113,8 +113,7 @@ export async function divisionDispatchStatus(
       failureCount: mailboxes.failureCount,
       folder: mailboxes.folder,
       leftFlagged: mailboxes.leftFlagged,
-      authKind: mailboxes.authKind,
-      oauthTokensEnc: mailboxes.oauthTokensEnc,
+      awaitingConnect: awaitsConnectSql,
     })
     .from(mailboxes)
     .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.divisionId, division.id)))
@@ -142,11 +141,10 @@ export async function divisionDispatchStatus(
   return {
     division,
     since,
-    mailboxes: rows.map(({ leaseExpiresAt, idleSince, authKind, oauthTokensEnc, ...row }) => {
+    mailboxes: rows.map(({ leaseExpiresAt, idleSince, ...row }) => {
       const lease = leaseStateOf({ leaseExpiresAt, idleSince }, input.now);
       return {
         ...row,
-        awaitingConnect: awaitsConnect({ authKind, oauthTokensEnc }),
         ingestedToday: ingestedBy.get(row.id) ?? 0,
         idle: lease === "idle",
         polling: lease === "polling",

@@ -56,6 +56,9 @@ export function awaitsConnect(mailbox: Pick<Mailbox, "authKind" | "oauthTokensEn
   return mailbox.authKind === "oauth2" && mailbox.oauthTokensEnc === null;
 }
 
+/** The same, in SQL: lists and the dispatcher's queries ask it of many rows without reading the sealed tokens. */
+export const awaitsConnectSql = sql<boolean>`(${mailboxes.authKind} = 'oauth2' and ${mailboxes.oauthTokensEnc} is null)`;
+
 export function openTokens(mailbox: Pick<Mailbox, "oauthTokensEnc">): OAuthTokenPair | null {
   if (!mailbox.oauthTokensEnc) return null;
   return JSON.parse(openSecret(mailbox.oauthTokensEnc)) as OAuthTokenPair;
