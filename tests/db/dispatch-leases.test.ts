@@ -1,10 +1,9 @@
-import crypto from "node:crypto";
-import { eq, inArray } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { divisions, type Mailbox, mailboxes } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { mailboxes } from "../../db/schema";
 import { nextDueAt, renewLeases, takeLease } from "../../lib/dispatch/lease";
-import { makeTenant, ownDatabase } from "../setup/db";
+import { ownDatabase } from "../setup/db";
+import { dispatchDesk } from "../setup/dispatch-desk";
 
 // The next due time looks at every tenant's mailboxes: a database of this file's own.
 const { db } = await ownDatabase();
@@ -13,34 +12,7 @@ const now = new Date("2026-11-05T10:03:42Z");
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
 
 /** A company whose division's dispatcher is on or off, and a way to add mailboxes in any state. */
-async function desk(dispatcherActive = true) {
-  const company = await makeTenant(db, "Leases");
-  const tenantId = company.tenant.id;
-  if (!dispatcherActive) {
-    await withTenant(db, tenantId, (tx) => tx.update(divisions).set({ dispatcherActive }).where(eq(divisions.id, company.divisionId)));
-  }
-  return async (state: Partial<Pick<Mailbox, "active" | "nextPollAt" | "leaseOwner" | "leaseExpiresAt">> = {}) => {
-    const user = `support-${crypto.randomBytes(4).toString("hex")}`;
-    const [row] = await withTenant(db, tenantId, (tx) =>
-      tx
-        .insert(mailboxes)
-        .values({
-          tenantId,
-          divisionId: company.divisionId,
-          name: user,
-          address: `${user}@leases.test`,
-          protocol: "imap",
-          host: "mail.leases.test",
-          port: 993,
-          security: "tls",
-          username: user,
-          ...state,
-        })
-        .returning({ id: mailboxes.id }),
-    );
-    return row!.id;
-  };
-}
+const desk = async (dispatcherActive = true) => (await dispatchDesk(db, "Leases", dispatcherActive)).mailbox;
 
 const leases = async (ids: string[]) =>
   new Map(

@@ -1,50 +1,15 @@
-import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { divisions, type Mailbox, mailboxes } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { mailboxes } from "../../db/schema";
 import { dispatchPlan, slotOf } from "../../lib/dispatch/plan";
-import { makeTenant, testDatabase } from "../setup/db";
+import { testDatabase } from "../setup/db";
+import { dispatchDesk } from "../setup/dispatch-desk";
 
 const db = await testDatabase();
 
 const now = new Date("2026-11-05T10:03:42Z");
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
 
-/** A company whose division's dispatcher is on or off, and a way to add mailboxes in any state. */
-async function desk(dispatcherActive = true) {
-  const company = await makeTenant(db, "Dispatch");
-  const tenantId = company.tenant.id;
-  if (!dispatcherActive) {
-    await withTenant(db, tenantId, (tx) =>
-      tx.update(divisions).set({ dispatcherActive }).where(eq(divisions.id, company.divisionId)),
-    );
-  }
-  return {
-    tenantId,
-    async mailbox(state: Partial<Pick<Mailbox, "active" | "nextPollAt" | "leaseOwner" | "leaseExpiresAt" | "failureCount">> = {}) {
-      const user = `support-${crypto.randomBytes(4).toString("hex")}`;
-      const [row] = await withTenant(db, tenantId, (tx) =>
-        tx
-          .insert(mailboxes)
-          .values({
-            tenantId,
-            divisionId: company.divisionId,
-            name: user,
-            address: `${user}@dispatch.test`,
-            protocol: "imap",
-            host: "mail.dispatch.test",
-            port: 993,
-            security: "tls",
-            username: user,
-            ...state,
-          })
-          .returning({ id: mailboxes.id }),
-      );
-      return row!.id;
-    },
-  };
-}
+const desk = (dispatcherActive = true) => dispatchDesk(db, "Dispatch", dispatcherActive);
 
 /** The plan's items for these mailboxes only: other test files' mailboxes share the database. */
 async function planFor(ids: string[], options: { slotMinutes?: number; at?: Date } = {}) {
