@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { mailboxes } from "../../db/schema";
 import { dispatchPlan, slotOf } from "../../lib/dispatch/plan";
 import { testDatabase } from "../setup/db";
 import { dispatchDesk } from "../setup/dispatch-desk";
