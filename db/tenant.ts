@@ -23,8 +23,8 @@ export function operatorScope(tenantId: string): TenantScope {
  * transaction and never leak to another user of a pooled (or PGlite's single) connection.
  */
 export async function bindTenant(tx: Transaction, tenantId: string): Promise<void> {
-  await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
-  await tx.execute(sql`set local role postdesk_app`);
+  // One round trip: set_config('role', …, true) is SET LOCAL ROLE, as PostgREST binds its roles.
+  await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'postdesk_app', true)`);
 }
 
 /** Runs `work` in a transaction bound to one tenant. */

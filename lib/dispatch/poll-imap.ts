@@ -4,17 +4,18 @@ import type { MailServerLogin } from "@/lib/mail/types";
 import { withTenant } from "@/db/tenant";
 import { connectImap, countMarkedDeleted, ensureFolder, fetchNewMessages, moveMessages } from "@/lib/mail/imap";
 import { inboundKey } from "@/lib/inbound/store";
-import { ingestFetchedMail, type PollOptions, targetFolder } from "./ingest";
+import { type IngestResult, ingestFetchedMails, type PollOptions, targetFolder } from "./ingest";
 import { moreWaiting, type PollTally, recordSyncState, tally } from "./poll-state";
 
 /**
  * One IMAP poll: the UIDs above the last one handled (all of them after a UIDVALIDITY change), at
- * most `limit`, lowest first (`more` when mail is left for the next poll). Each mail is stored and
- * processed before it is moved, and the last UID only advances past a mail once it is fully
- * handled, so a crash anywhere leaves it to be seen again and recognised. A mail whose processing
- * failed (to be retried) stays where it is. On a server that cannot expunge only our mail, a moved
- * mail may stay in the folder marked deleted (imap.ts removalPlan): the mailbox counts them, for
- * the Dispatcher page to say so.
+ * most a batch (`more` when mail is left for the next poll), lowest first. The batch is stored and
+ * processed before any of it is moved, one MOVE per target folder, and the last UID only advances
+ * past a mail once it is fully handled, so a crash anywhere leaves it to be seen again and
+ * recognised. A mail whose processing failed (to be retried) stays where it is, and so does every
+ * mail after it as far as the last UID is concerned. On a server that cannot expunge only our mail,
+ * a moved mail may stay in the folder marked deleted (imap.ts removalPlan): the mailbox counts
+ * them, for the Dispatcher page to say so.
  */
 export async function pollImapMailbox(db: Database, mailbox: Mailbox, login: MailServerLogin, options: PollOptions) {
   const client = await connectImap(login);
@@ -24,40 +25,42 @@ export async function pollImapMailbox(db: Database, mailbox: Mailbox, login: Mai
       client,
       mailbox.folder,
       { uidValidity: mailbox.uidValidity, lastUid: mailbox.lastUid },
-      { limit: options.limit },
+      { limit: options.limit, maxBytes: options.maxBytes },
     );
     const resync = mailbox.uidValidity !== null && fetched.uidValidity !== mailbox.uidValidity;
-    let lastUid = resync ? null : mailbox.lastUid;
-    let blocked = false;
+    if (!mailbox.firstDownloadAt) {
+      // Made by the first poll, so that the user sees them in their mail client from the start;
+      // later polls make one only when mail is moved there and it has gone.
+      for (const folder of [mailbox.processedFolder, mailbox.unprocessedFolder]) {
+        if (folder) await ensureFolder(client, folder);
+      }
+    }
+    const results = await ingestFetchedMails(
+      db,
+      mailbox,
+      fetched.messages.map((message) => ({
+        uniqueKey: inboundKey.imap(mailbox.id, fetched.uidValidity, message.uid),
+        raw: message.raw,
+        uidValidity: fetched.uidValidity,
+        uid: message.uid,
+      })),
+      options,
+    );
+    for (const result of results) counts.add(result);
+
+    const handled = fetched.messages.flatMap((message, i) => (results[i]!.outcome === "pending" ? [] : [{ uid: message.uid, result: results[i]! }]));
+    const firstPending = results.findIndex((result) => result.outcome === "pending");
+    const lastHandled = fetched.messages[(firstPending < 0 ? results.length : firstPending) - 1];
+    const lastUid = lastHandled?.uid ?? (resync ? null : mailbox.lastUid);
+
     let leftFlagged = 0;
-    for (const folder of [mailbox.processedFolder, mailbox.unprocessedFolder]) {
-      if (folder) await ensureFolder(client, folder);
+    for (const [target, uids] of byTargetFolder(mailbox, handled)) {
+      await ensureFolder(client, target);
+      if ((await moveMessages(client, mailbox.folder, uids, target)) === "leftFlagged") leftFlagged += uids.length;
     }
-    for (const message of fetched.messages) {
-      const result = await ingestFetchedMail(
-        db,
-        mailbox,
-        {
-          uniqueKey: inboundKey.imap(mailbox.id, fetched.uidValidity, message.uid),
-          raw: message.raw,
-          uidValidity: fetched.uidValidity,
-          uid: message.uid,
-        },
-        options,
-      );
-      counts.add(result);
-      if (result.outcome === "pending") {
-        blocked = true;
-        continue;
-      }
-      const target = targetFolder(mailbox, result);
-      if (target && target !== mailbox.folder) {
-        if ((await moveMessages(client, mailbox.folder, [message.uid], target)) === "leftFlagged") leftFlagged++;
-      }
-      await counts.acknowledge(db, mailbox, result.inboundEmailId, options.now());
-      options.checkpoint?.("acknowledged");
-      if (!blocked) lastUid = message.uid;
-    }
+    await counts.acknowledge(db, mailbox, handled.map(({ result }) => result.inboundEmailId), options.now());
+    for (const _ of handled) options.checkpoint?.("acknowledged");
+
     // Mail left marked deleted goes with the next EXPUNGE, whoever sends it: count what is left of it.
     const stillFlagged =
       leftFlagged === 0 && mailbox.leftFlagged > 0
@@ -71,4 +74,15 @@ export async function pollImapMailbox(db: Database, mailbox: Mailbox, login: Mai
   } finally {
     await client.logout().catch(() => client.close());
   }
+}
+
+/** The handled mails' UIDs by the folder each goes to; mail that stays where it is has none. */
+function byTargetFolder(mailbox: Mailbox, handled: { uid: number; result: IngestResult }[]): Map<string, number[]> {
+  const moves = new Map<string, number[]>();
+  for (const { uid, result } of handled) {
+    const target = targetFolder(mailbox, result);
+    if (!target || target === mailbox.folder) continue;
+    moves.set(target, [...(moves.get(target) ?? []), uid]);
+  }
+  return moves;
 }

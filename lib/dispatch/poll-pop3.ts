@@ -5,7 +5,7 @@ import { withTenant } from "@/db/tenant";
 import { inboundKey } from "@/lib/inbound/store";
 import { connectPop3, type Pop3Session } from "@/lib/mail/pop3";
 import type { MailServerLogin } from "@/lib/mail/types";
-import { ingestFetchedMail, type PollOptions } from "./ingest";
+import { ingestFetchedMails, type PollOptions } from "./ingest";
 import { moreWaiting, type PollTally, recordSyncState, tally } from "./poll-state";
 
 /**
@@ -27,10 +27,10 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: Mai
     const expired = new Set(await markExpiredCopies(session, mailbox, inbox, options.now()));
     for (const uidl of expired) seen.delete(uidl);
     const deleted: string[] = [...expired];
-    let handled = 0;
+    const toFetch: { number: number; uidl: string }[] = [];
     let hasMore = false;
-
-    for (const { number, uidl } of inbox.listing) {
+    for (const entry of inbox.listing) {
+      const { number, uidl } = entry;
       if (seen.has(uidl) || expired.has(uidl)) continue;
       const before = known.get(uidl);
       if (before?.outcome === "unprocessed") {
@@ -43,27 +43,43 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: Mai
         deleted.push(uidl);
         continue;
       }
-      if (handled >= options.limit) {
+      if (toFetch.length >= options.limit) {
         hasMore = true;
         break;
       }
-      handled++;
-      const raw = await session.retr(number);
-      const result = await ingestFetchedMail(
+      toFetch.push(entry);
+    }
+
+    // Downloaded and ingested a byte budget at a time; DELE takes effect only at QUIT, after every commit.
+    for (let next = 0; next < toFetch.length; ) {
+      const batch: { number: number; uidl: string; raw: Buffer }[] = [];
+      let bytes = 0;
+      while (next < toFetch.length && (batch.length === 0 || bytes < options.maxBytes)) {
+        const entry = toFetch[next++]!;
+        const raw = await session.retr(entry.number);
+        batch.push({ ...entry, raw });
+        bytes += raw.length;
+      }
+      const results = await ingestFetchedMails(
         db,
         mailbox,
-        { uniqueKey: inboundKey.pop3(mailbox.id, uidl), raw, uidl },
+        batch.map(({ uidl, raw }) => ({ uniqueKey: inboundKey.pop3(mailbox.id, uidl), raw, uidl })),
         options,
       );
-      counts.add(result);
-      if (result.outcome === "pending") continue;
-      if (result.outcome === "unprocessed" || mailbox.pop3LeaveCopy) {
-        seen.add(uidl);
-        await counts.acknowledge(db, mailbox, result.inboundEmailId, options.now());
-      } else {
-        await session.dele(number);
-        deleted.push(uidl);
+      const kept: string[] = [];
+      for (const [i, result] of results.entries()) {
+        const { number, uidl } = batch[i]!;
+        counts.add(result);
+        if (result.outcome === "pending") continue;
+        if (result.outcome === "unprocessed" || mailbox.pop3LeaveCopy) {
+          seen.add(uidl);
+          kept.push(result.inboundEmailId);
+        } else {
+          await session.dele(number);
+          deleted.push(uidl);
+        }
       }
+      await counts.acknowledge(db, mailbox, kept, options.now());
     }
     await session.quit();
     // QUIT succeeded: the deletions are committed on the server.

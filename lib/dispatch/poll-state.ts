@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import { divisions, type InboundOutcome, inboundEmails, type Mailbox, mailboxes } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
@@ -17,7 +17,8 @@ export interface PollSummary {
 
 export interface PollTally {
   add(result: ProcessResult & { created: boolean }): void;
-  acknowledge(db: Database, mailbox: Mailbox, inboundEmailId: string, now: Date): Promise<void>;
+  /** The mails are off the server or out of its folder: stamped so in one statement. */
+  acknowledge(db: Database, mailbox: Mailbox, inboundEmailIds: string[], now: Date): Promise<void>;
   summary(): PollSummary;
 }
 
@@ -29,14 +30,15 @@ export function tally(): PollTally {
       if (result.created) summary.stored++;
       summary.outcomes[result.outcome] = (summary.outcomes[result.outcome] ?? 0) + 1;
     },
-    async acknowledge(db, mailbox, inboundEmailId, now) {
+    async acknowledge(db, mailbox, inboundEmailIds, now) {
+      if (inboundEmailIds.length === 0) return;
       await withTenant(db, mailbox.tenantId, (tx) =>
         tx
           .update(inboundEmails)
           .set({ acknowledgedAt: now })
-          .where(and(eq(inboundEmails.tenantId, mailbox.tenantId), eq(inboundEmails.id, inboundEmailId))),
+          .where(and(eq(inboundEmails.tenantId, mailbox.tenantId), inArray(inboundEmails.id, inboundEmailIds))),
       );
-      summary.acknowledged++;
+      summary.acknowledged += inboundEmailIds.length;
     },
     summary: () => summary,
   };

@@ -15,6 +15,9 @@ import { type PollSummary, recordPollFailure } from "./poll-state";
  */
 export const POLL_BATCH = 100;
 
+/** And at most this much of it: what a poll holds in memory is a batch's raw mail and one parse. */
+export const POLL_BATCH_BYTES = 16 * 1024 * 1024;
+
 export type PollResult =
   /** `more`: the poll stopped at its batch limit with more mail waiting; the mailbox is due again now. */
   | ({ mailboxId: string; ok: true; resync: boolean; more: boolean } & PollSummary)
@@ -43,7 +46,12 @@ export async function pollMailbox(
   if (awaitsConnect(mailbox)) {
     return { mailboxId: mailbox.id, ok: false, failure: "notConnected", detail: "Its account has not been connected yet", nextPollAt: null };
   }
-  const options: PollOptions = { limit: input.limit ?? POLL_BATCH, now, checkpoint: input.checkpoint };
+  const options: PollOptions = {
+    limit: input.limit ?? POLL_BATCH,
+    maxBytes: input.maxBytes ?? POLL_BATCH_BYTES,
+    now,
+    checkpoint: input.checkpoint,
+  };
   try {
     const login = inboundLogin(mailbox, await signInToken(db, mailbox, { now }));
     const summary =

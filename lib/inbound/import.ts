@@ -1,8 +1,8 @@
 import type { Database } from "@/db/client";
 import type { InboundOutcome } from "@/db/schema";
-import { mailFiles, mailsInFile } from "./mail-sources";
-import { processInboundEmail } from "./process";
-import { inboundKey, storeInboundEmail } from "./store";
+import { mailFiles, mailsInFile, type SourceMail } from "./mail-sources";
+import { loadInboundContext, processStoredEmails } from "./process";
+import { inboundKey, storeInboundEmails } from "./store";
 
 export interface ImportProgress {
   done: number;
@@ -18,9 +18,14 @@ export interface ImportSummary {
   outcomes: Partial<Record<InboundOutcome, number>>;
 }
 
+/** Mails stored and processed together: a poll's batch (lib/dispatch/poll.ts), with its byte budget. */
+const IMPORT_BATCH = 100;
+const IMPORT_BATCH_BYTES = 16 * 1024 * 1024;
+
 /**
  * Imports mail files into a division through the same pipeline as polled mail (store, then process
- * by the division's rules). Each mail's key is its SHA-256, so importing again creates nothing new.
+ * by the division's rules), a batch at a time. Each mail's key is its SHA-256, so importing again
+ * creates nothing new.
  */
 export async function importMails(
   db: Database,
@@ -37,27 +42,51 @@ export async function importMails(
   // mbox never sits in memory whole beside the others.
   const total = files.reduce((sum, file) => sum + mailsInFile(file).length, 0);
   const summary: ImportSummary = { total, imported: 0, alreadyImported: 0, outcomes: {} };
+  const context = await loadInboundContext(db, input.tenantId, { divisionId: input.divisionId, mailboxId: null });
+  const now = input.now ?? (() => new Date());
   let done = 0;
-  for (const file of files) {
-    for (const mail of mailsInFile(file)) {
-      const { email, created } = await storeInboundEmail(db, {
+  let batch: SourceMail[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    const stored = await storeInboundEmails(
+      db,
+      input.tenantId,
+      batch.map((mail) => ({
         tenantId: input.tenantId,
         divisionId: input.divisionId,
         mailboxId: null,
         uniqueKey: inboundKey.import(mail.raw),
         raw: mail.raw,
-      });
+      })),
+    );
+    for (const { created } of stored) {
       if (created) summary.imported++;
       else summary.alreadyImported++;
-      const result = await processInboundEmail(db, {
-        tenantId: input.tenantId,
-        inboundEmailId: email.id,
-        now: input.now?.(),
-        raw: mail.raw,
-      });
-      summary.outcomes[result.outcome] = (summary.outcomes[result.outcome] ?? 0) + 1;
-      input.onProgress?.({ done: ++done, total, source: mail.source });
+    }
+    const sources = batch.map((mail) => mail.source);
+    let inBatch = 0;
+    await processStoredEmails(
+      db,
+      context,
+      stored.map(({ email }, i) => ({ email, raw: batch[i]!.raw })),
+      {
+        now,
+        onProcessed: (result) => {
+          summary.outcomes[result.outcome] = (summary.outcomes[result.outcome] ?? 0) + 1;
+          input.onProgress?.({ done: ++done, total, source: sources[inBatch++]! });
+        },
+      },
+    );
+    batch = [];
+    bytes = 0;
+  };
+  for (const file of files) {
+    for (const mail of mailsInFile(file)) {
+      batch.push(mail);
+      bytes += mail.raw.length;
+      if (batch.length >= IMPORT_BATCH || bytes >= IMPORT_BATCH_BYTES) await flush();
     }
   }
+  if (batch.length > 0) await flush();
   return summary;
 }

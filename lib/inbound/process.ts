@@ -35,37 +35,161 @@ function resultOf(row: InboundEmailRecord): ProcessResult {
 }
 
 /**
- * Step 4 of the flow: makes what the division's rules say of one stored email, in one transaction
- * that also writes the outcome on the email's row. A mail already processed is left as it is, so
- * running this twice (a crash, a second worker) creates nothing twice.
+ * What processing needs to know besides the mail: its division, the addresses the tenant sends from
+ * (to recognise our own mail coming back) and the team whose mailbox received it. Read once for a
+ * poll's or an import's batch, not once per mail.
  */
+export interface InboundContext {
+  scope: TenantScope;
+  division: Division;
+  ownAddresses: string[];
+  teamId: string | null;
+}
+
+/** A stored mail to process, and its bytes when the caller still holds them (it has just stored them). */
+export interface StoredMail {
+  email: InboundEmailRecord;
+  raw?: Buffer;
+}
+
+/**
+ * Mails parsed ahead of the one being written, so that parsing (CPU here) overlaps the database's
+ * work on the one before. Only mails up to LOOKAHEAD_BYTES are parsed ahead: a big one is parsed when
+ * its turn comes, and only one big parse is ever held.
+ */
+const LOOKAHEAD = 2;
+const LOOKAHEAD_BYTES = 1024 * 1024;
+
+/**
+ * Step 4 of the flow for stored mails of one division, in their order: each is made into what the
+ * division's rules say in one transaction that also writes the outcome on its row. A mail already
+ * processed is left as it is, so running this twice (a crash, a second worker) creates nothing
+ * twice. `onProcessed` runs as each outcome is committed.
+ */
+export async function processStoredEmails(
+  db: Database,
+  context: InboundContext,
+  mails: StoredMail[],
+  options: { now: () => Date; onProcessed?: (result: ProcessResult) => void },
+): Promise<ProcessResult[]> {
+  const prepared = new Map<number, Promise<Prepared>>();
+  const prepare = (i: number) => {
+    if (!prepared.has(i)) prepared.set(i, prepareEmail(db, context, mails[i]!));
+    return prepared.get(i)!;
+  };
+  const results: ProcessResult[] = [];
+  for (let i = 0; i < mails.length; i++) {
+    const mine = prepare(i);
+    for (let next = i + 1; next <= i + LOOKAHEAD && next < mails.length; next++) {
+      if (mails[next]!.email.size <= LOOKAHEAD_BYTES) void prepare(next);
+    }
+    const result = await finishEmail(db, context, mails[i]!.email, await mine, options.now());
+    prepared.delete(i);
+    options.onProcessed?.(result);
+    results.push(result);
+  }
+  return results;
+}
+
+/** One stored email by its id: processStoredEmails for a batch of one, its context read here. */
 export async function processInboundEmail(
   db: Database,
   input: {
     tenantId: string;
     inboundEmailId: string;
     now?: Date;
-    /**
-     * The mail's bytes, when the caller still holds them (it has just fetched and stored them):
-     * used if they are the stored ones (the same SHA-256), which spares reading a big mail back.
-     */
+    /** The mail's bytes, when the caller still holds them (see StoredMail). */
     raw?: Buffer;
   },
 ): Promise<ProcessResult> {
-  const now = input.now ?? new Date();
   const scope = operatorScope(input.tenantId);
-  const context = await withTenant(db, scope.tenantId, (tx) => loadContext(tx, scope, input.inboundEmailId));
-  if (context.row.outcome !== "pending") return resultOf(context.row);
-  const { row, division } = context;
+  const email = await withTenant(db, scope.tenantId, async (tx) => {
+    const [row] = await tx
+      .select(inboundEmailRecord)
+      .from(inboundEmails)
+      .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.id, input.inboundEmailId)));
+    return row;
+  });
+  if (!email) throw new Error(`Inbound email ${input.inboundEmailId} not found in this tenant`);
+  const context = await loadInboundContext(db, input.tenantId, email);
+  const now = input.now ?? new Date();
+  const [result] = await processStoredEmails(db, context, [{ email, raw: input.raw }], { now: () => now });
+  return result!;
+}
 
+/** The context for mail of this division received by this mailbox (null: imported). */
+export async function loadInboundContext(
+  db: Database,
+  tenantId: string,
+  input: { divisionId: string; mailboxId: string | null },
+): Promise<InboundContext> {
+  const scope = operatorScope(tenantId);
+  return withTenant(db, tenantId, async (tx) => {
+    const division = await findDivision(tx, scope, { divisionId: input.divisionId });
+    if (!division) throw new Error(`Division ${input.divisionId} not found in this tenant`);
+    const ownAddresses = (
+      await tx
+        .select({ address: mailboxes.address, replyTo: mailboxes.smtpReplyTo })
+        .from(mailboxes)
+        .where(eq(mailboxes.tenantId, scope.tenantId))
+    ).flatMap((m) => [m.address, m.replyTo].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()));
+    // Mail to a team's mailbox (the one it sends from, or one given to it) makes that team's tickets.
+    const [mailbox] = input.mailboxId
+      ? await tx
+          .select({ teamId: mailboxes.teamId, sendingTeamId: teams.id })
+          .from(mailboxes)
+          .leftJoin(teams, and(eq(teams.outboundMailboxId, mailboxes.id), eq(teams.divisionId, mailboxes.divisionId)))
+          .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, input.mailboxId)))
+          .orderBy(asc(teams.createdAt))
+          .limit(1)
+      : [];
+    return { scope, division, ownAddresses, teamId: mailbox?.teamId ?? mailbox?.sendingTeamId ?? null };
+  });
+}
+
+/**
+ * What a stored mail is before the rules see it: already processed (left as it is), too large or
+ * encrypted beyond opening (set aside), or parsed. A failure to parse is kept for finishEmail to
+ * count, as any failure of the processing is.
+ */
+type Prepared =
+  | { kind: "done" }
+  | { kind: "setAside"; reason: "tooLarge" | "pgpFailed"; detail: string }
+  | { kind: "parsed"; email: ParsedEmail }
+  | { kind: "failed"; error: unknown };
+
+async function prepareEmail(db: Database, context: InboundContext, mail: StoredMail): Promise<Prepared> {
+  const { email: row } = mail;
+  if (row.outcome !== "pending") return { kind: "done" };
+  const limit = context.division.maxMailSizeMegabytes * 1024 * 1024;
+  if (row.size > limit) return { kind: "setAside", reason: "tooLarge", detail: `${row.size} bytes; the limit is ${limit}` };
   try {
-    const limit = division.maxMailSizeMegabytes * 1024 * 1024;
-    if (row.size > limit) {
-      return await setAside(db, scope, row, "tooLarge", `${row.size} bytes; the limit is ${limit}`, now);
+    const parsed = await readAndParse(db, context.scope, row, context.division, mail.raw);
+    return parsed.kind === "pgpFailed" ? { kind: "setAside", reason: "pgpFailed", detail: parsed.reason } : parsed;
+  } catch (error) {
+    return { kind: "failed", error };
+  }
+}
+
+async function finishEmail(
+  db: Database,
+  context: InboundContext,
+  row: InboundEmailRecord,
+  prepared: Prepared,
+  now: Date,
+): Promise<ProcessResult> {
+  const { scope } = context;
+  try {
+    switch (prepared.kind) {
+      case "done":
+        return resultOf(row);
+      case "setAside":
+        return await setAside(db, scope, row, prepared.reason, prepared.detail, now);
+      case "failed":
+        throw prepared.error;
+      case "parsed":
+        return await withTenant(db, scope.tenantId, (tx) => applyRules(tx, scope, { ...context, row, email: prepared.email, now }));
     }
-    const parsed = await readAndParse(db, scope, row, division, input.raw);
-    if (parsed.kind === "pgpFailed") return await setAside(db, scope, row, "pgpFailed", parsed.reason, now);
-    return await withTenant(db, scope.tenantId, (tx) => applyRules(tx, scope, { ...context, email: parsed.email, now }));
   } catch (error) {
     return recordFailure(db, scope, row, error, now);
   }
@@ -99,33 +223,6 @@ async function readAndParse(
   if (decrypted.kind === "failed") return { kind: "pgpFailed", reason: decrypted.reason };
   if (decrypted.kind === "decrypted") raw = decrypted.raw;
   return { kind: "parsed", email: await parseEmail(raw) };
-}
-
-async function loadContext(tx: Transaction, scope: TenantScope, inboundEmailId: string) {
-  const [row] = await tx
-    .select(inboundEmailRecord)
-    .from(inboundEmails)
-    .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.id, inboundEmailId)));
-  if (!row) throw new Error(`Inbound email ${inboundEmailId} not found in this tenant`);
-  const division = await findDivision(tx, scope, { divisionId: row.divisionId });
-  if (!division) throw new Error(`Division ${row.divisionId} of inbound email ${row.id} not found`);
-  const ownAddresses = (
-    await tx
-      .select({ address: mailboxes.address, replyTo: mailboxes.smtpReplyTo })
-      .from(mailboxes)
-      .where(eq(mailboxes.tenantId, scope.tenantId))
-  ).flatMap((m) => [m.address, m.replyTo].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()));
-  // Mail to a team's mailbox (the one it sends from, or one given to it) makes that team's tickets.
-  const [mailbox] = row.mailboxId
-    ? await tx
-        .select({ teamId: mailboxes.teamId, sendingTeamId: teams.id })
-        .from(mailboxes)
-        .leftJoin(teams, and(eq(teams.outboundMailboxId, mailboxes.id), eq(teams.divisionId, mailboxes.divisionId)))
-        .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, row.mailboxId)))
-        .orderBy(asc(teams.createdAt))
-        .limit(1)
-    : [];
-  return { row, division, ownAddresses, teamId: mailbox?.teamId ?? mailbox?.sendingTeamId ?? null };
 }
 
 async function applyRules(

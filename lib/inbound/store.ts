@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
-import { and, eq, getTableColumns, sql } from "drizzle-orm";
-import type { Database, Executor } from "@/db/client";
-import { largeBytea } from "@/db/large-bytea";
+import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import type { Database, Executor, Transaction } from "@/db/client";
+import { BYTEA_SLICE, largeBytea } from "@/db/large-bytea";
 import { type TenantScope, withTenant } from "@/db/tenant";
 import { type InboundEmail, inboundEmails } from "@/db/schema";
 
@@ -64,20 +64,79 @@ export function sha256(raw: Buffer): string {
   return crypto.createHash("sha256").update(raw).digest("hex");
 }
 
+/** Raw bytes sent in one multi-row INSERT: a batch of small mails in one statement, never a huge one. */
+const INSERT_BYTES = 4 * 1024 * 1024;
+
+/** A stored mail: its row, and whether this call stored it (`false`: it was there already). */
+export interface StoredEmail {
+  email: InboundEmailRecord;
+  created: boolean;
+}
+
 /**
- * Step 3 of the flow: the raw mail, exactly as received, committed before anything is made of it.
- * Storing the same mail again (a crash before the server was told, a re-import) returns the row
- * already there: `created` says which.
+ * Step 3 of the flow: the raw mails, exactly as received, committed before anything is made of
+ * them, a poll's batch in one transaction. Storing the same mail again (a crash before the server
+ * was told, a re-import) returns the row already there: `created` says which. Results come in the
+ * order of `mails`, all of one tenant.
  */
-export async function storeInboundEmail(
-  db: Database,
-  mail: IncomingMail,
-): Promise<{ email: InboundEmailRecord; created: boolean }> {
-  return withTenant(db, mail.tenantId, async (tx) => {
-    const raw = await largeBytea(tx, mail.raw);
-    const [inserted] = await tx
-      .insert(inboundEmails)
-      .values({
+export async function storeInboundEmails(db: Database, tenantId: string, mails: IncomingMail[]): Promise<StoredEmail[]> {
+  if (mails.length === 0) return [];
+  return withTenant(db, tenantId, async (tx) => {
+    const inserted = new Map<string, InboundEmailRecord>();
+    for (const group of insertGroups(mails)) {
+      for (const row of await insertNew(tx, group)) inserted.set(row.uniqueKey, row);
+    }
+    const existing = await existingRows(
+      tx,
+      tenantId,
+      mails.filter((mail) => !inserted.has(mail.uniqueKey)),
+    );
+    // A key twice in one batch is stored once: the first is new, the second finds it.
+    const claimed = new Set<string>();
+    return mails.map((mail) => {
+      const email = inserted.get(mail.uniqueKey) ?? existing.get(`${mail.divisionId}\n${mail.uniqueKey}`);
+      if (!email) throw new Error(`Inbound email ${mail.uniqueKey} neither inserted nor found`);
+      const created = inserted.has(mail.uniqueKey) && !claimed.has(mail.uniqueKey);
+      claimed.add(mail.uniqueKey);
+      return { email, created };
+    });
+  });
+}
+
+/** One mail: storeInboundEmails for a batch of one. */
+export async function storeInboundEmail(db: Database, mail: IncomingMail): Promise<StoredEmail> {
+  const [stored] = await storeInboundEmails(db, mail.tenantId, [mail]);
+  return stored!;
+}
+
+/** Mails in INSERT-sized groups; a mail bigger than a bytea slice goes alone (largeBytea). */
+function insertGroups(mails: IncomingMail[]): IncomingMail[][] {
+  const groups: IncomingMail[][] = [];
+  let group: IncomingMail[] = [];
+  let bytes = 0;
+  for (const mail of mails) {
+    if (mail.raw.length > BYTEA_SLICE) {
+      groups.push([mail]);
+      continue;
+    }
+    if (group.length > 0 && bytes + mail.raw.length > INSERT_BYTES) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(mail);
+    bytes += mail.raw.length;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+async function insertNew(tx: Transaction, group: IncomingMail[]): Promise<InboundEmailRecord[]> {
+  const raws = await Promise.all(group.map((mail) => largeBytea(tx, mail.raw)));
+  const rows = await tx
+    .insert(inboundEmails)
+    .values(
+      group.map((mail, i) => ({
         tenantId: mail.tenantId,
         divisionId: mail.divisionId,
         mailboxId: mail.mailboxId,
@@ -85,19 +144,28 @@ export async function storeInboundEmail(
         uidValidity: mail.uidValidity ?? null,
         uid: mail.uid ?? null,
         uidl: mail.uidl ?? null,
-        raw: raw.value,
+        raw: raws[i]!.value,
         size: mail.raw.length,
         sha256: sha256(mail.raw),
-      })
-      .onConflictDoNothing({ target: [inboundEmails.divisionId, inboundEmails.uniqueKey] })
-      .returning(inboundEmailRecord);
-    await raw.release();
-    if (inserted) return { email: inserted, created: true };
-    const [existing] = await tx
-      .select(inboundEmailRecord)
-      .from(inboundEmails)
-      .where(and(eq(inboundEmails.divisionId, mail.divisionId), eq(inboundEmails.uniqueKey, mail.uniqueKey)));
-    if (!existing) throw new Error(`Inbound email ${mail.uniqueKey} neither inserted nor found`);
-    return { email: existing, created: false };
-  });
+      })),
+    )
+    .onConflictDoNothing({ target: [inboundEmails.divisionId, inboundEmails.uniqueKey] })
+    .returning(inboundEmailRecord);
+  for (const raw of raws) await raw.release();
+  return rows;
+}
+
+async function existingRows(tx: Transaction, tenantId: string, mails: IncomingMail[]): Promise<Map<string, InboundEmailRecord>> {
+  if (mails.length === 0) return new Map();
+  const rows = await tx
+    .select(inboundEmailRecord)
+    .from(inboundEmails)
+    .where(
+      and(
+        eq(inboundEmails.tenantId, tenantId),
+        inArray(inboundEmails.divisionId, [...new Set(mails.map((mail) => mail.divisionId))]),
+        inArray(inboundEmails.uniqueKey, [...new Set(mails.map((mail) => mail.uniqueKey))]),
+      ),
+    );
+  return new Map(rows.map((row) => [`${row.divisionId}\n${row.uniqueKey}`, row]));
 }

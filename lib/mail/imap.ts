@@ -29,6 +29,17 @@ export interface FetchedMessage {
   raw: Buffer;
 }
 
+/** What one fetch may bring: `limit` mails, `maxBytes` of them together (a bigger single mail alone). */
+export interface FetchLimits {
+  limit: number;
+  maxBytes?: number;
+}
+
+export interface ListedMessage {
+  uid: number;
+  size: number;
+}
+
 export interface FetchResult {
   uidValidity: number;
   /** The UIDNEXT of the SELECT, or past the highest UID found since, whichever is higher. */
@@ -114,7 +125,7 @@ export async function fetchNewMessages(
   client: ImapFlow,
   folder: string,
   since: ImapSyncPoint,
-  options: { limit: number },
+  options: FetchLimits,
 ): Promise<FetchResult> {
   try {
     const lock = await client.getMailboxLock(folder);
@@ -129,12 +140,12 @@ export async function fetchNewMessages(
       // Read after each listing: imapflow keeps EXISTS up to date with what the server announces
       // meanwhile; UIDNEXT stays the SELECT's.
       const status = () => ({ exists: mailbox.exists, uidNext: Number(mailbox.uidNext) || null, fromUid });
-      let found = await listUids(client, `${fromUid}:*`, { uid: true });
-      let verdict = checkDiscovery({ ...status(), seen: found, listing: "fromUid" });
+      let found = await listMessages(client, `${fromUid}:*`, { uid: true });
+      let verdict = checkDiscovery({ ...status(), seen: found.map((m) => m.uid), listing: "fromUid" });
       if (verdict.type === "listAll") {
         // By message number, not UID: another command path on a server whose UID FETCH is wrong.
-        found = await listUids(client, "1:*", { uid: false });
-        verdict = checkDiscovery({ ...status(), seen: found, listing: "all" });
+        found = await listMessages(client, "1:*", { uid: false });
+        verdict = checkDiscovery({ ...status(), seen: found.map((m) => m.uid), listing: "all" });
       }
       if (verdict.type === "hidden") {
         throw new MailConnectionError(
@@ -142,8 +153,8 @@ export async function fetchNewMessages(
           `The server lists ${verdict.exists} messages in ${folder} but returned only ${verdict.listed}`,
         );
       }
-      const { take, hasMore } = uidsToFetch(found, fromUid, options.limit);
-      const uidNext = found.reduce((next, uid) => Math.max(next, uid + 1), mailbox.uidNext);
+      const { take, hasMore } = uidsToFetch(found, fromUid, options);
+      const uidNext = found.reduce((next, { uid }) => Math.max(next, uid + 1), mailbox.uidNext);
       if (take.length === 0) return { uidValidity, uidNext, messages: [], hasMore };
 
       // fetchAll, not a for-await over fetch(): no command may run while a FETCH streams.
@@ -156,7 +167,7 @@ export async function fetchNewMessages(
       const missing = take.filter((uid) => !returned.has(uid));
       if (missing.length > 0) {
         // A mail expunged since it was listed is gone for good; one still listed is kept from us.
-        const listed = new Set(await listUids(client, "1:*", { uid: false }));
+        const listed = new Set((await listMessages(client, "1:*", { uid: false })).map((m) => m.uid));
         const withheld = missing.filter((uid) => listed.has(uid));
         if (withheld.length > 0) {
           throw new MailConnectionError(
@@ -174,9 +185,10 @@ export async function fetchNewMessages(
   }
 }
 
-async function listUids(client: ImapFlow, range: string, options: { uid: boolean }): Promise<number[]> {
-  const listed = await client.fetchAll(range, { uid: true }, options);
-  return listed.map((message) => message.uid);
+/** The messages in `range`, each with its size (0 when the server does not say). */
+async function listMessages(client: ImapFlow, range: string, options: { uid: boolean }): Promise<ListedMessage[]> {
+  const listed = await client.fetchAll(range, { uid: true, size: true }, options);
+  return listed.map((message) => ({ uid: message.uid, size: message.size ?? 0 }));
 }
 
 export type DiscoveryVerdict =
@@ -308,12 +320,23 @@ export function firstUidToFetch(since: ImapSyncPoint, uidValidity: number): numb
 }
 
 /**
- * Which of the UIDs a listing found to fetch now. A `n:*` listing can name UIDs below n:
- * `n:*` always includes the highest UID, even when it is below n (RFC 3501 §6.4.8), so filter.
+ * Which of the messages a listing found to fetch now: the lowest UIDs, at most `limit` of them and
+ * `maxBytes` together (always at least one, however big, so a huge mail is not stuck). A `n:*`
+ * listing can name UIDs below n: `n:*` always includes the highest UID, even when it is below n
+ * (RFC 3501 §6.4.8), so filter.
  */
-export function uidsToFetch(found: number[], fromUid: number, limit: number): { take: number[]; hasMore: boolean } {
-  const fresh = [...new Set(found.filter((uid) => uid >= fromUid))].sort((a, b) => a - b);
-  const take = fresh.slice(0, Math.max(0, limit));
+export function uidsToFetch(found: ListedMessage[], fromUid: number, limits: FetchLimits): { take: number[]; hasMore: boolean } {
+  const sizes = new Map(found.filter(({ uid }) => uid >= fromUid).map(({ uid, size }) => [uid, size]));
+  const fresh = [...sizes.keys()].sort((a, b) => a - b);
+  const take: number[] = [];
+  let bytes = 0;
+  for (const uid of fresh) {
+    if (take.length >= limits.limit) break;
+    const size = sizes.get(uid)!;
+    if (take.length > 0 && bytes + size > (limits.maxBytes ?? Infinity)) break;
+    take.push(uid);
+    bytes += size;
+  }
   return { take, hasMore: fresh.length > take.length };
 }
 

@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
-import type { MailSecurity } from "@/lib/mail/types";
+import type { MailSecurity, MailTls } from "@/lib/mail/types";
 
 /** How to reach and log into a mailbox's outgoing (SMTP) server. */
 export interface SmtpLogin {
@@ -14,7 +14,7 @@ export interface SmtpLogin {
   auth: { username: string; password: string; accessToken?: string } | null;
   timeoutMs: number;
   /** Extra TLS options; tests pass the CA of their self-signed server. */
-  tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+  tls?: MailTls;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { SecureContext } from "node:tls";
 /** What the rest of Postdesk knows of an email: the shapes lib/mail hands to the inbound pipeline. */
 
 export interface Address {
@@ -67,8 +68,17 @@ export interface MailServerLogin {
    */
   accessToken?: string;
   timeoutMs: number;
-  /** Extra TLS options; tests pass the CA of their self-signed server. */
-  tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+  /**
+   * Extra TLS options; tests pass the CA of their self-signed server. `secureContext`: trust built
+   * once and shared by every connection (see lib/mailboxes/mailboxes.ts extraTrust).
+   */
+  tls?: MailTls;
+}
+
+export interface MailTls {
+  ca?: string | Buffer;
+  rejectUnauthorized?: boolean;
+  secureContext?: SecureContext;
 }
 
 /** What failed when talking to a mail server, in the words the UI explains. */

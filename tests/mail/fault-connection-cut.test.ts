@@ -16,8 +16,8 @@ import { until } from "../setup/until";
 /**
  * Nothing lost when the line to the mail server breaks. A running worker holds a mailbox in IDLE
  * through a proxy that cuts every connection at the worst moments: halfway through the FETCH of a
- * large mail, just before the move to the Processed folder, and just after the server made that
- * move but before the worker heard so. Each time the worker, never restarted, comes back by itself
+ * large mail, just before the move of a batch to the Processed folder, and just after the server
+ * made that move but before the worker heard so. Each time the worker, never restarted, comes back by itself
  * and every mail ends up once: one inbound email, one ticket, in Processed and no longer in INBOX.
  */
 
@@ -214,7 +214,7 @@ describe("a connection cut between the worker and the mail server", () => {
     }
   }, 60_000);
 
-  it("just before the MOVE to Processed (the server never sees it): the mail already made a ticket is recognised, not made again", async () => {
+  it("just before the MOVE to Processed (the server never sees it): the mails already made tickets are recognised, not made again", async () => {
     const scene = await mailboxBehindProxy();
     try {
       const sent = [smallMail(1), smallMail(2), smallMail(3)];
@@ -224,15 +224,15 @@ describe("a connection cut between the worker and the mail server", () => {
       expect(made).toMatchObject({ command: "UID MOVE", withheldAnswer: null });
 
       const atCut = await counts(scene);
-      // The first mail is a ticket and still in INBOX: the next poll meets it again.
-      expect(atCut).toMatchObject({ inbox: 3, processed: 0, inboundRows: 1, tickets: 1 });
+      // The batch is tickets and still in INBOX (one MOVE moves it after the commits): the next poll meets it again.
+      expect(atCut).toMatchObject({ inbox: 3, processed: 0, inboundRows: 3, tickets: 3 });
       await recovers(scene, sent, "cut before MOVE", atCut);
     } finally {
       await endScene(scene);
     }
   }, 60_000);
 
-  it("just after the server made the MOVE, its answer lost: the moved mail stays one ticket, the rest follow", async () => {
+  it("just after the server made the MOVE, its answer lost: the moved mails stay one ticket each", async () => {
     const scene = await mailboxBehindProxy();
     try {
       const sent = [smallMail(1), smallMail(2), smallMail(3)];
@@ -244,7 +244,7 @@ describe("a connection cut between the worker and the mail server", () => {
       expect(made.withheldAnswer).toMatch(/^\S+ OK /m);
 
       const atCut = await counts(scene);
-      expect(atCut).toMatchObject({ inbox: 2, processed: 1, inboundRows: 1, tickets: 1 });
+      expect(atCut).toMatchObject({ inbox: 0, processed: 3, inboundRows: 3, tickets: 3 });
       await recovers(scene, sent, "cut after MOVE", atCut);
     } finally {
       await endScene(scene);

@@ -76,7 +76,7 @@ describe("finding new mail on servers whose search hides it", () => {
     });
     const result = await fetchNewMessages(client, "INBOX", { uidValidity: 1, lastUid: 1 }, { limit: 10 });
     expect(result.messages.map((message) => message.uid)).toEqual([2, 3]);
-    expect(server.commands.some((line) => /^\S+ FETCH 1:\* \(?UID\)?$/i.test(line))).toBe(true);
+    expect(server.commands.some((line) => /^\S+ FETCH 1:\* \(?UID( RFC822\.SIZE)?\)?$/i.test(line))).toBe(true);
   });
 
   it("fails the poll as mailHidden when the server lists mail but withholds its content", async () => {

@@ -14,13 +14,26 @@ describe("firstUidToFetch", () => {
 });
 
 describe("uidsToFetch", () => {
+  const listed = (...uids: number[]) => uids.map((uid) => ({ uid, size: 1000 }));
+  const noByteLimit = (limit: number) => ({ limit, maxBytes: Infinity });
+
   it("drops the highest UID that `n:*` returns even when it is below n", () => {
-    expect(uidsToFetch([5], 6, 10)).toEqual({ take: [], hasMore: false });
+    expect(uidsToFetch(listed(5), 6, noByteLimit(10))).toEqual({ take: [], hasMore: false });
   });
 
   it("takes the lowest UIDs first, at most the limit, and says when more wait", () => {
-    expect(uidsToFetch([9, 3, 7, 4], 3, 2)).toEqual({ take: [3, 4], hasMore: true });
-    expect(uidsToFetch([9, 3, 7, 4], 3, 4)).toEqual({ take: [3, 4, 7, 9], hasMore: false });
+    expect(uidsToFetch(listed(9, 3, 7, 4), 3, noByteLimit(2))).toEqual({ take: [3, 4], hasMore: true });
+    expect(uidsToFetch(listed(9, 3, 7, 4), 3, noByteLimit(4))).toEqual({ take: [3, 4, 7, 9], hasMore: false });
+  });
+
+  it("stops before the byte budget is passed, but always takes one mail however big", () => {
+    const found = [
+      { uid: 1, size: 40 },
+      { uid: 2, size: 50 },
+      { uid: 3, size: 20 },
+    ];
+    expect(uidsToFetch(found, 1, { limit: 10, maxBytes: 100 })).toEqual({ take: [1, 2], hasMore: true });
+    expect(uidsToFetch([{ uid: 1, size: 500 }, ...listed(2)], 1, { limit: 10, maxBytes: 100 })).toEqual({ take: [1], hasMore: true });
   });
 });
 
