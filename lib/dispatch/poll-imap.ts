@@ -1,3 +1,4 @@
+import type { ImapFlow } from "imapflow";
 import type { Database } from "@/db/client";
 import type { Mailbox } from "@/db/schema";
 import type { MailServerLogin } from "@/lib/mail/types";
@@ -6,6 +7,13 @@ import { connectImap, countMarkedDeleted, ensureFolder, fetchNewMessages, moveMe
 import { inboundKey } from "@/lib/inbound/store";
 import { type IngestResult, ingestFetchedMails, type PollOptions, targetFolder } from "./ingest";
 import { moreWaiting, type PollTally, recordSyncState, tally } from "./poll-state";
+
+/**
+ * The connection a poll runs over: its own, logged out after it, or the one a worker holds the
+ * mailbox in IDLE with (lib/mail/imap.ts watchFolder), which stays open: a poll over it is a NOOP
+ * and a FETCH when nothing is new, no login.
+ */
+export type ImapSession = { login: MailServerLogin } | { held: ImapFlow };
 
 /**
  * One IMAP poll: the UIDs above the last one handled (all of them after a UIDVALIDITY change), at
@@ -17,8 +25,8 @@ import { moreWaiting, type PollTally, recordSyncState, tally } from "./poll-stat
  * a moved mail may stay in the folder marked deleted (imap.ts removalPlan): the mailbox counts
  * them, for the Dispatcher page to say so.
  */
-export async function pollImapMailbox(db: Database, mailbox: Mailbox, login: MailServerLogin, options: PollOptions) {
-  const client = await connectImap(login);
+export async function pollImapMailbox(db: Database, mailbox: Mailbox, session: ImapSession, options: PollOptions) {
+  const client = "held" in session ? session.held : await connectImap(session.login);
   const counts: PollTally = tally();
   try {
     const fetched = await fetchNewMessages(
@@ -72,7 +80,7 @@ export async function pollImapMailbox(db: Database, mailbox: Mailbox, login: Mai
     );
     return { ...counts.summary(), resync, more };
   } finally {
-    await client.logout().catch(() => client.close());
+    if (!("held" in session)) await client.logout().catch(() => client.close());
   }
 }
 

@@ -1,3 +1,4 @@
+import type { ImapFlow } from "imapflow";
 import type { Database } from "@/db/client";
 import type { Mailbox } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
@@ -37,7 +38,12 @@ export function loadMailbox(db: Database, ref: { tenantId: string; mailboxId: st
  */
 export async function pollMailbox(
   db: Database,
-  input: { tenantId: string; mailboxId: string } & Partial<PollOptions>,
+  input: {
+    tenantId: string;
+    mailboxId: string;
+    /** The IMAP connection the worker holds the mailbox in IDLE with, when it still stands. */
+    held?: ImapFlow | null;
+  } & Partial<PollOptions>,
 ): Promise<PollResult> {
   const now = input.now ?? (() => new Date());
   const mailbox = await loadMailbox(db, input);
@@ -53,11 +59,11 @@ export async function pollMailbox(
     checkpoint: input.checkpoint,
   };
   try {
-    const login = inboundLogin(mailbox, await signInToken(db, mailbox, { now }));
+    const login = async () => inboundLogin(mailbox, await signInToken(db, mailbox, { now }));
     const summary =
-      mailbox.protocol === "imap"
-        ? await pollImapMailbox(db, mailbox, login, options)
-        : await pollPop3Mailbox(db, mailbox, login, options);
+      mailbox.protocol === "pop3"
+        ? await pollPop3Mailbox(db, mailbox, await login(), options)
+        : await pollImapMailbox(db, mailbox, input.held ? { held: input.held } : { login: await login() }, options);
     return { mailboxId: mailbox.id, ok: true, ...summary };
   } catch (error) {
     const { failure, detail } = classifyMailError(error);

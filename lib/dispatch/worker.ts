@@ -3,6 +3,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { mailboxes } from "@/db/schema";
+import type { ImapFlow } from "imapflow";
 import { watchFolder, type FolderWatch } from "@/lib/mail/imap";
 import { inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { signInToken } from "@/lib/mailboxes/oauth-tokens";
@@ -97,6 +98,24 @@ interface Held {
   again: boolean;
 }
 
+/** Runs at most `slots` of the tasks given to it at once; the others wait their turn, in order. */
+function limiter(slots: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    // A slot freed is handed to the first waiting task, never to one that comes after it.
+    if (running < slots) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
 function closeWatch(watch: FolderWatch): Promise<void> {
   return Promise.race([watch.close().catch(() => {}), delay(CLOSE_WITHIN_MS)]);
 }
@@ -118,6 +137,8 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
   const polling = new Map<string, Promise<void>>();
   /** IDLE connections being opened after a poll: with those held, `maxIdle` at most. */
   let opening = 0;
+  /** Polls of mailboxes held in IDLE run `concurrency` at a time too: a thousand come due together. */
+  const heldSlots = limiter(concurrency);
   /** IMAP mailboxes whose server offers no IDLE: not tried again by this worker. */
   const noIdle = new Set<string>();
   /**
@@ -160,9 +181,9 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     }
   }
 
-  async function poll(ref: MailboxRef): Promise<PollResult | null> {
+  async function poll(ref: MailboxRef, held: ImapFlow | null = null): Promise<PollResult | null> {
     try {
-      const result = await pollMailbox(db, { tenantId: ref.tenantId, mailboxId: ref.mailboxId, now });
+      const result = await pollMailbox(db, { tenantId: ref.tenantId, mailboxId: ref.mailboxId, held, now });
       emit({ type: "poll", mailboxId: ref.mailboxId, result, at: Date.now() });
       return result;
     } catch (error) {
@@ -322,8 +343,9 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
   }
 
   /**
-   * Polls a mailbox held in IDLE; new mail during a poll makes one more poll after it, and so does
-   * a poll that left more waiting.
+   * Polls a mailbox held in IDLE, over its IDLE connection while that stands (a new one otherwise),
+   * in one of the `concurrency` slots of held polls; new mail during a poll makes one more poll
+   * after it, and so does a poll that left more waiting.
    */
   function pollHeld(held: Held) {
     if (stopping()) return;
@@ -334,7 +356,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     held.polling = (async () => {
       do {
         held.again = false;
-        const result = await poll(held.ref);
+        const result = await heldSlots(() => poll(held.ref, held.watch?.connection() ?? null));
         // A batch limit reached: the rest of the backlog at once, not at the next announcement.
         if (result?.ok && result.more) held.again = true;
       } while (held.again && !stopping());

@@ -368,6 +368,11 @@ function passwordOf(client: ImapFlow): string[] {
 export interface FolderWatch {
   /** Settles when the connection ends, by close() or by the server or network. */
   readonly ended: Promise<void>;
+  /**
+   * The connection, logged in with the folder selected, while it stands (null after): a poll runs
+   * its commands over it (imapflow leaves IDLE for them and goes back after), with no new login.
+   */
+  connection(): ImapFlow | null;
   close(): Promise<void>;
 }
 
@@ -406,6 +411,7 @@ export async function watchFolder(
   });
   return {
     ended,
+    connection: () => (client.usable ? client : null),
     async close() {
       await client.logout().catch(() => client.close());
       await ended;
