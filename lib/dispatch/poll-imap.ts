@@ -9,11 +9,19 @@ import { type IngestResult, ingestFetchedMails, type PollOptions, targetFolder }
 import { moreWaiting, type PollTally, recordSyncState, tally } from "./poll-state";
 
 /**
- * The connection a poll runs over: its own, logged out after it, or the one a worker holds the
- * mailbox in IDLE with (lib/mail/imap.ts watchFolder), which stays open: a poll over it is a NOOP
- * and a FETCH when nothing is new, no login.
+ * The connection a worker holds the mailbox in IDLE with (lib/mail/imap.ts watchFolder), which a
+ * poll uses and leaves open: no login, and when nothing is new a NOOP and a FETCH. `reselect`: the
+ * poll is the schedule's, not an announcement's, and selects the folder anew first, since a
+ * server need not show over a held connection mail its IDLE did not announce (GNU Mailutils
+ * imap4d shows it only to a new SELECT).
  */
-export type ImapSession = { login: MailServerLogin } | { held: ImapFlow };
+export interface HeldConnection {
+  client: ImapFlow;
+  reselect: boolean;
+}
+
+/** The connection a poll runs over: its own, logged out after it, or a held one. */
+export type ImapSession = { login: MailServerLogin } | { held: HeldConnection };
 
 /**
  * One IMAP poll: the UIDs above the last one handled (all of them after a UIDVALIDITY change), at
@@ -26,14 +34,14 @@ export type ImapSession = { login: MailServerLogin } | { held: ImapFlow };
  * them, for the Dispatcher page to say so.
  */
 export async function pollImapMailbox(db: Database, mailbox: Mailbox, session: ImapSession, options: PollOptions) {
-  const client = "held" in session ? session.held : await connectImap(session.login);
+  const client = "held" in session ? session.held.client : await connectImap(session.login);
   const counts: PollTally = tally();
   try {
     const fetched = await fetchNewMessages(
       client,
       mailbox.folder,
       { uidValidity: mailbox.uidValidity, lastUid: mailbox.lastUid },
-      { limit: options.limit, maxBytes: options.maxBytes },
+      { limit: options.limit, maxBytes: options.maxBytes, reselect: "held" in session && session.held.reselect },
     );
     const resync = mailbox.uidValidity !== null && fetched.uidValidity !== mailbox.uidValidity;
     if (!mailbox.firstDownloadAt) {

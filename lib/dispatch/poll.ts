@@ -1,4 +1,3 @@
-import type { ImapFlow } from "imapflow";
 import type { Database } from "@/db/client";
 import type { Mailbox } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
@@ -6,7 +5,7 @@ import { classifyMailError } from "@/lib/mail/connection-error";
 import { getMailbox, inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { awaitsConnect, signInToken } from "@/lib/mailboxes/oauth-tokens";
 import type { PollOptions } from "./ingest";
-import { pollImapMailbox } from "./poll-imap";
+import { type HeldConnection, pollImapMailbox } from "./poll-imap";
 import { pollPop3Mailbox } from "./poll-pop3";
 import { type PollSummary, recordPollFailure } from "./poll-state";
 
@@ -42,7 +41,7 @@ export async function pollMailbox(
     tenantId: string;
     mailboxId: string;
     /** The IMAP connection the worker holds the mailbox in IDLE with, when it still stands. */
-    held?: ImapFlow | null;
+    held?: HeldConnection | null;
   } & Partial<PollOptions>,
 ): Promise<PollResult> {
   const now = input.now ?? (() => new Date());

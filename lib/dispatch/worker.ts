@@ -3,11 +3,11 @@ import { setTimeout as delay } from "node:timers/promises";
 import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { mailboxes } from "@/db/schema";
-import type { ImapFlow } from "imapflow";
 import { watchFolder, type FolderWatch } from "@/lib/mail/imap";
 import { inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { signInToken } from "@/lib/mailboxes/oauth-tokens";
 import { loadMailbox, type PollResult, pollMailbox } from "./poll";
+import type { HeldConnection } from "./poll-imap";
 import type { MailboxRef } from "./select";
 import { claimDueMailboxes, expireLeasesOf, LEASE_MS, leaseHolders, nextDueAt, releaseLease, renewLeases } from "./lease";
 import { type Chore, choreRunner } from "./chores";
@@ -96,6 +96,8 @@ interface Held {
   polling: Promise<void> | null;
   /** New mail announced while a poll ran: poll again after it. */
   again: boolean;
+  /** The next poll is the schedule's, not an announcement's: it selects the folder anew (poll-imap.ts). */
+  scheduled: boolean;
 }
 
 /** Runs at most `slots` of the tasks given to it at once; the others wait their turn, in order. */
@@ -181,7 +183,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     }
   }
 
-  async function poll(ref: MailboxRef, held: ImapFlow | null = null): Promise<PollResult | null> {
+  async function poll(ref: MailboxRef, held: HeldConnection | null = null): Promise<PollResult | null> {
     try {
       const result = await pollMailbox(db, { tenantId: ref.tenantId, mailboxId: ref.mailboxId, held, now });
       emit({ type: "poll", mailboxId: ref.mailboxId, result, at: Date.now() });
@@ -273,10 +275,10 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       if (mailbox) noIdle.add(ref.mailboxId);
       return false;
     }
-    const held: Held = { ref, watch: null, polling: null, again: false };
+    const held: Held = { ref, watch: null, polling: null, again: false, scheduled: false };
     // A token fetched at each (re)connect: one that ran out while the line was down is refreshed.
     const connect = async () =>
-      watchFolder(inboundLogin(mailbox, await signInToken(db, mailbox, { now })), mailbox.folder, () => pollHeld(held));
+      watchFolder(inboundLogin(mailbox, await signInToken(db, mailbox, { now })), mailbox.folder, () => pollHeld(held, "announced"));
     try {
       held.watch = await connect();
     } catch (error) {
@@ -338,17 +340,19 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       }
       held.watch = watch;
       emit({ type: "idle", mailboxId, on: true, at: Date.now() });
-      pollHeld(held);
+      pollHeld(held, "announced");
     }
   }
 
   /**
    * Polls a mailbox held in IDLE, over its IDLE connection while that stands (a new one otherwise),
    * in one of the `concurrency` slots of held polls; new mail during a poll makes one more poll
-   * after it, and so does a poll that left more waiting.
+   * after it, and so does a poll that left more waiting. `why`: the server announced new mail (or
+   * the connection is new), or the mailbox's schedule came.
    */
-  function pollHeld(held: Held) {
+  function pollHeld(held: Held, why: "announced" | "scheduled") {
     if (stopping()) return;
+    if (why === "scheduled") held.scheduled = true;
     if (held.polling) {
       held.again = true;
       return;
@@ -356,7 +360,10 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     held.polling = (async () => {
       do {
         held.again = false;
-        const result = await heldSlots(() => poll(held.ref, held.watch?.connection() ?? null));
+        const scheduled = held.scheduled;
+        held.scheduled = false;
+        const connection = held.watch?.connection() ?? null;
+        const result = await heldSlots(() => poll(held.ref, connection && { client: connection, reselect: scheduled }));
         // A batch limit reached: the rest of the backlog at once, not at the next announcement.
         if (result?.ok && result.more) held.again = true;
       } while (held.again && !stopping());
@@ -368,8 +375,9 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     const held = idle.get(mailboxId);
     if (!held) return;
     idle.delete(mailboxId);
-    if (held.watch) await closeWatch(held.watch);
+    // The poll in hand runs over the IDLE connection: it ends before the connection does.
     await held.polling;
+    if (held.watch) await closeWatch(held.watch);
     emit({ type: "idle", mailboxId, on: false, at: Date.now() });
     await release(mailboxId);
   }
@@ -400,7 +408,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       .where(and(eq(mailboxes.leaseOwner, id), lte(mailboxes.nextPollAt, now())));
     for (const { id: mailboxId } of due) {
       const held = idle.get(mailboxId);
-      if (held) pollHeld(held);
+      if (held) pollHeld(held, "scheduled");
     }
   }
 

@@ -15,6 +15,7 @@ import { notifyUnprocessed } from "@/lib/notifications/notifications";
 import { queueConfirmation } from "@/lib/inbound/confirmation";
 import { openSecret } from "@/lib/secrets";
 import { addEmailToTicket, createTicketFromEmail, markCustomerReply } from "@/lib/tickets/from-email";
+import { orderingKeys } from "./batch-order";
 import { type Decision, decideInbound, type UnprocessedReason } from "./decide";
 import { earlierDelivery } from "./first-delivery";
 import { type InboundEmailRecord, inboundEmailRecord, readRawMail, sha256 } from "./store";
@@ -53,18 +54,27 @@ export interface StoredMail {
 }
 
 /**
- * Mails parsed ahead of the one being written, so that parsing (CPU here) overlaps the database's
- * work on the one before. Only mails up to LOOKAHEAD_BYTES are parsed ahead: a big one is parsed when
- * its turn comes, and only one big parse is ever held.
+ * Mails written at once: while one transaction waits on the database, the next mail's is under way.
+ * Mails tied to one another (batch-order.ts) still go one after the other, in order.
  */
-const LOOKAHEAD = 2;
+const WRITERS = 4;
+
+/**
+ * Mails parsed ahead of those being written, so that parsing (CPU here) overlaps the database's
+ * work. Only mails up to LOOKAHEAD_BYTES are parsed ahead: a big one is parsed when its turn comes,
+ * and only one big parse is ever held.
+ */
+const LOOKAHEAD = WRITERS;
 const LOOKAHEAD_BYTES = 1024 * 1024;
 
 /**
- * Step 4 of the flow for stored mails of one division, in their order: each is made into what the
- * division's rules say in one transaction that also writes the outcome on its row. A mail already
- * processed is left as it is, so running this twice (a crash, a second worker) creates nothing
- * twice. `onProcessed` runs as each outcome is committed.
+ * Step 4 of the flow for stored mails of one division: each is made into what the division's rules
+ * say in one transaction that also writes the outcome on its row. Up to WRITERS mails are written
+ * at once; a mail tied to an earlier one of the batch (same sender, subject or Message-ID thread,
+ * batch-order.ts) starts only once that one is committed, so a reply still finds the ticket its
+ * original opened. A mail already processed is left as it is, so running this twice (a crash, a
+ * second worker) creates nothing twice. `onProcessed` runs as each outcome is committed; the
+ * results come in the order of `mails`.
  */
 export async function processStoredEmails(
   db: Database,
@@ -78,16 +88,40 @@ export async function processStoredEmails(
     return prepared.get(i)!;
   };
   const results: ProcessResult[] = [];
-  for (let i = 0; i < mails.length; i++) {
+  const writing = new Set<Promise<void>>();
+  /** The last mail started that holds each ordering key: the next one with the key waits for it. */
+  const lastWithKey = new Map<string, Promise<void>>();
+  // Set by a write that threw (the database gone): nothing more starts, and the call throws it.
+  let failure = null as { error: unknown } | null;
+  for (let i = 0; i < mails.length && !failure; i++) {
     const mine = prepare(i);
     for (let next = i + 1; next <= i + LOOKAHEAD && next < mails.length; next++) {
       if (mails[next]!.email.size <= LOOKAHEAD_BYTES) void prepare(next);
     }
-    const result = await finishEmail(db, context, mails[i]!.email, await mine, options.now());
+    const ready = await mine;
     prepared.delete(i);
-    options.onProcessed?.(result);
-    results.push(result);
+    while (writing.size >= WRITERS) await Promise.race(writing);
+    if (failure) break;
+    const keys = ready.kind === "parsed" ? orderingKeys(ready.email) : [];
+    const before = keys.flatMap((key) => lastWithKey.get(key) ?? []);
+    const index = i;
+    const written: Promise<void> = Promise.all(before)
+      .then(() => finishEmail(db, context, mails[index]!.email, ready, options.now()))
+      .then(
+        (result) => {
+          results[index] = result;
+          options.onProcessed?.(result);
+        },
+        (error: unknown) => {
+          failure ??= { error };
+        },
+      )
+      .finally(() => writing.delete(written));
+    writing.add(written);
+    for (const key of keys) lastWithKey.set(key, written);
   }
+  await Promise.all(writing);
+  if (failure) throw failure.error;
   return results;
 }
 

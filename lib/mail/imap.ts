@@ -33,6 +33,8 @@ export interface FetchedMessage {
 export interface FetchLimits {
   limit: number;
   maxBytes?: number;
+  /** Select the folder anew rather than NOOP on a connection that has it selected already. */
+  reselect?: boolean;
 }
 
 export interface ListedMessage {
@@ -130,11 +132,13 @@ export async function fetchNewMessages(
   try {
     const lock = await client.getMailboxLock(folder);
     try {
+      // On a connection kept open the folder may have been selected long ago, and a server need
+      // not show new mail to commands other than NOOP (RFC 3501 §6.1.2), or (some) to anything but
+      // a new SELECT.
+      if (options.reselect) await client.mailboxOpen(folder);
+      else await client.noop();
       const mailbox = client.mailbox;
       if (!mailbox) throw new Error(`Folder ${folder} is not selected`);
-      // On a connection kept open the folder may have been selected long ago, and a server need
-      // not show new mail to commands other than NOOP (RFC 3501 §6.1.2).
-      await client.noop();
       const uidValidity = Number(mailbox.uidValidity);
       const fromUid = firstUidToFetch(since, uidValidity);
       // Read after each listing: imapflow keeps EXISTS up to date with what the server announces

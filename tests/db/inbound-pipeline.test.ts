@@ -5,8 +5,8 @@ import { operatorScope, withTenant } from "../../db/tenant";
 import { registerContact } from "../../lib/contacts/contacts";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import type { DivisionSettingsPatch } from "../../lib/divisions/settings";
-import { processInboundEmail } from "../../lib/inbound/process";
-import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
+import { loadInboundContext, processInboundEmail, processStoredEmails } from "../../lib/inbound/process";
+import { inboundKey, storeInboundEmail, storeInboundEmails } from "../../lib/inbound/store";
 import { sealSecret } from "../../lib/secrets";
 import { getTicketWithMessages } from "../../lib/tickets/tickets";
 import { makeTenant, testDatabase } from "../setup/db";
@@ -242,6 +242,49 @@ describe("the inbound pipeline", () => {
     );
     expect(results.filter((r) => r.outcome === "ticket_created")).toHaveLength(1);
     expect(new Set(results.map((r) => r.ticketId)).size).toBe(1);
+  });
+
+  it("a batch written side by side keeps each conversation in order: a colleague's reply in the same batch joins its original's ticket", async () => {
+    const desk = await helpDesk({ sendConfirmations: false });
+    const customers = [0, 1, 2, 3, 4, 5];
+    const originals = customers.map((n) =>
+      mail({ from: `customer${n}@firm${n}.test`, subject: `Order ${n} is late`, messageId: `order-${n}@firm${n}.test` }),
+    );
+    // Another person of the customer's firm answers, with a subject of their own: only the
+    // In-Reply-To ties the reply to the ticket its original is opening in the same batch.
+    const replies = customers.map((n) =>
+      mail({ from: `boss${n}@firm${n}.test`, subject: `Escalation ${n}`, inReplyTo: `order-${n}@firm${n}.test` }),
+    );
+    const raws = [...originals, ...replies];
+    const stored = await storeInboundEmails(
+      db,
+      desk.company.tenant.id,
+      raws.map((raw) => ({
+        tenantId: desk.company.tenant.id,
+        divisionId: desk.company.divisionId,
+        mailboxId: null,
+        uniqueKey: inboundKey.import(raw),
+        raw,
+      })),
+    );
+    const context = await loadInboundContext(db, desk.company.tenant.id, { divisionId: desk.company.divisionId, mailboxId: null });
+    const processed: string[] = [];
+    const results = await processStoredEmails(
+      db,
+      context,
+      stored.map(({ email }, i) => ({ email, raw: raws[i] })),
+      { now: () => new Date(), onProcessed: (result) => processed.push(result.inboundEmailId) },
+    );
+
+    expect(results.map((r) => r.inboundEmailId)).toEqual(stored.map(({ email }) => email.id));
+    expect(new Set(processed)).toEqual(new Set(results.map((r) => r.inboundEmailId)));
+    expect(results.map((r) => r.outcome)).toEqual([...customers.map(() => "ticket_created"), ...customers.map(() => "ticket_message")]);
+    for (const n of customers) {
+      expect(results[customers.length + n]!.ticketId).toBe(results[n]!.ticketId);
+      const { ticket, messages: thread } = await desk.ticket(n + 1);
+      expect(ticket.subject).toMatch(/^Order \d is late$/);
+      expect(thread.map((m) => m.message.threadReason)).toEqual(["new", "header"]);
+    }
   });
 
   it("the database refuses a second first delivery of one Message-ID, whatever the code above it does", async () => {

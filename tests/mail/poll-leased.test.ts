@@ -55,6 +55,20 @@ describe("a poll under the mailbox's lease", () => {
     expect(await leaseOf(tenantId, mailboxId)).toEqual({ owner: null, expiresAt: null });
   });
 
+  it("drains a backlog of several batches in one run, and stops after a batch once its drain time is spent", async () => {
+    const desk = await mailboxOnServer(db, dovecot, { protocol: "imap", processedFolder: "Processed" });
+    const [tenantId, mailboxId] = [desk.company.tenant.id, desk.mailbox.id];
+    for (let i = 0; i < 210; i++) await dovecot.deliver(desk.user, mail({ from: `c${i}@customer.test`, subject: `Backlog ${i}` }));
+
+    expect(await pollLeasedMailbox(db, { tenantId, mailboxId, owner: "run-1", drainMs: 0 })).toMatchObject({ ok: true, fetched: 100, more: true });
+    expect((await ledger(db, tenantId, mailboxId)).rows).toHaveLength(100);
+
+    expect(await pollLeasedMailbox(db, { tenantId, mailboxId, owner: "run-2" })).toMatchObject({ ok: true, fetched: 10, more: false });
+    expect((await ledger(db, tenantId, mailboxId)).rows).toHaveLength(210);
+    expect(await dovecot.listFolder(desk.user, "INBOX")).toHaveLength(0);
+    expect(await leaseOf(tenantId, mailboxId)).toEqual({ owner: null, expiresAt: null });
+  }, 120_000);
+
   it("takes over a lease that another worker let expire", async () => {
     const { tenantId, mailboxId } = await mailboxWithMail();
     expect(await takeLease(db, { mailboxId, owner: "worker-b", now: new Date(Date.now() - 10 * 60_000) })).toBe(true);
