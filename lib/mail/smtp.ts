@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
-import type SMTPTransport from "nodemailer/lib/smtp-transport";
+import type SMTPPool from "nodemailer/lib/smtp-pool";
 import type { MailSecurity, MailTls } from "@/lib/mail/types";
 
 /** How to reach and log into a mailbox's outgoing (SMTP) server. */
@@ -19,11 +19,15 @@ export interface SmtpLogin {
 
 /**
  * A nodemailer transport for one SMTP login: implicit TLS on "tls", a required STARTTLS upgrade on
- * "starttls" (never a silent fall-back to plain text), no TLS at all on "none". One connection,
- * no pool: the outbox sends a batch per mailbox and closes it.
+ * "starttls" (never a silent fall-back to plain text), no TLS at all on "none". One connection for
+ * the messages sent through it, a pool of one: without a pool nodemailer opens a connection (TCP,
+ * greeting, EHLO, TLS, AUTH) per message. The outbox sends a batch per mailbox and closes it;
+ * nodemailer opens a new connection after 100 messages, as servers limit them per connection.
  */
-export function smtpTransport(login: SmtpLogin): Transporter<SMTPTransport.SentMessageInfo> {
+export function smtpTransport(login: SmtpLogin): Transporter<SMTPPool.SentMessageInfo> {
   return nodemailer.createTransport({
+    pool: true,
+    maxConnections: 1,
     host: login.host,
     port: login.port,
     secure: login.security === "tls",
@@ -40,7 +44,7 @@ export function smtpTransport(login: SmtpLogin): Transporter<SMTPTransport.SentM
   });
 }
 
-function smtpAuth(auth: NonNullable<SmtpLogin["auth"]>): SMTPTransport.Options["auth"] {
+function smtpAuth(auth: NonNullable<SmtpLogin["auth"]>): SMTPPool.Options["auth"] {
   // Without a refresh token or client secret nodemailer only sends the token: refreshing is ours.
   if (auth.accessToken) return { type: "OAuth2", user: auth.username, accessToken: auth.accessToken };
   return { user: auth.username, pass: auth.password };
