@@ -31,6 +31,14 @@ export interface ProcessResult {
   ticketId: string | null;
 }
 
+/** The columns of a ProcessResult, for the statements that return one. */
+const resultColumns = {
+  inboundEmailId: inboundEmails.id,
+  outcome: inboundEmails.outcome,
+  reason: inboundEmails.reason,
+  ticketId: inboundEmails.ticketId,
+};
+
 function resultOf(row: InboundEmailRecord): ProcessResult {
   return { inboundEmailId: row.id, outcome: row.outcome, reason: row.reason, ticketId: row.ticketId };
 }
@@ -271,14 +279,15 @@ async function applyRules(
     now: Date;
   },
 ): Promise<ProcessResult> {
-  const { division, email, now } = input;
+  const { division, email, now, row } = input;
   // The row lock makes a second worker wait here and then see the outcome instead of redoing it.
-  const [row] = await tx
-    .select(inboundEmailRecord)
+  // Only what may have changed since the row was read is read again.
+  const [current] = await tx
+    .select(resultColumns)
     .from(inboundEmails)
-    .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.id, input.row.id)))
+    .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.id, row.id)))
     .for("update");
-  if (!row || row.outcome !== "pending") return resultOf(row ?? input.row);
+  if (!current || current.outcome !== "pending") return current ?? resultOf(row);
 
   const finish = async (
     outcome: InboundOutcome,
@@ -296,8 +305,8 @@ async function applyRules(
         processedAt: now,
       })
       .where(eq(inboundEmails.id, row.id))
-      .returning(inboundEmailRecord);
-    return resultOf(updated!);
+      .returning(resultColumns);
+    return updated!;
   };
 
   const earlier = await earlierDelivery(tx, scope, row, email.messageId);
