@@ -17,7 +17,7 @@ export const worker: Command = {
     "Ctrl-C finishes the mail in hand, closes IDLE connections and gives every lease back. The leases of a\n" +
     "worker that died without stopping (SIGKILL, a crash) are taken over by the next worker at once.",
   options: {
-    "max-idle": { value: "N", description: "IMAP IDLE connections held at most (default 100; 0: poll everything on schedule)" },
+    "max-idle": { value: "N", description: "IMAP IDLE connections held at most (default 1000; 0: poll everything on schedule)" },
     concurrency: {
       value: "N",
       description: "mailboxes polled at the same time; the next due one starts as soon as one ends (default POSTDESK_POLL_CONCURRENCY, else 16)",
@@ -30,8 +30,8 @@ export const worker: Command = {
     events: { description: "print each event (lease taken or given back, poll, IDLE on/off, error) as a JSON line on stdout" },
   },
   async run(values, context) {
-    const maxIdle = positiveInt(values["max-idle"], "max-idle", 100);
-    const { pollConcurrency, startWorker } = await import("@/lib/dispatch/worker");
+    const { MAX_IDLE, pollConcurrency, startWorker } = await import("@/lib/dispatch/worker");
+    const maxIdle = positiveInt(values["max-idle"], "max-idle", MAX_IDLE);
     const concurrency = Math.max(1, positiveInt(values.concurrency, "concurrency", pollConcurrency()));
     const tickMs = Math.max(100, positiveInt(values["tick-ms"], "tick-ms", 2_000));
     const leaseMs = Math.max(1_000, positiveInt(values["lease-ms"], "lease-ms", 120_000));

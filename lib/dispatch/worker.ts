@@ -75,6 +75,13 @@ export interface Worker {
   idleCount(): number;
 }
 
+/**
+ * IMAP IDLE connections a worker holds when not told otherwise. One costs the worker about 30 KB
+ * of heap and a poll over it no login (npm run bench: idle), so a worker holds a thousand; the mail
+ * server's own limits (processes, inotify instances) are usually the ones to raise.
+ */
+export const MAX_IDLE = 1_000;
+
 /** Polls in flight when neither the options nor POSTDESK_POLL_CONCURRENCY say. */
 const POLL_CONCURRENCY = 16;
 
@@ -126,7 +133,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
   const id = workerOwnerId();
   const tickMs = options.tickMs ?? 2_000;
   const concurrency = Math.max(1, options.concurrency ?? pollConcurrency());
-  const maxIdle = options.maxIdle ?? 100;
+  const maxIdle = options.maxIdle ?? MAX_IDLE;
   const leaseMs = options.leaseMs ?? LEASE_MS;
   const reconnectDelay = options.reconnectDelayMs ?? ((attempt: number) => reconnectDelayMs(attempt));
   const now = options.now ?? (() => new Date());
