@@ -37,6 +37,8 @@ export type WorkerEvent =
   | { type: "lease"; mailboxId: string; owner: string; held: boolean; at: number }
   | { type: "poll"; mailboxId: string; result: PollResult; at: number }
   | { type: "idle"; mailboxId: string; on: boolean; at: number }
+  /** The server announced new mail on a mailbox held in IDLE (what the latency after it is counted from). */
+  | { type: "announced"; mailboxId: string; at: number }
   /** A dropped IDLE connection is opened again in `inMs`; `attempt` counts from 1. */
   | { type: "reconnect"; mailboxId: string; attempt: number; inMs: number; at: number }
   /** The leases of `owner`, a worker that is gone, were ended so that this one can take them. */
@@ -107,18 +109,22 @@ interface Held {
   scheduled: boolean;
 }
 
-/** Runs at most `slots` of the tasks given to it at once; the others wait their turn, in order. */
+/**
+ * Runs at most `slots` of the tasks given to it at once; the others wait their turn, in order, an
+ * urgent one ahead of every one that is not.
+ */
 function limiter(slots: number) {
   let running = 0;
+  const urgent: (() => void)[] = [];
   const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
+  return async <T>(task: () => Promise<T>, options: { urgent: boolean }): Promise<T> => {
     // A slot freed is handed to the first waiting task, never to one that comes after it.
     if (running < slots) running++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
+    else await new Promise<void>((resolve) => (options.urgent ? urgent : waiting).push(resolve));
     try {
       return await task();
     } finally {
-      const next = waiting.shift();
+      const next = urgent.shift() ?? waiting.shift();
       if (next) next();
       else running--;
     }
@@ -146,8 +152,18 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
   const polling = new Map<string, Promise<void>>();
   /** IDLE connections being opened after a poll: with those held, `maxIdle` at most. */
   let opening = 0;
-  /** Polls of mailboxes held in IDLE run `concurrency` at a time too: a thousand come due together. */
+  /**
+   * Polls of mailboxes held in IDLE run `concurrency` at a time too: a thousand may come due
+   * together. One for mail the server announced goes ahead of those the schedule asked for, so that
+   * a round of checks never delays new mail.
+   */
   const heldSlots = limiter(concurrency);
+  /**
+   * And those the schedule asked for use half the slots at most: a round of a thousand checks
+   * (all due in the same seconds after a worker starts) leaves room for new mail on the mail
+   * server's side and in the database pool as well as in this queue.
+   */
+  const scheduledSlots = limiter(Math.max(1, Math.floor(concurrency / 2)));
   /** IMAP mailboxes whose server offers no IDLE: not tried again by this worker. */
   const noIdle = new Set<string>();
   /**
@@ -285,7 +301,10 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
     const held: Held = { ref, watch: null, polling: null, again: false, scheduled: false };
     // A token fetched at each (re)connect: one that ran out while the line was down is refreshed.
     const connect = async () =>
-      watchFolder(inboundLogin(mailbox, await signInToken(db, mailbox, { now })), mailbox.folder, () => pollHeld(held, "announced"));
+      watchFolder(inboundLogin(mailbox, await signInToken(db, mailbox, { now })), mailbox.folder, () => {
+        emit({ type: "announced", mailboxId: ref.mailboxId, at: Date.now() });
+        pollHeld(held, "announced");
+      });
     try {
       held.watch = await connect();
     } catch (error) {
@@ -370,7 +389,10 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
         const scheduled = held.scheduled;
         held.scheduled = false;
         const connection = held.watch?.connection() ?? null;
-        const result = await heldSlots(() => poll(held.ref, connection && { client: connection, reselect: scheduled }));
+        const run = () => poll(held.ref, connection && { client: connection, reselect: scheduled });
+        const result = scheduled
+          ? await scheduledSlots(() => heldSlots(run, { urgent: false }), { urgent: false })
+          : await heldSlots(run, { urgent: true });
         // A batch limit reached: the rest of the backlog at once, not at the next announcement.
         if (result?.ok && result.more) held.again = true;
       } while (held.again && !stopping());

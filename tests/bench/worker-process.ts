@@ -8,7 +8,7 @@ export interface WorkerProcess {
   /** Settles when the worker says it runs: the CLI's start-up is not part of what is measured. */
   ready: Promise<void>;
   /** Called with each event it prints (`--events`: one JSON object a line). */
-  onEvent(listener: (event: { type: string; mailboxId?: string; on?: boolean; ok?: boolean }) => void): void;
+  onEvent(listener: (event: { type: string; mailboxId?: string; on?: boolean; ok?: boolean; at?: number }) => void): void;
   /** SIGTERM, as an operator stops it; SIGKILL if it has not exited within 30 s. */
   stop(): Promise<void>;
 }
