@@ -44,14 +44,6 @@ export function tally(): PollTally {
   };
 }
 
-async function intervalMs(tx: Executor, mailbox: Mailbox): Promise<number> {
-  const [division] = await tx
-    .select({ minutes: divisions.pollIntervalMinutes })
-    .from(divisions)
-    .where(and(eq(divisions.tenantId, mailbox.tenantId), eq(divisions.id, mailbox.divisionId)));
-  return (division?.minutes ?? 1) * 60_000;
-}
-
 /**
  * The one place a poll's outcome reaches the mailbox row: the connection state and the retry time
  * as decideConnection says, the failure (its code is the why of the state) and, after a poll that
@@ -66,13 +58,20 @@ async function recordOutcome(
   // Read again under a row lock: another contact with the server (the token chore, a forced poll)
   // may have moved the state since this poll loaded the mailbox, and "needs reconnect" is announced
   // only by the one that enters it.
+  // With the division's poll interval in the same statement; only the mailbox's row is locked.
   const [current] = await tx
-    .select({ state: mailboxes.connectionState, failureCount: mailboxes.failureCount, lastErrorAt: mailboxes.lastErrorAt })
+    .select({
+      state: mailboxes.connectionState,
+      failureCount: mailboxes.failureCount,
+      lastErrorAt: mailboxes.lastErrorAt,
+      intervalMinutes: divisions.pollIntervalMinutes,
+    })
     .from(mailboxes)
+    .innerJoin(divisions, eq(divisions.id, mailboxes.divisionId))
     .where(and(eq(mailboxes.tenantId, mailbox.tenantId), eq(mailboxes.id, mailbox.id)))
-    .for("update");
+    .for("update", { of: mailboxes });
   const stored = current ?? { state: mailbox.connectionState, failureCount: mailbox.failureCount, lastErrorAt: mailbox.lastErrorAt };
-  const decision = decideConnection(stored, outcome, { intervalMs: await intervalMs(tx, mailbox) });
+  const decision = decideConnection(stored, outcome, { intervalMs: (current?.intervalMinutes ?? 1) * 60_000 });
   if (decision.state === "needsReconnect" && stored.state !== "needsReconnect") {
     await notifyReconnectNeeded(tx, operatorScope(mailbox.tenantId), mailbox);
   }

@@ -63,8 +63,8 @@ export async function importMails(
       if (created) summary.imported++;
       else summary.alreadyImported++;
     }
-    const sources = batch.map((mail) => mail.source);
-    let inBatch = 0;
+    // Mails are processed side by side, so each reports its own file as it is done.
+    const sources = new Map(stored.map(({ email }, i) => [email.id, batch[i]!.source]));
     await processStoredEmails(
       db,
       context,
@@ -73,7 +73,7 @@ export async function importMails(
         now,
         onProcessed: (result) => {
           summary.outcomes[result.outcome] = (summary.outcomes[result.outcome] ?? 0) + 1;
-          input.onProgress?.({ done: ++done, total, source: sources[inBatch++]! });
+          input.onProgress?.({ done: ++done, total, source: sources.get(result.inboundEmailId) ?? "" });
         },
       },
     );
