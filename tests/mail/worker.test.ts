@@ -1,11 +1,14 @@
 import { and, count, eq, sql } from "drizzle-orm";
+import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inboundEmails, mailboxes, tickets } from "../../db/schema";
 import { PRESENCE_LOCK_CLASS } from "../../lib/dispatch/presence";
 import { startWorker, type WorkerEvent } from "../../lib/dispatch/worker";
 import { ownDatabase } from "../setup/db";
-import { deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
+import { startCuttingProxy } from "../setup/cutting-proxy";
+import { addDovecotMailbox, deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
+import { outboundDesk } from "../setup/outbound-desk";
 import { trustMailServer } from "../setup/poll-fixtures";
 import { until } from "../setup/until";
 
@@ -48,6 +51,47 @@ describe("the embedded worker", () => {
     }
     const [after] = await db.select().from(mailboxes).where(eq(mailboxes.id, desk.mailbox.id));
     expect(after).toMatchObject({ leaseOwner: null, leaseExpiresAt: null, idleSince: null });
+  }, 30_000);
+
+  it("polls a mailbox held in IDLE over its IDLE connection: announced mail and the scheduled check open no new connection", async () => {
+    const desk = await outboundDesk(db, { tag: "HELD", pollIntervalMinutes: 60, sendConfirmations: false });
+    // Plain IMAP through a proxy that counts the connections (each one a login).
+    const proxy = await startCuttingProxy({ host: dovecot.host, port: dovecot.ports.imap });
+    const { mailbox, address } = await addDovecotMailbox(desk, dovecot, {
+      address: `held-${crypto.randomBytes(3).toString("hex")}@mailco.test`,
+      host: proxy.host,
+      port: String(proxy.port),
+      security: "none",
+    });
+    const events: WorkerEvent[] = [];
+    const worker = startWorker(db, { tickMs: 100, chores: [], onEvent: (e) => events.push(e) });
+    const polls = () => events.filter((e) => e.type === "poll" && e.mailboxId === mailbox.id && e.result.ok);
+    try {
+      await until("IDLE on the mailbox", async () => events.some((e) => e.type === "idle" && e.mailboxId === mailbox.id && e.on));
+      // The first poll's own connection, logged out, and the IDLE connection.
+      const opened = proxy.connectionsOpened();
+      expect(opened).toBe(2);
+
+      await deliverOverLmtp(dovecot, address, { subject: "Announced over IDLE" });
+      await until("the announced mail", async () => (await ticketCount(desk.divisionId)) === 1, 5_000);
+      expect(events.some((e) => e.type === "announced" && e.mailboxId === mailbox.id)).toBe(true);
+
+      const before = polls().length;
+      await db.update(mailboxes).set({ nextPollAt: new Date() }).where(eq(mailboxes.id, mailbox.id));
+      await until("the scheduled check", async () => polls().length > before, 5_000);
+
+      expect(proxy.connectionsOpened()).toBe(opened);
+      // Held throughout: IDLE went on once and never off.
+      const idleOfThis = events.filter((e) => e.type === "idle" && e.mailboxId === mailbox.id);
+      expect(idleOfThis.map((e) => (e as { on: boolean }).on)).toEqual([true]);
+      const processed = await dovecot.listFolder(address, "Processed");
+      expect(processed.map((m) => /^Subject: (.*)$/m.exec(m.raw.toString("latin1"))?.[1]?.trim())).toEqual(["Announced over IDLE"]);
+    } finally {
+      await worker.stop();
+      await proxy.close();
+      // Later tests' workers must not go after this mailbox through a proxy that is gone.
+      await db.update(mailboxes).set({ active: false }).where(eq(mailboxes.id, mailbox.id));
+    }
   }, 30_000);
 
   it("reconnects a dropped IDLE connection, and mail that arrived meanwhile is not missed", async () => {

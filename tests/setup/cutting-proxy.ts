@@ -39,6 +39,8 @@ export interface CuttingProxy {
   disarm(): void;
   /** Bytes the server has sent through the proxy, over every connection so far. */
   bytesFromServer(): number;
+  /** Connections the client opened through the proxy so far (each one a login). */
+  connectionsOpened(): number;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startCuttingProxy(target: { host: string; port: number }):
   let armed: Armed | null = null;
   let down = false;
   let fromServer = 0;
+  let opened = 0;
 
   /** Takes the armed cut: it fires once, however many connections meet its trigger. */
   function take(): Armed {
@@ -148,6 +151,7 @@ export async function startCuttingProxy(target: { host: string; port: number }):
       client.destroy();
       return;
     }
+    opened++;
     const server = net.connect(target.port, target.host);
     const link: Link = { client, server, pending: "", command: null, halted: false, withholding: null };
     links.add(link);
@@ -180,6 +184,7 @@ export async function startCuttingProxy(target: { host: string; port: number }):
       down = false;
     },
     bytesFromServer: () => fromServer,
+    connectionsOpened: () => opened,
     async close() {
       armed = null;
       for (const link of links) destroy(link);
