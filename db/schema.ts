@@ -481,8 +481,9 @@ export const tickets = pgTable(
   (t) => [
     unique("tickets_division_number_key").on(t.divisionId, t.number),
     index("tickets_queue_idx").on(t.tenantId, t.divisionId, t.status, t.updatedAt),
-    // Serves threading by subject.
-    index("tickets_subject_idx").on(t.divisionId, t.normalizedSubject),
+    // Serves threading by subject: by its MD5, since a btree entry holds at most 2,704 bytes and a
+    // subject may be longer (lib/inbound/threading.ts compares the hash, then the subject).
+    index("tickets_subject_idx").on(t.divisionId, sql`md5(${t.normalizedSubject})`),
     // Serves auto-close, which looks for answered tickets across tenants.
     index("tickets_answered_idx").on(t.answeredAt).where(sql`${t.status} = 'answered'`),
     tenantPolicy(),

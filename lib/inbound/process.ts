@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
 import { findContact } from "@/db/queries/contacts";
 import { findDivision } from "@/db/queries/divisions";
+import { describeFailure } from "@/db/query-error";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
 import { type Division, type InboundOutcome, inboundEmails, mailboxes, teams } from "@/db/schema";
 import { registerContact } from "@/lib/contacts/contacts";
@@ -417,7 +418,7 @@ async function recordFailure(
   error: unknown,
   now: Date,
 ): Promise<ProcessResult> {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const message = describeFailure(error);
   const [updated] = await withTenant(db, scope.tenantId, (tx) =>
     tx
       .update(inboundEmails)

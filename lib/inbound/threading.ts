@@ -67,6 +67,8 @@ export async function findThread(
       and(
         eq(tickets.tenantId, scope.tenantId),
         eq(tickets.divisionId, division.id),
+        // The hash is what tickets_subject_idx holds; the subject itself settles a collision.
+        sql`md5(${tickets.normalizedSubject}) = md5(${subject})`,
         eq(tickets.normalizedSubject, subject),
         ne(tickets.status, "closed"),
         mustBeParticipant && sender !== null ? participates(sender) : undefined,

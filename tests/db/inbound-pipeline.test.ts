@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { divisions, inboundEmails, inboundMessageIds, mailboxes, messages, notifications, tickets } from "../../db/schema";
@@ -51,6 +52,18 @@ describe("the inbound pipeline", () => {
     expect(ticket.ticket.subject).toBe("Printer on fire");
     expect(ticket.contactEmail).toBe("jan@customer.test");
     expect(ticket.messages[0]?.message.threadReason).toBe("new");
+  });
+
+  it("makes a ticket of a mail whose subject is longer than any index entry, and threads its reply by that subject", async () => {
+    const desk = await helpDesk();
+    // Random words, which do not compress: about 6,000 bytes, over btree's 2,704-byte limit.
+    const subject = Array.from({ length: 600 }, () => crypto.randomBytes(4).toString("hex")).join(" ");
+    const first = await desk.receive(mail({ subject }));
+    expect(first).toMatchObject({ outcome: "ticket_created" });
+    const { ticket } = await desk.ticket(1);
+    expect(ticket.subject).toBe(subject);
+    const reply = await desk.receive(mail({ subject: `Re: ${subject}` }));
+    expect(reply).toMatchObject({ outcome: "ticket_message", ticketId: first.ticketId });
   });
 
   it("threads a reply by In-Reply-To, and by References alone", async () => {
