@@ -32,6 +32,19 @@ describe("the front door", () => {
   });
 });
 
+describe("response headers", () => {
+  it("forbid framing, keep the Referer on our own site, stop MIME sniffing, and do not name the framework", async () => {
+    for (const path of ["/en/sign-in", "/pl", "/unsubscribe/not-a-token"]) {
+      const response = await fetch(url(path), { redirect: "manual" });
+      expect(response.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+      expect(response.headers.get("x-frame-options"), path).toBe("DENY");
+      expect(response.headers.get("referrer-policy"), path).toBe("same-origin");
+      expect(response.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(response.headers.get("x-powered-by"), path).toBeNull();
+    }
+  });
+});
+
 describe("onboarding in the browser", () => {
   it(
     "a company signs up in Polish, sets up a division, and keeps English once the owner switches to it",
