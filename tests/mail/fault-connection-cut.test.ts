@@ -4,12 +4,11 @@ import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { divisions, inboundEmails, tickets } from "../../db/schema";
 import { startWorker, type Worker, type WorkerEvent } from "../../lib/dispatch/worker";
-import { type Cut, type CuttingProxy, startCuttingProxy } from "../setup/cutting-proxy";
+import type { Cut, CuttingProxy } from "../setup/cutting-proxy";
 import { ownDatabase } from "../setup/db";
-import { addDovecotMailbox } from "../setup/dovecot-desk";
+import { deskBehindProxy } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { mail } from "../setup/mail-fixtures";
-import { outboundDesk } from "../setup/outbound-desk";
 import { expectEachMailOnce } from "../setup/poll-fixtures";
 import { until } from "../setup/until";
 
@@ -86,14 +85,7 @@ interface Scene {
  * only IDLE and the worker's own recovery can bring the mail in within the test).
  */
 async function mailboxBehindProxy(): Promise<Scene> {
-  const desk = await outboundDesk(db, { tag: "CUT", pollIntervalMinutes: 60, sendConfirmations: false });
-  const proxy = await startCuttingProxy({ host: dovecot.host, port: dovecot.ports.imap });
-  const { mailbox, address } = await addDovecotMailbox(desk, dovecot, {
-    address: `cut-${crypto.randomBytes(3).toString("hex")}@mailco.test`,
-    host: proxy.host,
-    port: String(proxy.port),
-    security: "none",
-  });
+  const { desk, proxy, mailbox, address } = await deskBehindProxy(db, dovecot, "CUT");
   const events: WorkerEvent[] = [];
   const worker = startWorker(db, { tickMs: 200, chores: [], onEvent: (e) => events.push(e) });
   await until(

@@ -1,14 +1,11 @@
 import { and, count, eq, sql } from "drizzle-orm";
-import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inboundEmails, mailboxes, tickets } from "../../db/schema";
 import { PRESENCE_LOCK_CLASS } from "../../lib/dispatch/presence";
 import { startWorker, type WorkerEvent } from "../../lib/dispatch/worker";
 import { ownDatabase } from "../setup/db";
-import { startCuttingProxy } from "../setup/cutting-proxy";
-import { addDovecotMailbox, deliverOverLmtp, dovecotDesk } from "../setup/dovecot-desk";
+import { deliverOverLmtp, deskBehindProxy, dovecotDesk } from "../setup/dovecot-desk";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
-import { outboundDesk } from "../setup/outbound-desk";
 import { trustMailServer } from "../setup/poll-fixtures";
 import { until } from "../setup/until";
 
@@ -54,15 +51,8 @@ describe("the embedded worker", () => {
   }, 30_000);
 
   it("polls a mailbox held in IDLE over its IDLE connection: announced mail and the scheduled check open no new connection", async () => {
-    const desk = await outboundDesk(db, { tag: "HELD", pollIntervalMinutes: 60, sendConfirmations: false });
     // Plain IMAP through a proxy that counts the connections (each one a login).
-    const proxy = await startCuttingProxy({ host: dovecot.host, port: dovecot.ports.imap });
-    const { mailbox, address } = await addDovecotMailbox(desk, dovecot, {
-      address: `held-${crypto.randomBytes(3).toString("hex")}@mailco.test`,
-      host: proxy.host,
-      port: String(proxy.port),
-      security: "none",
-    });
+    const { desk, proxy, mailbox, address } = await deskBehindProxy(db, dovecot, "HELD");
     const events: WorkerEvent[] = [];
     const worker = startWorker(db, { tickMs: 100, chores: [], onEvent: (e) => events.push(e) });
     const polls = () => events.filter((e) => e.type === "poll" && e.mailboxId === mailbox.id && e.result.ok);

@@ -3,6 +3,7 @@ import nodemailer from "nodemailer";
 import type { Database } from "../../db/client";
 import type { DivisionSettingsPatch } from "../../lib/divisions/settings";
 import type { MailboxSettingsInput } from "../../lib/mailboxes/settings";
+import { startCuttingProxy } from "./cutting-proxy";
 import type { Dovecot } from "./dovecot";
 import { outboundDesk } from "./outbound-desk";
 
@@ -43,6 +44,23 @@ export async function addDovecotMailbox(
     ...fields,
   });
   return { mailbox, address };
+}
+
+/**
+ * A help desk (polled hourly, no confirmations) whose one IMAP mailbox is reached through a cutting
+ * proxy (tests/setup/cutting-proxy.ts), in plain IMAP so that the proxy can read the commands and
+ * count the connections. Only IDLE and the worker's own doings bring its mail in within a test.
+ */
+export async function deskBehindProxy(db: Database, dovecot: Dovecot, tag: string) {
+  const desk = await outboundDesk(db, { tag, pollIntervalMinutes: 60, sendConfirmations: false });
+  const proxy = await startCuttingProxy({ host: dovecot.host, port: dovecot.ports.imap });
+  const { mailbox, address } = await addDovecotMailbox(desk, dovecot, {
+    address: `${tag.toLowerCase()}-${crypto.randomBytes(3).toString("hex")}@mailco.test`,
+    host: proxy.host,
+    port: String(proxy.port),
+    security: "none",
+  });
+  return { desk, proxy, mailbox, address };
 }
 
 /** Hands a mail to Dovecot's LMTP service, as a mail server delivering from the internet does. */
