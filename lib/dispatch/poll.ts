@@ -2,6 +2,7 @@ import type { Database } from "@/db/client";
 import type { Mailbox } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
 import { classifyMailError } from "@/lib/mail/connection-error";
+import { INGEST_BATCH } from "@/lib/inbound/store";
 import { getMailbox, inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { awaitsConnect, signInToken } from "@/lib/mailboxes/oauth-tokens";
 import type { PollOptions } from "./ingest";
@@ -10,13 +11,11 @@ import { pollPop3Mailbox } from "./poll-pop3";
 import { type PollSummary, recordPollFailure } from "./poll-state";
 
 /**
- * Mails handled per poll: a large backlog drains over several polls instead of one endless one, each
- * due at once after the one before (`more`), behind the other mailboxes already due.
+ * Mails handled per poll (lib/inbound/store.ts INGEST_BATCH): a large backlog drains over several
+ * polls instead of one endless one, each due at once after the one before (`more`), behind the
+ * other mailboxes already due.
  */
-export const POLL_BATCH = 100;
-
-/** And at most this much of it: what a poll holds in memory is a batch's raw mail and one parse. */
-export const POLL_BATCH_BYTES = 16 * 1024 * 1024;
+export const POLL_BATCH = INGEST_BATCH.mails;
 
 export type PollResult =
   /** `more`: the poll stopped at its batch limit with more mail waiting; the mailbox is due again now. */
@@ -53,7 +52,7 @@ export async function pollMailbox(
   }
   const options: PollOptions = {
     limit: input.limit ?? POLL_BATCH,
-    maxBytes: input.maxBytes ?? POLL_BATCH_BYTES,
+    maxBytes: input.maxBytes ?? INGEST_BATCH.bytes,
     now,
     checkpoint: input.checkpoint,
   };

@@ -117,7 +117,7 @@ function limiter(slots: number) {
   let running = 0;
   const urgent: (() => void)[] = [];
   const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>, options: { urgent: boolean }): Promise<T> => {
+  return async <T>(task: () => Promise<T>, options: { urgent?: boolean } = {}): Promise<T> => {
     // A slot freed is handed to the first waiting task, never to one that comes after it.
     if (running < slots) running++;
     else await new Promise<void>((resolve) => (options.urgent ? urgent : waiting).push(resolve));
@@ -391,7 +391,7 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
         const connection = held.watch?.connection() ?? null;
         const run = () => poll(held.ref, connection && { client: connection, reselect: scheduled });
         const result = scheduled
-          ? await scheduledSlots(() => heldSlots(run, { urgent: false }), { urgent: false })
+          ? await scheduledSlots(() => heldSlots(run))
           : await heldSlots(run, { urgent: true });
         // A batch limit reached: the rest of the backlog at once, not at the next announcement.
         if (result?.ok && result.more) held.again = true;

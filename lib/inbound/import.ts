@@ -2,7 +2,7 @@ import type { Database } from "@/db/client";
 import type { InboundOutcome } from "@/db/schema";
 import { mailFiles, mailsInFile, type SourceMail } from "./mail-sources";
 import { loadInboundContext, processStoredEmails } from "./process";
-import { inboundKey, storeInboundEmails } from "./store";
+import { INGEST_BATCH, inboundKey, storeInboundEmails } from "./store";
 
 export interface ImportProgress {
   done: number;
@@ -17,10 +17,6 @@ export interface ImportSummary {
   alreadyImported: number;
   outcomes: Partial<Record<InboundOutcome, number>>;
 }
-
-/** Mails stored and processed together: a poll's batch (lib/dispatch/poll.ts), with its byte budget. */
-const IMPORT_BATCH = 100;
-const IMPORT_BATCH_BYTES = 16 * 1024 * 1024;
 
 /**
  * Imports mail files into a division through the same pipeline as polled mail (store, then process
@@ -84,7 +80,7 @@ export async function importMails(
     for (const mail of mailsInFile(file)) {
       batch.push(mail);
       bytes += mail.raw.length;
-      if (batch.length >= IMPORT_BATCH || bytes >= IMPORT_BATCH_BYTES) await flush();
+      if (batch.length >= INGEST_BATCH.mails || bytes >= INGEST_BATCH.bytes) await flush();
     }
   }
   if (batch.length > 0) await flush();

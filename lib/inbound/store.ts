@@ -64,6 +64,13 @@ export function sha256(raw: Buffer): string {
   return crypto.createHash("sha256").update(raw).digest("hex");
 }
 
+/**
+ * Mails taken in at once, by a poll (lib/dispatch/poll.ts) or an import: at most this many, and at
+ * most this many bytes of them (a single bigger mail goes alone). A larger backlog drains over
+ * several batches; what a batch holds in memory is its raw mail and a parse or two.
+ */
+export const INGEST_BATCH = { mails: 100, bytes: 16 * 1024 * 1024 };
+
 /** Raw bytes sent in one multi-row INSERT: a batch of small mails in one statement, never a huge one. */
 const INSERT_BYTES = 4 * 1024 * 1024;
 
@@ -84,20 +91,21 @@ export async function storeInboundEmails(db: Database, tenantId: string, mails: 
   return withTenant(db, tenantId, async (tx) => {
     const inserted = new Map<string, InboundEmailRecord>();
     for (const group of insertGroups(mails)) {
-      for (const row of await insertNew(tx, group)) inserted.set(row.uniqueKey, row);
+      for (const row of await insertNew(tx, group)) inserted.set(storeKey(row), row);
     }
     const existing = await existingRows(
       tx,
       tenantId,
-      mails.filter((mail) => !inserted.has(mail.uniqueKey)),
+      mails.filter((mail) => !inserted.has(storeKey(mail))),
     );
     // A key twice in one batch is stored once: the first is new, the second finds it.
     const claimed = new Set<string>();
     return mails.map((mail) => {
-      const email = inserted.get(mail.uniqueKey) ?? existing.get(`${mail.divisionId}\n${mail.uniqueKey}`);
+      const key = storeKey(mail);
+      const email = inserted.get(key) ?? existing.get(key);
       if (!email) throw new Error(`Inbound email ${mail.uniqueKey} neither inserted nor found`);
-      const created = inserted.has(mail.uniqueKey) && !claimed.has(mail.uniqueKey);
-      claimed.add(mail.uniqueKey);
+      const created = inserted.has(key) && !claimed.has(key);
+      claimed.add(key);
       return { email, created };
     });
   });
@@ -167,5 +175,10 @@ async function existingRows(tx: Transaction, tenantId: string, mails: IncomingMa
         inArray(inboundEmails.uniqueKey, [...new Set(mails.map((mail) => mail.uniqueKey))]),
       ),
     );
-  return new Map(rows.map((row) => [`${row.divisionId}\n${row.uniqueKey}`, row]));
+  return new Map(rows.map((row) => [storeKey(row), row]));
+}
+
+/** What the store's unique index (inbound_emails_division_key) tells mails apart by. */
+function storeKey(mail: { divisionId: string; uniqueKey: string }): string {
+  return `${mail.divisionId}\n${mail.uniqueKey}`;
 }
