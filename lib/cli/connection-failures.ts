@@ -3,6 +3,9 @@ import type { MailConnectionFailure } from "@/lib/mail/types";
 /** What a failure to reach or log into a mail server means, for `mailbox test` and `poll`. */
 const sentences: Record<MailConnectionFailure, string> = {
   hostNotFound: "the host name was not found: check it for typos",
+  addressRefused:
+    "the host is in a private, loopback or other non-public network, which Postdesk does not connect to: use the " +
+    "server's public name, or allow the range in POSTDESK_MAIL_HOSTS_ALLOW (CIDRs) if this server runs in that network",
   connectionRefused:
     "the connection was refused: check the port and the security setting, and whether a firewall blocks it",
   timeout: "the server did not answer in time: check the host and port, or allow a longer connection timeout",

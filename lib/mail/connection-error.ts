@@ -8,8 +8,13 @@ import type { MailConnectionFailure } from "@/lib/mail/types";
 
 export interface MailErrorClassification {
   failure: MailConnectionFailure;
-  /** For people: what happened, in the server's or Node's words. Never holds the password. */
+  /** For operators (the CLI): what happened, in the server's or Node's words. Never holds the password. */
   detail: string;
+  /**
+   * For tenants: the codes alone (Node's, OpenSSL's, the server's response code), never the server's
+   * own words. A tenant may point a check at any server; what it answers is not ours to relay.
+   */
+  codes: string;
 }
 
 export class MailConnectionError extends Error {
@@ -61,6 +66,8 @@ interface ErrorFacts {
   message?: unknown;
   responseText?: unknown;
   serverResponseCode?: unknown;
+  /** nodemailer's: the SMTP reply's number. */
+  responseCode?: unknown;
   authenticationFailed?: unknown;
   tlsFailed?: unknown;
   mailboxMissing?: unknown;
@@ -78,7 +85,19 @@ export function classifyMailError(error: unknown, secrets: string[] = []): MailE
   const classified = known
     ? { failure: known.failure, detail: known.detail }
     : { failure: failureOf(error), detail: detailOf(error) };
-  return { failure: classified.failure, detail: redact(classified.detail, secrets) };
+  return { failure: classified.failure, detail: redact(classified.detail, secrets), codes: codesOf(error) };
+}
+
+/** Codes are names from a fixed vocabulary: anything longer or odder is not one. */
+const CODE = /^[A-Za-z0-9_.-]{1,40}$/;
+
+function codesOf(error: unknown): string {
+  const codes = causeChain(error).flatMap((facts) =>
+    [facts.code, facts.originalCode, facts.serverResponseCode, facts.responseCode].map((code) =>
+      typeof code === "number" ? String(code) : code,
+    ),
+  );
+  return [...new Set(codes.filter((code): code is string => typeof code === "string" && CODE.test(code)))].join(", ");
 }
 
 /** What of a login must never appear in an error shown to anyone: its password or token. */
@@ -162,6 +181,7 @@ function redact(text: string, secrets: string[]): string {
 
 const FAILURES: Record<MailConnectionFailure, true> = {
   hostNotFound: true,
+  addressRefused: true,
   connectionRefused: true,
   timeout: true,
   connectionLost: true,

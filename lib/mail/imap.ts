@@ -1,6 +1,6 @@
-import net from "node:net";
 import { ImapFlow, type ImapFlowOptions } from "imapflow";
 import { loginSecrets, MailConnectionError, toMailConnectionError } from "@/lib/mail/connection-error";
+import { type MailHostTarget, resolveMailHost } from "@/lib/mail/host-policy";
 import type { MailServerLogin } from "@/lib/mail/types";
 
 /**
@@ -53,30 +53,30 @@ export interface FetchResult {
 }
 
 export async function connectImap(login: MailServerLogin): Promise<ImapFlow> {
-  const client = new ImapFlow(imapOptions(login));
-  // imapflow emits socket errors as events as well as rejecting the pending command; an 'error'
-  // event without a listener would crash the process.
-  client.on("error", () => {});
+  let client: ImapFlow | undefined;
   try {
+    client = new ImapFlow(imapOptions(login, await resolveMailHost(login.host)));
+    // imapflow emits socket errors as events as well as rejecting the pending command; an 'error'
+    // event without a listener would crash the process.
+    client.on("error", () => {});
     await client.connect();
     return client;
   } catch (error) {
-    client.close();
+    client?.close();
     throw toMailConnectionError(error, loginSecrets(login));
   }
 }
 
-function imapOptions(login: MailServerLogin): ImapFlowOptions {
+function imapOptions(login: MailServerLogin, target: MailHostTarget): ImapFlowOptions {
   return {
-    host: login.host,
+    host: target.address,
     port: login.port,
     secure: login.security === "tls",
     // Unset, imapflow upgrades whenever STARTTLS is offered and silently stays in cleartext when
     // it is not (a stripped capability list). "starttls" must upgrade; "none" must not even try.
     doSTARTTLS: login.security === "starttls",
-    // SNI takes a host name only (RFC 6066 §3); an IP literal is checked against the certificate's
-    // IP addresses without it.
-    servername: net.isIP(login.host) ? undefined : login.host,
+    // The certificate is checked against the name typed, the connection goes to the address checked.
+    ...(target.servername ? { servername: target.servername } : {}),
     tls: { ...login.tls },
     auth: login.accessToken ? { user: login.username, accessToken: login.accessToken } : { user: login.username, pass: login.password },
     logger: false,
@@ -390,8 +390,11 @@ export async function watchFolder(
   folder: string,
   onNewMail: () => void,
 ): Promise<FolderWatch | null> {
+  const target = await resolveMailHost(login.host).catch((error: unknown) => {
+    throw toMailConnectionError(error, loginSecrets(login));
+  });
   const client = new ImapFlow({
-    ...imapOptions(login),
+    ...imapOptions(login, target),
     socketTimeout: Math.max(login.timeoutMs, 5 * 60_000),
     maxIdleTime: 2 * 60_000,
     // imapflow waits 15 s of quiet before it enters IDLE; this connection has nothing else to do.

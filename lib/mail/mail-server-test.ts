@@ -1,7 +1,7 @@
-import { classifyMailError, loginSecrets } from "@/lib/mail/connection-error";
+import { classifyMailError, loginSecrets, type MailErrorClassification } from "@/lib/mail/connection-error";
 import { connectImap, listFolders } from "@/lib/mail/imap";
 import { connectPop3 } from "@/lib/mail/pop3";
-import type { MailConnectionFailure, MailServerLogin } from "@/lib/mail/types";
+import type { MailServerLogin } from "@/lib/mail/types";
 
 /**
  * "Test connection" in the mailbox form and `postdesk mailbox test`: log in, look around, log out.
@@ -10,7 +10,7 @@ import type { MailConnectionFailure, MailServerLogin } from "@/lib/mail/types";
 
 export type MailServerTestResult =
   | { ok: true; folders?: string[]; messageCount?: number }
-  | { ok: false; failure: MailConnectionFailure; detail: string };
+  | ({ ok: false } & MailErrorClassification);
 
 export async function testMailServer(protocol: "imap" | "pop3", login: MailServerLogin): Promise<MailServerTestResult> {
   try {

@@ -1,6 +1,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import { loginSecrets, MailConnectionError, toMailConnectionError } from "@/lib/mail/connection-error";
+import { type MailHostTarget, resolveMailHost } from "@/lib/mail/host-policy";
 import { xoauth2 } from "@/lib/mail/sasl";
 import type { MailServerLogin } from "@/lib/mail/types";
 
@@ -40,8 +41,11 @@ export async function connectPop3(login: MailServerLogin): Promise<Pop3Session> 
   if ([login.username, login.password, login.accessToken ?? ""].some((value) => /[\r\n]/.test(value))) {
     throw new MailConnectionError("loginFailed", "The user name, password or token holds a line break");
   }
-  const socket = await openSocket(login);
-  const session = new Pop3Client(socket, login);
+  const target = await resolveMailHost(login.host).catch((error: unknown) => {
+    throw toMailConnectionError(error, loginSecrets(login));
+  });
+  const socket = await openSocket(login, target);
+  const session = new Pop3Client(socket, login, target);
   try {
     await session.start();
     return session;
@@ -51,22 +55,23 @@ export async function connectPop3(login: MailServerLogin): Promise<Pop3Session> 
   }
 }
 
-function tlsOptions(login: MailServerLogin): tls.ConnectionOptions {
+/** The certificate is checked against the name typed, the connection goes to the address checked. */
+function tlsOptions(login: MailServerLogin, target: MailHostTarget): tls.ConnectionOptions {
   return {
-    host: login.host,
+    host: target.address,
     // SNI takes a host name only (RFC 6066 §3); an IP literal is checked against the IP SANs.
-    servername: net.isIP(login.host) ? undefined : login.host,
+    ...(target.servername ? { servername: target.servername } : {}),
     ...login.tls,
   };
 }
 
 /** TCP, or TLS from the first byte for "tls"; bounded by the login's timeout. */
-function openSocket(login: MailServerLogin): Promise<net.Socket> {
+function openSocket(login: MailServerLogin, target: MailHostTarget): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const implicitTls = login.security === "tls";
     const socket = implicitTls
-      ? tls.connect({ ...tlsOptions(login), port: login.port })
-      : net.connect({ host: login.host, port: login.port });
+      ? tls.connect({ ...tlsOptions(login, target), port: login.port })
+      : net.connect({ host: target.address, port: login.port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(timeoutError(`No connection to ${login.host}:${login.port} within ${login.timeoutMs} ms`));
@@ -92,6 +97,7 @@ class Pop3Client implements Pop3Session {
   constructor(
     private socket: net.Socket,
     private readonly login: MailServerLogin,
+    private readonly target: MailHostTarget,
   ) {
     this.reader = new ResponseReader(login.timeoutMs);
     this.attach(socket);
@@ -210,7 +216,7 @@ class Pop3Client implements Pop3Session {
     // cleartext socket from going unhandled.
     plain.on("error", () => {});
     this.socket = await new Promise<net.Socket>((resolve, reject) => {
-      const secure = tls.connect({ ...tlsOptions(this.login), socket: plain });
+      const secure = tls.connect({ ...tlsOptions(this.login, this.target), socket: plain });
       const timer = setTimeout(() => {
         secure.destroy();
         reject(timeoutError(`No TLS handshake with ${this.login.host} within ${this.login.timeoutMs} ms`));

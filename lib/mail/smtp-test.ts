@@ -1,7 +1,6 @@
-import { classifyMailError } from "@/lib/mail/connection-error";
+import { classifyMailError, type MailErrorClassification } from "@/lib/mail/connection-error";
 import { xoauth2 } from "@/lib/mail/sasl";
 import { type SmtpLogin, smtpTransport } from "@/lib/mail/smtp";
-import type { MailConnectionFailure } from "@/lib/mail/types";
 
 /**
  * "Test connection" for the outgoing server, in the mailbox form and `postdesk mailbox test`:
@@ -9,17 +8,18 @@ import type { MailConnectionFailure } from "@/lib/mail/types";
  * nothing. Never throws; the failure uses the same words as the incoming server's test.
  */
 
-export type SmtpTestResult = { ok: true } | { ok: false; failure: MailConnectionFailure; detail: string };
+export type SmtpTestResult = { ok: true } | ({ ok: false } & MailErrorClassification);
 
 export async function testSmtpServer(login: SmtpLogin): Promise<SmtpTestResult> {
-  const transport = smtpTransport(login);
+  let transport: Awaited<ReturnType<typeof smtpTransport>> | undefined;
   try {
+    transport = await smtpTransport(login);
     await transport.verify();
     return { ok: true };
   } catch (error) {
     return { ok: false, ...classifyMailError(error, secretsOf(login)) };
   } finally {
-    transport.close();
+    transport?.close();
   }
 }
 

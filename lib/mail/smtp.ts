@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool";
+import { resolveMailHost } from "@/lib/mail/host-policy";
 import type { MailSecurity, MailTls } from "@/lib/mail/types";
 
 /** How to reach and log into a mailbox's outgoing (SMTP) server. */
@@ -23,12 +24,16 @@ export interface SmtpLogin {
  * the messages sent through it, a pool of one: without a pool nodemailer opens a connection (TCP,
  * greeting, EHLO, TLS, AUTH) per message. The outbox sends a batch per mailbox and closes it;
  * nodemailer opens a new connection after 100 messages, as servers limit them per connection.
+ * The host is checked as every mail server a tenant names is (lib/mail/host-policy.ts).
  */
-export function smtpTransport(login: SmtpLogin): Transporter<SMTPPool.SentMessageInfo> {
+export async function smtpTransport(login: SmtpLogin): Promise<Transporter<SMTPPool.SentMessageInfo>> {
+  const target = await resolveMailHost(login.host);
   return nodemailer.createTransport({
     pool: true,
     maxConnections: 1,
-    host: login.host,
+    // The certificate is checked against the name typed, the connection goes to the address checked.
+    host: target.address,
+    ...(target.servername ? { servername: target.servername } : {}),
     port: login.port,
     secure: login.security === "tls",
     requireTLS: login.security === "starttls",

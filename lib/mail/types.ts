@@ -84,6 +84,8 @@ export interface MailTls {
 /** What failed when talking to a mail server, in the words the UI explains. */
 export type MailConnectionFailure =
   | "hostNotFound"
+  /** The host is in a private, loopback or other non-public range (lib/mail/host-policy.ts): nothing was sent. */
+  | "addressRefused"
   | "connectionRefused"
   | "timeout"
   /** The connection broke off in the middle (a server restart, a network cut): tried again as usual. */

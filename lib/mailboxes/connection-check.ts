@@ -7,7 +7,7 @@ import { connectImap, ensureFolder, listFolders } from "@/lib/mail/imap";
 import { type MailServerTestResult, testMailServer } from "@/lib/mail/mail-server-test";
 import type { SmtpLogin } from "@/lib/mail/smtp";
 import { type SmtpTestResult, testSmtpServer } from "@/lib/mail/smtp-test";
-import type { MailServerLogin } from "@/lib/mail/types";
+import type { MailConnectionFailure, MailServerLogin } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
 import type { Env } from "@/lib/oauth/providers";
 import { getMailbox, inboundLogin, outboundLogin } from "./mailboxes";
@@ -15,6 +15,7 @@ import { refuseOtherConnector } from "./oauth-connect";
 import { awaitsConnect, signInToken } from "./oauth-tokens";
 import { defaultInboundPort, defaultSmtpPort } from "./ports";
 import { mailboxSettingsSchema } from "./settings";
+import { incomingOnly, mayReuseSecret } from "./stored-secrets";
 
 /**
  * What "Test connection", "Load folders" and "Create folder" take from the mailbox form: the server
@@ -44,6 +45,8 @@ export type MailboxConnection = z.output<typeof mailboxConnectionSchema>;
 export interface CheckLogin {
   login: MailServerLogin;
   account: Mailbox | null;
+  /** The saved mailbox whose password (or account) the login uses, when the field was left empty. */
+  reusing: Mailbox | null;
 }
 
 /**
@@ -74,10 +77,26 @@ export async function mailboxConnectionLogin(
     username: connection.username,
     connectTimeoutMs: connection.connectTimeoutSeconds * 1000,
   };
+  const reusing = stored && (account || connection.password === undefined) ? stored : null;
+  if (reusing && !mayReuseSecret("password", reusing, incomingOnly(server))) throw secretForAnotherServer(reusing);
   // inboundLogin reads only these columns and the sealed password, which a new mailbox lacks; it
   // also adds the extra TLS trust the poller uses, so the test sees the server as the poller will.
   const login = inboundLogin(stored ? { ...stored, ...server } : ({ ...server, passwordEnc: null } as Mailbox));
-  return { login: account || connection.password === undefined ? login : { ...login, password: connection.password }, account };
+  return {
+    login: account || connection.password === undefined ? login : { ...login, password: connection.password },
+    account,
+    reusing,
+  };
+}
+
+/**
+ * The answer when a saved secret would go to a server or user it was not saved for: type the
+ * password again, or (for an OAuth2 account) save the change and connect the account again.
+ */
+function secretForAnotherServer(stored: Mailbox): RuleError {
+  return stored.authKind === "oauth2"
+    ? new RuleError("accountForSavedServer")
+    : new RuleError("invalidInput", { password: ["reenterForNewServer"] });
 }
 
 /**
@@ -93,7 +112,7 @@ export async function signInWithAccount(
   options: { now: () => Date; env?: Env },
 ): Promise<
   | { ok: true; inbound: MailServerLogin; outbound: SmtpLogin | null }
-  | { ok: false; failure: Extract<MailServerTestResult, { ok: false }> }
+  | { ok: false; failure: Extract<CheckOutcome, { ok: false }> }
 > {
   const outbound = check.outbound ?? null;
   if (!check.inbound.account) return { ok: true, inbound: check.inbound.login, outbound };
@@ -102,7 +121,8 @@ export async function signInWithAccount(
     accessToken = await signInToken(db, check.inbound.account, options);
   } catch (error) {
     if (!(error instanceof MailConnectionError)) throw error;
-    return { ok: false, failure: { ok: false, ...classifyMailError(error) } };
+    const { failure, codes } = classifyMailError(error);
+    return { ok: false, failure: { ok: false, failure, codes } };
   }
   return {
     ok: true,
@@ -139,39 +159,67 @@ export async function mailboxOutboundLogin(
   tx: Executor,
   scope: TenantScope,
   connection: MailboxOutboundConnection,
-  inbound: MailServerLogin,
+  inbound: CheckLogin,
 ): Promise<SmtpLogin | null> {
   if (connection.smtpHost === null) return null;
+  const smtpPort = connection.smtpPort ?? defaultSmtpPort(connection.smtpSecurity);
   const ownLogin = connection.smtpAuthRequired && !connection.smtpSameCredentials;
   const stored = ownLogin && connection.mailboxId ? await getMailbox(tx, scope, connection.mailboxId) : null;
   const missing: Record<string, string[]> = {};
   if (ownLogin && !connection.smtpUsername) missing.smtpUsername = ["required"];
   if (ownLogin && connection.smtpPassword === undefined && !stored?.smtpPasswordEnc) missing.smtpPassword = ["required"];
   if (Object.keys(missing).length > 0) throw new RuleError("invalidInput", missing);
+  const typed = {
+    ...inbound.login,
+    smtpHost: connection.smtpHost,
+    smtpPort,
+    smtpSecurity: connection.smtpSecurity,
+    smtpAuthRequired: connection.smtpAuthRequired,
+    smtpSameCredentials: connection.smtpSameCredentials,
+    smtpUsername: ownLogin ? connection.smtpUsername : null,
+  };
+  if (ownLogin && stored && connection.smtpPassword === undefined && !mayReuseSecret("smtpPassword", stored, typed)) {
+    throw new RuleError("invalidInput", { smtpPassword: ["reenterForNewServer"] });
+  }
+  // With the same credentials, the incoming server's saved password (or account) goes here too.
+  if (inbound.reusing && !mayReuseSecret("password", inbound.reusing, typed)) throw secretForAnotherServer(inbound.reusing);
 
   // As for the incoming server: outboundLogin reads these columns (and the sealed SMTP password of
   // the stored mailbox) and adds the extra TLS trust the outbox uses.
   const login = outboundLogin({
     smtpHost: connection.smtpHost,
-    smtpPort: connection.smtpPort ?? defaultSmtpPort(connection.smtpSecurity),
+    smtpPort,
     smtpSecurity: connection.smtpSecurity,
     smtpAuthRequired: connection.smtpAuthRequired,
     smtpSameCredentials: connection.smtpSameCredentials,
     smtpUsername: connection.smtpUsername,
     smtpPasswordEnc: stored?.smtpPasswordEnc ?? null,
     smtpTimeoutMs: connection.smtpTimeoutSeconds * 1000,
-    username: inbound.username,
+    username: inbound.login.username,
     passwordEnc: null,
   } as Mailbox);
   if (!login?.auth) return login;
-  const password = connection.smtpSameCredentials ? inbound.password : (connection.smtpPassword ?? login.auth.password);
+  const password = connection.smtpSameCredentials ? inbound.login.password : (connection.smtpPassword ?? login.auth.password);
   return { ...login, auth: { ...login.auth, password } };
+}
+
+/**
+ * A check's outcome as the tenant's browser gets it: what failed and its codes, without the server's
+ * own words (`detail`), which may be anything the server named in the form chose to answer.
+ */
+export type CheckOutcome =
+  | { ok: true; folders?: string[]; messageCount?: number }
+  | { ok: false; failure: MailConnectionFailure; codes: string };
+
+export function outcomeForTenant(result: MailServerTestResult | SmtpTestResult): CheckOutcome {
+  if (result.ok) return result;
+  return { ok: false, failure: result.failure, codes: result.codes };
 }
 
 /** What "Test connection" found: the incoming server, and the outgoing one when there is one. */
 export interface MailboxConnectionTestResult {
-  inbound: MailServerTestResult;
-  outbound: SmtpTestResult | null;
+  inbound: CheckOutcome;
+  outbound: CheckOutcome | null;
 }
 
 /** Both servers at once: the admin waits for the slower one, not for the sum. Never throws. */
@@ -184,14 +232,14 @@ export async function testMailboxConnection(
     testMailServer(protocol, inbound),
     outbound ? testSmtpServer(outbound) : null,
   ]);
-  return { inbound: inboundResult, outbound: outboundResult };
+  return { inbound: outcomeForTenant(inboundResult), outbound: outboundResult && outcomeForTenant(outboundResult) };
 }
 
 /**
  * Creates a folder on the IMAP server (after the admin confirmed it in the form) and answers with
  * the server's folders, so the form can offer the new one. Like `testMailServer`, never throws.
  */
-export async function createImapFolder(login: MailServerLogin, path: string): Promise<MailServerTestResult> {
+export async function createImapFolder(login: MailServerLogin, path: string): Promise<CheckOutcome> {
   try {
     const client = await connectImap(login);
     try {
@@ -202,6 +250,6 @@ export async function createImapFolder(login: MailServerLogin, path: string): Pr
       await client.logout().catch(() => client.close());
     }
   } catch (error) {
-    return { ok: false, ...classifyMailError(error, loginSecrets(login)) };
+    return outcomeForTenant({ ok: false, ...classifyMailError(error, loginSecrets(login)) });
   }
 }

@@ -12,6 +12,7 @@ import type { MailServerLogin } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
 import { openSecret, sealSecret } from "@/lib/secrets";
 import { type MailboxSettings, usesOwnSmtpLogin } from "./settings";
+import { mayReuseSecret } from "./stored-secrets";
 
 /** A mailbox as the UI and CLI may see it: no secrets, sealed or not. */
 export type MailboxView = Omit<Mailbox, "passwordEnc" | "oauthTokensEnc" | "smtpPasswordEnc" | "seenUidls"> & {
@@ -64,14 +65,19 @@ function columnsOf(settings: MailboxSettings) {
 
 /**
  * The passwords these settings lack: a new mailbox's incoming one (unless it signs in with an OAuth2
- * account), and the outgoing one when it signs in with a login of its own and none is stored.
+ * account), and the outgoing one when it signs in with a login of its own and none is stored. A
+ * stored one stands in for an empty field only where it was saved for (./stored-secrets.ts).
  * `stored` is the mailbox being updated.
  */
 function missingPasswords(settings: MailboxSettings, stored: Mailbox | null, signsInWithAccount = false): FieldErrors {
   const missing: FieldErrors = {};
   if (!stored && !signsInWithAccount && settings.password === undefined) missing.password = ["required"];
-  if (usesOwnSmtpLogin(settings) && settings.smtpPassword === undefined && !stored?.smtpPasswordEnc) {
-    missing.smtpPassword = ["required"];
+  if (stored?.passwordEnc && settings.password === undefined && !mayReuseSecret("password", stored, settings)) {
+    missing.password = ["reenterForNewServer"];
+  }
+  if (usesOwnSmtpLogin(settings) && settings.smtpPassword === undefined) {
+    if (!stored?.smtpPasswordEnc) missing.smtpPassword = ["required"];
+    else if (!mayReuseSecret("smtpPassword", stored, settings)) missing.smtpPassword = ["reenterForNewServer"];
   }
   return missing;
 }
@@ -126,14 +132,18 @@ export async function updateMailbox(
   }
   const missing = missingPasswords(settings, current);
   if (Object.keys(missing).length > 0) throw new RuleError("invalidInput", missing);
+  // A connected account's tokens, like a password, sign in only where they were connected for:
+  // pointed elsewhere, the account must be connected again.
+  const disconnect = current.authKind === "oauth2" && current.oauthTokensEnc !== null && !mayReuseSecret("password", current, settings);
   const [mailbox] = await tx
     .update(mailboxes)
-    .set({ ...columnsOf(settings), updatedAt: new Date() })
+    .set({ ...columnsOf(settings), ...(disconnect ? { oauthTokensEnc: null } : {}), updatedAt: new Date() })
     .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, mailboxId)))
     .returning();
   // Whether a password changed, never what it is; a sealed value differs from any other sealing.
   await recordAudit(tx, scope, "mailbox.updated", { type: "mailbox", id: mailboxId }, {
     passwordChanged: settings.password !== undefined,
+    ...(disconnect ? { accountDisconnected: true } : {}),
     smtpHost: mailbox!.smtpHost,
     smtpPasswordChanged: mailbox!.smtpPasswordEnc !== current.smtpPasswordEnc,
   });

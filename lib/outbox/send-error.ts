@@ -4,7 +4,7 @@ import { classifyMailError } from "@/lib/mail/connection-error";
  * Why a mail was not sent, in codes the UI explains (messages `outbox.errors.*`):
  * - temporary: the server said 4xx (try later); retried with backoff
  * - rejected: the server said 5xx; the mail will not go through as it is
- * - connection failures as for inbound mail (hostNotFound, connectionRefused, timeout, connectionLost,
+ * - connection failures as for inbound mail (hostNotFound, addressRefused, connectionRefused, timeout, connectionLost,
  *   tlsFailed, loginFailed, protocolError), and of the mailbox's OAuth2 account (oauthNotConnected,
  *   oauthRevoked, oauthUnavailable, oauthMisconfigured): the mail waits, retried, until the account
  *   works again
@@ -16,6 +16,7 @@ export type SendErrorCode =
   | "temporary"
   | "rejected"
   | "hostNotFound"
+  | "addressRefused"
   | "connectionRefused"
   | "timeout"
   | "connectionLost"
@@ -42,6 +43,7 @@ export interface SendFailure {
 
 const TEMPORARY_CONNECTION_FAILURES = new Set([
   "hostNotFound",
+  "addressRefused",
   "connectionRefused",
   "timeout",
   "connectionLost",

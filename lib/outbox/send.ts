@@ -161,7 +161,15 @@ async function sendGroup(
     for (const row of rows) await recordFailure(db, row, failure, clock(), summary);
     return;
   }
-  const transport = smtpTransport(login);
+  let transport: Awaited<ReturnType<typeof smtpTransport>>;
+  try {
+    transport = await smtpTransport(login);
+  } catch (error) {
+    // A host that does not resolve, or resolves into a network we do not connect to.
+    const failure = classifySendError(error);
+    for (const row of rows) await recordFailure(db, row, failure, clock(), summary);
+    return;
+  }
   try {
     let connectionFailure: SendFailure | null = null;
     for (const row of rows) {

@@ -27,6 +27,8 @@ const chosen = asked.length === 0 ? measurements : measurements.filter((m) => as
 
 // Mailbox passwords are sealed with it; the worker and CLI started as child processes inherit it.
 process.env.POSTDESK_SECRET_KEY ??= `bench:${crypto.randomBytes(32).toString("base64")}`;
+// The bench's Dovecot runs on loopback, which Postdesk refuses unless allowed (lib/mail/host-policy.ts).
+process.env.POSTDESK_MAIL_HOSTS_ALLOW ??= "127.0.0.0/8,::1";
 
 const started = Date.now();
 const figures: Figure[] = [];

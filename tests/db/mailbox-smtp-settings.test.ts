@@ -98,9 +98,14 @@ describe("a mailbox's outgoing server", () => {
     );
     expect(openSecret(changed.smtpPasswordEnc!)).toBe("Outgoing-Password-3");
 
-    // Back to the incoming login: the own password has no purpose left and goes.
+    // Back to the incoming login: the incoming password would now go to the SMTP server too, which
+    // it was not saved for, so it must be typed again; the own password has no purpose left and goes.
+    const unsaid = await refusal(
+      withTenant(db, company.tenant.id, (tx) => updateMailbox(tx, scope, mailbox.id, settings({ password: "", smtpUsername: "relay-user" }))),
+    );
+    expect(unsaid.fieldErrors).toEqual({ password: ["reenterForNewServer"] });
     const same = await withTenant(db, company.tenant.id, (tx) =>
-      updateMailbox(tx, scope, mailbox.id, settings({ password: "", smtpUsername: "relay-user" })),
+      updateMailbox(tx, scope, mailbox.id, settings({ smtpUsername: "relay-user" })),
     );
     expect(same).toMatchObject({ smtpSameCredentials: true, smtpUsername: null, smtpPasswordEnc: null });
 
@@ -112,7 +117,7 @@ describe("a mailbox's outgoing server", () => {
         .orderBy(desc(auditLog.id)),
     );
     expect(audits.map((audit) => audit.details)).toEqual([
-      { passwordChanged: false, smtpHost: "smtp.acme.test", smtpPasswordChanged: true },
+      { passwordChanged: true, smtpHost: "smtp.acme.test", smtpPasswordChanged: true },
       { passwordChanged: false, smtpHost: "smtp.acme.test", smtpPasswordChanged: true },
       { passwordChanged: false, smtpHost: "smtp.acme.test", smtpPasswordChanged: false },
     ]);
@@ -149,16 +154,20 @@ describe("a mailbox's outgoing server", () => {
       ),
     );
     const inbound = {
-      host: "imap.acme.test",
-      port: 993,
-      security: "tls" as const,
-      username: "typed-user",
-      password: "Typed-Incoming-5",
-      timeoutMs: 30_000,
+      login: {
+        host: "imap.acme.test",
+        port: 993,
+        security: "tls" as const,
+        username: "typed-user",
+        password: "Typed-Incoming-5",
+        timeoutMs: 30_000,
+      },
+      account: null,
+      reusing: null,
     };
     const form = {
       smtpHost: "smtp.acme.test",
-      smtpSecurity: "tls",
+      smtpSecurity: "starttls",
       smtpPort: "",
       smtpAuthRequired: "on",
       smtpTimeoutSeconds: "10",
@@ -169,12 +178,28 @@ describe("a mailbox's outgoing server", () => {
       );
 
     expect(await resolve({ mailboxId: mailbox.id, smtpUsername: "relay-user" })).toMatchObject({
-      port: 465,
+      port: 587,
       timeoutMs: 10_000,
       auth: { username: "relay-user", password: "Stored-Smtp-4" },
     });
     expect((await resolve({ smtpSameCredentials: "on" }))?.auth).toEqual({ username: "typed-user", password: "Typed-Incoming-5" });
     expect(await resolve({ smtpHost: "" })).toBeNull();
+    // The stored password goes only where it was saved for: another host, port, security or user
+    // must bring it again.
+    const elsewheres: Record<string, string>[] = [
+      { smtpHost: "smtp.elsewhere.test" },
+      { smtpPort: "2525" },
+      { smtpSecurity: "none" },
+      { smtpUsername: "someone-else" },
+    ];
+    for (const elsewhere of elsewheres) {
+      const moved = await refusal(resolve({ mailboxId: mailbox.id, smtpUsername: "relay-user", ...elsewhere }));
+      expect(moved.fieldErrors).toEqual({ smtpPassword: ["reenterForNewServer"] });
+    }
+    expect((await resolve({ mailboxId: mailbox.id, smtpHost: "smtp.elsewhere.test", smtpUsername: "relay-user", smtpPassword: "Typed-Again-6" }))?.auth).toEqual({
+      username: "relay-user",
+      password: "Typed-Again-6",
+    });
     const unsaved = await refusal(resolve({ smtpUsername: "" }));
     expect(unsaved.fieldErrors).toEqual({ smtpUsername: ["required"], smtpPassword: ["required"] });
     // A test saves nothing: the stored password is as it was.

@@ -6,6 +6,7 @@ import * as schema from "../../db/schema";
 import { hashPassword } from "../../lib/auth/password";
 import { makeTenant, testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
+import { recordingServer } from "../setup/listener";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
 /**
@@ -28,24 +29,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** A loopback server that accepts connections and never says a word: the IMAP greeting never comes. */
-async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 /** A member with the agent role in the owner's company, able to sign in. */
@@ -92,7 +75,7 @@ describe("mailboxes in the browser", () => {
     async () => {
       const owner = await makeTenant(db, "Mailbox Co");
       const refusedPort = await closedPort();
-      const silent = await silentServer();
+      const silent = await recordingServer();
       const { context, page } = await newPage();
       const { context: agentContext, page: agentPage } = await newPage();
       const slug = owner.tenant.slug;
@@ -303,6 +286,70 @@ describe("a mailbox against a real IMAP and POP3 server", () => {
         throw failure(error);
       } finally {
         await context.close();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    "a saved password signs in only where it was saved for: another port needs it typed again, and nothing is sent there before",
+    async () => {
+      const owner = await makeTenant(db, "Vault Co");
+      const user = `vault${unique()}`;
+      const password = `Mailbox-${unique()}`;
+      await dovecot.addUser(user, password);
+      const elsewhere = await recordingServer();
+      const { context, page } = await newPage();
+      const mailboxesPath = `/${owner.tenant.slug}/settings/divisions/${owner.divisionId}/mailboxes`;
+      try {
+        await signIn(page, "en", owner.email, owner.password);
+        await page.waitForURL(`**/en/${owner.tenant.slug}/tickets`);
+        // With loopback allowed (POSTDESK_MAIL_HOSTS_ALLOW, as the tests set it), `localhost` is reached.
+        await page.goto(url(`/en${mailboxesPath}/new`));
+        await page.getByLabel(tEn("mailboxForm.fields.name.label"), { exact: true }).fill("Vault");
+        await page.getByLabel(tEn("mailboxForm.fields.address.label")).fill(`${user}@vault.test`);
+        await page.getByLabel(tEn("mailboxForm.fields.security.label")).selectOption("none");
+        await page.getByLabel(tEn("mailboxForm.fields.host.label"), { exact: true }).fill("localhost");
+        await page.getByLabel(tEn("mailboxForm.fields.port.label"), { exact: true }).fill(String(dovecot.ports.imap));
+        await page.getByLabel(tEn("mailboxForm.fields.username.label")).fill(user);
+        await page.getByLabel(tEn("mailboxForm.fields.password.label")).fill(password);
+        const outcome = page.getByTestId("connection-outcome");
+        const test = page.getByRole("button", { name: tEn("mailboxForm.test.run") });
+        await test.click();
+        await outcome.getByText(tEn("mailboxForm.test.okImap", { count: 1 })).waitFor();
+        await page.getByRole("button", { name: tEn("mailboxForm.create") }).click();
+        await page.waitForURL(`**/en${mailboxesPath}`);
+        const [saved] = await db.select().from(schema.mailboxes).where(eq(schema.mailboxes.tenantId, owner.tenant.id));
+
+        // The saved mailbox, tested as saved: the stored password stands in for the empty field.
+        await page.goto(url(`/en${mailboxesPath}/${saved!.id}`));
+        await page.getByText(tEn("mailboxForm.fields.password.helpKeep")).waitFor();
+        await test.click();
+        await outcome.getByText(tEn("mailboxForm.test.okImap", { count: 1 })).waitFor();
+
+        // Pointed at another port with the field empty: refused before anything connects.
+        await page.getByLabel(tEn("mailboxForm.fields.port.label"), { exact: true }).fill(String(elsewhere.port));
+        await page.getByLabel(tEn("mailboxForm.fields.connectTimeoutSeconds.label")).fill("5");
+        await test.click();
+        await page.getByText(tEn("errors.reenterForNewServer")).first().waitFor();
+        await screenshot(page, "31-mailbox-password-for-saved-server-en");
+        await page.getByRole("button", { name: tEn("mailboxForm.save") }).click();
+        await page.getByText(tEn("errors.reenterForNewServer")).first().waitFor();
+        expect(elsewhere.connections()).toBe(0);
+        const [unchanged] = await db.select().from(schema.mailboxes).where(eq(schema.mailboxes.id, saved!.id));
+        expect(unchanged!.port).toBe(dovecot.ports.imap);
+
+        // Typed again, the test goes there, with what was typed.
+        await page.getByLabel(tEn("mailboxForm.fields.password.label")).fill("typed-for-elsewhere");
+        await test.click();
+        await outcome.getByText(tEn("mailboxes.failures.timeout.title")).waitFor({ timeout: 25_000 });
+        expect(elsewhere.connections()).toBe(1);
+        expect(elsewhere.received()).not.toContain(password);
+      } catch (error) {
+        await screenshot(page, "failure-mailbox-vault").catch(() => {});
+        throw failure(error);
+      } finally {
+        await context.close();
+        await elsewhere.close();
       }
     },
     SCENARIO_TIMEOUT_MS,

@@ -32,6 +32,7 @@ describe("classifyMailError", () => {
     expect(classifyMailError(wrapped)).toEqual({
       failure: "connectionRefused",
       detail: "Connection failed: connect ECONNREFUSED 127.0.0.1:110",
+      codes: "ECONNREFUSED",
     });
   });
 
@@ -39,6 +40,7 @@ describe("classifyMailError", () => {
     expect(classifyMailError(new MailConnectionError("loginFailed", "PASS refused: -ERR [AUTH] Authentication failed."))).toEqual({
       failure: "loginFailed",
       detail: "PASS refused: -ERR [AUTH] Authentication failed.",
+      codes: "",
     });
   });
 
@@ -52,5 +54,16 @@ describe("classifyMailError", () => {
     const { detail } = classifyMailError(echoed, ["hunter2-secret"]);
     expect(detail).not.toContain("hunter2-secret");
     expect(detail).toContain("LOGIN bob");
+  });
+
+  it("gives tenants the codes alone, never the server's words", () => {
+    const answered = Object.assign(new Error("Command failed"), {
+      serverResponseCode: "AUTHENTICATIONFAILED",
+      responseText: "Internal banner of host db-7.corp: HTTP/1.1 400 Bad Request",
+    });
+    expect(classifyMailError(answered).codes).toBe("AUTHENTICATIONFAILED");
+    // Only names from a code's vocabulary pass, whatever a server puts where a code belongs.
+    const forged = Object.assign(new Error("Command failed"), { serverResponseCode: "HTTP/1.1 400 Bad Request <html>" });
+    expect(classifyMailError(forged).codes).toBe("");
   });
 });

@@ -117,7 +117,7 @@ describe("the POP3 mailbox cleanup", () => {
 
     const summary = await cleanupMailboxes(db, { now: daysFromNow(3), owner: "cleanup-1", tenantId });
     expect(summary).toMatchObject({ cleaned: 0, removed: 0, busy: 0 });
-    expect(summary.failed).toEqual([{ mailboxId: mailbox.id, failure: "loginFailed", detail: expect.any(String) }]);
+    expect(summary.failed).toEqual([{ mailboxId: mailbox.id, failure: "loginFailed", detail: expect.any(String), codes: expect.any(String) }]);
     expect((await leaseOf(tenantId, mailbox.id)).owner).toBeNull();
   });
 });

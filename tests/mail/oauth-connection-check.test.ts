@@ -103,7 +103,7 @@ async function connectedDesk() {
     const connection = mailboxConnectionSchema.and(mailboxOutboundConnectionSchema).parse({ ...form, mailboxId: mailbox.id });
     const check = await desk.tx(async (tx) => {
       const inbound = await mailboxConnectionLogin(tx, scope, connection);
-      const outbound = await mailboxOutboundLogin(tx, scope, connection, inbound.login);
+      const outbound = await mailboxOutboundLogin(tx, scope, connection, inbound);
       return { inbound, outbound, smtpSameCredentials: connection.smtpSameCredentials };
     });
     const signedIn = await signInWithAccount(db, check, { now: () => new Date() });

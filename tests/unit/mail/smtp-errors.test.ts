@@ -35,6 +35,7 @@ describe("classifyMailError on nodemailer's SMTP errors", () => {
     expect(classifyMailError(error, [password])).toEqual({
       failure: "loginFailed",
       detail: "Invalid login: 535 authentication failed for [hidden] (EAUTH)",
+      codes: "EAUTH, 535",
     });
   });
 });

@@ -5,6 +5,7 @@ const SEND_ERROR_CODES: Record<SendErrorCode, true> = {
   temporary: true,
   rejected: true,
   hostNotFound: true,
+  addressRefused: true,
   connectionRefused: true,
   timeout: true,
   connectionLost: true,

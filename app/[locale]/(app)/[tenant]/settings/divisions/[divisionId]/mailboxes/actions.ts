@@ -7,14 +7,16 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { type ActionState, tenantAction } from "@/lib/auth/action";
 import { RuleError } from "@/lib/errors";
-import { type MailServerTestResult, testMailServer } from "@/lib/mail/mail-server-test";
+import { testMailServer } from "@/lib/mail/mail-server-test";
 import {
+  type CheckOutcome,
   createImapFolder,
   type MailboxConnectionTestResult,
   mailboxConnectionLogin,
   mailboxConnectionSchema,
   mailboxOutboundConnectionSchema,
   mailboxOutboundLogin,
+  outcomeForTenant,
   signInWithAccount,
   testMailboxConnection,
 } from "@/lib/mailboxes/connection-check";
@@ -64,7 +66,7 @@ const testLogins = tenantAction(
   { schema: mailboxConnectionSchema.and(mailboxOutboundConnectionSchema), roles },
   async (tx, ctx, connection) => {
     const inbound = await mailboxConnectionLogin(tx, scopeOf(ctx), connection);
-    const outbound = await mailboxOutboundLogin(tx, scopeOf(ctx), connection, inbound.login);
+    const outbound = await mailboxOutboundLogin(tx, scopeOf(ctx), connection, inbound);
     return { protocol: connection.protocol, inbound, outbound, smtpSameCredentials: connection.smtpSameCredentials };
   },
 );
@@ -85,14 +87,14 @@ export async function testMailboxConnectionAction(
 /** "Load folders from server": the incoming server only, with the form's values, unsaved. */
 export async function loadMailboxFoldersAction(
   tenantSlug: string,
-  _previous: ActionState<MailServerTestResult> | undefined,
+  _previous: ActionState<CheckOutcome> | undefined,
   input: FormData | Record<string, unknown>,
-): Promise<ActionState<MailServerTestResult>> {
+): Promise<ActionState<CheckOutcome>> {
   const resolved = await connectionLogin(tenantSlug, undefined, input);
   if (!resolved.result) return { error: resolved.error, errorValues: resolved.errorValues, fieldErrors: resolved.fieldErrors };
   const signedIn = await signInWithAccount(await getDb(), { inbound: resolved.result.login }, { now: () => new Date() });
   if (!signedIn.ok) return { ok: true, result: signedIn.failure };
-  return { ok: true, result: await testMailServer(resolved.result.protocol, signedIn.inbound) };
+  return { ok: true, result: outcomeForTenant(await testMailServer(resolved.result.protocol, signedIn.inbound)) };
 }
 
 /** The same, for creating a folder: only IMAP has folders. */
@@ -110,9 +112,9 @@ const folderLogin = tenantAction(
 /** Creates the processed or unprocessed folder on the IMAP server, once the admin confirmed it. */
 export async function createMailboxFolderAction(
   tenantSlug: string,
-  _previous: ActionState<MailServerTestResult> | undefined,
+  _previous: ActionState<CheckOutcome> | undefined,
   input: FormData | Record<string, unknown>,
-): Promise<ActionState<MailServerTestResult>> {
+): Promise<ActionState<CheckOutcome>> {
   const resolved = await folderLogin(tenantSlug, undefined, input);
   if (!resolved.result) return { error: resolved.error, errorValues: resolved.errorValues, fieldErrors: resolved.fieldErrors };
   const signedIn = await signInWithAccount(await getDb(), { inbound: resolved.result.login }, { now: () => new Date() });

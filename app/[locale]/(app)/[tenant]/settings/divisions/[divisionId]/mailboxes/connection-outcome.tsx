@@ -4,9 +4,7 @@ import { useTranslations } from "next-intl";
 import { FormAlert } from "@/app/_components/form";
 import { Icon } from "@/app/_components/icons";
 import type { ActionState } from "@/lib/auth/action";
-import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
-import type { SmtpTestResult } from "@/lib/mail/smtp-test";
-import type { MailboxConnectionTestResult } from "@/lib/mailboxes/connection-check";
+import type { CheckOutcome, MailboxConnectionTestResult } from "@/lib/mailboxes/connection-check";
 
 /** The server a check talked to, as typed then: the hints name it. */
 export interface TestedServer {
@@ -27,7 +25,7 @@ export function ConnectionOutcome({
   server,
   fields,
 }: {
-  state: ActionState<MailServerTestResult>;
+  state: ActionState<CheckOutcome>;
   server: TestedServer;
   /** The form's fields, so a check refused for invalid input points at them. */
   fields: string[];
@@ -84,7 +82,7 @@ function ServerOutcome({
   server,
   testId,
 }: {
-  result: MailServerTestResult | SmtpTestResult;
+  result: CheckOutcome;
   server: TestedServer;
   testId?: string;
 }) {
@@ -138,9 +136,9 @@ function ServerOutcome({
               protocol: tMailboxes(`protocols.${server.protocol}`),
             })}
       </p>
-      {result.detail && (
+      {result.codes && (
         <p className="mt-2 pl-7 font-mono text-xs break-words text-red-700/80">
-          {t("detail", { detail: result.detail })}
+          {t("detail", { detail: result.codes })}
         </p>
       )}
     </div>

@@ -7,10 +7,10 @@ import { TextField } from "@/app/_components/form";
 import { FormSection } from "@/app/_components/form-section";
 import { Icon } from "@/app/_components/icons";
 import type { ActionState } from "@/lib/auth/action";
-import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
 import { ConnectionOutcome, type TestedServer } from "./connection-outcome";
 import type { MailboxFormValues } from "./form-values";
 import { FIELDS_OF, type Protocol, type SectionProps, useFieldProps } from "./mailbox-form-fields";
+import type { CheckOutcome } from "@/lib/mailboxes/connection-check";
 
 type FormAction<R> = (previous: ActionState<R>, input: FormData) => Promise<ActionState<R>>;
 type FolderNames = Record<"folder" | "processedFolder" | "unprocessedFolder", string>;
@@ -54,10 +54,10 @@ export function FoldersSection({
   serverFolders: string[] | null;
   /** The server as typed when the last check started, for the hints of its outcome. */
   checkedServer: TestedServer | null;
-  foldersAction: FormAction<MailServerTestResult>;
-  createFolderAction: FormAction<MailServerTestResult>;
+  foldersAction: FormAction<CheckOutcome>;
+  createFolderAction: FormAction<CheckOutcome>;
   startCheck: () => { data: FormData };
-  onChecked: (checked: ActionState<unknown>, result: MailServerTestResult | undefined) => void;
+  onChecked: (checked: ActionState<unknown>, result: CheckOutcome | undefined) => void;
 }) {
   const t = useTranslations("mailboxForm");
   const { field } = useFieldProps(fieldErrors);

@@ -6,8 +6,7 @@ import { Button } from "@/app/_components/button";
 import { FormSection } from "@/app/_components/form-section";
 import { Icon } from "@/app/_components/icons";
 import type { ActionState } from "@/lib/auth/action";
-import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
-import type { MailboxConnectionTestResult } from "@/lib/mailboxes/connection-check";
+import type { CheckOutcome, MailboxConnectionTestResult } from "@/lib/mailboxes/connection-check";
 import { defaultSmtpPort } from "@/lib/mailboxes/ports";
 import { ConnectionTestOutcome, type TestedServer } from "./connection-outcome";
 import { FIELDS_OF, type Protocol, type Security } from "./mailbox-form-fields";
@@ -38,7 +37,7 @@ export function TestSection({
   /** Tests the incoming server and, when one is named, the outgoing one. */
   testAction: FormAction<MailboxConnectionTestResult>;
   startCheck: () => { data: FormData; inbound: TestedServer };
-  onChecked: (checked: ActionState<unknown>, result: MailServerTestResult | undefined) => void;
+  onChecked: (checked: ActionState<unknown>, result: CheckOutcome | undefined) => void;
 }) {
   const t = useTranslations("mailboxForm");
   const [testState, runTest, testing] = useActionState(testAction, {});

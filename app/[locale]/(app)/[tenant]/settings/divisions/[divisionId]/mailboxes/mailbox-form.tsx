@@ -8,8 +8,7 @@ import type { ActionState } from "@/lib/auth/action";
 import type { FieldErrors } from "@/lib/errors";
 import type { OAuthProviderId } from "@/lib/oauth/providers";
 import { useRouter } from "@/lib/i18n/navigation";
-import type { MailServerTestResult } from "@/lib/mail/mail-server-test";
-import type { MailboxConnectionTestResult } from "@/lib/mailboxes/connection-check";
+import type { CheckOutcome, MailboxConnectionTestResult } from "@/lib/mailboxes/connection-check";
 import { defaultInboundPort } from "@/lib/mailboxes/ports";
 import { AdminsOnlyNote } from "../admins-only-note";
 import type { TestedServer } from "./connection-outcome";
@@ -56,8 +55,8 @@ export function MailboxForm({
   saveAction: FormAction<MailboxFormValues>;
   /** Tests the incoming server and, when one is named, the outgoing one. */
   testAction: FormAction<MailboxConnectionTestResult>;
-  foldersAction: FormAction<MailServerTestResult>;
-  createFolderAction: FormAction<MailServerTestResult>;
+  foldersAction: FormAction<CheckOutcome>;
+  createFolderAction: FormAction<CheckOutcome>;
   /** Where a new mailbox's form goes once it is saved. */
   listHref: string;
   /** The sign-in section's "Connect with …" part. */
@@ -106,7 +105,7 @@ export function MailboxForm({
   // The connection checks validate the same fields as a save: their complaints show next to them
   // too, and whichever check got the server's folders last offers them. Stable, as the sections
   // call it from effects.
-  const absorbCheck = useCallback((checked: ActionState<unknown>, result: MailServerTestResult | undefined) => {
+  const absorbCheck = useCallback((checked: ActionState<unknown>, result: CheckOutcome | undefined) => {
     if (checked.error) setFieldErrors(checked.fieldErrors);
     if (checked.ok) setFieldErrors(undefined);
     if (checked.ok && result?.ok && result.folders) setServerFolders(result.folders);
