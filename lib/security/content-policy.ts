@@ -5,8 +5,11 @@
  * mail's HTML that slipped past the sanitizer, say) has no nonce and does not run.
  *
  * Decisions a reader cannot see in the directives:
- * - `'strict-dynamic'`: a script that runs may load others (Next.js loads page chunks that way), and
- *   `'self'` beside it only serves browsers too old to know `'strict-dynamic'`.
+ * - `'strict-dynamic'`: a script that runs may add others (Next.js loads page chunks that way), and
+ *   browsers that know it ignore `'self'`, so not even a script of our own origin runs from injected
+ *   markup (an attachment served as JavaScript, say); `'self'` is for browsers that do not. The
+ *   price: script that already runs may add any script, inline ones too (Chromium allows them), so
+ *   the policy stops injected markup, not code that is already running.
  * - No `style-src-attr 'unsafe-inline'`: no component of ours writes a `style` attribute (styles live
  *   in the stylesheet; Next.js's route announcer styles itself through the DOM, which the policy
  *   allows). A mail's inline styles will need a decision of their own once a ticket shows mail HTML.
@@ -20,9 +23,9 @@
 export function pageContentSecurityPolicy(nonce: string, { development = false }: { development?: boolean } = {}): string {
   const directives = {
     "default-src": ["'self'"],
-    // `next dev` only, and nowhere else: React rebuilds server error stacks with eval, and the dev
-    // server injects changed CSS as <style> elements without a nonce (a nonce would void
-    // 'unsafe-inline'). `next build` output needs neither.
+    // `next dev` only, and nowhere else: React's dev build rebuilds server stacks with eval, and
+    // Next.js's dev overlay adds <style> elements without a nonce (a nonce beside 'unsafe-inline'
+    // would void it). Both are refused without this, seen in Chromium; `next build` needs neither.
     "script-src": ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
     "style-src": ["'self'", development ? "'unsafe-inline'" : `'nonce-${nonce}'`],
     "img-src": ["'self'", "data:", "blob:"],
