@@ -3,12 +3,8 @@ import createNextIntlPlugin from "next-intl/plugin";
 
 const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 
-/**
- * Sent with every response. The full Content-Security-Policy (script and style nonces) comes with
- * the proxy; until then the policy says only that no other site may frame ours (clickjacking).
- */
+/** Sent with every response. */
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
   { key: "X-Frame-Options", value: "DENY" },
   // Ticket and invitation addresses never leave in a Referer to the sites a mail links to.
   { key: "Referrer-Policy", value: "same-origin" },
@@ -17,7 +13,17 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
-  headers: async () => [{ source: "/:path*", headers: securityHeaders }],
+  headers: async () => [
+    { source: "/:path*", headers: securityHeaders },
+    // The Content-Security-Policy of what is not a page (API routes, the unsubscribe route, static
+    // files): no other site may frame it. Pages get their full policy from proxy.ts, whose header
+    // replaces this one. An attachment download sends its own (a sandbox): Next.js never lets a
+    // route handler's header replace one set here or by the proxy, so neither touches that route.
+    {
+      source: "/((?![^/]+/[^/]+/tickets/[^/]+/attachments/).*)",
+      headers: [{ key: "Content-Security-Policy", value: "frame-ancestors 'none'" }],
+    },
+  ],
   // Native and WebAssembly packages load from node_modules at run time rather than being bundled.
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "@node-rs/argon2"],
   outputFileTracingIncludes: { "/**": ["./db/migrations/**/*"] },

@@ -1,7 +1,10 @@
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
 import { makeTenant, testDatabase } from "../setup/db";
+import { mail } from "../setup/mail-fixtures";
+import { outboundDesk } from "../setup/outbound-desk";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
 /**
@@ -15,6 +18,26 @@ const { url, serverUrl, newPage, screenshot, heading, signIn, failure } = browse
 
 function unique(): string {
   return crypto.randomBytes(4).toString("hex");
+}
+
+/** A company whose owner can sign in, with one ticket made from a customer's mail. */
+async function deskWithTicket() {
+  const desk = await outboundDesk(db, {}, "Policy");
+  const { ticketId } = await desk.receive(
+    mail({ to: "support@policy.test", subject: "Policy check", body: "Is this page locked down?" }),
+  );
+  return { slug: desk.company.tenant.slug, ticketId: ticketId!, email: desk.company.email, password: desk.company.password };
+}
+
+/** The sources of one directive of a Content-Security-Policy. */
+function directive(policy: string, name: string): string[] {
+  const found = policy.split(";").map((part) => part.trim().split(/\s+/)).find(([first]) => first === name);
+  return found?.slice(1) ?? [];
+}
+
+/** The policy violations the page has reported so far (recorded by the test's init script). */
+function violations(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(window as unknown as { cspViolations: string[] }).cspViolations]);
 }
 
 describe("the front door", () => {
@@ -43,6 +66,108 @@ describe("response headers", () => {
       expect(response.headers.get("x-powered-by"), path).toBeNull();
     }
   });
+
+  it("a page runs scripts only by a nonce of its own response: the sign-in page and a ticket, each response a new nonce", async () => {
+    const { slug, ticketId, email, password } = await deskWithTicket();
+    const { context, page } = await newPage();
+    try {
+      const responses = [await page.goto(url("/en/sign-in")), await page.goto(url("/en/sign-in"))];
+      await signIn(page, "en", email, password);
+      await page.waitForURL(`**/en/${slug}/tickets`);
+      const ticket = url(`/en/${slug}/tickets/${ticketId}`);
+      responses.push(await page.goto(ticket), await page.goto(ticket));
+
+      const nonces = await Promise.all(
+        responses.map(async (response) => {
+          // One policy: the proxy's replaces the plain one next.config.ts gives every route.
+          const policies = (await response!.headersArray()).filter(({ name }) => name.toLowerCase() === "content-security-policy");
+          expect(policies).toHaveLength(1);
+          const scriptSrc = directive(policies[0]!.value, "script-src");
+          expect(scriptSrc).toContain("'strict-dynamic'");
+          expect(scriptSrc).not.toContain("'unsafe-inline'");
+          expect(scriptSrc).not.toContain("'unsafe-eval'");
+          expect(directive(policies[0]!.value, "frame-ancestors")).toEqual(["'none'"]);
+          return scriptSrc.find((source) => source.startsWith("'nonce-"));
+        }),
+      );
+      expect(nonces.every(Boolean)).toBe(true);
+      expect(new Set(nonces).size).toBe(responses.length);
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("the Content-Security-Policy in the browser", () => {
+  it(
+    "the sign-in page, the queue and a ticket run without a violation, and script or a remote image put into a ticket's page is blocked",
+    async () => {
+      const { slug, ticketId, email, password } = await deskWithTicket();
+      const { context, page } = await newPage();
+      const consoleReports: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) consoleReports.push(message.text());
+      });
+      // Playwright's init script is not the page's: the policy does not apply to it.
+      await context.addInitScript(() => {
+        const reports: string[] = [];
+        Object.assign(window, { cspViolations: reports });
+        document.addEventListener("securitypolicyviolation", (event) => {
+          reports.push(`${event.effectiveDirective} ${event.blockedURI}`);
+        });
+      });
+      try {
+        await page.goto(url("/en/sign-in"));
+        expect(await violations(page)).toEqual([]);
+        // The form submits from React's handler: the app's own scripts run under the policy.
+        await signIn(page, "en", email, password);
+        await page.waitForURL(`**/en/${slug}/tickets`);
+        const row = page.locator(`tr[data-ticket="${ticketId}"]`);
+        await row.waitFor();
+        expect(await violations(page)).toEqual([]);
+        await row.getByRole("link", { name: /Policy check/ }).click();
+        await page.waitForURL(`**/en/${slug}/tickets/${ticketId}`);
+        await page.locator('article[data-direction="inbound"]').getByText("Is this page locked down?").waitFor();
+        expect(await violations(page)).toEqual([]);
+        expect(consoleReports).toEqual([]);
+
+        // What a mail's HTML could put into the page if it slipped past the sanitizer, served with
+        // the server's own headers: an inline script, a script of our own origin (as an attachment
+        // sent as JavaScript would be), an event handler, a remote image. None of it runs or loads.
+        const ticketUrl = url(`/en/${slug}/tickets/${ticketId}`);
+        const injected = [
+          `<script>window.injected = "inline script"</script>`,
+          `<script src="/injected.js"></script>`,
+          `<img src="data:," onerror="window.injected = 'event handler'">`,
+          `<img src="http://127.0.0.2:9/pixel.png">`,
+        ].join("");
+        await page.route(ticketUrl, async (route) => {
+          const response = await route.fetch();
+          await route.fulfill({ response, body: (await response.text()).replace("</body>", `${injected}</body>`) });
+        });
+        await page.goto(ticketUrl);
+        await expect.poll(() => violations(page)).toHaveLength(4);
+        expect((await violations(page)).sort()).toEqual([
+          "img-src http://127.0.0.2:9/pixel.png",
+          "script-src-attr inline",
+          `script-src-elem ${url("/injected.js")}`,
+          "script-src-elem inline",
+        ]);
+        expect(await page.evaluate(() => (window as { injected?: string }).injected)).toBeUndefined();
+        // The page's own scripts still run: the composer switches to the note tab.
+        await page.getByRole("tab", { name: tEn("ticket.composer.noteTab") }).click();
+        await page.getByLabel(tEn("ticket.composer.noteText"), { exact: true }).waitFor();
+      } catch (error) {
+        await screenshot(page, "failure-content-security-policy").catch(() => {});
+        throw failure(error);
+      } finally {
+        await context.close();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });
 
 describe("onboarding in the browser", () => {

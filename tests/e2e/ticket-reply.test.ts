@@ -101,6 +101,9 @@ describe("replying to a ticket in the browser", () => {
         expect(download.status()).toBe(200);
         expect(download.headers()["content-disposition"]).toMatch(/^attachment; filename="safety-steps\.txt"/);
         expect(download.headers()["content-type"]).toMatch(/^text\/plain/);
+        // Its own policy (a sandbox where nothing loads), not the pages' policy nor the plain one.
+        const policies = download.headersArray().filter(({ name }) => name.toLowerCase() === "content-security-policy");
+        expect(policies.map(({ value }) => value)).toEqual(["sandbox; default-src 'none'; frame-ancestors 'none'"]);
         expect(await download.text()).toBe("1. Unplug the printer.\n2. Step away.\n");
 
         // An internal note, from its own tab.

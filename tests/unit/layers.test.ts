@@ -27,13 +27,15 @@ const rules: Rules = {
       "lib/auth",
       "lib/audit",
     ],
-    ["lib/mail", "lib/oauth", "lib/secrets", "lib/i18n", "lib/errors", "lib/forms", "lib/app-url"],
+    ["lib/mail", "lib/oauth", "lib/security", "lib/secrets", "lib/i18n", "lib/errors", "lib/forms", "lib/app-url"],
   ],
   libOnly: {
     // Pure mail understanding: no database, no tenant, nothing of the help desk.
     "lib/mail": ["lib/secrets"],
     // The providers' side of OAuth2: requests to them and what they answer; no database, no mailbox.
     "lib/oauth": [],
+    // What pages may load and run: text for a header, built from nothing else.
+    "lib/security": [],
   },
 };
 

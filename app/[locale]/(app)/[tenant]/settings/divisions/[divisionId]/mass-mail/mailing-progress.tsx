@@ -19,10 +19,13 @@ export function MailingProgress({ counts }: { counts: OutboxCounts }) {
         aria-valuemin={0}
         aria-valuemax={total}
         aria-valuenow={counts.sent}
-        className="flex h-2 overflow-hidden rounded-full bg-zinc-100"
+        className="h-2 overflow-hidden rounded-full bg-zinc-100"
       >
-        <span className="bg-emerald-500" style={{ width: share(counts.sent) }} />
-        <span className="bg-red-500" style={{ width: share(counts.error) }} />
+        {/* SVG geometry rather than a `style` attribute, which the pages' Content-Security-Policy refuses. */}
+        <svg aria-hidden="true" className="block size-full">
+          <rect className="fill-emerald-500" width={share(counts.sent)} height="100%" />
+          <rect className="fill-red-500" x={share(counts.sent)} width={share(counts.error)} height="100%" />
+        </svg>
       </div>
       <p className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-600">
         <span data-count="sent" className="inline-flex items-center gap-1.5">

@@ -43,7 +43,8 @@ export async function GET(_request: Request, { params }: Context) {
       "Content-Length": String(attachment.content.length),
       "Content-Disposition": contentDisposition(attachment.filename || `attachment-${attachment.id.slice(0, 8)}`),
       "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": "sandbox; default-src 'none'",
+      // Outside the pages' policy (see proxy.ts and next.config.ts), so it forbids framing itself.
+      "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
       "Cache-Control": "private, no-store",
     },
   });
