@@ -125,7 +125,7 @@ export async function tenantRowsIn(db: Executor, table: TenantTable, tenantId: s
 }
 
 /**
- * A company with at least one row in every tenant table: an owner and an agent, two divisions, a
+ * A company with at least one row in every tenant table: an owner and an agent (with a session), two divisions, a
  * pending invite, a team, a mailbox with sealed secrets, a knowledge base, a contact with a ticket
  * made from an inbound email, a reply in the outbox, a mass mailing with its one outbox row, and the
  * audit rows all of that leaves.
