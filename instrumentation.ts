@@ -3,11 +3,15 @@
  * first request does not pay for it and a second process is told at once that the data is in use.
  * Without TRIGGER_SECRET_KEY the dispatchers run here too (lib/dispatch/worker.ts): `npm start` alone
  * polls, holds IMAP IDLE, sends and auto-closes. POSTDESK_WORKER=off leaves that to `postdesk worker`.
+ * Before any request: each request's X-Forwarded-For gets the connection's peer appended, the only
+ * address sign-in throttling believes (lib/auth/client-address.ts).
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") {
     return;
   }
+  const { stampClientAddresses } = await import("./lib/auth/client-address");
+  stampClientAddresses();
   const { getDb } = await import("./db");
   const db = await getDb();
   if (process.env.TRIGGER_SECRET_KEY || process.env.POSTDESK_WORKER === "off") return;

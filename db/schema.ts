@@ -180,13 +180,50 @@ export const invites = pgTable(
   (t) => [unique("invites_token_hash_key").on(t.tokenHash), tenantPolicy()],
 );
 
-/** Failed sign-ins per email address, for throttling. Not tenant data: sign-in precedes any tenant. */
-export const signInFailures = pgTable("sign_in_failures", {
-  email: text("email").primaryKey(),
-  failures: integer("failures").notNull().default(0),
-  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
-  lockedUntil: timestamp("locked_until", { withTimezone: true }),
-});
+/**
+ * Failed sign-in attempts per key (an account's normalized email, a client address, a known device),
+ * for throttling (lib/auth/throttle.ts). Not tenant data: sign-in precedes any tenant. An attempt is
+ * counted as a failure before its password is checked, and a success clears its account's row.
+ */
+export const signInAttempts = pgTable(
+  "sign_in_attempts",
+  {
+    key: text("key").primaryKey(),
+    failures: integer("failures").notNull(),
+    lastFailureAt: timestamp("last_failure_at", { withTimezone: true }).notNull(),
+  },
+  // Serves pruning: rows idle past the longest window, and the oldest beyond the cap.
+  (t) => [index("sign_in_attempts_last_failure_idx").on(t.lastFailureAt)],
+);
+
+/**
+ * A signed-in session: the session cookie (a JWT) names its row, and a session whose row is gone is
+ * signed out. Signing out, a password change and leaving a company delete rows. Not tenant data, but
+ * like `users` a tenant's context sees (and may end) only the sessions of its own members.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The browser it was opened in, for a future list of one's sessions. */
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index("sessions_user_idx").on(t.userId),
+    index("sessions_expires_idx").on(t.expiresAt),
+    pgPolicy("tenant_isolation", {
+      as: "permissive",
+      for: "all",
+      to: "public",
+      using: sql`exists (select 1 from memberships m where m.user_id = ${t.userId} and m.tenant_id = ${currentTenant})`,
+    }),
+  ],
+);
 
 /**
  * A provider account a user signs in with, linked once by the provider's verified email address and

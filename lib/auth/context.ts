@@ -3,8 +3,13 @@ import type { Executor } from "@/db/client";
 import { memberships, type Role, tenants, users } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import type { OAuthProviderId } from "@/lib/oauth/providers";
-import type { CurrentSession } from "./session";
 import { meetsSignInPolicy, type SignInMethod } from "./sign-in-policy";
+
+/** What the tenant doors need of a session: who signed in, and how. */
+export interface SessionIdentity {
+  userId: string;
+  signInMethod: SignInMethod;
+}
 
 /** Who is acting, in which tenant, with which role: handed to every page and server action. */
 export interface TenantContext {
@@ -20,7 +25,7 @@ export interface TenantContext {
 /** The session user's membership in the tenant named by `slug`, or null when there is none. */
 export async function resolveTenantContext(
   db: Executor,
-  session: CurrentSession,
+  session: SessionIdentity,
   slug: string,
 ): Promise<TenantContext | null> {
   const { userId } = session;
@@ -51,7 +56,7 @@ export type TenantAccess =
 /** The session's way into the company named by `slug`: both doors (pages and actions) ask this. */
 export async function tenantAccess(
   db: Executor,
-  session: CurrentSession,
+  session: SessionIdentity,
   slug: string,
   configured: readonly OAuthProviderId[],
 ): Promise<TenantAccess> {

@@ -3,16 +3,23 @@ import AzureADProvider from "next-auth/providers/azure-ad";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GoogleProvider from "next-auth/providers/google";
 import type { OAuthConfig, Provider } from "next-auth/providers/index";
+import { cookies, headers } from "next/headers";
 import { getDb } from "@/db";
 import { configuredRegistrations, type Env, type OAuthProviderId } from "@/lib/oauth/providers";
 import { deriveKey } from "@/lib/secrets";
+import { clientAddress, trustedProxyHops } from "./client-address";
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookieValue } from "./device";
+import { endSession, openSession } from "./sessions";
 import type { SignInMethod } from "./sign-in-policy";
-import { authenticate } from "./sign-in";
+import { authenticate, normalizeEmail } from "./sign-in";
 import { linkSignIn, type ProviderProfile, userOfIdentity } from "./sso";
+import { secondsUntil } from "./throttle-policy";
 
 declare module "next-auth" {
   interface Session {
     userId: string;
+    /** The row in `sessions` the cookie stands for; absent in cookies issued before sessions could end. */
+    sessionId?: string;
     signInMethod: SignInMethod;
   }
 }
@@ -33,14 +40,33 @@ export function authOptions(): AuthOptions {
     providers: [
       CredentialsProvider({
         credentials: { email: { type: "email" }, password: { type: "password" } },
-        async authorize(credentials) {
+        async authorize(credentials, request) {
           if (!credentials?.email || !credentials.password) return null;
-          const result = await authenticate(await getDb(), credentials);
+          const cookieStore = await cookies();
+          const forwardedFor = request.headers?.["x-forwarded-for"] as string | undefined;
+          const result = await authenticate(await getDb(), {
+            ...credentials,
+            client: {
+              address: clientAddress(forwardedFor, trustedProxyHops(process.env)),
+              deviceCookie: cookieStore.get(DEVICE_COOKIE)?.value,
+            },
+          });
           if (result.ok) {
+            // This browser is now a known device for the account (lib/auth/device.ts).
+            cookieStore.set(DEVICE_COOKIE, deviceCookieValue(result.deviceId, normalizeEmail(credentials.email)), {
+              httpOnly: true,
+              sameSite: "lax",
+              secure: process.env.NEXTAUTH_URL?.startsWith("https://") ?? false,
+              path: "/",
+              maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
+            });
             return { id: result.user.id, email: result.user.email, name: result.user.name };
           }
-          // next-auth hands this message to the client as `error`; the sign-in form localizes it.
-          throw new Error(result.reason === "throttled" ? "throttled" : "invalidCredentials");
+          // next-auth hands this message to the client as `error`; the sign-in form localizes it,
+          // with the seconds to wait after the colon.
+          throw new Error(
+            result.reason === "throttled" ? `throttled:${secondsUntil(result.retryAt, new Date())}` : "invalidCredentials",
+          );
         },
       }),
       ...signInProviders(process.env),
@@ -55,15 +81,35 @@ export function authOptions(): AuthOptions {
       },
       async jwt({ token, user, account }) {
         if (!account || !user) return token;
-        if (account.type === "credentials") return { ...token, sub: user.id, method: "password" };
+        const db = await getDb();
+        // Every sign-in, with a password or a provider, opens a session the server can end.
+        const open = async (userId: string) =>
+          openSession(db, {
+            userId,
+            userAgent: (await headers()).get("user-agent"),
+            now: new Date(),
+            maxAgeMs: SESSION_MAX_AGE_SECONDS * 1000,
+          });
+        if (account.type === "credentials") return { ...token, sub: user.id, method: "password", sid: await open(user.id) };
         // `signIn` above has just linked this provider account to its user.
         const provider = account.provider as OAuthProviderId;
-        const linked = await userOfIdentity(await getDb(), provider, account.providerAccountId);
+        const linked = await userOfIdentity(db, provider, account.providerAccountId);
         if (!linked) throw new Error(`No user is linked to this ${provider} account`);
-        return { ...token, sub: linked.id, email: linked.email, name: linked.name, method: provider };
+        return { ...token, sub: linked.id, email: linked.email, name: linked.name, method: provider, sid: await open(linked.id) };
       },
       session({ session, token }) {
-        return { ...session, userId: token.sub ?? "", signInMethod: (token.method as SignInMethod | undefined) ?? "password" };
+        return {
+          ...session,
+          userId: token.sub ?? "",
+          ...(typeof token.sid === "string" ? { sessionId: token.sid } : {}),
+          signInMethod: (token.method as SignInMethod | undefined) ?? "password",
+        };
+      },
+    },
+    events: {
+      // Signing out ends the session at once: a copy of the cookie is worth nothing afterwards.
+      async signOut({ token }) {
+        if (typeof token?.sid === "string") await endSession(await getDb(), token.sid);
       },
     },
   };

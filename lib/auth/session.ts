@@ -1,19 +1,28 @@
 import { getServerSession } from "next-auth";
+import { cache } from "react";
+import { getDb } from "@/db";
 import { authOptions } from "./options";
-import type { SignInMethod } from "./sign-in-policy";
+import { sessionIsOpen } from "./sessions";
+import type { SessionIdentity } from "./context";
 
-export interface CurrentSession {
-  userId: string;
-  /** Sessions from before single sign-on carry no method: they signed in with a password. */
-  signInMethod: SignInMethod;
+export interface CurrentSession extends SessionIdentity {
+  /** Its row in `sessions`: a password change ends the user's other sessions, not this one. */
+  sessionId: string;
 }
 
-/** The signed-in session, or null: the one place the web layer reads it. */
-export async function currentSession(): Promise<CurrentSession | null> {
+/**
+ * The signed-in session, or null: the one place the web layer reads it. A cookie whose session was
+ * ended (signed out, password changed, removed from a company) or that names none (issued before
+ * sessions could be ended) is signed out. Cached per request: one lookup however many callers.
+ */
+export const currentSession = cache(async (): Promise<CurrentSession | null> => {
   const session = await getServerSession(authOptions());
-  if (!session?.userId) return null;
-  return { userId: session.userId, signInMethod: session.signInMethod ?? "password" };
-}
+  if (!session?.userId || !session.sessionId) return null;
+  const open = await sessionIsOpen(await getDb(), { sessionId: session.sessionId, userId: session.userId, now: new Date() });
+  if (!open) return null;
+  // Sessions from before single sign-on carry no method: they signed in with a password.
+  return { userId: session.userId, sessionId: session.sessionId, signInMethod: session.signInMethod ?? "password" };
+});
 
 /** The id of the signed-in user, or null. */
 export async function currentUserId(): Promise<string | null> {

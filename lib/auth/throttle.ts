@@ -1,47 +1,97 @@
-import { eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { signInFailures } from "@/db/schema";
+import { signInAttempts } from "@/db/schema";
+import {
+  type AttemptDecision,
+  decideAttempt,
+  LONGEST_THROTTLE_WINDOW_MS,
+  THROTTLE,
+  type ThrottleKind,
+} from "./throttle-policy";
 
-/** After this many failed sign-ins within the window, the address is locked for the lock time. */
-export const THROTTLE = {
-  maxFailures: 5,
-  windowMs: 15 * 60_000,
-  lockMs: 15 * 60_000,
-} as const;
+/**
+ * The throttle's records (sign_in_attempts): one row per key, its failures so far. An attempt is
+ * admitted or refused before its password is checked, and an admitted one is counted as a failure
+ * at once; a success then clears the account's count (clearAttempts).
+ */
 
-export async function lockedUntil(db: Executor, email: string, now: Date): Promise<Date | null> {
-  const [row] = await db.select().from(signInFailures).where(eq(signInFailures.email, email));
-  return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+/** At most this many rows are kept: an attacker inventing addresses and accounts cannot grow the table without end. */
+export const MAX_THROTTLE_ROWS = 100_000;
+
+export interface ThrottleKey {
+  kind: ThrottleKind;
+  /** The normalized email, the client address, or the device id. */
+  subject: string;
 }
 
-/** Counts one failure; returns the lock's end when this failure locked the address. */
-export async function recordFailure(db: Executor, email: string, now: Date): Promise<Date | null> {
-  // Dates inside raw `sql` skip drizzle's column mapping, and postgres.js then refuses a Date
-  // object: they go in as ISO strings.
-  const windowStart = new Date(now.getTime() - THROTTLE.windowMs).toISOString();
-  const lockEnd = new Date(now.getTime() + THROTTLE.lockMs);
-  // One statement, so concurrent failures cannot undercount.
-  const [row] = await db
-    .insert(signInFailures)
-    .values({ email, failures: 1, windowStartedAt: now })
-    .onConflictDoUpdate({
-      target: signInFailures.email,
-      set: {
-        failures: sql`case when ${signInFailures.windowStartedAt} < ${windowStart} then 1 else ${signInFailures.failures} + 1 end`,
-        windowStartedAt: sql`case when ${signInFailures.windowStartedAt} < ${windowStart} then ${now.toISOString()}::timestamptz else ${signInFailures.windowStartedAt} end`,
-      },
-    })
-    .returning();
-  if (row && row.failures >= THROTTLE.maxFailures) {
-    await db
-      .update(signInFailures)
-      .set({ lockedUntil: lockEnd, failures: 0, windowStartedAt: now })
-      .where(eq(signInFailures.email, email));
-    return lockEnd;
+const keyOf = ({ kind, subject }: ThrottleKey) => `${kind}:${subject}`;
+
+/**
+ * Decides one attempt for one key and counts it, atomically: the count is written only if the row is
+ * still what the decision was made on (compare and set), so two attempts that read the same count
+ * cannot both be admitted on it; the one that loses decides again on the newer count. Thirty
+ * parallel guesses therefore get exactly the free allowance through.
+ */
+export async function admitAttempt(db: Executor, key: ThrottleKey, now: Date): Promise<AttemptDecision> {
+  const id = keyOf(key);
+  while (true) {
+    const [record] = await db.select().from(signInAttempts).where(eq(signInAttempts.key, id));
+    const decision = decideAttempt(record ?? null, now, THROTTLE[key.kind]);
+    if (decision.type === "refuse") return decision;
+    const counted = record
+      ? await db
+          .update(signInAttempts)
+          .set({ failures: decision.failures, lastFailureAt: now })
+          .where(
+            and(
+              eq(signInAttempts.key, id),
+              eq(signInAttempts.failures, record.failures),
+              eq(signInAttempts.lastFailureAt, record.lastFailureAt),
+            ),
+          )
+          .returning({ key: signInAttempts.key })
+      : await db
+          .insert(signInAttempts)
+          .values({ key: id, failures: decision.failures, lastFailureAt: now })
+          .onConflictDoNothing()
+          .returning({ key: signInAttempts.key });
+    if (counted.length > 0) return decision;
   }
-  return null;
 }
 
-export async function clearFailures(db: Executor, email: string): Promise<void> {
-  await db.delete(signInFailures).where(eq(signInFailures.email, email));
+/** Admits an attempt only if every key admits it, in order: a key that refuses stops the rest from counting. */
+export async function admitAttemptFor(db: Executor, keys: ThrottleKey[], now: Date): Promise<AttemptDecision> {
+  let admitted: AttemptDecision = { type: "admit", failures: 0 };
+  for (const key of keys) {
+    admitted = await admitAttempt(db, key, now);
+    if (admitted.type === "refuse") return admitted;
+  }
+  return admitted;
+}
+
+/** A success: the keys' failures are forgotten. */
+export async function clearAttempts(db: Executor, keys: ThrottleKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.delete(signInAttempts).where(inArray(signInAttempts.key, keys.map(keyOf)));
+}
+
+/**
+ * Keeps the table bounded: rows no policy remembers any more go, and beyond the cap the oldest go
+ * too (their keys start afresh, which only an attacker filling the table gains from).
+ */
+export async function pruneSignInAttempts(db: Executor, now: Date): Promise<{ expired: number; overCap: number }> {
+  const expired = await db
+    .delete(signInAttempts)
+    .where(lt(signInAttempts.lastFailureAt, new Date(now.getTime() - LONGEST_THROTTLE_WINDOW_MS)))
+    .returning({ key: signInAttempts.key });
+  const beyondCap = db
+    .select({ key: signInAttempts.key })
+    .from(signInAttempts)
+    .orderBy(desc(signInAttempts.lastFailureAt))
+    .offset(MAX_THROTTLE_ROWS);
+  const overCap = await db
+    .delete(signInAttempts)
+    .where(inArray(signInAttempts.key, beyondCap))
+    .returning({ key: signInAttempts.key });
+  return { expired: expired.length, overCap: overCap.length };
 }

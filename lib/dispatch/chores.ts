@@ -1,21 +1,24 @@
 import type { Database } from "@/db/client";
 import { cleanupMailboxes } from "./cleanup";
 import { keepTokensAlive } from "./token-keepalive";
+import { forgetSignIns } from "@/lib/auth/cleanup";
 import { sendOutbox } from "@/lib/outbox/send";
 import { autoCloseTickets } from "@/lib/tickets/auto-close";
 
 /**
  * The periodic work besides polling, on the schedules the Trigger.dev tasks have (jobs/): each is
  * safe to run in several workers at once (the outbox claims rows, auto-close only closes what is
- * still answered, cleanup takes each mailbox's lease, a token is refreshed under its mailbox's lock).
+ * still answered, cleanup takes each mailbox's lease, a token is refreshed under its mailbox's lock,
+ * forgetting sign-ins only deletes what has run out).
  */
-export type Chore = "send" | "autoClose" | "cleanup" | "tokens";
+export type Chore = "send" | "autoClose" | "cleanup" | "tokens" | "signIns";
 
 export const CHORE_EVERY_MS: Record<Chore, number> = {
   send: 10_000,
   autoClose: 15 * 60_000,
   cleanup: 60 * 60_000,
   tokens: 60 * 60_000,
+  signIns: 60 * 60_000,
 };
 
 const run: Record<Chore, (db: Database, input: { now: () => Date; owner: string }) => Promise<unknown>> = {
@@ -23,10 +26,11 @@ const run: Record<Chore, (db: Database, input: { now: () => Date; owner: string 
   autoClose: (db, { now }) => autoCloseTickets(db, { now: now() }),
   cleanup: (db, { now, owner }) => cleanupMailboxes(db, { now: now(), owner }),
   tokens: (db, { now }) => keepTokensAlive(db, { now: now() }),
+  signIns: (db, { now }) => forgetSignIns(db, { now: now() }),
 };
 
 /** Runs each chore whose interval has passed since this runner last ran it. */
-export function choreRunner(chores: readonly Chore[] = ["send", "autoClose", "cleanup", "tokens"]) {
+export function choreRunner(chores: readonly Chore[] = ["send", "autoClose", "cleanup", "tokens", "signIns"]) {
   const lastRun = new Map<Chore, number>();
   return async (
     db: Database,

@@ -5,8 +5,9 @@ import type { Database, Executor } from "@/db/client";
 import { bindTenant, type TenantScope } from "@/db/tenant";
 import { type Invite, invites, memberships, type Role, roleEnum, tenants, users } from "@/db/schema";
 import { canAssignRole } from "@/lib/auth/roles";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { clearFailures, lockedUntil, recordFailure } from "@/lib/auth/throttle";
+import { hashPassword } from "@/lib/auth/password";
+import { authenticate, type SignInClient } from "@/lib/auth/sign-in";
+import { secondsUntil, waitMessage } from "@/lib/auth/throttle-policy";
 import { recordAudit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import { locales } from "@/lib/i18n/routing";
@@ -111,7 +112,7 @@ export const acceptInviteSchema = z.object({
  */
 export async function acceptInvite(
   db: Database,
-  input: z.input<typeof acceptInviteSchema>,
+  input: z.input<typeof acceptInviteSchema> & { client?: SignInClient },
   now = new Date(),
 ): Promise<{ userId: string; email: string; tenantSlug: string; locale: string }> {
   const details = await inviteDetails(db, input.token, now);
@@ -120,12 +121,12 @@ export async function acceptInvite(
   let passwordHash: string | null = null;
   if (existing) {
     // Confirming with a password is a sign-in: the same throttle guards it.
-    if (await lockedUntil(db, existing.email, now)) throw new RuleError("throttled");
-    if (!(await verifyPassword(existing.passwordHash, input.password))) {
-      const locked = await recordFailure(db, existing.email, now);
-      throw locked ? new RuleError("throttled") : new RuleError("invalidInput", { password: ["wrongPassword"] });
+    const signIn = await authenticate(db, { email: existing.email, password: input.password, client: input.client, now });
+    if (!signIn.ok && signIn.reason === "throttled") {
+      const wait = waitMessage(secondsUntil(signIn.retryAt, now));
+      throw new RuleError(wait.key, {}, wait.values);
     }
-    await clearFailures(db, existing.email);
+    if (!signIn.ok) throw new RuleError("invalidInput", { password: ["wrongPassword"] });
   } else {
     const name = personName.safeParse(input.name);
     const password = newPassword.safeParse(input.password);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { divisionUnprocessedRecipients, invites, memberships, roleEnum, teamMembers, users } from "@/db/schema";
 import { canAssignRole } from "@/lib/auth/roles";
+import { revokeUserSessions } from "@/lib/auth/sessions";
 import { recordAudit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import { checkbox } from "@/lib/forms";
@@ -88,10 +89,14 @@ export async function updateMember(
   });
 }
 
+/** Removes a member from the company and ends all their sessions (they may sign in again for their other companies). */
 export async function removeMember(tx: Executor, scope: TenantScope, membershipId: string): Promise<void> {
   const membership = await loadMembership(tx, scope, membershipId);
   if (!canAssignRole(scope.role, membership.role, membership.role)) throw new ForbiddenError();
   if (membership.role === "owner" && (await ownerCount(tx, scope)) <= 1) throw new RuleError("lastOwner");
+  // Signed out everywhere at once, in this transaction. First: the sessions table's policy lets a
+  // tenant's context reach only its members' sessions.
+  await revokeUserSessions(tx, membership.userId);
   await tx
     .delete(memberships)
     .where(and(eq(memberships.tenantId, scope.tenantId), eq(memberships.id, membership.id)));

@@ -1,15 +1,17 @@
 import crypto from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { divisionUnprocessedRecipients, memberships, teamMembers } from "../../db/schema";
+import { divisionUnprocessedRecipients, memberships, signInAttempts, teamMembers } from "../../db/schema";
 import { type TenantScope, withTenant } from "../../db/tenant";
-import { authenticate } from "../../lib/auth/sign-in";
-import { THROTTLE } from "../../lib/auth/throttle";
+import { deviceCookieValue, knownDevice } from "../../lib/auth/device";
+import { authenticate, normalizeEmail } from "../../lib/auth/sign-in";
+import { MAX_THROTTLE_ROWS, pruneSignInAttempts } from "../../lib/auth/throttle";
+import { LONGEST_THROTTLE_WINDOW_MS, THROTTLE } from "../../lib/auth/throttle-policy";
 import { ForbiddenError, RuleError } from "../../lib/errors";
 import { acceptInvite, createInvite, INVITE_TTL_MS, inviteDetails, revokeInvite } from "../../lib/members/invites";
 import { listMembers, removeMember, updateMember } from "../../lib/members/members";
 import { makeTenant, testDatabase } from "../setup/db";
-import { makeFilledTenant } from "../setup/tenant-data";
+import { makeFilledTenant, rowsOf } from "../setup/tenant-data";
 
 const db = await testDatabase();
 
@@ -48,50 +50,164 @@ describe("signing in", () => {
     });
   });
 
-  it("locks an address after five wrong passwords, even against the right one, until the lock passes", async () => {
+  it("holds an account back with waits that double past five free failures, and lets the right password in once a wait is over", async () => {
     const { email, password } = await makeTenant(db, "Throttle");
-    const start = new Date();
-    const results = [];
-    for (let i = 0; i < THROTTLE.maxFailures; i++) {
-      results.push(await authenticate(db, { email, password: "wrong-password", now: new Date(start.getTime() + i * 1000) }));
+    const start = Date.now();
+    const attempt = (pw: string, afterMs: number) => authenticate(db, { email, password: pw, now: new Date(start + afterMs) });
+    for (let i = 0; i < THROTTLE.account.freeFailures; i++) {
+      expect(await attempt("wrong-password", 0)).toEqual({ ok: false, reason: "invalid" });
     }
-    expect(results.slice(0, -1).map((r) => r.ok || r.reason)).toEqual(["invalid", "invalid", "invalid", "invalid"]);
-    const locking = results.at(-1)!;
-    expect(locking).toMatchObject({ ok: false, reason: "throttled" });
-    const retryAt = (locking as { retryAt: Date }).retryAt;
-    expect(retryAt.getTime()).toBe(start.getTime() + 4000 + THROTTLE.lockMs);
-
-    const during = await authenticate(db, { email, password, now: new Date(retryAt.getTime() - 1000) });
-    expect(during).toEqual({ ok: false, reason: "throttled", retryAt });
-    // The same address in other letters is the same address.
-    expect(await authenticate(db, { email: email.toUpperCase(), password, now: new Date(retryAt.getTime() - 1000) })).toMatchObject({
+    // Five failures: the next attempt waits a second, even with the right password.
+    expect(await attempt(password, 999)).toEqual({ ok: false, reason: "throttled", retryAt: new Date(start + 1000) });
+    // The same address in other letters is the same account.
+    expect(await authenticate(db, { email: `  ${email.toUpperCase()}`, password, now: new Date(start + 500) })).toMatchObject({
       reason: "throttled",
     });
-
-    const after = await authenticate(db, { email, password, now: new Date(retryAt.getTime() + 1000) });
-    expect(after.ok).toBe(true);
+    expect(await attempt("wrong-again", 1000)).toEqual({ ok: false, reason: "invalid" });
+    // Six failures: two seconds after the last one.
+    expect(await attempt(password, 2999)).toEqual({ ok: false, reason: "throttled", retryAt: new Date(start + 3000) });
+    expect((await attempt(password, 3000)).ok).toBe(true);
+    // A success forgets the account's failures: five free ones again.
+    for (let i = 0; i < THROTTLE.account.freeFailures; i++) {
+      expect(await attempt("wrong-password", 3000)).toEqual({ ok: false, reason: "invalid" });
+    }
   });
 
-  it("throttles an unknown address the same way, so locking does not tell who has an account", async () => {
+  it("counts thirty parallel wrong guesses for one account atomically: exactly five get through, the rest are told to wait", async () => {
+    const { email } = await makeTenant(db, "Parallel");
+    const now = new Date();
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => authenticate(db, { email, password: `guess-${i}`, now })),
+    );
+    const reasons = results.map((result) => (result.ok ? "ok" : result.reason));
+    expect(reasons.filter((reason) => reason === "invalid")).toHaveLength(THROTTLE.account.freeFailures);
+    expect(reasons.filter((reason) => reason === "throttled")).toHaveLength(30 - THROTTLE.account.freeFailures);
+  });
+
+  it("slows an address spraying one password over thirty accounts once its allowance is spent; other addresses are not", async () => {
+    const sprayer = { address: `198.51.100.${crypto.randomInt(1, 255)}-${crypto.randomBytes(3).toString("hex")}` };
+    const now = new Date();
+    const reasons = [];
+    for (let i = 0; i < 30; i++) {
+      const email = `sprayed-${i}-${crypto.randomBytes(3).toString("hex")}@spray.test`;
+      const result = await authenticate(db, { email, password: "Summer2026!", client: sprayer, now });
+      reasons.push(result.ok || result.reason);
+    }
+    const free = THROTTLE.address.freeFailures;
+    expect(reasons).toEqual([...Array(free).fill("invalid"), ...Array(30 - free).fill("throttled")]);
+    // Every account was tried once at most: the address alone held the rest back.
+    const { email, password } = await makeTenant(db, "Bystander");
+    expect((await authenticate(db, { email, password, client: { address: "203.0.113.50" }, now })).ok).toBe(true);
+    expect(await authenticate(db, { email, password, client: sprayer, now })).toMatchObject({ reason: "throttled" });
+  });
+
+  it("keeps an address's count after a right password, so one known account does not buy a sprayer a fresh allowance", async () => {
+    const client = { address: `192.0.2.${crypto.randomBytes(4).toString("hex")}` };
+    const { email, password } = await makeTenant(db, "Sprayer's own");
+    const now = new Date();
+    for (let i = 0; i < THROTTLE.address.freeFailures - 1; i++) {
+      await authenticate(db, { email: `other-${i}-${crypto.randomBytes(3).toString("hex")}@spray.test`, password: "x", client, now });
+    }
+    expect((await authenticate(db, { email, password, client, now })).ok).toBe(true);
+    expect(await authenticate(db, { email: "one-more@spray.test", password: "x", client, now })).toMatchObject({ reason: "throttled" });
+  });
+
+  it("lets the owner in from their known device while a stranger's guesses hold the account back", async () => {
+    const { email, password } = await makeTenant(db, "Known device");
+    const now = new Date();
+    const home = await authenticate(db, { email, password, client: { address: "192.0.2.10" }, now });
+    if (!home.ok) throw new Error("the owner's first sign-in failed");
+    expect(home.deviceId).toBeNull();
+    const deviceCookie = deviceCookieValue(null, normalizeEmail(email));
+
+    const stranger = { address: `203.0.113.${crypto.randomBytes(4).toString("hex")}` };
+    for (let i = 0; i < 12; i++) await authenticate(db, { email, password: `guess-${i}`, client: stranger, now });
+    expect(await authenticate(db, { email, password, client: stranger, now })).toMatchObject({ reason: "throttled" });
+    // Without the cookie, the owner waits like anyone else; with it, they are in.
+    expect(await authenticate(db, { email, password, client: { address: "192.0.2.10" }, now })).toMatchObject({ reason: "throttled" });
+    const known = await authenticate(db, { email, password, client: { address: "192.0.2.10", deviceCookie }, now });
+    expect(known).toMatchObject({ ok: true, deviceId: knownDevice(deviceCookie, normalizeEmail(email)) });
+    // The cookie is for this account only.
+    const other = await makeTenant(db, "Other account");
+    for (let i = 0; i < THROTTLE.account.freeFailures; i++) {
+      await authenticate(db, { email: other.email, password: "wrong", client: stranger, now });
+    }
+    expect(await authenticate(db, { email: other.email, password: other.password, client: { address: "192.0.2.10", deviceCookie }, now })).toMatchObject({
+      reason: "throttled",
+    });
+  });
+
+  it("throttles guessing from a known device by the device's own count", async () => {
+    const { email, password } = await makeTenant(db, "Device count");
+    const client = { address: null, deviceCookie: deviceCookieValue(null, normalizeEmail(email)) };
+    const now = new Date();
+    for (let i = 0; i < THROTTLE.device.freeFailures; i++) {
+      expect(await authenticate(db, { email, password: "wrong", client, now })).toEqual({ ok: false, reason: "invalid" });
+    }
+    expect(await authenticate(db, { email, password, client, now })).toMatchObject({ reason: "throttled" });
+    // The account's own count was not touched: from elsewhere, the owner still gets in.
+    expect((await authenticate(db, { email, password, now })).ok).toBe(true);
+  });
+
+  it("throttles an unknown address the same way, so throttling does not tell who has an account", async () => {
     const email = `nobody-${crypto.randomBytes(4).toString("hex")}@nowhere.test`;
     const now = new Date();
     const reasons = [];
-    for (let i = 0; i < THROTTLE.maxFailures + 1; i++) {
+    for (let i = 0; i < THROTTLE.account.freeFailures + 1; i++) {
       const result = await authenticate(db, { email, password: "guess", now });
       reasons.push(result.ok || result.reason);
     }
-    expect(reasons).toEqual(["invalid", "invalid", "invalid", "invalid", "throttled", "throttled"]);
+    expect(reasons).toEqual(["invalid", "invalid", "invalid", "invalid", "invalid", "throttled"]);
   });
 
-  it("does not lock for failures spread wider than the window", async () => {
+  it("waits at most fifteen minutes however long the guessing goes on, and forgets an account's failures after a quiet day", async () => {
     const { email, password } = await makeTenant(db, "Slowly");
     const start = Date.now();
-    for (let i = 0; i < THROTTLE.maxFailures + 2; i++) {
-      const now = new Date(start + i * (THROTTLE.windowMs / 2 + 1000));
-      expect(await authenticate(db, { email, password: "wrong-password", now })).toEqual({ ok: false, reason: "invalid" });
+    const quarter = 15 * 60_000;
+    // One guess every fifteen minutes is always admitted, so the count keeps growing.
+    for (let i = 0; i < 20; i++) {
+      expect(await authenticate(db, { email, password: "wrong-password", now: new Date(start + i * quarter) })).toMatchObject({
+        reason: "invalid",
+      });
     }
-    const now = new Date(start + (THROTTLE.maxFailures + 2) * (THROTTLE.windowMs / 2 + 1000));
-    expect((await authenticate(db, { email, password, now })).ok).toBe(true);
+    const last = start + 19 * quarter;
+    expect(await authenticate(db, { email, password, now: new Date(last + quarter - 1000) })).toEqual({
+      ok: false,
+      reason: "throttled",
+      retryAt: new Date(last + quarter),
+    });
+    expect((await authenticate(db, { email, password, now: new Date(last + THROTTLE.account.forgetAfterMs) })).ok).toBe(true);
+  });
+});
+
+describe("the throttle's table", () => {
+  it("stays bounded: rows idle past the longest window go, and beyond the cap the oldest go", async () => {
+    const run = crypto.randomBytes(4).toString("hex");
+    const now = new Date();
+    // Older than anything other tests write, so that the cap takes these first.
+    const newest = new Date(now.getTime() - 60 * 60_000);
+    await db.execute(sql`
+      insert into sign_in_attempts (key, failures, last_failure_at)
+      select ${`cap:${run}:`} || i, 1, ${newest.toISOString()}::timestamptz - i * interval '1 millisecond'
+      from generate_series(0, ${MAX_THROTTLE_ROWS + 9}) as i`);
+    await db.execute(sql`
+      insert into sign_in_attempts (key, failures, last_failure_at)
+      select ${`expired:${run}:`} || i, 9, ${now.toISOString()}::timestamptz - ${`${LONGEST_THROTTLE_WINDOW_MS + 1000} milliseconds`}::interval
+      from generate_series(1, 5) as i`);
+    try {
+      const pruned = await pruneSignInAttempts(db, now);
+      expect(pruned.expired).toBeGreaterThanOrEqual(5);
+      expect(pruned.overCap).toBeGreaterThanOrEqual(10);
+      const [{ total }] = rowsOf(await db.execute(sql`select count(*)::int as total from sign_in_attempts`)) as [{ total: number }];
+      expect(total).toBeLessThanOrEqual(MAX_THROTTLE_ROWS);
+      const left = async (key: string) =>
+        (await db.select().from(signInAttempts).where(eq(signInAttempts.key, key))).length;
+      expect(await left(`cap:${run}:0`)).toBe(1);
+      expect(await left(`cap:${run}:${MAX_THROTTLE_ROWS + 9}`)).toBe(0);
+      expect(await left(`expired:${run}:1`)).toBe(0);
+    } finally {
+      await db.execute(sql`delete from sign_in_attempts where key like ${`cap:${run}:%`}`);
+    }
   });
 });
 
@@ -165,15 +281,18 @@ describe("invitations", () => {
     const { token } = await withTenant(db, inviting.tenant.id, (tx) =>
       createInvite(tx, ownerScope(inviting), { email: guest.email, role: "agent" }),
     );
-    for (let attempt = 1; attempt < THROTTLE.maxFailures; attempt++) {
-      await expect(acceptInvite(db, { token, password: `guess-${attempt}` })).rejects.toMatchObject({
+    const now = new Date();
+    for (let attempt = 1; attempt <= THROTTLE.account.freeFailures; attempt++) {
+      await expect(acceptInvite(db, { token, password: `guess-${attempt}` }, now)).rejects.toMatchObject({
         key: "invalidInput",
       });
     }
-    await expect(acceptInvite(db, { token, password: "last-guess" })).rejects.toMatchObject({ key: "throttled" });
-    // Locked: even the right password is refused now, and sign-in is locked too.
-    await expect(acceptInvite(db, { token, password: guest.password })).rejects.toMatchObject({ key: "throttled" });
-    expect(await authenticate(db, { email: guest.email, password: guest.password })).toMatchObject({
+    // Held back: even the right password waits now, and is told how long; sign-in waits too.
+    await expect(acceptInvite(db, { token, password: guest.password }, now)).rejects.toMatchObject({
+      key: "throttledSeconds",
+      values: { count: 1 },
+    });
+    expect(await authenticate(db, { email: guest.email, password: guest.password, now })).toMatchObject({
       reason: "throttled",
     });
     expect(await membershipOf(inviting.tenant.id, guest.user.id)).toBeUndefined();

@@ -214,7 +214,7 @@ describe("row-level security on its own", () => {
 
   it("the app role cannot read sign-in throttling at all", async () => {
     const { a } = await twoTenants();
-    const attempt = withTenant(db, a.tenant.id, (tx) => tx.execute(sql`select * from sign_in_failures`));
+    const attempt = withTenant(db, a.tenant.id, (tx) => tx.execute(sql`select * from sign_in_attempts`));
     await expect(attempt.catch((error: unknown) => Promise.reject(databaseError(error)))).rejects.toMatchObject({
       code: "42501",
     });

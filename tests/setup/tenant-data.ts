@@ -20,7 +20,7 @@ const allTables = (Object.values(schema) as unknown[])
  * Tables that hold no tenant's data and have no policy, on purpose: both serve sign-in, before any
  * tenant is known, and the app role has no grant on them. Anything else is tenant data.
  */
-export const globalTableNames = ["sign_in_failures", "sign_in_identities"];
+export const globalTableNames = ["sign_in_attempts", "sign_in_identities"];
 
 export interface TenantTable {
   name: string;
@@ -28,6 +28,9 @@ export interface TenantTable {
   /** How the rows of one tenant are found: a tenant_id column, the tenant's own row, or membership. */
   kind: "tenant_id" | "tenant" | "member";
 }
+
+/** Tables whose rows belong to a tenant through its members, and the column naming the user. */
+const memberTables: Record<string, string> = { users: "id", sessions: "user_id" };
 
 export const tenantTables: TenantTable[] = allTables
   .filter((config) => !globalTableNames.includes(config.name))
@@ -37,7 +40,7 @@ export const tenantTables: TenantTable[] = allTables
       ? "tenant_id"
       : config.name === "tenants"
         ? "tenant"
-        : config.name === "users"
+        : config.name in memberTables
           ? "member"
           : undefined;
     if (!kind) {
@@ -85,7 +88,7 @@ export function rowsOfTenant(table: TenantTable, tenantId: string, userIds: stri
       return sql`id = ${tenantId}`;
     case "member":
       if (userIds.length === 0) return sql`false`;
-      return sql`id in (${sql.join(userIds.map((id) => sql`${id}::uuid`), sql`, `)})`;
+      return sql`${sql.identifier(memberTables[table.name]!)} in (${sql.join(userIds.map((id) => sql`${id}::uuid`), sql`, `)})`;
   }
 }
 
@@ -97,7 +100,7 @@ export function belongsTo(table: TenantTable, row: Record<string, unknown>, tena
     case "tenant":
       return row.id === tenantId;
     case "member":
-      return userIds.includes(row.id as string);
+      return userIds.includes(row[memberTables[table.name]!] as string);
   }
 }
 
@@ -122,7 +125,7 @@ export async function tenantRowsIn(db: Executor, table: TenantTable, tenantId: s
 }
 
 /**
- * A company with at least one row in every tenant table: an owner and an agent, two divisions, a
+ * A company with at least one row in every tenant table: an owner and an agent (with a session), two divisions, a
  * pending invite, a team, a mailbox with sealed secrets, a knowledge base, a contact with a ticket
  * made from an inbound email, a reply in the outbox, a mass mailing with its one outbox row, and the
  * audit rows all of that leaves.
@@ -136,6 +139,7 @@ export async function makeFilledTenant(db: Database, name: string) {
     .values({ email: `agent-${suffix}@${domain}`, name: `${name} Agent`, passwordHash: "not-a-real-hash" })
     .returning();
   const scope: TenantScope = { tenantId: base.tenant.id, userId: base.user.id, role: "owner" };
+  await db.insert(schema.sessions).values({ userId: agent!.id, expiresAt: new Date(Date.now() + 60 * 60_000) });
   const ids = await withTenant(db, base.tenant.id, async (tx) => {
     const tenantId = base.tenant.id;
     const [agentMembership] = await tx

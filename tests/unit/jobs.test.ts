@@ -36,6 +36,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
       "mailbox-cleanup.ts",
       "poll-mailbox.ts",
       "send-outbox.ts",
+      "sign-in-cleanup.ts",
       "token-keepalive.ts",
     ]);
     const ids = [...modules.entries()].flatMap(([file, exports]) =>
@@ -49,6 +50,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
       "mailbox-cleanup.ts: mailbox-cleanup",
       "poll-mailbox.ts: poll-mailbox",
       "send-outbox.ts: send-outbox",
+      "sign-in-cleanup.ts: sign-in-cleanup",
       "token-keepalive.ts: token-keepalive",
     ]);
     expect(resourceCatalog.listTaskIdCollisions()).toEqual([]);
@@ -57,7 +59,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
 
   it("the scheduled tasks run on their schedules, in UTC", () => {
     const schedules = Object.fromEntries(
-      ["dispatch", "send-outbox", "auto-close", "mailbox-cleanup", "token-keepalive"].map((id) => [id, manifest(id)?.schedule]),
+      ["dispatch", "send-outbox", "auto-close", "mailbox-cleanup", "token-keepalive", "sign-in-cleanup"].map((id) => [id, manifest(id)?.schedule]),
     );
     expect(schedules).toEqual({
       dispatch: expect.objectContaining({ cron: "* * * * *", timezone: "UTC" }),
@@ -65,6 +67,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
       "auto-close": expect.objectContaining({ cron: "*/15 * * * *", timezone: "UTC" }),
       "mailbox-cleanup": expect.objectContaining({ cron: "0 * * * *", timezone: "UTC" }),
       "token-keepalive": expect.objectContaining({ cron: "30 * * * *", timezone: "UTC" }),
+      "sign-in-cleanup": expect.objectContaining({ cron: "45 * * * *", timezone: "UTC" }),
     });
     expect(manifest("poll-mailbox")?.schedule).toBeUndefined();
   });

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { Button } from "@/app/_components/button";
 import { FormAlert, TextField } from "@/app/_components/form";
 import type { ActionState } from "@/lib/auth/action";
+import { waitMessage } from "@/lib/auth/throttle-policy";
 import { ProviderButtons, type SignInProvider } from "./provider-buttons";
 
 /** Email and password, and "Continue with …" for each provider this server offers. */
@@ -31,8 +32,11 @@ export function SignInForm({ providers, providerError }: { providers: SignInProv
     setState(undefined);
     const result = await signIn("credentials", { redirect: false, email, password });
     if (!result || result.error) {
-      // lib/auth/options.ts names the two failures; anything else is a wrong email or password too.
-      setState({ error: result?.error === "throttled" ? "throttled" : "invalidCredentials" });
+      // lib/auth/options.ts names the two failures, a refusal as `throttled:<seconds to wait>`;
+      // anything else is a wrong email or password too.
+      const throttled = /^throttled:(\d+)$/.exec(result?.error ?? "");
+      const wait = throttled ? waitMessage(Number(throttled[1])) : null;
+      setState(wait ? { error: wait.key, errorValues: wait.values } : { error: "invalidCredentials" });
       setPending(false);
       return;
     }

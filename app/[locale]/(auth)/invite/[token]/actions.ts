@@ -1,7 +1,10 @@
 "use server";
 
+import { cookies, headers } from "next/headers";
 import { getDb } from "@/db";
 import { type ActionState, actionError } from "@/lib/auth/action";
+import { clientAddress, trustedProxyHops } from "@/lib/auth/client-address";
+import { DEVICE_COOKIE } from "@/lib/auth/device";
 import { formDataToObject } from "@/lib/forms";
 import { isLocale } from "@/lib/i18n/routing";
 import { acceptInvite } from "@/lib/members/invites";
@@ -26,6 +29,10 @@ export async function acceptInviteAction(
       name: typeof form.name === "string" ? form.name : undefined,
       password: typeof form.password === "string" ? form.password : "",
       locale: isLocale(locale) ? locale : undefined,
+      client: {
+        address: clientAddress((await headers()).get("x-forwarded-for"), trustedProxyHops(process.env)),
+        deviceCookie: (await cookies()).get(DEVICE_COOKIE)?.value,
+      },
     });
     return { ok: true, result: { email: accepted.email, tenantSlug: accepted.tenantSlug, locale: accepted.locale } };
   } catch (error) {
