@@ -242,7 +242,6 @@ export const accountMail = pgTable(
     kind: accountMailKindEnum("kind").notNull(),
     subject: text("subject").notNull(),
     text: text("text").notNull(),
-    html: text("html"),
     /** Fixed when queued, so a resend after a crash carries the same Message-ID. */
     messageId: text("message_id").notNull(),
     status: outboxStatusEnum("status").notNull().default("ready"),

@@ -6,7 +6,6 @@ CREATE TABLE "account_mail" (
 	"kind" "account_mail_kind" NOT NULL,
 	"subject" text NOT NULL,
 	"text" text NOT NULL,
-	"html" text,
 	"message_id" text NOT NULL,
 	"status" "outbox_status" DEFAULT 'ready' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
