@@ -26,12 +26,13 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export function accountMailDelivery(env: Env = process.env): AccountMailDelivery {
   const url = env.POSTDESK_SMTP_URL?.trim();
-  if (url) return { type: "smtp", url, from: env.POSTDESK_MAIL_FROM?.trim() || defaultFrom() };
+  if (url) return { type: "smtp", url, from: mailFrom(env) };
   return env.NODE_ENV === "production" ? { type: "off" } : { type: "console" };
 }
 
-function defaultFrom(): string {
-  return `Postdesk <no-reply@${new URL(appUrl("/")).hostname}>`;
+/** POSTDESK_MAIL_FROM, else no-reply at the host of the app's public address. */
+function mailFrom(env: Env): string {
+  return env.POSTDESK_MAIL_FROM?.trim() || `Postdesk <no-reply@${new URL(appUrl("/")).hostname}>`;
 }
 
 export interface AccountMail {
@@ -44,7 +45,6 @@ export interface AccountMail {
 
 /** Queues a mail inside the caller's transaction; returns its id, for sending it at once. */
 export async function queueAccountMail(tx: Executor, mail: AccountMail, env: Env = process.env): Promise<string> {
-  const delivery = accountMailDelivery(env);
   const [row] = await tx
     .insert(accountMail)
     .values({
@@ -53,7 +53,7 @@ export async function queueAccountMail(tx: Executor, mail: AccountMail, env: Env
       kind: mail.kind,
       subject: mail.subject,
       text: mail.text,
-      messageId: newMessageId(delivery.type === "smtp" ? addressIn(delivery.from) : null),
+      messageId: newMessageId(addressIn(mailFrom(env))),
     })
     .returning({ id: accountMail.id });
   if (!row) throw new Error("Account mail insert returned nothing");
