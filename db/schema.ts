@@ -226,6 +226,79 @@ export const sessions = pgTable(
 );
 
 /**
+ * A company's sign-up waiting for its owner to open the link mailed to them: no tenant and no user
+ * exist before that, so an address nobody proved to own never gets a company. Not tenant data: it
+ * precedes the tenant. The password is kept only as its hash; the link's token only as its hash.
+ */
+export const pendingSignUps = pgTable(
+  "pending_sign_ups",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tokenHash: text("token_hash").notNull(),
+    email: text("email").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    companyName: text("company_name").notNull(),
+    personName: text("person_name").notNull(),
+    locale: text("locale").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("pending_sign_ups_token_hash_key").on(t.tokenHash)],
+);
+
+/** A "forgot password" link: works once, for an hour (lib/accounts/password.ts). Not tenant data. */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("password_resets_token_hash_key").on(t.tokenHash), index("password_resets_user_idx").on(t.userId)],
+);
+
+export const accountMailKindEnum = pgEnum("account_mail_kind", ["verify_sign_up", "account_exists", "reset_password"]);
+
+/**
+ * Mail to a person about their account (verify the address of a sign-up, "you already have an
+ * account", reset a password). It comes before any company and its mailboxes, so it leaves through
+ * the operator's SMTP server (POSTDESK_SMTP_URL), sent by lib/outbox/account-mail.ts with the
+ * outbox's statuses and retries. Not tenant data.
+ */
+export const accountMail = pgTable(
+  "account_mail",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    toAddress: text("to_address").notNull(),
+    locale: text("locale").notNull(),
+    kind: accountMailKindEnum("kind").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    /** Fixed when queued, so a resend after a crash carries the same Message-ID. */
+    messageId: text("message_id").notNull(),
+    status: outboxStatusEnum("status").notNull().default("ready"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    /** When the current attempt began: a row left in "sending" long after this was cut off by a crash. */
+    sendingStartedAt: timestamp("sending_started_at", { withTimezone: true }),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Serves the sender's "what is ready now" scan.
+    index("account_mail_ready_idx").on(t.status, t.nextAttemptAt),
+    // Serves the per-address limit on mail one can make us send to someone else.
+    index("account_mail_to_idx").on(t.toAddress, t.kind, t.createdAt),
+  ],
+);
+
+/**
  * A provider account a user signs in with, linked once by the provider's verified email address and
  * found by the provider's subject afterwards. Not tenant data, like `users`.
  */
@@ -871,6 +944,8 @@ export type InboundEmail = typeof inboundEmails.$inferSelect;
 export type OutboxEntry = typeof outbox.$inferSelect;
 export type OutboxStatus = (typeof outboxStatusEnum.enumValues)[number];
 export type OutboxKind = (typeof outboxKindEnum.enumValues)[number];
+export type AccountMailEntry = typeof accountMail.$inferSelect;
+export type AccountMailKind = (typeof accountMailKindEnum.enumValues)[number];
 export type MassMailing = typeof massMailings.$inferSelect;
 export type EmailTemplate = typeof emailTemplates.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;

@@ -1,10 +1,17 @@
 import { schedules } from "@trigger.dev/sdk";
 import { getDb } from "@/db";
+import { sendAccountMail } from "@/lib/outbox/account-mail";
 import { sendOutbox } from "@/lib/outbox/send";
 
-/** Every minute: sends what the outbox holds. Overlapping runs are safe: each row is claimed once. */
+/**
+ * Every minute: sends what the outbox holds, and the mail about accounts (sign-up links, password
+ * resets) still due. Overlapping runs are safe: each row is claimed once.
+ */
 export const sendOutboxTask = schedules.task({
   id: "send-outbox",
   cron: "* * * * *",
-  run: async (_payload, { signal }) => sendOutbox(await getDb(), { signal }),
+  run: async (_payload, { signal }) => {
+    const db = await getDb();
+    return { outbox: await sendOutbox(db, { signal }), accountMail: await sendAccountMail(db, { signal }) };
+  },
 });

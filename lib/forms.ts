@@ -49,7 +49,8 @@ export const optionalUuid = z.preprocess(
   z.uuid().nullable(),
 );
 
-const MESSAGE_KEY = /^[a-zA-Z][a-zA-Z0-9]*$/;
+// A key, or a path of keys ("passwordWarning.simpleRepeat").
+const MESSAGE_KEY = /^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$/;
 
 /**
  * Field errors as message keys under `errors.`: a schema's own message when it is a key

@@ -1,4 +1,4 @@
-import { useTranslations } from "next-intl";
+import { type MessageKeys, type NestedKeyOf, useTranslations } from "next-intl";
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import type { ActionState } from "@/lib/auth/action";
 import type { FieldErrors as FieldErrorMap } from "@/lib/errors";
@@ -14,7 +14,9 @@ export function errorsFor(fieldErrors: FieldErrorMap | undefined, name: string):
   return [...new Set(keys)];
 }
 
-type ErrorKey = keyof (typeof messages)["errors"];
+type Errors = (typeof messages)["errors"];
+/** Message keys under `errors.`, nested ones ("passwordWarning.dates") included. */
+type ErrorKey = MessageKeys<Errors, NestedKeyOf<Errors>>;
 
 /** An `errors.` key as a sentence; an unknown key (a newer server) reads as the generic "invalid". */
 export function useErrorMessage() {

@@ -1,5 +1,6 @@
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import type { FieldErrors } from "@/lib/errors";
+import en from "@/messages/en.json";
 import { type OptionSpec, toKebab } from "./command";
 
 /**
@@ -18,6 +19,7 @@ const sentences: Record<string, string> = {
   invalidEmail: "must be an email address",
   emailTaken: "already belongs to an account (someone with an account joins another company by invitation)",
   passwordTooShort: `must be at least ${MIN_PASSWORD_LENGTH} characters long`,
+  passwordWeak: "is too easy to guess",
   tagFormat: "must be 2 to 10 capital letters or digits, starting with a letter (such as SALES)",
   tagTaken: "is already the tag of another division of this company",
   divisionNameTaken: "is already the name of another division of this company",
@@ -55,7 +57,14 @@ export function describeFieldError(key: string, option: string, choices?: readon
     if (choices) return `must be one of: ${choices.join(", ")}`;
     return "is not one of the allowed values";
   }
-  return sentences[key] ?? `is not valid (${key})`;
+  return sentences[key] ?? passwordFeedback(key) ?? `is not valid (${key})`;
+}
+
+/** The password estimator's reasons (lib/auth/password-strength.ts), as the web app words them. */
+function passwordFeedback(key: string): string | undefined {
+  const [group, name] = key.split(".");
+  if (group !== "passwordWarning" && group !== "passwordSuggestion") return undefined;
+  return (en.errors[group] as Record<string, string>)[name ?? ""];
 }
 
 /**

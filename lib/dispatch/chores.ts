@@ -2,6 +2,7 @@ import type { Database } from "@/db/client";
 import { cleanupMailboxes } from "./cleanup";
 import { keepTokensAlive } from "./token-keepalive";
 import { forgetSignIns } from "@/lib/auth/cleanup";
+import { sendAccountMail } from "@/lib/outbox/account-mail";
 import { sendOutbox } from "@/lib/outbox/send";
 import { autoCloseTickets } from "@/lib/tickets/auto-close";
 
@@ -22,7 +23,8 @@ export const CHORE_EVERY_MS: Record<Chore, number> = {
 };
 
 const run: Record<Chore, (db: Database, input: { now: () => Date; owner: string }) => Promise<unknown>> = {
-  send: (db, { now }) => sendOutbox(db, { now }),
+  // The companies' outbox, and the mail about accounts that the requests did not get out themselves.
+  send: async (db, { now }) => [await sendOutbox(db, { now }), await sendAccountMail(db, { now })],
   autoClose: (db, { now }) => autoCloseTickets(db, { now: now() }),
   cleanup: (db, { now, owner }) => cleanupMailboxes(db, { now: now(), owner }),
   tokens: (db, { now }) => keepTokensAlive(db, { now: now() }),

@@ -26,3 +26,15 @@ export function unprocessedReasonText(locale: string, reason: string): string {
   const code = known.find((k) => k === reason) ?? "other";
   return `${t(`unprocessedReasons.${code}.label`)}. ${t(`unprocessedReasons.${code}.hint`)}`;
 }
+
+/** The mails about a person's account (lib/accounts), in their language. */
+export type AccountMailText =
+  | { kind: "verify_sign_up"; values: { name: string; company: string; link: string } }
+  | { kind: "account_exists"; values: { name: string; signInLink: string; resetLink: string } }
+  | { kind: "reset_password"; values: { name: string; link: string } };
+
+export function accountMailText(locale: string, mail: AccountMailText): { subject: string; text: string } {
+  const lang: Locale = isLocale(locale) ? locale : "en";
+  const t = createTranslator({ locale: lang, messages: catalogues[lang], namespace: "accountMail" });
+  return { subject: t(`${mail.kind}.subject`, mail.values), text: t(`${mail.kind}.text`, mail.values) };
+}

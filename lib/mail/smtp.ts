@@ -54,3 +54,34 @@ function smtpAuth(auth: NonNullable<SmtpLogin["auth"]>): SMTPPool.Options["auth"
   if (auth.accessToken) return { type: "OAuth2", user: auth.username, accessToken: auth.accessToken };
   return { user: auth.username, pass: auth.password };
 }
+
+/**
+ * A transport to the operator's own SMTP server (POSTDESK_SMTP_URL), for mail about accounts:
+ * `smtp://user:pass@host:587` with a required STARTTLS upgrade, `smtps://…:465` with TLS from the
+ * first byte. nodemailer reads the URL, and its query may set other transport options: a relay on
+ * the same machine that offers no TLS takes `?requireTLS=false`.
+ */
+export function systemSmtpTransport(url: string, timeoutMs: number): Transporter<SMTPPool.SentMessageInfo> {
+  return nodemailer.createTransport({
+    pool: true,
+    maxConnections: 1,
+    // The URL's own settings (its scheme, host, login, query) win over these.
+    url,
+    requireTLS: !url.startsWith("smtps:"),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    logger: false,
+    debug: false,
+  });
+}
+
+/** The password in an SMTP URL, to keep out of error messages. */
+export function smtpUrlSecrets(url: string): string[] {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? [password] : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,17 +1,18 @@
-import crypto from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Executor } from "@/db/client";
 import { bindTenant, type TenantScope } from "@/db/tenant";
 import { type Invite, invites, memberships, type Role, roleEnum, tenants, users } from "@/db/schema";
 import { canAssignRole } from "@/lib/auth/roles";
-import { hashPassword } from "@/lib/auth/password";
-import { authenticate, type SignInClient } from "@/lib/auth/sign-in";
-import { secondsUntil, waitMessage } from "@/lib/auth/throttle-policy";
+import { newLinkToken, hashLinkToken } from "@/lib/auth/link-token";
+import { decoyPasswordHash, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { newPasswordProblems } from "@/lib/auth/password-strength";
+import { admitPasswordAttempt, passwordAccepted, type SignInClient, throttledRefusal } from "@/lib/auth/sign-in";
 import { recordAudit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import { locales } from "@/lib/i18n/routing";
-import { emailAddress, newPassword, personName } from "@/lib/tenants/sign-up";
+import { zodFieldErrors } from "@/lib/forms";
+import { emailAddress, personName } from "@/lib/tenants/sign-up";
 
 /** An invitation link works once, for this long. */
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60_000;
@@ -20,10 +21,6 @@ export const inviteSchema = z.object({
   email: emailAddress,
   role: z.enum(roleEnum.enumValues, "invalidChoice"),
 });
-
-function hashToken(token: string): string {
-  return crypto.createHash("sha256").update(token).digest("hex");
-}
 
 /** Creates an invitation; returns the token for the link (only its hash is stored). */
 export async function createInvite(
@@ -40,14 +37,14 @@ export async function createInvite(
     .where(and(eq(memberships.tenantId, scope.tenantId), eq(users.email, input.email)));
   if (member) throw new RuleError("invalidInput", { email: ["alreadyMember"] });
 
-  const token = crypto.randomBytes(24).toString("base64url");
+  const { token, tokenHash } = newLinkToken();
   const [invite] = await tx
     .insert(invites)
     .values({
       tenantId: scope.tenantId,
       email: input.email,
       role: input.role,
-      tokenHash: hashToken(token),
+      tokenHash,
       invitedBy: scope.userId,
       expiresAt: new Date(now.getTime() + INVITE_TTL_MS),
     })
@@ -76,72 +73,74 @@ export interface InviteDetails {
   tenantSlug: string;
   email: string;
   role: Role;
-  /** The invitee already has an account: they confirm with their password instead of choosing one. */
-  existingUser: boolean;
 }
 
-/** What the invitation page shows; null when the link is unknown, used or expired. */
+/**
+ * What the invitation page shows; null when the link is unknown, used or expired. Not whether the
+ * address has an account: whoever holds the link (the admin who made it, too) must not learn that.
+ */
 export async function inviteDetails(db: Database, token: string, now = new Date()): Promise<InviteDetails | null> {
   const [row] = await db
     .select({ invite: invites, tenant: tenants })
     .from(invites)
     .innerJoin(tenants, eq(tenants.id, invites.tenantId))
-    .where(and(eq(invites.tokenHash, hashToken(token)), isNull(invites.acceptedAt), gt(invites.expiresAt, now)));
+    .where(and(eq(invites.tokenHash, hashLinkToken(token)), isNull(invites.acceptedAt), gt(invites.expiresAt, now)));
   if (!row) return null;
-  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, row.invite.email));
-  return {
-    tenantName: row.tenant.name,
-    tenantSlug: row.tenant.slug,
-    email: row.invite.email,
-    role: row.invite.role,
-    existingUser: Boolean(user),
-  };
+  return { tenantName: row.tenant.name, tenantSlug: row.tenant.slug, email: row.invite.email, role: row.invite.role };
 }
 
 export const acceptInviteSchema = z.object({
   token: z.string().min(1),
-  name: personName.optional(),
-  password: z.string().min(1, "required"),
+  name: personName,
+  password: z.string().min(1, "required").max(200, "tooLong"),
   /** The language of the invitation page: a new member's language. Someone with an account keeps theirs. */
   locale: z.enum(locales).optional(),
 });
 
 /**
- * Accepts an invitation: a new person sets their name and password; someone with an account confirms
- * with their password. The link is spent atomically, so it works exactly once.
+ * Accepts an invitation. One form for everyone, a name and a password: someone who has an account
+ * with the invited address joins with it when the password is theirs; otherwise the password must
+ * be strong enough for a new account. Which case applied never shows in a refusal: it says the same
+ * for the same password either way (and both count towards the sign-in throttle of the address), so
+ * the link's holder learns nothing about the address. The link is spent atomically: it works once.
  */
 export async function acceptInvite(
   db: Database,
-  input: z.input<typeof acceptInviteSchema> & { client?: SignInClient },
+  raw: z.input<typeof acceptInviteSchema> & { client?: SignInClient },
   now = new Date(),
 ): Promise<{ userId: string; email: string; tenantSlug: string; locale: string }> {
+  const parsed = acceptInviteSchema.safeParse(raw);
+  if (!parsed.success) throw new RuleError("invalidInput", zodFieldErrors(parsed.error));
+  const input = parsed.data;
   const details = await inviteDetails(db, input.token, now);
   if (!details) throw new RuleError("inviteInvalid");
+  // Confirming with a password is a sign-in, and choosing one looks the same from outside: the
+  // sign-in throttle guards both alike.
+  const admitted = await admitPasswordAttempt(db, details.email, raw.client, now);
+  if (admitted.type === "refuse") throw throttledRefusal(admitted.retryAt, now);
+
   const [existing] = await db.select().from(users).where(eq(users.email, details.email));
+  const weaknesses = newPasswordProblems(input.password, [details.email, input.name, details.tenantName]);
+  // One argon2 computation in every case, so the time taken does not tell the cases apart either.
   let passwordHash: string | null = null;
-  if (existing) {
-    // Confirming with a password is a sign-in: the same throttle guards it.
-    const signIn = await authenticate(db, { email: existing.email, password: input.password, client: input.client, now });
-    if (!signIn.ok && signIn.reason === "throttled") {
-      const wait = waitMessage(secondsUntil(signIn.retryAt, now));
-      throw new RuleError(wait.key, {}, wait.values);
-    }
-    if (!signIn.ok) throw new RuleError("invalidInput", { password: ["wrongPassword"] });
+  let accepted: boolean;
+  if (existing) accepted = await verifyPassword(existing.passwordHash, input.password);
+  else if (weaknesses.length === 0) {
+    passwordHash = await hashPassword(input.password);
+    accepted = true;
   } else {
-    const name = personName.safeParse(input.name);
-    const password = newPassword.safeParse(input.password);
-    const fieldErrors: Record<string, string[]> = {};
-    if (!name.success) fieldErrors.name = ["required"];
-    if (!password.success) fieldErrors.password = ["passwordTooShort"];
-    if (!name.success || !password.success) throw new RuleError("invalidInput", fieldErrors);
-    passwordHash = await hashPassword(password.data);
+    // Refused; checked against a decoy only to take as long as the other cases.
+    await verifyPassword(await decoyPasswordHash(), input.password);
+    accepted = false;
   }
+  if (!accepted) throw new RuleError("invalidInput", { password: ["invitePasswordRefused", ...weaknesses] });
+  await passwordAccepted(db, details.email, admitted.deviceId);
 
   return db.transaction(async (tx) => {
     const [spent] = await tx
       .update(invites)
       .set({ acceptedAt: now })
-      .where(and(eq(invites.tokenHash, hashToken(input.token)), isNull(invites.acceptedAt), gt(invites.expiresAt, now)))
+      .where(and(eq(invites.tokenHash, hashLinkToken(input.token)), isNull(invites.acceptedAt), gt(invites.expiresAt, now)))
       .returning();
     if (!spent) throw new RuleError("inviteInvalid");
     const user =
@@ -151,7 +150,7 @@ export async function acceptInvite(
           .insert(users)
           .values({
             email: spent.email,
-            name: personName.parse(input.name),
+            name: input.name,
             passwordHash: passwordHash!,
             locale: input.locale ?? "en",
           })

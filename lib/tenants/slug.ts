@@ -19,4 +19,12 @@ export function tagFromName(name: string): string {
 }
 
 /** Paths of the app that are not a company's: a company named "Invite" gets "invite-2". */
-export const RESERVED_SLUGS = ["sign-in", "sign-up", "invite", "unsubscribe", "api"] as const;
+export const RESERVED_SLUGS = [
+  "sign-in",
+  "sign-up",
+  "forgot-password",
+  "reset-password",
+  "invite",
+  "unsubscribe",
+  "api",
+] as const;

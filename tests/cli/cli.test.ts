@@ -49,6 +49,18 @@ describe("postdesk tenant create", () => {
     expect(signIn.ok && signIn.user.id).toBe(tenant.admin.id);
   });
 
+  it("refuses an owner's password that is easy to guess, with the estimator's reasons, as sign-up does", async () => {
+    const name = `Weak ${crypto.randomBytes(4).toString("hex")}`;
+    const run = await postdesk([
+      "tenant", "create", "--name", name, "--admin-email", `weak-${crypto.randomBytes(4).toString("hex")}@cli.test`,
+      "--admin-password", "aaaaaaaaaa",
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--admin-password: is too easy to guess");
+    expect(run.stderr).toContain("Repeated characters like “aaa” are easy to guess.");
+    expect(await db.select().from(tenants).where(eq(tenants.name, name))).toEqual([]);
+  });
+
   it("refuses an admin email that already has an account, names the option and leaves nothing behind", async () => {
     const existing = await makeTenant(db, "Taken");
     const name = `Second ${crypto.randomBytes(4).toString("hex")}`;

@@ -215,7 +215,7 @@ describe("invitations", () => {
   it("a new person accepts once and becomes a member with the invite's role", async () => {
     const company = await makeTenant(db, "Inviting");
     const { token, email } = await invite(company, "admin");
-    expect(await inviteDetails(db, token)).toMatchObject({ email, role: "admin", existingUser: false });
+    expect(await inviteDetails(db, token)).toMatchObject({ email, role: "admin" });
 
     const accepted = await acceptInvite(db, { token, name: "New Admin", password: "Long-enough-pw", locale: "pl" });
     // A new member speaks the language of the invitation page they accepted on.
@@ -255,24 +255,48 @@ describe("invitations", () => {
     });
   });
 
-  it("someone who already has an account confirms with their own password, not a new one", async () => {
+  it("someone who already has an account joins with their own password, not a new one", async () => {
     const inviting = await makeTenant(db, "Host");
     const guest = await makeTenant(db, "Guest");
     const { token } = await withTenant(db, inviting.tenant.id, (tx) =>
       createInvite(tx, ownerScope(inviting), { email: guest.email, role: "agent" }),
     );
-    expect(await inviteDetails(db, token)).toMatchObject({ existingUser: true });
 
     const wrong = acceptInvite(db, { token, name: "Guest", password: "A-brand-new-password" });
-    await expect(wrong).rejects.toMatchObject({ key: "invalidInput", fieldErrors: { password: ["wrongPassword"] } });
+    await expect(wrong).rejects.toMatchObject({ key: "invalidInput", fieldErrors: { password: ["invitePasswordRefused"] } });
     expect(await membershipOf(inviting.tenant.id, guest.user.id)).toBeUndefined();
 
     // The failed attempt did not spend the link.
-    const accepted = await acceptInvite(db, { token, password: guest.password });
+    const accepted = await acceptInvite(db, { token, name: "Another Name", password: guest.password });
     expect(accepted.userId).toBe(guest.user.id);
     expect(await membershipOf(inviting.tenant.id, guest.user.id)).toMatchObject({ role: "agent" });
     expect(await membershipOf(guest.tenant.id, guest.user.id)).toMatchObject({ role: "owner" });
     expect((await authenticate(db, { email: guest.email, password: guest.password })).ok).toBe(true);
+  });
+
+  it("the invitation tells its holder nothing about whether the address has an account", async () => {
+    const inviting = await makeTenant(db, "Host");
+    const guest = await makeTenant(db, "Guest");
+    const forGuest = await withTenant(db, inviting.tenant.id, (tx) =>
+      createInvite(tx, ownerScope(inviting), { email: guest.email, role: "agent" }),
+    );
+    const forNewcomer = await invite(inviting, "agent");
+    const details = [await inviteDetails(db, forGuest.token), await inviteDetails(db, forNewcomer.token)];
+    expect(details.map((d) => Object.keys(d ?? {}).sort())).toEqual([
+      ["email", "role", "tenantName", "tenantSlug"],
+      ["email", "role", "tenantName", "tenantSlug"],
+    ]);
+
+    const refusal = (token: string, password: string) =>
+      acceptInvite(db, { token, name: "Someone", password }).then(
+        () => null,
+        (error: RuleError) => ({ key: error.key, fieldErrors: error.fieldErrors }),
+      );
+    for (const password of ["aaaaaaaaaa", "short", "password123"]) {
+      const asGuest = await refusal(forGuest.token, password);
+      expect(asGuest?.fieldErrors.password?.[0]).toBe("invitePasswordRefused");
+      expect(await refusal(forNewcomer.token, password)).toEqual(asGuest);
+    }
   });
 
   it("guessing an existing user's password through an invitation is throttled like sign-in", async () => {
@@ -283,12 +307,12 @@ describe("invitations", () => {
     );
     const now = new Date();
     for (let attempt = 1; attempt <= THROTTLE.account.freeFailures; attempt++) {
-      await expect(acceptInvite(db, { token, password: `guess-${attempt}` }, now)).rejects.toMatchObject({
+      await expect(acceptInvite(db, { token, name: "Guest", password: `guess-${attempt}` }, now)).rejects.toMatchObject({
         key: "invalidInput",
       });
     }
     // Held back: even the right password waits now, and is told how long; sign-in waits too.
-    await expect(acceptInvite(db, { token, password: guest.password }, now)).rejects.toMatchObject({
+    await expect(acceptInvite(db, { token, name: "Guest", password: guest.password }, now)).rejects.toMatchObject({
       key: "throttledSeconds",
       values: { count: 1 },
     });
@@ -298,11 +322,15 @@ describe("invitations", () => {
     expect(await membershipOf(inviting.tenant.id, guest.user.id)).toBeUndefined();
   });
 
-  it("a new person must give a name and a long enough password", async () => {
+  it("a new person must give a name and a password that is hard to guess", async () => {
     const company = await makeTenant(db, "Rules");
     const { token } = await invite(company, "agent");
-    await expect(acceptInvite(db, { token, password: "short" })).rejects.toMatchObject({
-      fieldErrors: { name: ["required"], password: ["passwordTooShort"] },
+    await expect(acceptInvite(db, { token, name: "", password: "Long-enough-pw" })).rejects.toMatchObject({
+      fieldErrors: { name: ["required"] },
+    });
+    const weak = acceptInvite(db, { token, name: "Jan Nowak", password: "aaaaaaaaaa" });
+    await expect(weak).rejects.toMatchObject({
+      fieldErrors: { password: ["invitePasswordRefused", "passwordWeak", "passwordWarning.simpleRepeat", "passwordSuggestion.anotherWord", "passwordSuggestion.repeated"] },
     });
     expect(await inviteDetails(db, token)).not.toBeNull();
   });

@@ -212,12 +212,14 @@ describe("row-level security on its own", () => {
     expect(seen).toEqual([]);
   });
 
-  it("the app role cannot read sign-in throttling at all", async () => {
+  it("the app role cannot read sign-in throttling, sign-ups, password resets or account mail at all", async () => {
     const { a } = await twoTenants();
-    const attempt = withTenant(db, a.tenant.id, (tx) => tx.execute(sql`select * from sign_in_attempts`));
-    await expect(attempt.catch((error: unknown) => Promise.reject(databaseError(error)))).rejects.toMatchObject({
-      code: "42501",
-    });
+    for (const table of ["sign_in_attempts", "pending_sign_ups", "password_resets", "account_mail"]) {
+      const attempt = withTenant(db, a.tenant.id, (tx) => tx.execute(sql`select * from ${sql.identifier(table)}`));
+      await expect(attempt.catch((error: unknown) => Promise.reject(databaseError(error))), table).rejects.toMatchObject({
+        code: "42501",
+      });
+    }
   });
 });
 

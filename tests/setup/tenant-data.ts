@@ -20,7 +20,13 @@ const allTables = (Object.values(schema) as unknown[])
  * Tables that hold no tenant's data and have no policy, on purpose: both serve sign-in, before any
  * tenant is known, and the app role has no grant on them. Anything else is tenant data.
  */
-export const globalTableNames = ["sign_in_attempts", "sign_in_identities"];
+export const globalTableNames = [
+  "sign_in_attempts",
+  "sign_in_identities",
+  "pending_sign_ups",
+  "password_resets",
+  "account_mail",
+];
 
 export interface TenantTable {
   name: string;

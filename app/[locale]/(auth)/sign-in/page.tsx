@@ -4,13 +4,15 @@ import { Link, redirect } from "@/lib/i18n/navigation";
 import { currentUserId } from "@/lib/auth/session";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { AuthCard } from "../auth-card";
+import { AuthNotice } from "../auth-notice";
 import { configuredProviders } from "@/lib/oauth/providers";
 import { providerErrorOf } from "./provider-error";
 import { SignInForm } from "./sign-in-form";
 
 interface Props {
   params: Promise<{ locale: string }>;
-  searchParams: Promise<{ error?: string | string[] }>;
+  /** `email` and `created` or `reset`: where a sign-up's confirmation and a password reset lead. */
+  searchParams: Promise<{ error?: string | string[]; email?: string | string[]; created?: string; reset?: string }>;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -24,7 +26,8 @@ export default async function SignInPage({ params, searchParams }: Props) {
   if (await currentUserId()) redirect({ href: "/", locale });
   const t = await getTranslations("signIn");
   const providers = configuredProviders(process.env).map(({ id, name }) => ({ id, name }));
-  const { error } = await searchParams;
+  const { error, email, created, reset } = await searchParams;
+  const notice = created ? t("created") : reset ? t("passwordReset") : null;
   return (
     <AuthCard
       title={t("title")}
@@ -37,7 +40,18 @@ export default async function SignInPage({ params, searchParams }: Props) {
         ),
       })}
     >
-      <SignInForm providers={providers} providerError={providerErrorOf(error)} />
+      {notice && (
+        <div className="mb-6">
+          <AuthNotice tone="success">
+            <p>{notice}</p>
+          </AuthNotice>
+        </div>
+      )}
+      <SignInForm
+        providers={providers}
+        providerError={providerErrorOf(error)}
+        defaultEmail={typeof email === "string" ? email : ""}
+      />
     </AuthCard>
   );
 }

@@ -7,10 +7,19 @@ import { Button } from "@/app/_components/button";
 import { FormAlert, TextField } from "@/app/_components/form";
 import type { ActionState } from "@/lib/auth/action";
 import { waitMessage } from "@/lib/auth/throttle-policy";
+import { Link } from "@/lib/i18n/navigation";
 import { ProviderButtons, type SignInProvider } from "./provider-buttons";
 
 /** Email and password, and "Continue with …" for each provider this server offers. */
-export function SignInForm({ providers, providerError }: { providers: SignInProvider[]; providerError: string | null }) {
+export function SignInForm({
+  providers,
+  providerError,
+  defaultEmail,
+}: {
+  providers: SignInProvider[];
+  providerError: string | null;
+  defaultEmail: string;
+}) {
   const t = useTranslations("signIn");
   const locale = useLocale();
   const [state, setState] = useState<ActionState | undefined>(providerError ? { error: providerError } : undefined);
@@ -63,7 +72,8 @@ export function SignInForm({ providers, providerError }: { providers: SignInProv
         autoComplete="email"
         label={t("email")}
         errors={state?.fieldErrors?.email}
-        autoFocus
+        defaultValue={defaultEmail}
+        autoFocus={!defaultEmail}
       />
       <TextField
         id="password"
@@ -72,7 +82,13 @@ export function SignInForm({ providers, providerError }: { providers: SignInProv
         autoComplete="current-password"
         label={t("password")}
         errors={state?.fieldErrors?.password}
+        autoFocus={Boolean(defaultEmail)}
       />
+      <p className="-mt-2 text-right text-sm">
+        <Link href="/forgot-password" className="font-medium text-brand-700 hover:text-brand-800">
+          {t("forgot")}
+        </Link>
+      </p>
       <Button type="submit" pending={pending} className="w-full">
         {t("submit")}
       </Button>

@@ -1,20 +1,22 @@
 "use server";
 
-import { getTranslations } from "next-intl/server";
+import { after } from "next/server";
 import { getDb } from "@/db";
+import { requestSignUp } from "@/lib/accounts/sign-up";
 import { type ActionState, actionError } from "@/lib/auth/action";
 import { formDataToObject, zodFieldErrors } from "@/lib/forms";
 import { isLocale, type Locale, routing } from "@/lib/i18n/routing";
-import { signUp, signUpSchema } from "@/lib/tenants/sign-up";
+import { sendAccountMail } from "@/lib/outbox/account-mail";
+import { signUpSchema } from "@/lib/tenants/sign-up";
 
 /**
- * A company signs up. Not tenant-scoped (there is no tenant yet): the first division is named in the
- * language of the page, which also becomes the owner's language. The client signs in afterwards
- * with the credentials it already holds, so nothing secret comes back.
+ * A company asks to sign up. Not tenant-scoped (there is no tenant yet). The answer is the same for
+ * an address with an account as for a new one: the address it was sent to. The mail is sent after
+ * the response, so its sending does not show in the response's timing either; the worker sends it
+ * should this fail.
  */
-export async function signUpAction(locale: string, input: FormData): Promise<ActionState> {
+export async function signUpAction(locale: string, input: FormData): Promise<ActionState<{ email: string }>> {
   const language: Locale = isLocale(locale) ? locale : routing.defaultLocale;
-  const t = await getTranslations({ locale: language, namespace: "signUp" });
   const form = formDataToObject(input);
   const parsed = signUpSchema.safeParse({
     companyName: form.companyName,
@@ -22,12 +24,13 @@ export async function signUpAction(locale: string, input: FormData): Promise<Act
     email: form.email,
     password: form.password,
     locale: language,
-    firstDivisionName: t("firstDivisionName"),
   });
   if (!parsed.success) return { error: "invalidInput", fieldErrors: zodFieldErrors(parsed.error) };
   try {
-    await signUp(await getDb(), parsed.data);
-    return { ok: true };
+    const db = await getDb();
+    const { mailId } = await requestSignUp(db, parsed.data);
+    if (mailId) after(() => sendAccountMail(db, { ids: [mailId] }).then(() => undefined));
+    return { ok: true, result: { email: parsed.data.email } };
   } catch (error) {
     return actionError(error);
   }

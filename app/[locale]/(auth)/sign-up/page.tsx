@@ -4,7 +4,9 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { currentUserId } from "@/lib/auth/session";
 import { Link, redirect } from "@/lib/i18n/navigation";
+import { accountMailDelivery } from "@/lib/outbox/account-mail";
 import { AuthCard } from "../auth-card";
+import { AuthNotice } from "../auth-notice";
 import { SignUpForm } from "./sign-up-form";
 
 interface Props {
@@ -21,6 +23,8 @@ export default async function SignUpPage({ params }: Props) {
   const locale = setPageLocale((await params).locale);
   if (await currentUserId()) redirect({ href: "/", locale });
   const t = await getTranslations("signUp");
+  const tNotice = await getTranslations("accountMailNotice");
+  const delivery = accountMailDelivery();
   return (
     <AuthCard
       title={t("title")}
@@ -33,7 +37,13 @@ export default async function SignUpPage({ params }: Props) {
         ),
       })}
     >
-      <SignUpForm passwordMin={MIN_PASSWORD_LENGTH} />
+      {delivery.type === "off" ? (
+        <AuthNotice tone="warning">
+          <p>{tNotice("signUpOff")}</p>
+        </AuthNotice>
+      ) : (
+        <SignUpForm passwordMin={MIN_PASSWORD_LENGTH} mailOnConsole={delivery.type === "console"} />
+      )}
     </AuthCard>
   );
 }

@@ -1,38 +1,48 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import { useLocale, useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { Button } from "@/app/_components/button";
 import { FormAlert, TextField } from "@/app/_components/form";
 import type { ActionState } from "@/lib/auth/action";
+import { AuthNotice } from "../auth-notice";
 import { signUpAction } from "./actions";
 
 const FIELDS = ["companyName", "adminName", "email", "password"];
 
-export function SignUpForm({ passwordMin }: { passwordMin: number }) {
+/**
+ * The sign-up form; once sent, the same "check your inbox" for every address, whether or not it has
+ * an account. `mailOnConsole`: no mail server is set up (a laptop), the link is on the server's console.
+ */
+export function SignUpForm({ passwordMin, mailOnConsole }: { passwordMin: number; mailOnConsole: boolean }) {
   const t = useTranslations("signUp");
+  const tNotice = useTranslations("accountMailNotice");
   const locale = useLocale();
-  const [state, setState] = useState<ActionState>();
+  const [state, setState] = useState<ActionState<{ email: string }>>();
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
     setPending(true);
-    const result = await signUpAction(locale, form).catch((): ActionState => ({ error: "unexpected" }));
-    if (!result.ok) {
-      setState(result);
-      setPending(false);
-      return;
-    }
-    const signedIn = await signIn("credentials", {
-      redirect: false,
-      email: String(form.get("email")),
-      password: String(form.get("password")),
-    });
-    // The account exists either way; should signing in fail, the sign-in page takes over.
-    window.location.assign(signedIn?.ok && !signedIn.error ? `/${locale}` : `/${locale}/sign-in`);
+    setState(
+      await signUpAction(locale, new FormData(event.currentTarget)).catch(
+        (): ActionState<{ email: string }> => ({ error: "unexpected" }),
+      ),
+    );
+    setPending(false);
+  }
+
+  if (state?.ok && state.result) {
+    return (
+      <div className="space-y-4" data-testid="sign-up-sent">
+        <h2 className="text-lg font-semibold text-zinc-900">{t("sentTitle")}</h2>
+        <AuthNotice tone="info">
+          <p>{t("sent", { email: state.result.email })}</p>
+          {mailOnConsole && <p>{tNotice("console")}</p>}
+        </AuthNotice>
+        <p className="text-sm leading-6 text-zinc-500">{t("sentHelp")}</p>
+      </div>
+    );
   }
 
   const errors = (name: string) => state?.fieldErrors?.[name];

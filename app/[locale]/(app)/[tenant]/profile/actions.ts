@@ -1,6 +1,10 @@
 "use server";
 
-import { tenantAction } from "@/lib/auth/action";
+import { getDb } from "@/db";
+import { changePassword } from "@/lib/accounts/password";
+import { type ActionState, actionError, tenantAction } from "@/lib/auth/action";
+import { currentSession } from "@/lib/auth/session";
+import { formDataToObject } from "@/lib/forms";
 import { notificationPreferencesSchema, setNotificationPreferences } from "@/lib/users/preferences";
 
 /**
@@ -11,3 +15,23 @@ export const updateNotificationPreferencesAction = tenantAction(
   { schema: notificationPreferencesSchema },
   (tx, ctx, preferences) => setNotificationPreferences(tx, ctx.user.id, preferences),
 );
+
+/**
+ * The signed-in person changes their own password. The account is the session's, not a company's:
+ * no tenant is involved (so not `tenantAction`), and the sign-in throttle it touches is outside
+ * every tenant's reach.
+ */
+export async function changePasswordAction(_previous: ActionState, input: FormData): Promise<ActionState> {
+  const session = await currentSession();
+  if (!session) return { error: "signedOut" };
+  const form = formDataToObject(input);
+  try {
+    await changePassword(await getDb(), session, {
+      currentPassword: typeof form.currentPassword === "string" ? form.currentPassword : "",
+      newPassword: typeof form.newPassword === "string" ? form.newPassword : "",
+    });
+    return { ok: true };
+  } catch (error) {
+    return actionError(error);
+  }
+}

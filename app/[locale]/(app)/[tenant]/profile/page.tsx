@@ -4,9 +4,11 @@ import { Avatar } from "@/app/_components/avatar";
 import { FormSection } from "@/app/_components/form-section";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { tenantRequest } from "@/lib/auth/request";
 import { getNotificationPreferences } from "@/lib/users/preferences";
 import { updateNotificationPreferencesAction } from "./actions";
+import { ChangePasswordForm } from "./change-password-form";
 import { NotificationPreferencesForm } from "./notification-preferences-form";
 
 interface Props {
@@ -19,7 +21,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: t("title") };
 }
 
-/** The signed-in user's own page: who they are here, and which emails they want. */
+/** The signed-in user's own page: who they are here, their password, and which emails they want. */
 export default async function ProfilePage({ params }: Props) {
   const { locale, tenant } = await params;
   setPageLocale(locale);
@@ -51,6 +53,7 @@ export default async function ProfilePage({ params }: Props) {
             </dl>
           </div>
         </FormSection>
+        <ChangePasswordForm email={ctx.user.email} passwordMin={MIN_PASSWORD_LENGTH} />
         <NotificationPreferencesForm
           initial={preferences}
           action={updateNotificationPreferencesAction.bind(null, ctx.tenant.slug)}

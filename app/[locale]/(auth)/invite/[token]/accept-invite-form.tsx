@@ -8,17 +8,11 @@ import { FormAlert, TextField } from "@/app/_components/form";
 import type { ActionState } from "@/lib/auth/action";
 import { type AcceptedInvite, acceptInviteAction } from "./actions";
 
-export function AcceptInviteForm({
-  token,
-  email,
-  existingUser,
-  passwordMin,
-}: {
-  token: string;
-  email: string;
-  existingUser: boolean;
-  passwordMin: number;
-}) {
+/**
+ * One form whether or not the invited address has an account (the page must not tell): a name and
+ * a password, which is the account's own when there is one.
+ */
+export function AcceptInviteForm({ token, email, passwordMin }: { token: string; email: string; passwordMin: number }) {
   const t = useTranslations("invite");
   const locale = useLocale();
   const [state, setState] = useState<ActionState<AcceptedInvite>>();
@@ -51,26 +45,23 @@ export function AcceptInviteForm({
     <form onSubmit={onSubmit} noValidate className="space-y-5">
       <FormAlert state={state} fields={["name", "password"]} />
       <TextField id="email" type="email" label={t("email")} value={email} readOnly disabled />
-      {!existingUser && (
-        <TextField
-          id="name"
-          name="name"
-          autoComplete="name"
-          label={t("name")}
-          errors={state?.fieldErrors?.name}
-          autoFocus
-        />
-      )}
+      <TextField
+        id="name"
+        name="name"
+        autoComplete="name"
+        label={t("name")}
+        errors={state?.fieldErrors?.name}
+        autoFocus
+      />
       <TextField
         id="password"
         name="password"
         type="password"
-        autoComplete={existingUser ? "current-password" : "new-password"}
-        label={existingUser ? t("currentPassword") : t("newPassword")}
-        help={existingUser ? t("currentPasswordHelp") : t("newPasswordHelp", { min: passwordMin })}
+        autoComplete="new-password"
+        label={t("password")}
+        help={t("passwordHelp", { min: passwordMin })}
         errors={state?.fieldErrors?.password}
         errorValues={{ min: passwordMin }}
-        autoFocus={existingUser}
       />
       <Button type="submit" pending={pending} className="w-full">
         {t("accept")}

@@ -26,7 +26,7 @@ export async function acceptInviteAction(
   try {
     const accepted = await acceptInvite(await getDb(), {
       token,
-      name: typeof form.name === "string" ? form.name : undefined,
+      name: typeof form.name === "string" ? form.name : "",
       password: typeof form.password === "string" ? form.password : "",
       locale: isLocale(locale) ? locale : undefined,
       client: {

@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
-import { Icon } from "@/app/_components/icons";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { getDb } from "@/db";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { Link } from "@/lib/i18n/navigation";
 import { inviteDetails } from "@/lib/members/invites";
-import { buttonClasses } from "@/app/_components/button";
 import { AuthCard } from "../../auth-card";
+import { LinkGoneCard } from "../../auth-notice";
 import { AcceptInviteForm } from "./accept-invite-form";
 
 interface Props {
@@ -29,22 +27,20 @@ export default async function InvitePage({ params }: Props) {
 
   if (!details) {
     return (
-      <AuthCard title={t("invalidTitle")} description={t("invalidDescription")}>
-        <div className="flex items-start gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-          <Icon name="link" className="mt-0.5 size-5 shrink-0 text-amber-600" />
-          <p>{t("invalidHelp")}</p>
-        </div>
-        <Link href="/sign-in" className={`${buttonClasses("secondary")} mt-6 w-full`}>
-          {t("goToSignIn")}
-        </Link>
-      </AuthCard>
+      <LinkGoneCard
+        title={t("invalidTitle")}
+        description={t("invalidDescription")}
+        help={t("invalidHelp")}
+        href="/sign-in"
+        action={t("goToSignIn")}
+      />
     );
   }
 
   return (
     <AuthCard
       title={t("title", { company: details.tenantName })}
-      description={details.existingUser ? t("descriptionExisting") : t("descriptionNew")}
+      description={t("description")}
     >
       <dl className="mb-6 grid grid-cols-2 gap-px overflow-hidden rounded-lg bg-zinc-200 text-sm ring-1 ring-zinc-200">
         <div className="bg-zinc-50 px-4 py-3">
@@ -56,12 +52,7 @@ export default async function InvitePage({ params }: Props) {
           <dd className="mt-0.5 font-medium text-zinc-900">{tRoles(details.role)}</dd>
         </div>
       </dl>
-      <AcceptInviteForm
-        token={token}
-        email={details.email}
-        existingUser={details.existingUser}
-        passwordMin={MIN_PASSWORD_LENGTH}
-      />
+      <AcceptInviteForm token={token} email={details.email} passwordMin={MIN_PASSWORD_LENGTH} />
     </AuthCard>
   );
 }

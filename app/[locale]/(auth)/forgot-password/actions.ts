@@ -1,0 +1,25 @@
+"use server";
+
+import { after } from "next/server";
+import { getDb } from "@/db";
+import { forgotPasswordSchema, requestPasswordReset } from "@/lib/accounts/password";
+import { type ActionState, actionError } from "@/lib/auth/action";
+import { formDataToObject, zodFieldErrors } from "@/lib/forms";
+import { sendAccountMail } from "@/lib/outbox/account-mail";
+
+/**
+ * "Forgot password": the same answer whether or not the address has an account; the mail, if any,
+ * is sent after the response (the worker sends it should this fail).
+ */
+export async function forgotPasswordAction(input: FormData): Promise<ActionState<{ email: string }>> {
+  const parsed = forgotPasswordSchema.safeParse(formDataToObject(input));
+  if (!parsed.success) return { error: "invalidInput", fieldErrors: zodFieldErrors(parsed.error) };
+  try {
+    const db = await getDb();
+    const { mailId } = await requestPasswordReset(db, parsed.data);
+    if (mailId) after(() => sendAccountMail(db, { ids: [mailId] }).then(() => undefined));
+    return { ok: true, result: { email: parsed.data.email } };
+  } catch (error) {
+    return actionError(error);
+  }
+}
