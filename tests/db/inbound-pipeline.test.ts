@@ -66,6 +66,19 @@ describe("the inbound pipeline", () => {
     expect(reply).toMatchObject({ outcome: "ticket_message", ticketId: first.ticketId });
   });
 
+  it("makes a ticket of a mail with a 1 MB subject, keeping the whole subject", async () => {
+    const desk = await helpDesk();
+    const words = Array.from({ length: 116_509 }, () => crypto.randomBytes(4).toString("hex"));
+    const subject = words.join(" ");
+    expect(Buffer.byteLength(subject)).toBeGreaterThanOrEqual(1024 * 1024);
+    // Folded as a mail program would (RFC 5322 §2.2.3): lines stay under 998 characters.
+    const folded = Array.from({ length: Math.ceil(words.length / 8) }, (_, line) => words.slice(line * 8, line * 8 + 8).join(" ")).join("\r\n ");
+    const received = await desk.receive(mail({ subject: folded }));
+    expect(received).toMatchObject({ outcome: "ticket_created" });
+    const { ticket } = await desk.ticket(1);
+    expect(ticket.subject).toBe(subject);
+  });
+
   it("threads a reply by In-Reply-To, and by References alone", async () => {
     const desk = await helpDesk();
     await desk.receive(mail({ subject: "Invoice", messageId: "root@customer.test" }));
