@@ -5,7 +5,7 @@ import { appUrl } from "@/lib/app-url";
 import { systemSmtpTransport, smtpUrlSecrets } from "@/lib/mail/smtp";
 import { newMessageId } from "./enqueue";
 import { SENDING_STALE_AFTER_MS } from "./send";
-import { classifySendError, MAX_SEND_ATTEMPTS, retryDelayMs, type SendFailure } from "./send-error";
+import { afterFailedAttempt, classifySendError, type SendFailure } from "./send-error";
 
 /**
  * Mail about a person's account (verify a sign-up's address, reset a password) is not a company's:
@@ -203,17 +203,12 @@ async function recordFailure(
   now: Date,
   summary: AccountMailSummary,
 ): Promise<void> {
-  const retry = failure.temporary && row.attempts < MAX_SEND_ATTEMPTS;
+  const { status, nextAttemptAt } = afterFailedAttempt(row, failure, now);
   await db
     .update(accountMail)
-    .set({
-      status: retry ? "ready" : "error",
-      nextAttemptAt: retry ? new Date(now.getTime() + retryDelayMs(row.attempts)) : row.nextAttemptAt,
-      lastError: `${failure.code}: ${failure.detail}`.slice(0, 2000),
-      sendingStartedAt: null,
-    })
+    .set({ status, nextAttemptAt, lastError: `${failure.code}: ${failure.detail}`.slice(0, 2000), sendingStartedAt: null })
     .where(ourAttempt(row));
-  if (retry) summary.retried += 1;
+  if (status === "ready") summary.retried += 1;
   else {
     summary.failed += 1;
     // Nobody in the app is there to see it: the operator reads the server's log.

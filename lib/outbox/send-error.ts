@@ -78,3 +78,20 @@ export function retryDelayMs(attempts: number): number {
 
 /** After this many attempts a temporary failure becomes an error (about 8 hours of retries). */
 export const MAX_SEND_ATTEMPTS = 10;
+
+/**
+ * Where a failed attempt leaves a mail: ready again after the delay while the failure is temporary
+ * and attempts remain, else an error (`gaveUp` when it was temporary but went on too long).
+ */
+export function afterFailedAttempt(
+  row: { attempts: number; nextAttemptAt: Date },
+  failure: SendFailure,
+  now: Date,
+): { status: "ready" | "error"; nextAttemptAt: Date; gaveUp: boolean } {
+  const retry = failure.temporary && row.attempts < MAX_SEND_ATTEMPTS;
+  return {
+    status: retry ? "ready" : "error",
+    nextAttemptAt: retry ? new Date(now.getTime() + retryDelayMs(row.attempts)) : row.nextAttemptAt,
+    gaveUp: !retry && failure.temporary,
+  };
+}

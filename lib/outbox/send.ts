@@ -9,7 +9,7 @@ import { outboundLogin } from "@/lib/mailboxes/mailboxes";
 import { signInToken } from "@/lib/mailboxes/oauth-tokens";
 import { loginSecrets } from "@/lib/mail/connection-error";
 import { type SmtpLogin, smtpTransport } from "@/lib/mail/smtp";
-import { classifySendError, MAX_SEND_ATTEMPTS, retryDelayMs, type SendFailure } from "./send-error";
+import { afterFailedAttempt, classifySendError, type SendFailure } from "./send-error";
 
 /** A mail left in "sending" this long was cut off by a crash: it goes back to "ready". */
 export const SENDING_STALE_AFTER_MS = 15 * 60_000;
@@ -259,18 +259,18 @@ async function recordFailure(
   now: Date,
   summary: SendSummary,
 ): Promise<void> {
-  const retry = failure.temporary && row.attempts < MAX_SEND_ATTEMPTS;
+  const { status, nextAttemptAt, gaveUp } = afterFailedAttempt(row, failure, now);
   await db
     .update(outbox)
     .set({
-      status: retry ? "ready" : "error",
-      nextAttemptAt: retry ? new Date(now.getTime() + retryDelayMs(row.attempts)) : row.nextAttemptAt,
+      status,
+      nextAttemptAt,
       lastError: failure.detail.slice(0, 2000),
-      lastErrorCode: !retry && failure.temporary ? "gaveUp" : failure.code,
+      lastErrorCode: gaveUp ? "gaveUp" : failure.code,
       sendingStartedAt: null,
     })
     .where(ourAttempt(row));
-  if (retry) summary.retried += 1;
+  if (status === "ready") summary.retried += 1;
   else {
     summary.failed += 1;
     await tellAuthor(db, row, failure);

@@ -121,6 +121,10 @@ export async function startAppServer(options: {
         // The run's database is shared with test files running beside this one: an embedded
         // worker would poll their mailboxes and send their mail. Tests that want it say so.
         POSTDESK_WORKER: options.worker ? "on" : "off",
+        // Every browser of the tests comes from 127.0.0.1, and the test files share a database: the
+        // sign-in throttle would count one file's wrong passwords against the next file's sign-ins.
+        // Each browser context says where it comes from as a proxy in front would (browser.ts).
+        POSTDESK_TRUSTED_PROXY_HOPS: "1",
         ...options.env,
       },
     },

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { simpleParser } from "mailparser";
@@ -107,7 +108,13 @@ export function browserTests(
     serverUrl: () => server!.url,
 
     async newPage(): Promise<{ context: BrowserContext; page: Page }> {
-      const context = await browser!.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-US" });
+      const context = await browser!.newContext({
+        viewport: { width: 1280, height: 860 },
+        locale: "en-US",
+        // A client address of its own for the sign-in throttle, as a trusted proxy would pass it on
+        // (app-server.ts). Only a header: nothing is sent to that address.
+        extraHTTPHeaders: { "x-forwarded-for": `198.18.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}` },
+      });
       const page = await context.newPage();
       page.setDefaultTimeout(STEP_TIMEOUT_MS);
       page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);

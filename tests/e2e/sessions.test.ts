@@ -16,7 +16,11 @@ import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
  */
 
 const db = await testDatabase();
-const { url, newPage, signIn, screenshot, failure } = browserTests("sessions");
+// No proxy in front of this file's app: the throttle believes only the connection's own address,
+// whatever X-Forwarded-For a client sends (the other files' apps trust one, browser.ts).
+const { url, newPage, signIn, screenshot, failure } = browserTests("sessions", async () => ({
+  env: { POSTDESK_TRUSTED_PROXY_HOPS: "0" },
+}));
 
 const SESSION_COOKIE = "next-auth.session-token";
 
