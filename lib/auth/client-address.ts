@@ -1,5 +1,6 @@
 import http from "node:http";
 import net from "node:net";
+import { embeddedIpv4, ipv6Groups } from "@/lib/security/ip-address";
 
 /**
  * Who is signing in, by network address, for throttling. `next start` fills in X-Forwarded-For with
@@ -35,15 +36,12 @@ export function clientAddress(forwardedFor: string | null | undefined, hops: num
  */
 export function throttleAddress(address: string): string | null {
   const plain = address.replace(/^\[|\](:\d+)?$/g, "");
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(plain);
-  if (mapped) return mapped[1]!;
   if (net.isIPv4(plain)) return plain;
-  if (!net.isIPv6(plain)) return null;
-  const [head = "", tail] = plain.toLowerCase().split("::");
-  const headGroups = head ? head.split(":") : [];
-  const tailGroups = tail ? tail.split(":") : [];
-  const groups = [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill("0"), ...tailGroups];
-  return `${groups.slice(0, 4).map((group) => Number.parseInt(group, 16).toString(16)).join(":")}::/64`;
+  const groups = ipv6Groups(plain);
+  if (!groups) return null;
+  // An IPv4 client seen through an IPv6 socket (::ffff:a.b.c.d) is that IPv4 client.
+  if (groups.slice(0, 6).join() === "0,0,0,0,0,65535") return embeddedIpv4(plain);
+  return `${groups.slice(0, 4).map((group) => group.toString(16)).join(":")}::/64`;
 }
 
 /** X-Forwarded-For after the door: whatever came in, then the connection's peer. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MailConnectionError } from "../../../lib/mail/connection-error";
-import { addressVerdict, embeddedIpv4, parseAllowList, refusedRange, resolveMailHost } from "../../../lib/mail/host-policy";
+import { addressVerdict, parseAllowList, refusedRange, resolveMailHost } from "../../../lib/mail/host-policy";
+import { embeddedIpv4 } from "../../../lib/security/ip-address";
 
 /** Decides without connecting: every lookup here is a function that answers from a table. */
 const lookupOf = (table: Record<string, string[]>) => async (host: string) => {
