@@ -7,7 +7,8 @@ import { tenantRequest } from "@/lib/auth/request";
 import { canManageMembers } from "@/lib/auth/roles";
 import { configuredProviders } from "@/lib/oauth/providers";
 import { SettingsBreadcrumb } from "../breadcrumb";
-import { setRequiredSignInAction } from "./actions";
+import { setRequiredSignInAction, setRequireTwoFactorAction } from "./actions";
+import { RequireTwoFactorForm } from "./require-two-factor-form";
 import { RequiredSignInForm } from "./required-sign-in-form";
 
 interface Props {
@@ -48,6 +49,19 @@ export default async function SignInSettingsPage({ params }: Props) {
             <p className="text-sm text-zinc-600">{t("noProviders")}</p>
           ) : canManageMembers(ctx.role) ? (
             <RequiredSignInForm action={setRequiredSignInAction.bind(null, ctx.tenant.slug)} providers={providers} required={required} />
+          ) : (
+            <p className="text-sm text-zinc-600">{t("adminsOnly")}</p>
+          )}
+        </CardBody>
+      </Card>
+      <Card className="mt-6 max-w-2xl">
+        <CardHeader
+          title={ctx.tenant.requireTwoFactor ? t("twoStep.required", { company: ctx.tenant.name }) : t("twoStep.optional")}
+          description={ctx.twoFactor ? t("twoStep.yourSession") : t("twoStep.yourSessionNot")}
+        />
+        <CardBody>
+          {canManageMembers(ctx.role) ? (
+            <RequireTwoFactorForm action={setRequireTwoFactorAction.bind(null, ctx.tenant.slug)} required={ctx.tenant.requireTwoFactor} />
           ) : (
             <p className="text-sm text-zinc-600">{t("adminsOnly")}</p>
           )}
