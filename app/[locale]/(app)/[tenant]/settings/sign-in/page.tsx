@@ -59,13 +59,12 @@ export default async function SignInSettingsPage({ params }: Props) {
           title={ctx.tenant.requireTwoFactor ? t("twoStep.required", { company: ctx.tenant.name }) : t("twoStep.optional")}
           description={ctx.twoFactor ? t("twoStep.yourSession") : t("twoStep.yourSessionNot")}
         />
-        <CardBody>
-          {canManageMembers(ctx.role) ? (
+        {/* Members see the rule; only owners and admins get the form to change it. */}
+        {canManageMembers(ctx.role) && (
+          <CardBody>
             <RequireTwoFactorForm action={setRequireTwoFactorAction.bind(null, ctx.tenant.slug)} required={ctx.tenant.requireTwoFactor} />
-          ) : (
-            <p className="text-sm text-zinc-600">{t("adminsOnly")}</p>
-          )}
-        </CardBody>
+          </CardBody>
+        )}
       </Card>
     </>
   );
