@@ -116,6 +116,8 @@ export const tenants = pgTable(
     slug: text("slug").notNull(),
     /** Null: email and password or any provider. Else members get in only after signing in with this provider. */
     requiredSignIn: oauthProviderEnum("required_sign_in"),
+    /** Members get in only with a session that used two factors (lib/auth/sign-in-policy.ts). */
+    requireTwoFactor: boolean("require_two_factor").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [unique("tenants_slug_key").on(t.slug), tenantPolicy(sql.raw("id"))],
@@ -133,6 +135,15 @@ export const users = pgTable(
     notifyUnprocessed: boolean("notify_unprocessed").notNull().default(true),
     notifyNewTicket: boolean("notify_new_ticket").notNull().default(true),
     notifyAssignment: boolean("notify_assignment").notNull().default(true),
+    /**
+     * Two-step verification (lib/auth/two-factor.ts): the TOTP secret, sealed (lib/secrets.ts). Set
+     * with a null `totpEnabledAt` while enrolment waits for its first code; sign-in asks for a code
+     * only once it is enabled.
+     */
+    totpSecret: text("totp_secret"),
+    totpEnabledAt: timestamp("totp_enabled_at", { withTimezone: true }),
+    /** The time step of the last code accepted: no code of that step or before works again. */
+    totpLastStep: integer("totp_last_step"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -201,6 +212,26 @@ export const signInAttempts = pgTable(
  * signed out. Signing out, a password change and leaving a company delete rows. Not tenant data, but
  * like `users` a tenant's context sees (and may end) only the sessions of its own members.
  */
+/**
+ * One-time recovery codes of two-step verification, for a lost authenticator: only their SHA-256
+ * (a code has 50 random bits, so no slow hash is needed). A code is spent by setting `used_at`. Not
+ * tenant data: like sign_in_attempts, only sign-in and one's own account touch it, never a tenant's
+ * work, and the app role has no grant on it (migration 0016).
+ */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("recovery_codes_user_code_key").on(t.userId, t.codeHash)],
+);
+
 export const sessions = pgTable(
   "sessions",
   {
@@ -210,6 +241,8 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     /** The browser it was opened in, for a future list of one's sessions. */
     userAgent: text("user_agent"),
+    /** Signed in with a password and a second factor (a code or a recovery code), or upgraded by enrolling. */
+    twoFactor: boolean("two_factor").notNull().default(false),
     createdAt: createdAt(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   },

@@ -114,7 +114,7 @@ export async function changePassword(
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw new RuleError("signedOut");
   const problems = newPasswordProblems(parsed.newPassword, [user.email, user.name]);
-  const current = await authenticate(db, { email: user.email, password: parsed.currentPassword, now });
+  const current = await authenticate(db, { email: user.email, password: parsed.currentPassword, passwordOnly: true, now });
   if (!current.ok && current.reason === "throttled") throw throttledRefusal(current.retryAt, now);
   const fieldErrors = {
     ...(current.ok ? {} : { currentPassword: ["wrongPassword"] }),

@@ -42,6 +42,7 @@ export function tenantAction<S extends z.ZodType, R>(
       const access = await tenantAccess(db, session, tenantSlug, configuredProviderIds(process.env));
       if (access.type === "notFound") return { error: "notFound" };
       if (access.type === "signInRequired") return { error: "signInRequired" };
+      if (access.type === "twoFactorRequired") return { error: "twoFactorRequired" };
       const { ctx } = access;
       if (options.roles && !options.roles.includes(ctx.role)) return { error: "forbidden" };
       const parsed = options.schema.safeParse(

@@ -11,7 +11,7 @@ import { clientAddress, trustedProxyHops } from "./client-address";
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookieValue } from "./device";
 import { endSession, openSession } from "./sessions";
 import type { SignInMethod } from "./sign-in-policy";
-import { authenticate, normalizeEmail } from "./sign-in";
+import { authenticate, normalizeEmail, type SignInResult } from "./sign-in";
 import { linkSignIn, type ProviderProfile, userOfIdentity } from "./sso";
 import { secondsUntil } from "./throttle-policy";
 
@@ -21,6 +21,10 @@ declare module "next-auth" {
     /** The row in `sessions` the cookie stands for; absent in cookies issued before sessions could end. */
     sessionId?: string;
     signInMethod: SignInMethod;
+  }
+  interface User {
+    /** Set by the credentials provider: the sign-in gave a second factor. */
+    twoFactor?: boolean;
   }
 }
 
@@ -39,7 +43,9 @@ export function authOptions(): AuthOptions {
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       CredentialsProvider({
-        credentials: { email: { type: "email" }, password: { type: "password" } },
+        // `code`: the second factor (an authenticator's code or a recovery code), for accounts with
+        // two-step verification; the form asks for it after the first answer `twoFactorRequired`.
+        credentials: { email: { type: "email" }, password: { type: "password" }, code: { type: "text" } },
         async authorize(credentials, request) {
           if (!credentials?.email || !credentials.password) return null;
           const cookieStore = await cookies();
@@ -60,13 +66,11 @@ export function authOptions(): AuthOptions {
               path: "/",
               maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
             });
-            return { id: result.user.id, email: result.user.email, name: result.user.name };
+            return { id: result.user.id, email: result.user.email, name: result.user.name, twoFactor: result.twoFactor };
           }
           // next-auth hands this message to the client as `error`; the sign-in form localizes it,
           // with the seconds to wait after the colon.
-          throw new Error(
-            result.reason === "throttled" ? `throttled:${secondsUntil(result.retryAt, new Date())}` : "invalidCredentials",
-          );
+          throw new Error(signInError(result));
         },
       }),
       ...signInProviders(process.env),
@@ -83,14 +87,19 @@ export function authOptions(): AuthOptions {
         if (!account || !user) return token;
         const db = await getDb();
         // Every sign-in, with a password or a provider, opens a session the server can end.
-        const open = async (userId: string) =>
+        // Provider sign-ins are not marked two-factor: the provider's own checks stand behind them
+        // (lib/auth/sign-in-policy.ts says how a company's two-step rule treats them).
+        const open = async (userId: string, twoFactor = false) =>
           openSession(db, {
             userId,
+            twoFactor,
             userAgent: (await headers()).get("user-agent"),
             now: new Date(),
             maxAgeMs: SESSION_MAX_AGE_SECONDS * 1000,
           });
-        if (account.type === "credentials") return { ...token, sub: user.id, method: "password", sid: await open(user.id) };
+        if (account.type === "credentials") {
+          return { ...token, sub: user.id, method: "password", sid: await open(user.id, user.twoFactor ?? false) };
+        }
         // `signIn` above has just linked this provider account to its user.
         const provider = account.provider as OAuthProviderId;
         const linked = await userOfIdentity(db, provider, account.providerAccountId);
@@ -114,6 +123,20 @@ export function authOptions(): AuthOptions {
     },
   };
   return options;
+}
+
+/** The `error` the sign-in form receives for a refused sign-in (sign-in-form.tsx reads it). */
+function signInError(result: Exclude<SignInResult, { ok: true }>): string {
+  switch (result.reason) {
+    case "throttled":
+      return `throttled:${secondsUntil(result.retryAt, new Date())}`;
+    case "codeRequired":
+      return "twoFactorRequired";
+    case "invalidCode":
+      return "invalidTwoFactorCode";
+    case "invalid":
+      return "invalidCredentials";
+  }
 }
 
 /**

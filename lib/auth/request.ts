@@ -18,7 +18,7 @@ export interface TenantRequest {
 /**
  * The one door for pages under `[tenant]` (server actions have `tenantAction`): the signed-in user, their tenant and
  * role. Not signed in: off to sign-in. Signed in
- * otherwise than the company requires: off to sign in with its provider. Not a member of this tenant: not found, exactly as for a
+ * otherwise than the company requires: off to sign in with its provider, or with two-step verification (or to set it up). Not a member of this tenant: not found, exactly as for a
  * tenant that does not exist, so slugs of other companies cannot be probed. Cached per request, so
  * the layout and the page share one lookup.
  */
@@ -30,7 +30,7 @@ export const tenantRequest = cache(async (slug: string): Promise<TenantRequest> 
   const db = await getDb();
   const access = await tenantAccess(db, session, slug, configuredProviderIds(process.env));
   if (access.type === "notFound") notFound();
-  if (access.type === "signInRequired") {
+  if (access.type === "signInRequired" || access.type === "twoFactorRequired") {
     return redirect({ href: `/sign-in/required/${slug}`, locale: await getLocale() });
   }
   const { ctx } = access;

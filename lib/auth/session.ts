@@ -2,7 +2,7 @@ import { getServerSession } from "next-auth";
 import { cache } from "react";
 import { getDb } from "@/db";
 import { authOptions } from "./options";
-import { sessionIsOpen } from "./sessions";
+import { openSessionRow } from "./sessions";
 import type { SessionIdentity } from "./context";
 
 export interface CurrentSession extends SessionIdentity {
@@ -18,10 +18,15 @@ export interface CurrentSession extends SessionIdentity {
 export const currentSession = cache(async (): Promise<CurrentSession | null> => {
   const session = await getServerSession(authOptions());
   if (!session?.userId || !session.sessionId) return null;
-  const open = await sessionIsOpen(await getDb(), { sessionId: session.sessionId, userId: session.userId, now: new Date() });
+  const open = await openSessionRow(await getDb(), { sessionId: session.sessionId, userId: session.userId, now: new Date() });
   if (!open) return null;
   // Sessions from before single sign-on carry no method: they signed in with a password.
-  return { userId: session.userId, sessionId: session.sessionId, signInMethod: session.signInMethod ?? "password" };
+  return {
+    userId: session.userId,
+    sessionId: session.sessionId,
+    signInMethod: session.signInMethod ?? "password",
+    twoFactor: open.twoFactor,
+  };
 });
 
 /** The id of the signed-in user, or null. */

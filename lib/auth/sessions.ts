@@ -10,12 +10,13 @@ import { sessions } from "@/db/schema";
 
 export async function openSession(
   db: Executor,
-  input: { userId: string; userAgent: string | null; now: Date; maxAgeMs: number },
+  input: { userId: string; userAgent: string | null; now: Date; maxAgeMs: number; twoFactor?: boolean },
 ): Promise<string> {
   const [session] = await db
     .insert(sessions)
     .values({
       userId: input.userId,
+      twoFactor: input.twoFactor ?? false,
       userAgent: input.userAgent?.slice(0, 500) ?? null,
       createdAt: input.now,
       expiresAt: new Date(input.now.getTime() + input.maxAgeMs),
@@ -24,13 +25,27 @@ export async function openSession(
   return session!.id;
 }
 
-/** Whether the session is still open for this user: one lookup by primary key. */
-export async function sessionIsOpen(db: Executor, input: { sessionId: string; userId: string; now: Date }): Promise<boolean> {
+/**
+ * The session if it is still open for this user, else null: one lookup by primary key. What the row
+ * says of the session (two factors) is the server's word, not the cookie's.
+ */
+export async function openSessionRow(
+  db: Executor,
+  input: { sessionId: string; userId: string; now: Date },
+): Promise<{ twoFactor: boolean } | null> {
   const [open] = await db
-    .select({ id: sessions.id })
+    .select({ twoFactor: sessions.twoFactor })
     .from(sessions)
     .where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, input.userId), gt(sessions.expiresAt, input.now)));
-  return Boolean(open);
+  return open ?? null;
+}
+
+/**
+ * The session has just passed a second factor (its user enrolled in two-step verification from
+ * it): it counts as signed in with two factors from now on.
+ */
+export async function markSessionTwoFactor(db: Executor, sessionId: string): Promise<void> {
+  await db.update(sessions).set({ twoFactor: true }).where(eq(sessions.id, sessionId));
 }
 
 /** Signing out: this session ends at once. */

@@ -48,3 +48,30 @@ export async function setRequiredSignIn(
   await tx.update(tenants).set({ requiredSignIn: provider }).where(eq(tenants.id, scope.tenantId));
   await recordAudit(tx, scope, "tenant.requiredSignIn", { type: "tenant", id: scope.tenantId }, { provider });
 }
+
+/**
+ * A company may require two-step verification: a session signed in with a password alone then no
+ * longer opens it. A session signed in with a provider satisfies the rule: the provider asks for
+ * its own second factor (the company sets that up where its accounts live, and can require the
+ * provider above), and asking for ours on top would only send those members to keep two
+ * authenticators. Like the required provider, the rule binds the session, not the user.
+ */
+export function meetsTwoFactorPolicy(required: boolean, session: { signInMethod: SignInMethod; twoFactor?: boolean }): boolean {
+  return !required || session.twoFactor === true || session.signInMethod !== "password";
+}
+
+/**
+ * Turns the company's two-step rule on or off. Turning it on needs the admin's own session to meet
+ * it: whoever turns it on is not locked out by it, and has seen it work.
+ */
+export async function setRequireTwoFactor(
+  tx: Executor,
+  scope: TenantScope,
+  input: { required: boolean; session: { signInMethod: SignInMethod; twoFactor?: boolean } },
+): Promise<void> {
+  if (input.required && !meetsTwoFactorPolicy(true, input.session)) {
+    throw new RuleError("useTwoFactorFirst", { requireTwoFactor: ["useTwoFactorFirst"] });
+  }
+  await tx.update(tenants).set({ requireTwoFactor: input.required }).where(eq(tenants.id, scope.tenantId));
+  await recordAudit(tx, scope, "tenant.requireTwoFactor", { type: "tenant", id: scope.tenantId }, { required: input.required });
+}

@@ -4,13 +4,21 @@ import { type User, users } from "@/db/schema";
 import { knownDevice } from "./device";
 import { decoyPasswordHash, verifyPassword } from "./password";
 import { RuleError } from "@/lib/errors";
+import { acceptSecondFactor, hasTwoFactor } from "./two-factor";
 import { admitAttemptFor, clearAttempts, type ThrottleKey } from "./throttle";
 import { secondsUntil, waitMessage } from "./throttle-policy";
 
 export type SignInResult =
-  /** `deviceId`: the known device it came from, if any (its cookie is renewed, not replaced). */
-  | { ok: true; user: User; deviceId: string | null }
+  /**
+   * `deviceId`: the known device it came from, if any (its cookie is renewed, not replaced).
+   * `twoFactor`: a second factor was given and accepted.
+   */
+  | { ok: true; user: User; deviceId: string | null; twoFactor: boolean }
   | { ok: false; reason: "invalid" }
+  /** The password was right, but the account has two-step verification and no code was given. */
+  | { ok: false; reason: "codeRequired" }
+  /** The password was right, the code was not (or was used already). */
+  | { ok: false; reason: "invalidCode" }
   | { ok: false; reason: "throttled"; retryAt: Date };
 
 /** Where an attempt comes from, as far as the throttle is concerned. */
@@ -58,10 +66,16 @@ export function throttledRefusal(retryAt: Date, now: Date): RuleError {
   return new RuleError(wait.key, {}, wait.values);
 }
 
-/** Checks an email and password, throttled by `admitPasswordAttempt`. */
+/**
+ * Checks an email and password, and for an account with two-step verification a code, throttled by
+ * `admitPasswordAttempt`: every attempt counts as a failure until both factors are right, so
+ * guesses at a code are held back exactly as guesses at a password are, by the same atomic count.
+ * `passwordOnly`: a signed-in person proving their password again (to change it), whose session
+ * already passed the second factor.
+ */
 export async function authenticate(
   db: Database,
-  input: { email: string; password: string; client?: SignInClient; now?: Date },
+  input: { email: string; password: string; code?: string; passwordOnly?: boolean; client?: SignInClient; now?: Date },
 ): Promise<SignInResult> {
   const now = input.now ?? new Date();
   const email = normalizeEmail(input.email);
@@ -71,6 +85,12 @@ export async function authenticate(
   const [user] = await db.select().from(users).where(eq(users.email, email));
   const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), input.password);
   if (!user || !valid) return { ok: false, reason: "invalid" };
+  const twoFactor = !input.passwordOnly && hasTwoFactor(user);
+  if (twoFactor) {
+    if (!input.code?.trim()) return { ok: false, reason: "codeRequired" };
+    const second = await acceptSecondFactor(db, user, input.code, now);
+    if (!second.ok) return { ok: false, reason: "invalidCode" };
+  }
   await passwordAccepted(db, email, admitted.deviceId);
-  return { ok: true, user, deviceId: admitted.deviceId };
+  return { ok: true, user, deviceId: admitted.deviceId, twoFactor };
 }

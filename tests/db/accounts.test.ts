@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { accountMail, passwordResets, pendingSignUps, tenants, users } from "../../db/schema";
 import { changePassword, requestPasswordReset, resetPassword, passwordResetFor } from "../../lib/accounts/password";
 import { completeSignUp, pendingSignUp, requestSignUp, SIGN_UP_LINK_TTL_MS } from "../../lib/accounts/sign-up";
-import { openSession, sessionIsOpen } from "../../lib/auth/sessions";
+import { openSession, openSessionRow } from "../../lib/auth/sessions";
 import { authenticate } from "../../lib/auth/sign-in";
 import { accountMailDelivery, sendAccountMail } from "../../lib/outbox/account-mail";
 import { signUpSchema } from "../../lib/tenants/sign-up";
@@ -116,7 +116,7 @@ async function twoSessions(userId: string): Promise<{ here: string; there: strin
   const now = new Date();
   const here = await openSession(db, { userId, userAgent: "here", now, maxAgeMs: 60 * 60_000 });
   const there = await openSession(db, { userId, userAgent: "there", now, maxAgeMs: 60 * 60_000 });
-  return { here, there, open: (sessionId) => sessionIsOpen(db, { sessionId, userId, now }) };
+  return { here, there, open: async (sessionId) => (await openSessionRow(db, { sessionId, userId, now })) !== null };
 }
 
 describe("forgot password", () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { sessions } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { forgetSignIns } from "../../lib/auth/cleanup";
-import { endSession, openSession, revokeUserSessions, sessionIsOpen } from "../../lib/auth/sessions";
+import { endSession, openSession, revokeUserSessions, openSessionRow } from "../../lib/auth/sessions";
 import { removeMember } from "../../lib/members/members";
 import { makeTenant, testDatabase } from "../setup/db";
 import { makeFilledTenant } from "../setup/tenant-data";
@@ -15,7 +15,7 @@ function open(userId: string, now = new Date()) {
   return openSession(db, { userId, userAgent: "Vitest", now, maxAgeMs: 12 * HOUR });
 }
 
-const isOpen = (sessionId: string, userId: string, now = new Date()) => sessionIsOpen(db, { sessionId, userId, now });
+const isOpen = async (sessionId: string, userId: string, now = new Date()) => (await openSessionRow(db, { sessionId, userId, now })) !== null;
 
 describe("sessions", () => {
   it("signing out ends that session at once and leaves the user's other session open", async () => {

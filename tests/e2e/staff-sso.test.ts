@@ -84,7 +84,7 @@ describe("staff sign-in with the company's identity provider", () => {
         await page.goto(url(`/pl/${slug}/settings/sign-in`));
         await page.getByText(tPl("signInSettings.yourSession.provider", { provider: PROVIDER_NAME })).waitFor();
         await page.getByLabel(tPl("signInSettings.field")).selectOption("oidc");
-        await page.getByRole("button", { name: tPl("signInSettings.save") }).click();
+        await page.getByRole("button", { name: tPl("signInSettings.save"), exact: true }).click();
         await page.getByText(tPl("signInSettings.saved")).waitFor();
         await page.getByText(tPl("signInSettings.current.only", { provider: PROVIDER_NAME })).waitFor();
         await screenshot(page, "81-sign-in-settings-sso-required-pl");

@@ -17,11 +17,13 @@ const allTables = (Object.values(schema) as unknown[])
   .map((table) => getTableConfig(table));
 
 /**
- * Tables that hold no tenant's data and have no policy, on purpose: both serve sign-in, before any
- * tenant is known, and the app role has no grant on them. Anything else is tenant data.
+ * Tables that hold no tenant's data and have no policy, on purpose: they serve sign-in and one's own
+ * account, before and beside any tenant, and the app role has no grant on them. Anything else is
+ * tenant data.
  */
 export const globalTableNames = [
   "sign_in_attempts",
+  "recovery_codes",
   "sign_in_identities",
   "pending_sign_ups",
   "password_resets",

@@ -24,28 +24,40 @@ export function SignInForm({
   const locale = useLocale();
   const [state, setState] = useState<ActionState | undefined>(providerError ? { error: providerError } : undefined);
   const [pending, setPending] = useState(false);
+  // The password was right and the account has two-step verification: the code is asked for next.
+  const [codeNeeded, setCodeNeeded] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const email = String(form.get("email") ?? "").trim();
     const password = String(form.get("password") ?? "");
+    const code = String(form.get("code") ?? "").trim();
     const fieldErrors: Record<string, string[]> = {};
     if (!email) fieldErrors.email = ["required"];
     if (!password) fieldErrors.password = ["required"];
+    if (codeNeeded && !code) fieldErrors.code = ["required"];
     if (Object.keys(fieldErrors).length > 0) {
       setState({ error: "invalidInput", fieldErrors });
       return;
     }
     setPending(true);
     setState(undefined);
-    const result = await signIn("credentials", { redirect: false, email, password });
+    const result = await signIn("credentials", { redirect: false, email, password, ...(codeNeeded ? { code } : {}) });
     if (!result || result.error) {
-      // lib/auth/options.ts names the two failures, a refusal as `throttled:<seconds to wait>`;
+      // lib/auth/options.ts names the failures, a refusal as `throttled:<seconds to wait>`;
       // anything else is a wrong email or password too.
-      const throttled = /^throttled:(\d+)$/.exec(result?.error ?? "");
+      const error = result?.error ?? "";
+      const throttled = /^throttled:(\d+)$/.exec(error);
       const wait = throttled ? waitMessage(Number(throttled[1])) : null;
-      setState(wait ? { error: wait.key, errorValues: wait.values } : { error: "invalidCredentials" });
+      if (error === "twoFactorRequired") {
+        setCodeNeeded(true);
+        setState(undefined);
+      } else if (error === "invalidTwoFactorCode") {
+        setState({ error: "invalidInput", fieldErrors: { code: ["invalidTwoFactorCode"] } });
+      } else {
+        setState(wait ? { error: wait.key, errorValues: wait.values } : { error: "invalidCredentials" });
+      }
       setPending(false);
       return;
     }
@@ -55,7 +67,7 @@ export function SignInForm({
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5">
-      <FormAlert state={state} fields={["email", "password"]} />
+      <FormAlert state={state} fields={["email", "password", "code"]} />
       {providers.length > 0 && (
         <>
           {/* The home page sends the user on to their workspace, as after a password sign-in. */}
@@ -84,6 +96,22 @@ export function SignInForm({
         errors={state?.fieldErrors?.password}
         autoFocus={Boolean(defaultEmail)}
       />
+      {codeNeeded && (
+        <>
+          <p role="status" className="text-sm text-zinc-700">
+            {t("codeNeeded")}
+          </p>
+          <TextField
+            id="code"
+            name="code"
+            autoComplete="one-time-code"
+            label={t("code")}
+            help={t("codeHelp")}
+            errors={state?.fieldErrors?.code}
+            autoFocus
+          />
+        </>
+      )}
       <p className="-mt-2 text-right text-sm">
         <Link href="/forgot-password" className="font-medium text-brand-700 hover:text-brand-800">
           {t("forgot")}

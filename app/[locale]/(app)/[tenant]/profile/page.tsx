@@ -6,10 +6,13 @@ import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { tenantRequest } from "@/lib/auth/request";
+import { twoFactorStatus } from "@/lib/auth/two-factor";
+import { getDb } from "@/db";
 import { getNotificationPreferences } from "@/lib/users/preferences";
 import { updateNotificationPreferencesAction } from "./actions";
 import { ChangePasswordForm } from "./change-password-form";
 import { NotificationPreferencesForm } from "./notification-preferences-form";
+import { TwoStepVerification } from "./two-step-verification";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string }>;
@@ -21,12 +24,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: t("title") };
 }
 
-/** The signed-in user's own page: who they are here, their password, and which emails they want. */
+/** The signed-in user's own page: who they are here, their password, two-step verification, and which emails they want. */
 export default async function ProfilePage({ params }: Props) {
   const { locale, tenant } = await params;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
   const preferences = await run((tx) => getNotificationPreferences(tx, ctx.user.id));
+  // The account's own recovery codes: outside any tenant (no tenant's work reads them).
+  const twoStep = await twoFactorStatus(await getDb(), ctx.user.id);
   const t = await getTranslations("profile");
   const tRoles = await getTranslations("roles");
 
@@ -54,6 +59,14 @@ export default async function ProfilePage({ params }: Props) {
           </div>
         </FormSection>
         <ChangePasswordForm email={ctx.user.email} passwordMin={MIN_PASSWORD_LENGTH} />
+        <FormSection title={t("twoStep.title")} description={t("twoStep.description")}>
+          <TwoStepVerification
+            key={String(twoStep.enabled)}
+            enabled={twoStep.enabled}
+            recoveryCodesLeft={twoStep.recoveryCodesLeft}
+            email={ctx.user.email}
+          />
+        </FormSection>
         <NotificationPreferencesForm
           initial={preferences}
           action={updateNotificationPreferencesAction.bind(null, ctx.tenant.slug)}

@@ -4,7 +4,7 @@ import { refresh } from "next/cache";
 import { z } from "zod";
 import { tenantAction } from "@/lib/auth/action";
 import { scopeOf } from "@/lib/auth/context";
-import { setRequiredSignIn } from "@/lib/auth/sign-in-policy";
+import { setRequiredSignIn, setRequireTwoFactor } from "@/lib/auth/sign-in-policy";
 import { configuredProviderIds } from "@/lib/oauth/providers";
 
 export const setRequiredSignInAction = tenantAction(
@@ -17,6 +17,17 @@ export const setRequiredSignInAction = tenantAction(
       provider: requiredSignIn === "" ? null : requiredSignIn,
       currentMethod: ctx.signInMethod,
       configured: configuredProviderIds(process.env),
+    });
+    refresh();
+  },
+);
+
+export const setRequireTwoFactorAction = tenantAction(
+  { schema: z.object({ requireTwoFactor: z.enum(["on", "off"]) }), roles: ["owner", "admin"] },
+  async (tx, ctx, { requireTwoFactor }) => {
+    await setRequireTwoFactor(tx, scopeOf(ctx), {
+      required: requireTwoFactor === "on",
+      session: { signInMethod: ctx.signInMethod, twoFactor: ctx.twoFactor },
     });
     refresh();
   },

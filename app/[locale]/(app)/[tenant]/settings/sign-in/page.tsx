@@ -7,7 +7,8 @@ import { tenantRequest } from "@/lib/auth/request";
 import { canManageMembers } from "@/lib/auth/roles";
 import { configuredProviders } from "@/lib/oauth/providers";
 import { SettingsBreadcrumb } from "../breadcrumb";
-import { setRequiredSignInAction } from "./actions";
+import { setRequiredSignInAction, setRequireTwoFactorAction } from "./actions";
+import { RequireTwoFactorForm } from "./require-two-factor-form";
 import { RequiredSignInForm } from "./required-sign-in-form";
 
 interface Props {
@@ -52,6 +53,18 @@ export default async function SignInSettingsPage({ params }: Props) {
             <p className="text-sm text-zinc-600">{t("adminsOnly")}</p>
           )}
         </CardBody>
+      </Card>
+      <Card className="mt-6 max-w-2xl">
+        <CardHeader
+          title={ctx.tenant.requireTwoFactor ? t("twoStep.required", { company: ctx.tenant.name }) : t("twoStep.optional")}
+          description={ctx.twoFactor ? t("twoStep.yourSession") : t("twoStep.yourSessionNot")}
+        />
+        {/* Members see the rule; only owners and admins get the form to change it. */}
+        {canManageMembers(ctx.role) && (
+          <CardBody>
+            <RequireTwoFactorForm action={setRequireTwoFactorAction.bind(null, ctx.tenant.slug)} required={ctx.tenant.requireTwoFactor} />
+          </CardBody>
+        )}
       </Card>
     </>
   );

@@ -8,6 +8,7 @@ import { tenantAccess } from "@/lib/auth/context";
 import { currentSession } from "@/lib/auth/session";
 import { redirect } from "@/lib/i18n/navigation";
 import { configuredProviders } from "@/lib/oauth/providers";
+import { TwoStepVerification } from "@/app/[locale]/(app)/[tenant]/profile/two-step-verification";
 import { AuthCard } from "../../../auth-card";
 import { ProviderButtons } from "../../provider-buttons";
 
@@ -21,7 +22,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: t("heading") };
 }
 
-/** Where a company's pages send a session signed in otherwise than the company requires. */
+/**
+ * Where a company's pages send a session signed in otherwise than the company requires: with its
+ * provider, or with two-step verification (sign in again with a code, or set it up here first: a
+ * member without it cannot reach the profile page, which is the company's).
+ */
 export default async function SignInRequiredPage({ params }: Props) {
   const { locale: requested, tenant: slug } = await params;
   const locale = setPageLocale(requested);
@@ -31,6 +36,23 @@ export default async function SignInRequiredPage({ params }: Props) {
   const access = await tenantAccess(await getDb(), session, slug, providers.map((provider) => provider.id));
   if (access.type === "notFound") notFound();
   if (access.type === "ok") return redirect({ href: `/${slug}/tickets`, locale });
+
+  if (access.type === "twoFactorRequired") {
+    const t = await getTranslations("signIn.twoStepRequired");
+    return (
+      <AuthCard
+        title={access.enrolled ? t("signInAgainTitle") : t("setUpTitle")}
+        description={
+          access.enrolled ? t("signInAgain", { company: access.tenantName }) : t("setUp", { company: access.tenantName })
+        }
+        footer={<SignOutButton />}
+      >
+        {!access.enrolled && (
+          <TwoStepVerification enabled={false} recoveryCodesLeft={0} email={access.email} doneHref={`/${locale}/${slug}/tickets`} />
+        )}
+      </AuthCard>
+    );
+  }
 
   const provider = providers.find((candidate) => candidate.id === access.provider)!;
   const t = await getTranslations("signIn.required");
