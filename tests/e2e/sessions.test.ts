@@ -143,6 +143,42 @@ describe("sessions end when they should", () => {
   );
 });
 
+describe("a password change ends the other sessions", () => {
+  it(
+    "changing the password on the profile page keeps this browser in and signs the other one out at once",
+    async () => {
+      const owner = await makeTenant(db, "Changed password");
+      const slug = owner.tenant.slug;
+      const here = await newPage();
+      const there = await newPage();
+      try {
+        await signedIn(here.page, owner.email, owner.password, slug);
+        await signedIn(there.page, owner.email, owner.password, slug);
+        const mine = await sessionCookie(here.context);
+        const theirs = await sessionCookie(there.context);
+
+        await here.page.goto(url(`/en/${slug}/profile`));
+        await here.page.getByLabel(tEn("profile.password.currentPassword")).fill(owner.password);
+        await here.page.getByLabel(tEn("profile.password.newPassword")).fill("Velvet-Compass-Meadow-8");
+        await here.page.getByRole("button", { name: tEn("profile.password.save") }).click();
+        await here.page.getByText(tEn("profile.password.saved")).waitFor();
+
+        expect(await tenantPageWith(theirs, slug)).toBe("signIn");
+        expect(await tenantPageWith(mine, slug)).toBe("page");
+        await there.page.reload();
+        await there.page.waitForURL("**/en/sign-in");
+      } catch (error) {
+        await screenshot(here.page, "94-password-change-failed");
+        throw failure(error);
+      } finally {
+        await here.context.close();
+        await there.context.close();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
+
 describe("sign-in resists guessing", () => {
   it(
     "wrong passwords posted to the credentials callback are held back after five, by the server's own view of the client's address",
