@@ -109,6 +109,18 @@ export function TextField({
   );
 }
 
+/**
+ * A password being chosen (sign-up, invitation, reset, change): the browser may offer to generate
+ * one, and `min` fills the length in the help and in a refusal.
+ */
+export function NewPasswordField({
+  name,
+  min,
+  ...field
+}: Omit<FieldProps, "id" | "errorValues"> & { name: string; min: number; autoFocus?: boolean }) {
+  return <TextField id={name} name={name} type="password" autoComplete="new-password" errorValues={{ min }} {...field} />;
+}
+
 export function TextAreaField({
   id,
   label,

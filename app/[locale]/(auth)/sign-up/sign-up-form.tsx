@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { Button } from "@/app/_components/button";
-import { FormAlert, TextField } from "@/app/_components/form";
+import { FormAlert, NewPasswordField, TextField } from "@/app/_components/form";
 import type { ActionState } from "@/lib/auth/action";
 import { AuthNotice } from "../auth-notice";
 import { signUpAction } from "./actions";
@@ -75,15 +75,12 @@ export function SignUpForm({ passwordMin, mailOnConsole }: { passwordMin: number
         placeholder={t("emailPlaceholder")}
         errors={errors("email")}
       />
-      <TextField
-        id="password"
+      <NewPasswordField
         name="password"
-        type="password"
-        autoComplete="new-password"
+        min={passwordMin}
         label={t("password")}
         help={t("passwordHelp", { min: passwordMin })}
         errors={errors("password")}
-        errorValues={{ min: passwordMin }}
       />
       <Button type="submit" pending={pending} className="w-full">
         {t("submit")}

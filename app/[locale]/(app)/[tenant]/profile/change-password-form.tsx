@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { Button } from "@/app/_components/button";
-import { FormAlert, TextField } from "@/app/_components/form";
+import { FormAlert, NewPasswordField, TextField } from "@/app/_components/form";
 import { FormSection } from "@/app/_components/form-section";
 import { useActionForm } from "@/app/_components/use-action-form";
 import { changePasswordAction } from "./actions";
@@ -27,15 +27,12 @@ export function ChangePasswordForm({ email, passwordMin }: { email: string; pass
             label={t("currentPassword")}
             errors={state.fieldErrors?.currentPassword}
           />
-          <TextField
-            id="newPassword"
+          <NewPasswordField
             name="newPassword"
-            type="password"
-            autoComplete="new-password"
+            min={passwordMin}
             label={t("newPassword")}
             help={t("newPasswordHelp", { min: passwordMin })}
             errors={state.fieldErrors?.newPassword}
-            errorValues={{ min: passwordMin }}
           />
         </div>
         <div className="flex flex-wrap items-center gap-4 border-t border-zinc-100 pt-5">

@@ -4,7 +4,7 @@ import { signIn } from "next-auth/react";
 import { useLocale, useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { Button } from "@/app/_components/button";
-import { FormAlert, TextField } from "@/app/_components/form";
+import { FormAlert, NewPasswordField, TextField } from "@/app/_components/form";
 import type { ActionState } from "@/lib/auth/action";
 import { type AcceptedInvite, acceptInviteAction } from "./actions";
 
@@ -53,15 +53,12 @@ export function AcceptInviteForm({ token, email, passwordMin }: { token: string;
         errors={state?.fieldErrors?.name}
         autoFocus
       />
-      <TextField
-        id="password"
+      <NewPasswordField
         name="password"
-        type="password"
-        autoComplete="new-password"
+        min={passwordMin}
         label={t("password")}
         help={t("passwordHelp", { min: passwordMin })}
         errors={state?.fieldErrors?.password}
-        errorValues={{ min: passwordMin }}
       />
       <Button type="submit" pending={pending} className="w-full">
         {t("accept")}

@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useEffect } from "react";
 import { Button } from "@/app/_components/button";
-import { FormAlert, TextField } from "@/app/_components/form";
+import { FormAlert, NewPasswordField } from "@/app/_components/form";
 import { useActionForm } from "@/app/_components/use-action-form";
 import { resetPasswordAction } from "./actions";
 
@@ -23,15 +23,12 @@ export function ResetPasswordForm({ token, email, passwordMin }: { token: string
       <FormAlert state={state} fields={["password"]} />
       {/* For password managers: the account the new password belongs to. */}
       <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
-      <TextField
-        id="password"
+      <NewPasswordField
         name="password"
-        type="password"
-        autoComplete="new-password"
+        min={passwordMin}
         label={t("password")}
         help={t("passwordHelp", { min: passwordMin })}
         errors={state.fieldErrors?.password}
-        errorValues={{ min: passwordMin }}
         autoFocus
       />
       <Button type="submit" pending={pending || state.ok} className="w-full">
