@@ -20,14 +20,14 @@ import { afterFailedAttempt, classifySendError, type SendFailure } from "./send-
  * the server's console (whoever runs `npm start` on a laptop reads the link there); in production
  * without it, not at all: the pages that would mail say so, and what is queued waits.
  */
-export type AccountMailDelivery = { type: "smtp"; url: string; from: string } | { type: "console" } | { type: "off" };
+export type AccountMailDelivery = { type: "smtp"; url: string; from: string } | { type: "console" };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function accountMailDelivery(env: Env = process.env): AccountMailDelivery {
   const url = env.POSTDESK_SMTP_URL?.trim();
   if (url) return { type: "smtp", url, from: mailFrom(env) };
-  return env.NODE_ENV === "production" ? { type: "off" } : { type: "console" };
+  return { type: "console" };
 }
 
 /** POSTDESK_MAIL_FROM, else no-reply at the host of the app's public address. */
@@ -82,7 +82,6 @@ export interface AccountMailSummary {
 
 const BATCH = 50;
 const SMTP_TIMEOUT_MS = 30_000;
-let warnedOff = false;
 
 /**
  * Sends the account mail that is due (only `ids`, when given: the mail a request just queued).
@@ -96,11 +95,6 @@ export async function sendAccountMail(
   const clock = options.now ?? (() => new Date());
   const summary: AccountMailSummary = { sent: 0, retried: 0, failed: 0 };
   const delivery = accountMailDelivery(options.env);
-  if (delivery.type === "off") {
-    if (!warnedOff) console.error("Account mail (sign-up links, password resets) waits: set POSTDESK_SMTP_URL to send it.");
-    warnedOff = true;
-    return summary;
-  }
   await db
     .update(accountMail)
     .set({ status: "ready", nextAttemptAt: clock(), sendingStartedAt: null })

@@ -4,7 +4,6 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { Link } from "@/lib/i18n/navigation";
 import { accountMailDelivery } from "@/lib/outbox/account-mail";
 import { AuthCard } from "../auth-card";
-import { AuthNotice } from "../auth-notice";
 import { ForgotPasswordForm } from "./forgot-password-form";
 
 interface Props {
@@ -23,7 +22,6 @@ export const dynamic = "force-dynamic";
 export default async function ForgotPasswordPage({ params }: Props) {
   setPageLocale((await params).locale);
   const t = await getTranslations("forgotPassword");
-  const tNotice = await getTranslations("accountMailNotice");
   const delivery = accountMailDelivery();
   return (
     <AuthCard
@@ -35,13 +33,7 @@ export default async function ForgotPasswordPage({ params }: Props) {
         </Link>
       }
     >
-      {delivery.type === "off" ? (
-        <AuthNotice tone="warning">
-          <p>{tNotice("resetOff")}</p>
-        </AuthNotice>
-      ) : (
-        <ForgotPasswordForm mailOnConsole={delivery.type === "console"} />
-      )}
+      <ForgotPasswordForm mailOnConsole={delivery.type === "console"} />
     </AuthCard>
   );
 }

@@ -6,7 +6,6 @@ import { currentUserId } from "@/lib/auth/session";
 import { Link, redirect } from "@/lib/i18n/navigation";
 import { accountMailDelivery } from "@/lib/outbox/account-mail";
 import { AuthCard } from "../auth-card";
-import { AuthNotice } from "../auth-notice";
 import { SignUpForm } from "./sign-up-form";
 
 interface Props {
@@ -23,7 +22,6 @@ export default async function SignUpPage({ params }: Props) {
   const locale = setPageLocale((await params).locale);
   if (await currentUserId()) redirect({ href: "/", locale });
   const t = await getTranslations("signUp");
-  const tNotice = await getTranslations("accountMailNotice");
   const delivery = accountMailDelivery();
   return (
     <AuthCard
@@ -37,13 +35,7 @@ export default async function SignUpPage({ params }: Props) {
         ),
       })}
     >
-      {delivery.type === "off" ? (
-        <AuthNotice tone="warning">
-          <p>{tNotice("signUpOff")}</p>
-        </AuthNotice>
-      ) : (
-        <SignUpForm passwordMin={MIN_PASSWORD_LENGTH} mailOnConsole={delivery.type === "console"} />
-      )}
+      <SignUpForm passwordMin={MIN_PASSWORD_LENGTH} mailOnConsole={delivery.type === "console"} />
     </AuthCard>
   );
 }
