@@ -1,9 +1,10 @@
 /**
  * Links in mail we send (a ticket for staff, an unsubscribe page for customers) need the app's public
- * address: POSTDESK_URL, else NEXTAUTH_URL, else the local default of `npm start`.
+ * address: POSTDESK_URL, else NEXTAUTH_URL, else where `npm start` listens (its PORT, else 3000).
  */
 export function appUrl(path: string): string {
-  const base = (process.env.POSTDESK_URL || process.env.NEXTAUTH_URL || "http://localhost:3000").replace(/\/+$/, "");
+  const local = `http://localhost:${process.env.PORT || 3000}`;
+  const base = (process.env.POSTDESK_URL || process.env.NEXTAUTH_URL || local).replace(/\/+$/, "");
   return `${base}${path.startsWith("/") ? path : `/${path}`}`;
 }
 
