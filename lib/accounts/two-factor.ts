@@ -2,8 +2,8 @@ import { and, eq, isNull } from "drizzle-orm";
 import QRCode from "qrcode";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { recoveryCodes, sessions, users } from "@/db/schema";
-import { markSessionTwoFactor } from "@/lib/auth/sessions";
+import { recoveryCodes, users } from "@/db/schema";
+import { markSessionTwoFactor, unmarkUserSessionsTwoFactor } from "@/lib/auth/sessions";
 import { authenticate, throttledRefusal } from "@/lib/auth/sign-in";
 import { checkTotpCode, hashRecoveryCode, newRecoveryCodes, newTotpSecret, totpUri } from "@/lib/auth/totp";
 import { hasTwoFactor } from "@/lib/auth/two-factor";
@@ -111,6 +111,6 @@ export async function disableTwoFactor(
   await db.transaction(async (tx) => {
     await tx.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null }).where(eq(users.id, user.id));
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
-    await tx.update(sessions).set({ twoFactor: false }).where(eq(sessions.userId, user.id));
+    await unmarkUserSessionsTwoFactor(tx, user.id);
   });
 }

@@ -48,6 +48,11 @@ export async function markSessionTwoFactor(db: Executor, sessionId: string): Pro
   await db.update(sessions).set({ twoFactor: true }).where(eq(sessions.id, sessionId));
 }
 
+/** Two-step verification was turned off: none of the user's sessions counts as two-factor any more. */
+export async function unmarkUserSessionsTwoFactor(db: Executor, userId: string): Promise<void> {
+  await db.update(sessions).set({ twoFactor: false }).where(eq(sessions.userId, userId));
+}
+
 /** Signing out: this session ends at once. */
 export async function endSession(db: Executor, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));

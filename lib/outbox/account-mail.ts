@@ -16,9 +16,8 @@ import { afterFailedAttempt, classifySendError, type SendFailure } from "./send-
  */
 
 /**
- * How account mail leaves: through POSTDESK_SMTP_URL; without it, outside production, printed on
- * the server's console (whoever runs `npm start` on a laptop reads the link there); in production
- * without it, not at all: the pages that would mail say so, and what is queued waits.
+ * How account mail leaves: through POSTDESK_SMTP_URL; without it, printed on the server's console
+ * (whoever runs `npm start` on a laptop reads the link there), and the pages that mail say so.
  */
 export type AccountMailDelivery = { type: "smtp"; url: string; from: string } | { type: "console" };
 
@@ -95,15 +94,9 @@ export async function sendAccountMail(
   const clock = options.now ?? (() => new Date());
   const summary: AccountMailSummary = { sent: 0, retried: 0, failed: 0 };
   const delivery = accountMailDelivery(options.env);
-  await db
-    .update(accountMail)
-    .set({ status: "ready", nextAttemptAt: clock(), sendingStartedAt: null })
-    .where(
-      and(
-        eq(accountMail.status, "sending"),
-        lte(accountMail.sendingStartedAt, new Date(clock().getTime() - SENDING_STALE_AFTER_MS)),
-      ),
-    );
+  // Mail a crashed sender left half-sent: the worker's sweep (no `ids`) takes it up again; a
+  // request sending its own mail has no business with the others.
+  if (!options.ids) await requeueStale(db, clock());
   while (!options.signal?.aborted) {
     const claimed = await claim(db, clock(), options.ids);
     if (claimed.length === 0) break;
@@ -117,6 +110,13 @@ export async function sendAccountMail(
     await sendBySmtp(db, claimed, delivery, clock, summary);
   }
   return summary;
+}
+
+async function requeueStale(db: Database, now: Date): Promise<void> {
+  await db
+    .update(accountMail)
+    .set({ status: "ready", nextAttemptAt: now, sendingStartedAt: null })
+    .where(and(eq(accountMail.status, "sending"), lte(accountMail.sendingStartedAt, new Date(now.getTime() - SENDING_STALE_AFTER_MS))));
 }
 
 async function claim(db: Database, now: Date, ids: string[] | undefined): Promise<AccountMailEntry[]> {
