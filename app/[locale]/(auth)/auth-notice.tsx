@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { buttonClasses } from "@/app/_components/button";
 import { Icon } from "@/app/_components/icons";
@@ -19,6 +20,36 @@ export function AuthNotice({ tone, children }: { tone: Tone; children: ReactNode
     <div role="status" className={`flex items-start gap-3 rounded-lg px-4 py-3 text-sm ring-1 ring-inset ${box}`}>
       <Icon name={name} className={`mt-0.5 size-5 shrink-0 ${icon}`} />
       <div className="space-y-2">{children}</div>
+    </div>
+  );
+}
+
+/**
+ * "Check your inbox" after a form that mails a link (sign-up, forgot password): the same for every
+ * address. `mailOnConsole`: no mail server is set up, so the link is on the server's console.
+ */
+export function MailSentNotice({
+  testId,
+  title,
+  message,
+  help,
+  mailOnConsole,
+}: {
+  testId: string;
+  title: string;
+  message: string;
+  help?: string;
+  mailOnConsole: boolean;
+}) {
+  const t = useTranslations("accountMailNotice");
+  return (
+    <div className="space-y-4" data-testid={testId}>
+      <h2 className="text-lg font-semibold text-zinc-900">{title}</h2>
+      <AuthNotice tone="info">
+        <p>{message}</p>
+        {mailOnConsole && <p>{t("console")}</p>}
+      </AuthNotice>
+      {help && <p className="text-sm leading-6 text-zinc-500">{help}</p>}
     </div>
   );
 }

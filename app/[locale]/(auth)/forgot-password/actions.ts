@@ -11,7 +11,10 @@ import { sendAccountMail } from "@/lib/outbox/account-mail";
  * "Forgot password": the same answer whether or not the address has an account; the mail, if any,
  * is sent after the response (the worker sends it should this fail).
  */
-export async function forgotPasswordAction(input: FormData): Promise<ActionState<{ email: string }>> {
+export async function forgotPasswordAction(
+  _previous: ActionState<{ email: string }>,
+  input: FormData,
+): Promise<ActionState<{ email: string }>> {
   const parsed = forgotPasswordSchema.safeParse(formDataToObject(input));
   if (!parsed.success) return { error: "invalidInput", fieldErrors: zodFieldErrors(parsed.error) };
   try {

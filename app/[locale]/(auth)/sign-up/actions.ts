@@ -15,9 +15,12 @@ import { signUpSchema } from "@/lib/tenants/sign-up";
  * the response, so its sending does not show in the response's timing either; the worker sends it
  * should this fail.
  */
-export async function signUpAction(locale: string, input: FormData): Promise<ActionState<{ email: string }>> {
-  const language: Locale = isLocale(locale) ? locale : routing.defaultLocale;
+export async function signUpAction(
+  _previous: ActionState<{ email: string }>,
+  input: FormData,
+): Promise<ActionState<{ email: string }>> {
   const form = formDataToObject(input);
+  const language: Locale = typeof form.locale === "string" && isLocale(form.locale) ? form.locale : routing.defaultLocale;
   const parsed = signUpSchema.safeParse({
     companyName: form.companyName,
     adminName: form.adminName,

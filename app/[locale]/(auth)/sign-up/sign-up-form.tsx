@@ -1,11 +1,10 @@
 "use client";
 
 import { useLocale, useTranslations } from "next-intl";
-import { type FormEvent, useState } from "react";
 import { Button } from "@/app/_components/button";
 import { FormAlert, NewPasswordField, TextField } from "@/app/_components/form";
-import type { ActionState } from "@/lib/auth/action";
-import { AuthNotice } from "../auth-notice";
+import { useActionForm } from "@/app/_components/use-action-form";
+import { MailSentNotice } from "../auth-notice";
 import { signUpAction } from "./actions";
 
 const FIELDS = ["companyName", "adminName", "email", "password"];
@@ -16,40 +15,28 @@ const FIELDS = ["companyName", "adminName", "email", "password"];
  */
 export function SignUpForm({ passwordMin, mailOnConsole }: { passwordMin: number; mailOnConsole: boolean }) {
   const t = useTranslations("signUp");
-  const tNotice = useTranslations("accountMailNotice");
   const locale = useLocale();
-  const [state, setState] = useState<ActionState<{ email: string }>>();
-  const [pending, setPending] = useState(false);
+  const { state, pending, onSubmit, formRef } = useActionForm(signUpAction);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setPending(true);
-    setState(
-      await signUpAction(locale, new FormData(event.currentTarget)).catch(
-        (): ActionState<{ email: string }> => ({ error: "unexpected" }),
-      ),
-    );
-    setPending(false);
-  }
-
-  if (state?.ok && state.result) {
+  if (state.ok && state.result) {
     return (
-      <div className="space-y-4" data-testid="sign-up-sent">
-        <h2 className="text-lg font-semibold text-zinc-900">{t("sentTitle")}</h2>
-        <AuthNotice tone="info">
-          <p>{t("sent", { email: state.result.email })}</p>
-          {mailOnConsole && <p>{tNotice("console")}</p>}
-        </AuthNotice>
-        <p className="text-sm leading-6 text-zinc-500">{t("sentHelp")}</p>
-      </div>
+      <MailSentNotice
+        testId="sign-up-sent"
+        title={t("sentTitle")}
+        message={t("sent", { email: state.result.email })}
+        help={t("sentHelp")}
+        mailOnConsole={mailOnConsole}
+      />
     );
   }
 
-  const errors = (name: string) => state?.fieldErrors?.[name];
+  const errors = (name: string) => state.fieldErrors?.[name];
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-5">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5">
       <FormAlert state={state} fields={FIELDS} />
+      {/* The language of the mail, and of the company's first division. */}
+      <input type="hidden" name="locale" value={locale} />
       <TextField
         id="companyName"
         name="companyName"
