@@ -4,6 +4,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   customType,
   index,
   integer,
@@ -56,6 +57,7 @@ const divisionId = () =>
 
 export const roleEnum = pgEnum("role", ["owner", "admin", "agent"]);
 export const ticketStatusEnum = pgEnum("ticket_status", ["open", "answered", "on_hold", "closed"]);
+export const ticketPriorityEnum = pgEnum("ticket_priority", ["low", "normal", "high", "urgent"]);
 export const messageDirectionEnum = pgEnum("message_direction", ["inbound", "outbound", "note"]);
 export const automationModeEnum = pgEnum("automation_mode", [
   "waiting_list",
@@ -395,6 +397,8 @@ export const divisions = pgTable(
     pgpPrivateKeyEnc: text("pgp_private_key_enc"),
     pgpPassphraseEnc: text("pgp_passphrase_enc"),
     nextTicketNumber: integer("next_ticket_number").notNull().default(1),
+    /** Tickets, messages and waiting-list entries in the trash longer than this are deleted for good. */
+    trashRetentionDays: integer("trash_retention_days").notNull().default(30),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -433,6 +437,31 @@ export const emailTemplates = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [index("email_templates_division_idx").on(t.divisionId, t.kind), tenantPolicy()],
+);
+
+/**
+ * Text a member inserts into a reply: a division's (every member of it sees them) or a member's own
+ * (`ownerUserId`, no division: theirs everywhere). Variables such as `{{customer.name}}` are filled
+ * in when inserted (lib/canned-replies).
+ */
+export const cannedReplies = pgTable(
+  "canned_replies",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    divisionId: uuid("division_id").references((): AnyPgColumn => divisions.id, { onDelete: "cascade" }),
+    ownerUserId: uuid("owner_user_id").references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("canned_replies_division_idx").on(t.tenantId, t.divisionId),
+    index("canned_replies_owner_idx").on(t.tenantId, t.ownerUserId),
+    check("canned_replies_owner_check", sql`(${t.divisionId} is null) <> (${t.ownerUserId} is null)`),
+    tenantPolicy(),
+  ],
 );
 
 export const teams = pgTable(
@@ -611,6 +640,17 @@ export const tickets = pgTable(
     assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),
     contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "set null" }),
     highlighted: boolean("highlighted").notNull().default(false),
+    priority: ticketPriorityEnum("priority").notNull().default("normal"),
+    /** Free labels, lower-cased and trimmed, without repeats. */
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * Set when this ticket was merged into another: its messages live there now, and threading that
+     * finds this ticket (its number in a subject, a token) follows the pointer to the survivor.
+     */
+    mergedIntoId: uuid("merged_into_id").references((): AnyPgColumn => tickets.id, { onDelete: "set null" }),
+    /** In the trash since then (restorable); emptying the trash deletes the row for good. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    deletedById: uuid("deleted_by_id").references(() => users.id, { onDelete: "set null" }),
     /** A reply long after a ticket was closed opens a new ticket that points at the old one. */
     followUpOfId: uuid("follow_up_of_id").references((): AnyPgColumn => tickets.id, {
       onDelete: "set null",
@@ -629,6 +669,10 @@ export const tickets = pgTable(
     index("tickets_subject_idx").on(t.divisionId, sql`md5(${t.normalizedSubject})`),
     // Serves auto-close, which looks for answered tickets across tenants.
     index("tickets_answered_idx").on(t.answeredAt).where(sql`${t.status} = 'answered'`),
+    // Serves the queue's tag filter.
+    index("tickets_tags_idx").using("gin", t.tags),
+    // Serves the trash and its retention sweep.
+    index("tickets_deleted_idx").on(t.tenantId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
     tenantPolicy(),
   ],
 );
@@ -668,6 +712,23 @@ export const inboundEmails = pgTable(
     processedAt: timestamp("processed_at", { withTimezone: true }),
     /** Moved to the processed/unprocessed folder, or deleted from the POP3 server. */
     acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
+    /**
+     * What a member decided for the mail on the waiting list (converted, attached, registered, spam,
+     * released), who and when; `reason` keeps why it was held.
+     */
+    decision: text("decision"),
+    decidedById: uuid("decided_by_id").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    /** In the trash since then (a waiting-list entry deleted); restorable until purged. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    deletedById: uuid("deleted_by_id").references(() => users.id, { onDelete: "set null" }),
+    /**
+     * Deleted for good: the raw mail is gone (emptied), the row stays without content so that the
+     * same mail is still recognised and never fetched again.
+     */
+    purgedAt: timestamp("purged_at", { withTimezone: true }),
+    /** Purged, and its POP3 mailbox removes kept copies deleted here: the next poll deletes it on the server. */
+    removeFromServer: boolean("remove_from_server").notNull().default(false),
   },
   (t) => [
     unique("inbound_emails_division_key").on(t.divisionId, t.uniqueKey),
@@ -679,6 +740,8 @@ export const inboundEmails = pgTable(
     index("inbound_emails_sha256_idx").on(t.divisionId, t.sha256),
     // Serves the dispatcher page's "mails ingested today" per mailbox.
     index("inbound_emails_mailbox_received_idx").on(t.mailboxId, t.receivedAt),
+    // Serves the POP3 poll's "what must go from the server".
+    index("inbound_emails_remove_idx").on(t.mailboxId).where(sql`${t.removeFromServer}`),
     tenantPolicy(),
   ],
 );
@@ -731,6 +794,9 @@ export const messages = pgTable(
     }),
     /** How threading placed it: header, token, tag, subject or new. */
     threadReason: text("thread_reason"),
+    /** In the trash since then: hidden from the ticket, restorable until purged. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    deletedById: uuid("deleted_by_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -983,5 +1049,7 @@ export type MassMailing = typeof massMailings.$inferSelect;
 export type EmailTemplate = typeof emailTemplates.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type TicketStatus = (typeof ticketStatusEnum.enumValues)[number];
+export type TicketPriority = (typeof ticketPriorityEnum.enumValues)[number];
+export type CannedReply = typeof cannedReplies.$inferSelect;
 export type InboundOutcome = (typeof inboundOutcomeEnum.enumValues)[number];
 export type AutomationMode = (typeof automationModeEnum.enumValues)[number];

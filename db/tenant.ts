@@ -11,10 +11,12 @@ export interface TenantScope {
   tenantId: string;
   userId: string | null;
   role: Role;
+  /** The member's "may permanently delete" right (emptying the trash); absent means no. */
+  mayPurge?: boolean;
 }
 
 export function operatorScope(tenantId: string): TenantScope {
-  return { tenantId, userId: null, role: "owner" };
+  return { tenantId, userId: null, role: "owner", mayPurge: true };
 }
 
 /**

@@ -104,5 +104,5 @@ export async function userTenants(db: Executor, userId: string) {
 }
 
 export function scopeOf(ctx: TenantContext): TenantScope {
-  return { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.role };
+  return { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.role, mayPurge: ctx.mayPurge };
 }

@@ -13,7 +13,8 @@ const rules: Rules = {
   layers: [
     ["lib/dispatch"],
     ["lib/inbound"],
-    ["lib/tickets", "lib/notifications", "lib/mass-mail", "lib/accounts"],
+    ["lib/tickets", "lib/notifications", "lib/mass-mail", "lib/accounts", "lib/canned-replies"],
+    ["lib/trash"],
     ["lib/outbox"],
     [
       "lib/teams",
