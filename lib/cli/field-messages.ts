@@ -40,6 +40,9 @@ const sentences: Record<string, string> = {
   protocolLocked: "cannot change once mail has been downloaded: add a new mailbox to switch protocols",
   mailSizeRange: "must be a whole number of megabytes between 1 and 100",
   confirmationsRange: "must be a whole number between 1 and 100",
+  tagHasComma: "must be tags separated by commas, none containing a comma itself",
+  tagTooLong: "must be tags of at most 32 characters each",
+  tooManyTags: "would leave the ticket with more than 20 tags",
   pgpKeyUnusable: "is not a private key that can be unlocked with the passphrase given (check the file and --passphrase-stdin)",
 };
 

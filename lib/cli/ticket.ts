@@ -1,13 +1,15 @@
 import { z } from "zod";
-import { ticketStatusEnum } from "@/db/schema";
-import { operatorScope, withTenant } from "@/db/tenant";
+import { type TicketPriority, ticketStatusEnum } from "@/db/schema";
+import type { Transaction } from "@/db/client";
+import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
 import { getDivision } from "@/lib/divisions/divisions";
 import { listMembers } from "@/lib/members/members";
 import { getTeam } from "@/lib/teams/teams";
 import { assignTicket } from "@/lib/tickets/assign";
+import { editTicketTags, setTicketPriority, setTicketTags, ticketPriorities } from "@/lib/tickets/labels";
 import { moveTicket } from "@/lib/tickets/move";
 import { getTicketWithMessages, listTickets } from "@/lib/tickets/tickets";
-import { type Command, InvalidInputError, type OptionValues, toKebab, UsageError } from "./command";
+import { type Command, type CommandContext, InvalidInputError, type OptionValues, toKebab, UsageError } from "./command";
 import { describeFieldError } from "./field-messages";
 import { divisionOption, tenantOfDivision } from "./lookup";
 import { labelled, moment, table } from "./output";
@@ -54,13 +56,15 @@ export const ticketList: Command = {
         tickets.length === 0
           ? `No ${status ? `${toKebab(status)} ` : ""}tickets in ${division.name} (${division.tag}).`
           : table(
-              ["TICKET", "STATUS", "MESSAGES", "HIGHLIGHTED", "CONTACT", "SUBJECT"],
+              ["TICKET", "STATUS", "PRIORITY", "MESSAGES", "HIGHLIGHTED", "CONTACT", "TAGS", "SUBJECT"],
               tickets.map((t) => [
                 `[${division.tag}#${t.number}]`,
                 toKebab(t.status),
+                t.priority,
                 String(t.messageCount),
                 t.highlighted ? "yes" : "no",
                 t.contactEmail ?? "-",
+                t.tags.length > 0 ? t.tags.join(",") : "-",
                 t.subject,
               ]),
             ),
@@ -131,6 +135,8 @@ export const ticketShow: Command = {
         number: ticket.number,
         subject: ticket.subject,
         status: ticket.status,
+        priority: ticket.priority,
+        tags: ticket.tags,
         highlighted: ticket.highlighted,
         contact,
         followUpOfId: ticket.followUpOfId,
@@ -144,6 +150,8 @@ export const ticketShow: Command = {
         `[${division.tag}#${ticket.number}] ${ticket.subject}`,
         labelled([
           ["status", toKebab(ticket.status)],
+          ["priority", ticket.priority],
+          ["tags", ticket.tags.length > 0 ? ticket.tags.join(", ") : "none"],
           ["contact", contact ? person(contact.email, contact.name) : "-"],
           ["highlighted", ticket.highlighted ? "yes" : "no"],
           ["created", moment(ticket.createdAt)],
@@ -265,7 +273,87 @@ export const ticketAssign: Command = {
   },
 };
 
-export const ticketCommands = [ticketList, ticketShow, ticketMove, ticketAssign];
+export const ticketPriority: Command = {
+  words: ["ticket", "priority"],
+  summary: "set a ticket's priority",
+  options: {
+    division: divisionOption,
+    number: numberOption,
+    set: { value: ticketPriorities.join("|"), description: "the priority", required: true, choices: ticketPriorities },
+  },
+  async run(values, context) {
+    const number = ticketNumberOf(values);
+    const priority = ticketPriorities.find((choice) => choice === values.set?.trim().toLowerCase());
+    if (!priority) {
+      throw new InvalidInputError({ "--set": [describeFieldError("invalidChoice", "set", ticketPriorities)] });
+    }
+    const { division, ticket } = await inTicket(values, context, number, (tx, scope, ticketId) =>
+      setTicketPriority(tx, scope, { ticketId, priority: priority satisfies TicketPriority }),
+    );
+    return {
+      json: { id: ticket.id, number: ticket.number, priority: ticket.priority },
+      human: `[${division.tag}#${ticket.number}] has ${ticket.priority} priority.`,
+    };
+  },
+};
+
+export const ticketTag: Command = {
+  words: ["ticket", "tag"],
+  summary: "add tags to a ticket, take some off, or replace them",
+  description:
+    "Tags are stored lower-case and trimmed, without repeats; lists are comma-separated. --set replaces\n" +
+    "all the ticket's tags (--set '' takes them all off); --add and --remove may go together.",
+  options: {
+    division: divisionOption,
+    number: numberOption,
+    add: { value: "TAGS", description: "tags to add, such as invoice,vip" },
+    remove: { value: "TAGS", description: "tags to take off" },
+    set: { value: "TAGS", description: "the ticket's tags from now on, instead of the ones it has" },
+  },
+  fieldOptions: { tags: "add" },
+  async run(values, context) {
+    const number = ticketNumberOf(values);
+    const list = (option: string | undefined) => (option ?? "").split(",");
+    if (values.set !== undefined && (values.add !== undefined || values.remove !== undefined)) {
+      throw new UsageError("give --set alone, or --add and --remove");
+    }
+    if (values.set === undefined && values.add === undefined && values.remove === undefined) {
+      throw new UsageError("say what to do: --add TAGS, --remove TAGS or --set TAGS");
+    }
+    const { division, ticket } = await inTicket(values, context, number, (tx, scope, ticketId) =>
+      values.set !== undefined
+        ? setTicketTags(tx, scope, { ticketId, tags: list(values.set) })
+        : editTicketTags(tx, scope, { ticketId, add: list(values.add), remove: list(values.remove) }),
+    );
+    return {
+      json: { id: ticket.id, number: ticket.number, tags: ticket.tags },
+      human:
+        ticket.tags.length > 0
+          ? `[${division.tag}#${ticket.number}] is tagged ${ticket.tags.join(", ")}.`
+          : `[${division.tag}#${ticket.number}] has no tags.`,
+    };
+  },
+};
+
+/** Finds the ticket by its division and number and changes it, as the operator, in one transaction. */
+async function inTicket<T>(
+  values: OptionValues,
+  context: CommandContext,
+  number: number,
+  change: (tx: Transaction, scope: TenantScope, ticketId: string) => Promise<T>,
+) {
+  const db = await context.database();
+  const divisionId = values.division!;
+  const tenant = await tenantOfDivision(db, divisionId);
+  return withTenant(db, tenant.id, async (tx) => {
+    const scope = operatorScope(tenant.id);
+    const division = await getDivision(tx, scope, divisionId);
+    const { ticket } = await getTicketWithMessages(tx, scope, { divisionId, number });
+    return { division, ticket: await change(tx, scope, ticket.id) };
+  });
+}
+
+export const ticketCommands = [ticketList, ticketShow, ticketMove, ticketAssign, ticketPriority, ticketTag];
 
 function person(address: string, name: string | null): string {
   return name ? `${name} <${address}>` : address;

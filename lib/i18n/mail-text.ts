@@ -27,6 +27,17 @@ export function unprocessedReasonText(locale: string, reason: string): string {
   return `${t(`unprocessedReasons.${code}.label`)}. ${t(`unprocessedReasons.${code}.hint`)}`;
 }
 
+/** The one mail to a member given many tickets at once: each ticket on a line, with its link. */
+export function bulkAssignmentText(
+  locale: string,
+  input: { division: string; tickets: { label: string; link: string }[] },
+): { subject: string; text: string } {
+  const t = translator(locale);
+  const values = { count: input.tickets.length, division: input.division };
+  const list = input.tickets.map((ticket) => `${ticket.label}\n${ticket.link}`).join("\n\n");
+  return { subject: t("bulkAssignment.subject", values), text: `${t("bulkAssignment.text", values)}\n\n${list}` };
+}
+
 /** The mails about a person's account (lib/accounts), in their language. */
 export type AccountMailText =
   | { kind: "verify_sign_up"; values: { name: string; company: string; link: string } }

@@ -3,7 +3,7 @@ import type { Executor } from "@/db/client";
 import { findDivision } from "@/db/queries/divisions";
 import { memberships, type Ticket, teamMembers, tenants, users } from "@/db/schema";
 import { appUrl, ticketPath } from "@/lib/app-url";
-import { noSubjectText, unprocessedReasonText } from "@/lib/i18n/mail-text";
+import { bulkAssignmentText, noSubjectText, unprocessedReasonText } from "@/lib/i18n/mail-text";
 import { AUTOMATIC_HEADERS } from "@/lib/mail/automated";
 import { enqueueMail } from "@/lib/outbox/enqueue";
 import { divisionSender } from "@/lib/outbox/sender";
@@ -55,31 +55,59 @@ async function emailStaff<K extends StaffMailKind>(
     notFrom?: string;
   },
 ): Promise<number> {
+  return mailStaff(tx, scope, {
+    ...input,
+    composer: async () => {
+      const templateIn = await templateChooser(tx, scope, {
+        divisionId: input.divisionId,
+        kind: input.kind,
+        templateId: input.templateId,
+      });
+      return (locale, slug) => {
+        const template = templateIn(locale);
+        const values: TemplateValues<StaffMailKind> = {
+          ...input.values,
+          ...input.localized?.(locale),
+          link: appUrl(input.link(locale, slug)),
+        };
+        return { subject: renderTemplate(template.subject, values), text: renderTemplate(template.body, values) };
+      };
+    },
+  });
+}
+
+/**
+ * Queues one mail to each of `userIds` who wants this kind, in their language. `composer` prepares
+ * the writing (a template lookup) only once someone is to be written to.
+ */
+async function mailStaff(
+  tx: Executor,
+  scope: TenantScope,
+  input: {
+    divisionId: string;
+    userIds: string[];
+    preference: Preference;
+    composer: () => Promise<(locale: string, tenantSlug: string) => { subject: string; text: string }>;
+    ticketId?: string;
+    notFrom?: string;
+  },
+): Promise<number> {
   const people = await recipients(tx, scope, input.userIds, input.preference);
   if (people.length === 0) return 0;
   const sender = await divisionSender(tx, scope, input.divisionId, { except: input.notFrom });
   // The mailbox it is about was the only one: the notice in the app has to do.
   if (!sender && input.notFrom) return 0;
   const slug = await tenantSlug(tx, scope);
-  const templateIn = await templateChooser(tx, scope, {
-    divisionId: input.divisionId,
-    kind: input.kind,
-    templateId: input.templateId,
-  });
+  const compose = await input.composer();
   for (const person of people) {
-    const template = templateIn(person.locale);
-    const values: TemplateValues<StaffMailKind> = {
-      ...input.values,
-      ...input.localized?.(person.locale),
-      link: appUrl(input.link(person.locale, slug)),
-    };
+    const { subject, text } = compose(person.locale, slug);
     await enqueueMail(tx, scope, {
       divisionId: input.divisionId,
       kind: "notification",
       sender,
       to: [{ address: person.email, name: person.name }],
-      subject: renderTemplate(template.subject, values),
-      text: renderTemplate(template.body, values),
+      subject,
+      text,
       headers: { ...AUTOMATIC_HEADERS, "Auto-Submitted": "auto-generated" },
       ticketId: input.ticketId ?? null,
     });
@@ -165,6 +193,33 @@ export async function emailAssignment(
     values: await ticketValues(tx, scope, input.ticket, input.customerName),
     link: (locale, slug) => ticketPath(locale, slug, input.ticket.id),
     ticketId: input.ticket.id,
+  });
+}
+
+/**
+ * The assignee of many tickets at once (bulk work in the queue): one mail listing them, in the
+ * reader's language, rather than one per ticket. The division's assignment template is written for
+ * one ticket, so this mail's words are Postdesk's own.
+ */
+export async function emailBulkAssignment(
+  tx: Executor,
+  scope: TenantScope,
+  input: { divisionId: string; assigneeId: string; tickets: Pick<Ticket, "id" | "number" | "subject">[] },
+): Promise<number> {
+  const division = await findDivision(tx, scope, { divisionId: input.divisionId });
+  const tag = division?.tag ?? "";
+  return mailStaff(tx, scope, {
+    divisionId: input.divisionId,
+    userIds: [input.assigneeId],
+    preference: "notifyAssignment",
+    composer: async () => (locale, slug) =>
+      bulkAssignmentText(locale, {
+        division: division?.name ?? "",
+        tickets: input.tickets.map((ticket) => ({
+          label: `[${tag}#${ticket.number}] ${ticket.subject || noSubjectText(locale)}`,
+          link: appUrl(ticketPath(locale, slug, ticket.id)),
+        })),
+      }),
   });
 }
 

@@ -11,12 +11,14 @@ import { getTicketCustomer, lockTicket } from "./tickets";
 /**
  * Gives a ticket to a member of the tenant, or to nobody. Any member may assign. The new assignee
  * is told by email (unless the ticket already was theirs, they took it themselves, or they turned
- * such emails off); `newlyAssignedUserId` names them.
+ * such emails off); `newlyAssignedUserId` names them. Bulk work passes `email: false` and tells
+ * them once about all the tickets it gave them (lib/tickets/bulk.ts).
  */
 export async function assignTicket(
   tx: Executor,
   scope: TenantScope,
   input: { ticketId: string; assigneeId: string | null },
+  options: { email?: boolean } = {},
 ): Promise<{ ticket: Ticket; newlyAssignedUserId: string | null }> {
   const ticket = await lockTicket(tx, scope, input.ticketId);
   if (input.assigneeId && !(await areMembers(tx, scope, { userIds: [input.assigneeId] }))) {
@@ -36,7 +38,7 @@ export async function assignTicket(
   });
   const tookItThemselves = input.assigneeId === scope.userId;
   const newlyAssignedUserId = input.assigneeId && !tookItThemselves ? input.assigneeId : null;
-  if (newlyAssignedUserId) {
+  if (newlyAssignedUserId && options.email !== false) {
     const customer = await getTicketCustomer(tx, scope, assigned.id);
     await emailAssignment(tx, scope, {
       ticket: assigned,

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, asc, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import {
   attachments,
@@ -10,6 +10,7 @@ import {
   outbox,
   teams,
   type Ticket,
+  type TicketPriority,
   type TicketStatus,
   ticketStatusEnum,
   tickets,
@@ -26,6 +27,21 @@ export interface TicketListFilter {
   divisionId: string;
   /** One status, several (the queue's default view), or all when absent. */
   status?: TicketStatus | readonly TicketStatus[];
+  /** Only tickets of this priority. */
+  priority?: TicketPriority;
+  /** Only tickets carrying this tag (as stored: lib/tickets/labels.ts normalizes it). */
+  tag?: string;
+}
+
+/** The queue's narrowing beside status, shared by the list and its counts. */
+export type TicketLabelFilter = Pick<TicketListFilter, "priority" | "tag">;
+
+function labelConditions(filter: TicketLabelFilter): SQL[] {
+  return [
+    ...(filter.priority ? [eq(tickets.priority, filter.priority)] : []),
+    // `@>` is what the GIN index on tags serves (tickets_tags_idx).
+    ...(filter.tag ? [arrayContains(tickets.tags, [filter.tag])] : []),
+  ];
 }
 
 function statusCondition(status: TicketListFilter["status"]): SQL | undefined {
@@ -51,6 +67,8 @@ export async function listTickets(
       subject: tickets.subject,
       status: tickets.status,
       highlighted: tickets.highlighted,
+      priority: tickets.priority,
+      tags: tickets.tags,
       contactEmail: contacts.email,
       contactName: contacts.name,
       teamId: tickets.teamId,
@@ -71,6 +89,7 @@ export async function listTickets(
         eq(tickets.tenantId, scope.tenantId),
         eq(tickets.divisionId, input.divisionId),
         statusCondition(input.status),
+        ...labelConditions(input),
       ),
     )
     .orderBy(
@@ -82,17 +101,18 @@ export async function listTickets(
   return query;
 }
 
-/** How many of a division's tickets are in each status: the queue's tabs. */
+/** How many of a division's tickets (of a priority, with a tag) are in each status: the queue's tabs. */
 export async function countTicketsByStatus(
   tx: Executor,
   scope: TenantScope,
   divisionId: string,
+  filter: TicketLabelFilter = {},
 ): Promise<Record<TicketStatus, number>> {
   await getDivision(tx, scope, divisionId);
   const rows = await tx
     .select({ status: tickets.status, n: count() })
     .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId)))
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId), ...labelConditions(filter)))
     .groupBy(tickets.status);
   const counts = Object.fromEntries(ticketStatusEnum.enumValues.map((status) => [status, 0])) as Record<TicketStatus, number>;
   for (const row of rows) counts[row.status] = row.n;

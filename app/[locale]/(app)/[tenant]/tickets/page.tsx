@@ -3,27 +3,36 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { buttonClasses } from "@/app/_components/button";
 import { Card, CardHeader } from "@/app/_components/card";
 import { EmptyState } from "@/app/_components/empty-state";
-import { Icon } from "@/app/_components/icons";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
-import type { Division, TicketStatus } from "@/db/schema";
+import type { TicketPriority } from "@/db/schema";
 import { tenantRequest } from "@/lib/auth/request";
-import { listDivisions } from "@/lib/divisions/divisions";
-import { Link } from "@/lib/i18n/navigation";
 import { scopeOf } from "@/lib/auth/context";
+import { listDivisions } from "@/lib/divisions/divisions";
+import { RuleError } from "@/lib/errors";
+import { Link } from "@/lib/i18n/navigation";
+import { listMembers } from "@/lib/members/members";
+import { listTeams } from "@/lib/teams/teams";
+import { normalizeTag, ticketPriorities } from "@/lib/tickets/labels";
 import { countTicketsByStatus, listTickets, QUEUE_PAGE_SIZE } from "@/lib/tickets/tickets";
-import { TicketStatusBadge } from "./ticket-status-badge";
+import { bulkTicketsAction } from "./actions";
+import { QueueFilters } from "./queue-filters";
+import { QueueNav } from "./queue-nav";
+import { QueueTable } from "./queue-table";
+import { type QueueState, queueHref, statusesOf, VIEWS, type View } from "./queue-views";
 
 type SearchParam = string | string[] | undefined;
 
 interface Props {
   params: Promise<{ locale: string; tenant: string }>;
-  searchParams: Promise<{ division?: SearchParam; status?: SearchParam; page?: SearchParam }>;
+  searchParams: Promise<{
+    division?: SearchParam;
+    status?: SearchParam;
+    page?: SearchParam;
+    priority?: SearchParam;
+    tag?: SearchParam;
+  }>;
 }
-
-/** The tabs of the queue, as spelled in the URL; "queue" (the default) is what the division chooses to show. */
-const VIEWS = ["queue", "open", "answered", "on-hold", "closed", "all"] as const;
-type View = (typeof VIEWS)[number];
 
 function first(value: SearchParam): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -33,21 +42,17 @@ function viewOf(value: SearchParam): View {
   return VIEWS.find((view) => view === first(value)) ?? "queue";
 }
 
-/** The statuses a view lists; the default view follows the division's "show answered / on hold". */
-function statusesOf(view: View, division: Division): TicketStatus[] {
-  switch (view) {
-    case "queue":
-      return [
-        "open",
-        ...(division.showAnswered ? (["answered"] as const) : []),
-        ...(division.showOnHold ? (["on_hold"] as const) : []),
-      ];
-    case "on-hold":
-      return ["on_hold"];
-    case "all":
-      return ["open", "answered", "on_hold", "closed"];
-    default:
-      return [view];
+function priorityOf(value: SearchParam): TicketPriority | undefined {
+  return ticketPriorities.find((priority) => priority === first(value));
+}
+
+/** A tag from the address, as stored; one no ticket could carry filters nothing rather than failing. */
+function tagOf(value: SearchParam): string | undefined {
+  try {
+    return normalizeTag(first(value) ?? "") ?? undefined;
+  } catch (error) {
+    if (error instanceof RuleError) return undefined;
+    throw error;
   }
 }
 
@@ -59,7 +64,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 /**
  * The ticket queue of one division (`?division=`, else the first), most recently updated first, a
- * page at a time (`?page=`), filtered by a status tab (`?status=`).
+ * page at a time (`?page=`), filtered by a status tab (`?status=`), a priority (`?priority=`) and a
+ * tag (`?tag=`). Tickets are selected for bulk work and walked with the keyboard (./bulk-queue.tsx).
  */
 export default async function TicketsPage({ params, searchParams }: Props) {
   const { locale, tenant } = await params;
@@ -67,6 +73,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
   const { ctx, run } = await tenantRequest(tenant);
   const query = await searchParams;
   const view = viewOf(query.status);
+  const filter = { priority: priorityOf(query.priority), tag: tagOf(query.tag) };
   const requestedPage = Math.max(1, Math.floor(Number(first(query.page)) || 1));
 
   const loaded = await run(async (tx) => {
@@ -75,7 +82,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
     // A division that is not this tenant's (or is gone) falls back to the first: never an error page.
     const division = divisions.find((d) => d.id === first(query.division)) ?? divisions[0];
     if (!division) return { divisions, division: null } as const;
-    const counts = await countTicketsByStatus(tx, scope, division.id);
+    const counts = await countTicketsByStatus(tx, scope, division.id, filter);
     const statuses = statusesOf(view, division);
     const total = statuses.reduce((sum, status) => sum + counts[status], 0);
     const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
@@ -83,12 +90,14 @@ export default async function TicketsPage({ params, searchParams }: Props) {
     const tickets = await listTickets(tx, scope, {
       divisionId: division.id,
       status: statuses,
+      ...filter,
       order: "lastUpdate",
       limit: QUEUE_PAGE_SIZE,
       offset: (page - 1) * QUEUE_PAGE_SIZE,
     });
-    const queueTotal = statusesOf("queue", division).reduce((sum, status) => sum + counts[status], 0);
-    return { divisions, division, counts, total, queueTotal, page, pages, tickets } as const;
+    const teams = await Promise.all(divisions.map((d) => listTeams(tx, scope, d.id)));
+    const members = await listMembers(tx, scope);
+    return { divisions, division, counts, total, page, pages, tickets, teams, members } as const;
   });
 
   const t = await getTranslations("tickets");
@@ -107,87 +116,32 @@ export default async function TicketsPage({ params, searchParams }: Props) {
     );
   }
 
-  const { divisions, division, counts, total, queueTotal, page, pages, tickets } = loaded;
+  const { divisions, division, counts, total, page, pages, tickets, teams, members } = loaded;
   const format = await getFormatter();
-  const now = new Date();
-  const href = (changes: { division?: string; view?: View; page?: number }) => {
-    const search = new URLSearchParams();
-    const divisionId = changes.division ?? division.id;
-    if (divisions.length > 1 || divisionId !== division.id) search.set("division", divisionId);
-    const nextView = changes.view ?? view;
-    if (nextView !== "queue") search.set("status", nextView);
-    if ((changes.page ?? 1) > 1) search.set("page", String(changes.page));
-    const rest = search.toString();
-    return `/${slug}/tickets${rest ? `?${rest}` : ""}`;
-  };
-  const viewCount = (v: View) =>
-    v === "queue" ? queueTotal : statusesOf(v, division).reduce((sum, status) => sum + counts[status], 0);
+  const state: QueueState = { divisionId: division.id, view, page, ...filter };
+  const href = (changes: Partial<QueueState>) =>
+    queueHref(slug, { ...state, page: 1, ...changes }, { nameDivision: divisions.length > 1 });
+  const filtered = Boolean(filter.priority || filter.tag);
   const shownFrom = (page - 1) * QUEUE_PAGE_SIZE + 1;
 
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
-
-      {divisions.length > 1 && (
-        <nav aria-label={t("divisionFilter")} className="mb-4">
-          <ul className="flex flex-wrap gap-2">
-            {divisions.map((d) => {
-              const current = d.id === division.id;
-              return (
-                <li key={d.id}>
-                  <Link
-                    href={href({ division: d.id, view: "queue" })}
-                    aria-current={current ? "page" : undefined}
-                    className={`inline-flex items-center gap-2 rounded-full px-3 py-1.5 text-sm font-medium ring-1 ring-inset transition-colors ${
-                      current ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-zinc-700 ring-zinc-200 hover:bg-zinc-50"
-                    }`}
-                  >
-                    {d.name}
-                    <span className={`font-mono text-xs ${current ? "text-brand-100" : "text-zinc-400"}`}>{d.tag}</span>
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
-        </nav>
-      )}
-
-      <nav aria-label={t("statusFilter")} className="mb-6 overflow-x-auto border-b border-zinc-200">
-        <ul className="-mb-px flex gap-1">
-          {VIEWS.map((v) => {
-            const current = v === view;
-            return (
-              <li key={v}>
-                <Link
-                  href={href({ view: v })}
-                  aria-current={current ? "page" : undefined}
-                  data-view={v}
-                  className={`inline-flex items-center gap-2 border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors ${
-                    current
-                      ? "border-brand-600 text-brand-700"
-                      : "border-transparent text-zinc-500 hover:border-zinc-300 hover:text-zinc-800"
-                  }`}
-                >
-                  {t(`views.${v === "on-hold" ? "onHold" : v}`)}
-                  <span
-                    className={`rounded-full px-1.5 py-px text-xs tabular-nums ${
-                      current ? "bg-brand-50 text-brand-700" : "bg-zinc-100 text-zinc-500"
-                    }`}
-                  >
-                    {viewCount(v)}
-                  </span>
-                </Link>
-              </li>
-            );
-          })}
-        </ul>
-      </nav>
+      <QueueNav divisions={divisions} division={division} view={view} counts={counts} href={href} />
+      <QueueFilters
+        action={`/${locale}/${slug}/tickets`}
+        state={state}
+        nameDivision={divisions.length > 1}
+        href={href}
+      />
 
       {total === 0 ? (
         <EmptyState
           icon="inbox"
           title={t("emptyTitle")}
-          description={view === "queue" ? t("emptyQueueDescription") : t("emptyDescription")}
+          description={
+            filtered ? t("emptyFilteredDescription") : view === "queue" ? t("emptyQueueDescription") : t("emptyDescription")
+          }
         />
       ) : (
         <Card>
@@ -199,7 +153,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
               </span>
             }
             description={
-              view === "queue"
+              view === "queue" && !filtered
                 ? t("queueShows", {
                     statuses: format.list(statusesOf("queue", division).map((status) => t(`statusesInList.${status}`))),
                   })
@@ -213,107 +167,21 @@ export default async function TicketsPage({ params, searchParams }: Props) {
               )
             }
           />
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="border-b border-zinc-100 bg-zinc-50/60 text-xs font-medium text-zinc-500">
-                <tr>
-                  <th scope="col" className="px-5 py-2 font-medium sm:pl-6">
-                    {t("columns.ticket")}
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    {t("columns.customer")}
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    {t("columns.status")}
-                  </th>
-                  <th scope="col" className="hidden px-3 py-2 font-medium lg:table-cell">
-                    {t("columns.team")}
-                  </th>
-                  <th scope="col" className="hidden px-3 py-2 font-medium md:table-cell">
-                    {t("columns.assignee")}
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">
-                    <span title={t("columns.messages")}>
-                      <Icon name="envelope" className="ml-auto size-4" />
-                      <span className="sr-only">{t("columns.messages")}</span>
-                    </span>
-                  </th>
-                  <th scope="col" className="px-5 py-2 text-right font-medium sm:pr-6">
-                    {t("columns.updated")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100">
-                {tickets.map((ticket) => (
-                  <tr
-                    key={ticket.id}
-                    data-ticket={ticket.id}
-                    data-highlighted={ticket.highlighted || undefined}
-                    className={ticket.highlighted ? "bg-amber-50/70 hover:bg-amber-50" : "hover:bg-zinc-50"}
-                  >
-                    <td
-                      className={`max-w-0 min-w-64 px-5 py-3 sm:pl-6 ${
-                        ticket.highlighted ? "border-l-4 border-amber-400 sm:pl-5" : ""
-                      }`}
-                    >
-                      <Link
-                        href={`/${slug}/tickets/${ticket.id}`}
-                        className="group block min-w-0 focus-visible:outline-2 focus-visible:outline-brand-600"
-                      >
-                        <span className="flex items-center gap-2">
-                          <span className="shrink-0 font-mono text-xs text-zinc-500">
-                            [{division.tag}#{ticket.number}]
-                          </span>
-                          {ticket.highlighted && (
-                            <span className="shrink-0 rounded bg-amber-200/70 px-1.5 text-[11px] font-semibold text-amber-900">
-                              {t("highlighted")}
-                            </span>
-                          )}
-                        </span>
-                        <span
-                          className={`block truncate text-zinc-900 group-hover:text-brand-700 ${
-                            ticket.status === "open" ? "font-semibold" : "font-medium"
-                          }`}
-                        >
-                          {ticket.subject || t("noSubject")}
-                        </span>
-                      </Link>
-                    </td>
-                    <td className="max-w-48 px-3 py-3">
-                      {ticket.contactEmail ? (
-                        <>
-                          <span className="block truncate text-zinc-800">{ticket.contactName ?? ticket.contactEmail}</span>
-                          {ticket.contactName && (
-                            <span className="block truncate text-xs text-zinc-500">{ticket.contactEmail}</span>
-                          )}
-                        </>
-                      ) : (
-                        <span className="text-zinc-400">—</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-3 whitespace-nowrap">
-                      <TicketStatusBadge status={ticket.status} />
-                    </td>
-                    <td className="hidden max-w-36 truncate px-3 py-3 text-zinc-600 lg:table-cell">
-                      {ticket.teamName ?? <span className="text-zinc-400">—</span>}
-                    </td>
-                    <td className="hidden max-w-36 truncate px-3 py-3 text-zinc-600 md:table-cell">
-                      {ticket.assigneeName ?? <span className="text-zinc-400">{t("unassigned")}</span>}
-                    </td>
-                    <td className="px-3 py-3 text-right text-zinc-600 tabular-nums">{ticket.messageCount}</td>
-                    <td className="px-5 py-3 text-right text-xs whitespace-nowrap text-zinc-500 sm:pr-6">
-                      <time
-                        dateTime={ticket.updatedAt.toISOString()}
-                        title={format.dateTime(ticket.updatedAt, { dateStyle: "medium", timeStyle: "short" })}
-                      >
-                        {format.relativeTime(ticket.updatedAt, now)}
-                      </time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <QueueTable
+            slug={slug}
+            division={division}
+            tickets={tickets}
+            tagHref={(tag) => href({ tag })}
+            me={ctx.user.id}
+            members={members.map(({ userId, name }) => ({ userId, name }))}
+            divisions={divisions.map((d, index) => ({
+              id: d.id,
+              name: d.name,
+              tag: d.tag,
+              teams: teams[index]!.map((team) => ({ id: team.id, name: team.name })),
+            }))}
+            action={bulkTicketsAction.bind(null, slug)}
+          />
           {pages > 1 && (
             <nav
               aria-label={t("pagination")}

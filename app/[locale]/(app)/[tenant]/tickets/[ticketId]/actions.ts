@@ -6,7 +6,9 @@ import { tenantAction } from "@/lib/auth/action";
 import { getDivision } from "@/lib/divisions/divisions";
 import { listOf, optionalUuid } from "@/lib/forms";
 import { scopeOf } from "@/lib/auth/context";
+import { ticketPriorityEnum } from "@/db/schema";
 import { assignTicket } from "@/lib/tickets/assign";
+import { addTicketTags, removeTicketTags, setTicketPriority } from "@/lib/tickets/labels";
 import { moveTicket } from "@/lib/tickets/move";
 import { addNote, replyToTicket } from "@/lib/tickets/reply";
 import { setTicketStatus, settableTicketStatuses } from "@/lib/tickets/status";
@@ -90,6 +92,31 @@ export const assignTicketAction = tenantAction(
   { schema: z.object({ ticketId: z.uuid(), assigneeId: optionalUuid }) },
   async (tx, ctx, input) => {
     await assignTicket(tx, scopeOf(ctx), input);
+    refresh();
+  },
+);
+
+export const setTicketPriorityAction = tenantAction(
+  { schema: z.object({ ticketId: z.uuid(), priority: z.enum(ticketPriorityEnum.enumValues) }) },
+  async (tx, ctx, input) => {
+    await setTicketPriority(tx, scopeOf(ctx), input);
+    refresh();
+  },
+);
+
+/** Adds the tags typed (comma-separated) or takes off the one whose chip was clicked. */
+export const changeTicketTagsAction = tenantAction(
+  {
+    schema: z.object({
+      ticketId: z.uuid(),
+      add: z.string().max(2000).optional(),
+      remove: z.string().max(200).optional(),
+    }),
+  },
+  async (tx, ctx, input) => {
+    const scope = scopeOf(ctx);
+    if (input.remove) await removeTicketTags(tx, scope, { ticketId: input.ticketId, tags: [input.remove] });
+    else await addTicketTags(tx, scope, { ticketId: input.ticketId, tags: (input.add ?? "").split(",") });
     refresh();
   },
 );

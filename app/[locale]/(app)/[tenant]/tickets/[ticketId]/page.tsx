@@ -14,15 +14,20 @@ import { scopeOf } from "@/lib/auth/context";
 import { listTeams } from "@/lib/teams/teams";
 import { getTicket } from "@/lib/tickets/tickets";
 import { readOrNotFound } from "../../read-or-not-found";
+import { TicketPriorityBadge } from "../ticket-labels";
 import { TicketStatusBadge } from "../ticket-status-badge";
 import {
   addNoteAction,
   assignTicketAction,
+  changeTicketTagsAction,
   moveTicketAction,
   replyToTicketAction,
+  setTicketPriorityAction,
   setTicketStatusAction,
 } from "./actions";
 import { Composer } from "./composer";
+import { PriorityControl, TagsControl } from "./labels-control";
+import { TicketShortcuts } from "./ticket-shortcuts";
 import { AssignControl, MoveControl, StatusControl } from "./ticket-controls";
 import { TicketMessageItem } from "./ticket-message";
 
@@ -80,6 +85,7 @@ export default async function TicketPage({ params }: Props) {
 
   return (
     <>
+      <TicketShortcuts />
       <PageHeader
         eyebrow={
           <Link
@@ -101,6 +107,7 @@ export default async function TicketPage({ params }: Props) {
         description={
           <span className="flex flex-wrap items-center gap-2">
             <TicketStatusBadge status={ticket.status} />
+            {ticket.priority !== "normal" && <TicketPriorityBadge priority={ticket.priority} />}
             {ticket.highlighted && (
               <span className="rounded bg-amber-200/70 px-1.5 text-xs font-semibold text-amber-900">
                 {tTickets("highlighted")}
@@ -171,6 +178,18 @@ export default async function TicketPage({ params }: Props) {
             <CardHeader title={t("status.title")} />
             <CardBody>
               <StatusControl ticketId={ticket.id} status={ticket.status} action={setTicketStatusAction.bind(null, slug)} />
+            </CardBody>
+          </Card>
+
+          <Card>
+            <CardHeader title={t("labels.title")} />
+            <CardBody className="space-y-4">
+              <PriorityControl
+                ticketId={ticket.id}
+                priority={ticket.priority}
+                action={setTicketPriorityAction.bind(null, slug)}
+              />
+              <TagsControl ticketId={ticket.id} tags={ticket.tags} action={changeTicketTagsAction.bind(null, slug)} />
             </CardBody>
           </Card>
 

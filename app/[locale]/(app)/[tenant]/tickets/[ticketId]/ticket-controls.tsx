@@ -41,6 +41,7 @@ export function StatusControl({
               variant={current ? "primary" : "secondary"}
               aria-pressed={current}
               disabled={current || pending}
+              data-shortcut={value === "closed" ? "close" : undefined}
             >
               {t(`set.${value}`)}
             </Button>
@@ -99,7 +100,7 @@ export function AssignControl({
         <form onSubmit={take.onSubmit}>
           <input type="hidden" name="ticketId" value={ticketId} />
           <input type="hidden" name="assigneeId" value={me} />
-          <Button type="submit" size="sm" variant="ghost" pending={take.pending}>
+          <Button type="submit" size="sm" variant="ghost" pending={take.pending} data-shortcut="assign-to-me">
             {t("toMe")}
           </Button>
           {take.state.error && <FormAlert state={take.state} />}

@@ -1,0 +1,166 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { type ChangeEvent, useState } from "react";
+import { Button, Spinner } from "@/app/_components/button";
+import { FormAlert } from "@/app/_components/form";
+import type { TicketPriority } from "@/db/schema";
+import type { ActionState } from "@/lib/auth/action";
+import type { BulkAction } from "@/lib/tickets/bulk";
+import type { SettableTicketStatus } from "@/lib/tickets/status";
+
+/** A division tickets can be moved to, with its teams. */
+export interface MoveTarget {
+  id: string;
+  name: string;
+  tag: string;
+  teams: { id: string; name: string }[];
+}
+
+const selectClasses =
+  "rounded-lg border border-zinc-300 bg-white py-1.5 pr-8 pl-2 text-sm text-zinc-800 shadow-xs disabled:opacity-60";
+
+/**
+ * What can be done to the selected tickets, shown while some are selected (and, after an action,
+ * its outcome). Each menu acts as soon as a choice is made in it; the tag field adds or removes what
+ * is typed in it.
+ */
+export function BulkBar({
+  count,
+  pending,
+  state,
+  me,
+  members,
+  divisionId,
+  divisions,
+  run,
+  onClear,
+}: {
+  count: number;
+  pending: boolean;
+  state: ActionState<{ count: number; changed: number }> | undefined;
+  me: string;
+  members: { userId: string; name: string }[];
+  divisionId: string;
+  divisions: MoveTarget[];
+  run: (action: BulkAction) => void;
+  onClear: () => void;
+}) {
+  const t = useTranslations("tickets.bulk");
+  const tStatus = useTranslations("ticket.status.set");
+  const tPriority = useTranslations("tickets.priorities");
+  const [tags, setTags] = useState("");
+  if (count === 0 && !state && !pending) return null;
+
+  /** A menu whose first option names it: choosing runs the action, and the menu goes back to its name. */
+  const onChoose = (act: (value: string) => BulkAction) => (event: ChangeEvent<HTMLSelectElement>) => {
+    const value = event.currentTarget.value;
+    event.currentTarget.value = "";
+    if (value) run(act(value));
+  };
+  const typedTags = tags.split(",").map((tag) => tag.trim()).filter(Boolean);
+  const disabled = pending || count === 0;
+
+  return (
+    <div
+      role="region"
+      aria-label={t("title")}
+      data-bulk-bar
+      className="sticky top-0 z-20 space-y-2 border-b border-brand-200 bg-brand-50/95 px-5 py-3 backdrop-blur sm:px-6"
+    >
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="mr-1 text-sm font-semibold text-brand-900" aria-live="polite" data-selected-count={count}>
+          {t("selected", { count })}
+        </span>
+        {pending && (
+          <span className="inline-flex items-center gap-1.5 text-sm text-brand-800" role="status">
+            <Spinner /> {t("working")}
+          </span>
+        )}
+        <Button size="sm" variant="secondary" disabled={disabled} onClick={() => run({ type: "assign", assigneeId: me })}>
+          {t("assignToMe")}
+        </Button>
+        <select aria-label={t("assign")} className={selectClasses} disabled={disabled} defaultValue="" onChange={onChoose((value) => ({ type: "assign", assigneeId: value === "nobody" ? null : value }))} data-bulk="assign">
+          <option value="">{t("assign")}</option>
+          <option value="nobody">{t("nobody")}</option>
+          {members.map((member) => (
+            <option key={member.userId} value={member.userId}>
+              {member.name}
+            </option>
+          ))}
+        </select>
+        <select aria-label={t("status")} className={selectClasses} disabled={disabled} defaultValue="" onChange={onChoose((value) => ({ type: "status", status: value as SettableTicketStatus }))} data-bulk="status">
+          <option value="">{t("status")}</option>
+          {(["open", "on_hold", "closed"] satisfies SettableTicketStatus[]).map((status) => (
+            <option key={status} value={status}>
+              {tStatus(status)}
+            </option>
+          ))}
+        </select>
+        <select aria-label={t("priority")} className={selectClasses} disabled={disabled} defaultValue="" onChange={onChoose((value) => ({ type: "priority", priority: value as TicketPriority }))} data-bulk="priority">
+          <option value="">{t("priority")}</option>
+          {(["low", "normal", "high", "urgent"] satisfies TicketPriority[]).map((priority) => (
+            <option key={priority} value={priority}>
+              {tPriority(priority)}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label={t("move")}
+          className={selectClasses}
+          disabled={disabled}
+          defaultValue=""
+          data-bulk="move"
+          onChange={onChoose((value) => {
+            const [target, team] = value.split(":");
+            return { type: "move", divisionId: target!, teamId: team || null };
+          })}
+        >
+          <option value="">{t("move")}</option>
+          {/* This division's teams first: moving within it keeps the tickets' numbers. */}
+          {[...divisions].sort((a, b) => Number(b.id === divisionId) - Number(a.id === divisionId)).map((division) => (
+            <optgroup key={division.id} label={`${division.name} (${division.tag})`}>
+              <option value={`${division.id}:`}>{t("noTeamIn", { division: division.name })}</option>
+              {division.teams.map((team) => (
+                <option key={team.id} value={`${division.id}:${team.id}`}>
+                  {team.name}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+        <span className="inline-flex items-center gap-1">
+          <input
+            aria-label={t("tags")}
+            placeholder={t("tagsPlaceholder")}
+            value={tags}
+            onChange={(event) => setTags(event.currentTarget.value)}
+            className="w-32 rounded-lg border border-zinc-300 bg-white px-2 py-1.5 text-sm shadow-xs"
+            data-bulk="tags"
+          />
+          <Button size="sm" variant="secondary" disabled={disabled || typedTags.length === 0} onClick={() => run({ type: "tags", add: typedTags, remove: [] })}>
+            {t("addTags")}
+          </Button>
+          <Button size="sm" variant="secondary" disabled={disabled || typedTags.length === 0} onClick={() => run({ type: "tags", add: [], remove: typedTags })}>
+            {t("removeTags")}
+          </Button>
+        </span>
+        <Button size="sm" variant="danger" disabled={disabled} onClick={() => run({ type: "delete" })}>
+          {t("delete")}
+        </Button>
+        {count > 0 && (
+          <Button size="sm" variant="ghost" disabled={pending} onClick={onClear}>
+            {t("clear")}
+          </Button>
+        )}
+      </div>
+      {state && (
+        <FormAlert
+          state={state}
+          success={state.result && t("done", { count: state.result.count, changed: state.result.changed })}
+          fields={[]}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { Icon } from "@/app/_components/icons";
+import type { Division } from "@/db/schema";
+import { Link } from "@/lib/i18n/navigation";
+import type { listTickets } from "@/lib/tickets/tickets";
+import { BulkQueue, type BulkQueueProps, RowCheckbox, SelectAllCheckbox } from "./bulk-queue";
+import { TagChip, TicketPriorityBadge } from "./ticket-labels";
+import { TicketStatusBadge } from "./ticket-status-badge";
+
+type QueueRow = Awaited<ReturnType<typeof listTickets>>[number];
+
+/**
+ * One page of the queue as a table: a checkbox per row for bulk work, the ticket with its priority
+ * (when it asks for attention) and tags, its customer, status, team, assignee and last update.
+ */
+export async function QueueTable({
+  slug,
+  division,
+  tickets,
+  tagHref,
+  ...bulk
+}: {
+  slug: string;
+  division: Division;
+  tickets: QueueRow[];
+  tagHref: (tag: string) => string;
+} & Omit<BulkQueueProps, "divisionId" | "ticketIds" | "children">) {
+  const t = await getTranslations("tickets");
+  const format = await getFormatter();
+  const now = new Date();
+  return (
+    <BulkQueue divisionId={division.id} ticketIds={tickets.map((ticket) => ticket.id)} {...bulk}>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <thead className="border-b border-zinc-100 bg-zinc-50/60 text-xs font-medium text-zinc-500">
+            <tr>
+              <th scope="col" className="w-10 py-2 pl-5 sm:pl-6">
+                <SelectAllCheckbox />
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                {t("columns.ticket")}
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                {t("columns.customer")}
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                {t("columns.status")}
+              </th>
+              <th scope="col" className="hidden px-3 py-2 font-medium lg:table-cell">
+                {t("columns.team")}
+              </th>
+              <th scope="col" className="hidden px-3 py-2 font-medium md:table-cell">
+                {t("columns.assignee")}
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                <span title={t("columns.messages")}>
+                  <Icon name="envelope" className="ml-auto size-4" />
+                  <span className="sr-only">{t("columns.messages")}</span>
+                </span>
+              </th>
+              <th scope="col" className="px-5 py-2 text-right font-medium sm:pr-6">
+                {t("columns.updated")}
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {tickets.map((ticket) => (
+              <tr
+                key={ticket.id}
+                data-ticket={ticket.id}
+                data-highlighted={ticket.highlighted || undefined}
+                tabIndex={-1}
+                className={`outline-none focus:relative focus:z-10 focus:ring-2 focus:ring-brand-500 focus:ring-inset has-checked:bg-brand-50/70 ${
+                  ticket.highlighted ? "bg-amber-50/70 hover:bg-amber-50" : "hover:bg-zinc-50"
+                }`}
+              >
+                <td className={`py-3 pl-5 sm:pl-6 ${ticket.highlighted ? "border-l-4 border-amber-400 sm:pl-5" : ""}`}>
+                  <RowCheckbox
+                    ticketId={ticket.id}
+                    label={t("select", { ticket: `${division.tag}#${ticket.number}` })}
+                  />
+                </td>
+                <td className="max-w-0 min-w-64 px-3 py-3">
+                  <Link
+                    href={`/${slug}/tickets/${ticket.id}`}
+                    data-ticket-link
+                    className="group block min-w-0 focus-visible:outline-2 focus-visible:outline-brand-600"
+                  >
+                    <span className="flex items-center gap-2">
+                      <span className="shrink-0 font-mono text-xs text-zinc-500">
+                        [{division.tag}#{ticket.number}]
+                      </span>
+                      {(ticket.priority === "high" || ticket.priority === "urgent") && (
+                        <TicketPriorityBadge priority={ticket.priority} />
+                      )}
+                      {ticket.highlighted && (
+                        <span className="shrink-0 rounded bg-amber-200/70 px-1.5 text-[11px] font-semibold text-amber-900">
+                          {t("highlighted")}
+                        </span>
+                      )}
+                    </span>
+                    <span
+                      className={`block truncate text-zinc-900 group-hover:text-brand-700 ${
+                        ticket.status === "open" ? "font-semibold" : "font-medium"
+                      }`}
+                    >
+                      {ticket.subject || t("noSubject")}
+                    </span>
+                  </Link>
+                  {ticket.tags.length > 0 && (
+                    <span className="mt-1 flex flex-wrap gap-1">
+                      {ticket.tags.map((tag) => (
+                        <TagChip key={tag} tag={tag} href={tagHref(tag)} />
+                      ))}
+                    </span>
+                  )}
+                </td>
+                <td className="max-w-48 px-3 py-3">
+                  {ticket.contactEmail ? (
+                    <>
+                      <span className="block truncate text-zinc-800">{ticket.contactName ?? ticket.contactEmail}</span>
+                      {ticket.contactName && (
+                        <span className="block truncate text-xs text-zinc-500">{ticket.contactEmail}</span>
+                      )}
+                    </>
+                  ) : (
+                    <span className="text-zinc-400">—</span>
+                  )}
+                </td>
+                <td className="px-3 py-3 whitespace-nowrap">
+                  <TicketStatusBadge status={ticket.status} />
+                </td>
+                <td className="hidden max-w-36 truncate px-3 py-3 text-zinc-600 lg:table-cell">
+                  {ticket.teamName ?? <span className="text-zinc-400">—</span>}
+                </td>
+                <td className="hidden max-w-36 truncate px-3 py-3 text-zinc-600 md:table-cell" data-assignee>
+                  {ticket.assigneeName ?? <span className="text-zinc-400">{t("unassigned")}</span>}
+                </td>
+                <td className="px-3 py-3 text-right text-zinc-600 tabular-nums">{ticket.messageCount}</td>
+                <td className="px-5 py-3 text-right text-xs whitespace-nowrap text-zinc-500 sm:pr-6">
+                  <time
+                    dateTime={ticket.updatedAt.toISOString()}
+                    title={format.dateTime(ticket.updatedAt, { dateStyle: "medium", timeStyle: "short" })}
+                  >
+                    {format.relativeTime(ticket.updatedAt, now)}
+                  </time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </BulkQueue>
+  );
+}
