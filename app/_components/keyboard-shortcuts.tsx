@@ -43,6 +43,8 @@ export function KeyboardShortcuts({ shortcuts }: { shortcuts: Shortcut[] }) {
       shortcut.run(event);
     }
     document.addEventListener("keydown", onKeyDown);
+    // Says the keys work now (the page's markup is there before its script): tests wait for it.
+    dialogRef.current?.setAttribute("data-listening", "");
     return () => document.removeEventListener("keydown", onKeyDown);
   }, []);
 

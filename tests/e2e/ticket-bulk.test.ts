@@ -44,6 +44,11 @@ async function ticketsIn(tenantId: string, ids: string[]) {
   );
 }
 
+/** The page's markup shows before its script runs: keys pressed earlier would be lost. */
+async function keysWork(page: Page): Promise<void> {
+  await page.locator("dialog[data-shortcuts-dialog][data-listening]").waitFor({ state: "attached" });
+}
+
 /** The ticket id of the row that has the keyboard focus, if any. */
 function focusedTicket(page: Page): Promise<string | null> {
   return page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.ticket ?? null);
@@ -56,9 +61,12 @@ describe("bulk work and the keyboard in the queue", () => {
       const { owner, slug, ids } = await deskWithTickets("Bulk Desk", 8);
       const { context, page } = await newPage();
       try {
-        await signIn(page, "pl", owner.email, owner.password);
-        await page.waitForURL(`**/pl/${slug}/tickets`);
+        // Sign-in lands in the member's own language (English); the queue is then opened in Polish.
+        await signIn(page, "en", owner.email, owner.password);
+        await page.waitForURL(`**/en/${slug}/tickets`);
+        await page.goto(url(`/pl/${slug}/tickets`));
         await page.locator("tr[data-ticket]").nth(7).waitFor();
+        await keysWork(page);
         expect(await page.locator("[data-bulk-bar]").count()).toBe(0);
 
         await page.getByLabel(tPl("tickets.bulk.selectAll")).check();
@@ -109,6 +117,7 @@ describe("bulk work and the keyboard in the queue", () => {
         await signIn(page, "en", owner.email, owner.password);
         await page.waitForURL(`**/en/${slug}/tickets`);
         await page.goto(url(`/en/${slug}/tickets/${ids[1]}`));
+        await keysWork(page);
 
         await page.getByLabel(tEn("ticket.labels.priority"), { exact: true }).selectOption("urgent");
         await page.locator('h1 + p [data-ticket-priority="urgent"]').waitFor();
@@ -162,10 +171,13 @@ describe("bulk work and the keyboard in the queue", () => {
       const { owner, slug, ids } = await deskWithTickets("Keys Desk", 3);
       const { context, page } = await newPage();
       try {
-        await signIn(page, "pl", owner.email, owner.password);
-        await page.waitForURL(`**/pl/${slug}/tickets`);
+        // Sign-in lands in the member's own language (English); the queue is then opened in Polish.
+        await signIn(page, "en", owner.email, owner.password);
+        await page.waitForURL(`**/en/${slug}/tickets`);
+        await page.goto(url(`/pl/${slug}/tickets`));
         // Newest number first: 3, 2, 1.
         await page.locator("tr[data-ticket]").nth(2).waitFor();
+        await keysWork(page);
 
         await page.keyboard.press("j");
         expect(await focusedTicket(page)).toBe(ids[2]);
@@ -207,11 +219,13 @@ describe("bulk work and the keyboard in the queue", () => {
         // In English now: Enter opens the focused ticket.
         await page.goto(url(`/en/${slug}/tickets`));
         await page.locator("tr[data-ticket]").nth(1).waitFor();
+        await keysWork(page);
         await page.keyboard.press("j");
         expect(await focusedTicket(page)).toBe(ids[2]);
         await page.keyboard.press("Enter");
         await page.waitForURL(`**/en/${slug}/tickets/${ids[2]}`);
 
+        await keysWork(page);
         await page.keyboard.press("?");
         const ticketDialog = page.locator("dialog[data-shortcuts-dialog]");
         await ticketDialog.getByText(tEn("shortcuts.ticket.reply")).waitFor();
