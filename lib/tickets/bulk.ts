@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Ticket, type TicketPriority, tickets } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
@@ -32,8 +32,9 @@ export interface BulkResult {
 /**
  * Applies one action to tickets of one division, in the caller's transaction: every ticket or
  * none. Each ticket goes through the same rule as on its own page (and leaves the same audit entry);
- * one "tickets.bulk" entry says what was done to which. An id that is not a ticket of this division
- * (another tenant's, another division's) refuses the whole request as not found.
+ * one "tickets.bulk" entry says what was done to which. An id that is not a ticket in this division's
+ * queue (another tenant's, another division's, one in the trash or merged away) refuses the whole
+ * request as not found.
  */
 export async function applyBulkAction(
   tx: Executor,
@@ -50,7 +51,14 @@ export async function applyBulkAction(
     .select()
     .from(tickets)
     .where(
-      and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, input.divisionId), inArray(tickets.id, ticketIds)),
+      and(
+        eq(tickets.tenantId, scope.tenantId),
+        eq(tickets.divisionId, input.divisionId),
+        inArray(tickets.id, ticketIds),
+        // What the queue shows: not what is in the trash, nor what was merged into another ticket.
+        isNull(tickets.deletedAt),
+        isNull(tickets.mergedIntoId),
+      ),
     )
     .orderBy(asc(tickets.id))
     .for("update");
@@ -95,7 +103,7 @@ async function perTicket(tx: Executor, scope: TenantScope, locked: Ticket[], act
       );
     case "delete": {
       for (const ticket of locked) await moveToTrash(tx, scope, { kind: "ticket", id: ticket.id });
-      return locked.filter((ticket) => !ticket.deletedAt).length;
+      return locked.length;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Transaction } from "../../db/client";
 import { auditLog, outbox, teams, tickets } from "../../db/schema";
 import { type TenantScope, withTenant } from "../../db/tenant";
@@ -8,7 +8,19 @@ import { applyBulkAction, type BulkAction } from "../../lib/tickets/bulk";
 import { testDatabase } from "../setup/db";
 import { makeFilledTenant, snapshotTenant } from "../setup/tenant-data";
 
+// The queue's server action runs through the real action door; only the session cookie, the
+// database handle and the cache need a live Next.js request, and are stood in for.
+const state = vi.hoisted(() => ({ db: undefined as unknown, userId: null as string | null }));
+vi.mock("@/lib/auth/session", () => ({
+  currentUserId: async () => state.userId,
+  currentSession: async () => (state.userId ? { userId: state.userId, signInMethod: "password" } : null),
+}));
+vi.mock("@/db", () => ({ getDb: async () => state.db }));
+vi.mock("next/cache", () => ({ refresh: () => {}, revalidatePath: () => {} }));
+
 const db = await testDatabase();
+state.db = db;
+const { bulkTicketsAction } = await import("@/app/[locale]/(app)/[tenant]/tickets/actions");
 
 function inTenant<T>(scope: TenantScope, work: (tx: Transaction) => Promise<T>): Promise<T> {
   return withTenant(db, scope.tenantId, work);
@@ -174,6 +186,11 @@ describe("bulk work on the queue's selection", () => {
     const after = await ticketsOf(scope, ticketIds);
     expect(after.every((ticket) => ticket.deletedAt !== null && ticket.deletedById === company.user.id)).toBe(true);
     expect(await auditCount(scope, "trash.moved", ticketIds)).toHaveLength(3);
+
+    // Out of the queue, out of reach of bulk work: a trashed ticket is not found.
+    await expect(bulk(scope, company.divisionId, ticketIds, { type: "status", status: "closed" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("refuses another tenant's ticket ids as not found, and changes nothing of either tenant", async () => {
@@ -213,5 +230,38 @@ describe("bulk work on the queue's selection", () => {
     );
     expect((await ticketsOf(scope, ticketIds)).every((ticket) => ticket.priority === "normal")).toBe(true);
     await expect(bulk(scope, company.divisionId, [], { type: "delete" })).rejects.toEqual(new RuleError("nothingSelected"));
+  });
+
+  it("through the queue's server action: applied for a member, refused for malformed input and another tenant's ids", async () => {
+    const mine = await companyWithTickets("Bulk web", 3);
+    const theirs = await companyWithTickets("Bulk web theirs", 1);
+    state.userId = mine.company.agent.id;
+    const slug = mine.company.tenant.slug;
+    const divisionId = mine.company.divisionId;
+
+    expect(
+      await bulkTicketsAction(slug, undefined, {
+        divisionId,
+        ticketIds: mine.ticketIds,
+        action: { type: "priority", priority: "high" },
+      }),
+    ).toEqual({ ok: true, result: { count: 3, changed: 3 } });
+    expect(
+      await bulkTicketsAction(slug, undefined, { divisionId, ticketIds: mine.ticketIds, action: { type: "archive" } }),
+    ).toMatchObject({ error: "invalidInput" });
+    expect(
+      await bulkTicketsAction(slug, undefined, { divisionId, ticketIds: [], action: { type: "delete" } }),
+    ).toMatchObject({ error: "invalidInput", fieldErrors: { ticketIds: ["nothingSelected"] } });
+    expect(
+      await bulkTicketsAction(slug, undefined, {
+        divisionId,
+        ticketIds: [...mine.ticketIds, ...theirs.ticketIds],
+        action: { type: "delete" },
+      }),
+    ).toEqual({ error: "notFound" });
+
+    const after = await ticketsOf(mine.scope, mine.ticketIds);
+    expect(after.every((ticket) => ticket.priority === "high" && ticket.deletedAt === null)).toBe(true);
+    expect((await ticketsOf(theirs.scope, theirs.ticketIds))[0]!.deletedAt).toBeNull();
   });
 });
