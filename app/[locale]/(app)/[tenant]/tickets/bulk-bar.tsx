@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { type ChangeEvent, useState } from "react";
+import { type ChangeEvent, type ReactNode, useState } from "react";
 import { Button, Spinner } from "@/app/_components/button";
 import { FormAlert } from "@/app/_components/form";
 import type { TicketPriority } from "@/db/schema";
@@ -52,12 +52,6 @@ export function BulkBar({
   const [tags, setTags] = useState("");
   if (count === 0 && !state && !pending) return null;
 
-  /** A menu whose first option names it: choosing runs the action, and the menu goes back to its name. */
-  const onChoose = (act: (value: string) => BulkAction) => (event: ChangeEvent<HTMLSelectElement>) => {
-    const value = event.currentTarget.value;
-    event.currentTarget.value = "";
-    if (value) run(act(value));
-  };
   const typedTags = tags.split(",").map((tag) => tag.trim()).filter(Boolean);
   const disabled = pending || count === 0;
 
@@ -80,43 +74,37 @@ export function BulkBar({
         <Button size="sm" variant="secondary" disabled={disabled} onClick={() => run({ type: "assign", assigneeId: me })}>
           {t("assignToMe")}
         </Button>
-        <select aria-label={t("assign")} className={selectClasses} disabled={disabled} defaultValue="" onChange={onChoose((value) => ({ type: "assign", assigneeId: value === "nobody" ? null : value }))} data-bulk="assign">
-          <option value="">{t("assign")}</option>
+        <ChooseMenu label={t("assign")} name="assign" disabled={disabled} onChoose={(value) => run({ type: "assign", assigneeId: value === "nobody" ? null : value })}>
           <option value="nobody">{t("nobody")}</option>
           {members.map((member) => (
             <option key={member.userId} value={member.userId}>
               {member.name}
             </option>
           ))}
-        </select>
-        <select aria-label={t("status")} className={selectClasses} disabled={disabled} defaultValue="" onChange={onChoose((value) => ({ type: "status", status: value as SettableTicketStatus }))} data-bulk="status">
-          <option value="">{t("status")}</option>
+        </ChooseMenu>
+        <ChooseMenu label={t("status")} name="status" disabled={disabled} onChoose={(value) => run({ type: "status", status: value as SettableTicketStatus })}>
           {(["open", "on_hold", "closed"] satisfies SettableTicketStatus[]).map((status) => (
             <option key={status} value={status}>
               {tStatus(status)}
             </option>
           ))}
-        </select>
-        <select aria-label={t("priority")} className={selectClasses} disabled={disabled} defaultValue="" onChange={onChoose((value) => ({ type: "priority", priority: value as TicketPriority }))} data-bulk="priority">
-          <option value="">{t("priority")}</option>
+        </ChooseMenu>
+        <ChooseMenu label={t("priority")} name="priority" disabled={disabled} onChoose={(value) => run({ type: "priority", priority: value as TicketPriority })}>
           {(["low", "normal", "high", "urgent"] satisfies TicketPriority[]).map((priority) => (
             <option key={priority} value={priority}>
               {tPriority(priority)}
             </option>
           ))}
-        </select>
-        <select
-          aria-label={t("move")}
-          className={selectClasses}
+        </ChooseMenu>
+        <ChooseMenu
+          label={t("move")}
+          name="move"
           disabled={disabled}
-          defaultValue=""
-          data-bulk="move"
-          onChange={onChoose((value) => {
+          onChoose={(value) => {
             const [target, team] = value.split(":");
-            return { type: "move", divisionId: target!, teamId: team || null };
-          })}
+            run({ type: "move", divisionId: target!, teamId: team || null });
+          }}
         >
-          <option value="">{t("move")}</option>
           {/* This division's teams first: moving within it keeps the tickets' numbers. */}
           {[...divisions].sort((a, b) => Number(b.id === divisionId) - Number(a.id === divisionId)).map((division) => (
             <optgroup key={division.id} label={`${division.name} (${division.tag})`}>
@@ -128,7 +116,7 @@ export function BulkBar({
               ))}
             </optgroup>
           ))}
-        </select>
+        </ChooseMenu>
         <span className="inline-flex items-center gap-1">
           <input
             aria-label={t("tags")}
@@ -162,5 +150,32 @@ export function BulkBar({
         />
       )}
     </div>
+  );
+}
+
+/** A menu whose first option names it: choosing runs the action, and the menu goes back to its name. */
+function ChooseMenu({
+  label,
+  name,
+  disabled,
+  onChoose,
+  children,
+}: {
+  label: string;
+  name: string;
+  disabled: boolean;
+  onChoose: (value: string) => void;
+  children: ReactNode;
+}) {
+  function onChange(event: ChangeEvent<HTMLSelectElement>) {
+    const value = event.currentTarget.value;
+    event.currentTarget.value = "";
+    if (value) onChoose(value);
+  }
+  return (
+    <select aria-label={label} data-bulk={name} className={selectClasses} disabled={disabled} defaultValue="" onChange={onChange}>
+      <option value="">{label}</option>
+      {children}
+    </select>
   );
 }
