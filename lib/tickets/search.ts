@@ -86,3 +86,14 @@ export async function findTicketByNumber(
   if (!ticket) throw new NotFoundError("ticket");
   return ticket;
 }
+
+/** A ticket of the tenant as a picker shows it, by its id, or NotFoundError. */
+export async function getTicketChoice(tx: Executor, scope: TenantScope, ticketId: string): Promise<TicketChoice> {
+  const [ticket] = await tx
+    .select(choiceColumns)
+    .from(tickets)
+    .innerJoin(divisions, and(eq(divisions.tenantId, tickets.tenantId), eq(divisions.id, tickets.divisionId)))
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)));
+  if (!ticket) throw new NotFoundError("ticket");
+  return ticket;
+}
