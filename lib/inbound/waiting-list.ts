@@ -163,7 +163,8 @@ export async function getWaitingEntry(tx: Executor, scope: TenantScope, id: stri
       row.ticketId && row.ticketDivisionId && row.ticketNumber !== null
         ? { id: row.ticketId, divisionId: row.ticketDivisionId, number: row.ticketNumber }
         : null,
-    rawHeaders: raw.subarray(0, bodyStart).toString("latin1").trimEnd(),
+    // Read as UTF-8, which mail may carry in its headers (RFC 6532); other 8-bit bytes show as U+FFFD.
+    rawHeaders: raw.subarray(0, bodyStart).toString("utf8").trimEnd(),
     mail: email && {
       from: email.from,
       to: email.to,

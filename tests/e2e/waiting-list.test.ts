@@ -59,7 +59,7 @@ describe("the waiting list in the browser", () => {
       const { context, page } = await newPage();
       try {
         await signIn(page, "pl", desk.owner.email, desk.owner.password);
-        await page.waitForURL(`**/pl/${desk.slug}/tickets`);
+        await page.waitForURL(`**/${desk.slug}/tickets`);
         await page.goto(url(`/pl/${desk.slug}/waiting-list`));
         await page.getByText(tPl("waitingList.count", { count: 2 })).waitFor();
 
@@ -190,7 +190,7 @@ describe("the waiting list in the browser", () => {
       const { context, page } = await newPage();
       try {
         await signIn(page, "pl", desk.owner.email, desk.owner.password);
-        await page.waitForURL(`**/pl/${desk.slug}/tickets`);
+        await page.waitForURL(`**/${desk.slug}/tickets`);
         await page.goto(url(`/pl/${desk.slug}/waiting-list`));
         await page.getByRole("checkbox", { name: tPl("waitingList.bulk.selectAll") }).check();
         const bar = page.getByRole("region", { name: tPl("waitingList.bulk.title") });

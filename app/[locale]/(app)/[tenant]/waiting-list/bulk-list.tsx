@@ -60,8 +60,8 @@ export function WaitingBulkList({
 
   return (
     <form onSubmit={onSubmit}>
-      <div className="flex items-center gap-4 border-b border-zinc-100 bg-zinc-50/60 px-5 py-2 text-xs font-medium text-zinc-500 sm:px-6">
-        <label className="flex items-center gap-2">
+      <div className="border-b border-zinc-100 px-5 py-2.5 sm:px-6">
+        <label className="inline-flex items-center gap-3 text-sm text-zinc-700">
           <input
             type="checkbox"
             className="size-4 rounded border-zinc-300 accent-brand-600"
@@ -73,7 +73,11 @@ export function WaitingBulkList({
           />
           {t("bulk.selectAll")}
         </label>
-        <span className="hidden flex-1 grid-cols-12 gap-4 md:grid">
+      </div>
+      <div aria-hidden="true" className="hidden gap-4 border-b border-zinc-100 bg-zinc-50/60 px-5 py-2 text-xs font-medium text-zinc-500 sm:px-6 md:flex">
+        {/* Under the rows' checkboxes. */}
+        <span className="w-4 shrink-0" />
+        <span className="grid flex-1 grid-cols-12 gap-x-4">
           <span className="col-span-3">{t("columns.from")}</span>
           <span className="col-span-4">{t("columns.subject")}</span>
           <span className="col-span-3">{t("columns.reason")}</span>
@@ -89,7 +93,7 @@ export function WaitingBulkList({
           className="sticky top-0 z-10 space-y-3 border-b border-brand-200 bg-brand-50 px-5 py-3 sm:px-6"
         >
           <p className="text-sm font-medium text-brand-900">{t("bulk.selected", { count: chosen.length })}</p>
-          <TicketTargetFields idPrefix="bulk" divisions={divisions} divisionId="" state={state} />
+          <TicketTargetFields idPrefix="bulk" divisions={divisions} divisionId="" state={state} columns />
           <div className="flex flex-wrap gap-2">
             {BULK_ACTIONS.map((value) => (
               <Button

@@ -27,18 +27,21 @@ export function TicketTargetFields({
   divisions,
   divisionId,
   state,
+  columns = false,
 }: {
   idPrefix: string;
   divisions: DivisionChoice[];
   /** "" offers "each email's own division" (the bulk bar, over entries of several divisions). */
   divisionId: string;
   state: ActionState<unknown>;
+  /** Side by side (a wide bar) rather than one under the other (a sidebar). */
+  columns?: boolean;
 }) {
   const t = useTranslations("waitingList.actions.convert");
   const [chosen, setChosen] = useState(divisionId);
   const teams = divisions.find((division) => division.id === chosen)?.teams ?? [];
   return (
-    <div className="grid gap-3 sm:grid-cols-2">
+    <div className={`grid gap-3 ${columns ? "sm:grid-cols-2" : ""}`}>
       <SelectField
         id={`${idPrefix}-division`}
         name="divisionId"
