@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Database, Transaction } from "@/db/client";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
 import { getDivision } from "@/lib/divisions/divisions";
-import { RuleError } from "@/lib/errors";
+import { NotFoundError, RuleError } from "@/lib/errors";
 import type { DecisionResult } from "@/lib/inbound/waiting-decisions";
 import { findTicketByNumber, getTicketChoice } from "@/lib/tickets/search";
 import { type Command, CommandError, InvalidInputError, type OptionValues, toKebab } from "./command";
@@ -68,7 +68,10 @@ async function onEntry<T>(
   try {
     return await withTenant(db, tenant.id, async (tx) => {
       const scope = operatorScope(tenant.id);
-      const entry = await getWaitingEntry(tx, scope, values.id!).catch(() => null);
+      const entry = await getWaitingEntry(tx, scope, values.id!).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      });
       if (!entry || entry.divisionId !== divisionId) {
         throw new CommandError("not_found", `entry not found: the waiting list of this division has no entry "${values.id}"`);
       }

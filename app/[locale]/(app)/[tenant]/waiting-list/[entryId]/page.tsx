@@ -78,7 +78,8 @@ export default async function WaitingEntryPage({ params }: Props) {
   const { mail } = entry;
   const when = (date: Date) => format.dateTime(date, { dateStyle: "medium", timeStyle: "short" });
   const ticketDivision = entry.ticket ? divisions.find((division) => division.id === entry.ticket!.divisionId) : undefined;
-  const decision = DECISIONS.find((d) => d === entry.decision);
+  // A deleted entry restored from the trash is waiting again, as if never decided.
+  const decision = entry.waiting && entry.decision === "deleted" ? undefined : DECISIONS.find((d) => d === entry.decision);
 
   return (
     <>
