@@ -79,6 +79,7 @@ const threadReasons: Record<string, string> = {
   token: "a reply: it carries the ticket's reply token",
   tag: "the ticket's [TAG#number] in the subject",
   subject: "the same subject as the open ticket",
+  attached: "put on the ticket by hand, from the waiting list",
 };
 
 export const ticketShow: Command = {

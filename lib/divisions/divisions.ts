@@ -12,7 +12,7 @@ import {
   mailboxes,
 } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { found, RuleError } from "@/lib/errors";
+import { found, NotFoundError, RuleError } from "@/lib/errors";
 import { isLocale, type Locale, locales } from "@/lib/i18n/routing";
 import type { TenantScope } from "@/db/tenant";
 import { defaultTemplates, type TemplateKind } from "@/lib/templates/defaults";
@@ -222,4 +222,32 @@ export async function divisionSettingsChoices(tx: Executor, scope: TenantScope, 
       .orderBy(asc(mailboxes.name), asc(mailboxes.address)),
   ]);
   return { knowledgeBases: kbs, unprocessedTemplates: templates, mailboxes: divisionMailboxes };
+}
+
+/**
+ * Puts a domain on the division's spam list, once: its mail is blocked from now on. Locks the
+ * division's row, so two members blocking the same domain at once still add it once.
+ */
+export async function addSpamDomain(
+  tx: Executor,
+  scope: TenantScope,
+  input: { divisionId: string; domain: string },
+): Promise<{ added: boolean }> {
+  const domain = input.domain.trim().toLowerCase();
+  const [division] = await tx
+    .select({ spamDomains: divisions.spamDomains })
+    .from(divisions)
+    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, input.divisionId)))
+    .for("update");
+  if (!division) throw new NotFoundError("division");
+  if (division.spamDomains.some((listed) => listed.toLowerCase() === domain)) return { added: false };
+  await tx
+    .update(divisions)
+    .set({ spamDomains: [...division.spamDomains, domain], updatedAt: new Date() })
+    .where(and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, input.divisionId)));
+  await recordAudit(tx, scope, "division.settings_changed", { type: "division", id: input.divisionId }, {
+    changed: ["spamDomains"],
+    added: domain,
+  });
+  return { added: true };
 }

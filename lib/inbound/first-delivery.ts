@@ -48,6 +48,8 @@ async function claimMessageId(
     .innerJoin(inboundEmails, eq(inboundEmails.id, inboundMessageIds.inboundEmailId))
     .where(and(eq(inboundMessageIds.tenantId, scope.tenantId), eq(inboundMessageIds.messageId, messageId)));
   if (!first) throw new Error(`Message-ID ${messageId} is claimed by a delivery that cannot be read`);
+  // Its own claim, from when it was first processed: a mail released from the waiting list runs again.
+  if (first.id === row.id) return null;
   return { ...first, reason: "sameMessageId" };
 }
 

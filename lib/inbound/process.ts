@@ -6,21 +6,18 @@ import { describeFailure } from "@/db/query-error";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
 import { type Division, type InboundOutcome, inboundEmails, mailboxes, teams } from "@/db/schema";
 import { registerContact } from "@/lib/contacts/contacts";
-import { domainOf } from "@/lib/mail/addresses";
-import { detectAutomated, referencedMessageIds } from "@/lib/mail/automated";
+import { referencedMessageIds } from "@/lib/mail/automated";
 import { parseEmail } from "@/lib/mail/parse";
 import { decryptPgp } from "@/lib/mail/pgp";
 import type { ParsedEmail } from "@/lib/mail/types";
-import { emailNewTicket } from "@/lib/notifications/email";
 import { notifyUnprocessed } from "@/lib/notifications/notifications";
-import { queueConfirmation } from "@/lib/inbound/confirmation";
 import { openSecret } from "@/lib/secrets";
-import { addEmailToTicket, createTicketFromEmail, markCustomerReply } from "@/lib/tickets/from-email";
 import { orderingKeys } from "./batch-order";
 import { type Decision, decideInbound, type UnprocessedReason } from "./decide";
 import { earlierDelivery } from "./first-delivery";
 import { type InboundEmailRecord, inboundEmailRecord, readRawMail, sha256 } from "./store";
 import { findThread } from "./threading";
+import { addEmailToExistingTicket, automatedOf, openTicketFromEmail } from "./ticket-steps";
 
 /** After this many failed attempts a mail is set aside as unprocessed rather than retried forever. */
 export const MAX_PROCESSING_ATTEMPTS = 3;
@@ -160,6 +157,26 @@ export async function processInboundEmail(
   return result!;
 }
 
+/**
+ * A pending mail processed inside the caller's transaction rather than in transactions of its own:
+ * for work that must commit together with it (a member releasing a held mail, the release and its
+ * new outcome in one commit, so that a released mail is never left pending with nobody to process
+ * it). The same rules as processStoredEmails; a mail that fails to parse fails the transaction.
+ */
+export async function processInTransaction(
+  tx: Transaction,
+  scope: TenantScope,
+  row: InboundEmailRecord,
+  now: Date,
+): Promise<ProcessResult> {
+  const context = await readInboundContext(tx, scope, row);
+  const tooLarge = oversize(row, context.division);
+  if (tooLarge) return markUnprocessed(tx, scope, row, "tooLarge", tooLarge, now);
+  const parsed = await parseStoredMail(await readRawMail(tx, scope, row.id), context.division);
+  if (parsed.kind === "pgpFailed") return markUnprocessed(tx, scope, row, "pgpFailed", parsed.reason, now);
+  return applyRules(tx, scope, { ...context, row, email: parsed.email, now });
+}
+
 /** The context for mail of this division received by this mailbox (null: imported). */
 export async function loadInboundContext(
   db: Database,
@@ -167,27 +184,34 @@ export async function loadInboundContext(
   input: { divisionId: string; mailboxId: string | null },
 ): Promise<InboundContext> {
   const scope = operatorScope(tenantId);
-  return withTenant(db, tenantId, async (tx) => {
-    const division = await findDivision(tx, scope, { divisionId: input.divisionId });
-    if (!division) throw new Error(`Division ${input.divisionId} not found in this tenant`);
-    const ownAddresses = (
-      await tx
-        .select({ address: mailboxes.address, replyTo: mailboxes.smtpReplyTo })
+  return withTenant(db, tenantId, (tx) => readInboundContext(tx, scope, input));
+}
+
+/** loadInboundContext inside the caller's transaction, on behalf of `scope`. */
+export async function readInboundContext(
+  tx: Transaction,
+  scope: TenantScope,
+  input: { divisionId: string; mailboxId: string | null },
+): Promise<InboundContext> {
+  const division = await findDivision(tx, scope, { divisionId: input.divisionId });
+  if (!division) throw new Error(`Division ${input.divisionId} not found in this tenant`);
+  const ownAddresses = (
+    await tx
+      .select({ address: mailboxes.address, replyTo: mailboxes.smtpReplyTo })
+      .from(mailboxes)
+      .where(eq(mailboxes.tenantId, scope.tenantId))
+  ).flatMap((m) => [m.address, m.replyTo].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()));
+  // Mail to a team's mailbox (the one it sends from, or one given to it) makes that team's tickets.
+  const [mailbox] = input.mailboxId
+    ? await tx
+        .select({ teamId: mailboxes.teamId, sendingTeamId: teams.id })
         .from(mailboxes)
-        .where(eq(mailboxes.tenantId, scope.tenantId))
-    ).flatMap((m) => [m.address, m.replyTo].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()));
-    // Mail to a team's mailbox (the one it sends from, or one given to it) makes that team's tickets.
-    const [mailbox] = input.mailboxId
-      ? await tx
-          .select({ teamId: mailboxes.teamId, sendingTeamId: teams.id })
-          .from(mailboxes)
-          .leftJoin(teams, and(eq(teams.outboundMailboxId, mailboxes.id), eq(teams.divisionId, mailboxes.divisionId)))
-          .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, input.mailboxId)))
-          .orderBy(asc(teams.createdAt))
-          .limit(1)
-      : [];
-    return { scope, division, ownAddresses, teamId: mailbox?.teamId ?? mailbox?.sendingTeamId ?? null };
-  });
+        .leftJoin(teams, and(eq(teams.outboundMailboxId, mailboxes.id), eq(teams.divisionId, mailboxes.divisionId)))
+        .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, input.mailboxId)))
+        .orderBy(asc(teams.createdAt))
+        .limit(1)
+    : [];
+  return { scope, division, ownAddresses, teamId: mailbox?.teamId ?? mailbox?.sendingTeamId ?? null };
 }
 
 /**
@@ -204,8 +228,8 @@ type Prepared =
 async function prepareEmail(db: Database, context: InboundContext, mail: StoredMail): Promise<Prepared> {
   const { email: row } = mail;
   if (row.outcome !== "pending") return { kind: "done" };
-  const limit = context.division.maxMailSizeMegabytes * 1024 * 1024;
-  if (row.size > limit) return { kind: "setAside", reason: "tooLarge", detail: `${row.size} bytes; the limit is ${limit}` };
+  const tooLarge = oversize(row, context.division);
+  if (tooLarge) return { kind: "setAside", reason: "tooLarge", detail: tooLarge };
   try {
     const parsed = await readAndParse(db, context.scope, row, context.division, mail.raw);
     return parsed.kind === "pgpFailed" ? { kind: "setAside", reason: "pgpFailed", detail: parsed.reason } : parsed;
@@ -238,6 +262,12 @@ async function finishEmail(
   }
 }
 
+/** Why a mail is over its division's size limit, or null when it is within it. */
+function oversize(row: InboundEmailRecord, division: Division): string | null {
+  const limit = division.maxMailSizeMegabytes * 1024 * 1024;
+  return row.size > limit ? `${row.size} bytes; the limit is ${limit}` : null;
+}
+
 /**
  * The stored mail, parsed (decrypted first when it is PGP-encrypted): from the caller's copy of its
  * bytes when that is the stored one, else read here, the only place the raw mail is read back. What
@@ -252,10 +282,19 @@ async function readAndParse(
   division: Division,
   held: Buffer | undefined,
 ): Promise<{ kind: "parsed"; email: ParsedEmail } | { kind: "pgpFailed"; reason: string }> {
-  let raw =
+  const raw =
     held && held.length === row.size && sha256(held) === row.sha256
       ? held
       : await withTenant(db, scope.tenantId, (tx) => readRawMail(tx, scope, row.id));
+  return parseStoredMail(raw, division);
+}
+
+/** A stored mail's bytes, decrypted with the division's PGP key when they are encrypted, and parsed. */
+export async function parseStoredMail(
+  stored: Buffer,
+  division: Division,
+): Promise<{ kind: "parsed"; email: ParsedEmail } | { kind: "pgpFailed"; reason: string }> {
+  let raw = stored;
   const key = division.pgpPrivateKeyEnc
     ? {
         armoredPrivateKey: openSecret(division.pgpPrivateKeyEnc),
@@ -313,10 +352,7 @@ async function applyRules(
   const earlier = await earlierDelivery(tx, scope, row, email.messageId);
   if (earlier) return finish("duplicate", { reason: earlier.reason, ticketId: earlier.ticketId, duplicateOfId: earlier.id });
 
-  const automated = detectAutomated(email, {
-    ownAddresses: input.ownAddresses,
-    ownMessageIdDomains: [...new Set(input.ownAddresses.map(domainOf))],
-  });
+  const automated = automatedOf(email, input.ownAddresses);
   const thread = await findThread(tx, scope, division, email, automated ? referencedMessageIds(email) : []);
   const contact = email.from ? await findContact(tx, scope, { email: email.from.address }) : null;
   const decision: Decision = decideInbound({
@@ -334,14 +370,14 @@ async function applyRules(
     case "waiting_list":
       return finish(decision.outcome, { reason: decision.reason });
     case "ticket_message": {
-      await addEmailToTicket(tx, scope, {
+      await addEmailToExistingTicket(tx, scope, {
         ticketId: decision.ticketId,
         email,
         inboundEmailId: row.id,
         asNote: decision.asNote,
         threadReason: decision.reason,
+        now,
       });
-      if (!decision.asNote) await markCustomerReply(tx, scope, decision.ticketId, now);
       return finish("ticket_message", {
         reason: decision.asNote ? (automated?.kind ?? null) : decision.reopen ? "reopened" : null,
         ticketId: decision.ticketId,
@@ -350,25 +386,18 @@ async function applyRules(
     case "ticket_created": {
       const from = email.from!;
       const owner = contact ?? (await registerContact(tx, scope, { email: from.address, name: from.name }));
-      const ticket = await createTicketFromEmail(tx, scope, {
-        divisionId: division.id,
+      const ticket = await openTicketFromEmail(tx, scope, {
+        division,
         email,
+        inboundEmailId: row.id,
         contactId: owner.id,
         highlighted: decision.highlighted,
         followUpOfId: decision.followUpOfId,
         teamId: input.teamId,
+        automated,
+        ownAddresses: input.ownAddresses,
         now,
       });
-      await addEmailToTicket(tx, scope, {
-        ticketId: ticket.id,
-        email,
-        inboundEmailId: row.id,
-        asNote: false,
-        threadReason: "new",
-      });
-      // Queued in this transaction: they go out only if the ticket is committed.
-      await queueConfirmation(tx, scope, { division, ticket, email, automated, ownAddresses: input.ownAddresses, now });
-      await emailNewTicket(tx, scope, { ticket, customerName: from.name ?? from.address });
       return finish("ticket_created", {
         reason: decision.followUpOfId ? "followUp" : decision.registerContact ? "contactRegistered" : null,
         ticketId: ticket.id,
@@ -386,25 +415,34 @@ async function setAside(
   error: string,
   now: Date,
 ): Promise<ProcessResult> {
-  return withTenant(db, scope.tenantId, async (tx) => {
-    const [updated] = await tx
-      .update(inboundEmails)
-      .set({ outcome: "unprocessed", reason, error: error.slice(0, 2000), processedAt: now })
-      .where(and(eq(inboundEmails.id, row.id), eq(inboundEmails.outcome, "pending")))
-      .returning(inboundEmailRecord);
-    if (!updated) {
-      const [current] = await tx.select(inboundEmailRecord).from(inboundEmails).where(eq(inboundEmails.id, row.id));
-      return resultOf(current!);
-    }
-    await notifyUnprocessed(tx, scope, {
-      divisionId: row.divisionId,
-      inboundEmailId: row.id,
-      reason,
-      subject: null,
-      from: null,
-    });
-    return resultOf(updated);
+  return withTenant(db, scope.tenantId, (tx) => markUnprocessed(tx, scope, row, reason, error, now));
+}
+
+async function markUnprocessed(
+  tx: Transaction,
+  scope: TenantScope,
+  row: InboundEmailRecord,
+  reason: UnprocessedReason,
+  error: string,
+  now: Date,
+): Promise<ProcessResult> {
+  const [updated] = await tx
+    .update(inboundEmails)
+    .set({ outcome: "unprocessed", reason, error: error.slice(0, 2000), processedAt: now })
+    .where(and(eq(inboundEmails.id, row.id), eq(inboundEmails.outcome, "pending")))
+    .returning(inboundEmailRecord);
+  if (!updated) {
+    const [current] = await tx.select(inboundEmailRecord).from(inboundEmails).where(eq(inboundEmails.id, row.id));
+    return resultOf(current!);
+  }
+  await notifyUnprocessed(tx, scope, {
+    divisionId: row.divisionId,
+    inboundEmailId: row.id,
+    reason,
+    subject: null,
+    from: null,
   });
+  return resultOf(updated);
 }
 
 /**

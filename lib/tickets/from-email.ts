@@ -13,7 +13,8 @@ export async function createTicketFromEmail(
   input: {
     divisionId: string;
     email: ParsedEmail;
-    contactId: string;
+    /** Null for a sender staff made a ticket for without registering them as a contact. */
+    contactId: string | null;
     highlighted: boolean;
     followUpOfId: string | null;
     /** The team of the mailbox it arrived in: its mail leaves from that team's address. */

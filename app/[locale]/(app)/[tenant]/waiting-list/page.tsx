@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { Badge } from "@/app/_components/badge";
 import { Card, CardHeader } from "@/app/_components/card";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
@@ -8,19 +7,16 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
-import type { WaitingReason } from "@/lib/inbound/decide";
 import { listWaitingEmails } from "@/lib/inbound/waiting-list";
 import { scopeOf } from "@/lib/auth/context";
+import { listTeams } from "@/lib/teams/teams";
+import { bulkWaitingAction } from "./actions";
+import { WaitingBulkList } from "./bulk-list";
+import { heldByRule, reasonOf } from "./reasons";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string }>;
   searchParams: Promise<{ division?: string | string[] }>;
-}
-
-const REASONS: WaitingReason[] = ["automationMode", "unknownSender", "missingFrom", "autoReply", "bounce", "mailingList", "bulk"];
-
-function reasonOf(code: string | null): WaitingReason | "other" {
-  return REASONS.find((reason) => reason === code) ?? "other";
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -35,12 +31,13 @@ export default async function WaitingListPage({ params, searchParams }: Props) {
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
   const { division: requested } = await searchParams;
-  const { divisions, waiting, divisionId } = await run(async (tx) => {
+  const { divisions, teams, waiting, divisionId } = await run(async (tx) => {
     const scope = scopeOf(ctx);
     const divisions = await listDivisions(tx, scope);
+    const teams = await Promise.all(divisions.map((division) => listTeams(tx, scope, division.id)));
     // A division that is not this tenant's (or no longer exists) filters nothing: all are shown.
     const divisionId = divisions.find((division) => division.id === requested)?.id;
-    return { divisions, divisionId, waiting: await listWaitingEmails(tx, scope, { divisionId }) };
+    return { divisions, teams, divisionId, waiting: await listWaitingEmails(tx, scope, { divisionId }) };
   });
   const t = await getTranslations("waitingList");
   const format = await getFormatter();
@@ -85,50 +82,26 @@ export default async function WaitingListPage({ params, searchParams }: Props) {
                 : t("count", { count: waiting.total })
             }
           />
-          <div className="hidden grid-cols-12 gap-4 border-b border-zinc-100 bg-zinc-50/60 px-6 py-2 text-xs font-medium text-zinc-500 md:grid">
-            <span className="col-span-3">{t("columns.from")}</span>
-            <span className="col-span-4">{t("columns.subject")}</span>
-            <span className="col-span-3">{t("columns.reason")}</span>
-            <span className="col-span-2 text-right">{t("columns.received")}</span>
-          </div>
-          <ul className="divide-y divide-zinc-100">
-            {waiting.emails.map((email) => (
-              <li
-                key={email.id}
-                data-inbound-email={email.id}
-                className="grid gap-x-4 gap-y-1 px-5 py-3.5 sm:px-6 md:grid-cols-12 md:items-center"
-              >
-                <div className="min-w-0 md:col-span-3">
-                  {email.from ? (
-                    <>
-                      <p className="truncate text-sm font-medium text-zinc-900">{email.from.name ?? email.from.address}</p>
-                      {email.from.name && <p className="truncate text-xs text-zinc-500">{email.from.address}</p>}
-                    </>
-                  ) : (
-                    <p className="text-sm text-zinc-500 italic">{t("noSender")}</p>
-                  )}
-                </div>
-                <div className="min-w-0 md:col-span-4">
-                  <p className={`truncate text-sm ${email.subject ? "text-zinc-800" : "text-zinc-500 italic"}`}>
-                    {email.subject || t("noSubject")}
-                  </p>
-                  {!divisionId && divisions.length > 1 && (
-                    <p className="truncate text-xs text-zinc-500">{email.divisionName}</p>
-                  )}
-                </div>
-                <div className="md:col-span-3">
-                  <Badge tone={email.reason === "automationMode" || email.reason === "unknownSender" ? "brand" : "neutral"}>
-                    {t(`reasons.${reasonOf(email.reason)}`)}
-                  </Badge>
-                </div>
-                <p className="text-xs whitespace-nowrap text-zinc-500 md:col-span-2 md:text-right">
-                  <time dateTime={email.receivedAt.toISOString()}>
-                    {format.dateTime(email.receivedAt, { dateStyle: "short", timeStyle: "short" })}
-                  </time>
-                </p>
-              </li>
-            ))}
-          </ul>
+          <WaitingBulkList
+            rows={waiting.emails.map((email) => ({
+              id: email.id,
+              href: `/${slug}/waiting-list/${email.id}`,
+              from: email.from ? { name: email.from.name ?? null, address: email.from.address } : null,
+              subject: email.subject,
+              divisionName: !divisionId && divisions.length > 1 ? email.divisionName : null,
+              reason: t(`reasons.${reasonOf(email.reason)}`),
+              heldByRule: heldByRule(email.reason),
+              receivedAt: email.receivedAt.toISOString(),
+              received: format.dateTime(email.receivedAt, { dateStyle: "short", timeStyle: "short" }),
+            }))}
+            divisions={divisions.map((division, index) => ({
+              id: division.id,
+              name: division.name,
+              tag: division.tag,
+              teams: teams[index]!.map((team) => ({ id: team.id, name: team.name })),
+            }))}
+            action={bulkWaitingAction.bind(null, slug)}
+          />
         </Card>
       )}
     </>

@@ -3,8 +3,8 @@ import { Badge } from "@/app/_components/badge";
 import { Icon } from "@/app/_components/icons";
 import { Link } from "@/lib/i18n/navigation";
 import type { Delivery, TicketMessage } from "@/lib/tickets/tickets";
+import { MailAttachments, MailText } from "../../mail-reader";
 import { sendErrorOf } from "../../outbox-errors";
-import { FileSize } from "./file-size";
 
 function addressList(addresses: { address: string; name?: string }[]): string {
   return addresses.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(", ");
@@ -95,43 +95,13 @@ export function TicketMessageItem({
       </header>
 
       <div className="px-5 py-3">
-        {shown ? (
-          <p className="text-sm leading-6 break-words whitespace-pre-wrap text-zinc-800">{shown}</p>
-        ) : (
-          <p className="text-sm text-zinc-500 italic">{t("noText")}</p>
-        )}
-        {full && full !== shown && (
-          <details className="group mt-2">
-            <summary className="cursor-pointer text-sm font-medium text-brand-700 select-none hover:text-brand-800">
-              {t("showFull")}
-            </summary>
-            <p className="mt-2 rounded-lg bg-white/70 p-3 text-sm leading-6 break-words whitespace-pre-wrap text-zinc-700 ring-1 ring-zinc-200 ring-inset">
-              {full}
-            </p>
-          </details>
-        )}
+        <MailText shown={shown} full={full} />
       </div>
 
-      {message.attachments.length > 0 && (
-        <ul aria-label={t("attachments")} className="flex flex-wrap gap-2 px-5 pb-4">
-          {message.attachments.map((attachment) => (
-            <li key={attachment.id}>
-              <a
-                href={attachmentHref(attachment.id)}
-                download={attachment.filename ?? true}
-                data-attachment={attachment.id}
-                className="inline-flex max-w-72 items-center gap-2 rounded-lg bg-white px-3 py-1.5 text-sm text-zinc-800 ring-1 ring-zinc-200 ring-inset hover:bg-zinc-50 hover:ring-zinc-300"
-              >
-                <Icon name="link" className="size-4 shrink-0 text-zinc-400" />
-                <span className="truncate">{attachment.filename ?? attachment.contentType}</span>
-                <span className="shrink-0 text-xs text-zinc-500">
-                  <FileSize bytes={attachment.size} />
-                </span>
-              </a>
-            </li>
-          ))}
-        </ul>
-      )}
+      <MailAttachments
+        className="px-5 pb-4"
+        attachments={message.attachments.map((attachment) => ({ ...attachment, href: attachmentHref(attachment.id) }))}
+      />
 
       {message.delivery && (
         <DeliveryLine delivery={message.delivery} sendingEnabled={sendingEnabled} outboxHref={outboxHref} />
