@@ -2,6 +2,7 @@ import { and, desc, eq, ilike, isNull, ne, or } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { contacts, tickets } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
+import { NotFoundError } from "@/lib/errors";
 
 /** Escapes LIKE's wildcards, so a search for "50%" finds that text and not everything after "50". */
 function likePattern(text: string): string {
@@ -48,4 +49,14 @@ export async function searchTickets(
     )
     .orderBy(desc(tickets.updatedAt), desc(tickets.number))
     .limit(input.limit ?? 10);
+}
+
+/** The tickets one may merge a ticket into: the live others of its division that match the query. */
+export async function mergeTargets(tx: Executor, scope: TenantScope, input: { ticketId: string; query: string }) {
+  const [ticket] = await tx
+    .select({ divisionId: tickets.divisionId })
+    .from(tickets)
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, input.ticketId)));
+  if (!ticket) throw new NotFoundError("ticket");
+  return searchTickets(tx, scope, { divisionId: ticket.divisionId, query: input.query, excludeId: input.ticketId });
 }
