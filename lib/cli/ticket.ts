@@ -14,12 +14,12 @@ import { labelled, moment, table } from "./output";
 
 const statusChoices = ticketStatusEnum.enumValues.map(toKebab);
 
-const numberOption = { value: "N", description: "the ticket's number, as in [TAG#N]", required: true };
+export const numberOption = { value: "N", description: "the ticket's number, as in [TAG#N]", required: true };
 
-function ticketNumberOf(values: OptionValues): number {
-  const number = Number(values.number);
+export function ticketNumberOf(values: OptionValues, option = "number"): number {
+  const number = Number(values[option]);
   if (!Number.isInteger(number) || number < 1) {
-    throw new InvalidInputError({ "--number": ["must be a ticket number, a whole number from 1"] });
+    throw new InvalidInputError({ [`--${option}`]: ["must be a ticket number, a whole number from 1"] });
   }
   return number;
 }
