@@ -127,3 +127,18 @@ export async function survivorOf(tx: Executor, scope: TenantScope, ticketId: str
   }
   return current;
 }
+
+/** Where a merged ticket lives on (the end of its chain), by id and number; null for one never merged. */
+export async function mergedInto(
+  tx: Executor,
+  scope: TenantScope,
+  ticketId: string,
+): Promise<{ id: string; number: number } | null> {
+  const survivorId = await survivorOf(tx, scope, ticketId);
+  if (survivorId === ticketId) return null;
+  const [survivor] = await tx
+    .select({ id: tickets.id, number: tickets.number })
+    .from(tickets)
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, survivorId)));
+  return survivor ?? null;
+}

@@ -45,6 +45,11 @@ describe("postdesk ticket merge and split", () => {
     const outboxAfter = await desk.read((tx) => tx.select().from(outbox).where(eq(outbox.tenantId, desk.company.tenant.id)));
     expect(outboxAfter).toHaveLength(outboxBefore.length);
 
+    const shownMerged = json(await postdesk(["ticket", "show", "--division", desk.divisionId, "--number", "2", "--json"]));
+    expect(shownMerged).toMatchObject({ mergedInto: { id: desk.janTicket, number: 1 }, messages: [] });
+    const shownSurvivor = await postdesk(["ticket", "show", "--division", desk.divisionId, "--number", "1"]);
+    expect(shownSurvivor.stdout).toMatch(/^merged here +\[[A-Z0-9]+#2\]$/m);
+
     const human = await postdesk(["ticket", "merge", "--division", desk.divisionId, "--number", "2", "--into", "1"]);
     expect(human.code).toBe(2);
     expect(human.stderr).toContain("ticketAlreadyMerged");
