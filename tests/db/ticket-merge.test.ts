@@ -5,6 +5,7 @@ import { operatorScope, type TenantScope, withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { NotFoundError, RuleError } from "../../lib/errors";
 import { processInboundEmail } from "../../lib/inbound/process";
+import { replyAddressFor } from "../../lib/mail/reply-token";
 import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
 import { moveToTrash } from "../../lib/trash/trash";
 import { mergeTickets } from "../../lib/tickets/merge";
@@ -137,6 +138,16 @@ describe("merging tickets", () => {
     );
     expect(byConfirmation).toMatchObject({ outcome: "ticket_message", ticketId: survivorId });
     expect((await desk.ticket(1)).messages.slice(-2).map((m) => m.message.threadReason)).toEqual(["header", "header"]);
+  });
+
+  it("sends a reply to the merged ticket's signed reply address (plus-addressing) to the survivor", async () => {
+    const desk = await helpDesk();
+    const { survivorId, mergedId } = await desk.twoTickets();
+    await desk.run((tx) => mergeTickets(tx, desk.scope, { sourceId: mergedId, targetId: survivorId }));
+    const to = replyAddressFor("support@acme.test", { id: mergedId, number: 2 });
+    const reply = await desk.receive(mail({ from: "anna@customer.test", to, subject: "no tag, no headers" }));
+    expect(reply).toMatchObject({ outcome: "ticket_message", ticketId: survivorId });
+    expect((await desk.ticket(1)).messages.at(-1)?.message.threadReason).toBe("token");
   });
 
   it("follows a chain of merges to the last survivor, and reopens it for the customer's mail", async () => {
