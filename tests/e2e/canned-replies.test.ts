@@ -40,7 +40,8 @@ async function helpDeskWithTicket(name: string) {
 
 async function queuedReplyText(ticketId: string): Promise<string[]> {
   const rows = await db.select().from(schema.outbox).where(eq(schema.outbox.ticketId, ticketId));
-  return rows.filter((row) => row.kind === "reply").map((row) => row.text);
+  // A browser sends a text box's line breaks as CRLF (HTML's form submission).
+  return rows.filter((row) => row.kind === "reply").map((row) => row.text.replace(/\r\n/g, "\n"));
 }
 
 describe("canned replies in the browser", () => {
@@ -51,8 +52,9 @@ describe("canned replies in the browser", () => {
       const slug = owner.tenant.slug;
       const { context, page } = await newPage();
       try {
+        // Signing in lands in the language the account last chose (English); the pages below are Polish.
         await signIn(page, "pl", owner.email, owner.password);
-        await page.waitForURL(`**/pl/${slug}/tickets`);
+        await page.waitForURL(`**/${slug}/tickets`);
 
         // Settings › the division › Canned replies.
         await page.goto(url(`/pl/${slug}/settings/divisions/${owner.divisionId}`));
