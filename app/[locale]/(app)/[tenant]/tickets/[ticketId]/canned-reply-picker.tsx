@@ -109,7 +109,7 @@ export function CannedReplyPicker({
           id={`${id}-popover`}
           role="dialog"
           aria-label={t("title")}
-          className="absolute right-0 bottom-full z-20 mb-2 w-80 space-y-2 rounded-xl bg-white p-3 shadow-lg ring-1 ring-zinc-200 sm:w-96"
+          className="absolute bottom-full left-0 z-20 mb-2 w-80 space-y-2 rounded-xl bg-white p-3 shadow-lg ring-1 ring-zinc-200 sm:w-96"
         >
           <label htmlFor={`${id}-search`} className="sr-only">
             {t("search")}

@@ -33,7 +33,7 @@ export function TicketMessageItem({
   attachmentHref: (attachmentId: string) => string;
   sendingEnabled: boolean;
   outboxHref: string;
-  /** What staff can do with this message (split it out), under its date. */
+  /** What staff can do with this message (split it out), at its foot. */
   actions?: ReactNode;
 }) {
   const t = useTranslations("ticket.message");
@@ -90,12 +90,12 @@ export function TicketMessageItem({
             </p>
           )}
         </div>
-        <div className="flex shrink-0 flex-col items-end gap-1">
-          <time dateTime={message.createdAt.toISOString()} className="text-xs whitespace-nowrap text-zinc-500">
-            {format.dateTime(message.createdAt, { dateStyle: "medium", timeStyle: "short" })}
-          </time>
-          {actions}
-        </div>
+        <time
+          dateTime={message.createdAt.toISOString()}
+          className="shrink-0 text-xs whitespace-nowrap text-zinc-500"
+        >
+          {format.dateTime(message.createdAt, { dateStyle: "medium", timeStyle: "short" })}
+        </time>
       </header>
 
       <div className="px-5 py-3">
@@ -140,6 +140,7 @@ export function TicketMessageItem({
       {message.delivery && (
         <DeliveryLine delivery={message.delivery} sendingEnabled={sendingEnabled} outboxHref={outboxHref} />
       )}
+      {actions && <footer className="flex justify-end px-3 pb-2">{actions}</footer>}
     </article>
   );
 }
