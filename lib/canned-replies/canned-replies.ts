@@ -160,10 +160,15 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
-/** What the variables are for one ticket, written by one member. */
-export async function cannedReplyValues(tx: Executor, scope: TenantScope, ticketId: string): Promise<CannedReplyValues> {
+/** The ticket's division, and what the variables are for the ticket, written by this member. */
+async function ticketValues(
+  tx: Executor,
+  scope: TenantScope,
+  ticketId: string,
+): Promise<{ divisionId: string; values: CannedReplyValues }> {
   const [row] = await tx
     .select({
+      divisionId: tickets.divisionId,
       number: tickets.number,
       subject: tickets.subject,
       divisionName: divisions.name,
@@ -180,13 +185,16 @@ export async function cannedReplyValues(tx: Executor, scope: TenantScope, ticket
     : [];
   const email = row.customerEmail ?? "";
   return {
-    // A customer whose name we never learnt is greeted by address rather than by nothing.
-    "customer.name": row.customerName?.trim() || email,
-    "customer.email": email,
-    "ticket.number": String(row.number),
-    "ticket.subject": row.subject,
-    "agent.name": agent?.name ?? "",
-    "division.name": row.divisionName,
+    divisionId: row.divisionId,
+    values: {
+      // A customer whose name we never learnt is greeted by address rather than by nothing.
+      "customer.name": row.customerName?.trim() || email,
+      "customer.email": email,
+      "ticket.number": String(row.number),
+      "ticket.subject": row.subject,
+      "agent.name": agent?.name ?? "",
+      "division.name": row.divisionName,
+    },
   };
 }
 
@@ -199,11 +207,7 @@ export async function listForTicket(
   scope: TenantScope,
   input: { ticketId: string; query?: string },
 ) {
-  const values = await cannedReplyValues(tx, scope, input.ticketId);
-  const [ticket] = await tx
-    .select({ divisionId: tickets.divisionId })
-    .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, input.ticketId)));
+  const { divisionId, values } = await ticketValues(tx, scope, input.ticketId);
   const query = input.query?.trim() ?? "";
   const rows = await tx
     .select()
@@ -212,7 +216,7 @@ export async function listForTicket(
       and(
         eq(cannedReplies.tenantId, scope.tenantId),
         or(
-          eq(cannedReplies.divisionId, ticket!.divisionId),
+          eq(cannedReplies.divisionId, divisionId),
           scope.userId ? eq(cannedReplies.ownerUserId, scope.userId) : undefined,
         ),
         query === "" ? undefined : or(ilike(cannedReplies.name, likePattern(query)), ilike(cannedReplies.body, likePattern(query))),
