@@ -68,6 +68,7 @@ describe("canned replies in the browser", () => {
         await page.getByRole("button", { name: tPl("cannedReplies.add") }).click();
         await page.getByText(tPl("cannedReplies.created")).waitFor();
         await page.locator('li[data-canned-reply="Podziękowanie"]').waitFor();
+        await screenshot(page, "125-canned-settings-pl");
 
         // The ticket: a word of one's own, then the canned reply after it, from the picker.
         await page.goto(url(`/pl/${slug}/tickets/${ticketId}`));

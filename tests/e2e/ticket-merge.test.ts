@@ -56,6 +56,8 @@ describe("merging and splitting tickets in the browser", () => {
 
         await page.getByRole("button", { name: tPl("ticket.merge.open") }).click();
         await page.getByLabel(tPl("ticket.merge.search")).fill("1");
+        await page.locator('[data-merge-target="1"]').waitFor();
+        await screenshot(page, "124-merge-search-pl");
         await page.locator('[data-merge-target="1"]').click();
         await page
           .getByText(tPl("ticket.merge.confirm", { source: `[${tag}#2]`, target: `[${tag}#1]`, subject: "Drukarka się pali" }))
