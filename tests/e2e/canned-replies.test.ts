@@ -111,9 +111,22 @@ describe("canned replies in the browser", () => {
         await page.getByRole("heading", { name: tEn("profile.cannedReplies.title") }).waitFor();
         const own = page.locator("#canned-replies");
         await own.locator("#new-name").fill("Sign-off");
-        await own.locator("#new-body").fill("Best regards, {{agent.name}} of {{division.name}}, for {{customer.email}}");
+        await own.locator("#new-body").fill("Regards, {{agent.name}}");
         await own.getByRole("button", { name: tEn("cannedReplies.add") }).click();
         await own.getByText(tEn("cannedReplies.created")).waitFor();
+        // Changed where it is listed, and a second one deleted there.
+        const signOff = own.locator('li[data-canned-reply="Sign-off"]');
+        await signOff.getByLabel(tEn("cannedReplies.fields.body")).fill(
+          "Best regards, {{agent.name}} of {{division.name}}, for {{customer.email}}",
+        );
+        await signOff.getByRole("button", { name: tEn("cannedReplies.save") }).click();
+        await signOff.getByText(tEn("cannedReplies.saved")).waitFor();
+        await own.locator("#new-name").fill("Throwaway");
+        await own.locator("#new-body").fill("Never mind.");
+        await own.getByRole("button", { name: tEn("cannedReplies.add") }).click();
+        const throwaway = own.locator('li[data-canned-reply="Throwaway"]');
+        await throwaway.getByRole("button", { name: tEn("cannedReplies.delete") }).click();
+        await throwaway.waitFor({ state: "detached" });
         // A variable that does not exist is refused, not saved.
         await own.locator("#new-name").fill("Typo");
         await own.locator("#new-body").fill("Hi {{customer.nmae}}");

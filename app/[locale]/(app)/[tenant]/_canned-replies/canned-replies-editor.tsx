@@ -102,15 +102,18 @@ function ReplyForm({
           errors={errorsFor(save.state.fieldErrors, "body")}
         />
         <FormAlert state={save.state} success={t("saved")} fields={["name", "body"]} />
-        <Button type="submit" size="sm" variant="secondary" pending={save.pending}>
-          {t("save")}
-        </Button>
+        <div className="flex flex-wrap justify-between gap-2">
+          <Button type="submit" size="sm" variant="secondary" pending={save.pending}>
+            {t("save")}
+          </Button>
+          {/* The delete form's button, beside Save; forms cannot nest. */}
+          <Button type="submit" form={`delete-${reply.id}`} size="sm" variant="danger" pending={remove.pending}>
+            {t("delete")}
+          </Button>
+        </div>
       </form>
-      <form onSubmit={remove.onSubmit} className="flex justify-end">
+      <form id={`delete-${reply.id}`} onSubmit={remove.onSubmit}>
         <input type="hidden" name="id" value={reply.id} />
-        <Button type="submit" size="sm" variant="danger" pending={remove.pending}>
-          {t("delete")}
-        </Button>
       </form>
       {remove.state.error && <FormAlert state={remove.state} />}
     </div>
