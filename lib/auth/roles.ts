@@ -20,6 +20,11 @@ export function canManageTeams(role: Role): boolean {
   return role === "owner" || role === "admin";
 }
 
+/** A division's canned replies speak for the division: administrators write them; anyone writes their own. */
+export function canManageDivisionCannedReplies(role: Role): boolean {
+  return role === "owner" || role === "admin";
+}
+
 /** Only an owner may make or unmake owners. */
 export function canAssignRole(actor: Role, from: Role | null, to: Role): boolean {
   if (!canManageMembers(actor)) return false;

@@ -26,6 +26,7 @@ import { teamCommands } from "./team";
 import { tenantCommands } from "./tenant";
 import { ticketCommands } from "./ticket";
 import { waitingCommands } from "./waiting";
+import { ticketMergeCommands } from "./ticket-merge";
 import { worker } from "./worker";
 
 /**
@@ -44,6 +45,7 @@ const commands: Command[] = [
   report,
   ...ticketCommands,
   ...waitingCommands,
+  ...ticketMergeCommands,
   ...outboxCommands,
   worker,
 ];

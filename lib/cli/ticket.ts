@@ -7,6 +7,7 @@ import { listMembers } from "@/lib/members/members";
 import { getTeam } from "@/lib/teams/teams";
 import { assignTicket } from "@/lib/tickets/assign";
 import { editTicketTags, setTicketPriority, setTicketTags, ticketPriorities } from "@/lib/tickets/labels";
+import { mergedInto, ticketsMergedInto } from "@/lib/tickets/merge";
 import { moveTicket } from "@/lib/tickets/move";
 import { getTicketWithMessages, listTickets } from "@/lib/tickets/tickets";
 import { type Command, type CommandContext, InvalidInputError, type OptionValues, toKebab, UsageError } from "./command";
@@ -16,12 +17,12 @@ import { labelled, moment, table } from "./output";
 
 const statusChoices = ticketStatusEnum.enumValues.map(toKebab);
 
-const numberOption = { value: "N", description: "the ticket's number, as in [TAG#N]", required: true };
+export const numberOption = { value: "N", description: "the ticket's number, as in [TAG#N]", required: true };
 
-function ticketNumberOf(values: OptionValues): number {
-  const number = Number(values.number);
+export function ticketNumberOf(values: OptionValues, option = "number"): number {
+  const number = Number(values[option]);
   if (!Number.isInteger(number) || number < 1) {
-    throw new InvalidInputError({ "--number": ["must be a ticket number, a whole number from 1"] });
+    throw new InvalidInputError({ [`--${option}`]: ["must be a ticket number, a whole number from 1"] });
   }
   return number;
 }
@@ -93,11 +94,14 @@ export const ticketShow: Command = {
     const db = await context.database();
     const divisionId = values.division!;
     const tenant = await tenantOfDivision(db, divisionId);
-    const { division, found } = await withTenant(db, tenant.id, async (tx) => {
+    const { division, found, survivor, mergedHere } = await withTenant(db, tenant.id, async (tx) => {
       const scope = operatorScope(tenant.id);
+      const found = await getTicketWithMessages(tx, scope, { divisionId, number });
       return {
         division: await getDivision(tx, scope, divisionId),
-        found: await getTicketWithMessages(tx, scope, { divisionId, number }),
+        found,
+        survivor: await mergedInto(tx, scope, found.ticket.id),
+        mergedHere: await ticketsMergedInto(tx, scope, found.ticket.id),
       };
     });
     const { ticket } = found;
@@ -141,6 +145,8 @@ export const ticketShow: Command = {
         highlighted: ticket.highlighted,
         contact,
         followUpOfId: ticket.followUpOfId,
+        mergedInto: survivor,
+        merged: mergedHere.map(({ id, number, subject }) => ({ id, number, subject })),
         createdAt: ticket.createdAt,
         updatedAt: ticket.updatedAt,
         answeredAt: ticket.answeredAt,
@@ -157,6 +163,10 @@ export const ticketShow: Command = {
           ["highlighted", ticket.highlighted ? "yes" : "no"],
           ["created", moment(ticket.createdAt)],
           ["messages", String(messages.length)],
+          ...(survivor ? [["merged into", `[${division.tag}#${survivor.number}]`] as [string, string]] : []),
+          ...(mergedHere.length > 0
+            ? [["merged here", mergedHere.map((t) => `[${division.tag}#${t.number}]`).join(", ")] as [string, string]]
+            : []),
         ]),
         ...messages.map((m, index) => `\n${messageText(m, index)}`),
       ].join("\n"),

@@ -3,6 +3,7 @@ import type { Executor } from "@/db/client";
 import { contacts, messages, outbox, tickets } from "@/db/schema";
 import { tokenMatches, tokensIn } from "@/lib/mail/reply-token";
 import { findTicketTag, normalizeSubject } from "@/lib/mail/subject";
+import { survivorOf } from "@/lib/tickets/merge";
 import type { ParsedEmail } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
 import type { ThreadMatch } from "./decide";
@@ -16,6 +17,10 @@ import type { ThreadMatch } from "./decide";
  * 3. The subject carries this division's `[TAG#n]` and the sender is a participant of ticket n.
  * 4. The same normalized subject, from a participant, on a ticket of this division that is not closed.
  * With the division's sender check off, 3 and 4 skip the participant check: the subject alone decides.
+ * 5. A ticket found by 1 to 3 that was merged into another (lib/tickets/merge.ts) stands for the
+ *    survivor: its `mergedIntoId` is followed, through chains, to the ticket that lives on. For 3 the
+ *    sender may be a participant of either (the merged ticket keeps its contact; its messages moved).
+ *    Step 4 never finds a merged ticket: merging closes it.
  *
  * The answer holds until the transaction that acts on it ends: two mails of one conversation
  * processed at the same moment (a customer writing to several of the division's mailboxes, polled by
@@ -30,6 +35,18 @@ export async function findThread(
   reportedMessageIds: string[] = [],
 ): Promise<ThreadMatch | null> {
   await lockConversation(tx, division, email);
+  const match = await findNamedThread(tx, scope, division, email, reportedMessageIds);
+  return match ? followMerges(tx, scope, match) : null;
+}
+
+/** Steps 1 to 4, before a merged ticket is followed to its survivor. */
+async function findNamedThread(
+  tx: Executor,
+  scope: TenantScope,
+  division: { id: string; tag: string; checkSenderOnSubjectMatch: boolean },
+  email: ParsedEmail,
+  reportedMessageIds: string[],
+): Promise<ThreadMatch | null> {
   const byHeader = await threadByHeaders(tx, scope, [
     ...(email.inReplyTo ? [email.inReplyTo] : []),
     ...[...email.references].reverse(),
@@ -50,7 +67,8 @@ export async function findThread(
       .select({ id: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
       .from(tickets)
       .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, division.id), eq(tickets.number, number)));
-    if (ticket && (await accepts(ticket.id))) {
+    // A merged ticket keeps its contact, but its messages (its other participants) are on the survivor.
+    if (ticket && ((await accepts(ticket.id)) || (await accepts(await survivorOf(tx, scope, ticket.id))))) {
       return { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "tag" };
     }
   }
@@ -77,6 +95,17 @@ export async function findThread(
     .orderBy(desc(tickets.updatedAt))
     .limit(1);
   return ticket ? { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "subject" } : null;
+}
+
+/** Step 5: the ticket a match names, or the survivor it was merged into, with the survivor's state. */
+async function followMerges(tx: Executor, scope: TenantScope, match: ThreadMatch): Promise<ThreadMatch> {
+  const survivorId = await survivorOf(tx, scope, match.ticketId);
+  if (survivorId === match.ticketId) return match;
+  const [survivor] = await tx
+    .select({ status: tickets.status, closedAt: tickets.closedAt })
+    .from(tickets)
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, survivorId)));
+  return survivor ? { ...match, ticketId: survivorId, status: survivor.status, closedAt: survivor.closedAt } : match;
 }
 
 /**

@@ -41,13 +41,30 @@ export function isPlaceholderName(name: string): name is PlaceholderName {
   return (placeholderNames as readonly string[]).includes(name);
 }
 
+/** `{{name}}`, or `{{group.name}}` as canned replies write theirs; spaces inside the braces allowed. */
+const placeholderPattern = /\{\{\s*([\w.]+)\s*\}\}/g;
+
 /**
- * Fills `{{name}}` placeholders (spaces inside the braces allowed). An unknown or missing value
- * becomes empty rather than leaking braces into a customer's mail.
+ * Replaces each `{{name}}` in a text with what `fill` gives for the name; where `fill` gives
+ * undefined the placeholder stays as written. The one renderer of the project's texts: email
+ * templates (renderTemplate) and canned replies (lib/canned-replies) both fill through it.
+ */
+export function fillPlaceholders(text: string, fill: (name: string) => string | undefined): string {
+  return text.replace(placeholderPattern, (written, name: string) => fill(name) ?? written);
+}
+
+/** The `{{names}}` a text uses, each once, in order of appearance. */
+export function placeholdersIn(text: string): string[] {
+  return [...new Set([...text.matchAll(placeholderPattern)].map((match) => match[1]!))];
+}
+
+/**
+ * Fills a mail template's placeholders. An unknown or missing value becomes empty rather than
+ * leaking braces into a customer's mail.
  */
 export function renderTemplate(text: string, values: TemplateValues): string {
-  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match, name: string) => {
-    const value = values[name as PlaceholderName];
+  return fillPlaceholders(text, (name) => {
+    const value = Object.hasOwn(values, name) ? values[name as PlaceholderName] : undefined;
     return value === undefined || value === null ? "" : String(value);
   });
 }
@@ -59,8 +76,5 @@ export function renderTemplate(text: string, values: TemplateValues): string {
  */
 export function unknownPlaceholders(text: string, kind: TemplateKind): string[] {
   const filled: readonly string[] = placeholdersFor(kind);
-  const unknown = [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)]
-    .map((match) => match[1]!)
-    .filter((name) => !filled.includes(name));
-  return [...new Set(unknown)];
+  return placeholdersIn(text).filter((name) => !filled.includes(name));
 }

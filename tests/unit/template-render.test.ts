@@ -3,7 +3,7 @@ import { zodFieldErrors } from "../../lib/forms";
 import { locales } from "../../lib/i18n/routing";
 import { defaultTemplates } from "../../lib/templates/defaults";
 import { previewTemplate, sampleValues } from "../../lib/templates/preview";
-import { placeholdersFor, renderTemplate, unknownPlaceholders } from "../../lib/templates/render";
+import { fillPlaceholders, placeholdersFor, renderTemplate, unknownPlaceholders } from "../../lib/templates/render";
 import { newTemplateSchema, templateKinds, templateTextSchema } from "../../lib/templates/templates";
 
 describe("renderTemplate", () => {
@@ -23,6 +23,19 @@ describe("renderTemplate", () => {
 
   it("keeps braces that are not a placeholder", () => {
     expect(renderTemplate("{single} {{two words}} {{}}", { tag: "X" })).toBe("{single} {{two words}} {{}}");
+  });
+});
+
+describe("fillPlaceholders", () => {
+  it("fills dotted names as canned replies write them, and keeps a name it has no value for as written", () => {
+    const values = new Map([["customer.name", "Jan"]]);
+    expect(fillPlaceholders("Hi {{ customer.name }}, {{customer.nmae}}", (name) => values.get(name))).toBe(
+      "Hi Jan, {{customer.nmae}}",
+    );
+  });
+
+  it("never fills a mail template's placeholder from the object's prototype", () => {
+    expect(renderTemplate("{{constructor}}{{toString}}", {})).toBe("");
   });
 });
 

@@ -9,6 +9,10 @@ import { tenantRequest } from "@/lib/auth/request";
 import { twoFactorStatus } from "@/lib/auth/two-factor";
 import { getDb } from "@/db";
 import { getNotificationPreferences } from "@/lib/users/preferences";
+import { scopeOf } from "@/lib/auth/context";
+import { cannedReplyVariables, listOwnCannedReplies } from "@/lib/canned-replies/canned-replies";
+import { createCannedReplyAction, deleteCannedReplyAction, updateCannedReplyAction } from "../_canned-replies/actions";
+import { CannedRepliesEditor } from "../_canned-replies/canned-replies-editor";
 import { updateNotificationPreferencesAction } from "./actions";
 import { ChangePasswordForm } from "./change-password-form";
 import { NotificationPreferencesForm } from "./notification-preferences-form";
@@ -30,6 +34,7 @@ export default async function ProfilePage({ params }: Props) {
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
   const preferences = await run((tx) => getNotificationPreferences(tx, ctx.user.id));
+  const cannedReplies = await run((tx) => listOwnCannedReplies(tx, scopeOf(ctx)));
   // The account's own recovery codes: outside any tenant (no tenant's work reads them).
   const twoStep = await twoFactorStatus(await getDb(), ctx.user.id);
   const t = await getTranslations("profile");
@@ -71,6 +76,19 @@ export default async function ProfilePage({ params }: Props) {
           initial={preferences}
           action={updateNotificationPreferencesAction.bind(null, ctx.tenant.slug)}
         />
+        <FormSection title={t("cannedReplies.title")} description={t("cannedReplies.description")}>
+          <div id="canned-replies">
+            <CannedRepliesEditor
+              replies={cannedReplies.map(({ id, name, body }) => ({ id, name, body }))}
+              divisionId={null}
+              mayEdit
+              variables={cannedReplyVariables}
+              createAction={createCannedReplyAction.bind(null, ctx.tenant.slug)}
+              updateAction={updateCannedReplyAction.bind(null, ctx.tenant.slug)}
+              deleteAction={deleteCannedReplyAction.bind(null, ctx.tenant.slug)}
+            />
+          </div>
+        </FormSection>
       </div>
     </>
   );

@@ -7,6 +7,7 @@ import { errorsFor, FieldErrors, FormAlert, inputClasses, TextField } from "@/ap
 import { Icon } from "@/app/_components/icons";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
+import { CannedReplyPicker, type ListCannedReplies } from "./canned-reply-picker";
 import { FileSize } from "./file-size";
 import { MAX_REPLY_ATTACHMENT_BYTES } from "./reply-limits";
 
@@ -35,6 +36,7 @@ export function Composer({
   sendingEnabled,
   replyAction,
   noteAction,
+  cannedAction,
 }: {
   ticketId: string;
   /** The address replies go to; null when the ticket has no customer to answer. */
@@ -42,6 +44,8 @@ export function Composer({
   sendingEnabled: boolean;
   replyAction: FormAction<ReplyOutcome>;
   noteAction: FormAction<void>;
+  /** The canned replies to insert, filled in for this ticket. */
+  cannedAction: ListCannedReplies;
 }) {
   const t = useTranslations("ticket.composer");
   const [tab, setTab] = useState<"reply" | "note">(customer ? "reply" : "note");
@@ -88,10 +92,16 @@ export function Composer({
         })}
       </div>
       <div role="tabpanel" id={`${id}-reply`} aria-labelledby={`${id}-reply-tab`} hidden={tab !== "reply"}>
-        <ReplyForm ticketId={ticketId} customer={customer} sendingEnabled={sendingEnabled} action={replyAction} />
+        <ReplyForm
+          ticketId={ticketId}
+          customer={customer}
+          sendingEnabled={sendingEnabled}
+          action={replyAction}
+          cannedAction={cannedAction}
+        />
       </div>
       <div role="tabpanel" id={`${id}-note`} aria-labelledby={`${id}-note-tab`} hidden={tab !== "note"}>
-        <NoteForm ticketId={ticketId} action={noteAction} />
+        <NoteForm ticketId={ticketId} action={noteAction} cannedAction={cannedAction} />
       </div>
     </section>
   );
@@ -102,11 +112,13 @@ function ReplyForm({
   customer,
   sendingEnabled,
   action,
+  cannedAction,
 }: {
   ticketId: string;
   customer: string | null;
   sendingEnabled: boolean;
   action: FormAction<ReplyOutcome>;
+  cannedAction: ListCannedReplies;
 }) {
   const t = useTranslations("ticket.composer");
   const { state, pending, onSubmit, formRef } = useActionForm(action, { resetOnSuccess: true });
@@ -211,6 +223,9 @@ function ReplyForm({
       </div>
       <FormAlert state={state} success={success} fields={["text", "cc", "attachments"]} />
       <div className="flex flex-wrap items-center justify-end gap-3">
+        <span className="mr-auto">
+          <CannedReplyPicker ticketId={ticketId} textareaId="reply-text" action={cannedAction} />
+        </span>
         <span className="text-xs text-zinc-500">{t("shortcut")}</span>
         <Button type="submit" pending={pending} disabled={tooLarge}>
           {!pending && <Icon name="envelope" className="size-4" />}
@@ -221,7 +236,15 @@ function ReplyForm({
   );
 }
 
-function NoteForm({ ticketId, action }: { ticketId: string; action: FormAction<void> }) {
+function NoteForm({
+  ticketId,
+  action,
+  cannedAction,
+}: {
+  ticketId: string;
+  action: FormAction<void>;
+  cannedAction: ListCannedReplies;
+}) {
   const t = useTranslations("ticket.composer");
   const { state, pending, onSubmit, formRef } = useActionForm(action, { resetOnSuccess: true });
   const errors = errorsFor(state.fieldErrors, "text");
@@ -250,6 +273,9 @@ function NoteForm({ ticketId, action }: { ticketId: string; action: FormAction<v
       </div>
       <FormAlert state={state} success={t("noteAdded")} fields={["text"]} />
       <div className="flex flex-wrap items-center justify-end gap-3">
+        <span className="mr-auto">
+          <CannedReplyPicker ticketId={ticketId} textareaId="note-text" action={cannedAction} />
+        </span>
         <span className="text-xs text-zinc-500">{t("noteShortcut")}</span>
         <Button type="submit" variant="secondary" pending={pending}>
           {!pending && <Icon name="plus" className="size-4" />}

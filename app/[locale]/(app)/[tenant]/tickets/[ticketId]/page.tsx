@@ -12,7 +12,9 @@ import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
 import { listTeams } from "@/lib/teams/teams";
+import { survivorOf, ticketsMergedInto } from "@/lib/tickets/merge";
 import { getTicket } from "@/lib/tickets/tickets";
+import { redirect } from "@/lib/i18n/navigation";
 import { readOrNotFound } from "../../read-or-not-found";
 import { TicketPriorityBadge } from "../ticket-labels";
 import { TicketStatusBadge } from "../ticket-status-badge";
@@ -25,9 +27,13 @@ import {
   setTicketPriorityAction,
   setTicketStatusAction,
 } from "./actions";
+import { listCannedRepliesAction } from "./canned-reply-actions";
 import { Composer } from "./composer";
 import { PriorityControl, TagsControl } from "./labels-control";
 import { TicketShortcuts } from "./ticket-shortcuts";
+import { MergeControl } from "./merge-control";
+import { mergeTicketAction, searchMergeTargetsAction, splitMessageAction } from "./merge-actions";
+import { SplitMessageButton } from "./split-message-button";
 import { AssignControl, MoveControl, StatusControl } from "./ticket-controls";
 import { TicketMessageItem } from "./ticket-message";
 
@@ -41,11 +47,16 @@ const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
   const loaded = await readOrNotFound(run, [ticketId], async (tx) => {
     const scope = scopeOf(ctx);
     const view = await getTicket(tx, scope, ticketId);
+    // A merged ticket's page is its survivor's: its messages live there now.
+    const survivorId = view.ticket.mergedIntoId ? await survivorOf(tx, scope, ticketId) : null;
+    const merged = await ticketsMergedInto(tx, scope, ticketId);
     const divisions = await listDivisions(tx, scope);
     const teams = await Promise.all(divisions.map((division) => listTeams(tx, scope, division.id)));
     const members = await listMembers(tx, scope);
     return {
       view,
+      survivorId,
+      merged,
       members: members.map(({ userId, name, email }) => ({ userId, name, email })),
       divisions: divisions.map((division, index) => ({
         id: division.id,
@@ -69,7 +80,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function TicketPage({ params }: Props) {
   const { locale, tenant, ticketId } = await params;
   setPageLocale(locale);
-  const { ctx, view, members, divisions } = await loadTicketPage(tenant, ticketId);
+  const { ctx, view, survivorId, merged, members, divisions } = await loadTicketPage(tenant, ticketId);
+  if (survivorId) redirect({ href: `/${ctx.tenant.slug}/tickets/${survivorId}`, locale: setPageLocale(locale) });
   const { ticket, division, contact, team, assignee, messages } = view;
   const t = await getTranslations("ticket");
   const tTickets = await getTranslations("tickets");
@@ -121,6 +133,25 @@ export default async function TicketPage({ params }: Props) {
       <div className="grid gap-6 lg:grid-cols-3 lg:items-start">
         <div className="space-y-4 lg:col-span-2">
           <h2 className="sr-only">{t("history")}</h2>
+          {merged.length > 0 && (
+            <ul aria-label={t("merge.mergedHere")} className="space-y-2">
+              {merged.map((source) => (
+                <li
+                  key={source.id}
+                  data-merged-ticket={source.number}
+                  className="flex flex-wrap items-center gap-x-2 rounded-lg bg-zinc-100 px-4 py-2 text-sm text-zinc-700"
+                >
+                  <Icon name="link" className="size-4 text-zinc-400" />
+                  {t("merge.mergedNote", { ticket: `[${division.tag}#${source.number}]`, subject: source.subject })}
+                  {source.mergedAt && (
+                    <span className="text-xs text-zinc-500">
+                      {format.dateTime(source.mergedAt, { dateStyle: "medium", timeStyle: "short" })}
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
           {messages.length === 0 ? (
             <p className="rounded-xl border border-dashed border-zinc-300 bg-white px-5 py-8 text-center text-sm text-zinc-500">
               {t("noMessages")}
@@ -134,6 +165,15 @@ export default async function TicketPage({ params }: Props) {
                     attachmentHref={(attachmentId) => `/${locale}${ticketHref}/attachments/${attachmentId}`}
                     sendingEnabled={division.sendingEnabled}
                     outboxHref={outboxHref}
+                    actions={
+                      messages.length > 1 ? (
+                        <SplitMessageButton
+                          messageId={message.id}
+                          ticketsHref={`/${slug}/tickets`}
+                          action={splitMessageAction.bind(null, slug)}
+                        />
+                      ) : undefined
+                    }
                   />
                 </li>
               ))}
@@ -145,6 +185,7 @@ export default async function TicketPage({ params }: Props) {
             sendingEnabled={division.sendingEnabled}
             replyAction={replyToTicketAction.bind(null, slug)}
             noteAction={addNoteAction.bind(null, slug)}
+            cannedAction={listCannedRepliesAction.bind(null, slug)}
           />
         </div>
 
@@ -215,6 +256,20 @@ export default async function TicketPage({ params }: Props) {
                 teamId={ticket.teamId}
                 divisions={divisions}
                 action={moveTicketAction.bind(null, slug)}
+              />
+            </CardBody>
+          </Card>
+
+          <Card>
+            <CardHeader title={t("merge.title")} />
+            <CardBody>
+              <MergeControl
+                ticketId={ticket.id}
+                tag={division.tag}
+                number={ticket.number}
+                ticketsHref={`/${slug}/tickets`}
+                searchAction={searchMergeTargetsAction.bind(null, slug)}
+                mergeAction={mergeTicketAction.bind(null, slug)}
               />
             </CardBody>
           </Card>

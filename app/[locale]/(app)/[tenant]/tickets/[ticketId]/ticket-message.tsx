@@ -1,4 +1,5 @@
 import { useFormatter, useTranslations } from "next-intl";
+import type { ReactNode } from "react";
 import { Badge } from "@/app/_components/badge";
 import { Icon } from "@/app/_components/icons";
 import { Link } from "@/lib/i18n/navigation";
@@ -26,11 +27,14 @@ export function TicketMessageItem({
   attachmentHref,
   sendingEnabled,
   outboxHref,
+  actions,
 }: {
   message: TicketMessage;
   attachmentHref: (attachmentId: string) => string;
   sendingEnabled: boolean;
   outboxHref: string;
+  /** What staff can do with this message (split it out), at its foot. */
+  actions?: ReactNode;
 }) {
   const t = useTranslations("ticket.message");
   const format = useFormatter();
@@ -106,6 +110,7 @@ export function TicketMessageItem({
       {message.delivery && (
         <DeliveryLine delivery={message.delivery} sendingEnabled={sendingEnabled} outboxHref={outboxHref} />
       )}
+      {actions && <footer className="flex justify-end px-3 pb-2">{actions}</footer>}
     </article>
   );
 }

@@ -6,6 +6,7 @@ const SECTION_PATHS = {
   mailboxes: "mailboxes",
   teams: "teams",
   templates: "templates",
+  cannedReplies: "canned-replies",
   massMail: "mass-mail",
   outbox: "outbox",
   dispatcher: "dispatcher",

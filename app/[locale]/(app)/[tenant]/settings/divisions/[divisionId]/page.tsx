@@ -67,6 +67,7 @@ export default async function DivisionSettingsPage({ params }: Props) {
   const tDispatcher = await getTranslations("dispatcher");
   const tTeams = await getTranslations("teams");
   const tTemplates = await getTranslations("templates");
+  const tCanned = await getTranslations("cannedReplies");
   const tMassMail = await getTranslations("massMail");
   const slug = ctx.tenant.slug;
 
@@ -112,6 +113,10 @@ export default async function DivisionSettingsPage({ params }: Props) {
               <Icon name="copy" className="size-4.5 text-zinc-500" />
               {tTemplates("link")}
               <span className="text-zinc-500">{tTemplates("count", { count: templateCount })}</span>
+            </Link>
+            <Link href={`/${slug}/settings/divisions/${division.id}/canned-replies`} className={buttonClasses("secondary")}>
+              <Icon name="envelope" className="size-4.5 text-zinc-500" />
+              {tCanned("title")}
             </Link>
             <Link href={`/${slug}/settings/divisions/${division.id}/mass-mail`} className={buttonClasses("secondary")}>
               <Icon name="signal" className="size-4.5 text-zinc-500" />
