@@ -8,6 +8,7 @@ import { emailAssignment, emailBulkAssignment } from "@/lib/notifications/email"
 import { moveToTrash } from "@/lib/trash/trash";
 import { assignTicket } from "./assign";
 import { editTicketTags, setTicketPriority } from "./labels";
+import { mergeTickets } from "./merge";
 import { moveTicket } from "./move";
 import { type SettableTicketStatus, setTicketStatus } from "./status";
 import { getTicketCustomer } from "./tickets";
@@ -22,7 +23,9 @@ export type BulkAction =
   | { type: "move"; divisionId: string; teamId: string | null }
   | { type: "priority"; priority: TicketPriority }
   | { type: "tags"; add: string[]; remove: string[] }
-  | { type: "delete" };
+  | { type: "delete" }
+  /** Every other selected ticket is merged into `targetId`, which must be one of the selection. */
+  | { type: "merge"; targetId: string };
 
 export interface BulkResult {
   /** How many of the tickets the action changed; the others already were as asked. */
@@ -104,6 +107,13 @@ async function perTicket(tx: Executor, scope: TenantScope, locked: Ticket[], act
     case "delete": {
       for (const ticket of locked) await moveToTrash(tx, scope, { kind: "ticket", id: ticket.id });
       return locked.length;
+    }
+    case "merge": {
+      if (!locked.some((ticket) => ticket.id === action.targetId)) throw new RuleError("mergeTargetNotSelected");
+      if (locked.length < 2) throw new RuleError("mergeNeedsTwo");
+      const sources = locked.filter((ticket) => ticket.id !== action.targetId);
+      for (const source of sources) await mergeTickets(tx, scope, { sourceId: source.id, targetId: action.targetId });
+      return sources.length;
     }
   }
 }

@@ -193,6 +193,24 @@ describe("bulk work on the queue's selection", () => {
     );
   });
 
+  it("merges the selected tickets into the one chosen among them, each merge audited, and refuses a target outside the selection", async () => {
+    const { company, scope, ticketIds } = await companyWithTickets("Bulk merge", 4);
+    const [target, ...sources] = ticketIds as [string, ...string[]];
+
+    await expect(bulk(scope, company.divisionId, sources, { type: "merge", targetId: target })).rejects.toMatchObject({
+      key: "mergeTargetNotSelected",
+    });
+    expect(await bulk(scope, company.divisionId, ticketIds, { type: "merge", targetId: target })).toEqual({ changed: 3 });
+
+    const after = await ticketsOf(scope, ticketIds);
+    expect(after.filter((ticket) => ticket.mergedIntoId === target).map((ticket) => ticket.id).sort()).toEqual([...sources].sort());
+    expect(after.find((ticket) => ticket.id === target)?.mergedIntoId).toBeNull();
+    expect(await auditCount(scope, "ticket.merged", sources)).toHaveLength(3);
+    // No customer hears of it.
+    const queued = await inTenant(scope, (tx) => tx.select().from(outbox).where(inArray(outbox.ticketId, ticketIds)));
+    expect(queued.filter((row) => row.kind !== "notification")).toEqual([]);
+  });
+
   it("refuses another tenant's ticket ids as not found, and changes nothing of either tenant", async () => {
     const mine = await companyWithTickets("Bulk mine", 3);
     const theirs = await companyWithTickets("Bulk theirs", 2);

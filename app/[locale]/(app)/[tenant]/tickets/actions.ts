@@ -22,6 +22,7 @@ const bulkSchema = z.object({
     z.object({ type: z.literal("priority"), priority: z.enum(ticketPriorityEnum.enumValues) }),
     z.object({ type: z.literal("tags"), add: tagList, remove: tagList }),
     z.object({ type: z.literal("delete") }),
+    z.object({ type: z.literal("merge"), targetId: z.uuid() }),
   ]),
 });
 

@@ -27,6 +27,7 @@ const selectClasses =
  */
 export function BulkBar({
   count,
+  selectedTickets,
   pending,
   state,
   me,
@@ -37,6 +38,8 @@ export function BulkBar({
   onClear,
 }: {
   count: number;
+  /** The selected tickets of this page: merging picks the one the others go into. */
+  selectedTickets: { id: string; label: string }[];
   pending: boolean;
   state: ActionState<{ count: number; changed: number }> | undefined;
   me: string;
@@ -133,6 +136,15 @@ export function BulkBar({
             {t("removeTags")}
           </Button>
         </span>
+        {selectedTickets.length >= 2 && (
+          <ChooseMenu label={t("mergeInto")} name="merge" disabled={disabled} onChoose={(targetId) => run({ type: "merge", targetId })}>
+            {selectedTickets.map((ticket) => (
+              <option key={ticket.id} value={ticket.id}>
+                {ticket.label}
+              </option>
+            ))}
+          </ChooseMenu>
+        )}
         <Button size="sm" variant="danger" disabled={disabled} onClick={() => run({ type: "delete" })}>
           {t("delete")}
         </Button>

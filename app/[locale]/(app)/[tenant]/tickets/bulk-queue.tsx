@@ -12,8 +12,8 @@ type BulkInput = { divisionId: string; ticketIds: string[]; action: BulkAction }
 
 export interface BulkQueueProps {
   divisionId: string;
-  /** The tickets on this page, in the order shown. */
-  ticketIds: string[];
+  /** The tickets on this page, in the order shown, with how a menu names them (`[TAG#n] subject`). */
+  tickets: { id: string; label: string }[];
   me: string;
   members: { userId: string; name: string }[];
   divisions: MoveTarget[];
@@ -42,7 +42,8 @@ function useSelection(): Selection {
  * selected or focused tickets, e closes them). The rows themselves are the server's markup; the
  * keys find them by `data-ticket`.
  */
-export function BulkQueue({ divisionId, ticketIds, me, members, divisions, action, children }: BulkQueueProps) {
+export function BulkQueue({ divisionId, tickets, me, members, divisions, action, children }: BulkQueueProps) {
+  const ticketIds = tickets.map((ticket) => ticket.id);
   const t = useTranslations("tickets.bulk");
   const tKeys = useTranslations("shortcuts.queue");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -124,6 +125,7 @@ export function BulkQueue({ divisionId, ticketIds, me, members, divisions, actio
       />
       <BulkBar
         count={selectedHere.length}
+        selectedTickets={tickets.filter((ticket) => selected.has(ticket.id))}
         pending={pending}
         state={outcomeShown ? state : undefined}
         me={me}

@@ -24,12 +24,16 @@ export async function QueueTable({
   division: Division;
   tickets: QueueRow[];
   tagHref: (tag: string) => string;
-} & Omit<BulkQueueProps, "divisionId" | "ticketIds" | "children">) {
+} & Omit<BulkQueueProps, "divisionId" | "tickets" | "children">) {
   const t = await getTranslations("tickets");
   const format = await getFormatter();
   const now = new Date();
   return (
-    <BulkQueue divisionId={division.id} ticketIds={tickets.map((ticket) => ticket.id)} {...bulk}>
+    <BulkQueue
+      divisionId={division.id}
+      tickets={tickets.map((ticket) => ({ id: ticket.id, label: `[${division.tag}#${ticket.number}] ${ticket.subject}` }))}
+      {...bulk}
+    >
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-zinc-100 bg-zinc-50/60 text-xs font-medium text-zinc-500">
