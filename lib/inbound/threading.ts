@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { contacts, messages, outbox, tickets } from "@/db/schema";
 import { tokenMatches, tokensIn } from "@/lib/mail/reply-token";
@@ -16,6 +16,8 @@ import type { ThreadMatch } from "./decide";
  * 3. The subject carries this division's `[TAG#n]` and the sender is a participant of ticket n.
  * 4. The same normalized subject, from a participant, on a ticket of this division that is not closed.
  * With the division's sender check off, 3 and 4 skip the participant check: the subject alone decides.
+ * A ticket or message in the trash is never found: a reply to it opens a new ticket instead of
+ * vanishing into the trash.
  *
  * The answer holds until the transaction that acts on it ends: two mails of one conversation
  * processed at the same moment (a customer writing to several of the division's mailboxes, polled by
@@ -49,7 +51,14 @@ export async function findThread(
     const [ticket] = await tx
       .select({ id: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
       .from(tickets)
-      .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, division.id), eq(tickets.number, number)));
+      .where(
+        and(
+          eq(tickets.tenantId, scope.tenantId),
+          eq(tickets.divisionId, division.id),
+          eq(tickets.number, number),
+          isNull(tickets.deletedAt),
+        ),
+      );
     if (ticket && (await accepts(ticket.id))) {
       return { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "tag" };
     }
@@ -71,6 +80,7 @@ export async function findThread(
         sql`md5(${tickets.normalizedSubject}) = md5(${subject})`,
         eq(tickets.normalizedSubject, subject),
         ne(tickets.status, "closed"),
+        isNull(tickets.deletedAt),
         mustBeParticipant && sender !== null ? participates(sender) : undefined,
       ),
     )
@@ -105,7 +115,14 @@ async function threadByHeaders(tx: Executor, scope: TenantScope, messageIds: str
       .select({ messageId: messages.messageId, ...columns })
       .from(messages)
       .innerJoin(tickets, eq(tickets.id, messages.ticketId))
-      .where(and(eq(messages.tenantId, scope.tenantId), inArray(messages.messageId, wanted)))),
+      .where(
+          and(
+            eq(messages.tenantId, scope.tenantId),
+            inArray(messages.messageId, wanted),
+            isNull(messages.deletedAt),
+            isNull(tickets.deletedAt),
+          ),
+        )),
     // Confirmations are sent for a ticket without being one of its messages. Staff notifications
     // are left out: a colleague answering one is not the customer writing.
     ...(await tx
@@ -117,6 +134,7 @@ async function threadByHeaders(tx: Executor, scope: TenantScope, messageIds: str
           eq(outbox.tenantId, scope.tenantId),
           inArray(outbox.messageId, wanted),
           inArray(outbox.kind, ["reply", "confirmation"]),
+          isNull(tickets.deletedAt),
         ),
       )),
   ];
@@ -143,7 +161,14 @@ async function threadByToken(tx: Executor, scope: TenantScope, divisionId: strin
     const [ticket] = await tx
       .select({ id: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
       .from(tickets)
-      .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId), eq(tickets.number, token.number)));
+      .where(
+        and(
+          eq(tickets.tenantId, scope.tenantId),
+          eq(tickets.divisionId, divisionId),
+          eq(tickets.number, token.number),
+          isNull(tickets.deletedAt),
+        ),
+      );
     if (ticket && tokenMatches(token, ticket.id)) {
       return { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "token" };
     }

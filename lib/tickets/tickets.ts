@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import {
   attachments,
@@ -27,6 +27,15 @@ export interface TicketListFilter {
   /** One status, several (the queue's default view), or all when absent. */
   status?: TicketStatus | readonly TicketStatus[];
 }
+
+/**
+ * The tickets the queue holds: not in the trash, and not merged into another (a merged ticket's
+ * messages live on the survivor).
+ */
+export const inQueue = () => and(isNull(tickets.deletedAt), isNull(tickets.mergedIntoId));
+
+/** The messages a ticket shows: not in the trash. */
+const shownMessage = () => isNull(messages.deletedAt);
 
 function statusCondition(status: TicketListFilter["status"]): SQL | undefined {
   if (status === undefined) return undefined;
@@ -58,7 +67,7 @@ export async function listTickets(
       assigneeId: tickets.assigneeId,
       assigneeName: users.name,
       // Per row of the page (messages_ticket_idx), not over the tenant's every message.
-      messageCount: sql<number>`(select count(*)::int from ${messages} where ${messages.tenantId} = ${scope.tenantId} and ${messages.ticketId} = ${tickets.id})`,
+      messageCount: sql<number>`(select count(*)::int from ${messages} where ${messages.tenantId} = ${scope.tenantId} and ${messages.ticketId} = ${tickets.id} and ${messages.deletedAt} is null)`,
       createdAt: tickets.createdAt,
       updatedAt: tickets.updatedAt,
     })
@@ -70,6 +79,7 @@ export async function listTickets(
       and(
         eq(tickets.tenantId, scope.tenantId),
         eq(tickets.divisionId, input.divisionId),
+        inQueue(),
         statusCondition(input.status),
       ),
     )
@@ -92,7 +102,7 @@ export async function countTicketsByStatus(
   const rows = await tx
     .select({ status: tickets.status, n: count() })
     .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId)))
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId), inQueue()))
     .groupBy(tickets.status);
   const counts = Object.fromEntries(ticketStatusEnum.enumValues.map((status) => [status, 0])) as Record<TicketStatus, number>;
   for (const row of rows) counts[row.status] = row.n;
@@ -121,7 +131,7 @@ export async function getTicketWithMessages(
     .select({ message: messages, attachment: { filename: attachments.filename, contentType: attachments.contentType } })
     .from(messages)
     .leftJoin(attachments, eq(attachments.messageId, messages.id))
-    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.ticketId, row.ticket.id)))
+    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.ticketId, row.ticket.id), shownMessage()))
     .orderBy(asc(messages.createdAt), asc(messages.id));
   const byId = new Map<string, { message: (typeof rows)[number]["message"]; attachments: string[] }>();
   for (const { message, attachment } of rows) {
@@ -235,7 +245,7 @@ export async function getTicket(tx: Executor, scope: TenantScope, ticketId: stri
     })
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorUserId))
-    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.ticketId, ticket.id)))
+    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.ticketId, ticket.id), shownMessage()))
     .orderBy(asc(messages.createdAt), asc(messages.id));
   const messageIds = messageRows.map((message) => message.id);
 
@@ -339,6 +349,8 @@ export async function getTicketAttachment(
         eq(attachments.tenantId, scope.tenantId),
         eq(attachments.id, input.attachmentId),
         eq(messages.ticketId, input.ticketId),
+        // A trashed message's files go with it: not downloadable until it is restored.
+        shownMessage(),
       ),
     );
   if (!row) throw new NotFoundError("attachment");
