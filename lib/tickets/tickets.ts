@@ -16,7 +16,7 @@ import {
   users,
 } from "@/db/schema";
 import { getDivision } from "@/lib/divisions/divisions";
-import { NotFoundError } from "@/lib/errors";
+import { NotFoundError, RuleError } from "@/lib/errors";
 import type { TenantScope } from "@/db/tenant";
 
 /** One screen of the ticket queue. */
@@ -192,7 +192,10 @@ export interface TicketView {
   messages: TicketMessage[];
 }
 
-/** The ticket, locked until the transaction ends: a change to it reads and writes without a race. */
+/**
+ * The ticket, locked until the transaction ends: a change to it reads and writes without a race.
+ * A ticket in the trash is read-only until it is restored.
+ */
 export async function lockTicket(tx: Executor, scope: TenantScope, ticketId: string): Promise<Ticket> {
   const [ticket] = await tx
     .select()
@@ -200,7 +203,13 @@ export async function lockTicket(tx: Executor, scope: TenantScope, ticketId: str
     .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)))
     .for("update");
   if (!ticket) throw new NotFoundError("ticket");
+  assertNotTrashed(ticket);
   return ticket;
+}
+
+/** Refuses a change to a ticket in the trash: it can be read and restored, nothing else. */
+export function assertNotTrashed(ticket: Pick<Ticket, "deletedAt">): void {
+  if (ticket.deletedAt) throw new RuleError("ticketInTrash");
 }
 
 /**
