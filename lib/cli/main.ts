@@ -25,6 +25,7 @@ import { report } from "./report";
 import { teamCommands } from "./team";
 import { tenantCommands } from "./tenant";
 import { ticketCommands } from "./ticket";
+import { trashCommands } from "./trash";
 import { worker } from "./worker";
 
 /**
@@ -42,6 +43,7 @@ const commands: Command[] = [
   importCommand,
   report,
   ...ticketCommands,
+  ...trashCommands,
   ...outboxCommands,
   worker,
 ];

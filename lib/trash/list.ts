@@ -175,3 +175,31 @@ export async function listTrash(
   ];
   return items.sort((a, b) => b.deletedAt.getTime() - a.deletedAt.getTime());
 }
+
+/** The division an item of the trash (or one that could go there) belongs to; null when the tenant has no such item. */
+export async function divisionOfItem(
+  tx: Executor,
+  scope: TenantScope,
+  item: { kind: TrashKind; id: string },
+): Promise<string | null> {
+  if (item.kind === "ticket") {
+    const [row] = await tx
+      .select({ divisionId: tickets.divisionId })
+      .from(tickets)
+      .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, item.id)));
+    return row?.divisionId ?? null;
+  }
+  if (item.kind === "message") {
+    const [row] = await tx
+      .select({ divisionId: tickets.divisionId })
+      .from(messages)
+      .innerJoin(tickets, and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, messages.ticketId)))
+      .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.id, item.id)));
+    return row?.divisionId ?? null;
+  }
+  const [row] = await tx
+    .select({ divisionId: inboundEmails.divisionId })
+    .from(inboundEmails)
+    .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.id, item.id)));
+  return row?.divisionId ?? null;
+}

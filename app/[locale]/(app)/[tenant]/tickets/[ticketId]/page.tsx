@@ -14,6 +14,8 @@ import { scopeOf } from "@/lib/auth/context";
 import { listTeams } from "@/lib/teams/teams";
 import { getTicket } from "@/lib/tickets/tickets";
 import { readOrNotFound } from "../../read-or-not-found";
+import { moveToTrashAction, restoreFromTrashAction } from "../../trash/actions";
+import { TrashActionButton } from "../../trash/trash-action-button";
 import { TicketStatusBadge } from "../ticket-status-badge";
 import {
   addNoteAction,
@@ -68,10 +70,15 @@ export default async function TicketPage({ params }: Props) {
   const { ticket, division, contact, team, assignee, messages } = view;
   const t = await getTranslations("ticket");
   const tTickets = await getTranslations("tickets");
+  const tTrash = await getTranslations("trash");
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
   const ticketHref = `/${slug}/tickets/${ticket.id}`;
   const outboxHref = `/${slug}/settings/divisions/${division.id}/outbox`;
+  // In the trash, the ticket is read-only: no reply, note or change until it is restored.
+  const trashedAt = ticket.deletedAt;
+  const deletedBy = members.find((member) => member.userId === ticket.deletedById)?.name ?? tTrash("unknownDeleter");
+  const trashAction = moveToTrashAction.bind(null, slug);
   const customer = contact
     ? contact.name
       ? `${contact.name} <${contact.email}>`
@@ -109,7 +116,42 @@ export default async function TicketPage({ params }: Props) {
             <span>{t("opened", { when: format.dateTime(ticket.createdAt, { dateStyle: "medium", timeStyle: "short" }) })}</span>
           </span>
         }
+        actions={
+          trashedAt ? undefined : (
+            <TrashActionButton
+              name="moveToTrash"
+              input={{ kind: "ticket", id: ticket.id }}
+              action={trashAction}
+              label={t("trash.deleteTicket")}
+              confirm={t("trash.deleteTicketConfirm")}
+              icon="trash"
+              variant="danger"
+            />
+          )
+        }
       />
+      {trashedAt && (
+        <div
+          role="status"
+          data-ticket-trashed
+          className="mb-6 flex flex-wrap items-center justify-between gap-3 rounded-xl border border-red-200 bg-red-50 px-5 py-3 text-sm text-red-900"
+        >
+          <p className="flex items-center gap-2">
+            <Icon name="trash" className="size-5 shrink-0" />
+            {t("trash.banner", {
+              when: format.dateTime(trashedAt, { dateStyle: "medium", timeStyle: "short" }),
+              who: deletedBy,
+            })}
+          </p>
+          <TrashActionButton
+            name="restore"
+            input={{ kind: "ticket", id: ticket.id }}
+            action={restoreFromTrashAction.bind(null, slug)}
+            label={tTrash("restore")}
+            icon="refresh"
+          />
+        </div>
+      )}
 
       <div className="grid gap-6 lg:grid-cols-3 lg:items-start">
         <div className="space-y-4 lg:col-span-2">
@@ -127,18 +169,32 @@ export default async function TicketPage({ params }: Props) {
                     attachmentHref={(attachmentId) => `/${locale}${ticketHref}/attachments/${attachmentId}`}
                     sendingEnabled={division.sendingEnabled}
                     outboxHref={outboxHref}
+                    actions={
+                      trashedAt ? undefined : (
+                        <TrashActionButton
+                          name="moveToTrash"
+                          input={{ kind: "message", id: message.id }}
+                          action={trashAction}
+                          label={t("trash.deleteMessage")}
+                          confirm={t("trash.deleteMessageConfirm")}
+                          variant="ghost"
+                        />
+                      )
+                    }
                   />
                 </li>
               ))}
             </ol>
           )}
-          <Composer
-            ticketId={ticket.id}
-            customer={customer}
-            sendingEnabled={division.sendingEnabled}
-            replyAction={replyToTicketAction.bind(null, slug)}
-            noteAction={addNoteAction.bind(null, slug)}
-          />
+          {!trashedAt && (
+            <Composer
+              ticketId={ticket.id}
+              customer={customer}
+              sendingEnabled={division.sendingEnabled}
+              replyAction={replyToTicketAction.bind(null, slug)}
+              noteAction={addNoteAction.bind(null, slug)}
+            />
+          )}
         </div>
 
         <aside className="space-y-4 lg:sticky lg:top-6">
@@ -167,38 +223,42 @@ export default async function TicketPage({ params }: Props) {
             </CardBody>
           </Card>
 
-          <Card>
-            <CardHeader title={t("status.title")} />
-            <CardBody>
-              <StatusControl ticketId={ticket.id} status={ticket.status} action={setTicketStatusAction.bind(null, slug)} />
-            </CardBody>
-          </Card>
+          {!trashedAt && (
+            <>
+              <Card>
+                <CardHeader title={t("status.title")} />
+                <CardBody>
+                  <StatusControl ticketId={ticket.id} status={ticket.status} action={setTicketStatusAction.bind(null, slug)} />
+                </CardBody>
+              </Card>
 
-          <Card>
-            <CardHeader title={t("assign.title")} />
-            <CardBody>
-              <AssignControl
-                ticketId={ticket.id}
-                assigneeId={ticket.assigneeId}
-                me={ctx.user.id}
-                members={members}
-                action={assignTicketAction.bind(null, slug)}
-              />
-            </CardBody>
-          </Card>
+              <Card>
+                <CardHeader title={t("assign.title")} />
+                <CardBody>
+                  <AssignControl
+                    ticketId={ticket.id}
+                    assigneeId={ticket.assigneeId}
+                    me={ctx.user.id}
+                    members={members}
+                    action={assignTicketAction.bind(null, slug)}
+                  />
+                </CardBody>
+              </Card>
 
-          <Card>
-            <CardHeader title={t("move.title")} />
-            <CardBody>
-              <MoveControl
-                ticketId={ticket.id}
-                divisionId={division.id}
-                teamId={ticket.teamId}
-                divisions={divisions}
-                action={moveTicketAction.bind(null, slug)}
-              />
-            </CardBody>
-          </Card>
+              <Card>
+                <CardHeader title={t("move.title")} />
+                <CardBody>
+                  <MoveControl
+                    ticketId={ticket.id}
+                    divisionId={division.id}
+                    teamId={ticket.teamId}
+                    divisions={divisions}
+                    action={moveTicketAction.bind(null, slug)}
+                  />
+                </CardBody>
+              </Card>
+            </>
+          )}
         </aside>
       </div>
     </>

@@ -1,4 +1,5 @@
 import { useFormatter, useTranslations } from "next-intl";
+import type { ReactNode } from "react";
 import { Badge } from "@/app/_components/badge";
 import { Icon } from "@/app/_components/icons";
 import { Link } from "@/lib/i18n/navigation";
@@ -26,11 +27,14 @@ export function TicketMessageItem({
   attachmentHref,
   sendingEnabled,
   outboxHref,
+  actions,
 }: {
   message: TicketMessage;
   attachmentHref: (attachmentId: string) => string;
   sendingEnabled: boolean;
   outboxHref: string;
+  /** What a member can do to the message (move it to the trash), beside its time. */
+  actions?: ReactNode;
 }) {
   const t = useTranslations("ticket.message");
   const format = useFormatter();
@@ -86,12 +90,12 @@ export function TicketMessageItem({
             </p>
           )}
         </div>
-        <time
-          dateTime={message.createdAt.toISOString()}
-          className="shrink-0 text-xs whitespace-nowrap text-zinc-500"
-        >
-          {format.dateTime(message.createdAt, { dateStyle: "medium", timeStyle: "short" })}
-        </time>
+        <div className="flex shrink-0 items-center gap-2">
+          <time dateTime={message.createdAt.toISOString()} className="text-xs whitespace-nowrap text-zinc-500">
+            {format.dateTime(message.createdAt, { dateStyle: "medium", timeStyle: "short" })}
+          </time>
+          {actions}
+        </div>
       </header>
 
       <div className="px-5 py-3">
