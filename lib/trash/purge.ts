@@ -141,15 +141,18 @@ async function purgeTicket(tx: Executor, scope: TenantScope, ticketId: string): 
     .for("update");
   if (!ticket) throw new NotFoundError("ticket");
   if (!ticket.deletedAt) throw new RuleError("notInTrash");
+  // Tickets merged into this one live on only to thread replies here: they go with it, or they would
+  // come back to the queue, subject and all, once their pointer is gone.
+  const ticketIds = [ticket.id, ...(await mergedInto(tx, scope, ticket.id))];
   const messageRows = await tx
     .select({ id: messages.id, inboundEmailId: messages.inboundEmailId })
     .from(messages)
-    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.ticketId, ticket.id)));
-  // The ticket's mail: what its messages came from, and further copies of it (duplicates point here too).
+    .where(and(eq(messages.tenantId, scope.tenantId), inArray(messages.ticketId, ticketIds)));
+  // The tickets' mail: what their messages came from, and further copies of it (duplicates point here too).
   const mailRows = await tx
     .select({ id: inboundEmails.id })
     .from(inboundEmails)
-    .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.ticketId, ticket.id)));
+    .where(and(eq(inboundEmails.tenantId, scope.tenantId), inArray(inboundEmails.ticketId, ticketIds)));
   const mailIds = [
     ...new Set([...mailRows.map((row) => row.id), ...messageRows.flatMap((row) => row.inboundEmailId ?? [])]),
   ];
@@ -157,14 +160,18 @@ async function purgeTicket(tx: Executor, scope: TenantScope, ticketId: string): 
     tx,
     scope,
     messageRows.map((row) => row.id),
-    ticket.id,
+    ticketIds,
   );
   await tx.delete(notifications).where(
-    and(eq(notifications.tenantId, scope.tenantId), sql`${notifications.data}->>'ticketId' = ${ticket.id}`),
+    and(eq(notifications.tenantId, scope.tenantId), inArray(sql`${notifications.data}->>'ticketId'`, ticketIds)),
   );
   const emptied = await emptyInboundEmails(tx, scope, mailIds);
-  await tx.delete(tickets).where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticket.id)));
-  const result = { ...counts, tickets: 1, inboundEmails: emptied };
+  // Pointers of other tickets (follow-ups) are set null by their foreign keys.
+  const gone = await tx
+    .delete(tickets)
+    .where(and(eq(tickets.tenantId, scope.tenantId), inArray(tickets.id, ticketIds)))
+    .returning({ id: tickets.id });
+  const result = { ...counts, tickets: gone.length, inboundEmails: emptied };
   await recordAudit(tx, scope, "trash.purged", { type: "ticket", id: ticket.id }, {
     kind: "ticket",
     divisionId: ticket.divisionId,
@@ -172,6 +179,21 @@ async function purgeTicket(tx: Executor, scope: TenantScope, ticketId: string): 
     ...result,
   });
   return result;
+}
+
+/** Every ticket merged into this one, directly or through another merged ticket. */
+async function mergedInto(tx: Executor, scope: TenantScope, ticketId: string): Promise<string[]> {
+  const found: string[] = [];
+  let frontier = [ticketId];
+  while (frontier.length > 0) {
+    const rows = await tx
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(and(eq(tickets.tenantId, scope.tenantId), inArray(tickets.mergedIntoId, frontier)));
+    frontier = rows.map((row) => row.id).filter((id) => id !== ticketId && !found.includes(id));
+    found.push(...frontier);
+  }
+  return found;
 }
 
 async function purgeMessage(tx: Executor, scope: TenantScope, messageId: string): Promise<PurgeCounts> {
@@ -190,7 +212,7 @@ async function purgeMessage(tx: Executor, scope: TenantScope, messageId: string)
     .for("update", { of: messages });
   if (!message) throw new NotFoundError("message");
   if (!message.deletedAt) throw new RuleError("notInTrash");
-  const counts = await deleteMessages(tx, scope, [message.id], null);
+  const counts = await deleteMessages(tx, scope, [message.id], []);
   const emptied = await emptyInboundEmails(tx, scope, message.inboundEmailId ? [message.inboundEmailId] : []);
   const result = { ...counts, inboundEmails: emptied };
   await recordAudit(tx, scope, "trash.purged", { type: "message", id: message.id }, {
@@ -222,14 +244,14 @@ async function purgeWaitingEntry(tx: Executor, scope: TenantScope, inboundEmailI
 }
 
 /**
- * Deletes message rows with their attachments and outbox rows (and, for a whole ticket, the
- * ticket's outbox rows that are no message of it: its confirmations).
+ * Deletes message rows with their attachments and outbox rows (and, for whole tickets, the
+ * tickets' outbox rows that are no message of theirs: their confirmations).
  */
 async function deleteMessages(
   tx: Executor,
   scope: TenantScope,
   messageIds: string[],
-  ticketId: string | null,
+  ticketIds: string[],
 ): Promise<PurgeCounts> {
   const counts = none();
   if (messageIds.length > 0) {
@@ -241,7 +263,7 @@ async function deleteMessages(
   }
   const ofOutbox = or(
     messageIds.length > 0 ? inArray(outbox.messageRowId, messageIds) : undefined,
-    ticketId ? eq(outbox.ticketId, ticketId) : undefined,
+    ticketIds.length > 0 ? inArray(outbox.ticketId, ticketIds) : undefined,
   );
   if (ofOutbox) {
     const gone = await tx

@@ -257,6 +257,22 @@ describe("the trash", () => {
     for (const content of ["scans", "Did you get them", "Got them", "jan@customer.test"]) expect(written).not.toContain(content);
   });
 
+  it("purging a ticket takes the tickets merged into it along, so none of them comes back to the queue", async () => {
+    const desk = await helpDesk();
+    const survivor = await desk.receive(mail({ subject: "Printer on fire" }));
+    const merged = await desk.receive(mail({ subject: "Printer still on fire" }));
+    const mergedEarlier = await desk.receive(mail({ subject: "Printer smoking" }));
+    await desk.run(async (tx) => {
+      await tx.update(tickets).set({ mergedIntoId: survivor.ticketId }).where(eq(tickets.id, merged.ticketId!));
+      await tx.update(tickets).set({ mergedIntoId: merged.ticketId }).where(eq(tickets.id, mergedEarlier.ticketId!));
+    });
+    await desk.trash(desk.operator, { kind: "ticket", id: survivor.ticketId! });
+    const counts = await desk.run((tx) => purgeFromTrash(tx, desk.member(true), { kind: "ticket", id: survivor.ticketId! }));
+    expect(counts).toMatchObject({ tickets: 3, messages: 3, inboundEmails: 3 });
+    for (const id of [survivor.ticketId!, merged.ticketId!, mergedEarlier.ticketId!]) expect(await desk.ticketRow(id)).toBeUndefined();
+    expect((await desk.queue()).tickets).toEqual([]);
+  });
+
   it("purges a single trashed message and a trashed waiting-list entry; a POP3 copy kept on the server is marked for removal only where the mailbox asks", async () => {
     const desk = await helpDesk();
     const pop3 = (name: string, removeWhenDeleted: boolean) =>
