@@ -87,8 +87,9 @@ describe("the trash in the browser", () => {
       ).map((m) => m.id);
       const { page } = await newPage();
       try {
-        await signIn(page, "pl", owner.email, owner.password);
-        await page.waitForURL(`**/pl/${slug}/tickets`);
+        // Signing in lands in the member's own language (English); the Polish pages are a URL away.
+        await signIn(page, "en", owner.email, owner.password);
+        await page.waitForURL(`**/en/${slug}/tickets`);
         await page.goto(url(`/pl/${slug}/tickets/${ticketId}`));
         acceptConfirm(page, tPl("ticket.trash.deleteTicketConfirm"));
         await page.locator('[data-trash-action="moveToTrash"]').first().click();
