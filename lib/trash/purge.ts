@@ -46,7 +46,7 @@ function add(total: PurgeCounts, more: PurgeCounts): PurgeCounts {
 }
 
 /** Refuses, with the seed's message, a member without the right; every purge starts here. */
-export function assertMayPurge(scope: TenantScope): void {
+function assertMayPurge(scope: TenantScope): void {
   if (!scope.mayPurge) throw new ForbiddenError("purgeNotAllowed");
 }
 
@@ -63,7 +63,7 @@ export async function purgeFromTrash(
 }
 
 /** What is in the trash of one division, or of the whole tenant: the items `emptyTrash` purges. */
-export async function trashedItemIds(
+async function trashedItemIds(
   tx: Executor,
   scope: TenantScope,
   input: { divisionId?: string; deletedBefore?: Date },

@@ -82,6 +82,8 @@ describe("the trash in the browser", () => {
       const slug = owner.tenant.slug;
       const { raw } = mailWithAttachment(8_000, "support@trash.test");
       const { ticketId, inboundEmailId } = await receive(raw);
+      const followUp = await receive(mail({ subject: "Re: The scans you asked for", body: "One more page, sorry." }));
+      expect(followUp.ticketId).toBe(ticketId);
       const messageIds = (
         await withTenant(db, tenantId, (tx) => tx.select({ id: schema.messages.id }).from(schema.messages).where(eq(schema.messages.ticketId, ticketId)))
       ).map((m) => m.id);
@@ -91,8 +93,16 @@ describe("the trash in the browser", () => {
         await signIn(page, "en", owner.email, owner.password);
         await page.waitForURL(`**/en/${slug}/tickets`);
         await page.goto(url(`/pl/${slug}/tickets/${ticketId}`));
+        // One message to the trash: it leaves the ticket's history.
+        const second = page.locator("article[data-message]", { hasText: "One more page, sorry." });
+        acceptConfirm(page, tPl("ticket.trash.deleteMessageConfirm"));
+        await second.locator('[data-trash-action="moveToTrash"]').click();
+        await second.waitFor({ state: "detached" });
+        expect(await page.locator("article[data-message]").count()).toBe(1);
+
         acceptConfirm(page, tPl("ticket.trash.deleteTicketConfirm"));
-        await page.locator('[data-trash-action="moveToTrash"]').first().click();
+        // The ticket's own Delete, beside its title (each message has one too).
+        await page.locator('[data-trash-action="moveToTrash"]:not(article [data-trash-action])').click();
         const banner = page.locator("[data-ticket-trashed]");
         await banner.waitFor();
         expect(await banner.textContent()).toContain("Trash Co Owner");
