@@ -55,6 +55,7 @@ const descriptions: Record<DivisionSettingName, string> = {
   plusAddressing: "reply address carries a signed ticket token (support+t1042.k7f3@…); the mail server must deliver plus-addresses",
   markOutgoingPrivate: "mark outgoing email private: staff replies stay out of the customer-facing history",
   massMailFromMailboxId: "mailbox mass mail is sent from; none for the division's default mailbox",
+  trashRetentionDays: "days deleted tickets, messages and waiting-list entries stay in the trash before they are deleted for good (1 to 3650)",
 };
 
 export const settingOptions: SettingOption[] = divisionSettingNames.map(describeSetting);

@@ -32,6 +32,7 @@ const sentences: Record<string, string> = {
   intervalRange: "must be a whole number between 1 and 1440",
   autoCloseRange: "must be a whole number of days between -1 (never) and 3650, or none (close when answered)",
   suggestionsRange: "must be a whole number between 0 and 20",
+  trashRetentionRange: "must be a whole number of days between 1 and 3650",
   notBoolean: "must be true or false (yes/no, on/off and 1/0 work too)",
   hostFormat: "must be a host name such as imap.example.com, or an IP address",
   portRange: "must be a port number between 1 and 65535",

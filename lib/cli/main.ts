@@ -27,6 +27,7 @@ import { tenantCommands } from "./tenant";
 import { ticketCommands } from "./ticket";
 import { waitingCommands } from "./waiting";
 import { ticketMergeCommands } from "./ticket-merge";
+import { trashCommands } from "./trash";
 import { worker } from "./worker";
 
 /**
@@ -46,6 +47,7 @@ const commands: Command[] = [
   ...ticketCommands,
   ...waitingCommands,
   ...ticketMergeCommands,
+  ...trashCommands,
   ...outboxCommands,
   worker,
 ];

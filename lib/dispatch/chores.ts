@@ -5,14 +5,15 @@ import { forgetSignIns } from "@/lib/auth/cleanup";
 import { sendAccountMail } from "@/lib/outbox/account-mail";
 import { sendOutbox } from "@/lib/outbox/send";
 import { autoCloseTickets } from "@/lib/tickets/auto-close";
+import { purgeExpiredTrash } from "@/lib/trash/retention";
 
 /**
  * The periodic work besides polling, on the schedules the Trigger.dev tasks have (jobs/): each is
  * safe to run in several workers at once (the outbox claims rows, auto-close only closes what is
  * still answered, cleanup takes each mailbox's lease, a token is refreshed under its mailbox's lock,
- * forgetting sign-ins only deletes what has run out).
+ * forgetting sign-ins only deletes what has run out, the trash's retention locks what it purges).
  */
-export type Chore = "send" | "autoClose" | "cleanup" | "tokens" | "signIns";
+export type Chore = "send" | "autoClose" | "cleanup" | "tokens" | "signIns" | "trash";
 
 export const CHORE_EVERY_MS: Record<Chore, number> = {
   send: 10_000,
@@ -20,6 +21,7 @@ export const CHORE_EVERY_MS: Record<Chore, number> = {
   cleanup: 60 * 60_000,
   tokens: 60 * 60_000,
   signIns: 60 * 60_000,
+  trash: 60 * 60_000,
 };
 
 const run: Record<Chore, (db: Database, input: { now: () => Date; owner: string }) => Promise<unknown>> = {
@@ -29,10 +31,11 @@ const run: Record<Chore, (db: Database, input: { now: () => Date; owner: string 
   cleanup: (db, { now, owner }) => cleanupMailboxes(db, { now: now(), owner }),
   tokens: (db, { now }) => keepTokensAlive(db, { now: now() }),
   signIns: (db, { now }) => forgetSignIns(db, { now: now() }),
+  trash: (db, { now }) => purgeExpiredTrash(db, { now: now() }),
 };
 
 /** Runs each chore whose interval has passed since this runner last ran it. */
-export function choreRunner(chores: readonly Chore[] = ["send", "autoClose", "cleanup", "tokens", "signIns"]) {
+export function choreRunner(chores: readonly Chore[] = ["send", "autoClose", "cleanup", "tokens", "signIns", "trash"]) {
   const lastRun = new Map<Chore, number>();
   return async (
     db: Database,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, or } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { divisions, mailboxes } from "@/db/schema";
 import { releaseLease, takeLease } from "./lease";
@@ -27,9 +27,10 @@ export interface CleanupInput {
 }
 
 /**
- * POP3 "remove from the server after N days", on its own schedule: every active POP3 mailbox of a
- * division whose dispatcher is on, that keeps copies and has such a retention, gets its expired
- * copies deleted (polls do the same in passing). Runs across tenants on the worker's own connection.
+ * POP3 "remove from the server after N days" and "remove when deleted here", on their own schedule:
+ * every active POP3 mailbox of a division whose dispatcher is on, that keeps copies and has either
+ * option, gets its expired copies and the copies of mail deleted for good here removed (polls do the
+ * same in passing). Runs across tenants on the worker's own connection.
  * Each mailbox is leased while its server is touched, so no poll runs beside it; one that is busy is
  * skipped. A server that fails is reported and left for the next run; its polls record the error.
  */
@@ -42,7 +43,7 @@ export async function cleanupMailboxes(db: Database, input: CleanupInput): Promi
       and(
         eq(mailboxes.protocol, "pop3"),
         eq(mailboxes.pop3LeaveCopy, true),
-        gt(mailboxes.pop3RemoveAfterDays, 0),
+        or(gt(mailboxes.pop3RemoveAfterDays, 0), eq(mailboxes.pop3RemoveWhenDeleted, true)),
         eq(mailboxes.active, true),
         eq(divisions.dispatcherActive, true),
         input.tenantId ? eq(mailboxes.tenantId, input.tenantId) : undefined,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { inboundEmails, type Mailbox } from "@/db/schema";
 import { withTenant } from "@/db/tenant";
@@ -16,7 +16,8 @@ import { moreWaiting, type PollTally, recordSyncState, tally } from "./poll-stat
  * on the server, remembered. A crash before QUIT deletes nothing, and the next poll recognises
  * every mail it stored. A kept copy is removed once it is older than the mailbox's
  * "remove after N days", counted from when Postdesk received it (markExpiredCopies), by every poll
- * and by the hourly cleanup (removeExpiredCopies).
+ * and by the hourly cleanup (removeExpiredCopies). So is a kept copy whose mail was deleted for good
+ * here, when the mailbox removes copies "when deleted here" (markRemovedCopies).
  */
 export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: MailServerLogin, options: PollOptions) {
   const session = await connectPop3(login);
@@ -25,6 +26,8 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: Mai
     const inbox = await readInbox(db, session, mailbox);
     const { seen, known } = inbox;
     const expired = new Set(await markExpiredCopies(session, mailbox, inbox, options.now()));
+    const removed = await markRemovedCopies(db, session, mailbox, inbox, expired);
+    for (const uidl of removed.uidls) expired.add(uidl);
     for (const uidl of expired) seen.delete(uidl);
     const deleted: string[] = [...expired];
     const toFetch: { number: number; uidl: string }[] = [];
@@ -84,6 +87,7 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: Mai
     await session.quit();
     // QUIT succeeded: the deletions are committed on the server.
     if (deleted.length > 0) counts.summary().acknowledged += await markAcknowledged(db, mailbox, deleted, options.now());
+    await clearRemoved(db, mailbox, removed.ids, options.now());
     options.checkpoint?.("acknowledged");
     const more = moreWaiting(hasMore, counts.summary());
     await withTenant(db, mailbox.tenantId, (tx) =>
@@ -97,7 +101,8 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: Mai
 
 /**
  * The mailbox's retention on its own, without fetching anything: kept copies older than "remove
- * after N days" are deleted from the server. For the hourly cleanup; the caller holds the lease.
+ * after N days", and those whose mail was deleted for good here ("remove when deleted"), are
+ * deleted from the server. For the hourly cleanup; the caller holds the lease.
  */
 export async function removeExpiredCopies(
   db: Database,
@@ -105,15 +110,17 @@ export async function removeExpiredCopies(
   login: MailServerLogin,
   now: Date,
 ): Promise<{ removed: number }> {
-  if (!mailbox.pop3RemoveAfterDays) return { removed: 0 };
+  if (!mailbox.pop3RemoveAfterDays && !mailbox.pop3RemoveWhenDeleted) return { removed: 0 };
   const session = await connectPop3(login);
   try {
     const inbox = await readInbox(db, session, mailbox);
     const expired = await markExpiredCopies(session, mailbox, inbox, now);
+    const removed = await markRemovedCopies(db, session, mailbox, inbox, new Set(expired));
     await session.quit();
     // Kept copies were acknowledged when processed; this only covers one that somehow was not.
     if (expired.length > 0) await markAcknowledged(db, mailbox, expired, now);
-    return { removed: expired.length };
+    await clearRemoved(db, mailbox, removed.ids, now);
+    return { removed: expired.length + removed.uidls.length };
   } finally {
     session.close();
   }
@@ -152,6 +159,54 @@ async function markExpiredCopies(session: Pop3Session, mailbox: Mailbox, inbox: 
     marked.push(uidl);
   }
   return marked;
+}
+
+/**
+ * Marks for deletion (DELE; the server deletes at QUIT) the kept copies of mail deleted for good
+ * here, which purge flagged `remove_from_server` (lib/trash/purge.ts). Returns the UIDLs marked and
+ * the ids of every flagged row, also those whose copy is already gone: clearRemoved unflags them
+ * once QUIT has committed the deletions. A crash before that leaves the flags, and the next poll
+ * or cleanup deletes again. `marked`: UIDLs this session already marked (a second DELE is an error).
+ */
+async function markRemovedCopies(
+  db: Database,
+  session: Pop3Session,
+  mailbox: Mailbox,
+  inbox: Pop3Inbox,
+  marked: ReadonlySet<string>,
+): Promise<{ uidls: string[]; ids: string[] }> {
+  const flagged = await withTenant(db, mailbox.tenantId, (tx) =>
+    tx
+      .select({ id: inboundEmails.id, uidl: inboundEmails.uidl })
+      .from(inboundEmails)
+      .where(
+        and(
+          eq(inboundEmails.tenantId, mailbox.tenantId),
+          eq(inboundEmails.mailboxId, mailbox.id),
+          eq(inboundEmails.removeFromServer, true),
+        ),
+      ),
+  );
+  if (flagged.length === 0) return { uidls: [], ids: [] };
+  const wanted = new Set(flagged.flatMap((row) => row.uidl ?? []));
+  const uidls: string[] = [];
+  for (const { number, uidl } of inbox.listing) {
+    if (!wanted.has(uidl) || marked.has(uidl) || uidls.includes(uidl)) continue;
+    await session.dele(number);
+    uidls.push(uidl);
+  }
+  return { uidls, ids: flagged.map((row) => row.id) };
+}
+
+/** The copies are off the server (QUIT succeeded): unflagged, and acknowledged if they were not. */
+async function clearRemoved(db: Database, mailbox: Mailbox, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await withTenant(db, mailbox.tenantId, (tx) =>
+    tx
+      .update(inboundEmails)
+      .set({ removeFromServer: false, acknowledgedAt: sql`coalesce(${inboundEmails.acknowledgedAt}, ${now.toISOString()}::timestamptz)` })
+      .where(and(eq(inboundEmails.tenantId, mailbox.tenantId), inArray(inboundEmails.id, ids))),
+  );
 }
 
 /** The outcome of every UIDL on the server that this mailbox already stored, and when it came. */

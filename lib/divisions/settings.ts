@@ -59,6 +59,8 @@ export const divisionSettingsSchema = z.object({
   plusAddressing: checkbox,
   markOutgoingPrivate: checkbox,
   massMailFromMailboxId: optionalUuid,
+  /** Days a deleted ticket, message or waiting-list entry stays restorable before it is deleted for good. */
+  trashRetentionDays: requiredInt(z.int("wholeNumber").min(1, "trashRetentionRange").max(3650, "trashRetentionRange")),
 });
 
 export type DivisionSettings = z.output<typeof divisionSettingsSchema>;

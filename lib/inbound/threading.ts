@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { contacts, messages, outbox, tickets } from "@/db/schema";
 import { tokenMatches, tokensIn } from "@/lib/mail/reply-token";
@@ -21,6 +21,8 @@ import type { ThreadMatch } from "./decide";
  *    survivor: its `mergedIntoId` is followed, through chains, to the ticket that lives on. For 3 the
  *    sender may be a participant of either (the merged ticket keeps its contact; its messages moved).
  *    Step 4 never finds a merged ticket: merging closes it.
+ * A ticket or message in the trash is never found: a reply to it opens a new ticket instead of
+ * vanishing into the trash.
  *
  * The answer holds until the transaction that acts on it ends: two mails of one conversation
  * processed at the same moment (a customer writing to several of the division's mailboxes, polled by
@@ -36,7 +38,7 @@ export async function findThread(
 ): Promise<ThreadMatch | null> {
   await lockConversation(tx, division, email);
   const match = await findNamedThread(tx, scope, division, email, reportedMessageIds);
-  return match ? followMerges(tx, scope, match) : null;
+  return match && followMerges(tx, scope, match);
 }
 
 /** Steps 1 to 4, before a merged ticket is followed to its survivor. */
@@ -66,7 +68,14 @@ async function findNamedThread(
     const [ticket] = await tx
       .select({ id: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
       .from(tickets)
-      .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, division.id), eq(tickets.number, number)));
+      .where(
+        and(
+          eq(tickets.tenantId, scope.tenantId),
+          eq(tickets.divisionId, division.id),
+          eq(tickets.number, number),
+          isNull(tickets.deletedAt),
+        ),
+      );
     // A merged ticket keeps its contact, but its messages (its other participants) are on the survivor.
     if (ticket && ((await accepts(ticket.id)) || (await accepts(await survivorOf(tx, scope, ticket.id))))) {
       return { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "tag" };
@@ -89,6 +98,7 @@ async function findNamedThread(
         sql`md5(${tickets.normalizedSubject}) = md5(${subject})`,
         eq(tickets.normalizedSubject, subject),
         ne(tickets.status, "closed"),
+        isNull(tickets.deletedAt),
         mustBeParticipant && sender !== null ? participates(sender) : undefined,
       ),
     )
@@ -97,15 +107,18 @@ async function findNamedThread(
   return ticket ? { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "subject" } : null;
 }
 
-/** Step 5: the ticket a match names, or the survivor it was merged into, with the survivor's state. */
-async function followMerges(tx: Executor, scope: TenantScope, match: ThreadMatch): Promise<ThreadMatch> {
+/**
+ * Step 5: the ticket a match names, or the survivor it was merged into, with the survivor's state.
+ * A survivor in the trash (or gone) is no thread: the mail opens a new ticket, as for any trashed one.
+ */
+async function followMerges(tx: Executor, scope: TenantScope, match: ThreadMatch): Promise<ThreadMatch | null> {
   const survivorId = await survivorOf(tx, scope, match.ticketId);
   if (survivorId === match.ticketId) return match;
   const [survivor] = await tx
     .select({ status: tickets.status, closedAt: tickets.closedAt })
     .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, survivorId)));
-  return survivor ? { ...match, ticketId: survivorId, status: survivor.status, closedAt: survivor.closedAt } : match;
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, survivorId), isNull(tickets.deletedAt)));
+  return survivor ? { ...match, ticketId: survivorId, status: survivor.status, closedAt: survivor.closedAt } : null;
 }
 
 /**
@@ -134,7 +147,14 @@ async function threadByHeaders(tx: Executor, scope: TenantScope, messageIds: str
       .select({ messageId: messages.messageId, ...columns })
       .from(messages)
       .innerJoin(tickets, eq(tickets.id, messages.ticketId))
-      .where(and(eq(messages.tenantId, scope.tenantId), inArray(messages.messageId, wanted)))),
+      .where(
+          and(
+            eq(messages.tenantId, scope.tenantId),
+            inArray(messages.messageId, wanted),
+            isNull(messages.deletedAt),
+            isNull(tickets.deletedAt),
+          ),
+        )),
     // Confirmations are sent for a ticket without being one of its messages. Staff notifications
     // are left out: a colleague answering one is not the customer writing.
     ...(await tx
@@ -146,6 +166,7 @@ async function threadByHeaders(tx: Executor, scope: TenantScope, messageIds: str
           eq(outbox.tenantId, scope.tenantId),
           inArray(outbox.messageId, wanted),
           inArray(outbox.kind, ["reply", "confirmation"]),
+          isNull(tickets.deletedAt),
         ),
       )),
   ];
@@ -172,7 +193,14 @@ async function threadByToken(tx: Executor, scope: TenantScope, divisionId: strin
     const [ticket] = await tx
       .select({ id: tickets.id, status: tickets.status, closedAt: tickets.closedAt })
       .from(tickets)
-      .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId), eq(tickets.number, token.number)));
+      .where(
+        and(
+          eq(tickets.tenantId, scope.tenantId),
+          eq(tickets.divisionId, divisionId),
+          eq(tickets.number, token.number),
+          isNull(tickets.deletedAt),
+        ),
+      );
     if (ticket && tokenMatches(token, ticket.id)) {
       return { ticketId: ticket.id, status: ticket.status, closedAt: ticket.closedAt, reason: "token" };
     }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { divisions, tickets } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
@@ -17,6 +17,8 @@ function closeable(now: Date) {
   const at = sql`${now.toISOString()}::timestamptz`;
   return and(
     eq(tickets.status, "answered"),
+    // A ticket in the trash is read-only: it closes, if due, once restored.
+    isNull(tickets.deletedAt),
     sql`exists (
       select 1 from ${divisions} d
       where d.id = ${tickets.divisionId}

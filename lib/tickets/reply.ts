@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { attachments, contacts, divisions, type Message, messages, type OutboxEntry, tickets } from "@/db/schema";
 import { NotFoundError, RuleError } from "@/lib/errors";
@@ -10,6 +10,7 @@ import { referencesAfter, threadHeaders } from "@/lib/mail/message-ids";
 import { enqueueMail, newMessageId } from "@/lib/outbox/enqueue";
 import { ticketSender } from "@/lib/outbox/sender";
 import type { TenantScope } from "@/db/tenant";
+import { assertNotTrashed } from "./tickets";
 
 export interface OutgoingAttachment {
   filename: string;
@@ -25,6 +26,7 @@ async function loadTicket(tx: Executor, scope: TenantScope, ticketId: string) {
     .leftJoin(contacts, eq(contacts.id, tickets.contactId))
     .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)));
   if (!row) throw new NotFoundError("ticket");
+  assertNotTrashed(row.ticket);
   return row;
 }
 
@@ -44,6 +46,7 @@ async function lastMail(tx: Executor, scope: TenantScope, ticketId: string) {
         eq(messages.ticketId, ticketId),
         inArray(messages.direction, ["inbound", "outbound"]),
         isNotNull(messages.messageId),
+        isNull(messages.deletedAt),
       ),
     )
     .orderBy(desc(messages.createdAt), desc(messages.id))

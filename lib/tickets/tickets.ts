@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, asc, count, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import {
   attachments,
@@ -17,7 +17,7 @@ import {
   users,
 } from "@/db/schema";
 import { getDivision } from "@/lib/divisions/divisions";
-import { NotFoundError } from "@/lib/errors";
+import { NotFoundError, RuleError } from "@/lib/errors";
 import type { TenantScope } from "@/db/tenant";
 
 /** One screen of the ticket queue. */
@@ -43,6 +43,15 @@ function labelConditions(filter: TicketLabelFilter): SQL[] {
     ...(filter.tag ? [arrayContains(tickets.tags, [filter.tag])] : []),
   ];
 }
+
+/**
+ * The tickets the queue holds: not in the trash, and not merged into another (a merged ticket's
+ * messages live on the survivor).
+ */
+export const inQueue = () => and(isNull(tickets.deletedAt), isNull(tickets.mergedIntoId));
+
+/** The messages a ticket shows: not in the trash. */
+const shownMessage = () => isNull(messages.deletedAt);
 
 function statusCondition(status: TicketListFilter["status"]): SQL | undefined {
   if (status === undefined) return undefined;
@@ -76,7 +85,7 @@ export async function listTickets(
       assigneeId: tickets.assigneeId,
       assigneeName: users.name,
       // Per row of the page (messages_ticket_idx), not over the tenant's every message.
-      messageCount: sql<number>`(select count(*)::int from ${messages} where ${messages.tenantId} = ${scope.tenantId} and ${messages.ticketId} = ${tickets.id})`,
+      messageCount: sql<number>`(select count(*)::int from ${messages} where ${messages.tenantId} = ${scope.tenantId} and ${messages.ticketId} = ${tickets.id} and ${messages.deletedAt} is null)`,
       createdAt: tickets.createdAt,
       updatedAt: tickets.updatedAt,
     })
@@ -88,6 +97,7 @@ export async function listTickets(
       and(
         eq(tickets.tenantId, scope.tenantId),
         eq(tickets.divisionId, input.divisionId),
+        inQueue(),
         statusCondition(input.status),
         ...labelConditions(input),
       ),
@@ -112,7 +122,7 @@ export async function countTicketsByStatus(
   const rows = await tx
     .select({ status: tickets.status, n: count() })
     .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId), ...labelConditions(filter)))
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId), inQueue(), ...labelConditions(filter)))
     .groupBy(tickets.status);
   const counts = Object.fromEntries(ticketStatusEnum.enumValues.map((status) => [status, 0])) as Record<TicketStatus, number>;
   for (const row of rows) counts[row.status] = row.n;
@@ -141,7 +151,7 @@ export async function getTicketWithMessages(
     .select({ message: messages, attachment: { filename: attachments.filename, contentType: attachments.contentType } })
     .from(messages)
     .leftJoin(attachments, eq(attachments.messageId, messages.id))
-    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.ticketId, row.ticket.id)))
+    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.ticketId, row.ticket.id), shownMessage()))
     .orderBy(asc(messages.createdAt), asc(messages.id));
   const byId = new Map<string, { message: (typeof rows)[number]["message"]; attachments: string[] }>();
   for (const { message, attachment } of rows) {
@@ -202,7 +212,10 @@ export interface TicketView {
   messages: TicketMessage[];
 }
 
-/** The ticket, locked until the transaction ends: a change to it reads and writes without a race. */
+/**
+ * The ticket, locked until the transaction ends: a change to it reads and writes without a race.
+ * A ticket in the trash is read-only until it is restored.
+ */
 export async function lockTicket(tx: Executor, scope: TenantScope, ticketId: string): Promise<Ticket> {
   const [ticket] = await tx
     .select()
@@ -210,7 +223,13 @@ export async function lockTicket(tx: Executor, scope: TenantScope, ticketId: str
     .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)))
     .for("update");
   if (!ticket) throw new NotFoundError("ticket");
+  assertNotTrashed(ticket);
   return ticket;
+}
+
+/** Refuses a change to a ticket in the trash: it can be read and restored, nothing else. */
+export function assertNotTrashed(ticket: Pick<Ticket, "deletedAt">): void {
+  if (ticket.deletedAt) throw new RuleError("ticketInTrash");
 }
 
 /**
@@ -255,7 +274,7 @@ export async function getTicket(tx: Executor, scope: TenantScope, ticketId: stri
     })
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorUserId))
-    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.ticketId, ticket.id)))
+    .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.ticketId, ticket.id), shownMessage()))
     .orderBy(asc(messages.createdAt), asc(messages.id));
   const messageIds = messageRows.map((message) => message.id);
 
@@ -359,6 +378,8 @@ export async function getTicketAttachment(
         eq(attachments.tenantId, scope.tenantId),
         eq(attachments.id, input.attachmentId),
         eq(messages.ticketId, input.ticketId),
+        // A trashed message's files go with it: not downloadable until it is restored.
+        shownMessage(),
       ),
     );
   if (!row) throw new NotFoundError("attachment");

@@ -55,6 +55,7 @@ function settingsForm(fields: Record<string, string | string[] | undefined> = {}
     plusAddressing: undefined,
     markOutgoingPrivate: "on",
     massMailFromMailboxId: "",
+    trashRetentionDays: "30",
   };
   const form = new FormData();
   for (const [key, value] of Object.entries({ ...base, ...fields })) {
@@ -100,6 +101,7 @@ describe("the division settings form", () => {
       plusAddressing: false,
       markOutgoingPrivate: true,
       massMailFromMailboxId: null,
+      trashRetentionDays: 30,
     });
   });
 
@@ -132,6 +134,8 @@ describe("the division settings form", () => {
     ["auto-close of -2", { autoCloseDays: "-2" }, { autoCloseDays: ["autoCloseRange"] }],
     ["auto-close over ten years", { autoCloseDays: "3651" }, { autoCloseDays: ["autoCloseRange"] }],
     ["auto-close of 2.5 days", { autoCloseDays: "2.5" }, { autoCloseDays: ["wholeNumber"] }],
+    ["a trash kept 0 days", { trashRetentionDays: "0" }, { trashRetentionDays: ["trashRetentionRange"] }],
+    ["a trash kept over ten years", { trashRetentionDays: "3651" }, { trashRetentionDays: ["trashRetentionRange"] }],
     ["a highlight domain without a dot", { highlightDomains: "example.com\nlocalhost" }, { highlightDomains: ["domainFormat"] }],
     ["an address among highlight domains", { highlightDomains: "boss@example.com" }, { highlightDomains: ["domainFormat"] }],
     ["a highlight domain with an underscore", { highlightDomains: "bad_domain.com" }, { highlightDomains: ["domainFormat"] }],

@@ -38,6 +38,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
       "send-outbox.ts",
       "sign-in-cleanup.ts",
       "token-keepalive.ts",
+      "trash-retention.ts",
     ]);
     const ids = [...modules.entries()].flatMap(([file, exports]) =>
       Object.values(exports)
@@ -52,6 +53,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
       "send-outbox.ts: send-outbox",
       "sign-in-cleanup.ts: sign-in-cleanup",
       "token-keepalive.ts: token-keepalive",
+      "trash-retention.ts: trash-retention",
     ]);
     expect(resourceCatalog.listTaskIdCollisions()).toEqual([]);
     for (const { id, filePath } of resourceCatalog.listTaskManifests()) expect(path.basename(filePath)).toBe(`${id}.ts`);
@@ -59,7 +61,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
 
   it("the scheduled tasks run on their schedules, in UTC", () => {
     const schedules = Object.fromEntries(
-      ["dispatch", "send-outbox", "auto-close", "mailbox-cleanup", "token-keepalive", "sign-in-cleanup"].map((id) => [id, manifest(id)?.schedule]),
+      ["dispatch", "send-outbox", "auto-close", "mailbox-cleanup", "token-keepalive", "sign-in-cleanup", "trash-retention"].map((id) => [id, manifest(id)?.schedule]),
     );
     expect(schedules).toEqual({
       dispatch: expect.objectContaining({ cron: "* * * * *", timezone: "UTC" }),
@@ -68,6 +70,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
       "mailbox-cleanup": expect.objectContaining({ cron: "0 * * * *", timezone: "UTC" }),
       "token-keepalive": expect.objectContaining({ cron: "30 * * * *", timezone: "UTC" }),
       "sign-in-cleanup": expect.objectContaining({ cron: "45 * * * *", timezone: "UTC" }),
+      "trash-retention": expect.objectContaining({ cron: "15 * * * *", timezone: "UTC" }),
     });
     expect(manifest("poll-mailbox")?.schedule).toBeUndefined();
   });

@@ -17,6 +17,8 @@ import { getTicket } from "@/lib/tickets/tickets";
 import { redirect } from "@/lib/i18n/navigation";
 import { readOrNotFound } from "../../read-or-not-found";
 import { TicketPriorityBadge } from "../ticket-labels";
+import { moveToTrashAction, restoreFromTrashAction } from "../../trash/actions";
+import { TrashActionButton } from "../../trash/trash-action-button";
 import { TicketStatusBadge } from "../ticket-status-badge";
 import {
   addNoteAction,
@@ -85,10 +87,15 @@ export default async function TicketPage({ params }: Props) {
   const { ticket, division, contact, team, assignee, messages } = view;
   const t = await getTranslations("ticket");
   const tTickets = await getTranslations("tickets");
+  const tTrash = await getTranslations("trash");
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
   const ticketHref = `/${slug}/tickets/${ticket.id}`;
   const outboxHref = `/${slug}/settings/divisions/${division.id}/outbox`;
+  // In the trash, the ticket is read-only: no reply, note or change until it is restored.
+  const trashedAt = ticket.deletedAt;
+  const deletedBy = members.find((member) => member.userId === ticket.deletedById)?.name ?? tTrash("unknownDeleter");
+  const trashAction = moveToTrashAction.bind(null, slug);
   const customer = contact
     ? contact.name
       ? `${contact.name} <${contact.email}>`
@@ -128,7 +135,42 @@ export default async function TicketPage({ params }: Props) {
             <span>{t("opened", { when: format.dateTime(ticket.createdAt, { dateStyle: "medium", timeStyle: "short" }) })}</span>
           </span>
         }
+        actions={
+          trashedAt ? undefined : (
+            <TrashActionButton
+              name="moveToTrash"
+              input={{ kind: "ticket", id: ticket.id }}
+              action={trashAction}
+              label={t("trash.deleteTicket")}
+              confirm={t("trash.deleteTicketConfirm")}
+              icon="trash"
+              variant="danger"
+            />
+          )
+        }
       />
+      {trashedAt && (
+        <div
+          role="status"
+          data-ticket-trashed
+          className="mb-6 flex flex-wrap items-center justify-between gap-3 rounded-xl border border-red-200 bg-red-50 px-5 py-3 text-sm text-red-900"
+        >
+          <p className="flex items-center gap-2">
+            <Icon name="trash" className="size-5 shrink-0" />
+            {t("trash.banner", {
+              when: format.dateTime(trashedAt, { dateStyle: "medium", timeStyle: "short" }),
+              who: deletedBy,
+            })}
+          </p>
+          <TrashActionButton
+            name="restore"
+            input={{ kind: "ticket", id: ticket.id }}
+            action={restoreFromTrashAction.bind(null, slug)}
+            label={tTrash("restore")}
+            icon="refresh"
+          />
+        </div>
+      )}
 
       <div className="grid gap-6 lg:grid-cols-3 lg:items-start">
         <div className="space-y-4 lg:col-span-2">
@@ -166,27 +208,41 @@ export default async function TicketPage({ params }: Props) {
                     sendingEnabled={division.sendingEnabled}
                     outboxHref={outboxHref}
                     actions={
-                      messages.length > 1 ? (
-                        <SplitMessageButton
-                          messageId={message.id}
-                          ticketsHref={`/${slug}/tickets`}
-                          action={splitMessageAction.bind(null, slug)}
-                        />
-                      ) : undefined
+                      trashedAt ? undefined : (
+                        <>
+                          {messages.length > 1 && (
+                            <SplitMessageButton
+                              messageId={message.id}
+                              ticketsHref={`/${slug}/tickets`}
+                              action={splitMessageAction.bind(null, slug)}
+                            />
+                          )}
+                          <TrashActionButton
+                            name="moveToTrash"
+                            input={{ kind: "message", id: message.id }}
+                            action={trashAction}
+                            label={t("trash.deleteMessage")}
+                            confirm={t("trash.deleteMessageConfirm")}
+                            variant="ghost"
+                          />
+                        </>
+                      )
                     }
                   />
                 </li>
               ))}
             </ol>
           )}
-          <Composer
-            ticketId={ticket.id}
-            customer={customer}
-            sendingEnabled={division.sendingEnabled}
-            replyAction={replyToTicketAction.bind(null, slug)}
-            noteAction={addNoteAction.bind(null, slug)}
-            cannedAction={listCannedRepliesAction.bind(null, slug)}
-          />
+          {!trashedAt && (
+            <Composer
+              ticketId={ticket.id}
+              customer={customer}
+              sendingEnabled={division.sendingEnabled}
+              replyAction={replyToTicketAction.bind(null, slug)}
+              noteAction={addNoteAction.bind(null, slug)}
+              cannedAction={listCannedRepliesAction.bind(null, slug)}
+            />
+          )}
         </div>
 
         <aside className="space-y-4 lg:sticky lg:top-6">
@@ -215,64 +271,68 @@ export default async function TicketPage({ params }: Props) {
             </CardBody>
           </Card>
 
-          <Card>
-            <CardHeader title={t("status.title")} />
-            <CardBody>
-              <StatusControl ticketId={ticket.id} status={ticket.status} action={setTicketStatusAction.bind(null, slug)} />
-            </CardBody>
-          </Card>
+          {!trashedAt && (
+            <>
+              <Card>
+                <CardHeader title={t("status.title")} />
+                <CardBody>
+                  <StatusControl ticketId={ticket.id} status={ticket.status} action={setTicketStatusAction.bind(null, slug)} />
+                </CardBody>
+              </Card>
 
-          <Card>
-            <CardHeader title={t("labels.title")} />
-            <CardBody className="space-y-4">
-              <PriorityControl
-                ticketId={ticket.id}
-                priority={ticket.priority}
-                action={setTicketPriorityAction.bind(null, slug)}
-              />
-              <TagsControl ticketId={ticket.id} tags={ticket.tags} action={changeTicketTagsAction.bind(null, slug)} />
-            </CardBody>
-          </Card>
+              <Card>
+                <CardHeader title={t("labels.title")} />
+                <CardBody className="space-y-4">
+                  <PriorityControl
+                    ticketId={ticket.id}
+                    priority={ticket.priority}
+                    action={setTicketPriorityAction.bind(null, slug)}
+                  />
+                  <TagsControl ticketId={ticket.id} tags={ticket.tags} action={changeTicketTagsAction.bind(null, slug)} />
+                </CardBody>
+              </Card>
 
-          <Card>
-            <CardHeader title={t("assign.title")} />
-            <CardBody>
-              <AssignControl
-                ticketId={ticket.id}
-                assigneeId={ticket.assigneeId}
-                me={ctx.user.id}
-                members={members}
-                action={assignTicketAction.bind(null, slug)}
-              />
-            </CardBody>
-          </Card>
+              <Card>
+                <CardHeader title={t("assign.title")} />
+                <CardBody>
+                  <AssignControl
+                    ticketId={ticket.id}
+                    assigneeId={ticket.assigneeId}
+                    me={ctx.user.id}
+                    members={members}
+                    action={assignTicketAction.bind(null, slug)}
+                  />
+                </CardBody>
+              </Card>
 
-          <Card>
-            <CardHeader title={t("move.title")} />
-            <CardBody>
-              <MoveControl
-                ticketId={ticket.id}
-                divisionId={division.id}
-                teamId={ticket.teamId}
-                divisions={divisions}
-                action={moveTicketAction.bind(null, slug)}
-              />
-            </CardBody>
-          </Card>
+              <Card>
+                <CardHeader title={t("move.title")} />
+                <CardBody>
+                  <MoveControl
+                    ticketId={ticket.id}
+                    divisionId={division.id}
+                    teamId={ticket.teamId}
+                    divisions={divisions}
+                    action={moveTicketAction.bind(null, slug)}
+                  />
+                </CardBody>
+              </Card>
 
-          <Card>
-            <CardHeader title={t("merge.title")} />
-            <CardBody>
-              <MergeControl
-                ticketId={ticket.id}
-                tag={division.tag}
-                number={ticket.number}
-                ticketsHref={`/${slug}/tickets`}
-                searchAction={searchMergeTargetsAction.bind(null, slug)}
-                mergeAction={mergeTicketAction.bind(null, slug)}
-              />
-            </CardBody>
-          </Card>
+              <Card>
+                <CardHeader title={t("merge.title")} />
+                <CardBody>
+                  <MergeControl
+                    ticketId={ticket.id}
+                    tag={division.tag}
+                    number={ticket.number}
+                    ticketsHref={`/${slug}/tickets`}
+                    searchAction={searchMergeTargetsAction.bind(null, slug)}
+                    mergeAction={mergeTicketAction.bind(null, slug)}
+                  />
+                </CardBody>
+              </Card>
+            </>
+          )}
         </aside>
       </div>
     </>

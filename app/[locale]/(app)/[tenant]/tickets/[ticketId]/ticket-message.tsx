@@ -33,7 +33,7 @@ export function TicketMessageItem({
   attachmentHref: (attachmentId: string) => string;
   sendingEnabled: boolean;
   outboxHref: string;
-  /** What staff can do with this message (split it out), at its foot. */
+  /** What a member can do with this message (split it out, move it to the trash), at its foot. */
   actions?: ReactNode;
 }) {
   const t = useTranslations("ticket.message");
@@ -90,12 +90,11 @@ export function TicketMessageItem({
             </p>
           )}
         </div>
-        <time
-          dateTime={message.createdAt.toISOString()}
-          className="shrink-0 text-xs whitespace-nowrap text-zinc-500"
-        >
-          {format.dateTime(message.createdAt, { dateStyle: "medium", timeStyle: "short" })}
-        </time>
+        <div className="flex shrink-0 items-center gap-2">
+          <time dateTime={message.createdAt.toISOString()} className="text-xs whitespace-nowrap text-zinc-500">
+            {format.dateTime(message.createdAt, { dateStyle: "medium", timeStyle: "short" })}
+          </time>
+        </div>
       </header>
 
       <div className="px-5 py-3">
@@ -110,7 +109,7 @@ export function TicketMessageItem({
       {message.delivery && (
         <DeliveryLine delivery={message.delivery} sendingEnabled={sendingEnabled} outboxHref={outboxHref} />
       )}
-      {actions && <footer className="flex justify-end px-3 pb-2">{actions}</footer>}
+      {actions && <footer className="flex justify-end gap-2 px-3 pb-2">{actions}</footer>}
     </article>
   );
 }

@@ -35,6 +35,7 @@ const FIELDS: (keyof DivisionSettings)[] = [
   "showAnswered",
   "showOnHold",
   "highlightDomains",
+  "trashRetentionDays",
   "defaultKnowledgeBaseId",
   "maxSuggestions",
   "unprocessedRecipientIds",
@@ -213,6 +214,18 @@ export function DivisionSettingsForm({
             {...field("highlightDomains")}
             placeholder={t("fields.highlightDomains.placeholder")}
             defaultValue={v.highlightDomains.join("\n")}
+          />
+        </FormSection>
+
+        <FormSection title={t("sections.trash.title")} description={t("sections.trash.description")}>
+          <TextField
+            {...field("trashRetentionDays")}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={3650}
+            defaultValue={v.trashRetentionDays}
+            className="max-w-40"
           />
         </FormSection>
 
