@@ -37,7 +37,6 @@ export async function mergeTickets(
   if (source.divisionId !== target.divisionId) throw new RuleError("mergeOtherDivision");
   for (const ticket of [source, target]) {
     if (ticket.mergedIntoId) throw new RuleError("ticketAlreadyMerged", {}, { number: ticket.number });
-    if (ticket.deletedAt) throw new RuleError("mergeTrashed", {}, { number: ticket.number });
   }
 
   const now = input.now ?? new Date();

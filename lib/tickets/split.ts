@@ -28,7 +28,6 @@ export async function splitMessage(
     .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.id, input.messageId)));
   if (!message) throw new NotFoundError("message");
   const from = await lockTicket(tx, scope, message.ticketId);
-  if (from.deletedAt) throw new RuleError("splitTrashed", {}, { number: from.number });
   const [onTicket] = await tx
     .select({ n: count() })
     .from(messages)

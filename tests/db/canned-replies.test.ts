@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { contacts, divisions, memberships } from "../../db/schema";
+import { cannedReplies, contacts, divisions, memberships } from "../../db/schema";
 import { operatorScope, type TenantScope, withTenant } from "../../db/tenant";
 import {
   createCannedReply,
@@ -22,6 +22,8 @@ const db = await testDatabase();
 async function company(name = "Canned") {
   const filled = await makeFilledTenant(db, name);
   const tenantId = filled.tenant.id;
+  // These tests count what a member sees: they start from no replies, not makeFilledTenant's two.
+  await db.delete(cannedReplies).where(eq(cannedReplies.tenantId, tenantId));
   await withTenant(db, tenantId, (tx) => updateDivisionSettings(tx, operatorScope(tenantId), filled.divisionId, { tag: "ACME" }));
   const asOwner: TenantScope = { tenantId, userId: filled.user.id, role: "owner" };
   const asAgent: TenantScope = { tenantId, userId: filled.agent.id, role: "agent" };

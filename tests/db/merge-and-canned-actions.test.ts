@@ -31,7 +31,7 @@ const { createCannedReplyAction, deleteCannedReplyAction, updateCannedReplyActio
   "@/app/[locale]/(app)/[tenant]/_canned-replies/actions"
 );
 
-/** Two companies, each with a second ticket beside makeFilledTenant's, a second message on ticket 1 and a canned reply. */
+/** Two companies, each with a second ticket beside makeFilledTenant's and a second message on ticket 1. */
 async function tenants() {
   const [a, b] = await Promise.all([makeFilledTenant(db, "Alpha"), makeFilledTenant(db, "Beta")]);
   const extra = async (company: typeof a) => {
@@ -45,10 +45,8 @@ async function tenants() {
       .returning();
     // makeFilledTenant numbers its ticket by hand: the division's counter goes on after both.
     await db.update(divisions).set({ nextTicketNumber: 3 }).where(eq(divisions.id, company.divisionId));
-    const [reply] = await db
-      .insert(cannedReplies)
-      .values({ tenantId: company.tenant.id, divisionId: company.divisionId, name: "Thanks", body: "Thank you, {{customer.name}}." })
-      .returning();
+    // makeFilledTenant's division reply ("Thanks").
+    const [reply] = await db.select().from(cannedReplies).where(eq(cannedReplies.divisionId, company.divisionId));
     return { secondTicketId: second!.id, messageId: message!.id, cannedReplyId: reply!.id };
   };
   const [aExtra, bExtra] = await Promise.all([extra(a), extra(b)]);

@@ -201,8 +201,8 @@ describe("merging tickets", () => {
     expect(await refusal(third, mergedId)).toBe("ticketAlreadyMerged");
 
     await desk.run((tx) => moveToTrash(tx, desk.scope, { kind: "ticket", id: fourth }));
-    expect(await refusal(fourth, third)).toBe("mergeTrashed");
-    expect(await refusal(third, fourth)).toBe("mergeTrashed");
+    expect(await refusal(fourth, third)).toBe("ticketInTrash");
+    expect(await refusal(third, fourth)).toBe("ticketInTrash");
   });
 
   it("does not find another tenant's tickets", async () => {

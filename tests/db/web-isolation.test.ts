@@ -97,6 +97,7 @@ function validSettings(divisionId: string) {
     spamDomains: "",
     maxSuggestions: "3",
     maxMailSizeMegabytes: "25",
+    trashRetentionDays: "30",
     defaultKnowledgeBaseId: "",
     unprocessedTemplateId: "",
     confirmationsPerSenderPerHour: "3",
