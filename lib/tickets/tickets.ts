@@ -80,6 +80,9 @@ export async function listTickets(
       tags: tickets.tags,
       contactEmail: contacts.email,
       contactName: contacts.name,
+      // A ticket whose sender is no contact (converted from the waiting list without registering them)
+      // shows who wrote it, as the ticket page does; asked only for such rows.
+      senderAddress: sql<string | null>`case when ${tickets.contactId} is null then (select ${messages.fromAddress} from ${messages} where ${messages.tenantId} = ${scope.tenantId} and ${messages.ticketId} = ${tickets.id} and ${messages.direction} = 'inbound' and ${messages.deletedAt} is null order by ${messages.createdAt} limit 1) end`,
       teamId: tickets.teamId,
       teamName: teams.name,
       assigneeId: tickets.assigneeId,

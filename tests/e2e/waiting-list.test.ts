@@ -50,136 +50,139 @@ async function openEntry(page: Page, locale: "en" | "pl", slug: string, subject:
 }
 
 describe("the waiting list in the browser", () => {
-  it(
-    "in Polish: a held mail becomes a ticket with one click, another is attached to it, and the raw headers are a click away",
-    async () => {
-      const desk = await heldDesk();
-      const first = await desk.hold({ subject: "Drukarka się pali", body: "Dzień dobry, moja drukarka znowu się pali." });
-      const second = await desk.hold({ from: "Anna Nowak <anna@klient.test>", subject: "Faktura 2026/11", body: "Proszę o fakturę." });
-      const { context, page } = await newPage();
-      try {
-        await signIn(page, "pl", desk.owner.email, desk.owner.password);
-        await page.waitForURL(`**/${desk.slug}/tickets`);
-        await page.goto(url(`/pl/${desk.slug}/waiting-list`));
-        await page.getByText(tPl("waitingList.count", { count: 2 })).waitFor();
+  // Every decision in both languages: the same scenarios, read and clicked in Polish, then English.
+  for (const [locale, name, tr] of [["pl", "Polish", tPl], ["en", "English", tEn]] as const) {
+    it(
+      `in ${name}: a held mail becomes a ticket with one click, another is attached to it, and the raw headers are a click away`,
+      async () => {
+        const desk = await heldDesk();
+        const first = await desk.hold({ subject: "Drukarka się pali", body: "Dzień dobry, moja drukarka znowu się pali." });
+        const second = await desk.hold({ from: "Anna Nowak <anna@klient.test>", subject: "Faktura 2026/11", body: "Proszę o fakturę." });
+        const { context, page } = await newPage();
+        try {
+          await signIn(page, locale, desk.owner.email, desk.owner.password);
+          await page.waitForURL(`**/${desk.slug}/tickets`);
+          await page.goto(url(`/${locale}/${desk.slug}/waiting-list`));
+          await page.getByText(tr("waitingList.count", { count: 2 })).waitFor();
 
-        // Ticking rows shows the bulk bar with its decisions.
-        await page.getByRole("checkbox", { name: tPl("waitingList.bulk.selectOne", { subject: "Drukarka się pali" }) }).check();
-        await page.getByRole("checkbox", { name: tPl("waitingList.bulk.selectOne", { subject: "Faktura 2026/11" }) }).check();
-        const bar = page.getByRole("region", { name: tPl("waitingList.bulk.title") });
-        await bar.getByText(tPl("waitingList.bulk.selected", { count: 2 })).waitFor();
-        for (const action of ["convert", "register", "spam", "release", "delete"] as const) {
-          await bar.getByRole("button", { name: tPl(`waitingList.bulk.${action}`), exact: true }).waitFor();
+          // Ticking rows shows the bulk bar with its decisions.
+          await page.getByRole("checkbox", { name: tr("waitingList.bulk.selectOne", { subject: "Drukarka się pali" }) }).check();
+          await page.getByRole("checkbox", { name: tr("waitingList.bulk.selectOne", { subject: "Faktura 2026/11" }) }).check();
+          const bar = page.getByRole("region", { name: tr("waitingList.bulk.title") });
+          await bar.getByText(tr("waitingList.bulk.selected", { count: 2 })).waitFor();
+          for (const action of ["convert", "register", "spam", "release", "delete"] as const) {
+            await bar.getByRole("button", { name: tr(`waitingList.bulk.${action}`), exact: true }).waitFor();
+          }
+          await screenshot(page, `100-waiting-list-${locale}`);
+
+          // The entry: the mail as the ticket view reads it, why it waits, and every decision.
+          await page.locator(`li[data-inbound-email="${first}"]`).getByRole("link", { name: "Drukarka się pali" }).click();
+          await page.waitForURL(`**/${locale}/${desk.slug}/waiting-list/${first}`);
+          await page.getByText("moja drukarka znowu się pali").waitFor();
+          await page.getByText(tr("waitingList.reasons.automationMode")).waitFor();
+          const headers = page.locator("[data-raw-headers]");
+          expect(await headers.isVisible()).toBe(false);
+          await page.getByText(tr("waitingList.entry.rawHeaders")).click();
+          expect(await headers.textContent()).toMatch(/Message-ID: <[^>]+@customer\.test>/);
+          await page.getByLabel(tr("waitingList.actions.spam.blockDomain", { domain: "customer.test" })).waitFor();
+          await screenshot(page, `101-waiting-entry-${locale}`);
+
+          // One click: the ticket, in the entry's division, with the decision and a link to it.
+          await page.getByRole("button", { name: tr("waitingList.actions.convert.submit"), exact: true }).click();
+          const decision = page.locator('[data-decision="converted"]');
+          await decision.getByText(tr("waitingList.entry.decisions.converted")).waitFor();
+          await decision.getByText(/Held Co Owner/).waitFor();
+          const converted = await desk.row(first);
+          expect(converted).toMatchObject({ outcome: "ticket_created", decision: "converted", decidedById: desk.owner.user.id, reason: "automationMode" });
+          await decision.getByRole("link", { name: tr("waitingList.entry.openTicket", { ticket: `[${desk.tag}#1]` }) }).click();
+          await page.waitForURL(`**/${locale}/${desk.slug}/tickets/${converted.ticketId}`);
+          await page.locator('article[data-direction="inbound"]').getByText("moja drukarka znowu się pali").waitFor();
+
+          // Attach: found by its tag and number, the second mail joins ticket 1.
+          await openEntry(page, locale, desk.slug, "Faktura 2026/11", second);
+          await page.getByLabel(tr("waitingList.actions.attach.query")).fill(`[${desk.tag}#1]`);
+          await page.getByRole("button", { name: tr("waitingList.actions.attach.search") }).click();
+          await page.getByText(`[${desk.tag}#1]`).waitFor();
+          await page.getByRole("button", { name: tr("waitingList.actions.attach.submit"), exact: true }).click();
+          await page.locator('[data-decision="attached"]').waitFor();
+          expect(await desk.row(second)).toMatchObject({ outcome: "ticket_message", ticketId: converted.ticketId, decision: "attached" });
+
+          await page.goto(url(`/${locale}/${desk.slug}/waiting-list`));
+          await page.getByText(tr("waitingList.emptyTitle")).waitFor();
+        } catch (error) {
+          await screenshot(page, `109-waiting-failure-${locale}`).catch(() => {});
+          throw failure(error);
+        } finally {
+          await context.close();
         }
-        await screenshot(page, "100-waiting-list-pl");
+      },
+      SCENARIO_TIMEOUT_MS,
+    );
 
-        // The entry: the mail as the ticket view reads it, why it waits, and every decision.
-        await page.locator(`li[data-inbound-email="${first}"]`).getByRole("link", { name: "Drukarka się pali" }).click();
-        await page.waitForURL(`**/pl/${desk.slug}/waiting-list/${first}`);
-        await page.getByText("moja drukarka znowu się pali").waitFor();
-        await page.getByText(tPl("waitingList.reasons.automationMode")).waitFor();
-        const headers = page.locator("[data-raw-headers]");
-        expect(await headers.isVisible()).toBe(false);
-        await page.getByText(tPl("waitingList.entry.rawHeaders")).click();
-        expect(await headers.textContent()).toMatch(/Message-ID: <[^>]+@customer\.test>/);
-        await page.getByLabel(tPl("waitingList.actions.spam.blockDomain", { domain: "customer.test" })).waitFor();
-        await screenshot(page, "101-waiting-entry-pl");
+    it(
+      `in ${name}: register and convert into a team, spam with the domain blocked, release after the mode changed, delete, and a decision someone else made first`,
+      async () => {
+        const desk = await heldDesk();
+        const register = await desk.hold({ from: "Ola <ola@new.test>", subject: "First time here" });
+        const spam = await desk.hold({ from: "Deals <deals@junk.test>", subject: "Cheap pills" });
+        const release = await desk.hold({ subject: "Let me through" });
+        const doomed = await desk.hold({ subject: "Throw me away" });
+        const raced = await desk.hold({ subject: "Two people at once" });
+        const { context, page } = await newPage();
+        try {
+          await signIn(page, locale, desk.owner.email, desk.owner.password);
+          await page.waitForURL(`**/${desk.slug}/tickets`);
 
-        // One click: the ticket, in the entry's division, with the decision and a link to it.
-        await page.getByRole("button", { name: tPl("waitingList.actions.convert.submit"), exact: true }).click();
-        const decision = page.locator('[data-decision="converted"]');
-        await decision.getByText(tPl("waitingList.entry.decisions.converted")).waitFor();
-        await decision.getByText(/Held Co Owner/).waitFor();
-        const converted = await desk.row(first);
-        expect(converted).toMatchObject({ outcome: "ticket_created", decision: "converted", decidedById: desk.owner.user.id, reason: "automationMode" });
-        await decision.getByRole("link", { name: tPl("waitingList.entry.openTicket", { ticket: `[${desk.tag}#1]` }) }).click();
-        await page.waitForURL(`**/pl/${desk.slug}/tickets/${converted.ticketId}`);
-        await page.locator('article[data-direction="inbound"]').getByText("moja drukarka znowu się pali").waitFor();
+          await openEntry(page, locale, desk.slug, "First time here", register);
+          await page.getByLabel(tr("waitingList.actions.convert.team")).selectOption({ label: "Pierwsza linia" });
+          await screenshot(page, `102-waiting-entry-team-${locale}`);
+          await page.getByRole("button", { name: tr("waitingList.actions.convert.register"), exact: true }).click();
+          await page.locator('[data-decision="registered"]').getByText(tr("waitingList.entry.decisions.registered")).waitFor();
+          const registered = await desk.row(register);
+          expect(await desk.ticket(registered.ticketId!)).toMatchObject({ teamId: desk.team.id });
+          const [contact] = await withTenant(db, desk.tenantId, (tx) => tx.select().from(contacts).where(eq(contacts.email, "ola@new.test")));
+          expect(contact).toBeDefined();
 
-        // Attach: found by its tag and number, the second mail joins ticket 1.
-        await openEntry(page, "pl", desk.slug, "Faktura 2026/11", second);
-        await page.getByLabel(tPl("waitingList.actions.attach.query")).fill(`[${desk.tag}#1]`);
-        await page.getByRole("button", { name: tPl("waitingList.actions.attach.search") }).click();
-        await page.getByText(`[${desk.tag}#1]`).waitFor();
-        await page.getByRole("button", { name: tPl("waitingList.actions.attach.submit"), exact: true }).click();
-        await page.locator('[data-decision="attached"]').waitFor();
-        expect(await desk.row(second)).toMatchObject({ outcome: "ticket_message", ticketId: converted.ticketId, decision: "attached" });
+          await openEntry(page, locale, desk.slug, "Cheap pills", spam);
+          await page.getByLabel(tr("waitingList.actions.spam.blockDomain", { domain: "junk.test" })).check();
+          await page.getByRole("button", { name: tr("waitingList.actions.spam.submit"), exact: true }).click();
+          await page.locator('[data-decision="spam"]').waitFor();
+          const [division] = await withTenant(db, desk.tenantId, (tx) => tx.select().from(divisions).where(eq(divisions.id, desk.owner.divisionId)));
+          expect(division!.spamDomains).toEqual(["junk.test"]);
+          expect((await desk.row(spam)).outcome).toBe("blocked");
 
-        await page.goto(url(`/pl/${desk.slug}/waiting-list`));
-        await page.getByText(tPl("waitingList.emptyTitle")).waitFor();
-      } catch (error) {
-        await screenshot(page, "109-waiting-failure-pl").catch(() => {});
-        throw failure(error);
-      } finally {
-        await context.close();
-      }
-    },
-    SCENARIO_TIMEOUT_MS,
-  );
+          // Release while the rules still hold it: it stays, and the page says so.
+          await openEntry(page, locale, desk.slug, "Let me through", release);
+          await page.getByRole("button", { name: tr("waitingList.actions.release.submit"), exact: true }).click();
+          await page.getByText(tr("waitingList.actions.release.heldAgain")).waitFor();
+          // An admin changes the mode; releasing again makes the ticket.
+          await withTenant(db, desk.tenantId, (tx) => updateDivisionSettings(tx, desk.scope, desk.owner.divisionId, { automationMode: "convert_and_register" }));
+          await page.reload();
+          await page.getByRole("button", { name: tr("waitingList.actions.release.submit"), exact: true }).click();
+          await page.locator('[data-decision="released"]').getByRole("link").waitFor();
+          expect(await desk.row(release)).toMatchObject({ outcome: "ticket_created", decision: "released" });
 
-  it(
-    "in English: register and convert into a team, spam with the domain blocked, release after the mode changed, delete, and a decision someone else made first",
-    async () => {
-      const desk = await heldDesk();
-      const register = await desk.hold({ from: "Ola <ola@new.test>", subject: "First time here" });
-      const spam = await desk.hold({ from: "Deals <deals@junk.test>", subject: "Cheap pills" });
-      const release = await desk.hold({ subject: "Let me through" });
-      const doomed = await desk.hold({ subject: "Throw me away" });
-      const raced = await desk.hold({ subject: "Two people at once" });
-      const { context, page } = await newPage();
-      try {
-        await signIn(page, "en", desk.owner.email, desk.owner.password);
-        await page.waitForURL(`**/en/${desk.slug}/tickets`);
+          await openEntry(page, locale, desk.slug, "Throw me away", doomed);
+          await page.getByRole("button", { name: tr("waitingList.actions.delete.submit"), exact: true }).click();
+          await page.getByText(tr("waitingList.entry.inTrash")).waitFor();
+          expect((await desk.row(doomed)).deletedAt).not.toBeNull();
 
-        await openEntry(page, "en", desk.slug, "First time here", register);
-        await page.getByLabel(tEn("waitingList.actions.convert.team")).selectOption({ label: "Pierwsza linia" });
-        await screenshot(page, "102-waiting-entry-en");
-        await page.getByRole("button", { name: tEn("waitingList.actions.convert.register"), exact: true }).click();
-        await page.locator('[data-decision="registered"]').getByText(tEn("waitingList.entry.decisions.registered")).waitFor();
-        const registered = await desk.row(register);
-        expect(await desk.ticket(registered.ticketId!)).toMatchObject({ teamId: desk.team.id });
-        const [contact] = await withTenant(db, desk.tenantId, (tx) => tx.select().from(contacts).where(eq(contacts.email, "ola@new.test")));
-        expect(contact).toBeDefined();
-
-        await openEntry(page, "en", desk.slug, "Cheap pills", spam);
-        await page.getByLabel(tEn("waitingList.actions.spam.blockDomain", { domain: "junk.test" })).check();
-        await page.getByRole("button", { name: tEn("waitingList.actions.spam.submit"), exact: true }).click();
-        await page.locator('[data-decision="spam"]').waitFor();
-        const [division] = await withTenant(db, desk.tenantId, (tx) => tx.select().from(divisions).where(eq(divisions.id, desk.owner.divisionId)));
-        expect(division!.spamDomains).toEqual(["junk.test"]);
-        expect((await desk.row(spam)).outcome).toBe("blocked");
-
-        // Release while the rules still hold it: it stays, and the page says so.
-        await openEntry(page, "en", desk.slug, "Let me through", release);
-        await page.getByRole("button", { name: tEn("waitingList.actions.release.submit"), exact: true }).click();
-        await page.getByText(tEn("waitingList.actions.release.heldAgain")).waitFor();
-        // An admin changes the mode; releasing again makes the ticket.
-        await withTenant(db, desk.tenantId, (tx) => updateDivisionSettings(tx, desk.scope, desk.owner.divisionId, { automationMode: "convert_and_register" }));
-        await page.reload();
-        await page.getByRole("button", { name: tEn("waitingList.actions.release.submit"), exact: true }).click();
-        await page.locator('[data-decision="released"]').getByRole("link", { name: /Open ticket/ }).waitFor();
-        expect(await desk.row(release)).toMatchObject({ outcome: "ticket_created", decision: "released" });
-
-        await openEntry(page, "en", desk.slug, "Throw me away", doomed);
-        await page.getByRole("button", { name: tEn("waitingList.actions.delete.submit"), exact: true }).click();
-        await page.getByText(tEn("waitingList.entry.inTrash")).waitFor();
-        expect((await desk.row(doomed)).deletedAt).not.toBeNull();
-
-        // Someone else converts it while the page is open: the click is refused, saying what to do.
-        await openEntry(page, "en", desk.slug, "Two people at once", raced);
-        await withTenant(db, desk.tenantId, (tx) => convertWaitingEmail(tx, desk.scope, { id: raced }));
-        await page.getByRole("button", { name: tEn("waitingList.actions.spam.submit"), exact: true }).click();
-        await page.getByRole("alert").getByText(tEn("errors.waitingAlreadyDecided")).waitFor();
-        expect((await desk.row(raced)).outcome).toBe("ticket_created");
-      } catch (error) {
-        await screenshot(page, "108-waiting-failure-en").catch(() => {});
-        throw failure(error);
-      } finally {
-        await context.close();
-      }
-    },
-    SCENARIO_TIMEOUT_MS,
-  );
+          // Someone else converts it while the page is open: the click is refused, saying what to do.
+          await openEntry(page, locale, desk.slug, "Two people at once", raced);
+          await withTenant(db, desk.tenantId, (tx) => convertWaitingEmail(tx, desk.scope, { id: raced }));
+          await page.getByRole("button", { name: tr("waitingList.actions.spam.submit"), exact: true }).click();
+          await page.getByRole("alert").getByText(tr("errors.waitingAlreadyDecided")).waitFor();
+          expect((await desk.row(raced)).outcome).toBe("ticket_created");
+        } catch (error) {
+          await screenshot(page, `108-waiting-failure-${locale}`).catch(() => {});
+          throw failure(error);
+        } finally {
+          await context.close();
+        }
+      },
+      SCENARIO_TIMEOUT_MS,
+    );
+  }
 
   it(
     "in bulk: select all on the page and convert them in one action (Polish), then tick some and delete them (English)",

@@ -127,6 +127,8 @@ export async function QueueTable({
                         <span className="block truncate text-xs text-zinc-500">{ticket.contactEmail}</span>
                       )}
                     </>
+                  ) : ticket.senderAddress ? (
+                    <span className="block truncate text-zinc-800">{ticket.senderAddress}</span>
                   ) : (
                     <span className="text-zinc-400">—</span>
                   )}
