@@ -151,35 +151,32 @@ export const waitingShow: Command = {
 export const waitingConvert: Command = {
   words: ["waiting", "convert"],
   summary: "make a waiting-list entry a ticket (the customer is confirmed if the division sends confirmations)",
-  options: {
-    division: divisionOption,
-    id: entryOption,
-    "to-division": { value: "ID", description: "the division to make it a ticket of (default: the entry's)" },
-    team: { value: "ID", description: "a team of that division, from `team list`" },
-  },
-  fieldOptions: { teamId: "team", divisionId: "to-division" },
-  async run(values, context) {
-    ids(values, ["to-division", "team"]);
-    return convert(values, await context.database(), false);
-  },
+  ...converting(false),
 };
 
 export const waitingRegister: Command = {
   words: ["waiting", "register"],
   summary: "register the sender of a waiting-list entry as a contact, and make it a ticket",
   description: "A registered sender is known: in \"convert if known\" mode their next mail becomes a ticket.",
-  options: {
-    division: divisionOption,
-    id: entryOption,
-    "to-division": { value: "ID", description: "the division to make it a ticket of (default: the entry's)" },
-    team: { value: "ID", description: "a team of that division, from `team list`" },
-  },
-  fieldOptions: { teamId: "team", divisionId: "to-division" },
-  async run(values, context) {
-    ids(values, ["to-division", "team"]);
-    return convert(values, await context.database(), true);
-  },
+  ...converting(true),
 };
+
+/** What convert and register share: where the ticket goes, and the run itself. */
+function converting(register: boolean): Pick<Command, "options" | "fieldOptions" | "run"> {
+  return {
+    options: {
+      division: divisionOption,
+      id: entryOption,
+      "to-division": { value: "ID", description: "the division to make it a ticket of (default: the entry's)" },
+      team: { value: "ID", description: "a team of that division, from `team list`" },
+    },
+    fieldOptions: { teamId: "team", divisionId: "to-division" },
+    async run(values, context) {
+      ids(values, ["to-division", "team"]);
+      return convert(values, await context.database(), register);
+    },
+  };
+}
 
 async function convert(values: OptionValues, db: Database, register: boolean) {
   const { convertWaitingEmail } = await import("@/lib/inbound/waiting-decisions");

@@ -6,7 +6,7 @@ import { areMembers } from "@/db/queries/members";
 import { mailboxes, type Team, teamMembers, teams, tickets, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { canManageTeams } from "@/lib/auth/roles";
-import { getDivision } from "@/lib/divisions/divisions";
+import { getDivision, listDivisions } from "@/lib/divisions/divisions";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import { listOf, optionalUuid } from "@/lib/forms";
 import type { TenantScope } from "@/db/tenant";
@@ -238,4 +238,25 @@ function violatedConstraint(error: unknown): string | null {
     current = current.cause;
   }
   return null;
+}
+
+/** A division as a "move to" or "convert into" menu offers it: with its teams. */
+export interface DivisionWithTeams {
+  id: string;
+  name: string;
+  tag: string;
+  teams: { id: string; name: string }[];
+}
+
+/** Every division of the tenant with its teams: where a ticket can be moved or a held mail converted. */
+export async function listDivisionsWithTeams(tx: Executor, scope: TenantScope): Promise<DivisionWithTeams[]> {
+  const divisions = await listDivisions(tx, scope);
+  return Promise.all(
+    divisions.map(async (division) => ({
+      id: division.id,
+      name: division.name,
+      tag: division.tag,
+      teams: (await listTeams(tx, scope, division.id)).map((team) => ({ id: team.id, name: team.name })),
+    })),
+  );
 }

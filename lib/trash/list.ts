@@ -1,10 +1,10 @@
-import { aliasedTable, and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { aliasedTable, and, desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { divisions, inboundEmails, messages, tickets, users } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { readHeaderBlock } from "@/lib/mail/header-block";
 import { parseEmail } from "@/lib/mail/parse";
-import type { TrashKind } from "./trash";
+import { inTrash, type TrashKind } from "./trash";
 
 /** Items shown per kind at most: the trash is a place to rescue or clear, not an archive. */
 export const TRASH_PAGE_SIZE = 200;
@@ -61,13 +61,7 @@ export async function listTrash(
     .from(tickets)
     .innerJoin(divisions, and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, tickets.divisionId)))
     .leftJoin(deleter, eq(deleter.id, tickets.deletedById))
-    .where(
-      and(
-        eq(tickets.tenantId, scope.tenantId),
-        isNotNull(tickets.deletedAt),
-        input.divisionId ? eq(tickets.divisionId, input.divisionId) : undefined,
-      ),
-    )
+    .where(inTrash.ticket(scope, input.divisionId))
     .orderBy(desc(tickets.deletedAt))
     .limit(TRASH_PAGE_SIZE);
   const messageRows = await tx
@@ -86,14 +80,7 @@ export async function listTrash(
     .innerJoin(tickets, and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, messages.ticketId)))
     .innerJoin(divisions, and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, tickets.divisionId)))
     .leftJoin(deleter, eq(deleter.id, messages.deletedById))
-    .where(
-      and(
-        eq(messages.tenantId, scope.tenantId),
-        isNotNull(messages.deletedAt),
-        isNull(tickets.deletedAt),
-        input.divisionId ? eq(tickets.divisionId, input.divisionId) : undefined,
-      ),
-    )
+    .where(inTrash.message(scope, input.divisionId))
     .orderBy(desc(messages.deletedAt))
     .limit(TRASH_PAGE_SIZE);
   const entryRows = await tx
@@ -108,14 +95,7 @@ export async function listTrash(
     .from(inboundEmails)
     .innerJoin(divisions, and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, inboundEmails.divisionId)))
     .leftJoin(deleter, eq(deleter.id, inboundEmails.deletedById))
-    .where(
-      and(
-        eq(inboundEmails.tenantId, scope.tenantId),
-        isNotNull(inboundEmails.deletedAt),
-        isNull(inboundEmails.purgedAt),
-        input.divisionId ? eq(inboundEmails.divisionId, input.divisionId) : undefined,
-      ),
-    )
+    .where(inTrash.inboundEmail(scope, input.divisionId))
     .orderBy(desc(inboundEmails.deletedAt))
     .limit(TRASH_PAGE_SIZE);
 

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "@/db/client";
 import {
@@ -14,7 +14,7 @@ import {
 import type { TenantScope } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
-import type { TrashKind } from "./trash";
+import { inTrash, type TrashKind } from "./trash";
 
 /**
  * Deleting for good what is in the trash (data-protection requests, the division's retention). It
@@ -75,9 +75,7 @@ async function trashedItemIds(
     .from(tickets)
     .where(
       and(
-        eq(tickets.tenantId, scope.tenantId),
-        isNotNull(tickets.deletedAt),
-        input.divisionId ? eq(tickets.divisionId, input.divisionId) : undefined,
+        inTrash.ticket(scope, input.divisionId),
         before(tickets.deletedAt),
       ),
     );
@@ -88,10 +86,7 @@ async function trashedItemIds(
     .innerJoin(tickets, and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, messages.ticketId)))
     .where(
       and(
-        eq(messages.tenantId, scope.tenantId),
-        isNotNull(messages.deletedAt),
-        isNull(tickets.deletedAt),
-        input.divisionId ? eq(tickets.divisionId, input.divisionId) : undefined,
+        inTrash.message(scope, input.divisionId),
         before(messages.deletedAt),
       ),
     );
@@ -100,10 +95,7 @@ async function trashedItemIds(
     .from(inboundEmails)
     .where(
       and(
-        eq(inboundEmails.tenantId, scope.tenantId),
-        isNotNull(inboundEmails.deletedAt),
-        isNull(inboundEmails.purgedAt),
-        input.divisionId ? eq(inboundEmails.divisionId, input.divisionId) : undefined,
+        inTrash.inboundEmail(scope, input.divisionId),
         before(inboundEmails.deletedAt),
       ),
     );

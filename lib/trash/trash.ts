@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { inboundEmails, messages, tickets } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
@@ -62,3 +62,32 @@ export async function restoreFromTrash(
   }
   await recordAudit(tx, scope, "trash.restored", { type: auditTarget[item.kind], id: item.id });
 }
+
+/**
+ * What is in the trash, per kind, in one division or all the tenant's: what the trash page lists and
+ * what emptying it purges. A trashed message of a trashed ticket is not an item of its own (it goes
+ * with its ticket), so the message condition expects the query to join the message's ticket. A
+ * purged waiting-list entry is gone, though its emptied row stays.
+ */
+export const inTrash: Record<TrashKind, (scope: TenantScope, divisionId?: string) => SQL | undefined> = {
+  ticket: (scope, divisionId) =>
+    and(
+      eq(tickets.tenantId, scope.tenantId),
+      isNotNull(tickets.deletedAt),
+      divisionId ? eq(tickets.divisionId, divisionId) : undefined,
+    ),
+  message: (scope, divisionId) =>
+    and(
+      eq(messages.tenantId, scope.tenantId),
+      isNotNull(messages.deletedAt),
+      isNull(tickets.deletedAt),
+      divisionId ? eq(tickets.divisionId, divisionId) : undefined,
+    ),
+  inboundEmail: (scope, divisionId) =>
+    and(
+      eq(inboundEmails.tenantId, scope.tenantId),
+      isNotNull(inboundEmails.deletedAt),
+      isNull(inboundEmails.purgedAt),
+      divisionId ? eq(inboundEmails.divisionId, divisionId) : undefined,
+    ),
+};

@@ -6,16 +6,9 @@ import { Button, Spinner } from "@/app/_components/button";
 import { FormAlert } from "@/app/_components/form";
 import type { TicketPriority } from "@/db/schema";
 import type { ActionState } from "@/lib/auth/action";
+import type { DivisionWithTeams } from "@/lib/teams/teams";
 import type { BulkAction } from "@/lib/tickets/bulk";
 import type { SettableTicketStatus } from "@/lib/tickets/status";
-
-/** A division tickets can be moved to, with its teams. */
-export interface MoveTarget {
-  id: string;
-  name: string;
-  tag: string;
-  teams: { id: string; name: string }[];
-}
 
 const selectClasses =
   "rounded-lg border border-zinc-300 bg-white py-1.5 pr-8 pl-2 text-sm text-zinc-800 shadow-xs disabled:opacity-60";
@@ -45,7 +38,7 @@ export function BulkBar({
   me: string;
   members: { userId: string; name: string }[];
   divisionId: string;
-  divisions: MoveTarget[];
+  divisions: DivisionWithTeams[];
   run: (action: BulkAction) => void;
   onClear: () => void;
 }) {

@@ -4,8 +4,9 @@ import { useTranslations } from "next-intl";
 import { createContext, type ReactNode, startTransition, useActionState, useContext, useEffect, useRef, useState } from "react";
 import { KeyboardShortcuts } from "@/app/_components/keyboard-shortcuts";
 import type { ActionState } from "@/lib/auth/action";
+import type { DivisionWithTeams } from "@/lib/teams/teams";
 import type { BulkAction } from "@/lib/tickets/bulk";
-import { BulkBar, type MoveTarget } from "./bulk-bar";
+import { BulkBar } from "./bulk-bar";
 
 type BulkResult = { count: number; changed: number };
 type BulkInput = { divisionId: string; ticketIds: string[]; action: BulkAction };
@@ -16,7 +17,7 @@ export interface BulkQueueProps {
   tickets: { id: string; label: string }[];
   me: string;
   members: { userId: string; name: string }[];
-  divisions: MoveTarget[];
+  divisions: DivisionWithTeams[];
   action: (previous: ActionState<BulkResult>, input: BulkInput) => Promise<ActionState<BulkResult>>;
   children: ReactNode;
 }

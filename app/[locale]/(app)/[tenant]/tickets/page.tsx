@@ -12,7 +12,7 @@ import { listDivisions } from "@/lib/divisions/divisions";
 import { RuleError } from "@/lib/errors";
 import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
-import { listTeams } from "@/lib/teams/teams";
+import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { normalizeTag, ticketPriorities } from "@/lib/tickets/labels";
 import { countTicketsByStatus, listTickets, QUEUE_PAGE_SIZE } from "@/lib/tickets/tickets";
 import { bulkTicketsAction } from "./actions";
@@ -95,9 +95,9 @@ export default async function TicketsPage({ params, searchParams }: Props) {
       limit: QUEUE_PAGE_SIZE,
       offset: (page - 1) * QUEUE_PAGE_SIZE,
     });
-    const teams = await Promise.all(divisions.map((d) => listTeams(tx, scope, d.id)));
+    const destinations = await listDivisionsWithTeams(tx, scope);
     const members = await listMembers(tx, scope);
-    return { divisions, division, counts, total, page, pages, tickets, teams, members } as const;
+    return { divisions, division, counts, total, page, pages, tickets, destinations, members } as const;
   });
 
   const t = await getTranslations("tickets");
@@ -116,7 +116,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
     );
   }
 
-  const { divisions, division, counts, total, page, pages, tickets, teams, members } = loaded;
+  const { divisions, division, counts, total, page, pages, tickets, destinations, members } = loaded;
   const format = await getFormatter();
   const state: QueueState = { divisionId: division.id, view, page, ...filter };
   const href = (changes: Partial<QueueState>) =>
@@ -174,12 +174,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
             tagHref={(tag) => href({ tag })}
             me={ctx.user.id}
             members={members.map(({ userId, name }) => ({ userId, name }))}
-            divisions={divisions.map((d, index) => ({
-              id: d.id,
-              name: d.name,
-              tag: d.tag,
-              teams: teams[index]!.map((team) => ({ id: team.id, name: team.name })),
-            }))}
+            divisions={destinations}
             action={bulkTicketsAction.bind(null, slug)}
           />
           {pages > 1 && (

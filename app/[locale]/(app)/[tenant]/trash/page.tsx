@@ -5,6 +5,7 @@ import { Card, CardHeader } from "@/app/_components/card";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
+import { DivisionFilter, requestedDivision } from "../division-filter";
 import { scopeOf } from "@/lib/auth/context";
 import { tenantRequest } from "@/lib/auth/request";
 import { listDivisions } from "@/lib/divisions/divisions";
@@ -37,13 +38,12 @@ export default async function TrashPage({ params, searchParams }: Props) {
   const { divisions, items, divisionId } = await run(async (tx) => {
     const scope = scopeOf(ctx);
     const divisions = await listDivisions(tx, scope);
-    const divisionId = divisions.find((division) => division.id === requested)?.id;
+    const divisionId = requestedDivision(divisions, requested);
     return { divisions, divisionId, items: await listTrash(tx, scope, { divisionId }) };
   });
   const t = await getTranslations("trash");
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
-  const href = (id?: string) => (id ? `/${slug}/trash?division=${id}` : `/${slug}/trash`);
   const when = (date: Date) => format.dateTime(date, { dateStyle: "medium", timeStyle: "short" });
   const mayPurge = ctx.mayPurge;
 
@@ -66,28 +66,13 @@ export default async function TrashPage({ params, searchParams }: Props) {
           ) : undefined
         }
       />
-      {divisions.length > 1 && (
-        <nav aria-label={t("filter")} className="mb-6">
-          <ul className="flex flex-wrap gap-2">
-            {[{ id: undefined, name: t("allDivisions") }, ...divisions].map((division) => {
-              const current = division.id === divisionId;
-              return (
-                <li key={division.id ?? "all"}>
-                  <Link
-                    href={href(division.id)}
-                    aria-current={current ? "page" : undefined}
-                    className={`inline-flex rounded-full px-3 py-1.5 text-sm font-medium ring-1 ring-inset transition-colors ${
-                      current ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-zinc-700 ring-zinc-200 hover:bg-zinc-50"
-                    }`}
-                  >
-                    {division.name}
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
-        </nav>
-      )}
+      <DivisionFilter
+        label={t("filter")}
+        allLabel={t("allDivisions")}
+        path={`/${slug}/trash`}
+        divisions={divisions}
+        current={divisionId}
+      />
       {!mayPurge && (
         <p className="mb-4 flex items-start gap-2 text-sm text-zinc-600" data-no-purge-right>
           {t("noRight")}

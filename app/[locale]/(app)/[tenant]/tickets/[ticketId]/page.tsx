@@ -7,11 +7,10 @@ import { Icon } from "@/app/_components/icons";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
-import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
-import { listTeams } from "@/lib/teams/teams";
+import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { survivorOf, ticketsMergedInto } from "@/lib/tickets/merge";
 import { getTicket } from "@/lib/tickets/tickets";
 import { redirect } from "@/lib/i18n/navigation";
@@ -52,20 +51,14 @@ const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
     // A merged ticket's page is its survivor's: its messages live there now.
     const survivorId = view.ticket.mergedIntoId ? await survivorOf(tx, scope, ticketId) : null;
     const merged = await ticketsMergedInto(tx, scope, ticketId);
-    const divisions = await listDivisions(tx, scope);
-    const teams = await Promise.all(divisions.map((division) => listTeams(tx, scope, division.id)));
+    const divisions = await listDivisionsWithTeams(tx, scope);
     const members = await listMembers(tx, scope);
     return {
       view,
       survivorId,
       merged,
       members: members.map(({ userId, name, email }) => ({ userId, name, email })),
-      divisions: divisions.map((division, index) => ({
-        id: division.id,
-        name: division.name,
-        tag: division.tag,
-        teams: teams[index]!.map((team) => ({ id: team.id, name: team.name })),
-      })),
+      divisions,
     };
   });
   return { ctx, ...loaded };

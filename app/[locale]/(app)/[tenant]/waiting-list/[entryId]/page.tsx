@@ -9,12 +9,11 @@ import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { scopeOf } from "@/lib/auth/context";
 import { tenantRequest } from "@/lib/auth/request";
-import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { getWaitingEntry } from "@/lib/inbound/waiting-list";
 import { domainOf } from "@/lib/mail/addresses";
 import type { Address } from "@/lib/mail/types";
-import { listTeams } from "@/lib/teams/teams";
+import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { MailAttachments, MailText } from "../../mail-reader";
 import { readOrNotFound } from "../../read-or-not-found";
 import {
@@ -40,17 +39,7 @@ const loadEntryPage = cache(async (tenant: string, entryId: string) => {
   const loaded = await readOrNotFound(run, [entryId], async (tx) => {
     const scope = scopeOf(ctx);
     const entry = await getWaitingEntry(tx, scope, entryId);
-    const divisions = await listDivisions(tx, scope);
-    const teams = await Promise.all(divisions.map((division) => listTeams(tx, scope, division.id)));
-    return {
-      entry,
-      divisions: divisions.map((division, index) => ({
-        id: division.id,
-        name: division.name,
-        tag: division.tag,
-        teams: teams[index]!.map((team) => ({ id: team.id, name: team.name })),
-      })),
-    };
+    return { entry, divisions: await listDivisionsWithTeams(tx, scope) };
   });
   return { ctx, ...loaded };
 });

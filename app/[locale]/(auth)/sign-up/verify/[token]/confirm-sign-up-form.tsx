@@ -4,7 +4,6 @@ import { useLocale, useTranslations } from "next-intl";
 import { useActionState, useEffect } from "react";
 import { Button } from "@/app/_components/button";
 import { FormAlert } from "@/app/_components/form";
-import type { ActionState } from "@/lib/auth/action";
 import { completeSignUpAction } from "./actions";
 
 /** One button: the POST that creates the company (the link's GET only shows this page). */
