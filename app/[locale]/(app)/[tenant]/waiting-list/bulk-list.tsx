@@ -7,8 +7,9 @@ import { Button } from "@/app/_components/button";
 import { FormAlert } from "@/app/_components/form";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
+import type { DivisionWithTeams } from "@/lib/teams/teams";
 import { Link } from "@/lib/i18n/navigation";
-import { type DivisionChoice, TicketTargetFields } from "./[entryId]/entry-actions";
+import { TicketTargetFields } from "./[entryId]/entry-actions";
 
 type FormAction<R> = (previous: ActionState<R>, input: FormData) => Promise<ActionState<R>>;
 
@@ -37,7 +38,7 @@ export function WaitingBulkList({
   action,
 }: {
   rows: WaitingRow[];
-  divisions: DivisionChoice[];
+  divisions: DivisionWithTeams[];
   action: FormAction<{ decided: number; alreadyDecided: number }>;
 }) {
   const t = useTranslations("waitingList");

@@ -1,13 +1,14 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { Button } from "@/app/_components/button";
 import { errorsFor, FormAlert, SelectField } from "@/app/_components/form";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { TicketStatus } from "@/db/schema";
 import type { ActionState } from "@/lib/auth/action";
+import type { DivisionWithTeams } from "@/lib/teams/teams";
 import type { SettableTicketStatus } from "@/lib/tickets/status";
+import { DivisionTeamFields } from "../../division-team-fields";
 
 type FormAction<R> = (previous: ActionState<R>, input: FormData) => Promise<ActionState<R>>;
 
@@ -121,49 +122,23 @@ export function MoveControl({
   ticketId: string;
   divisionId: string;
   teamId: string | null;
-  divisions: { id: string; name: string; tag: string; teams: { id: string; name: string }[] }[];
+  divisions: DivisionWithTeams[];
   action: FormAction<{ divisionId: string; number: number }>;
 }) {
   const t = useTranslations("ticket.move");
   const { state, pending, onSubmit } = useActionForm(action);
-  const [chosen, setChosen] = useState(divisionId);
-  const teams = divisions.find((division) => division.id === chosen)?.teams ?? [];
   return (
     <form key={`${divisionId}:${teamId}`} onSubmit={onSubmit} className="space-y-3">
       <input type="hidden" name="ticketId" value={ticketId} />
-      {divisions.length > 1 && (
-        <SelectField
-          id="move-division"
-          name="divisionId"
-          label={t("division")}
-          value={chosen}
-          onChange={(event) => setChosen(event.currentTarget.value)}
-          help={chosen !== divisionId ? t("newNumber") : undefined}
-          errors={errorsFor(state.fieldErrors, "divisionId")}
-        >
-          {divisions.map((division) => (
-            <option key={division.id} value={division.id}>
-              {division.name} ({division.tag})
-            </option>
-          ))}
-        </SelectField>
-      )}
-      {divisions.length <= 1 && <input type="hidden" name="divisionId" value={chosen} />}
-      <SelectField
-        key={chosen}
-        id="move-team"
-        name="teamId"
-        label={t("team")}
-        defaultValue={chosen === divisionId ? (teamId ?? "") : ""}
-        errors={errorsFor(state.fieldErrors, "teamId")}
-      >
-        <option value="">{t("noTeam")}</option>
-        {teams.map((team) => (
-          <option key={team.id} value={team.id}>
-            {team.name}
-          </option>
-        ))}
-      </SelectField>
+      <DivisionTeamFields
+        idPrefix="move"
+        divisions={divisions}
+        divisionId={divisionId}
+        teamId={teamId}
+        labels={{ division: t("division"), team: t("team"), noTeam: t("noTeam") }}
+        divisionHelp={(chosen) => (chosen !== divisionId ? t("newNumber") : undefined)}
+        state={state}
+      />
       <Button type="submit" size="sm" variant="secondary" pending={pending}>
         {t("submit")}
       </Button>

@@ -3,25 +3,17 @@
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/app/_components/button";
-import { CheckboxField, errorsFor, FormAlert, SelectField, TextField } from "@/app/_components/form";
+import { CheckboxField, errorsFor, FormAlert, TextField } from "@/app/_components/form";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
 import type { DecisionResult } from "@/lib/inbound/waiting-decisions";
+import type { DivisionWithTeams } from "@/lib/teams/teams";
 import type { TicketChoice } from "@/lib/tickets/search";
+import { DivisionTeamFields } from "../../division-team-fields";
 
 type FormAction<R> = (previous: ActionState<R>, input: FormData) => Promise<ActionState<R>>;
 
-export interface DivisionChoice {
-  id: string;
-  name: string;
-  tag: string;
-  teams: { id: string; name: string }[];
-}
-
-/**
- * The division and team a new ticket goes to (the team list follows the chosen division), for the
- * entry page and the list's bulk bar alike.
- */
+/** The division and team a new ticket goes to, for the entry page and the list's bulk bar alike. */
 export function TicketTargetFields({
   idPrefix,
   divisions,
@@ -30,49 +22,22 @@ export function TicketTargetFields({
   columns = false,
 }: {
   idPrefix: string;
-  divisions: DivisionChoice[];
+  divisions: DivisionWithTeams[];
   /** "" offers "each email's own division" (the bulk bar, over entries of several divisions). */
   divisionId: string;
   state: ActionState<unknown>;
-  /** Side by side (a wide bar) rather than one under the other (a sidebar). */
   columns?: boolean;
 }) {
   const t = useTranslations("waitingList.actions.convert");
-  const [chosen, setChosen] = useState(divisionId);
-  const teams = divisions.find((division) => division.id === chosen)?.teams ?? [];
   return (
-    <div className={`grid gap-3 ${columns ? "sm:grid-cols-2" : ""}`}>
-      <SelectField
-        id={`${idPrefix}-division`}
-        name="divisionId"
-        label={t("division")}
-        value={chosen}
-        onChange={(event) => setChosen(event.currentTarget.value)}
-        errors={errorsFor(state.fieldErrors, "divisionId")}
-      >
-        {divisionId === "" && <option value="">{t("ownDivision")}</option>}
-        {divisions.map((division) => (
-          <option key={division.id} value={division.id}>
-            {division.name} ({division.tag})
-          </option>
-        ))}
-      </SelectField>
-      <SelectField
-        key={chosen}
-        id={`${idPrefix}-team`}
-        name="teamId"
-        label={t("team")}
-        defaultValue=""
-        errors={errorsFor(state.fieldErrors, "teamId")}
-      >
-        <option value="">{t("noTeam")}</option>
-        {teams.map((team) => (
-          <option key={team.id} value={team.id}>
-            {team.name}
-          </option>
-        ))}
-      </SelectField>
-    </div>
+    <DivisionTeamFields
+      idPrefix={idPrefix}
+      divisions={divisions}
+      divisionId={divisionId}
+      labels={{ division: t("division"), team: t("team"), noTeam: t("noTeam"), anyDivision: t("ownDivision") }}
+      state={state}
+      columns={columns}
+    />
   );
 }
 
@@ -85,7 +50,7 @@ export function ConvertForm({
   action,
 }: {
   entryId: string;
-  divisions: DivisionChoice[];
+  divisions: DivisionWithTeams[];
   divisionId: string;
   hasSender: boolean;
   action: FormAction<DecisionResult>;
