@@ -618,10 +618,32 @@ export const contacts = pgTable(
     /** Lower-cased. */
     email: text("email").notNull(),
     name: text("name"),
+    /** The customer's company, as staff write it. */
+    organization: text("organization"),
+    /** Staff's notes on the customer: never mailed. */
+    notes: text("notes"),
     unsubscribedAt: timestamp("unsubscribed_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [unique("contacts_tenant_email_key").on(t.tenantId, t.email), tenantPolicy()],
+);
+
+/**
+ * Senders whose mail a member reads with its remote images shown ("always show images from this
+ * sender"); every other mail's remote images stay blocked until asked for, per message.
+ */
+export const remoteImageSenders = pgTable(
+  "remote_image_senders",
+  {
+    tenantId: tenantId(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Lower-cased. */
+    address: text("address").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ name: "remote_image_senders_pkey", columns: [t.tenantId, t.userId, t.address] }), tenantPolicy()],
 );
 
 export const tickets = pgTable(
@@ -1037,6 +1059,7 @@ export type Mailbox = typeof mailboxes.$inferSelect;
 export type OAuthConnectRequest = typeof oauthConnectRequests.$inferSelect;
 export type Team = typeof teams.$inferSelect;
 export type Contact = typeof contacts.$inferSelect;
+export type RemoteImageSender = typeof remoteImageSenders.$inferSelect;
 export type Ticket = typeof tickets.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type InboundEmail = typeof inboundEmails.$inferSelect;

@@ -178,6 +178,7 @@ export async function makeFilledTenant(db: Database, name: string) {
       .values({ tenantId, divisionId: base.divisionId, name: "First line" })
       .returning();
     await tx.insert(schema.teamMembers).values({ tenantId, teamId: team!.id, userId: agent!.id });
+    await tx.insert(schema.remoteImageSenders).values({ tenantId, userId: agent!.id, address: "news@customer.test" });
     await tx.insert(schema.cannedReplies).values([
       { tenantId, divisionId: base.divisionId, name: "Thanks", body: "Thank you, {{customer.name}}." },
       { tenantId, ownerUserId: agent!.id, name: "Mine", body: "Best, {{agent.name}}" },
