@@ -16,6 +16,7 @@ import { found, NotFoundError, RuleError } from "@/lib/errors";
 import { isLocale, type Locale, locales } from "@/lib/i18n/routing";
 import type { TenantScope } from "@/db/tenant";
 import { defaultTemplates, type TemplateKind } from "@/lib/templates/defaults";
+import { refreshHighlights } from "./highlight";
 import type { DivisionSettings, DivisionSettingsPatch, DivisionWithSettings } from "./settings";
 
 export async function listDivisions(tx: Executor, scope: TenantScope): Promise<Division[]> {
@@ -129,6 +130,9 @@ export async function updateDivisionSettings(
         })),
       );
     }
+  }
+  if (columns.highlightDomains && JSON.stringify(columns.highlightDomains) !== JSON.stringify(current.highlightDomains)) {
+    await refreshHighlights(tx, scope, { divisionId });
   }
   const changed = Object.keys(patch).filter((key) => {
     const before = key === "unprocessedRecipientIds" ? current.unprocessedRecipientIds : current[key as keyof Division];

@@ -3,6 +3,7 @@ import type { Executor } from "@/db/client";
 import { type Ticket, tickets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { getDivision } from "@/lib/divisions/divisions";
+import { refreshHighlights } from "@/lib/divisions/highlight";
 import { NotFoundError, RuleError } from "@/lib/errors";
 import type { TenantScope } from "@/db/tenant";
 import { getTeam } from "@/lib/teams/teams";
@@ -39,6 +40,10 @@ export async function moveTicket(
     .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticket.id)))
     .returning();
   if (!moved) throw new Error("Ticket vanished while moving it");
+  // Highlighting is the new division's list's to decide; a refresh that changed the ticket flipped it.
+  if (changesDivision && (await refreshHighlights(tx, scope, { divisionId: moved.divisionId, ticketIds: [moved.id] })) > 0) {
+    moved.highlighted = !moved.highlighted;
+  }
   await recordAudit(tx, scope, "ticket.moved", { type: "ticket", id: ticket.id }, {
     from: { divisionId: ticket.divisionId, number: ticket.number, teamId: ticket.teamId },
     to: { divisionId: moved.divisionId, number: moved.number, teamId: moved.teamId },

@@ -75,10 +75,10 @@ export async function QueueTable({
                 data-highlighted={ticket.highlighted || undefined}
                 tabIndex={-1}
                 className={`outline-none focus:relative focus:z-10 focus:ring-2 focus:ring-brand-500 focus:ring-inset has-checked:bg-brand-50/70 ${
-                  ticket.highlighted ? "bg-amber-50/70 hover:bg-amber-50" : "hover:bg-zinc-50"
+                  ticket.highlighted ? "bg-red-50/70 hover:bg-red-50" : "hover:bg-zinc-50"
                 }`}
               >
-                <td className={`py-3 pl-5 sm:pl-6 ${ticket.highlighted ? "border-l-4 border-amber-400 sm:pl-5" : ""}`}>
+                <td className={`py-3 pl-5 sm:pl-6 ${ticket.highlighted ? "border-l-4 border-red-500 sm:pl-5" : ""}`}>
                   <RowCheckbox
                     ticketId={ticket.id}
                     label={t("select", { ticket: `${division.tag}#${ticket.number}` })}
@@ -98,7 +98,7 @@ export async function QueueTable({
                         <TicketPriorityBadge priority={ticket.priority} />
                       )}
                       {ticket.highlighted && (
-                        <span className="shrink-0 rounded bg-amber-200/70 px-1.5 text-[11px] font-semibold text-amber-900">
+                        <span className="shrink-0 rounded bg-red-100 px-1.5 text-[11px] font-semibold text-red-800">
                           {t("highlighted")}
                         </span>
                       )}

@@ -121,7 +121,7 @@ export default async function TicketPage({ params }: Props) {
             <TicketStatusBadge status={ticket.status} />
             {ticket.priority !== "normal" && <TicketPriorityBadge priority={ticket.priority} />}
             {ticket.highlighted && (
-              <span className="rounded bg-amber-200/70 px-1.5 text-xs font-semibold text-amber-900">
+              <span className="rounded bg-red-100 px-1.5 text-xs font-semibold text-red-800">
                 {tTickets("highlighted")}
               </span>
             )}
