@@ -6,7 +6,7 @@ import { usePathname, useRouter } from "@/lib/i18n/navigation";
 import { type Locale, locales } from "@/lib/i18n/routing";
 
 /**
- * EN | PL. Switching changes the locale in the URL (next-intl updates the NEXT_LOCALE cookie); with
+ * EN | PL. Switching changes the locale in the URL, keeping the rest of it (next-intl updates the NEXT_LOCALE cookie); with
  * `remember`, the choice is also stored on the user, so the next sign-in opens in that language.
  */
 export function LanguageSwitcher({
@@ -26,7 +26,9 @@ export function LanguageSwitcher({
     if (locale === current) return;
     startTransition(async () => {
       if (remember) await remember(locale);
-      router.replace(pathname, { locale });
+      // The query (filters, search, page) and the fragment stay: only the language changes. Read at
+      // the click, so pages without a Suspense boundary need no useSearchParams.
+      router.replace(`${pathname}${window.location.search}${window.location.hash}`, { locale });
     });
   }
 

@@ -149,6 +149,13 @@ describe("bulk work and the keyboard in the queue", () => {
         await page.locator('[data-clear-filter="priority"]').waitFor();
         expect(await page.locator("tr[data-ticket]").count()).toBe(1);
         await screenshot(page, "133-queue-filtered-en");
+        // Switching the language keeps the filter: only the locale of the URL changes.
+        await page.getByRole("group", { name: tEn("language.label") }).getByRole("button", { name: tEn("language.short.pl") }).click();
+        await page.waitForURL(new RegExp(`/pl/${slug}/tickets\\?(.*&)?priority=urgent(&.*)?$`));
+        await page.getByRole("search").getByLabel(tPl("tickets.filters.priority")).waitFor();
+        expect(await page.locator("tr[data-ticket]").count()).toBe(1);
+        await page.getByRole("group", { name: tPl("language.label") }).getByRole("button", { name: tPl("language.short.en") }).click();
+        await page.waitForURL(new RegExp(`/en/${slug}/tickets\\?(.*&)?priority=urgent(&.*)?$`));
         await page.locator('[data-clear-filter="priority"]').click();
         await page.waitForURL(/tickets(\?tag=)?$/);
         await page.locator("tr[data-ticket]").nth(2).waitFor();
