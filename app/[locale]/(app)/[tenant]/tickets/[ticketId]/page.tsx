@@ -269,7 +269,7 @@ export default async function TicketPage({ params }: Props) {
             </ol>
           )}
           {!trashedAt && (
-            <div className="print:hidden">
+            <div data-composer className="print:hidden">
               <Composer
                 ticketId={ticket.id}
                 customer={customer}
