@@ -4,7 +4,9 @@ import { auditLog, inboundEmails } from "../../db/schema";
 import { operatorScope, type TenantScope, withTenant } from "../../db/tenant";
 import { recordAudit } from "../../lib/audit";
 import { NotFoundError } from "../../lib/errors";
+import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { processInboundEmail } from "../../lib/inbound/process";
+import { attachWaitingEmail } from "../../lib/inbound/waiting-decisions";
 import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
 import { assignTicket } from "../../lib/tickets/assign";
 import { listTicketEvents } from "../../lib/tickets/events";
@@ -104,5 +106,27 @@ describe("why a message is here, and the mail as received", () => {
     ).rejects.toBeInstanceOf(NotFoundError);
     const after = await desk.run((tx) => listMessageOrigins(tx, desk.scope, { ticketId: desk.ticketId, withHeaders: true }));
     expect(after.get(replyId)).toMatchObject({ reason: "header", rawAvailable: false, headers: null });
+  });
+
+  it("names who attached a held mail from the waiting list", async () => {
+    const desk = await helpDesk("Attachers");
+    await desk.run((tx) =>
+      updateDivisionSettings(tx, operatorScope(desk.tenantId), desk.company.divisionId, { automationMode: "waiting_list" }),
+    );
+    const raw = mail({ from: "Ola <ola@elsewhere.test>", subject: "Something else", body: "Held first." });
+    const { email } = await storeInboundEmail(db, {
+      tenantId: desk.tenantId,
+      divisionId: desk.company.divisionId,
+      mailboxId: null,
+      uniqueKey: inboundKey.import(raw),
+      raw,
+    });
+    expect((await processInboundEmail(db, { tenantId: desk.tenantId, inboundEmailId: email.id })).outcome).toBe("waiting_list");
+    await desk.run((tx) => attachWaitingEmail(tx, desk.scope, { id: email.id, ticketId: desk.ticketId }));
+
+    const origins = await desk.run((tx) => listMessageOrigins(tx, desk.scope, { ticketId: desk.ticketId, withHeaders: false }));
+    const attached = [...origins.values()].filter((origin) => origin.reason === "attached");
+    expect(attached).toEqual([{ reason: "attached", attachedById: desk.company.user.id, rawAvailable: true, headers: null }]);
+    expect([...origins.values()].filter((origin) => origin.reason !== "attached").every((origin) => origin.attachedById === null)).toBe(true);
   });
 });

@@ -134,7 +134,7 @@ export default async function TicketPage({ params }: Props) {
         eyebrow={
           <Link
             href={`/${slug}/tickets?division=${division.id}`}
-            className="inline-flex items-center gap-1.5 text-zinc-500 hover:text-zinc-800"
+            className="inline-flex items-center gap-1.5 text-zinc-500 hover:text-zinc-800 print:hidden"
           >
             <Icon name="arrowLeft" className="size-4" />
             {t("backToQueue", { division: division.name })}
