@@ -31,3 +31,8 @@ export function canAssignRole(actor: Role, from: Role | null, to: Role): boolean
   if (actor === "owner") return true;
   return from !== "owner" && to !== "owner";
 }
+
+/** A mail as received (its headers, its `.eml`) can show what staff should not see: administrators only. */
+export function canReadReceivedMail(role: Role): boolean {
+  return role === "owner" || role === "admin";
+}

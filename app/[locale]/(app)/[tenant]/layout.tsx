@@ -46,7 +46,7 @@ export default async function TenantLayout({
 
   return (
     <div className="min-h-screen lg:flex">
-      <aside className="hidden w-64 shrink-0 border-r border-zinc-200 bg-white lg:block">
+      <aside className="hidden w-64 shrink-0 border-r border-zinc-200 bg-white lg:block print:hidden">
         <div className="sticky top-0 flex h-screen flex-col">
           <div className="flex items-center justify-between gap-2 px-5 pt-5 pb-4">
             <Link href={`/${ctx.tenant.slug}/tickets`} aria-label={t("home")}>
@@ -75,7 +75,7 @@ export default async function TenantLayout({
       </aside>
 
       <div className="min-w-0 flex-1">
-        <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur lg:hidden">
+        <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur lg:hidden print:hidden">
           <div className="flex items-center justify-between gap-3 px-4 py-3">
             <Link href={`/${ctx.tenant.slug}/tickets`} aria-label={t("home")}>
               <Logo />

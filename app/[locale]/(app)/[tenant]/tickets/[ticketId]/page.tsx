@@ -10,9 +10,12 @@ import { tenantRequest } from "@/lib/auth/request";
 import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
+import { canReadReceivedMail } from "@/lib/auth/roles";
+import { listTicketEvents, type TicketEvent } from "@/lib/tickets/events";
+import { listMessageOrigins } from "@/lib/tickets/message-origin";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { survivorOf, ticketsMergedInto } from "@/lib/tickets/merge";
-import { getTicket } from "@/lib/tickets/tickets";
+import { getTicket, type TicketMessage } from "@/lib/tickets/tickets";
 import { redirect } from "@/lib/i18n/navigation";
 import { readOrNotFound } from "../../read-or-not-found";
 import { TicketPriorityBadge } from "../ticket-labels";
@@ -36,6 +39,9 @@ import { MergeControl } from "./merge-control";
 import { mergeTicketAction, searchMergeTargetsAction, splitMessageAction } from "./merge-actions";
 import { SplitMessageButton } from "./split-message-button";
 import { AssignControl, MoveControl, StatusControl } from "./ticket-controls";
+import { MessageOriginLine } from "./message-origin";
+import { PrintButton } from "./print-button";
+import { type EventNames, TicketEventItem } from "./ticket-event";
 import { TicketMessageItem } from "./ticket-message";
 
 interface Props {
@@ -53,8 +59,12 @@ const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
     const merged = await ticketsMergedInto(tx, scope, ticketId);
     const divisions = await listDivisionsWithTeams(tx, scope);
     const members = await listMembers(tx, scope);
+    const events = await listTicketEvents(tx, scope, ticketId);
+    const origins = await listMessageOrigins(tx, scope, { ticketId, withHeaders: canReadReceivedMail(ctx.role) });
     return {
       view,
+      events,
+      origins,
       survivorId,
       merged,
       members: members.map(({ userId, name, email }) => ({ userId, name, email })),
@@ -75,7 +85,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function TicketPage({ params }: Props) {
   const { locale, tenant, ticketId } = await params;
   setPageLocale(locale);
-  const { ctx, view, survivorId, merged, members, divisions } = await loadTicketPage(tenant, ticketId);
+  const { ctx, view, survivorId, merged, members, divisions, events, origins } = await loadTicketPage(tenant, ticketId);
   if (survivorId) redirect({ href: `/${ctx.tenant.slug}/tickets/${survivorId}`, locale: setPageLocale(locale) });
   const { ticket, division, contact, team, assignee, messages } = view;
   const t = await getTranslations("ticket");
@@ -89,6 +99,28 @@ export default async function TicketPage({ params }: Props) {
   const trashedAt = ticket.deletedAt;
   const deletedBy = members.find((member) => member.userId === ticket.deletedById)?.name ?? tTrash("unknownDeleter");
   const trashAction = moveToTrashAction.bind(null, slug);
+  const memberName = (id: string) => members.find((member) => member.userId === id)?.name ?? null;
+  const names: EventNames = {
+    member: memberName,
+    division: (id) => divisions.find((d) => d.id === id)?.name ?? null,
+    team: (id) => divisions.flatMap((d) => d.teams).find((team) => team.id === id)?.name ?? null,
+  };
+  const mayReadReceivedMail = canReadReceivedMail(ctx.role);
+  const conversation = inTimeOrder(messages, events);
+  const originOf = (messageId: string) => {
+    const origin = origins.get(messageId);
+    if (!origin) return undefined;
+    return (
+      <MessageOriginLine
+        origin={origin}
+        ticket={`[${division.tag}#${ticket.number}]`}
+        attachedBy={origin.attachedById ? memberName(origin.attachedById) : null}
+        rawHref={
+          mayReadReceivedMail && origin.rawAvailable ? `/${locale}${ticketHref}/messages/${messageId}/raw` : null
+        }
+      />
+    );
+  };
   const customer = contact
     ? contact.name
       ? `${contact.name} <${contact.email}>`
@@ -102,7 +134,7 @@ export default async function TicketPage({ params }: Props) {
         eyebrow={
           <Link
             href={`/${slug}/tickets?division=${division.id}`}
-            className="inline-flex items-center gap-1.5 text-zinc-500 hover:text-zinc-800"
+            className="inline-flex items-center gap-1.5 text-zinc-500 hover:text-zinc-800 print:hidden"
           >
             <Icon name="arrowLeft" className="size-4" />
             {t("backToQueue", { division: division.name })}
@@ -129,24 +161,27 @@ export default async function TicketPage({ params }: Props) {
           </span>
         }
         actions={
-          trashedAt ? undefined : (
-            <TrashActionButton
-              name="moveToTrash"
-              input={{ kind: "ticket", id: ticket.id }}
-              action={trashAction}
-              label={t("trash.deleteTicket")}
-              confirm={t("trash.deleteTicketConfirm")}
-              icon="trash"
-              variant="danger"
-            />
-          )
+          <div className="flex flex-wrap items-center gap-2 print:hidden">
+            <PrintButton />
+            {!trashedAt && (
+              <TrashActionButton
+                name="moveToTrash"
+                input={{ kind: "ticket", id: ticket.id }}
+                action={trashAction}
+                label={t("trash.deleteTicket")}
+                confirm={t("trash.deleteTicketConfirm")}
+                icon="trash"
+                variant="danger"
+              />
+            )}
+          </div>
         }
       />
       {trashedAt && (
         <div
           role="status"
           data-ticket-trashed
-          className="mb-6 flex flex-wrap items-center justify-between gap-3 rounded-xl border border-red-200 bg-red-50 px-5 py-3 text-sm text-red-900"
+          className="mb-6 flex flex-wrap items-center justify-between gap-3 rounded-xl border border-red-200 print:hidden bg-red-50 px-5 py-3 text-sm text-red-900"
         >
           <p className="flex items-center gap-2">
             <Icon name="trash" className="size-5 shrink-0" />
@@ -165,7 +200,7 @@ export default async function TicketPage({ params }: Props) {
         </div>
       )}
 
-      <div className="grid gap-6 lg:grid-cols-3 lg:items-start">
+      <div className="grid gap-6 lg:grid-cols-3 lg:items-start print:block">
         <div className="space-y-4 lg:col-span-2">
           <h2 className="sr-only">{t("history")}</h2>
           {merged.length > 0 && (
@@ -193,52 +228,61 @@ export default async function TicketPage({ params }: Props) {
             </p>
           ) : (
             <ol className="space-y-4" aria-label={t("history")}>
-              {messages.map((message) => (
-                <li key={message.id}>
-                  <TicketMessageItem
-                    message={message}
-                    attachmentHref={(attachmentId) => `/${locale}${ticketHref}/attachments/${attachmentId}`}
-                    sendingEnabled={division.sendingEnabled}
-                    outboxHref={outboxHref}
-                    actions={
-                      trashedAt ? undefined : (
-                        <>
-                          {messages.length > 1 && (
-                            <SplitMessageButton
-                              messageId={message.id}
-                              ticketsHref={`/${slug}/tickets`}
-                              action={splitMessageAction.bind(null, slug)}
+              {conversation.map((item) =>
+                item.type === "event" ? (
+                  <li key={`event-${item.event.id}`}>
+                    <TicketEventItem event={item.event} names={names} tag={division.tag} />
+                  </li>
+                ) : (
+                  <li key={item.message.id}>
+                    <TicketMessageItem
+                      message={item.message}
+                      attachmentHref={(attachmentId) => `/${locale}${ticketHref}/attachments/${attachmentId}`}
+                      sendingEnabled={division.sendingEnabled}
+                      outboxHref={outboxHref}
+                      origin={originOf(item.message.id)}
+                      actions={
+                        trashedAt ? undefined : (
+                          <>
+                            {messages.length > 1 && (
+                              <SplitMessageButton
+                                messageId={item.message.id}
+                                ticketsHref={`/${slug}/tickets`}
+                                action={splitMessageAction.bind(null, slug)}
+                              />
+                            )}
+                            <TrashActionButton
+                              name="moveToTrash"
+                              input={{ kind: "message", id: item.message.id }}
+                              action={trashAction}
+                              label={t("trash.deleteMessage")}
+                              confirm={t("trash.deleteMessageConfirm")}
+                              variant="ghost"
                             />
-                          )}
-                          <TrashActionButton
-                            name="moveToTrash"
-                            input={{ kind: "message", id: message.id }}
-                            action={trashAction}
-                            label={t("trash.deleteMessage")}
-                            confirm={t("trash.deleteMessageConfirm")}
-                            variant="ghost"
-                          />
-                        </>
-                      )
-                    }
-                  />
-                </li>
-              ))}
+                          </>
+                        )
+                      }
+                    />
+                  </li>
+                ),
+              )}
             </ol>
           )}
           {!trashedAt && (
-            <Composer
-              ticketId={ticket.id}
-              customer={customer}
-              sendingEnabled={division.sendingEnabled}
-              replyAction={replyToTicketAction.bind(null, slug)}
-              noteAction={addNoteAction.bind(null, slug)}
-              cannedAction={listCannedRepliesAction.bind(null, slug)}
-            />
+            <div data-composer className="print:hidden">
+              <Composer
+                ticketId={ticket.id}
+                customer={customer}
+                sendingEnabled={division.sendingEnabled}
+                replyAction={replyToTicketAction.bind(null, slug)}
+                noteAction={addNoteAction.bind(null, slug)}
+                cannedAction={listCannedRepliesAction.bind(null, slug)}
+              />
+            </div>
           )}
         </div>
 
-        <aside className="space-y-4 lg:sticky lg:top-6">
+        <aside className="space-y-4 lg:sticky lg:top-6 print:hidden">
           <Card>
             <CardHeader title={t("details.title")} />
             <CardBody className="space-y-4">
@@ -330,6 +374,18 @@ export default async function TicketPage({ params }: Props) {
       </div>
     </>
   );
+}
+
+type ConversationItem = { type: "message"; message: TicketMessage; at: Date } | { type: "event"; event: TicketEvent; at: Date };
+
+/** Messages and changes as they happened; at the same instant the message comes first (a reply, then the status it set). */
+function inTimeOrder(messages: TicketMessage[], events: TicketEvent[]): ConversationItem[] {
+  const items: ConversationItem[] = [
+    ...messages.map((message) => ({ type: "message" as const, message, at: message.createdAt })),
+    ...events.map((event) => ({ type: "event" as const, event, at: event.at })),
+  ];
+  // A stable sort keeps each kind in its own (already time-ordered) order on ties.
+  return items.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 function Detail({ label, children }: { label: string; children: ReactNode }) {

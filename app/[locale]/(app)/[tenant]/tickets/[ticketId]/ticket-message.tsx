@@ -27,12 +27,15 @@ export function TicketMessageItem({
   attachmentHref,
   sendingEnabled,
   outboxHref,
+  origin,
   actions,
 }: {
   message: TicketMessage;
   attachmentHref: (attachmentId: string) => string;
   sendingEnabled: boolean;
   outboxHref: string;
+  /** Why the message is here, and for administrators the mail as received, under its header. */
+  origin?: ReactNode;
   /** What a member can do with this message (split it out, move it to the trash), at its foot. */
   actions?: ReactNode;
 }) {
@@ -96,6 +99,7 @@ export function TicketMessageItem({
           </time>
         </div>
       </header>
+      {origin && <div className="px-5 pt-1">{origin}</div>}
 
       <div className="px-5 py-3">
         <MailText shown={shown} full={full} />
@@ -109,7 +113,7 @@ export function TicketMessageItem({
       {message.delivery && (
         <DeliveryLine delivery={message.delivery} sendingEnabled={sendingEnabled} outboxHref={outboxHref} />
       )}
-      {actions && <footer className="flex justify-end gap-2 px-3 pb-2">{actions}</footer>}
+      {actions && <footer className="flex justify-end gap-2 px-3 pb-2 print:hidden">{actions}</footer>}
     </article>
   );
 }
