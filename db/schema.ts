@@ -973,7 +973,12 @@ export const auditLog = pgTable(
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (t) => [index("audit_log_tenant_idx").on(t.tenantId, t.createdAt), tenantPolicy()],
+  (t) => [
+    index("audit_log_tenant_idx").on(t.tenantId, t.createdAt),
+    // Serves a ticket's events in its conversation (lib/tickets/events.ts).
+    index("audit_log_target_idx").on(t.tenantId, t.targetType, t.targetId, t.createdAt),
+    tenantPolicy(),
+  ],
 );
 
 export const tenantsRelations = relations(tenants, ({ many }) => ({
