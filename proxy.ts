@@ -13,12 +13,19 @@ const localeRouting = createMiddleware(routing);
  * replaces the plain `frame-ancestors` one of next.config.ts, so a page carries one policy.
  */
 export default function proxy(request: NextRequest) {
-  const policy = pageContentSecurityPolicy(newNonce(), { development: process.env.NODE_ENV === "development" });
+  const policy = pageContentSecurityPolicy(newNonce(), {
+    development: process.env.NODE_ENV === "development",
+    mailReader: MAIL_READER.test(request.nextUrl.pathname),
+  });
   request.headers.set("Content-Security-Policy", policy);
   const response = localeRouting(request);
   response.headers.set("Content-Security-Policy", policy);
   return response;
 }
+
+// The pages that show a mail's HTML: a ticket (`/<locale>/<tenant>/tickets/<id>`) and a waiting-list
+// entry (`/<locale>/<tenant>/waiting-list/<id>`); see pageContentSecurityPolicy.
+const MAIL_READER = /^\/[^/]+\/[^/]+\/(?:tickets|waiting-list)\/[^/]+\/?$/;
 
 export const config = {
   // `/unsubscribe/<token>` is a mass mail's List-Unsubscribe address: a mail client's one-click POST

@@ -12,8 +12,11 @@ import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { survivorOf, ticketsMergedInto } from "@/lib/tickets/merge";
+import { inlineImagesOf } from "@/lib/tickets/inline-images";
 import { getTicket } from "@/lib/tickets/tickets";
+import { sendersWithImages } from "@/lib/users/remote-images";
 import { redirect } from "@/lib/i18n/navigation";
+import { alwaysShowImagesAction } from "../../mail-actions";
 import { readOrNotFound } from "../../read-or-not-found";
 import { TicketPriorityBadge } from "../ticket-labels";
 import { moveToTrashAction, restoreFromTrashAction } from "../../trash/actions";
@@ -40,6 +43,8 @@ import { TicketMessageItem } from "./ticket-message";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; ticketId: string }>;
+  /** `images`: the message whose remote images the reader asked to see. */
+  searchParams: Promise<{ images?: string | string[] }>;
 }
 
 /** Everything the page shows, read once per request (the title and the page share it). */
@@ -53,8 +58,15 @@ const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
     const merged = await ticketsMergedInto(tx, scope, ticketId);
     const divisions = await listDivisionsWithTeams(tx, scope);
     const members = await listMembers(tx, scope);
+    const inlineImages = await inlineImagesOf(tx, scope, view.messages.filter((message) => message.html).map((message) => message.id));
+    const imageSenders = await sendersWithImages(tx, scope, {
+      userId: ctx.user.id,
+      addresses: view.messages.flatMap((message) => (message.html && message.fromAddress ? [message.fromAddress] : [])),
+    });
     return {
       view,
+      inlineImages,
+      imageSenders,
       survivorId,
       merged,
       members: members.map(({ userId, name, email }) => ({ userId, name, email })),
@@ -72,10 +84,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 /** One ticket: where it stands, its whole conversation, and the reply and note forms. */
-export default async function TicketPage({ params }: Props) {
+export default async function TicketPage({ params, searchParams }: Props) {
   const { locale, tenant, ticketId } = await params;
+  const { images: imagesShownFor } = await searchParams;
   setPageLocale(locale);
-  const { ctx, view, survivorId, merged, members, divisions } = await loadTicketPage(tenant, ticketId);
+  const { ctx, view, survivorId, merged, members, divisions, inlineImages, imageSenders } = await loadTicketPage(tenant, ticketId);
   if (survivorId) redirect({ href: `/${ctx.tenant.slug}/tickets/${survivorId}`, locale: setPageLocale(locale) });
   const { ticket, division, contact, team, assignee, messages } = view;
   const t = await getTranslations("ticket");
@@ -200,6 +213,14 @@ export default async function TicketPage({ params }: Props) {
                     attachmentHref={(attachmentId) => `/${locale}${ticketHref}/attachments/${attachmentId}`}
                     sendingEnabled={division.sendingEnabled}
                     outboxHref={outboxHref}
+                    images={{
+                      inline: inlineImages.get(message.id) ?? new Map(),
+                      remote:
+                        imagesShownFor === message.id ||
+                        (message.direction === "inbound" && imageSenders.has(message.fromAddress?.toLowerCase() ?? "")),
+                      showHref: `${ticketHref}?images=${message.id}`,
+                      alwaysAction: alwaysShowImagesAction.bind(null, slug),
+                    }}
                     actions={
                       trashedAt ? undefined : (
                         <>
