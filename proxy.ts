@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import createMiddleware from "next-intl/middleware";
 import { routing } from "./lib/i18n/routing";
-import { newNonce, pageContentSecurityPolicy } from "./lib/security/content-policy";
+import { newNonce, pageContentSecurityPolicy, showsMail } from "./lib/security/content-policy";
 
 // `/` redirects by the NEXT_LOCALE cookie (the user's last choice), then Accept-Language.
 const localeRouting = createMiddleware(routing);
@@ -15,17 +15,13 @@ const localeRouting = createMiddleware(routing);
 export default function proxy(request: NextRequest) {
   const policy = pageContentSecurityPolicy(newNonce(), {
     development: process.env.NODE_ENV === "development",
-    mailReader: MAIL_READER.test(request.nextUrl.pathname),
+    mailReader: showsMail(request.nextUrl.pathname),
   });
   request.headers.set("Content-Security-Policy", policy);
   const response = localeRouting(request);
   response.headers.set("Content-Security-Policy", policy);
   return response;
 }
-
-// The pages that show a mail's HTML: a ticket (`/<locale>/<tenant>/tickets/<id>`) and a waiting-list
-// entry (`/<locale>/<tenant>/waiting-list/<id>`); see pageContentSecurityPolicy.
-const MAIL_READER = /^\/[^/]+\/[^/]+\/(?:tickets|waiting-list)\/[^/]+\/?$/;
 
 export const config = {
   // `/unsubscribe/<token>` is a mass mail's List-Unsubscribe address: a mail client's one-click POST

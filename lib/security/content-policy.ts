@@ -47,6 +47,14 @@ export function pageContentSecurityPolicy(
     .join("; ");
 }
 
+/**
+ * The pages that show a mail's HTML, which need `mailReader`: a ticket
+ * (`/<locale>/<tenant>/tickets/<id>`) and a waiting-list entry (`/<locale>/<tenant>/waiting-list/<id>`).
+ */
+export function showsMail(pathname: string): boolean {
+  return /^\/[^/]+\/[^/]+\/(?:tickets|waiting-list)\/[^/]+\/?$/.test(pathname);
+}
+
 /** 128 random bits in base64, fresh for every response: a nonce an attacker cannot guess or reuse. */
 export function newNonce(): string {
   return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
