@@ -74,12 +74,18 @@ function hostileMail(listener: string): Buffer {
   return Buffer.from(lines.join("\r\n"), "utf8");
 }
 
-/** A help desk with one ticket made from the hostile mail, and an agent besides its owner. */
-async function helpDeskWithHostileMail(listener: string) {
+/**
+ * A help desk with the hostile mail, made a ticket (or held on the waiting list), and an agent
+ * besides its owner.
+ */
+async function helpDeskWithHostileMail(listener: string, { hold = false } = {}) {
   const owner = await makeTenant(db, "Html Co");
   const scope = operatorScope(owner.tenant.id);
   await withTenant(db, owner.tenant.id, async (tx) => {
-    await updateDivisionSettings(tx, scope, owner.divisionId, { sendConfirmations: false });
+    await updateDivisionSettings(tx, scope, owner.divisionId, {
+      sendConfirmations: false,
+      ...(hold ? { automationMode: "waiting_list" as const } : {}),
+    });
   });
   const raw = hostileMail(listener);
   const { email } = await storeInboundEmail(db, {
@@ -96,7 +102,7 @@ async function helpDeskWithHostileMail(listener: string) {
     .values({ email: agent.email, name: "Ada Agent", passwordHash: await hashPassword(agent.password) })
     .returning();
   await db.insert(schema.memberships).values({ tenantId: owner.tenant.id, userId: user!.id, role: "agent" });
-  return { owner, agent, ticketId: ticketId! };
+  return { owner, agent, ticketId: ticketId!, inboundEmailId: email.id };
 }
 
 /** The request lines the listener received ("GET /path"), in order. */
@@ -124,7 +130,7 @@ describe("an HTML mail in the browser", () => {
       const { context: agentContext, page: agentPage } = await newPage();
       try {
         await signIn(page, "pl", owner.email, owner.password);
-        await page.waitForURL(`**/pl/${owner.tenant.slug}/tickets`);
+        await page.waitForURL(`**/${owner.tenant.slug}/tickets`);
         await page.goto(url(ticketPath));
         const frame = await mailFrame(page);
         const title = await page.title();
@@ -169,7 +175,7 @@ describe("an HTML mail in the browser", () => {
 
         // Another member of the company has not chosen so.
         await signIn(agentPage, "pl", agent.email, agent.password);
-        await agentPage.waitForURL(`**/pl/${owner.tenant.slug}/tickets`);
+        await agentPage.waitForURL(`**/${owner.tenant.slug}/tickets`);
         await agentPage.goto(url(ticketPath));
         const agentFrame = await mailFrame(agentPage);
         await agentPage.locator("[data-images-blocked]").waitFor();
@@ -179,6 +185,37 @@ describe("an HTML mail in the browser", () => {
       } finally {
         await context.close();
         await agentContext.close();
+        await listener.close();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "held on the waiting list, reads the same: its inline image shows, and its remote image loads only when shown",
+    async () => {
+      const listener = await recordingServer();
+      const { owner, inboundEmailId } = await helpDeskWithHostileMail(`http://127.0.0.1:${listener.port}`, { hold: true });
+      const entryPath = `/pl/${owner.tenant.slug}/waiting-list/${inboundEmailId}`;
+      const { context, page } = await newPage();
+      try {
+        await signIn(page, "pl", owner.email, owner.password);
+        await page.waitForURL(`**/${owner.tenant.slug}/tickets`);
+        await page.goto(url(entryPath));
+        const frame = await mailFrame(page);
+        await expect.poll(() => frame.locator('img[alt="logo"]').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+        expect(await frame.locator("script, form, iframe, svg").count()).toBe(0);
+        await page.waitForTimeout(1000);
+        expect(listener.connections()).toBe(0);
+
+        await page.getByRole("link", { name: tPl("ticket.message.showImages") }).click();
+        await page.waitForURL(`**${entryPath}?images=1`);
+        await expect.poll(() => requests(listener.received()), { timeout: 15_000 }).toContain("GET /remote-image.png");
+        expect(new Set(requests(listener.received()))).toEqual(new Set(["GET /remote-image.png"]));
+      } catch (error) {
+        throw failure(error);
+      } finally {
+        await context.close();
         await listener.close();
       }
     },
