@@ -168,7 +168,8 @@ describe("an HTML mail in the browser", () => {
         const always = page.getByRole("button", { name: tPl("ticket.message.alwaysShowImages", { address: "jan@customer.test" }) });
         await always.click();
         await expect.poll(() => page.locator("[data-images-blocked]").count()).toBe(0);
-        await page.reload();
+        // Not until "load": the listener never answers, so the image never finishes loading.
+        await page.reload({ waitUntil: "domcontentloaded" });
         const shown = await mailFrame(page);
         expect(await shown.locator('img[alt="tracker"]').getAttribute("src")).toBe(`${listenerUrl}/remote-image.png`);
         expect(await page.locator("[data-images-blocked]").count()).toBe(0);
