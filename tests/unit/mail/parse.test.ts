@@ -388,6 +388,14 @@ describe("parseEmail: HTML sent as text", () => {
     expect(email.text.trim()).toBe("Only HTML");
   });
 
+  it("shows a bounce that quotes the returned mail's HTML source without the markup (corpus)", async () => {
+    const email = await parseEmail(readCorpus("sisimai-set-of-emails/bsd/lhost-yahoo-03.eml"));
+    expect(email.text).toContain("Sorry, we were unable to deliver your message");
+    expect(email.text).toContain("Nyaaan");
+    expect(email.displayText).not.toMatch(/<\/?(?:html|body|div)\b/i);
+    expect(email.html).toContain('<div dir="ltr">Nyaaan</div>');
+  });
+
   it("leaves a text that only mentions a tag as text", async () => {
     const email = await parseEmail(mail(["From: a@example.com", "Content-Type: text/plain"], "Put <html> at the top of the file.\n"));
     expect(email.html).toBeNull();
