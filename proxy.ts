@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import createMiddleware from "next-intl/middleware";
 import { routing } from "./lib/i18n/routing";
-import { newNonce, pageContentSecurityPolicy } from "./lib/security/content-policy";
+import { newNonce, pageContentSecurityPolicy, showsMail } from "./lib/security/content-policy";
 
 // `/` redirects by the NEXT_LOCALE cookie (the user's last choice), then Accept-Language.
 const localeRouting = createMiddleware(routing);
@@ -13,7 +13,10 @@ const localeRouting = createMiddleware(routing);
  * replaces the plain `frame-ancestors` one of next.config.ts, so a page carries one policy.
  */
 export default function proxy(request: NextRequest) {
-  const policy = pageContentSecurityPolicy(newNonce(), { development: process.env.NODE_ENV === "development" });
+  const policy = pageContentSecurityPolicy(newNonce(), {
+    development: process.env.NODE_ENV === "development",
+    mailReader: showsMail(request.nextUrl.pathname),
+  });
   request.headers.set("Content-Security-Policy", policy);
   const response = localeRouting(request);
   response.headers.set("Content-Security-Policy", policy);

@@ -6,6 +6,7 @@ import { NotFoundError } from "@/lib/errors";
 import { readHeaderBlock } from "@/lib/mail/header-block";
 import { parseEmail } from "@/lib/mail/parse";
 import type { Address, ParsedAttachment } from "@/lib/mail/types";
+import { inlineImagesOfParts } from "@/lib/tickets/inline-images";
 import type { TenantScope } from "@/db/tenant";
 import { parseStoredMail } from "./process";
 import { readRawMail } from "./store";
@@ -109,6 +110,10 @@ export interface WaitingEntry {
     date: Date | null;
     text: string;
     displayText: string;
+    /** Sanitized at parse, as a message's is. */
+    html: string | null;
+    /** Its `cid:` images as `data:` URLs, by Content-ID (lib/tickets/inline-images.ts). */
+    inlineImages: Map<string, string>;
     attachments: WaitingAttachment[];
   } | null;
 }
@@ -173,6 +178,8 @@ export async function getWaitingEntry(tx: Executor, scope: TenantScope, id: stri
       date: email.date,
       text: email.text,
       displayText: email.displayText,
+      html: email.html,
+      inlineImages: inlineImagesOfParts(email.attachments),
       attachments: email.attachments.map((a, index) => ({ index, filename: a.filename, contentType: a.contentType, size: a.size })),
     },
   };

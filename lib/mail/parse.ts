@@ -33,7 +33,7 @@ const DEFAULT_MAX_HTML_LENGTH = 2_000_000;
  * - `missingFrom`, `invalidFrom`, `missingMessageId`, `missingDate`, `invalidDate`;
  * - `unknownCharset` (read as UTF-8), `unknownTransferEncoding`, `brokenMime` (multipart without
  *   boundary, boundary never found or never closed);
- * - `htmlTooLong`, `htmlToTextFailed`;
+ * - `htmlTooLong`, `htmlToTextFailed`, `htmlAsText` (an HTML document in a text part, read as HTML);
  * - `unparseable`: mailparser gave up (e.g. a header block over 1 MB); headers and text were then
  *   read by a plain fallback.
  */
@@ -77,12 +77,16 @@ async function parseWithMailparser(
 
   const headers = headersOf(mail.headerLines, problems);
 
-  const rawHtml = typeof mail.html === "string" && mail.html.trim() !== "" ? mail.html : null;
+  const declaredHtml = typeof mail.html === "string" && mail.html.trim() !== "" ? mail.html : null;
+  const misdeclared = declaredHtml === null ? htmlSourceIn(mail.text ?? "") : null;
+  if (misdeclared) problems.add("htmlAsText");
+  const rawHtml = declaredHtml ?? (misdeclared && withTextAround(misdeclared));
   if (rawHtml !== null && rawHtml.length > maxHtmlLength) problems.add("htmlTooLong");
   const sanitized = rawHtml !== null && rawHtml.length <= maxHtmlLength ? sanitizeEmailHtml(rawHtml) : "";
   // Nothing left to show (only scripts, or garbage): the text stands in for it.
   const html = sanitized.trim() === "" ? null : sanitized;
   let text = mail.text ?? "";
+  if (misdeclared) text = `${misdeclared.before}${textFromHtml(misdeclared.html, maxHtmlLength, problems)}${misdeclared.after}`;
   if (text.trim() === "" && rawHtml !== null) text = textFromHtml(rawHtml, maxHtmlLength, problems);
 
   const from = addressesOf(mail.from)[0] ?? null;
@@ -292,6 +296,28 @@ function textFromHtml(html: string, maxHtmlLength: number, problems: Set<string>
     problems.add("htmlToTextFailed");
     return "";
   }
+}
+
+/**
+ * An HTML document inside the text of a mail that declares no HTML part: a part sent as text/plain
+ * although it is HTML source, or two text parts (mailparser joins them) of which one is. Shown as
+ * written that would be raw markup; it is read as the HTML it is, and its text stands in for it in
+ * the mail's text. Only a whole document (from `<!DOCTYPE html` or `<html` to `</html>`, or to the
+ * end) counts: a text that mentions a tag stays text.
+ */
+function htmlSourceIn(text: string): { before: string; html: string; after: string } | null {
+  const start = /^[ \t]*(?:<!doctype\s+html\b|<html[\s>])/im.exec(text);
+  if (!start) return null;
+  const end = /<\/html\s*>/i.exec(text.slice(start.index));
+  const stop = end ? start.index + end.index + end[0].length : text.length;
+  return { before: text.slice(0, start.index), html: text.slice(start.index, stop), after: text.slice(stop) };
+}
+
+/** The HTML found in a text, with the text around it kept as preformatted text. */
+function withTextAround({ before, html, after }: { before: string; html: string; after: string }): string {
+  const asText = (text: string) =>
+    text.trim() === "" ? "" : `<div style="white-space: pre-wrap">${text.trim().replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</div>`;
+  return `${asText(before)}${html}${asText(after)}`;
 }
 
 /** Line ends as "\n", and no NUL characters (Postgres text cannot store them). */

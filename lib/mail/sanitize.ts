@@ -14,11 +14,53 @@ import sanitizeHtml from "sanitize-html";
  *   them to the mail's inline attachments), and `data:` sources stay only for base64 raster images
  *   (png, jpeg, gif, webp, bmp): never `image/svg+xml`, which is a document that can carry script.
  *   An image left with no usable source is removed.
+ * - Quoted earlier messages keep a mark the reader can fold them by, since `class` and `id` go:
+ *   Gmail's `<div class="gmail_quote">` and Outlook's reply header `<div id="divRplyFwdMsg">`
+ *   become `data-quote="gmail"` / `data-quote="outlook"` (a sender writing one only folds their
+ *   own text). `<blockquote>` needs no mark.
  * - Links keep only absolute `http(s):`, `mailto:` and `tel:` targets (a relative link would point
  *   into the app itself) and always open in a new tab without referrer or opener.
  */
 export function sanitizeEmailHtml(html: string): string {
   return sanitizeHtml(html, OPTIONS);
+}
+
+/**
+ * Sanitized mail HTML, sanitized once more as it is shown, with its images decided: `cid:` sources
+ * become what `inlineImage` gives for that Content-ID (a `data:` URL) or go, and remote ones (kept
+ * as `data-remote-src`) get their `src` back only when `remoteImages` is true. A second pass over
+ * stored HTML costs little and means the reader never trusts the row: whatever the stored HTML is,
+ * what it shows went through the same allowlist.
+ */
+export function sanitizeForReader(
+  html: string,
+  images: { inlineImage: (contentId: string) => string | null; remoteImages: boolean },
+): { html: string; blockedImages: number } {
+  let blockedImages = 0;
+  const showImage = (_tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
+    const { src, "data-remote-src": stored, "data-blocked": _blocked, ...rest } = attribs;
+    const url = compactUrl(src);
+    const remote = [url, compactUrl(stored)].find((candidate) => REMOTE_IMAGE.test(candidate));
+    if (remote !== undefined) {
+      if (images.remoteImages) return { tagName: "img", attribs: { ...rest, src: remote.startsWith("//") ? `https:${remote}` : remote } };
+      blockedImages += 1;
+      // Kept without a source, so that its alt text and box show where the image will be.
+      return { tagName: "img", attribs: { ...rest, "data-blocked": "" } };
+    }
+    if (INLINE_IMAGE.test(url)) {
+      const inline = images.inlineImage(url.slice(4).replace(/^<|>$/g, ""));
+      return { tagName: "img", attribs: inline && DATA_IMAGE.test(inline) ? { ...rest, src: inline } : rest };
+    }
+    return { tagName: "img", attribs: DATA_IMAGE.test(url) ? { ...rest, src: url } : rest };
+  };
+  const shown = sanitizeHtml(html, {
+    ...OPTIONS,
+    allowedAttributes: { ...OPTIONS.allowedAttributes, img: ["src", "alt", "border", "data-blocked"] },
+    allowedSchemesByTag: { img: images.remoteImages ? ["data", "http", "https"] : ["data"] },
+    transformTags: { ...OPTIONS.transformTags, img: showImage },
+    exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src && frame.attribs["data-blocked"] === undefined,
+  });
+  return { html: shown, blockedImages };
 }
 
 const LINK_SCHEMES = /^(?:https?:|mailto:|tel:)/i;
@@ -44,6 +86,13 @@ function transformImage(_tagName: string, attribs: sanitizeHtml.Attributes): san
     return { tagName: "img", attribs: { ...rest, src: url } };
   }
   return { tagName: "img", attribs: rest };
+}
+
+function transformDiv(_tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const { class: classes, id, ...rest } = attribs;
+  if (/(?:^|\s)gmail_quote(?:\s|$)/.test(classes ?? "")) rest["data-quote"] = "gmail";
+  else if (id === "divRplyFwdMsg") rest["data-quote"] = "outlook";
+  return { tagName: "div", attribs: rest };
 }
 
 function transformLink(_tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
@@ -142,6 +191,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     "*": ["style", "title", "dir", "lang", "align", "valign", "width", "height", "bgcolor"],
     a: ["href", "rel", "target"],
     img: ["src", "data-remote-src", "alt", "border"],
+    div: ["data-quote"],
     font: ["color", "face", "size"],
     table: ["border", "cellpadding", "cellspacing", "summary"],
     td: ["colspan", "rowspan", "nowrap"],
@@ -158,6 +208,6 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowedSchemesAppliedToAttributes: ["href", "src", "cite"],
   allowProtocolRelative: false,
   allowedStyles: { "*": ALLOWED_STYLES },
-  transformTags: { img: transformImage, a: transformLink },
+  transformTags: { img: transformImage, a: transformLink, div: transformDiv },
   exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src && !frame.attribs["data-remote-src"],
 };

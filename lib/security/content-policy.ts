@@ -10,17 +10,22 @@
  *   markup (an attachment served as JavaScript, say); `'self'` is for browsers that do not. The
  *   price: script that already runs may add any script, inline ones too (Chromium allows them), so
  *   the policy stops injected markup, not code that is already running.
- * - No `style-src-attr 'unsafe-inline'`: no component of ours writes a `style` attribute (styles live
- *   in the stylesheet; Next.js's route announcer styles itself through the DOM, which the policy
- *   allows). A mail's inline styles will need a decision of their own once a ticket shows mail HTML.
- * - `img-src` has no remote hosts: the app has no "show remote images", so a mail's remote images
- *   stay blocked even if one escaped the sanitizer's `data-remote-src` (lib/mail/sanitize.ts).
- *   A mail's own images come from our attachment routes or as `data:`.
+ * - No `style-src-attr 'unsafe-inline'` and no remote `img-src`, except on the pages that show a
+ *   mail (`mailReader`: a ticket, a waiting-list entry). No component of ours writes a `style`
+ *   attribute (Next.js's route announcer styles itself through the DOM, which the policy allows).
+ *   A mail's HTML is shown in a sandboxed `<iframe srcdoc>`, and a srcdoc document runs under the
+ *   page's policy as well as its own (Chromium): without these two the mail's inline styles and,
+ *   after "show images", its remote images could not apply at all. What one mail may load is then
+ *   decided by the stricter policy inside its frame (lib/mail/reader-document.ts), which has no
+ *   remote `img-src` until images are shown: that, not this page policy, keeps them blocked.
  * - `form-action 'self'`: Chromium also checks the redirects that follow a form's submission, but
  *   signing in with a provider and connecting a mailbox leave for the provider from script, not by
  *   submitting a form, so no provider's address belongs here.
  */
-export function pageContentSecurityPolicy(nonce: string, { development = false }: { development?: boolean } = {}): string {
+export function pageContentSecurityPolicy(
+  nonce: string,
+  { development = false, mailReader = false }: { development?: boolean; mailReader?: boolean } = {},
+): string {
   const directives = {
     "default-src": ["'self'"],
     // `next dev` only, and nowhere else: React's dev build rebuilds server stacks with eval, and
@@ -28,7 +33,8 @@ export function pageContentSecurityPolicy(nonce: string, { development = false }
     // would void it). Both are refused without this, seen in Chromium; `next build` needs neither.
     "script-src": ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
     "style-src": ["'self'", development ? "'unsafe-inline'" : `'nonce-${nonce}'`],
-    "img-src": ["'self'", "data:", "blob:"],
+    ...(mailReader ? { "style-src-attr": ["'unsafe-inline'"] } : {}),
+    "img-src": ["'self'", "data:", "blob:", ...(mailReader ? ["https:", "http:"] : [])],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "form-action": ["'self'"],
@@ -39,6 +45,14 @@ export function pageContentSecurityPolicy(nonce: string, { development = false }
   return Object.entries(directives)
     .map(([name, sources]) => `${name} ${sources.join(" ")}`)
     .join("; ");
+}
+
+/**
+ * The pages that show a mail's HTML, which need `mailReader`: a ticket
+ * (`/<locale>/<tenant>/tickets/<id>`) and a waiting-list entry (`/<locale>/<tenant>/waiting-list/<id>`).
+ */
+export function showsMail(pathname: string): boolean {
+  return /^\/[^/]+\/[^/]+\/(?:tickets|waiting-list)\/[^/]+\/?$/.test(pathname);
 }
 
 /** 128 random bits in base64, fresh for every response: a nonce an attacker cannot guess or reuse. */

@@ -196,6 +196,7 @@ export type TicketMessage = Pick<
   | "subject"
   | "text"
   | "displayText"
+  | "html"
   | "private"
   | "createdAt"
 > & {
@@ -270,6 +271,7 @@ export async function getTicket(tx: Executor, scope: TenantScope, ticketId: stri
       subject: messages.subject,
       text: messages.text,
       displayText: messages.displayText,
+      html: messages.html,
       private: messages.private,
       createdAt: messages.createdAt,
       authorId: messages.authorUserId,

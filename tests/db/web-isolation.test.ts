@@ -576,9 +576,10 @@ describe("ticket pages, attachment downloads and the outbox page as tenant A wit
     const { a, b } = await tenants();
     const { default: Page } = await ticketPage();
     const params = (ticketId: string) => Promise.resolve({ locale: "en", tenant: a.tenant.slug, ticketId });
-    await expectNotFound(() => Page({ params: params(b.ticketId) }));
-    await expectNotFound(() => Page({ params: params("not-a-uuid") }));
-    await expect(Page({ params: params(a.ticketId) })).resolves.toBeTruthy();
+    const searchParams = Promise.resolve({});
+    await expectNotFound(() => Page({ params: params(b.ticketId), searchParams }));
+    await expectNotFound(() => Page({ params: params("not-a-uuid"), searchParams }));
+    await expect(Page({ params: params(a.ticketId), searchParams })).resolves.toBeTruthy();
   });
 
   it("A's queue with B's division in the URL shows A's own queue", async () => {

@@ -356,3 +356,49 @@ describe("parseEmail: HTML and attachments", () => {
     expect(email.text).toBe("see attached");
   });
 });
+
+describe("parseEmail: HTML sent as text", () => {
+  it("reads a mail whose two text parts are plain text and HTML source as HTML, never showing the markup", async () => {
+    const email = await parseEmail(
+      mail(
+        [...basic.filter((line) => !/^content-type|^mime-version/i.test(line)), "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="XX"'],
+        [
+          "--XX",
+          "Content-Type: text/plain; charset=utf-8",
+          "",
+          "Dzień dobry,",
+          "--XX",
+          "Content-Type: text/plain; charset=utf-8",
+          "",
+          '<!DOCTYPE html><html><head><style>p { color: red }</style></head><body><p>Zamówienie <b>nr 7</b> nie dotarło.</p><script>alert(1)</script></body></html>',
+          "--XX--",
+          "",
+        ].join("\n"),
+      ),
+    );
+    expect(email.text).toBe("Dzień dobry,\nZamówienie nr 7 nie dotarło.");
+    expect(email.displayText).not.toMatch(/<[a-z!]/i);
+    expect(email.html).toBe('<div style="white-space:pre-wrap">Dzień dobry,</div><p>Zamówienie <b>nr 7</b> nie dotarło.</p>');
+    expect(email.problems).toContain("htmlAsText");
+  });
+
+  it("reads a single text/plain part that is an HTML document as HTML", async () => {
+    const email = await parseEmail(mail(["From: a@example.com", "Content-Type: text/plain"], "<html><body><p>Only <i>HTML</i></p></body></html>\n"));
+    expect(email.html).toBe("<p>Only <i>HTML</i></p>");
+    expect(email.text.trim()).toBe("Only HTML");
+  });
+
+  it("shows a bounce that quotes the returned mail's HTML source without the markup (corpus)", async () => {
+    const email = await parseEmail(readCorpus("sisimai-set-of-emails/bsd/lhost-yahoo-03.eml"));
+    expect(email.text).toContain("Sorry, we were unable to deliver your message");
+    expect(email.text).toContain("Nyaaan");
+    expect(email.displayText).not.toMatch(/<\/?(?:html|body|div)\b/i);
+    expect(email.html).toContain('<div dir="ltr">Nyaaan</div>');
+  });
+
+  it("leaves a text that only mentions a tag as text", async () => {
+    const email = await parseEmail(mail(["From: a@example.com", "Content-Type: text/plain"], "Put <html> at the top of the file.\n"));
+    expect(email.html).toBeNull();
+    expect(email.text).toBe("Put <html> at the top of the file.\n");
+  });
+});

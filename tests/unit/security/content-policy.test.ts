@@ -1,6 +1,6 @@
 import { getScriptNonceFromHeader } from "next/dist/server/app-render/get-script-nonce-from-header";
 import { describe, expect, it } from "vitest";
-import { newNonce, pageContentSecurityPolicy } from "@/lib/security/content-policy";
+import { newNonce, pageContentSecurityPolicy, showsMail } from "@/lib/security/content-policy";
 
 function directives(policy: string): Record<string, string[]> {
   return Object.fromEntries(
@@ -42,6 +42,30 @@ describe("a page's Content-Security-Policy", () => {
     const dev = directives(pageContentSecurityPolicy(nonce, { development: true }));
     expect(dev["script-src"]).toEqual(["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", "'unsafe-eval'"]);
     expect(dev["style-src"]).toEqual(["'self'", "'unsafe-inline'"]);
+  });
+});
+
+describe("the policy of a page that shows a mail", () => {
+  const nonce = newNonce();
+  const policy = directives(pageContentSecurityPolicy(nonce, { mailReader: true }));
+
+  it("lets the mail's frame, which runs under the page's policy too, apply inline styles and show images once asked", () => {
+    expect(policy["style-src-attr"]).toEqual(["'unsafe-inline'"]);
+    expect(policy["img-src"]).toEqual(["'self'", "data:", "blob:", "https:", "http:"]);
+  });
+
+  it("still runs scripts and style elements only with the nonce", () => {
+    expect(policy["script-src"]).toEqual(["'self'", `'nonce-${nonce}'`, "'strict-dynamic'"]);
+    expect(policy["style-src"]).toEqual(["'self'", `'nonce-${nonce}'`]);
+  });
+
+  it("is a ticket's page and a waiting-list entry's, not the queue's or a settings page's", () => {
+    expect(showsMail("/pl/acme/tickets/6f1c2a9e-0000-4000-8000-000000000001")).toBe(true);
+    expect(showsMail("/en/acme/waiting-list/6f1c2a9e-0000-4000-8000-000000000001")).toBe(true);
+    expect(showsMail("/en/acme/tickets")).toBe(false);
+    expect(showsMail("/en/acme/waiting-list")).toBe(false);
+    expect(showsMail("/en/acme/settings/divisions/x")).toBe(false);
+    expect(showsMail("/en/acme/tickets/x/attachments/y")).toBe(false);
   });
 });
 

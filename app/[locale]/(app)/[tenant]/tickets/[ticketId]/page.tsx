@@ -15,8 +15,11 @@ import { listTicketEvents, type TicketEvent } from "@/lib/tickets/events";
 import { listMessageOrigins } from "@/lib/tickets/message-origin";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { survivorOf, ticketsMergedInto } from "@/lib/tickets/merge";
+import { inlineImagesOf } from "@/lib/tickets/inline-images";
 import { getTicket, type TicketMessage } from "@/lib/tickets/tickets";
+import { sendersWithImages } from "@/lib/users/remote-images";
 import { redirect } from "@/lib/i18n/navigation";
+import { alwaysShowImagesAction } from "../../mail-actions";
 import { readOrNotFound } from "../../read-or-not-found";
 import { TicketPriorityBadge } from "../ticket-labels";
 import { moveToTrashAction, restoreFromTrashAction } from "../../trash/actions";
@@ -46,6 +49,8 @@ import { TicketMessageItem } from "./ticket-message";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; ticketId: string }>;
+  /** `images`: the message whose remote images the reader asked to see. */
+  searchParams: Promise<{ images?: string | string[] }>;
 }
 
 /** Everything the page shows, read once per request (the title and the page share it). */
@@ -61,10 +66,17 @@ const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
     const members = await listMembers(tx, scope);
     const events = await listTicketEvents(tx, scope, ticketId);
     const origins = await listMessageOrigins(tx, scope, { ticketId, withHeaders: canReadReceivedMail(ctx.role) });
+    const inlineImages = await inlineImagesOf(tx, scope, view.messages.filter((message) => message.html).map((message) => message.id));
+    const imageSenders = await sendersWithImages(tx, scope, {
+      userId: ctx.user.id,
+      addresses: view.messages.flatMap((message) => (message.html && message.fromAddress ? [message.fromAddress] : [])),
+    });
     return {
       view,
       events,
       origins,
+      inlineImages,
+      imageSenders,
       survivorId,
       merged,
       members: members.map(({ userId, name, email }) => ({ userId, name, email })),
@@ -82,10 +94,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 /** One ticket: where it stands, its whole conversation, and the reply and note forms. */
-export default async function TicketPage({ params }: Props) {
+export default async function TicketPage({ params, searchParams }: Props) {
   const { locale, tenant, ticketId } = await params;
+  const { images: imagesShownFor } = await searchParams;
   setPageLocale(locale);
-  const { ctx, view, survivorId, merged, members, divisions, events, origins } = await loadTicketPage(tenant, ticketId);
+  const { ctx, view, survivorId, merged, members, divisions, events, origins, inlineImages, imageSenders } = await loadTicketPage(tenant, ticketId);
   if (survivorId) redirect({ href: `/${ctx.tenant.slug}/tickets/${survivorId}`, locale: setPageLocale(locale) });
   const { ticket, division, contact, team, assignee, messages } = view;
   const t = await getTranslations("ticket");
@@ -241,6 +254,14 @@ export default async function TicketPage({ params }: Props) {
                       sendingEnabled={division.sendingEnabled}
                       outboxHref={outboxHref}
                       origin={originOf(item.message.id)}
+                      images={{
+                        inline: inlineImages.get(item.message.id) ?? new Map(),
+                        remote:
+                          imagesShownFor === item.message.id ||
+                          (item.message.direction === "inbound" && imageSenders.has(item.message.fromAddress?.toLowerCase() ?? "")),
+                        showHref: `${ticketHref}?images=${item.message.id}`,
+                        alwaysAction: alwaysShowImagesAction.bind(null, slug),
+                      }}
                       actions={
                         trashedAt ? undefined : (
                           <>

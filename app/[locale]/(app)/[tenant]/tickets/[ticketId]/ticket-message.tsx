@@ -4,7 +4,8 @@ import { Badge } from "@/app/_components/badge";
 import { Icon } from "@/app/_components/icons";
 import { Link } from "@/lib/i18n/navigation";
 import type { Delivery, TicketMessage } from "@/lib/tickets/tickets";
-import { MailAttachments, MailText } from "../../mail-reader";
+import type { ActionState } from "@/lib/auth/action";
+import { MailAttachments, MailHtml, MailText } from "../../mail-reader";
 import { sendErrorOf } from "../../outbox-errors";
 
 function addressList(addresses: { address: string; name?: string }[]): string {
@@ -29,8 +30,16 @@ export function TicketMessageItem({
   outboxHref,
   origin,
   actions,
+  images,
 }: {
   message: TicketMessage;
+  /** How its HTML shows images: inline ones by Content-ID, remote ones or not, and how to ask. */
+  images: {
+    inline: Map<string, string>;
+    remote: boolean;
+    showHref: string;
+    alwaysAction: (previous: ActionState<void> | undefined, input: { address: string }) => Promise<ActionState<void>>;
+  };
   attachmentHref: (attachmentId: string) => string;
   sendingEnabled: boolean;
   outboxHref: string;
@@ -102,7 +111,18 @@ export function TicketMessageItem({
       {origin && <div className="px-5 pt-1">{origin}</div>}
 
       <div className="px-5 py-3">
-        <MailText shown={shown} full={full} />
+        {message.html ? (
+          <MailHtml
+            html={message.html}
+            inlineImages={images.inline}
+            remoteImages={images.remote}
+            showImagesHref={images.showHref}
+            sender={message.direction === "inbound" ? message.fromAddress : null}
+            alwaysShowImagesAction={images.alwaysAction}
+          />
+        ) : (
+          <MailText shown={shown} full={full} />
+        )}
       </div>
 
       <MailAttachments

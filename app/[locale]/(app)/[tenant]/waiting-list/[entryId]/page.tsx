@@ -14,7 +14,9 @@ import { getWaitingEntry } from "@/lib/inbound/waiting-list";
 import { domainOf } from "@/lib/mail/addresses";
 import type { Address } from "@/lib/mail/types";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
-import { MailAttachments, MailText } from "../../mail-reader";
+import { sendersWithImages } from "@/lib/users/remote-images";
+import { alwaysShowImagesAction } from "../../mail-actions";
+import { MailAttachments, MailHtml, MailText } from "../../mail-reader";
 import { readOrNotFound } from "../../read-or-not-found";
 import {
   attachWaitingAction,
@@ -29,6 +31,8 @@ import { AttachForm, ConvertForm, OneClickForm, SpamForm } from "./entry-actions
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; entryId: string }>;
+  /** `images=1`: the reader asked to see this mail's remote images. */
+  searchParams: Promise<{ images?: string | string[] }>;
 }
 
 const DECISIONS = ["converted", "attached", "registered", "spam", "released", "deleted"] as const;
@@ -39,7 +43,9 @@ const loadEntryPage = cache(async (tenant: string, entryId: string) => {
   const loaded = await readOrNotFound(run, [entryId], async (tx) => {
     const scope = scopeOf(ctx);
     const entry = await getWaitingEntry(tx, scope, entryId);
-    return { entry, divisions: await listDivisionsWithTeams(tx, scope) };
+    const sender = entry.mail?.html ? entry.mail.from?.address : undefined;
+    const imageSenders = await sendersWithImages(tx, scope, { userId: ctx.user.id, addresses: sender ? [sender] : [] });
+    return { entry, divisions: await listDivisionsWithTeams(tx, scope), senderImagesShown: imageSenders.size > 0 };
   });
   return { ctx, ...loaded };
 });
@@ -57,10 +63,11 @@ function person(address: Address): string {
 }
 
 /** One held mail, read as a ticket's message reads, with why it was held and what to do with it. */
-export default async function WaitingEntryPage({ params }: Props) {
+export default async function WaitingEntryPage({ params, searchParams }: Props) {
   const { locale, tenant, entryId } = await params;
+  const { images } = await searchParams;
   setPageLocale(locale);
-  const { ctx, entry, divisions } = await loadEntryPage(tenant, entryId);
+  const { ctx, entry, divisions, senderImagesShown } = await loadEntryPage(tenant, entryId);
   const t = await getTranslations("waitingList");
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
@@ -133,7 +140,18 @@ export default async function WaitingEntryPage({ params }: Props) {
                   )}
                 </header>
                 <div className="px-5 py-3">
-                  <MailText shown={mail.displayText.trim()} full={mail.text.trim()} />
+                  {mail.html ? (
+                    <MailHtml
+                      html={mail.html}
+                      inlineImages={mail.inlineImages}
+                      remoteImages={images === "1" || senderImagesShown}
+                      showImagesHref={`/${slug}/waiting-list/${entry.id}?images=1`}
+                      sender={mail.from?.address ?? null}
+                      alwaysShowImagesAction={alwaysShowImagesAction.bind(null, slug)}
+                    />
+                  ) : (
+                    <MailText shown={mail.displayText.trim()} full={mail.text.trim()} />
+                  )}
                 </div>
                 <MailAttachments
                   className="px-5 pb-4"
