@@ -17,12 +17,12 @@ const unclosed = () => ne(tickets.status, "closed");
 
 /** How much a contact has written in: their tickets still open, all of them, and the latest change. */
 export interface ContactActivity {
-  openTickets: number;
-  tickets: number;
+  openTicketCount: number;
+  ticketCount: number;
   lastActivityAt: Date | null;
 }
 
-const noActivity: ContactActivity = { openTickets: 0, tickets: 0, lastActivityAt: null };
+const noActivity: ContactActivity = { openTicketCount: 0, ticketCount: 0, lastActivityAt: null };
 
 /** The activity of each of these contacts (one grouped query, for a page of the list). */
 export async function activityOf(
@@ -35,8 +35,8 @@ export async function activityOf(
   const rows = await tx
     .select({
       contactId: tickets.contactId,
-      openTickets: sql<number>`count(*) filter (where ${unclosed()})`.mapWith(Number),
-      tickets: count(),
+      openTicketCount: sql<number>`count(*) filter (where ${unclosed()})`.mapWith(Number),
+      ticketCount: count(),
       lastActivityAt: max(tickets.updatedAt),
     })
     .from(tickets)

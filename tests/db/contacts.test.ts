@@ -118,9 +118,9 @@ describe("the contacts list", () => {
     await d.ticket(busy.id, { subject: "Merged", mergedIntoId: survivor.id, updatedAt: new Date("2026-04-01T00:00:00Z") });
 
     const { contacts } = await d.run((tx) => listContacts(tx, d.scope));
-    expect(contacts.map(({ email, openTickets, tickets, lastActivityAt }) => ({ email, openTickets, tickets, lastActivityAt }))).toEqual([
-      { email: busy.email, openTickets: 3, tickets: 4, lastActivityAt: latest },
-      { email: quiet.email, openTickets: 0, tickets: 0, lastActivityAt: null },
+    expect(contacts.map(({ email, openTicketCount, ticketCount, lastActivityAt }) => ({ email, openTicketCount, ticketCount, lastActivityAt }))).toEqual([
+      { email: busy.email, openTicketCount: 3, ticketCount: 4, lastActivityAt: latest },
+      { email: quiet.email, openTicketCount: 0, ticketCount: 0, lastActivityAt: null },
     ]);
   });
 
@@ -165,7 +165,7 @@ describe("a contact's page", () => {
       { id: second.id, divisionTag: d.tag, number: second.number, subject: "Second", status: "answered" },
       { id: first.id, divisionTag: d.tag, number: first.number, subject: "First", status: "closed" },
     ]);
-    expect(page.activity).toMatchObject({ openTickets: 2, tickets: 3 });
+    expect(page.activity).toMatchObject({ openTicketCount: 2, ticketCount: 3 });
   });
 
   it("saves the name, organization and notes, clears a blank one, leaves out what was not given, and records which changed", async () => {

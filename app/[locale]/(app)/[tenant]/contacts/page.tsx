@@ -97,12 +97,12 @@ export default async function ContactsPage({ params, searchParams }: Props) {
                   </span>
                   <span className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-zinc-500">
                     <span
-                      data-open-tickets={contact.openTickets}
-                      className={contact.openTickets > 0 ? "font-medium text-brand-700" : undefined}
+                      data-open-tickets={contact.openTicketCount}
+                      className={contact.openTicketCount > 0 ? "font-medium text-brand-700" : undefined}
                     >
-                      {t("openTickets", { count: contact.openTickets })}
+                      {t("openTickets", { count: contact.openTicketCount })}
                     </span>
-                    <span data-tickets={contact.tickets}>{t("tickets", { count: contact.tickets })}</span>
+                    <span data-tickets={contact.ticketCount}>{t("tickets", { count: contact.ticketCount })}</span>
                     {contact.lastActivityAt && (
                       <span>{t("lastActivity", { when: format.dateTime(contact.lastActivityAt, { dateStyle: "medium" }) })}</span>
                     )}

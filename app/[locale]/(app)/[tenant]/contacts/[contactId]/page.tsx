@@ -69,7 +69,7 @@ export default async function ContactPage({ params }: Props) {
         <Card className="min-w-0 lg:col-span-2">
           <CardHeader
             title={t("contact.ticketsTitle")}
-            description={`${t("tickets", { count: activity.tickets })} · ${t("openTickets", { count: activity.openTickets })}`}
+            description={`${t("tickets", { count: activity.ticketCount })} · ${t("openTickets", { count: activity.openTicketCount })}`}
           />
           {tickets.length === 0 ? (
             <p className="px-5 py-8 text-center text-sm text-zinc-500 sm:px-6">{t("contact.noTickets")}</p>
@@ -96,9 +96,9 @@ export default async function ContactPage({ params }: Props) {
               ))}
             </ul>
           )}
-          {tickets.length < activity.tickets && (
+          {tickets.length < activity.ticketCount && (
             <p className="border-t border-zinc-100 px-5 py-3 text-sm text-zinc-500 sm:px-6">
-              {t("contact.newestShown", { shown: tickets.length, total: activity.tickets })}
+              {t("contact.newestShown", { shown: tickets.length, total: activity.ticketCount })}
             </p>
           )}
         </Card>
