@@ -20,7 +20,7 @@ const FILLERS = 52;
 
 /** A company whose customer Jan has three tickets (open, on hold, closed), beside Ewa and many others. */
 async function companyWithCustomers() {
-  const owner = await makeTenant(db, "Klienci");
+  const owner = await makeTenant(db, "Hurtownia");
   const tenantId = owner.tenant.id;
   return withTenant(db, tenantId, async (tx) => {
     const [division] = await tx.select().from(schema.divisions).where(eq(schema.divisions.id, owner.divisionId));
@@ -73,18 +73,20 @@ describe("customers in the browser", () => {
       const slug = desk.owner.tenant.slug;
       const { context, page } = await newPage();
       try {
+        // Signing in lands in the language the account last chose (English); the pages below are Polish.
         await signIn(page, "pl", desk.owner.email, desk.owner.password);
-        await page.waitForURL(`**/pl/${slug}/tickets`);
+        await page.waitForURL(`**/${slug}/tickets`);
+        await page.goto(url(`/pl/${slug}/tickets`));
 
         // The list, from the navigation: everyone, by name, with their counts in Polish.
-        await page.getByRole("link", { name: tPl("nav.customers") }).click();
+        await page.getByRole("link", { name: tPl("nav.customers"), exact: true }).click();
         await page.waitForURL(`**/pl/${slug}/contacts`);
         await page.getByText(tPl("contacts.count", { count: FILLERS + 2 })).waitFor();
         const janRow = page.locator('[data-contact="jan@kowalski.test"]');
         await janRow.getByText(tPl("contacts.openTickets", { count: 2 })).waitFor();
         await janRow.getByText(tPl("contacts.tickets", { count: 3 })).waitFor();
         await janRow.getByText("Kowalski i Syn").waitFor();
-        await screenshot(page, "171-contacts-pl");
+        await screenshot(page, "171-contacts-pl", { fullPage: false });
 
         // The next page holds the rest, each contact once.
         const firstPage = await page.locator("[data-contact]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-contact")));
@@ -136,6 +138,7 @@ describe("customers in the browser", () => {
         await page.getByText(tPl("contacts.sidebar.otherOpen")).waitFor();
         expect(await others.evaluateAll((rows) => rows.map((row) => row.getAttribute("data-ticket")))).toEqual([desk.onHold.id]);
         await others.first().getByText(`[${desk.tag}#2]`).waitFor();
+        await screenshot(page, "173-ticket-customer-sidebar-pl");
         await others.first().getByRole("link").click();
         await page.waitForURL(`**/pl/${slug}/tickets/${desk.onHold.id}`);
         expect(await page.locator("[data-other-open-tickets] li").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-ticket")))).toEqual([
@@ -149,6 +152,7 @@ describe("customers in the browser", () => {
         await page.reload();
         await page.getByRole("heading", { level: 1 }).waitFor();
         expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+        await screenshot(page, "172-contact-page-390-pl");
         await page.goto(url(`/pl/${slug}/contacts`));
         await page.locator("[data-contact]").first().waitFor();
         expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
@@ -171,7 +175,7 @@ describe("customers in the browser", () => {
       try {
         await signIn(page, "en", desk.owner.email, desk.owner.password);
         await page.waitForURL(`**/en/${slug}/tickets`);
-        await page.getByRole("link", { name: tEn("nav.customers") }).click();
+        await page.getByRole("link", { name: tEn("nav.customers"), exact: true }).click();
         await page.waitForURL(`**/en/${slug}/contacts`);
 
         await page.getByLabel(tEn("contacts.searchLabel")).fill("I SYN");

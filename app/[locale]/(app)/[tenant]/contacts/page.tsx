@@ -96,12 +96,14 @@ export default async function ContactsPage({ params, searchParams }: Props) {
                     </span>
                   </span>
                   <span className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-zinc-500">
-                    <span
-                      data-open-tickets={contact.openTicketCount}
-                      className={contact.openTicketCount > 0 ? "font-medium text-brand-700" : undefined}
-                    >
-                      {t("openTickets", { count: contact.openTicketCount })}
-                    </span>
+                    {contact.ticketCount > 0 && (
+                      <span
+                        data-open-tickets={contact.openTicketCount}
+                        className={contact.openTicketCount > 0 ? "font-medium text-brand-700" : undefined}
+                      >
+                        {t("openTickets", { count: contact.openTicketCount })}
+                      </span>
+                    )}
                     <span data-tickets={contact.ticketCount}>{t("tickets", { count: contact.ticketCount })}</span>
                     {contact.lastActivityAt && (
                       <span>{t("lastActivity", { when: format.dateTime(contact.lastActivityAt, { dateStyle: "medium" }) })}</span>
