@@ -13,6 +13,7 @@ import {
   parseOptions,
   UsageError,
 } from "./command";
+import { contactCommands } from "./contact";
 import { divisionCommands } from "./division";
 import { optionErrors } from "./field-messages";
 import { importCommand } from "./import";
@@ -45,6 +46,7 @@ const commands: Command[] = [
   importCommand,
   report,
   ...ticketCommands,
+  ...contactCommands,
   ...waitingCommands,
   ...ticketMergeCommands,
   ...trashCommands,

@@ -644,6 +644,7 @@ describe("pages as tenant A with tenant B's slug or ids", () => {
         divisionId: b.divisionId,
         mailboxId: b.mailboxId,
         ticketId: b.ticketId,
+        contactId: b.contactId,
         teamId: await teamIdOf(b.tenant.id),
         templateId: b.templateId,
       });
@@ -740,5 +741,33 @@ describe("pages as tenant A with tenant B's slug or ids", () => {
     const { default: Profile } = await import("@/app/[locale]/(app)/[tenant]/profile/page");
     await expect(Profile({ params: Promise.resolve({ locale: "en", tenant: a.tenant.slug }) })).resolves.toBeTruthy();
     await expectNotFound(() => Profile({ params: Promise.resolve({ locale: "en", tenant: b.tenant.slug }) }));
+  });
+});
+
+describe("customers as tenant A with tenant B's ids", () => {
+  it("A's contact page with B's contact id is not found, and with A's own it renders; the list renders A's", async () => {
+    const { a, b } = await tenants();
+    const { default: Contact } = await import("@/app/[locale]/(app)/[tenant]/contacts/[contactId]/page");
+    const { default: List } = await import("@/app/[locale]/(app)/[tenant]/contacts/page");
+    const params = (contactId: string) => Promise.resolve({ locale: "en", tenant: a.tenant.slug, contactId });
+    await expectNotFound(() => Contact({ params: params(b.contactId) }));
+    await expectNotFound(() => Contact({ params: params("not-a-uuid") }));
+    await expect(Contact({ params: params(a.contactId) })).resolves.toBeTruthy();
+    await expect(
+      List({ params: Promise.resolve({ locale: "en", tenant: a.tenant.slug }), searchParams: Promise.resolve({ q: "customer" }) }),
+    ).resolves.toBeTruthy();
+  });
+
+  it("editing B's contact through A's workspace is not found and leaves B as it was; A's own is saved", async () => {
+    const { a, b, bBefore } = await tenants();
+    const { updateContactAction } = await import("@/app/[locale]/(app)/[tenant]/contacts/[contactId]/actions");
+    const edit = { organization: "Taken over", notes: "pwned" };
+    expect(await updateContactAction(a.tenant.slug, undefined, { contactId: b.contactId, ...edit })).toEqual({ error: "notFound" });
+    expect(await updateContactAction(b.tenant.slug, undefined, { contactId: b.contactId, ...edit })).toEqual({ error: "notFound" });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+    expect(await updateContactAction(a.tenant.slug, undefined, { contactId: a.contactId, ...edit })).toMatchObject({
+      ok: true,
+      result: { organization: "Taken over", notes: "pwned" },
+    });
   });
 });

@@ -4,8 +4,9 @@ import { useTranslations } from "next-intl";
 import { Icon, type IconName } from "@/app/_components/icons";
 import { Link, usePathname } from "@/lib/i18n/navigation";
 
-const items: { segment: string; key: "queue" | "waitingList" | "trash" | "knowledgeBase" | "settings"; icon: IconName }[] = [
+const items: { segment: string; key: "queue" | "customers" | "waitingList" | "trash" | "knowledgeBase" | "settings"; icon: IconName }[] = [
   { segment: "tickets", key: "queue", icon: "inbox" },
+  { segment: "contacts", key: "customers", icon: "users" },
   { segment: "waiting-list", key: "waitingList", icon: "clock" },
   { segment: "trash", key: "trash", icon: "trash" },
   { segment: "knowledge-base", key: "knowledgeBase", icon: "book" },

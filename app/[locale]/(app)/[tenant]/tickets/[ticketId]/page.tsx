@@ -8,6 +8,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { Link } from "@/lib/i18n/navigation";
+import { otherOpenTickets } from "@/lib/contacts/history";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
 import { canReadReceivedMail } from "@/lib/auth/roles";
@@ -36,6 +37,7 @@ import {
 } from "./actions";
 import { listCannedRepliesAction } from "./canned-reply-actions";
 import { Composer } from "./composer";
+import { CustomerTickets } from "./customer-tickets";
 import { PriorityControl, TagsControl } from "./labels-control";
 import { TicketShortcuts } from "./ticket-shortcuts";
 import { MergeControl } from "./merge-control";
@@ -71,8 +73,10 @@ const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
       userId: ctx.user.id,
       addresses: view.messages.flatMap((message) => (message.html && message.fromAddress ? [message.fromAddress] : [])),
     });
+    const customerTickets = await otherOpenTickets(tx, scope, { ticketId });
     return {
       view,
+      customerTickets,
       events,
       origins,
       inlineImages,
@@ -98,12 +102,14 @@ export default async function TicketPage({ params, searchParams }: Props) {
   const { locale, tenant, ticketId } = await params;
   const { images: imagesShownFor } = await searchParams;
   setPageLocale(locale);
-  const { ctx, view, survivorId, merged, members, divisions, events, origins, inlineImages, imageSenders } = await loadTicketPage(tenant, ticketId);
+  const { ctx, view, survivorId, merged, members, divisions, events, origins, inlineImages, imageSenders, customerTickets } =
+    await loadTicketPage(tenant, ticketId);
   if (survivorId) redirect({ href: `/${ctx.tenant.slug}/tickets/${survivorId}`, locale: setPageLocale(locale) });
   const { ticket, division, contact, team, assignee, messages } = view;
   const t = await getTranslations("ticket");
   const tTickets = await getTranslations("tickets");
   const tTrash = await getTranslations("trash");
+  const tContacts = await getTranslations("contacts");
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
   const ticketHref = `/${slug}/tickets/${ticket.id}`;
@@ -311,7 +317,18 @@ export default async function TicketPage({ params, searchParams }: Props) {
                 <Detail label={t("details.customer")}>
                   {contact ? (
                     <>
-                      <span className="block font-medium text-zinc-900">{contact.name ?? contact.email}</span>
+                      {ticket.contactId ? (
+                        <Link
+                          href={`/${slug}/contacts/${ticket.contactId}`}
+                          title={tContacts("sidebar.openContact")}
+                          className="block font-medium text-brand-700 hover:underline"
+                          data-customer-link
+                        >
+                          {contact.name ?? contact.email}
+                        </Link>
+                      ) : (
+                        <span className="block font-medium text-zinc-900">{contact.name ?? contact.email}</span>
+                      )}
                       {contact.name && <span className="block text-zinc-500">{contact.email}</span>}
                     </>
                   ) : (
@@ -328,6 +345,8 @@ export default async function TicketPage({ params, searchParams }: Props) {
               </dl>
             </CardBody>
           </Card>
+
+          {ticket.contactId && <CustomerTickets slug={slug} contactId={ticket.contactId} tickets={customerTickets} />}
 
           {!trashedAt && (
             <>
