@@ -625,7 +625,12 @@ export const contacts = pgTable(
     unsubscribedAt: timestamp("unsubscribed_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [unique("contacts_tenant_email_key").on(t.tenantId, t.email), tenantPolicy()],
+  (t) => [
+    unique("contacts_tenant_email_key").on(t.tenantId, t.email),
+    // Serves the contacts list's order and its keyset paging (lib/contacts/directory.ts).
+    index("contacts_sort_idx").on(t.tenantId, sql`lower(coalesce(${t.name}, ${t.email}))`, t.id),
+    tenantPolicy(),
+  ],
 );
 
 /**
@@ -693,6 +698,8 @@ export const tickets = pgTable(
     index("tickets_answered_idx").on(t.answeredAt).where(sql`${t.status} = 'answered'`),
     // Serves the queue's tag filter.
     index("tickets_tags_idx").using("gin", t.tags),
+    // Serves a customer's tickets: the contact page and the ticket sidebar's other open tickets.
+    index("tickets_contact_idx").on(t.tenantId, t.contactId, t.updatedAt),
     // Serves the trash and its retention sweep.
     index("tickets_deleted_idx").on(t.tenantId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
     tenantPolicy(),

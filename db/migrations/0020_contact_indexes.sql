@@ -1,0 +1,2 @@
+CREATE INDEX "contacts_sort_idx" ON "contacts" USING btree ("tenant_id",lower(coalesce("name", "email")),"id");--> statement-breakpoint
+CREATE INDEX "tickets_contact_idx" ON "tickets" USING btree ("tenant_id","contact_id","updated_at");
