@@ -1,5 +1,6 @@
-import { and, count, desc, eq, inArray, isNull, max, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, max, ne, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { liveTicket } from "@/db/queries/tickets";
 import { type Contact, contacts, divisions, type TicketStatus, tickets } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { NotFoundError } from "@/lib/errors";
@@ -10,8 +11,6 @@ import { NotFoundError } from "@/lib/errors";
  * customer, and staff want to see them beside the ticket at hand.
  */
 
-/** The tickets that count: not in the trash, not merged away (the rule of lib/tickets `inQueue()`). */
-const live = () => and(isNull(tickets.deletedAt), isNull(tickets.mergedIntoId));
 
 const unclosed = () => ne(tickets.status, "closed");
 
@@ -40,7 +39,7 @@ export async function activityOf(
       lastActivityAt: max(tickets.updatedAt),
     })
     .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), inArray(tickets.contactId, contactIds), live()))
+    .where(and(eq(tickets.tenantId, scope.tenantId), inArray(tickets.contactId, contactIds), liveTicket()))
     .groupBy(tickets.contactId);
   for (const { contactId, ...row } of rows) if (contactId) activity.set(contactId, row);
   return activity;
@@ -85,7 +84,7 @@ export async function getContact(
     .select(ticketColumns)
     .from(tickets)
     .innerJoin(divisions, and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, tickets.divisionId)))
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.contactId, contactId), live()))
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.contactId, contactId), liveTicket()))
     .orderBy(desc(tickets.createdAt), desc(tickets.id))
     .limit(CONTACT_TICKETS_SHOWN);
   const activity = (await activityOf(tx, scope, [contactId])).get(contactId) ?? noActivity;
@@ -117,7 +116,7 @@ export async function otherOpenTickets(
         eq(tickets.contactId, ticket.contactId),
         ne(tickets.id, input.ticketId),
         unclosed(),
-        live(),
+        liveTicket(),
       ),
     )
     .orderBy(desc(tickets.updatedAt), desc(tickets.id))

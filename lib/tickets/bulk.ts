@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { liveTicket } from "@/db/queries/tickets";
 import { type Ticket, type TicketPriority, tickets } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
@@ -59,8 +60,7 @@ export async function applyBulkAction(
         eq(tickets.divisionId, input.divisionId),
         inArray(tickets.id, ticketIds),
         // What the queue shows: not what is in the trash, nor what was merged into another ticket.
-        isNull(tickets.deletedAt),
-        isNull(tickets.mergedIntoId),
+        liveTicket(),
       ),
     )
     .orderBy(asc(tickets.id))

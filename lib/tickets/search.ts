@@ -1,5 +1,6 @@
-import { and, desc, eq, ilike, isNull, ne, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, ilike, ne, or, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { liveTicket } from "@/db/queries/tickets";
 import { contacts, divisions, type TicketStatus, tickets } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { NotFoundError } from "@/lib/errors";
@@ -25,8 +26,6 @@ const choiceColumns = {
   contactEmail: contacts.email,
 };
 
-/** Tickets that can still take a message: not in the trash, not merged into another. */
-const live = and(isNull(tickets.deletedAt), isNull(tickets.mergedIntoId));
 
 /** "42", "#42" or "[ACME#42]": the number asked for, else null. */
 function numberIn(query: string): number | null {
@@ -70,7 +69,7 @@ export async function searchTickets(
       and(
         eq(tickets.tenantId, scope.tenantId),
         input.divisionId ? eq(tickets.divisionId, input.divisionId) : undefined,
-        live,
+        liveTicket(),
         input.excludeId ? ne(tickets.id, input.excludeId) : undefined,
         query === "" ? undefined : or(...matches),
       ),
@@ -96,7 +95,7 @@ export async function findTicketByNumber(
   input: { divisionId: string; number: number },
 ): Promise<TicketChoice> {
   const [ticket] = await choices(tx, scope).where(
-    and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, input.divisionId), eq(tickets.number, input.number), live),
+    and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, input.divisionId), eq(tickets.number, input.number), liveTicket()),
   );
   if (!ticket) throw new NotFoundError("ticket");
   return ticket;

@@ -1,5 +1,6 @@
 import { and, arrayContains, asc, count, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { liveTicket } from "@/db/queries/tickets";
 import {
   attachments,
   contacts,
@@ -44,11 +45,6 @@ function labelConditions(filter: TicketLabelFilter): SQL[] {
   ];
 }
 
-/**
- * The tickets the queue holds: not in the trash, and not merged into another (a merged ticket's
- * messages live on the survivor).
- */
-export const inQueue = () => and(isNull(tickets.deletedAt), isNull(tickets.mergedIntoId));
 
 /** The messages a ticket shows: not in the trash. */
 const shownMessage = () => isNull(messages.deletedAt);
@@ -100,7 +96,7 @@ export async function listTickets(
       and(
         eq(tickets.tenantId, scope.tenantId),
         eq(tickets.divisionId, input.divisionId),
-        inQueue(),
+        liveTicket(),
         statusCondition(input.status),
         ...labelConditions(input),
       ),
@@ -125,7 +121,7 @@ export async function countTicketsByStatus(
   const rows = await tx
     .select({ status: tickets.status, n: count() })
     .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId), inQueue(), ...labelConditions(filter)))
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId), liveTicket(), ...labelConditions(filter)))
     .groupBy(tickets.status);
   const counts = Object.fromEntries(ticketStatusEnum.enumValues.map((status) => [status, 0])) as Record<TicketStatus, number>;
   for (const row of rows) counts[row.status] = row.n;
