@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import createMiddleware from "next-intl/middleware";
 import { routing } from "./lib/i18n/routing";
-import { newNonce, pageContentSecurityPolicy, showsMail } from "./lib/security/content-policy";
+import { mailReaderOf, newNonce, pageContentSecurityPolicy } from "./lib/security/content-policy";
 
 // `/` redirects by the NEXT_LOCALE cookie (the user's last choice), then Accept-Language.
 const localeRouting = createMiddleware(routing);
@@ -15,7 +15,7 @@ const localeRouting = createMiddleware(routing);
 export default function proxy(request: NextRequest) {
   const policy = pageContentSecurityPolicy(newNonce(), {
     development: process.env.NODE_ENV === "development",
-    mailReader: showsMail(request.nextUrl.pathname),
+    mailReader: mailReaderOf(request.nextUrl),
   });
   request.headers.set("Content-Security-Policy", policy);
   const response = localeRouting(request);

@@ -14,17 +14,19 @@
  *   mail (`mailReader`: a ticket, a waiting-list entry). No component of ours writes a `style`
  *   attribute (Next.js's route announcer styles itself through the DOM, which the policy allows).
  *   A mail's HTML is shown in a sandboxed `<iframe srcdoc>`, and a srcdoc document runs under the
- *   page's policy as well as its own (Chromium): without these two the mail's inline styles and,
- *   after "show images", its remote images could not apply at all. What one mail may load is then
- *   decided by the stricter policy inside its frame (lib/mail/reader-document.ts), which has no
- *   remote `img-src` until images are shown: that, not this page policy, keeps them blocked.
+ *   page's policy as well as its own (Chromium): without `style-src-attr` the mail's inline styles
+ *   could not apply. Remote images are let through the page's policy only when the reader asked for
+ *   them (`?images=` on the page's address, `remoteImages`); even then what one mail may load is
+ *   decided by the stricter policy inside its frame (lib/mail/reader-document.ts), which allows
+ *   remote images only for the mail they were asked for. Without the ask, no remote image loads
+ *   anywhere on the page, whatever slipped into it.
  * - `form-action 'self'`: Chromium also checks the redirects that follow a form's submission, but
  *   signing in with a provider and connecting a mailbox leave for the provider from script, not by
  *   submitting a form, so no provider's address belongs here.
  */
 export function pageContentSecurityPolicy(
   nonce: string,
-  { development = false, mailReader = false }: { development?: boolean; mailReader?: boolean } = {},
+  { development = false, mailReader }: { development?: boolean; mailReader?: MailReaderPolicy } = {},
 ): string {
   const directives = {
     "default-src": ["'self'"],
@@ -34,7 +36,7 @@ export function pageContentSecurityPolicy(
     "script-src": ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
     "style-src": ["'self'", development ? "'unsafe-inline'" : `'nonce-${nonce}'`],
     ...(mailReader ? { "style-src-attr": ["'unsafe-inline'"] } : {}),
-    "img-src": ["'self'", "data:", "blob:", ...(mailReader ? ["https:", "http:"] : [])],
+    "img-src": ["'self'", "data:", "blob:", ...(mailReader?.remoteImages ? ["https:", "http:"] : [])],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "form-action": ["'self'"],
@@ -47,12 +49,22 @@ export function pageContentSecurityPolicy(
     .join("; ");
 }
 
+/** What a page that shows a mail needs of the page policy: whether the reader asked for remote images. */
+export interface MailReaderPolicy {
+  remoteImages: boolean;
+}
+
 /**
  * The pages that show a mail's HTML, which need `mailReader`: a ticket
  * (`/<locale>/<tenant>/tickets/<id>`) and a waiting-list entry (`/<locale>/<tenant>/waiting-list/<id>`).
  */
 export function showsMail(pathname: string): boolean {
   return /^\/[^/]+\/[^/]+\/(?:tickets|waiting-list)\/[^/]+\/?$/.test(pathname);
+}
+
+/** The mail reader's needs for a request's address, or undefined for a page that shows no mail. */
+export function mailReaderOf(url: URL): MailReaderPolicy | undefined {
+  return showsMail(url.pathname) ? { remoteImages: url.searchParams.has("images") } : undefined;
 }
 
 /** 128 random bits in base64, fresh for every response: a nonce an attacker cannot guess or reuse. */

@@ -156,7 +156,7 @@ describe("an HTML mail in the browser", () => {
 
         // "Show images" for this message: the remote image, and nothing else, is requested.
         await page.getByRole("link", { name: tPl("ticket.message.showImages") }).click();
-        await page.waitForURL(`**${ticketPath}?images=*`);
+        await page.waitForURL(`**${ticketPath}?images=*`, { waitUntil: "domcontentloaded" });
         await expect.poll(() => requests(listener.received()), { timeout: 15_000 }).toContain("GET /remote-image.png");
         await page.waitForTimeout(1000);
         expect(new Set(requests(listener.received()))).toEqual(new Set(["GET /remote-image.png"]));
@@ -167,8 +167,13 @@ describe("an HTML mail in the browser", () => {
         await mailFrame(page);
         const always = page.getByRole("button", { name: tPl("ticket.message.alwaysShowImages", { address: "jan@customer.test" }) });
         await always.click();
+        // The page loads anew at the address that asks for images: the page's policy comes with the
+        // document. Not until "load": the listener never answers, so the image never finishes loading.
+        await page.waitForURL(`**${ticketPath}?images=always`, { waitUntil: "domcontentloaded", timeout: 15_000 });
         await expect.poll(() => page.locator("[data-images-blocked]").count()).toBe(0);
-        // Not until "load": the listener never answers, so the image never finishes loading.
+        // The ticket's own address leads there from now on.
+        await page.goto(url(ticketPath), { waitUntil: "commit", timeout: 15_000 });
+        await page.waitForURL(`**${ticketPath}?images=always`, { waitUntil: "domcontentloaded", timeout: 15_000 });
         await page.reload({ waitUntil: "domcontentloaded" });
         const shown = await mailFrame(page);
         expect(await shown.locator('img[alt="tracker"]').getAttribute("src")).toBe(`${listenerUrl}/remote-image.png`);
@@ -210,7 +215,7 @@ describe("an HTML mail in the browser", () => {
         expect(listener.connections()).toBe(0);
 
         await page.getByRole("link", { name: tPl("ticket.message.showImages") }).click();
-        await page.waitForURL(`**${entryPath}?images=1`);
+        await page.waitForURL(`**${entryPath}?images=1`, { waitUntil: "domcontentloaded" });
         await expect.poll(() => requests(listener.received()), { timeout: 15_000 }).toContain("GET /remote-image.png");
         expect(new Set(requests(listener.received()))).toEqual(new Set(["GET /remote-image.png"]));
       } catch (error) {

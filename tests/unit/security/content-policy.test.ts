@@ -1,6 +1,6 @@
 import { getScriptNonceFromHeader } from "next/dist/server/app-render/get-script-nonce-from-header";
 import { describe, expect, it } from "vitest";
-import { newNonce, pageContentSecurityPolicy, showsMail } from "@/lib/security/content-policy";
+import { mailReaderOf, newNonce, pageContentSecurityPolicy, showsMail } from "@/lib/security/content-policy";
 
 function directives(policy: string): Record<string, string[]> {
   return Object.fromEntries(
@@ -47,11 +47,21 @@ describe("a page's Content-Security-Policy", () => {
 
 describe("the policy of a page that shows a mail", () => {
   const nonce = newNonce();
-  const policy = directives(pageContentSecurityPolicy(nonce, { mailReader: true }));
+  const policy = directives(pageContentSecurityPolicy(nonce, { mailReader: { remoteImages: false } }));
+  const asked = directives(pageContentSecurityPolicy(nonce, { mailReader: { remoteImages: true } }));
 
-  it("lets the mail's frame, which runs under the page's policy too, apply inline styles and show images once asked", () => {
+  it("lets the mail's frame, which runs under the page's policy too, apply inline styles, but loads no remote image unless asked", () => {
     expect(policy["style-src-attr"]).toEqual(["'unsafe-inline'"]);
-    expect(policy["img-src"]).toEqual(["'self'", "data:", "blob:", "https:", "http:"]);
+    expect(policy["img-src"]).toEqual(["'self'", "data:", "blob:"]);
+    expect(asked["img-src"]).toEqual(["'self'", "data:", "blob:", "https:", "http:"]);
+  });
+
+  it("asks for remote images only when the page's address says so", () => {
+    expect(mailReaderOf(new URL("http://127.0.0.1/pl/acme/tickets/6f1c2a9e-0000-4000-8000-000000000001"))).toEqual({ remoteImages: false });
+    expect(mailReaderOf(new URL("http://127.0.0.1/pl/acme/tickets/6f1c2a9e-0000-4000-8000-000000000001?images=always"))).toEqual({
+      remoteImages: true,
+    });
+    expect(mailReaderOf(new URL("http://127.0.0.1/pl/acme/tickets?images=1"))).toBeUndefined();
   });
 
   it("still runs scripts and style elements only with the nonce", () => {

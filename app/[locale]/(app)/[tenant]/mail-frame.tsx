@@ -5,7 +5,6 @@ import { useState, useTransition } from "react";
 import { Button } from "@/app/_components/button";
 import { FormAlert } from "@/app/_components/form";
 import type { ActionState } from "@/lib/auth/action";
-import { useRouter } from "@/lib/i18n/navigation";
 
 /**
  * A mail's HTML in a sandboxed frame: no `allow-scripts` and no `allow-same-origin`, so nothing in
@@ -46,14 +45,20 @@ type Action = (previous: ActionState<void> | undefined, input: { address: string
 /** "Always show images from this sender", for the signed-in member; the page then shows them. */
 export function AlwaysShowImagesButton({ address, action }: { address: string; action: Action }) {
   const t = useTranslations("ticket.message");
-  const router = useRouter();
   const [state, setState] = useState<ActionState>();
   const [pending, startTransition] = useTransition();
   const always = () =>
     startTransition(async () => {
       const outcome = await action(undefined, { address });
       setState(outcome);
-      if (outcome.ok) router.refresh();
+      // A full load, not a refresh: the page's policy, which must now let remote images through,
+      // comes with the document (lib/security/content-policy.ts), and only an address that asks for
+      // images gets that policy.
+      if (outcome.ok) {
+        const here = new URL(window.location.href);
+        if (!here.searchParams.has("images")) here.searchParams.set("images", "always");
+        window.location.assign(here);
+      }
     });
   return (
     <>

@@ -1,7 +1,6 @@
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { Icon } from "@/app/_components/icons";
 import type { ActionState } from "@/lib/auth/action";
-import { Link } from "@/lib/i18n/navigation";
 import { linkify } from "@/lib/mail/linkify";
 import { readerDocument } from "@/lib/mail/reader-document";
 import { AlwaysShowImagesButton, MailFrame } from "./mail-frame";
@@ -29,6 +28,7 @@ export function MailHtml({
   alwaysShowImagesAction: (previous: ActionState<void> | undefined, input: { address: string }) => Promise<ActionState<void>>;
 }) {
   const t = useTranslations("ticket.message");
+  const locale = useLocale();
   const { document, blockedImages } = readerDocument(html, {
     inlineImage: (contentId) => inlineImages.get(contentId) ?? null,
     remoteImages,
@@ -44,9 +44,11 @@ export function MailHtml({
         >
           <Icon name="lock" className="size-4 shrink-0 text-zinc-500" />
           <span>{t("imagesBlocked", { count: blockedImages })}</span>
-          <Link href={showImagesHref} scroll={false} className="font-medium text-brand-700 hover:text-brand-800">
+          {/* A plain link, so the page loads anew: its policy lets remote images through only for an
+              address that asks for them (lib/security/content-policy.ts). */}
+          <a href={`/${locale}${showImagesHref}`} className="font-medium text-brand-700 hover:text-brand-800">
             {t("showImages")}
-          </Link>
+          </a>
           {sender && <AlwaysShowImagesButton address={sender} action={alwaysShowImagesAction} />}
         </div>
       )}

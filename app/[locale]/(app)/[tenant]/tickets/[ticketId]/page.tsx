@@ -106,6 +106,13 @@ export default async function TicketPage({ params, searchParams }: Props) {
     await loadTicketPage(tenant, ticketId);
   if (survivorId) redirect({ href: `/${ctx.tenant.slug}/tickets/${survivorId}`, locale: setPageLocale(locale) });
   const { ticket, division, contact, team, assignee, messages } = view;
+  // Remote images pass the page's policy only when its address asks (lib/security/content-policy.ts):
+  // a member who always shows a sender's images is sent to the address that asks for them.
+  const alwaysShown = (message: TicketMessage) =>
+    message.direction === "inbound" && imageSenders.has(message.fromAddress?.toLowerCase() ?? "");
+  if (imagesShownFor === undefined && messages.some((message) => message.html && alwaysShown(message))) {
+    redirect({ href: `/${ctx.tenant.slug}/tickets/${ticket.id}?images=always`, locale: setPageLocale(locale) });
+  }
   const t = await getTranslations("ticket");
   const tTickets = await getTranslations("tickets");
   const tTrash = await getTranslations("trash");
@@ -262,9 +269,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
                       origin={originOf(item.message.id)}
                       images={{
                         inline: inlineImages.get(item.message.id) ?? new Map(),
-                        remote:
-                          imagesShownFor === item.message.id ||
-                          (item.message.direction === "inbound" && imageSenders.has(item.message.fromAddress?.toLowerCase() ?? "")),
+                        remote: imagesShownFor !== undefined && (imagesShownFor === item.message.id || alwaysShown(item.message)),
                         showHref: `${ticketHref}?images=${item.message.id}`,
                         alwaysAction: alwaysShowImagesAction.bind(null, slug),
                       }}

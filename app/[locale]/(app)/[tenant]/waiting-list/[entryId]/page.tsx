@@ -9,7 +9,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { scopeOf } from "@/lib/auth/context";
 import { tenantRequest } from "@/lib/auth/request";
-import { Link } from "@/lib/i18n/navigation";
+import { Link, redirect } from "@/lib/i18n/navigation";
 import { getWaitingEntry } from "@/lib/inbound/waiting-list";
 import { domainOf } from "@/lib/mail/addresses";
 import type { Address } from "@/lib/mail/types";
@@ -68,6 +68,10 @@ export default async function WaitingEntryPage({ params, searchParams }: Props) 
   const { images } = await searchParams;
   setPageLocale(locale);
   const { ctx, entry, divisions, senderImagesShown } = await loadEntryPage(tenant, entryId);
+  // Remote images pass the page's policy only when its address asks (lib/security/content-policy.ts).
+  if (senderImagesShown && images === undefined) {
+    redirect({ href: `/${ctx.tenant.slug}/waiting-list/${entry.id}?images=1`, locale: setPageLocale(locale) });
+  }
   const t = await getTranslations("waitingList");
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
@@ -144,7 +148,7 @@ export default async function WaitingEntryPage({ params, searchParams }: Props) 
                     <MailHtml
                       html={mail.html}
                       inlineImages={mail.inlineImages}
-                      remoteImages={images === "1" || senderImagesShown}
+                      remoteImages={images !== undefined}
                       showImagesHref={`/${slug}/waiting-list/${entry.id}?images=1`}
                       sender={mail.from?.address ?? null}
                       alwaysShowImagesAction={alwaysShowImagesAction.bind(null, slug)}
