@@ -5,9 +5,8 @@ import * as schema from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { hashPassword } from "../../lib/auth/password";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
-import { processInboundEmail } from "../../lib/inbound/process";
-import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
 import { makeTenant, testDatabase } from "../setup/db";
+import { receiveMail } from "../setup/receive";
 import { recordingServer } from "../setup/listener";
 import { browserTests, SCENARIO_TIMEOUT_MS, tPl } from "./browser";
 
@@ -88,21 +87,14 @@ async function helpDeskWithHostileMail(listener: string, { hold = false } = {}) 
     });
   });
   const raw = hostileMail(listener);
-  const { email } = await storeInboundEmail(db, {
-    tenantId: owner.tenant.id,
-    divisionId: owner.divisionId,
-    mailboxId: null,
-    uniqueKey: inboundKey.import(raw),
-    raw,
-  });
-  const { ticketId } = await processInboundEmail(db, { tenantId: owner.tenant.id, inboundEmailId: email.id });
+  const { ticketId, inboundEmailId } = await receiveMail(db, { tenantId: owner.tenant.id, divisionId: owner.divisionId }, raw);
   const agent = { email: `agent-${crypto.randomBytes(4).toString("hex")}@html.test`, password: "Agent-Password-7a" };
   const [user] = await db
     .insert(schema.users)
     .values({ email: agent.email, name: "Ada Agent", passwordHash: await hashPassword(agent.password) })
     .returning();
   await db.insert(schema.memberships).values({ tenantId: owner.tenant.id, userId: user!.id, role: "agent" });
-  return { owner, agent, ticketId: ticketId!, inboundEmailId: email.id };
+  return { owner, agent, ticketId: ticketId!, inboundEmailId };
 }
 
 /** The request lines the listener received ("GET /path"), in order. */

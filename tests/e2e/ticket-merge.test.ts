@@ -3,9 +3,8 @@ import { describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
-import { processInboundEmail } from "../../lib/inbound/process";
-import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
 import { makeTenant, testDatabase } from "../setup/db";
+import { receiveMail } from "../setup/receive";
 import { mail } from "../setup/mail-fixtures";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
@@ -27,14 +26,7 @@ async function helpDesk(name: string) {
     updateDivisionSettings(tx, operatorScope(tenantId), owner.divisionId, { tag, sendConfirmations: false }),
   );
   const receive = async (raw: Buffer) => {
-    const { email } = await storeInboundEmail(db, {
-      tenantId,
-      divisionId: owner.divisionId,
-      mailboxId: null,
-      uniqueKey: inboundKey.import(raw),
-      raw,
-    });
-    return (await processInboundEmail(db, { tenantId, inboundEmailId: email.id })).ticketId!;
+    return (await receiveMail(db, { tenantId, divisionId: owner.divisionId }, raw)).ticketId!;
   };
   return { owner, tag, receive };
 }

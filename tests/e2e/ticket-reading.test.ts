@@ -6,9 +6,8 @@ import * as schema from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { hashPassword } from "../../lib/auth/password";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
-import { processInboundEmail } from "../../lib/inbound/process";
-import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
 import { makeTenant, testDatabase } from "../setup/db";
+import { receiveMail } from "../setup/receive";
 import { mail } from "../setup/mail-fixtures";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
@@ -29,14 +28,7 @@ async function helpDesk(name: string) {
     updateDivisionSettings(tx, operatorScope(tenantId), owner.divisionId, { tag, sendConfirmations: false }),
   );
   const receive = async (raw: Buffer) => {
-    const { email } = await storeInboundEmail(db, {
-      tenantId,
-      divisionId: owner.divisionId,
-      mailboxId: null,
-      uniqueKey: inboundKey.import(raw),
-      raw,
-    });
-    return (await processInboundEmail(db, { tenantId, inboundEmailId: email.id })).ticketId!;
+    return (await receiveMail(db, { tenantId, divisionId: owner.divisionId }, raw)).ticketId!;
   };
   const first = mail({ from: "Jan Kowalski <jan@customer.test>", subject: "Faktura", messageId: "read-1@customer.test", body: "Gdzie faktura?" });
   const reply = mail({

@@ -6,10 +6,9 @@ import * as schema from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { hashPassword } from "../../lib/auth/password";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
-import { processInboundEmail } from "../../lib/inbound/process";
-import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
 import { moveToTrash } from "../../lib/trash/trash";
 import { makeTenant, testDatabase } from "../setup/db";
+import { receiveMail } from "../setup/receive";
 import { mail, mailWithAttachment } from "../setup/mail-fixtures";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
@@ -32,15 +31,8 @@ async function helpDesk() {
     updateDivisionSettings(tx, operatorScope(tenantId), owner.divisionId, { tag: "BIN", sendConfirmations: false }),
   );
   const receive = async (raw: Buffer) => {
-    const { email } = await storeInboundEmail(db, {
-      tenantId,
-      divisionId: owner.divisionId,
-      mailboxId: null,
-      uniqueKey: inboundKey.import(raw),
-      raw,
-    });
-    const { ticketId } = await processInboundEmail(db, { tenantId, inboundEmailId: email.id });
-    return { ticketId: ticketId!, inboundEmailId: email.id };
+    const { ticketId, inboundEmailId } = await receiveMail(db, { tenantId, divisionId: owner.divisionId }, raw);
+    return { ticketId: ticketId!, inboundEmailId };
   };
   return { owner, tenantId, receive };
 }
