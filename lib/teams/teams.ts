@@ -251,12 +251,16 @@ export interface DivisionWithTeams {
 /** Every division of the tenant with its teams: where a ticket can be moved or a held mail converted. */
 export async function listDivisionsWithTeams(tx: Executor, scope: TenantScope): Promise<DivisionWithTeams[]> {
   const divisions = await listDivisions(tx, scope);
-  return Promise.all(
-    divisions.map(async (division) => ({
-      id: division.id,
-      name: division.name,
-      tag: division.tag,
-      teams: (await listTeams(tx, scope, division.id)).map((team) => ({ id: team.id, name: team.name })),
-    })),
-  );
+  // One read of the tenant's teams for all divisions: this serves every ticket and queue page.
+  const all = await tx
+    .select({ id: teams.id, name: teams.name, divisionId: teams.divisionId })
+    .from(teams)
+    .where(eq(teams.tenantId, scope.tenantId))
+    .orderBy(asc(teams.name));
+  return divisions.map((division) => ({
+    id: division.id,
+    name: division.name,
+    tag: division.tag,
+    teams: all.filter((team) => team.divisionId === division.id).map(({ id, name }) => ({ id, name })),
+  }));
 }
