@@ -49,7 +49,14 @@ export async function openDatabase(
 async function openPostgres(url: string): Promise<DatabaseHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client = postgres(url, { max: 10, onnotice: () => {} });
+  // The queue's plans are index walks of a few hundred rows: JIT would compile for longer than they
+  // run, and a generic plan reused across tenants would plan for the average tenant (a hash of all
+  // its contacts) instead of this one.
+  const client = postgres(url, {
+    max: 10,
+    onnotice: () => {},
+    connection: { jit: "off", plan_cache_mode: "force_custom_plan" },
+  });
   // Set on the serializers, not as a custom type (`types`): a custom bytea type would also take over
   // reading bytea, which postgres.js otherwise receives in binary, at its size. Drizzle sets its
   // date serializers the same way.
@@ -68,6 +75,9 @@ async function openEmbedded(): Promise<DatabaseHandle> {
   const release = acquireEmbeddedLock(dir);
   try {
     const { PGlite } = await import("@electric-sql/pglite");
+    // Search's extensions (migration 0021), which PGlite ships as modules of its own.
+    const { unaccent } = await import("@electric-sql/pglite/contrib/unaccent");
+    const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
     const { drizzle } = await import("drizzle-orm/pglite");
     // PGlite's Bind sends a parameter serialized to bytes in binary format (its types say a
     // serializer returns a string): bytea goes as itself, not as PGlite's default `\x` hex string,
@@ -75,6 +85,7 @@ async function openEmbedded(): Promise<DatabaseHandle> {
     const byteaAsItself = (value: unknown) => (value instanceof Uint8Array ? value : Buffer.from(String(value)));
     const client = await PGlite.create(path.join(dir, "pglite"), {
       serializers: { [BYTEA]: byteaAsItself as unknown as (value: unknown) => string },
+      extensions: { unaccent, pg_trgm },
     });
     const db = drizzle({ client, schema, casing: "snake_case" });
     return {

@@ -32,6 +32,12 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
 });
 
+/**
+ * A ticket's search document (subject, bodies, senders), kept by the triggers of migration
+ * 0021_search_functions; the app only reads it. Never selected: it is for `@@` only.
+ */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
 const currentTenant = sql`nullif(current_setting('app.tenant_id', true), '')::uuid`;
 
 function tenantPolicy(column = sql.raw("tenant_id")) {
@@ -685,12 +691,38 @@ export const tickets = pgTable(
     lastCustomerMessageAt: timestamp("last_customer_message_at", { withTimezone: true }),
     answeredAt: timestamp("answered_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
+    searchVector: tsvector("search_vector").notNull().default(sql`''::tsvector`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     unique("tickets_division_number_key").on(t.divisionId, t.number),
+    // Serves a division's tab counts (status first: each status is one range).
     index("tickets_queue_idx").on(t.tenantId, t.divisionId, t.status, t.updatedAt),
+    // The queue's sorts, each walked in order from a keyset cursor (lib/tickets/queue.ts): across
+    // divisions, in one, by creation and by priority. Partial on live tickets, as the queue asks.
+    index("tickets_activity_idx")
+      .on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    index("tickets_division_activity_idx")
+      .on(t.tenantId, t.divisionId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    index("tickets_created_idx")
+      .on(t.tenantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    index("tickets_priority_idx")
+      .on(t.tenantId, t.priority.desc().nullsFirst(), t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    // Serves the tab counts across divisions and "Mine".
+    index("tickets_status_idx")
+      .on(t.tenantId, t.status)
+      .where(sql`${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    index("tickets_assignee_idx")
+      .on(t.tenantId, t.assigneeId, t.updatedAt.desc().nullsFirst())
+      .where(sql`${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    // Full-text search, and trigram for a part of a word in the subject (postdesk_fold: unaccented, lower).
+    index("tickets_search_idx").using("gin", t.searchVector),
+    index("tickets_subject_trgm_idx").using("gin", sql`postdesk_fold(${t.subject}) gin_trgm_ops`),
     // Serves threading by subject: by its MD5, since a btree entry holds at most 2,704 bytes and a
     // subject may be longer (lib/inbound/threading.ts compares the hash, then the subject).
     index("tickets_subject_idx").on(t.divisionId, sql`md5(${t.normalizedSubject})`),
@@ -704,6 +736,42 @@ export const tickets = pgTable(
     index("tickets_deleted_idx").on(t.tenantId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
     tenantPolicy(),
   ],
+);
+
+/** When a member last opened a ticket: the queue marks tickets with customer mail since then as unread. */
+export const ticketReads = pgTable(
+  "ticket_reads",
+  {
+    tenantId: tenantId(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    readAt: timestamp("read_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "ticket_reads_pkey", columns: [t.tenantId, t.userId, t.ticketId] }), tenantPolicy()],
+);
+
+/**
+ * Who has a ticket open right now, and whether they are writing a reply: each open ticket page
+ * renews its row; a row not renewed for a minute is nobody.
+ */
+export const ticketViewers = pgTable(
+  "ticket_viewers",
+  {
+    tenantId: tenantId(),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    replying: boolean("replying").notNull().default(false),
+    seenAt: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "ticket_viewers_pkey", columns: [t.tenantId, t.ticketId, t.userId] }), tenantPolicy()],
 );
 
 export const inboundEmails = pgTable(
@@ -829,7 +897,8 @@ export const messages = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("messages_ticket_idx").on(t.ticketId, t.createdAt),
+    // Tenant first, as every query of the app asks (row-level security adds it anyway).
+    index("messages_ticket_idx").on(t.tenantId, t.ticketId, t.createdAt),
     // Serves threading by In-Reply-To / References.
     index("messages_message_id_idx").on(t.tenantId, t.messageId),
     tenantPolicy(),

@@ -1,0 +1,48 @@
+-- Search (lib/tickets/queue-search.ts): a ticket's subject, message bodies and senders as one
+-- tsvector, in English (stemmed) and as plain words without diacritics (Postgres has no Polish
+-- dictionary: "zamowienie" must find "zamówienie"), kept by triggers so that every way a message
+-- arrives, moves (merge, split) or goes (trash, purge) keeps it true. PGlite ships both extensions.
+CREATE EXTENSION IF NOT EXISTS unaccent;--> statement-breakpoint
+CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
+-- unaccent() is only STABLE (its dictionary could change); with the dictionary named it is fixed
+-- for us, and an index may use it.
+CREATE FUNCTION postdesk_fold(value text) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN lower(public.unaccent('public.unaccent'::regdictionary, value));--> statement-breakpoint
+CREATE FUNCTION postdesk_search_document(value text) RETURNS tsvector
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN to_tsvector('pg_catalog.english', coalesce(value, ''))
+    || to_tsvector('pg_catalog.simple', postdesk_fold(coalesce(value, '')));--> statement-breakpoint
+-- A mail's shown text (quotes of earlier mail left out: they are on the ticket already), the first
+-- 20,000 characters of each and 200,000 in all: a tsvector holds at most 1 MB, and a huge mail must
+-- not stop its ticket from being stored. An address counts as its parts too ("firma" finds jan@firma.pl).
+CREATE FUNCTION postdesk_ticket_search_vector(ticket uuid, subject text) RETURNS tsvector
+  LANGUAGE sql STABLE PARALLEL SAFE
+  RETURN postdesk_search_document(left(
+    coalesce(subject, '') || ' ' || coalesce((
+      SELECT string_agg(concat_ws(' ',
+          m.from_name, m.from_address, translate(m.from_address, '@.+_-', '     '),
+          left(coalesce(m.display_text, m.text), 20000)), ' ' ORDER BY m.created_at)
+      FROM messages m
+      WHERE m.ticket_id = ticket AND m.deleted_at IS NULL), ''),
+    200000));--> statement-breakpoint
+CREATE FUNCTION postdesk_ticket_search_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.search_vector := postdesk_ticket_search_vector(NEW.id, NEW.subject);
+  RETURN NEW;
+END $$;--> statement-breakpoint
+-- Once per statement: a merge moving a hundred messages recomputes its two tickets once.
+CREATE FUNCTION postdesk_messages_search() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.id, t.subject)
+      WHERE t.id IN (SELECT ticket_id FROM new_rows);
+  ELSIF TG_OP = 'UPDATE' THEN
+    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.id, t.subject)
+      WHERE t.id IN (SELECT ticket_id FROM new_rows UNION SELECT ticket_id FROM old_rows);
+  ELSE
+    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.id, t.subject)
+      WHERE t.id IN (SELECT ticket_id FROM old_rows);
+  END IF;
+  RETURN NULL;
+END $$;
