@@ -9,23 +9,38 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
 CREATE FUNCTION postdesk_fold(value text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   RETURN lower(public.unaccent('public.unaccent'::regdictionary, value));--> statement-breakpoint
+-- A third time with punctuation as spaces: the parser keeps "FV/2024/03/15", "ZAM-2024/0042" or
+-- "12.50" as single tokens, and a member types their parts.
 CREATE FUNCTION postdesk_search_document(value text) RETURNS tsvector
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN to_tsvector('pg_catalog.english', coalesce(value, ''))
-    || to_tsvector('pg_catalog.simple', postdesk_fold(coalesce(value, '')));--> statement-breakpoint
+    || to_tsvector('pg_catalog.simple', postdesk_fold(coalesce(value, '')))
+    || to_tsvector('pg_catalog.simple', regexp_replace(postdesk_fold(coalesce(value, '')), '[@./_:+~#=&?%-]+', ' ', 'g'));--> statement-breakpoint
 -- A mail's shown text (quotes of earlier mail left out: they are on the ticket already), the first
--- 20,000 characters of each and 200,000 in all: a tsvector holds at most 1 MB, and a huge mail must
--- not stop its ticket from being stored. An address counts as its parts too ("firma" finds jan@firma.pl).
-CREATE FUNCTION postdesk_ticket_search_vector(ticket uuid, subject text) RETURNS tsvector
-  LANGUAGE sql STABLE PARALLEL SAFE
-  RETURN postdesk_search_document(left(
-    coalesce(subject, '') || ' ' || coalesce((
-      SELECT string_agg(concat_ws(' ',
-          m.from_name, m.from_address, translate(m.from_address, '@.+_-', '     '),
-          left(coalesce(m.display_text, m.text), 20000)), ' ' ORDER BY m.created_at)
-      FROM messages m
-      WHERE m.ticket_id = ticket AND m.deleted_at IS NULL), ''),
-    200000));--> statement-breakpoint
+-- 20,000 characters of each and 200,000 in all. A tsvector holds at most 1 MB: text of large
+-- characters that unaccent spells out ("ﬃ" is "ffi") can pass that in fewer characters, so a
+-- document too big is tried again at half the length; a ticket must always be able to take mail.
+-- An address counts as its parts too ("firma" finds jan@firma.pl).
+CREATE FUNCTION postdesk_ticket_search_vector(the_ticket uuid, the_subject text) RETURNS tsvector
+  LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  body text;
+  size integer := 200000;
+BEGIN
+  SELECT coalesce(the_subject, '') || ' ' || coalesce(string_agg(concat_ws(' ',
+      m.from_name, m.from_address, translate(m.from_address, '@.+_-', '     '),
+      left(coalesce(m.display_text, m.text), 20000)), ' ' ORDER BY m.created_at), '')
+    INTO body
+    FROM messages m
+    WHERE m.ticket_id = the_ticket AND m.deleted_at IS NULL;
+  LOOP
+    BEGIN
+      RETURN postdesk_search_document(left(body, size));
+    EXCEPTION WHEN program_limit_exceeded THEN
+      size := size / 2;
+    END;
+  END LOOP;
+END $$;--> statement-breakpoint
 CREATE FUNCTION postdesk_ticket_search_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.search_vector := postdesk_ticket_search_vector(NEW.id, NEW.subject);
