@@ -1,12 +1,12 @@
-import { and, eq, like, not } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "../../db/client";
-import { liveTicket } from "../../db/queries/tickets";
 import { messages, tickets } from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { createDivision, updateDivisionSettings } from "../../lib/divisions/divisions";
 import { mergeTickets } from "../../lib/tickets/merge";
-import { numberMatch, parseSearch, textMatch } from "../../lib/tickets/queue-search";
+import { listQueue } from "../../lib/tickets/queue";
+import { parseSearch } from "../../lib/tickets/queue-search";
 import { splitMessage } from "../../lib/tickets/split";
 import { purgeFromTrash } from "../../lib/trash/purge";
 import { moveToTrash, restoreFromTrash } from "../../lib/trash/trash";
@@ -40,20 +40,11 @@ async function helpDesk(name = "Search") {
       if (!result.ticketId) throw new Error(`The mail made no ticket: ${result.outcome} (${result.reason})`);
       return result.ticketId;
     },
-    /** What the queue's search box shows: the tickets the number names, then the others found. */
+    /** What the queue's search box shows (its first page): the tickets the number names, then the others found. */
     async search(text: string) {
-      const search = parseSearch(text);
-      if (!search) throw new Error(`Nothing to search for in "${text}"`);
-      return run(async (tx) => {
-        const live = and(eq(tickets.tenantId, tenantId), liveTicket());
-        const named = numberMatch(scope, search);
-        const subjects = async (condition: ReturnType<typeof and>) =>
-          (await tx.select({ subject: tickets.subject }).from(tickets).where(and(live, condition))).map((t) => t.subject).sort();
-        return {
-          pinned: named ? await subjects(named) : [],
-          rows: await subjects(and(textMatch(search), named ? not(named) : undefined)),
-        };
-      });
+      const page = await run((tx) => listQueue(tx, scope, { search: parseSearch(text) }));
+      const subjects = (rows: { subject: string }[]) => rows.map((row) => row.subject).sort();
+      return { pinned: subjects(page.pinned), rows: subjects(page.rows) };
     },
     /** The subjects of every ticket found, numbered or not, in order of subject. */
     async found(text: string) {
