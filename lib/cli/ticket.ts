@@ -75,9 +75,8 @@ function queueQueryOf(values: OptionValues): Omit<QueueQuery, "divisionIds" | "t
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
     fields["--limit"] = [`must be a whole number between 1 and ${MAX_LIMIT}`];
   }
-  for (const option of ["division", "team"] as const) {
-    if (listOf(values[option]).some((id) => !uuid.safeParse(id).success)) fields[`--${option}`] = ["must be an id"];
-  }
+  if (listOf(values.division).some((id) => !uuid.safeParse(id).success)) fields["--division"] = ["must be ids"];
+  if (values.team !== undefined && !uuid.safeParse(values.team).success) fields["--team"] = ["must be an id"];
   if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
   return {
     statuses: parsedStatuses.data && parsedStatuses.data.length > 0 ? parsedStatuses.data : undefined,
@@ -195,7 +194,10 @@ async function assigneeFilter(tx: Transaction, scope: TenantScope, option: Assig
   return { kind: "user", userId: member.userId };
 }
 
-/** A row of the list as --json prints it: the queue's row without its cursor's inner values. */
+/**
+ * A row of the list as --json prints it: the queue's row without the values its cursor is made of,
+ * and without the unread mark, which is a member's own (the command line is no member).
+ */
 function ticketJson({ cursorValue: _value, cursorUpdatedAt: _updatedAt, unread: _unread, ...row }: QueueRow) {
   return row;
 }
