@@ -245,6 +245,9 @@ export interface DivisionWithTeams {
   id: string;
   name: string;
   tag: string;
+  /** What the division's default queue view shows beside open tickets. */
+  showAnswered: boolean;
+  showOnHold: boolean;
   teams: { id: string; name: string }[];
 }
 
@@ -261,6 +264,8 @@ export async function listDivisionsWithTeams(tx: Executor, scope: TenantScope): 
     id: division.id,
     name: division.name,
     tag: division.tag,
+    showAnswered: division.showAnswered,
+    showOnHold: division.showOnHold,
     teams: all.filter((team) => team.divisionId === division.id).map(({ id, name }) => ({ id, name })),
   }));
 }

@@ -34,16 +34,16 @@ export interface BulkResult {
 }
 
 /**
- * Applies one action to tickets of one division, in the caller's transaction: every ticket or
- * none. Each ticket goes through the same rule as on its own page (and leaves the same audit entry);
- * one "tickets.bulk" entry says what was done to which. An id that is not a ticket in this division's
- * queue (another tenant's, another division's, one in the trash or merged away) refuses the whole
- * request as not found.
+ * Applies one action to tickets of one division (or of any, from the queue across divisions: null),
+ * in the caller's transaction: every ticket or none. Each ticket goes through the same rule as on its
+ * own page (and leaves the same audit entry); one "tickets.bulk" entry per division says what was
+ * done to which. An id that is not a ticket in the queue asked (another tenant's, another division's,
+ * one in the trash or merged away) refuses the whole request as not found.
  */
 export async function applyBulkAction(
   tx: Executor,
   scope: TenantScope,
-  input: { divisionId: string; ticketIds: readonly string[]; action: BulkAction },
+  input: { divisionId: string | null; ticketIds: readonly string[]; action: BulkAction },
 ): Promise<BulkResult> {
   const ticketIds = [...new Set(input.ticketIds)];
   if (ticketIds.length === 0) throw new RuleError("nothingSelected");
@@ -57,7 +57,7 @@ export async function applyBulkAction(
     .where(
       and(
         eq(tickets.tenantId, scope.tenantId),
-        eq(tickets.divisionId, input.divisionId),
+        input.divisionId ? eq(tickets.divisionId, input.divisionId) : undefined,
         inArray(tickets.id, ticketIds),
         // What the queue shows: not what is in the trash, nor what was merged into another ticket.
         liveTicket(),
@@ -68,11 +68,13 @@ export async function applyBulkAction(
   if (before.length !== ticketIds.length) throw new NotFoundError("ticket");
 
   const changed = await perTicket(tx, scope, before, input.action);
-  await recordAudit(tx, scope, "tickets.bulk", { type: "division", id: input.divisionId }, {
-    action: input.action,
-    ticketIds: before.map((ticket) => ticket.id),
-    changed,
-  });
+  for (const [divisionId, inDivision] of byDivision(before)) {
+    await recordAudit(tx, scope, "tickets.bulk", { type: "division", id: divisionId }, {
+      action: input.action,
+      ticketIds: inDivision.map((ticket) => ticket.id),
+      changed,
+    });
+  }
   return { changed };
 }
 
@@ -152,7 +154,16 @@ async function assignAll(tx: Executor, scope: TenantScope, locked: Ticket[], ass
       customerName: customer ? (customer.name ?? customer.email) : null,
     });
   } else if (assigneeId && given.length > 1) {
-    await emailBulkAssignment(tx, scope, { divisionId: given[0]!.divisionId, assigneeId, tickets: given });
+    // One mail per division: its words name the division, and its tickets carry its tag.
+    for (const [divisionId, inDivision] of byDivision(given)) {
+      await emailBulkAssignment(tx, scope, { divisionId, assigneeId, tickets: inDivision });
+    }
   }
   return changed;
+}
+
+function byDivision(list: Ticket[]): Map<string, Ticket[]> {
+  const groups = new Map<string, Ticket[]>();
+  for (const ticket of list) groups.set(ticket.divisionId, [...(groups.get(ticket.divisionId) ?? []), ticket]);
+  return groups;
 }

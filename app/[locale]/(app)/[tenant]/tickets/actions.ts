@@ -13,7 +13,8 @@ import { settableTicketStatuses } from "@/lib/tickets/status";
 const tagList = z.array(z.string().max(200)).max(50);
 
 const bulkSchema = z.object({
-  divisionId: z.uuid(),
+  // Null: the queue across every division.
+  divisionId: z.uuid().nullable(),
   ticketIds: z.array(z.uuid()).min(1, "nothingSelected").max(MAX_BULK_TICKETS, "tooManySelected"),
   action: z.discriminatedUnion("type", [
     z.object({ type: z.literal("assign"), assigneeId: z.uuid().nullable() }),

@@ -37,7 +37,8 @@ export function BulkBar({
   state: ActionState<{ count: number; changed: number }> | undefined;
   me: string;
   members: { userId: string; name: string }[];
-  divisionId: string;
+  /** The division the queue shows (null: all), whose teams the move menu lists first. */
+  divisionId: string | null;
   divisions: DivisionWithTeams[];
   run: (action: BulkAction) => void;
   onClear: () => void;

@@ -9,10 +9,11 @@ import type { BulkAction } from "@/lib/tickets/bulk";
 import { BulkBar } from "./bulk-bar";
 
 type BulkResult = { count: number; changed: number };
-type BulkInput = { divisionId: string; ticketIds: string[]; action: BulkAction };
+type BulkInput = { divisionId: string | null; ticketIds: string[]; action: BulkAction };
 
 export interface BulkQueueProps {
-  divisionId: string;
+  /** The division the queue shows, or null across all. */
+  divisionId: string | null;
   /** The tickets on this page, in the order shown, with how a menu names them (`[TAG#n] subject`). */
   tickets: { id: string; label: string }[];
   me: string;

@@ -1,59 +1,27 @@
 import type { Metadata } from "next";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import { buttonClasses } from "@/app/_components/button";
 import { Card, CardHeader } from "@/app/_components/card";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
-import type { TicketPriority } from "@/db/schema";
 import { tenantRequest } from "@/lib/auth/request";
 import { scopeOf } from "@/lib/auth/context";
-import { listDivisions } from "@/lib/divisions/divisions";
-import { RuleError } from "@/lib/errors";
 import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
-import { normalizeTag, ticketPriorities } from "@/lib/tickets/labels";
-import { countTicketsByStatus, listTickets, QUEUE_PAGE_SIZE } from "@/lib/tickets/tickets";
+import { COUNT_CAP, countQueue, listQueue } from "@/lib/tickets/queue";
 import { bulkTicketsAction } from "./actions";
 import { QueueFilters } from "./queue-filters";
 import { QueueNav } from "./queue-nav";
+import { QueuePager } from "./queue-pager";
+import { SavedViews } from "./saved-views";
 import { QueueTable } from "./queue-table";
-import { type QueueState, queueHref, statusesOf, VIEWS, type View } from "./queue-views";
-
-type SearchParam = string | string[] | undefined;
+import { defaultStatuses, FILTER_KEYS, type QueueSearchParams, type QueueState, queueHref, queueQueryOf, queueStateOf, viewCount } from "./queue-views";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string }>;
-  searchParams: Promise<{
-    division?: SearchParam;
-    status?: SearchParam;
-    page?: SearchParam;
-    priority?: SearchParam;
-    tag?: SearchParam;
-  }>;
-}
-
-function first(value: SearchParam): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function viewOf(value: SearchParam): View {
-  return VIEWS.find((view) => view === first(value)) ?? "queue";
-}
-
-function priorityOf(value: SearchParam): TicketPriority | undefined {
-  return ticketPriorities.find((priority) => priority === first(value));
-}
-
-/** A tag from the address, as stored; one no ticket could carry filters nothing rather than failing. */
-function tagOf(value: SearchParam): string | undefined {
-  try {
-    return normalizeTag(first(value) ?? "") ?? undefined;
-  } catch (error) {
-    if (error instanceof RuleError) return undefined;
-    throw error;
-  }
+  searchParams: Promise<QueueSearchParams>;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -63,47 +31,34 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 /**
- * The ticket queue of one division (`?division=`, else the first), most recently updated first, a
- * page at a time (`?page=`), filtered by a status tab (`?status=`), a priority (`?priority=`) and a
- * tag (`?tag=`). Tickets are selected for bulk work and walked with the keyboard (./bulk-queue.tsx).
+ * The ticket queue: every division's tickets (or one division's), by a status tab, saved view,
+ * filters and a search, all in the address (./queue-views.ts), a page at a time from keyset
+ * cursors (lib/tickets/queue.ts). Tickets are selected for bulk work and walked with the keyboard
+ * (./bulk-queue.tsx).
  */
 export default async function TicketsPage({ params, searchParams }: Props) {
   const { locale, tenant } = await params;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
-  const query = await searchParams;
-  const view = viewOf(query.status);
-  const filter = { priority: priorityOf(query.priority), tag: tagOf(query.tag) };
-  const requestedPage = Math.max(1, Math.floor(Number(first(query.page)) || 1));
+  const asked = await searchParams;
 
   const loaded = await run(async (tx) => {
     const scope = scopeOf(ctx);
-    const divisions = await listDivisions(tx, scope);
-    // A division that is not this tenant's (or is gone) falls back to the first: never an error page.
-    const division = divisions.find((d) => d.id === first(query.division)) ?? divisions[0];
-    if (!division) return { divisions, division: null } as const;
-    const counts = await countTicketsByStatus(tx, scope, division.id, filter);
-    const statuses = statusesOf(view, division);
-    const total = statuses.reduce((sum, status) => sum + counts[status], 0);
-    const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
-    const page = Math.min(requestedPage, pages);
-    const tickets = await listTickets(tx, scope, {
-      divisionId: division.id,
-      status: statuses,
-      ...filter,
-      order: "lastUpdate",
-      limit: QUEUE_PAGE_SIZE,
-      offset: (page - 1) * QUEUE_PAGE_SIZE,
-    });
-    const destinations = await listDivisionsWithTeams(tx, scope);
+    const divisions = await listDivisionsWithTeams(tx, scope);
+    if (divisions.length === 0) return null;
+    const state = queueStateOf(asked, { divisionIds: divisions.map((division) => division.id) });
+    const query = queueQueryOf(state, divisions, ctx.user.id);
+    const shown = state.divisionId ? divisions.filter((division) => division.id === state.divisionId) : divisions;
+    const page = await listQueue(tx, scope, query, { userId: ctx.user.id });
+    const counts = await countQueue(tx, scope, query, defaultStatuses(shown));
     const members = await listMembers(tx, scope);
-    return { divisions, division, counts, total, page, pages, tickets, destinations, members } as const;
+    return { divisions, state, page, counts, members };
   });
 
   const t = await getTranslations("tickets");
   const slug = ctx.tenant.slug;
 
-  if (!loaded.division) {
+  if (!loaded) {
     return (
       <>
         <PageHeader title={t("title")} description={t("description")} />
@@ -116,87 +71,80 @@ export default async function TicketsPage({ params, searchParams }: Props) {
     );
   }
 
-  const { divisions, division, counts, total, page, pages, tickets, destinations, members } = loaded;
-  const format = await getFormatter();
-  const state: QueueState = { divisionId: division.id, view, page, ...filter };
+  const { divisions, state, page, counts, members } = loaded;
+  // Any change but a page's own cursor starts again at the top.
   const href = (changes: Partial<QueueState>) =>
-    queueHref(slug, { ...state, page: 1, ...changes }, { nameDivision: divisions.length > 1 });
-  const filtered = Boolean(filter.priority || filter.tag);
-  const shownFrom = (page - 1) * QUEUE_PAGE_SIZE + 1;
+    queueHref(slug, { ...state, after: undefined, before: undefined, ...changes });
+  const filtered = FILTER_KEYS.some((key) => state[key] !== undefined);
+  const total = viewCount(state.view, counts);
+  const atLeast = total > COUNT_CAP;
+  const shownTotal = Math.min(total, COUNT_CAP);
+  const division = state.divisionId ? divisions.find((d) => d.id === state.divisionId) : undefined;
+  const teams = divisions.flatMap((d) => d.teams.map((team) => ({ ...team, divisionName: d.name })));
+  const rows = [...page.pinned, ...page.rows];
 
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
-      <QueueNav divisions={divisions} division={division} view={view} counts={counts} href={href} />
+      <QueueNav divisions={divisions} state={state} counts={counts} href={href} />
+      <SavedViews state={state} teams={teams} href={href} />
       <QueueFilters
         action={`/${locale}/${slug}/tickets`}
         state={state}
-        nameDivision={divisions.length > 1}
+        teams={teams}
+        members={members.map(({ userId, name }) => ({ userId, name }))}
         href={href}
       />
 
-      {total === 0 ? (
+      {rows.length === 0 ? (
         <EmptyState
           icon="inbox"
           title={t("emptyTitle")}
           description={
-            filtered ? t("emptyFilteredDescription") : view === "queue" ? t("emptyQueueDescription") : t("emptyDescription")
+            state.q
+              ? t("emptySearchDescription", { q: state.q })
+              : filtered
+                ? t("emptyFilteredDescription")
+                : state.view === "queue"
+                  ? t("emptyQueueDescription")
+                  : t("emptyDescription")
           }
         />
       ) : (
         <Card>
           <CardHeader
             title={
-              <span className="flex items-center gap-2">
-                {division.name}
-                <span className="font-mono text-sm font-normal text-zinc-400">{division.tag}</span>
-              </span>
+              division ? (
+                <span className="flex items-center gap-2">
+                  {division.name}
+                  <span className="font-mono text-sm font-normal text-zinc-400">{division.tag}</span>
+                </span>
+              ) : (
+                t("allDivisions")
+              )
             }
             description={
-              view === "queue" && !filtered
-                ? t("queueShows", {
-                    statuses: format.list(statusesOf("queue", division).map((status) => t(`statusesInList.${status}`))),
-                  })
-                : t("count", { count: total })
-            }
-            actions={
-              pages > 1 && (
-                <span className="text-sm text-zinc-500">
-                  {t("range", { from: shownFrom, to: shownFrom + tickets.length - 1, total })}
-                </span>
-              )
+              state.q
+                ? t(atLeast ? "searchCountAtLeast" : "searchCount", { count: shownTotal, q: state.q })
+                : t(atLeast ? "countAtLeast" : "count", { count: shownTotal })
             }
           />
           <QueueTable
             slug={slug}
-            division={division}
-            tickets={tickets}
+            divisionId={state.divisionId}
+            tickets={rows}
+            pinned={new Set(page.pinned.map((row) => row.id))}
             tagHref={(tag) => href({ tag })}
             me={ctx.user.id}
             members={members.map(({ userId, name }) => ({ userId, name }))}
-            divisions={destinations}
+            divisions={divisions}
             action={bulkTicketsAction.bind(null, slug)}
           />
-          {pages > 1 && (
-            <nav
-              aria-label={t("pagination")}
-              className="flex items-center justify-between gap-3 border-t border-zinc-100 px-5 py-3 sm:px-6"
-            >
-              <span className="text-sm text-zinc-500">{t("pageOf", { page, pages })}</span>
-              <span className="flex gap-2">
-                {page > 1 && (
-                  <Link href={href({ page: page - 1 })} rel="prev" className={buttonClasses("secondary", "sm")}>
-                    {t("previous")}
-                  </Link>
-                )}
-                {page < pages && (
-                  <Link href={href({ page: page + 1 })} rel="next" className={buttonClasses("secondary", "sm")}>
-                    {t("next")}
-                  </Link>
-                )}
-              </span>
-            </nav>
-          )}
+          <QueuePager
+            first={page.previous ? href({}) : null}
+            previous={page.previous ? queueHref(slug, { ...state, after: undefined, before: page.previous }) : null}
+            next={page.next ? queueHref(slug, { ...state, before: undefined, after: page.next }) : null}
+          />
         </Card>
       )}
     </>

@@ -1,85 +1,153 @@
 import { useTranslations } from "next-intl";
+import type { ReactNode } from "react";
 import { buttonClasses } from "@/app/_components/button";
 import { Icon } from "@/app/_components/icons";
 import { ticketPriorities } from "@/lib/tickets/labels";
+import { QUEUE_SORTS } from "@/lib/tickets/queue";
 import { Link } from "@/lib/i18n/navigation";
-import type { QueueState } from "./queue-views";
+import { FILTER_KEYS, type QueueState } from "./queue-views";
+
+const fieldClasses =
+  "mt-1 block w-full rounded-lg border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 shadow-xs";
 
 /**
- * Narrowing the queue by priority and tag: a plain GET form (it works before any script has
- * loaded), and each filter in force as a chip that removes it, with one link clearing them all.
+ * The search box and the queue's filters: a plain GET form (it works before any script has loaded,
+ * and its result is an address), and each filter in force as a chip that removes it, with one link
+ * clearing them all. The division and the tab travel as hidden fields.
  */
 export function QueueFilters({
   action,
   state,
-  nameDivision,
+  teams,
+  members,
   href,
 }: {
   action: string;
   state: QueueState;
-  nameDivision: boolean;
+  teams: { id: string; name: string; divisionName: string }[];
+  members: { userId: string; name: string }[];
   href: (changes: Partial<QueueState>) => string;
 }) {
   const t = useTranslations("tickets.filters");
   const tPriority = useTranslations("tickets.priorities");
+  const memberName = (id: string) =>
+    id === "me" ? t("me") : id === "nobody" ? t("nobody") : (members.find((member) => member.userId === id)?.name ?? id);
+  const chip = (key: (typeof FILTER_KEYS)[number], label: string | null) =>
+    label === null ? [] : [{ key, label, href: href({ [key]: undefined }) }];
   const active = [
-    ...(state.priority
-      ? [{ key: "priority", label: t("priorityIs", { priority: tPriority(state.priority) }), href: href({ priority: undefined }) }]
-      : []),
-    ...(state.tag ? [{ key: "tag", label: t("tagIs", { tag: state.tag }), href: href({ tag: undefined }) }] : []),
+    ...chip("q", state.q ? t("searchIs", { q: state.q }) : null),
+    ...chip("team", state.team ? t("teamIs", { team: teams.find((team) => team.id === state.team)?.name ?? "?" }) : null),
+    ...chip("assignee", state.assignee ? t("assigneeIs", { name: memberName(state.assignee) }) : null),
+    ...chip("priority", state.priority ? t("priorityIs", { priority: tPriority(state.priority) }) : null),
+    ...chip("tag", state.tag ? t("tagIs", { tag: state.tag }) : null),
+    ...chip("highlighted", state.highlighted ? t("highlightedIs") : null),
+    ...chip("from", state.from ? t("fromIs", { date: state.from }) : null),
+    ...chip("to", state.to ? t("toIs", { date: state.to }) : null),
   ];
+  const cleared = Object.fromEntries(FILTER_KEYS.map((key) => [key, undefined]));
+  const moreOpen = Boolean(state.team || state.priority || state.tag || state.from || state.to || state.sort);
+
   return (
-    <div className="mb-6 flex flex-wrap items-end gap-x-4 gap-y-3">
-      <form method="get" action={action} role="search" aria-label={t("title")} className="flex flex-wrap items-end gap-2">
-        {nameDivision && <input type="hidden" name="division" value={state.divisionId} />}
+    <div className="mb-6 space-y-3">
+      <form method="get" action={action} role="search" aria-label={t("title")} className="space-y-3">
+        {state.divisionId && <input type="hidden" name="division" value={state.divisionId} />}
         {state.view !== "queue" && <input type="hidden" name="status" value={state.view} />}
-        <label className="text-xs font-medium text-zinc-500">
-          {t("priority")}
-          <select
-            name="priority"
-            defaultValue={state.priority ?? ""}
-            className="mt-1 block rounded-lg border border-zinc-300 bg-white py-1.5 pr-8 pl-2 text-sm text-zinc-900 shadow-xs"
-          >
-            <option value="">{t("anyPriority")}</option>
-            {ticketPriorities.map((priority) => (
-              <option key={priority} value={priority}>
-                {tPriority(priority)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-xs font-medium text-zinc-500">
-          {t("tag")}
-          <input
-            name="tag"
-            defaultValue={state.tag ?? ""}
-            placeholder={t("tagPlaceholder")}
-            className="mt-1 block w-36 rounded-lg border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 shadow-xs"
-          />
-        </label>
-        <button type="submit" className={buttonClasses("secondary", "sm")}>
-          {t("apply")}
-        </button>
+        <div className="flex flex-wrap items-end gap-2">
+          <label className="min-w-0 flex-1 basis-64 text-xs font-medium text-zinc-500">
+            {t("search")}
+            <input
+              type="search"
+              name="q"
+              defaultValue={state.q ?? ""}
+              placeholder={t("searchPlaceholder")}
+              maxLength={200}
+              className={fieldClasses}
+            />
+          </label>
+          <Field label={t("assignee")} className="basis-36">
+            <select name="assignee" defaultValue={state.assignee ?? ""} className={fieldClasses}>
+              <option value="">{t("anyone")}</option>
+              <option value="me">{t("me")}</option>
+              <option value="nobody">{t("nobody")}</option>
+              {members.map((member) => (
+                <option key={member.userId} value={member.userId}>
+                  {member.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <label className="flex items-center gap-2 py-2 text-sm text-zinc-700">
+            <input type="checkbox" name="highlighted" value="1" defaultChecked={state.highlighted} className="rounded border-zinc-300" />
+            {t("highlightedOnly")}
+          </label>
+          <button type="submit" className={buttonClasses("primary", "sm")}>
+            <Icon name="search" className="size-4" />
+            {t("apply")}
+          </button>
+        </div>
+        <details open={moreOpen} className="group">
+          <summary className="cursor-pointer text-sm font-medium text-zinc-600 hover:text-zinc-900">{t("more")}</summary>
+          <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
+            <Field label={t("team")}>
+              <select name="team" defaultValue={state.team ?? ""} className={fieldClasses}>
+                <option value="">{t("anyTeam")}</option>
+                {teams.map((team) => (
+                  <option key={team.id} value={team.id}>
+                    {team.name} · {team.divisionName}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label={t("priority")}>
+              <select name="priority" defaultValue={state.priority ?? ""} className={fieldClasses}>
+                <option value="">{t("anyPriority")}</option>
+                {ticketPriorities.map((priority) => (
+                  <option key={priority} value={priority}>
+                    {tPriority(priority)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label={t("tag")}>
+              <input name="tag" defaultValue={state.tag ?? ""} placeholder={t("tagPlaceholder")} className={fieldClasses} />
+            </Field>
+            <Field label={t("from")}>
+              <input type="date" name="from" defaultValue={state.from ?? ""} className={fieldClasses} />
+            </Field>
+            <Field label={t("to")}>
+              <input type="date" name="to" defaultValue={state.to ?? ""} className={fieldClasses} />
+            </Field>
+            <Field label={t("sort")}>
+              <select name="sort" defaultValue={state.sort ?? "activity"} className={fieldClasses}>
+                {QUEUE_SORTS.map((sort) => (
+                  <option key={sort} value={sort}>
+                    {t(`sorts.${sort}`)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </div>
+        </details>
       </form>
       {active.length > 0 && (
         <ul aria-label={t("active")} className="flex flex-wrap items-center gap-2">
           {active.map((filter) => (
-            <li key={filter.key}>
+            <li key={filter.key} className="min-w-0">
               <Link
                 href={filter.href}
                 data-clear-filter={filter.key}
                 title={t("remove")}
-                className="inline-flex items-center gap-1 rounded-full bg-brand-50 px-2.5 py-1 text-xs font-medium text-brand-800 ring-1 ring-brand-200 ring-inset hover:bg-brand-100"
+                className="inline-flex max-w-full items-center gap-1 rounded-full bg-brand-50 px-2.5 py-1 text-xs font-medium text-brand-800 ring-1 ring-brand-200 ring-inset hover:bg-brand-100"
               >
-                {filter.label}
-                <Icon name="xCircle" className="size-3.5" />
+                <span className="truncate">{filter.label}</span>
+                <Icon name="xCircle" className="size-3.5 shrink-0" />
                 <span className="sr-only">{t("remove")}</span>
               </Link>
             </li>
           ))}
           <li>
             <Link
-              href={href({ priority: undefined, tag: undefined })}
+              href={href(cleared)}
               data-clear-filter="all"
               className="text-xs font-medium text-zinc-500 underline hover:text-zinc-800"
             >
@@ -89,5 +157,14 @@ export function QueueFilters({
         </ul>
       )}
     </div>
+  );
+}
+
+function Field({ label, className = "", children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <label className={`min-w-0 text-xs font-medium text-zinc-500 ${className}`}>
+      {label}
+      {children}
+    </label>
   );
 }

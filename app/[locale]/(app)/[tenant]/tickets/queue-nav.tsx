@@ -1,43 +1,43 @@
 import { useTranslations } from "next-intl";
-import type { Division, TicketStatus } from "@/db/schema";
+import { COUNT_CAP, type QueueCounts } from "@/lib/tickets/queue";
+import type { DivisionWithTeams } from "@/lib/teams/teams";
 import { Link } from "@/lib/i18n/navigation";
-import { type QueueState, statusesOf, VIEWS, type View } from "./queue-views";
+import { type QueueState, VIEWS, viewCount } from "./queue-views";
 
-/** The division pills (when there are several) and the status tabs, each with its count. */
+/** The division pills (all, or one; when there are several) and the status tabs, each with its count. */
 export function QueueNav({
   divisions,
-  division,
-  view,
+  state,
   counts,
   href,
 }: {
-  divisions: Division[];
-  division: Division;
-  view: View;
-  counts: Record<TicketStatus, number>;
+  divisions: DivisionWithTeams[];
+  state: QueueState;
+  counts: { byStatus: QueueCounts; queue: number };
   href: (changes: Partial<QueueState>) => string;
 }) {
   const t = useTranslations("tickets");
-  const viewCount = (v: View) => statusesOf(v, division).reduce((sum, status) => sum + counts[status], 0);
+  const pills = [{ id: null, name: t("allDivisions"), tag: null }, ...divisions];
   return (
     <>
       {divisions.length > 1 && (
         <nav aria-label={t("divisionFilter")} className="mb-4">
           <ul className="flex flex-wrap gap-2">
-            {divisions.map((d) => {
-              const current = d.id === division.id;
+            {pills.map((d) => {
+              const current = d.id === state.divisionId;
               return (
-                <li key={d.id}>
+                <li key={d.id ?? "all"}>
                   <Link
-                    // Another division starts from its own queue, unfiltered.
-                    href={href({ divisionId: d.id, view: "queue", priority: undefined, tag: undefined })}
+                    // Another division keeps the filters but not a team of the division left.
+                    href={href({ divisionId: d.id, team: undefined })}
                     aria-current={current ? "page" : undefined}
+                    data-division={d.id ?? "all"}
                     className={`inline-flex items-center gap-2 rounded-full px-3 py-1.5 text-sm font-medium ring-1 ring-inset transition-colors ${
                       current ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-zinc-700 ring-zinc-200 hover:bg-zinc-50"
                     }`}
                   >
                     {d.name}
-                    <span className={`font-mono text-xs ${current ? "text-brand-100" : "text-zinc-400"}`}>{d.tag}</span>
+                    {d.tag && <span className={`font-mono text-xs ${current ? "text-brand-100" : "text-zinc-400"}`}>{d.tag}</span>}
                   </Link>
                 </li>
               );
@@ -49,7 +49,8 @@ export function QueueNav({
       <nav aria-label={t("statusFilter")} className="mb-4 overflow-x-auto border-b border-zinc-200">
         <ul className="-mb-px flex gap-1">
           {VIEWS.map((v) => {
-            const current = v === view;
+            const current = v === state.view;
+            const count = viewCount(v, counts);
             return (
               <li key={v}>
                 <Link
@@ -68,7 +69,7 @@ export function QueueNav({
                       current ? "bg-brand-50 text-brand-700" : "bg-zinc-100 text-zinc-500"
                     }`}
                   >
-                    {viewCount(v)}
+                    {count > COUNT_CAP ? t("tabCountCapped", { count: COUNT_CAP }) : count}
                   </span>
                 </Link>
               </li>

@@ -1,28 +1,29 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Icon } from "@/app/_components/icons";
-import type { Division } from "@/db/schema";
 import { Link } from "@/lib/i18n/navigation";
-import type { listTickets } from "@/lib/tickets/tickets";
+import type { QueueRow } from "@/lib/tickets/queue";
 import { BulkQueue, type BulkQueueProps, RowCheckbox, SelectAllCheckbox } from "./bulk-queue";
 import { TagChip, TicketPriorityBadge } from "./ticket-labels";
 import { TicketStatusBadge } from "./ticket-status-badge";
 
-type QueueRow = Awaited<ReturnType<typeof listTickets>>[number];
-
 /**
- * One page of the queue as a table: a checkbox per row for bulk work, the ticket with its priority
- * (when it asks for attention) and tags, its customer, status, team, assignee and last update.
+ * One page of the queue as a table: a checkbox per row for bulk work; the ticket with its unread
+ * mark, priority (when it asks for attention), tags and a line of its last message; its customer,
+ * status, team, assignee and last update. Pinned rows (the ticket a searched number names) lead.
  */
 export async function QueueTable({
   slug,
-  division,
+  divisionId,
   tickets,
+  pinned,
   tagHref,
   ...bulk
 }: {
   slug: string;
-  division: Division;
+  /** The division shown, or null for all. */
+  divisionId: string | null;
   tickets: QueueRow[];
+  pinned: ReadonlySet<string>;
   tagHref: (tag: string) => string;
 } & Omit<BulkQueueProps, "divisionId" | "tickets" | "children">) {
   const t = await getTranslations("tickets");
@@ -30,8 +31,8 @@ export async function QueueTable({
   const now = new Date();
   return (
     <BulkQueue
-      divisionId={division.id}
-      tickets={tickets.map((ticket) => ({ id: ticket.id, label: `[${division.tag}#${ticket.number}] ${ticket.subject}` }))}
+      divisionId={divisionId}
+      tickets={tickets.map((ticket) => ({ id: ticket.id, label: `[${ticket.divisionTag}#${ticket.number}] ${ticket.subject}` }))}
       {...bulk}
     >
       <div className="overflow-x-auto">
@@ -73,6 +74,8 @@ export async function QueueTable({
                 key={ticket.id}
                 data-ticket={ticket.id}
                 data-highlighted={ticket.highlighted || undefined}
+                data-unread={ticket.unread || undefined}
+                data-pinned={pinned.has(ticket.id) || undefined}
                 tabIndex={-1}
                 className={`outline-none focus:relative focus:z-10 focus:ring-2 focus:ring-brand-500 focus:ring-inset has-checked:bg-brand-50/70 ${
                   ticket.highlighted ? "bg-red-50/70 hover:bg-red-50" : "hover:bg-zinc-50"
@@ -81,7 +84,7 @@ export async function QueueTable({
                 <td className={`py-3 pl-5 sm:pl-6 ${ticket.highlighted ? "border-l-4 border-red-500 sm:pl-5" : ""}`}>
                   <RowCheckbox
                     ticketId={ticket.id}
-                    label={t("select", { ticket: `${division.tag}#${ticket.number}` })}
+                    label={t("select", { ticket: `${ticket.divisionTag}#${ticket.number}` })}
                   />
                 </td>
                 <td className="max-w-0 min-w-64 px-3 py-3">
@@ -91,9 +94,19 @@ export async function QueueTable({
                     className="group block min-w-0 focus-visible:outline-2 focus-visible:outline-brand-600"
                   >
                     <span className="flex items-center gap-2">
+                      {ticket.unread && (
+                        <span className="size-2 shrink-0 rounded-full bg-brand-600" title={t("unread")}>
+                          <span className="sr-only">{t("unread")}</span>
+                        </span>
+                      )}
                       <span className="shrink-0 font-mono text-xs text-zinc-500">
-                        [{division.tag}#{ticket.number}]
+                        [{ticket.divisionTag}#{ticket.number}]
                       </span>
+                      {pinned.has(ticket.id) && (
+                        <span className="shrink-0 rounded bg-zinc-900 px-1.5 text-[11px] font-semibold text-white">
+                          {t("pinned", { number: ticket.number })}
+                        </span>
+                      )}
                       {(ticket.priority === "high" || ticket.priority === "urgent") && (
                         <TicketPriorityBadge priority={ticket.priority} />
                       )}
@@ -105,11 +118,16 @@ export async function QueueTable({
                     </span>
                     <span
                       className={`block truncate text-zinc-900 group-hover:text-brand-700 ${
-                        ticket.status === "open" ? "font-semibold" : "font-medium"
+                        ticket.unread ? "font-semibold" : "font-medium"
                       }`}
                     >
                       {ticket.subject || t("noSubject")}
                     </span>
+                    {ticket.preview && (
+                      <span className="block truncate text-xs text-zinc-500" data-preview>
+                        {ticket.preview}
+                      </span>
+                    )}
                   </Link>
                   {ticket.tags.length > 0 && (
                     <span className="mt-1 flex flex-wrap gap-1">
