@@ -94,11 +94,12 @@ export const ticketList: Command = {
   words: ["ticket", "list"],
   summary: "list a company's tickets as the queue does: most recent activity first, a page at a time",
   description:
-    "Give the company (--tenant) or one or more of its divisions (--division); with --tenant alone, every\n" +
-    "division's tickets. --search finds what the queue's search box finds: every word in the subject, a\n" +
-    "message or a sender (English word forms, Polish with or without diacritics, the start of a word), or\n" +
-    "the text inside the subject; a ticket number (42, #42, [TAG#42]) lists that ticket first. A page\n" +
-    "ends with the cursor of the next one: give it to --after (with the same options) for more.",
+    "Give the company (--tenant) or one or more of its divisions (--division): with --tenant alone,\n" +
+    "every division's tickets; without --status, tickets in every status (the queue's \"All\" tab).\n" +
+    "--search finds what the queue's search box finds: every word in the subject, a message or a sender\n" +
+    "(English word forms, Polish with or without diacritics, the start of a word), or the text inside\n" +
+    "the subject; a ticket number (42, #42, [TAG#42]) lists that ticket first. A page ends with the\n" +
+    "cursor of the next one: give it to --after, with the same options, for more.",
   options: {
     tenant: { value: "SLUG", description: "the company, by its slug (or give --division)" },
     division: {

@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { tickets } from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
-import { createDivision, updateDivisionSettings } from "../../lib/divisions/divisions";
+import { queueQueryOf, queueStateOf } from "../../app/[locale]/(app)/[tenant]/tickets/queue-views";
+import { createDivision, listDivisions, updateDivisionSettings } from "../../lib/divisions/divisions";
 import { createTeam } from "../../lib/teams/teams";
 import { listQueue } from "../../lib/tickets/queue";
 import { parseSearch } from "../../lib/tickets/queue-search";
@@ -35,13 +36,21 @@ describe("postdesk ticket list", () => {
     await receive({ subject: "Late order", body: "I ordered 2 chairs; zamówienie 3." });
     await receive({ subject: "Unrelated", body: "Nothing here." });
 
+    const ids = (page: { pinned: { id: string }[]; rows: { id: string }[] }) => [...page.pinned, ...page.rows].map((t) => t.id);
     for (const word of ["zamowienie", "2"]) {
       const cli = json<ListJson>(await postdesk(["ticket", "list", "--tenant", company.tenant.slug, "--search", word, "--json"]));
       const queue = await withTenant(db, tenantId, (tx) => listQueue(tx, scope, { search: parseSearch(word) }));
-      const ids = (page: { pinned: { id: string }[]; rows: { id: string }[] }) => [...page.pinned, ...page.rows].map((t) => t.id);
       expect(ids(cli), word).toEqual(ids(queue));
       expect(cli.pinned.map((t) => t.id), word).toEqual(queue.pinned.map((t) => t.id));
       expect(ids(cli).length, word).toBeGreaterThan(1);
+      // The queue page's own query for the address ?status=all&q=WORD, as its owner opens it.
+      const member = { tenantId, userId: company.user.id, role: "owner" as const };
+      const web = await withTenant(db, tenantId, async (tx) => {
+        const divisions = await listDivisions(tx, member);
+        const state = queueStateOf({ status: "all", q: word }, { divisionIds: divisions.map((d) => d.id) });
+        return listQueue(tx, member, queueQueryOf(state, divisions, company.user.id), { userId: company.user.id });
+      });
+      expect(ids(web), word).toEqual(ids(cli));
     }
 
     const human = await postdesk(["ticket", "list", "--tenant", company.tenant.slug, "--search", "[SUP#2]"]);
