@@ -8,6 +8,11 @@ export interface OptionSpec {
   required?: boolean;
   /** The values it accepts, when they are a fixed set: named in the message for a wrong one. */
   choices?: readonly string[];
+  /**
+   * It may be given more than once (`--status open --status on-hold`); the values reach the command
+   * joined with commas, as if given as one list (`--status open,on-hold`), which it also takes.
+   */
+  repeatable?: boolean;
 }
 
 export type OptionValues = Record<string, string | undefined>;
@@ -135,14 +140,15 @@ export function parseOptions(command: Command, args: string[]): ParsedArguments 
 
   const seen = new Set<string>();
   for (const token of parsed.tokens) {
-    if (token.kind !== "option") continue;
+    if (token.kind !== "option" || specs[token.name]?.repeatable) continue;
     if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
     seen.add(token.name);
   }
 
   const values: OptionValues = {};
   for (const [name, value] of Object.entries(parsed.values)) {
-    values[name] = typeof value === "boolean" ? (value ? "true" : undefined) : (value as string);
+    if (Array.isArray(value)) values[name] = value.join(",");
+    else values[name] = typeof value === "boolean" ? (value ? "true" : undefined) : value;
   }
   const missing = Object.entries(command.options)
     .filter(([name, spec]) => spec.required && values[name] === undefined)
@@ -155,8 +161,10 @@ export function parseOptions(command: Command, args: string[]): ParsedArguments 
 }
 
 function parseStrictly(args: string[], specs: Record<string, OptionSpec>, allowPositionals: boolean) {
-  const options: Record<string, { type: "string" | "boolean" }> = {};
-  for (const [name, spec] of Object.entries(specs)) options[name] = { type: spec.value ? "string" : "boolean" };
+  const options: Record<string, { type: "string" | "boolean"; multiple: boolean }> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    options[name] = { type: spec.value ? "string" : "boolean", multiple: spec.repeatable === true };
+  }
   try {
     return parseArgs({ args, options, strict: true, allowPositionals, tokens: true });
   } catch (error) {

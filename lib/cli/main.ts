@@ -264,7 +264,7 @@ function commandHelp(command: Command): string {
     "",
     "Options:",
     ...options.map(([name, spec]) => {
-      const note = spec.required ? " (required)" : "";
+      const note = `${spec.required ? " (required)" : ""}${spec.repeatable ? " (repeatable, or a comma-separated list)" : ""}`;
       const text = signature(name, spec);
       const gap = text.length > width ? `\n  ${" ".repeat(width)}  ` : `${" ".repeat(width - text.length)}  `;
       return `  ${text}${gap}${spec.description}${note}`;

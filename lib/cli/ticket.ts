@@ -1,18 +1,21 @@
 import { z } from "zod";
-import { type TicketPriority, ticketStatusEnum } from "@/db/schema";
+import { type Division, type TicketPriority, ticketStatusEnum } from "@/db/schema";
 import type { Transaction } from "@/db/client";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
 import { getDivision } from "@/lib/divisions/divisions";
+import { RuleError } from "@/lib/errors";
 import { listMembers } from "@/lib/members/members";
 import { getTeam } from "@/lib/teams/teams";
 import { assignTicket } from "@/lib/tickets/assign";
-import { editTicketTags, setTicketPriority, setTicketTags, ticketPriorities } from "@/lib/tickets/labels";
+import { editTicketTags, normalizeTag, setTicketPriority, setTicketTags, ticketPriorities } from "@/lib/tickets/labels";
 import { mergedInto, ticketsMergedInto } from "@/lib/tickets/merge";
 import { moveTicket } from "@/lib/tickets/move";
-import { getTicketWithMessages, listTickets } from "@/lib/tickets/tickets";
+import { type AssigneeFilter, listQueue, QUEUE_PAGE_SIZE, QUEUE_SORTS, type QueueQuery, type QueueRow } from "@/lib/tickets/queue";
+import { parseSearch } from "@/lib/tickets/queue-search";
+import { getTicketWithMessages } from "@/lib/tickets/tickets";
 import { type Command, type CommandContext, InvalidInputError, type OptionValues, toKebab, UsageError } from "./command";
 import { describeFieldError } from "./field-messages";
-import { divisionOption, tenantOfDivision } from "./lookup";
+import { divisionOption, tenantBySlug, tenantOfDivision } from "./lookup";
 import { labelled, moment, table } from "./output";
 
 const statusChoices = ticketStatusEnum.enumValues.map(toKebab);
@@ -27,51 +30,178 @@ export function ticketNumberOf(values: OptionValues, option = "number"): number 
   return number;
 }
 
+const sortChoices = [...QUEUE_SORTS];
+/** The most a page may hold: listQueue's own ceiling. */
+const MAX_LIMIT = 200;
+const uuid = z.uuid();
+
+/** The command line's words for a list option (`--status open,on-hold`): trimmed, none empty. */
+function listOf(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
+}
+
+/** Who `--assignee` names, before the database is asked: nobody, the caller, or a member. */
+type AssigneeOption = { kind: "nobody" } | { kind: "member"; key: string };
+
+function assigneeOption(value: string | undefined): AssigneeOption | undefined {
+  const given = value?.trim().toLowerCase();
+  if (given === undefined) return undefined;
+  if (given === "nobody") return { kind: "nobody" };
+  if (given === "me") {
+    // The command line acts as the operator (operatorScope), who is no member and is given no ticket.
+    throw new InvalidInputError({
+      "--assignee": ["cannot be me: the command line runs as the operator, not as a member; give the member's email or id"],
+    });
+  }
+  if (!given.includes("@") && !uuid.safeParse(given).success) {
+    throw new InvalidInputError({ "--assignee": ["must be nobody, or the email or id of a member of this company"] });
+  }
+  return { kind: "member", key: given };
+}
+
+/** The queue's query from the options, refusing what is not one of its values; no database needed. */
+function queueQueryOf(values: OptionValues): Omit<QueueQuery, "divisionIds" | "teamId" | "assignee"> {
+  const fields: Record<string, string[]> = {};
+  const statuses = listOf(values.status).map((status) => status.toLowerCase().replace(/-/g, "_"));
+  const parsedStatuses = z.array(z.enum(ticketStatusEnum.enumValues)).safeParse(statuses);
+  if (!parsedStatuses.success) fields["--status"] = [describeFieldError("invalidChoice", "status", statusChoices)];
+  const priority = ticketPriorities.find((choice) => choice === values.priority?.trim().toLowerCase());
+  if (values.priority !== undefined && !priority) {
+    fields["--priority"] = [describeFieldError("invalidChoice", "priority", ticketPriorities)];
+  }
+  const sort = sortChoices.find((choice) => choice === values.sort?.trim().toLowerCase());
+  if (values.sort !== undefined && !sort) fields["--sort"] = [describeFieldError("invalidChoice", "sort", sortChoices)];
+  const limit = values.limit === undefined ? QUEUE_PAGE_SIZE : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    fields["--limit"] = [`must be a whole number between 1 and ${MAX_LIMIT}`];
+  }
+  if (listOf(values.division).some((id) => !uuid.safeParse(id).success)) fields["--division"] = ["must be ids"];
+  if (values.team !== undefined && !uuid.safeParse(values.team).success) fields["--team"] = ["must be an id"];
+  if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
+  return {
+    statuses: parsedStatuses.data && parsedStatuses.data.length > 0 ? parsedStatuses.data : undefined,
+    priority,
+    tag: values.tag === undefined ? undefined : (normalizeTag(values.tag) ?? undefined),
+    highlighted: values.highlighted !== undefined || undefined,
+    search: parseSearch(values.search),
+    sort,
+    after: values.after,
+    limit,
+  };
+}
+
 export const ticketList: Command = {
   words: ["ticket", "list"],
-  summary: "list a division's tickets, newest first",
+  summary: "list a company's tickets as the queue does: most recent activity first, a page at a time",
+  description:
+    "Give the company (--tenant) or one or more of its divisions (--division): with --tenant alone,\n" +
+    "every division's tickets; without --status, tickets in every status (the queue's \"All\" tab).\n" +
+    "--search finds what the queue's search box finds: every word in the subject, a message or a sender\n" +
+    "(English word forms, Polish with or without diacritics, the start of a word), or the text inside\n" +
+    "the subject; a ticket number (42, #42, [TAG#42]) lists that ticket first. A page ends with the\n" +
+    "cursor of the next one: give it to --after, with the same options, for more.",
   options: {
-    division: divisionOption,
-    status: { value: statusChoices.join("|"), description: "only tickets in this status", choices: statusChoices },
+    tenant: { value: "SLUG", description: "the company, by its slug (or give --division)" },
+    division: {
+      value: "ID",
+      description: "only this division's tickets, from `division list`",
+      repeatable: true,
+    },
+    search: { value: "TEXT", description: "only the tickets the queue's search finds for it" },
+    status: {
+      value: statusChoices.join("|"),
+      description: "only tickets in this status",
+      choices: statusChoices,
+      repeatable: true,
+    },
+    assignee: { value: "nobody|EMAIL|ID", description: "only the tickets of this member (or unassigned: nobody)" },
+    team: { value: "ID", description: "only this team's tickets, from `team list`" },
+    priority: { value: ticketPriorities.join("|"), description: "only tickets of this priority", choices: ticketPriorities },
+    tag: { value: "TAG", description: "only tickets with this tag" },
+    highlighted: { description: "only highlighted tickets" },
+    sort: {
+      value: sortChoices.join("|"),
+      description: "last change first (default), newest first, or most urgent first",
+      choices: sortChoices,
+    },
+    after: { value: "CURSOR", description: "the page after the one whose `next` this is" },
+    limit: { value: "N", description: `tickets per page, 1 to ${MAX_LIMIT} (default ${QUEUE_PAGE_SIZE})` },
   },
+  fieldOptions: { tags: "tag" },
   async run(values, context) {
-    // Postgres enum values are snake_case; the command line spells them in kebab-case (on-hold).
-    const status = values.status === undefined ? undefined : values.status.trim().toLowerCase().replace(/-/g, "_");
-    const parsedStatus = z.enum(ticketStatusEnum.enumValues).optional().safeParse(status);
-    if (!parsedStatus.success) {
-      throw new InvalidInputError({ "--status": [describeFieldError("invalidChoice", "status", statusChoices)] });
+    if (values.tenant === undefined && values.division === undefined) {
+      throw new UsageError("say whose tickets: --tenant SLUG, or --division ID");
     }
+    const query = queueQueryOf(values);
+    const assignee = assigneeOption(values.assignee);
+    const divisionIds = listOf(values.division);
     const db = await context.database();
-    const divisionId = values.division!;
-    const tenant = await tenantOfDivision(db, divisionId);
-    const { division, tickets } = await withTenant(db, tenant.id, async (tx) => {
+    const tenant = values.tenant
+      ? await tenantBySlug(db, values.tenant)
+      : await tenantOfDivision(db, divisionIds[0]!);
+    const { divisions, page } = await withTenant(db, tenant.id, async (tx) => {
       const scope = operatorScope(tenant.id);
-      return {
-        division: await getDivision(tx, scope, divisionId),
-        tickets: await listTickets(tx, scope, { divisionId, status: parsedStatus.data }),
-      };
+      // Another company's division is not found, as one that does not exist.
+      const divisions: Division[] = [];
+      for (const id of divisionIds) divisions.push(await getDivision(tx, scope, id));
+      if (values.team !== undefined) await getTeam(tx, scope, values.team);
+      const page = await listQueue(tx, scope, {
+        ...query,
+        divisionIds: divisionIds.length > 0 ? divisionIds : undefined,
+        teamId: values.team,
+        assignee: assignee && (await assigneeFilter(tx, scope, assignee)),
+      }).catch((error: unknown) => {
+        if (error instanceof RuleError && error.key === "queueCursorInvalid") {
+          throw new InvalidInputError({ "--after": ["must be the `next` cursor of an earlier page of this list, with the same --sort"] });
+        }
+        throw error;
+      });
+      return { divisions, page };
     });
+    const tickets = [...page.pinned, ...page.rows];
+    const where = divisions.length > 0 ? divisions.map((d) => `${d.name} (${d.tag})`).join(", ") : tenant.name;
     return {
-      json: tickets,
+      json: { pinned: page.pinned.map(ticketJson), rows: page.rows.map(ticketJson), next: page.next },
       human:
         tickets.length === 0
-          ? `No ${status ? `${toKebab(status)} ` : ""}tickets in ${division.name} (${division.tag}).`
-          : table(
-              ["TICKET", "STATUS", "PRIORITY", "MESSAGES", "HIGHLIGHTED", "CONTACT", "TAGS", "SUBJECT"],
-              tickets.map((t) => [
-                `[${division.tag}#${t.number}]`,
-                toKebab(t.status),
-                t.priority,
-                String(t.messageCount),
-                t.highlighted ? "yes" : "no",
-                t.contactEmail ?? "-",
-                t.tags.length > 0 ? t.tags.join(",") : "-",
-                t.subject,
-              ]),
-            ),
+          ? `No ${query.search ? "tickets found" : "tickets"} in ${where}${query.after ? " after that cursor" : ""}.`
+          : [
+              table(
+                ["TICKET", "STATUS", "PRIORITY", "MESSAGES", "HIGHLIGHTED", "CONTACT", "TAGS", "SUBJECT"],
+                tickets.map((t) => [
+                  `[${t.divisionTag}#${t.number}]`,
+                  toKebab(t.status),
+                  t.priority,
+                  String(t.messageCount),
+                  t.highlighted ? "yes" : "no",
+                  t.contactEmail ?? t.senderAddress ?? "-",
+                  t.tags.length > 0 ? t.tags.join(",") : "-",
+                  t.subject,
+                ]),
+              ),
+              ...(page.next ? ["", `More: --after ${page.next}`] : []),
+            ].join("\n"),
     };
   },
 };
+
+/** The queue's filter for a member named by email or id; one not of this company is refused. */
+async function assigneeFilter(tx: Transaction, scope: TenantScope, option: AssigneeOption): Promise<AssigneeFilter> {
+  if (option.kind === "nobody") return option;
+  const member = (await listMembers(tx, scope)).find(
+    (m) => m.userId === option.key || m.email.toLowerCase() === option.key,
+  );
+  if (!member) throw new InvalidInputError({ "--assignee": ["must be nobody, or the email or id of a member of this company"] });
+  return { kind: "user", userId: member.userId };
+}
+
+/**
+ * A row of the list as --json prints it: the queue's row without the values its cursor is made of,
+ * and without the unread mark, which is a member's own (the command line is no member).
+ */
+function ticketJson({ cursorValue: _value, cursorUpdatedAt: _updatedAt, unread: _unread, ...row }: QueueRow) {
+  return row;
+}
 
 /** How threading placed a message on its ticket, in words. */
 const threadReasons: Record<string, string> = {
@@ -173,8 +303,6 @@ export const ticketShow: Command = {
     };
   },
 };
-
-const uuid = z.uuid();
 
 export const ticketMove: Command = {
   words: ["ticket", "move"],

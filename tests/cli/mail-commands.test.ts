@@ -317,9 +317,9 @@ describe("postdesk import, report and ticket", () => {
     await importMails(db, { tenantId: company.tenant.id, divisionId: division, paths: [mboxFile] });
 
     const list = await postdesk(["ticket", "list", "--division", division, "--json"]);
-    const tickets = json<Record<string, unknown>[]>(list);
-    // Newest first.
-    expect(tickets.map((t) => t.number)).toEqual([3, 2, 1]);
+    const { pinned, rows: tickets, next } = json<{ pinned: unknown[]; rows: Record<string, unknown>[]; next: string | null }>(list);
+    expect([pinned, next]).toEqual([[], null]);
+    expect(tickets.map((t) => t.divisionTag)).toEqual(["IMP", "IMP", "IMP"]);
     const bySubject = tickets.toSorted((a, b) => String(a.subject).localeCompare(String(b.subject)));
     expect(bySubject.map((t) => [t.subject, t.status, t.contactEmail, t.messageCount, t.highlighted])).toEqual([
       ["Delivery is late", "open", "piotr@klient.test", 1, true],
@@ -328,7 +328,7 @@ describe("postdesk import, report and ticket", () => {
     ]);
     expect(bySubject[2]?.number).toBe(1);
     const onHold = await postdesk(["ticket", "list", "--division", division, "--status", "on-hold", "--json"]);
-    expect(json(onHold)).toEqual([]);
+    expect(json(onHold)).toEqual({ pinned: [], rows: [], next: null });
 
     const shown = json(await postdesk(["ticket", "show", "--division", division, "--number", "1", "--json"]));
     expect(shown).toMatchObject({ number: 1, subject: "Printer on fire", contact: { email: "jan@customer.test" } });
