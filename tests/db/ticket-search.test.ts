@@ -1,4 +1,4 @@
-import { and, eq, like } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "../../db/client";
 import { messages, tickets } from "../../db/schema";
@@ -212,5 +212,36 @@ describe("searching tickets", () => {
     expect(stored!.text!.length).toBeGreaterThan(2_000_000);
     expect(await desk.found("szyba")).toEqual(["Duży list"]);
     expect(await desk.found("pęknięta witrynie")).toEqual(["Duży list"]);
+  });
+
+  it("finds the parts of invoice and order numbers, amounts and web addresses written in a body", async () => {
+    const desk = await helpDesk();
+    await desk.receive({
+      subject: "Faktura",
+      body: "Dotyczy faktury FV/2024/03/15 do zamówienia ZAM-2024/0042 na kwotę 12.50 zł, zob. www.sklep.pl",
+    });
+    for (const query of ["FV/2024/03/15", "2024", "12.50", "ZAM-2024/0042", "0042", "sklep.pl", "sklep"]) {
+      expect(await desk.found(query), query).toEqual(["Faktura"]);
+    }
+  });
+
+  it("keeps taking a ticket's mail when its words would pass the search document's 1 MB", async () => {
+    const desk = await helpDesk();
+    const id = await desk.receive({ subject: "Ligatury", body: "Początek: ważna szyba." });
+    // Ligatures that unaccent spells out ("ﬃ" is "ffi"): few characters, many bytes of words.
+    const word = () => Array.from({ length: 6 }, () => "ﬀﬁﬂﬃﬄﬅﬆ"[Math.floor(Math.random() * 7)]).join("");
+    const texts = Array.from({ length: 12 }, () => Array.from({ length: 2_900 }, word).join(" "));
+    // The whole of it is more than a tsvector holds.
+    await expect(desk.run((tx) => tx.execute(sql`select postdesk_search_document(${texts.join(" ")})`))).rejects.toThrow(
+      expect.objectContaining({ cause: expect.objectContaining({ message: expect.stringContaining("too long for tsvector") }) }),
+    );
+    for (const text of texts) {
+      await desk.run((tx) =>
+        tx.insert(messages).values({ tenantId: desk.tenantId, ticketId: id, direction: "inbound", text, displayText: text }),
+      );
+    }
+    const stored = await desk.run((tx) => tx.select({ id: messages.id }).from(messages).where(eq(messages.ticketId, id)));
+    expect(stored).toHaveLength(13);
+    expect(await desk.found("szyba")).toEqual(["Ligatury"]);
   });
 });
