@@ -21,7 +21,7 @@ CREATE FUNCTION postdesk_search_document(value text) RETURNS tsvector
 -- characters that unaccent spells out ("ﬃ" is "ffi") can pass that in fewer characters, so a
 -- document too big is tried again at half the length; a ticket must always be able to take mail.
 -- An address counts as its parts too ("firma" finds jan@firma.pl).
-CREATE FUNCTION postdesk_ticket_search_vector(the_ticket uuid, the_subject text) RETURNS tsvector
+CREATE FUNCTION postdesk_ticket_search_vector(the_tenant uuid, the_ticket uuid, the_subject text) RETURNS tsvector
   LANGUAGE plpgsql STABLE AS $$
 DECLARE
   body text;
@@ -32,7 +32,8 @@ BEGIN
       left(coalesce(m.display_text, m.text), 20000)), ' ' ORDER BY m.created_at), '')
     INTO body
     FROM messages m
-    WHERE m.ticket_id = the_ticket AND m.deleted_at IS NULL;
+    -- Tenant first: messages_ticket_idx leads with it.
+    WHERE m.tenant_id = the_tenant AND m.ticket_id = the_ticket AND m.deleted_at IS NULL;
   LOOP
     BEGIN
       RETURN postdesk_search_document(left(body, size));
@@ -43,20 +44,20 @@ BEGIN
 END $$;--> statement-breakpoint
 CREATE FUNCTION postdesk_ticket_search_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.search_vector := postdesk_ticket_search_vector(NEW.id, NEW.subject);
+  NEW.search_vector := postdesk_ticket_search_vector(NEW.tenant_id, NEW.id, NEW.subject);
   RETURN NEW;
 END $$;--> statement-breakpoint
 -- Once per statement: a merge moving a hundred messages recomputes its two tickets once.
 CREATE FUNCTION postdesk_messages_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.id, t.subject)
+    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.tenant_id, t.id, t.subject)
       WHERE t.id IN (SELECT ticket_id FROM new_rows);
   ELSIF TG_OP = 'UPDATE' THEN
-    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.id, t.subject)
+    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.tenant_id, t.id, t.subject)
       WHERE t.id IN (SELECT ticket_id FROM new_rows UNION SELECT ticket_id FROM old_rows);
   ELSE
-    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.id, t.subject)
+    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.tenant_id, t.id, t.subject)
       WHERE t.id IN (SELECT ticket_id FROM old_rows);
   END IF;
   RETURN NULL;

@@ -44,4 +44,4 @@ CREATE TRIGGER messages_search_update AFTER UPDATE ON messages REFERENCING OLD T
   FOR EACH STATEMENT EXECUTE FUNCTION postdesk_messages_search();--> statement-breakpoint
 CREATE TRIGGER messages_search_delete AFTER DELETE ON messages REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION postdesk_messages_search();--> statement-breakpoint
-UPDATE tickets SET search_vector = postdesk_ticket_search_vector(id, subject);
+UPDATE tickets SET search_vector = postdesk_ticket_search_vector(tenant_id, id, subject);
