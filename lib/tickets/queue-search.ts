@@ -60,18 +60,36 @@ function wordQuery(word: string): SQL {
   return sql`(${english} || ${plain})`;
 }
 
-/** Tickets whose document holds every word, or whose subject contains the whole query. */
+/** The document query of every word, or null when the search has none (only punctuation and a number). */
+function wordsQuery(search: ParsedSearch): SQL | null {
+  return search.words.length > 0 ? sql`(${sql.join(search.words.map(wordQuery), sql` && `)})` : null;
+}
+
+/** The LIKE pattern of the whole query, for a part of the subject; null when too short for a trigram. */
+function subjectPart(search: ParsedSearch): string | null {
+  return [...search.text].length >= MIN_PART ? `%${search.text.replace(/[\\%_]/g, (char) => `\\${char}`)}%` : null;
+}
+
+/**
+ * Tickets whose document holds every word, or whose subject contains the whole query: tested on
+ * each row, for a walk along the queue's order (when the matches are many, see lib/tickets/queue.ts).
+ */
 export function textMatch(search: ParsedSearch): SQL {
+  const words = wordsQuery(search);
+  const part = subjectPart(search);
   const matches: SQL[] = [];
-  if (search.words.length > 0) {
-    const query = sql.join(search.words.map(wordQuery), sql` && `);
-    matches.push(sql`${tickets.searchVector} @@ (${query})`);
-  }
-  if ([...search.text].length >= MIN_PART) {
-    const part = `%${search.text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-    matches.push(sql`postdesk_fold(${tickets.subject}) like postdesk_fold(${part})`);
-  }
+  if (words) matches.push(sql`${tickets.searchVector} @@ ${words}`);
+  if (part) matches.push(sql`postdesk_fold(${tickets.subject}) like postdesk_fold(${part})`);
   return or(...matches) ?? sql`false`;
+}
+
+/**
+ * The ids of the same tickets, at most `cap`, found through the search indexes
+ * (postdesk_search_matches, migration 0021: under row-level security the indexes serve only it).
+ */
+export function matchingIds(search: ParsedSearch, cap: number): SQL {
+  const words = wordsQuery(search) ?? sql`null::tsquery`;
+  return sql`postdesk_search_matches(${words}, ${subjectPart(search)}::text, ${cap}::int)`;
 }
 
 /** Tickets whose number the query is (in the division of the tag it names), or undefined. */

@@ -15,7 +15,7 @@ import {
 } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { RuleError } from "@/lib/errors";
-import { numberMatch, type ParsedSearch, textMatch } from "./queue-search";
+import { matchingIds, numberMatch, type ParsedSearch, textMatch } from "./queue-search";
 
 /**
  * The ticket queue: the tickets of every division a member sees (or one), narrowed by status,
@@ -28,7 +28,8 @@ import { numberMatch, type ParsedSearch, textMatch } from "./queue-search";
  *   tickets_activity_idx, tickets_division_activity_idx, tickets_created_idx, tickets_priority_idx;
  * - the page is chosen first, and only its rows are joined to customers, teams and assignees and
  *   have their messages counted and previewed;
- * - the tabs count at most COUNT_CAP tickets each ("1000+"), through tickets_status_idx.
+ * - the tabs count at most COUNT_CAP tickets each ("1000+"), through tickets_status_idx;
+ * - a search that matches few tickets reads just those, through the search indexes (searchCondition).
  */
 export const QUEUE_PAGE_SIZE = 50;
 /** Beyond this a tab says "1000+": exact counts of a huge queue cost a scan and help nobody. */
@@ -142,8 +143,8 @@ function statusCondition(statuses: QueueQuery["statuses"]): SQL | undefined {
   return or(...parts) ?? sql`false`;
 }
 
-/** Everything but the cursor: shared by the page and its counts. */
-function filterConditions(scope: TenantScope, query: QueueQuery): SQL[] {
+/** Everything but the cursor: shared by the page and its counts (`search`: from searchCondition). */
+function filterConditions(scope: TenantScope, query: QueueQuery, search: SQL | undefined): SQL[] {
   const conditions: (SQL | undefined)[] = [
     eq(tickets.tenantId, scope.tenantId),
     liveTicket(),
@@ -157,7 +158,7 @@ function filterConditions(scope: TenantScope, query: QueueQuery): SQL[] {
     query.highlighted ? eq(tickets.highlighted, true) : undefined,
     query.createdFrom ? gte(tickets.createdAt, query.createdFrom) : undefined,
     query.createdBefore ? lt(tickets.createdAt, query.createdBefore) : undefined,
-    query.search ? textMatch(query.search) : undefined,
+    search,
   ];
   return conditions.filter((condition): condition is SQL => condition !== undefined);
 }
@@ -178,10 +179,9 @@ export async function listQueue(
   const cursor = query.before ?? query.after;
   const firstPage = cursor === undefined;
 
-  const pinned =
-    firstPage && query.search ? await pinnedRows(tx, scope, query, viewer) : [];
+  const pinned = firstPage && query.search ? await pinnedRows(tx, scope, query, viewer) : [];
   const conditions = [
-    ...filterConditions(scope, query),
+    ...filterConditions(scope, query, await searchCondition(tx, query.search)),
     statusCondition(query.statuses),
     cursor ? cursorCondition(sort, decodeCursor(cursor), direction) : undefined,
     pinned.length > 0 ? notInArray(tickets.id, pinned.map((row) => row.id)) : undefined,
@@ -300,6 +300,40 @@ async function pageRows(
     .orderBy(order(sortKey), ...tail.map((column) => order(column)));
 }
 
+/** A search matching at most this many tickets is read from its matches; more, and walking the order finds them soon. */
+const FEW_MATCHES = 5000;
+
+/**
+ * How a search narrows the queue, chosen by how many tickets it matches. Postgres estimates a word's
+ * share of tickets from statistics that cannot see a prefix's or a word part's real share, and may
+ * guess that walking the activity order meets 50 matches early when they are rare (or all closed):
+ * it would then read the whole tenant. So the matches are looked up first through the search
+ * indexes, up to FEW_MATCHES + 1: when they are few, the queue reads exactly those tickets by id;
+ * when they are many, the order's walk meets them soon, testing each ticket on its way. A page and
+ * its counts ask in one transaction: the lookup is made once for them.
+ */
+function searchCondition(tx: Executor, search: ParsedSearch | null | undefined): Promise<SQL | undefined> {
+  if (!search) return Promise.resolve(undefined);
+  const asked = lookups.get(tx) ?? new WeakMap<ParsedSearch, Promise<SQL>>();
+  lookups.set(tx, asked);
+  let condition = asked.get(search);
+  if (!condition) {
+    condition = tx
+      .select({ id: sql<string>`id` })
+      .from(sql`${matchingIds(search, FEW_MATCHES + 1)} as id`)
+      .then((rows) => {
+        if (rows.length > FEW_MATCHES) return textMatch(search);
+        if (rows.length === 0) return sql`false`;
+        // One parameter, whatever the count (a list of 5,000 would be 5,000 parameters).
+        return sql`${tickets.id} = any(string_to_array(${rows.map((row) => row.id).join(",")}, ',')::uuid[])`;
+      });
+    asked.set(search, condition);
+  }
+  return condition;
+}
+
+const lookups = new WeakMap<Executor, WeakMap<ParsedSearch, Promise<SQL>>>();
+
 export type QueueCounts = Record<TicketStatus, number>;
 
 /**
@@ -312,7 +346,7 @@ export async function countQueue(
   query: Omit<QueueQuery, "statuses" | "after" | "before" | "sort" | "limit">,
   defaultStatuses: QueueQuery["statuses"],
 ): Promise<{ byStatus: QueueCounts; queue: number }> {
-  const conditions = filterConditions(scope, query);
+  const conditions = filterConditions(scope, query, await searchCondition(tx, query.search));
   const capped = async (extra: SQL | undefined) => {
     const inner = tx
       .select({ one: sql`1` })

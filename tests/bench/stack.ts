@@ -36,7 +36,9 @@ export async function withBench<T>(work: (bench: Bench) => Promise<T>): Promise<
       const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
       await admin.unsafe(`create database "${name}"`);
       cleanups.push(async () => {
-        await admin.unsafe(`drop database if exists "${name}" with (force)`);
+        // BENCH_KEEP_DATABASE=1 keeps it, to study its plans afterwards with psql.
+        if (process.env.BENCH_KEEP_DATABASE) process.stderr.write(`  kept database ${name}\n`);
+        else await admin.unsafe(`drop database if exists "${name}" with (force)`);
         await admin.end();
       });
       const url = new URL(serverUrl);

@@ -148,6 +148,19 @@ describe("the ticket queue", () => {
     expect(words.rows.map((row) => row.subject)).toEqual(["Zamówienie nie dotarło"]);
   });
 
+  it("finds a word most tickets hold as surely as a rare one, newest activity first", async () => {
+    const d = await desk();
+    await d.run((tx) =>
+      tx.execute(sql`insert into tickets (tenant_id, division_id, number, subject, updated_at)
+        select ${d.tenantId}, ${d.divisions[0]}, 100 + g, 'Zamówienie ' || g, now() - make_interval(secs => g)
+        from generate_series(1, 5100) g`),
+    );
+    const page = await d.run((tx) => listQueue(tx, d.scope, { search: parseSearch("zamowienie"), limit: 3 }));
+    expect(page.rows.map((row) => row.subject)).toEqual(["Zamówienie 1", "Zamówienie 2", "Zamówienie 3"]);
+    const counts = await d.run((tx) => countQueue(tx, d.scope, { search: parseSearch("zamowienie") }, ["open"]));
+    expect(counts.byStatus.open).toBe(1001);
+  });
+
   it("caps each count, so a huge queue is counted as '1000+' without reading it all", async () => {
     const d = await desk();
     await d.run((tx) =>
