@@ -9,6 +9,7 @@ import {
   ticketReads,
   type TicketPriority,
   type TicketStatus,
+  ticketPriorityEnum,
   ticketStatusEnum,
   tickets,
   users,
@@ -87,15 +88,23 @@ function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString("base64url");
 }
 
-/** A cursor from an address; one that is not ours is refused, never trusted as SQL. */
-function decodeCursor(value: string): Cursor {
+/** A timestamp as Postgres writes it (ISO DateStyle): what a cursor of ours holds. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A cursor from an address for this sort; one that is not ours is refused, never handed to SQL. */
+function decodeCursor(sort: QueueSort, value: string): Cursor {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString());
-    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((part) => typeof part === "string")) {
-      return parsed as Cursor;
-    }
+    parsed = JSON.parse(Buffer.from(value, "base64url").toString());
   } catch {
-    // Falls through to the refusal below.
+    parsed = null;
+  }
+  if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((part) => typeof part === "string")) {
+    const [sortValue, updatedAt, id] = parsed as Cursor;
+    const sortValueFits =
+      sort === "priority" ? (ticketPriorityEnum.enumValues as readonly string[]).includes(sortValue) : TIMESTAMP.test(sortValue);
+    if (sortValueFits && TIMESTAMP.test(updatedAt) && UUID.test(id)) return [sortValue, updatedAt, id];
   }
   throw new RuleError("queueCursorInvalid");
 }
@@ -176,14 +185,15 @@ export async function listQueue(
   const sort = query.sort ?? "activity";
   const limit = Math.min(Math.max(1, query.limit ?? QUEUE_PAGE_SIZE), 200);
   const direction = query.before ? "before" : "after";
-  const cursor = query.before ?? query.after;
+  const given = query.before ?? query.after;
+  const cursor = given === undefined ? undefined : decodeCursor(sort, given);
   const firstPage = cursor === undefined;
 
   const pinned = firstPage && query.search ? await pinnedRows(tx, scope, query, viewer) : [];
   const conditions = [
     ...filterConditions(scope, query, await searchCondition(tx, query.search)),
     statusCondition(query.statuses),
-    cursor ? cursorCondition(sort, decodeCursor(cursor), direction) : undefined,
+    cursor ? cursorCondition(sort, cursor, direction) : undefined,
     pinned.length > 0 ? notInArray(tickets.id, pinned.map((row) => row.id)) : undefined,
   ];
   // One more than a page tells whether another follows.

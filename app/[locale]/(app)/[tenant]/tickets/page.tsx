@@ -7,7 +7,8 @@ import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { scopeOf } from "@/lib/auth/context";
-import { Link } from "@/lib/i18n/navigation";
+import { RuleError } from "@/lib/errors";
+import { Link, redirect } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { COUNT_CAP, countQueue, listQueue } from "@/lib/tickets/queue";
@@ -37,8 +38,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
  * (./bulk-queue.tsx).
  */
 export default async function TicketsPage({ params, searchParams }: Props) {
-  const { locale, tenant } = await params;
-  setPageLocale(locale);
+  const { locale: localeParam, tenant } = await params;
+  const locale = setPageLocale(localeParam);
   const { ctx, run } = await tenantRequest(tenant);
   const asked = await searchParams;
 
@@ -49,10 +50,15 @@ export default async function TicketsPage({ params, searchParams }: Props) {
     const state = queueStateOf(asked, { divisionIds: divisions.map((division) => division.id) });
     const query = queueQueryOf(state, divisions, ctx.user.id);
     const shown = state.divisionId ? divisions.filter((division) => division.id === state.divisionId) : divisions;
-    const page = await listQueue(tx, scope, query, { userId: ctx.user.id });
+    // A cursor edited by hand (or from another sort) starts the queue again from the top.
+    const page = await listQueue(tx, scope, query, { userId: ctx.user.id }).catch((error: unknown) => {
+      if (error instanceof RuleError && error.key === "queueCursorInvalid") return null;
+      throw error;
+    });
+    if (!page) return { divisions, state: { ...state, after: undefined, before: undefined }, page: null } as const;
     const counts = await countQueue(tx, scope, query, defaultStatuses(shown));
     const members = await listMembers(tx, scope);
-    return { divisions, state, page, counts, members };
+    return { divisions, state, page, counts, members } as const;
   });
 
   const t = await getTranslations("tickets");
@@ -71,6 +77,9 @@ export default async function TicketsPage({ params, searchParams }: Props) {
     );
   }
 
+  // A submitted filter form sends its empty fields too: the address is made plain, once.
+  const canonical = queueHref(slug, loaded.state);
+  if (!loaded.page || !sameSearch(asked, canonical)) return redirect({ href: canonical, locale });
   const { divisions, state, page, counts, members } = loaded;
   // Any change but a page's own cursor starts again at the top.
   const href = (changes: Partial<QueueState>) =>
@@ -149,4 +158,13 @@ export default async function TicketsPage({ params, searchParams }: Props) {
       )}
     </>
   );
+}
+
+/** Whether the address asked holds the same parameters as `href`, in any order. */
+function sameSearch(asked: QueueSearchParams, href: string): boolean {
+  const entries = (pairs: [string, string][]) => pairs.map(([key, value]) => `${key}=${value}`).sort().join("&");
+  const given = Object.entries(asked).flatMap(([key, value]) =>
+    (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((one): [string, string] => [key, one]),
+  );
+  return entries(given) === entries([...new URL(href, "http://x").searchParams]);
 }

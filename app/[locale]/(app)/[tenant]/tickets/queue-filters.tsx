@@ -49,7 +49,16 @@ export function QueueFilters({
 
   return (
     <div className="mb-6 space-y-3">
-      <form method="get" action={action} role="search" aria-label={t("title")} className="space-y-3">
+      {/* Keyed by the state: a link to another view keeps this form mounted, and its fields' defaults
+          would otherwise still show the view left. */}
+      <form
+        key={href({})}
+        method="get"
+        action={action}
+        role="search"
+        aria-label={t("title")}
+        className="space-y-3"
+      >
         {state.divisionId && <input type="hidden" name="division" value={state.divisionId} />}
         {state.view !== "queue" && <input type="hidden" name="status" value={state.view} />}
         <div className="flex flex-wrap items-end gap-2">

@@ -35,7 +35,9 @@ export async function QueueTable({
       tickets={tickets.map((ticket) => ({ id: ticket.id, label: `[${ticket.divisionTag}#${ticket.number}] ${ticket.subject}` }))}
       {...bulk}
     >
-      <div className="overflow-x-auto">
+      {/* Relative: the screen-reader-only labels in the table are positioned, and would otherwise
+          reach past the scrolling box and widen the page on a phone. */}
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-zinc-100 bg-zinc-50/60 text-xs font-medium text-zinc-500">
             <tr>
