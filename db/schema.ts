@@ -537,6 +537,11 @@ export const mailboxes = pgTable(
     pop3LeaveCopy: boolean("pop3_leave_copy").notNull().default(false),
     pop3RemoveAfterDays: integer("pop3_remove_after_days"),
     pop3RemoveWhenDeleted: boolean("pop3_remove_when_deleted").notNull().default(false),
+    /**
+     * "Mark incoming mail as private": the tickets its mail makes stay out of customers' histories
+     * (contact page, a ticket's "other open tickets") for members who may not read it.
+     */
+    privateMail: boolean("private_mail").notNull().default(false),
     // Outbound
     smtpHost: text("smtp_host"),
     smtpPort: integer("smtp_port"),

@@ -1,0 +1,1 @@
+ALTER TABLE "mailboxes" ADD COLUMN "private_mail" boolean DEFAULT false NOT NULL;
