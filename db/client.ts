@@ -46,17 +46,21 @@ export async function openDatabase(
   return handle;
 }
 
+/**
+ * How the app talks to a Postgres server (the bench measures through the same). The queue's plans
+ * are index walks of a few hundred rows: JIT would compile for longer than they run, and a generic
+ * plan reused across tenants would plan for the average tenant (a hash of all its contacts) rather
+ * than this one.
+ */
+export const postgresOptions = {
+  onnotice: () => {},
+  connection: { jit: "off", plan_cache_mode: "force_custom_plan" },
+} as const;
+
 async function openPostgres(url: string): Promise<DatabaseHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  // The queue's plans are index walks of a few hundred rows: JIT would compile for longer than they
-  // run, and a generic plan reused across tenants would plan for the average tenant (a hash of all
-  // its contacts) instead of this one.
-  const client = postgres(url, {
-    max: 10,
-    onnotice: () => {},
-    connection: { jit: "off", plan_cache_mode: "force_custom_plan" },
-  });
+  const client = postgres(url, { max: 10, ...postgresOptions });
   // Set on the serializers, not as a custom type (`types`): a custom bytea type would also take over
   // reading bytea, which postgres.js otherwise receives in binary, at its size. Drizzle sets its
   // date serializers the same way.

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import type { Database } from "../../db/client";
+import { type Database, postgresOptions } from "../../db/client";
 import * as schema from "../../db/schema";
 import type { TicketStatus } from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
@@ -51,7 +51,7 @@ export const queue: Measurement = {
 
     // The product's queries through a drizzle of our own, configured as db/client.ts does, that
     // also hands us each statement: EXPLAIN ANALYZE runs it again to show its plan.
-    const client = postgres(url, { max: 2, onnotice: () => {} });
+    const client = postgres(url, { max: 2, ...postgresOptions });
     bench.defer(() => client.end({ timeout: 5 }));
     const captured: Captured[] = [];
     const traced = drizzle({
