@@ -1,9 +1,11 @@
-import { and, desc, eq, ilike, ne, or, type SQL } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { liveTicket } from "@/db/queries/tickets";
 import { contacts, divisions, type TicketStatus, tickets } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { NotFoundError } from "@/lib/errors";
+import { listQueue } from "./queue";
+import { parseSearch } from "./queue-search";
 
 /** A ticket as a picker shows it: enough to recognise it, nothing of its messages. */
 export interface TicketChoice {
@@ -26,19 +28,6 @@ const choiceColumns = {
   contactEmail: contacts.email,
 };
 
-
-/** "42", "#42" or "[ACME#42]": the number asked for, else null. */
-function numberIn(query: string): number | null {
-  const match = /^(?:\[[^\]#]*#(\d{1,9})\]|#?(\d{1,9}))$/.exec(query.trim());
-  const number = Number(match?.[1] ?? match?.[2]);
-  return Number.isSafeInteger(number) && number > 0 ? number : null;
-}
-
-/** Escapes LIKE's wildcards, so a search for "50%" finds that text and not everything after "50". */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-}
-
 function choices(tx: Executor, scope: TenantScope) {
   return tx
     .select(choiceColumns)
@@ -48,34 +37,38 @@ function choices(tx: Executor, scope: TenantScope) {
 }
 
 /**
- * Live tickets (not merged away, not in the trash) of one division or all the tenant's, whose number
- * is the query (`42`, `#42`, `[TAG#42]`) or whose subject or customer contains it: what a member picks
- * a ticket from (to attach a mail to, to merge into). The number's match first, then the most recently
- * updated. An empty query lists the most recent; one character that is not a number finds nothing
- * rather than nearly everything.
+ * Live tickets (not merged away, not in the trash) of one division or all the tenant's, as the
+ * queue's search finds them (lib/tickets/queue-search.ts: the ticket a number names first, then
+ * words, senders and parts of subjects), the most recently active first: what a member picks a
+ * ticket from (to attach a mail to, to merge into). An empty query lists the most recent; one
+ * character that is not a number finds nothing rather than nearly everything.
  */
 export async function searchTickets(
   tx: Executor,
   scope: TenantScope,
   input: { query: string; divisionId?: string; excludeId?: string; limit?: number },
 ): Promise<TicketChoice[]> {
-  const query = input.query.trim();
-  const number = numberIn(query);
-  if (query.length === 1 && number === null) return [];
-  const matches: SQL[] = [ilike(tickets.subject, likePattern(query)), ilike(contacts.email, likePattern(query))];
-  if (number !== null) matches.push(eq(tickets.number, number));
-  return choices(tx, scope)
-    .where(
-      and(
-        eq(tickets.tenantId, scope.tenantId),
-        input.divisionId ? eq(tickets.divisionId, input.divisionId) : undefined,
-        liveTicket(),
-        input.excludeId ? ne(tickets.id, input.excludeId) : undefined,
-        query === "" ? undefined : or(...matches),
-      ),
-    )
-    .orderBy(...(number !== null ? [desc(eq(tickets.number, number))] : []), desc(tickets.updatedAt), desc(tickets.number))
-    .limit(input.limit ?? 10);
+  const search = parseSearch(input.query);
+  if (search && [...search.text].length === 1 && !search.ticketNumber) return [];
+  const limit = input.limit ?? 10;
+  // One more than asked, in case the one to leave out is among them.
+  const page = await listQueue(tx, scope, {
+    divisionIds: input.divisionId ? [input.divisionId] : undefined,
+    search,
+    limit: limit + 1,
+  });
+  return [...page.pinned, ...page.rows]
+    .filter((row) => row.id !== input.excludeId)
+    .slice(0, limit)
+    .map((row) => ({
+      id: row.id,
+      divisionId: row.divisionId,
+      divisionTag: row.divisionTag,
+      number: row.number,
+      subject: row.subject,
+      status: row.status,
+      contactEmail: row.contactEmail,
+    }));
 }
 
 /** The tickets one may merge a ticket into: the live others of its division that match the query. */
