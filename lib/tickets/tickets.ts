@@ -1,6 +1,5 @@
-import { and, arrayContains, asc, count, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { liveTicket } from "@/db/queries/tickets";
 import {
   attachments,
   contacts,
@@ -11,122 +10,14 @@ import {
   outbox,
   teams,
   type Ticket,
-  type TicketPriority,
-  type TicketStatus,
-  ticketStatusEnum,
   tickets,
   users,
 } from "@/db/schema";
-import { getDivision } from "@/lib/divisions/divisions";
 import { NotFoundError, RuleError } from "@/lib/errors";
 import type { TenantScope } from "@/db/tenant";
 
-/** One screen of the ticket queue. */
-export const QUEUE_PAGE_SIZE = 50;
-
-export interface TicketListFilter {
-  divisionId: string;
-  /** One status, several (the queue's default view), or all when absent. */
-  status?: TicketStatus | readonly TicketStatus[];
-  /** Only tickets of this priority. */
-  priority?: TicketPriority;
-  /** Only tickets carrying this tag (as stored: lib/tickets/labels.ts normalizes it). */
-  tag?: string;
-}
-
-/** The queue's narrowing beside status, shared by the list and its counts. */
-export type TicketLabelFilter = Pick<TicketListFilter, "priority" | "tag">;
-
-function labelConditions(filter: TicketLabelFilter): SQL[] {
-  return [
-    ...(filter.priority ? [eq(tickets.priority, filter.priority)] : []),
-    // `@>` is what the GIN index on tags serves (tickets_tags_idx).
-    ...(filter.tag ? [arrayContains(tickets.tags, [filter.tag])] : []),
-  ];
-}
-
-
 /** The messages a ticket shows: not in the trash. */
 const shownMessage = () => isNull(messages.deletedAt);
-
-function statusCondition(status: TicketListFilter["status"]): SQL | undefined {
-  if (status === undefined) return undefined;
-  if (typeof status === "string") return eq(tickets.status, status);
-  return status.length > 0 ? inArray(tickets.status, [...status]) : sql`false`;
-}
-
-/**
- * A division's tickets with what the queue shows of each: customer, team, assignee, how many
- * messages. Newest number first (the CLI), or the most recently updated first (the queue).
- */
-export async function listTickets(
-  tx: Executor,
-  scope: TenantScope,
-  input: TicketListFilter & { order?: "number" | "lastUpdate"; limit?: number; offset?: number },
-) {
-  await getDivision(tx, scope, input.divisionId);
-  let query = tx
-    .select({
-      id: tickets.id,
-      number: tickets.number,
-      subject: tickets.subject,
-      status: tickets.status,
-      highlighted: tickets.highlighted,
-      priority: tickets.priority,
-      tags: tickets.tags,
-      contactEmail: contacts.email,
-      contactName: contacts.name,
-      // A ticket whose sender is no contact (converted from the waiting list without registering them)
-      // shows who wrote it, as the ticket page does; asked only for such rows.
-      senderAddress: sql<string | null>`case when ${tickets.contactId} is null then (select ${messages.fromAddress} from ${messages} where ${messages.tenantId} = ${scope.tenantId} and ${messages.ticketId} = ${tickets.id} and ${messages.direction} = 'inbound' and ${messages.deletedAt} is null order by ${messages.createdAt} limit 1) end`,
-      teamId: tickets.teamId,
-      teamName: teams.name,
-      assigneeId: tickets.assigneeId,
-      assigneeName: users.name,
-      // Per row of the page (messages_ticket_idx), not over the tenant's every message.
-      messageCount: sql<number>`(select count(*)::int from ${messages} where ${messages.tenantId} = ${scope.tenantId} and ${messages.ticketId} = ${tickets.id} and ${messages.deletedAt} is null)`,
-      createdAt: tickets.createdAt,
-      updatedAt: tickets.updatedAt,
-    })
-    .from(tickets)
-    .leftJoin(contacts, and(eq(contacts.tenantId, scope.tenantId), eq(contacts.id, tickets.contactId)))
-    .leftJoin(teams, and(eq(teams.tenantId, scope.tenantId), eq(teams.id, tickets.teamId)))
-    .leftJoin(users, eq(users.id, tickets.assigneeId))
-    .where(
-      and(
-        eq(tickets.tenantId, scope.tenantId),
-        eq(tickets.divisionId, input.divisionId),
-        liveTicket(),
-        statusCondition(input.status),
-        ...labelConditions(input),
-      ),
-    )
-    .orderBy(
-      ...(input.order === "lastUpdate" ? [desc(tickets.updatedAt), desc(tickets.number)] : [desc(tickets.number)]),
-    )
-    .$dynamic();
-  if (input.limit !== undefined) query = query.limit(input.limit);
-  if (input.offset) query = query.offset(input.offset);
-  return query;
-}
-
-/** How many of a division's tickets (of a priority, with a tag) are in each status: the queue's tabs. */
-export async function countTicketsByStatus(
-  tx: Executor,
-  scope: TenantScope,
-  divisionId: string,
-  filter: TicketLabelFilter = {},
-): Promise<Record<TicketStatus, number>> {
-  await getDivision(tx, scope, divisionId);
-  const rows = await tx
-    .select({ status: tickets.status, n: count() })
-    .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.divisionId, divisionId), liveTicket(), ...labelConditions(filter)))
-    .groupBy(tickets.status);
-  const counts = Object.fromEntries(ticketStatusEnum.enumValues.map((status) => [status, 0])) as Record<TicketStatus, number>;
-  for (const row of rows) counts[row.status] = row.n;
-  return counts;
-}
 
 /** A ticket with its messages (oldest first) and the names of their attachments. */
 export async function getTicketWithMessages(

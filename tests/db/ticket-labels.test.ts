@@ -12,7 +12,7 @@ import {
   setTicketPriority,
   setTicketTags,
 } from "../../lib/tickets/labels";
-import { countTicketsByStatus, listTickets } from "../../lib/tickets/tickets";
+import { countQueue, listQueue } from "../../lib/tickets/queue";
 import { makeTenant, testDatabase } from "../setup/db";
 
 const db = await testDatabase();
@@ -135,10 +135,10 @@ describe("the queue's priority and tag filters", () => {
       {},
     ]);
     const divisionId = company.divisionId;
-    const list = (filter: { priority?: "urgent" | "high"; tag?: string }) =>
-      inTenant(scope, (tx) => listTickets(tx, scope, { divisionId, ...filter }));
-    const counts = (filter: { priority?: "urgent"; tag?: string }) =>
-      inTenant(scope, (tx) => countTicketsByStatus(tx, scope, divisionId, filter));
+    const list = async (filter: { priority?: "urgent" | "high"; tag?: string }) =>
+      (await inTenant(scope, (tx) => listQueue(tx, scope, { divisionIds: [divisionId], ...filter }))).rows;
+    const counts = async (filter: { priority?: "urgent"; tag?: string }) =>
+      (await inTenant(scope, (tx) => countQueue(tx, scope, { divisionIds: [divisionId], ...filter }, undefined))).byStatus;
     const numbers = (rows: { number: number }[]) => rows.map((row) => row.number).sort();
 
     expect(numbers(await list({ priority: "urgent" }))).toEqual([1, 2]);
@@ -158,9 +158,11 @@ describe("the queue's priority and tag filters", () => {
   it("never show another tenant's tickets with the same tag", async () => {
     const mine = await companyWith("Filter mine", [{ tags: ["shared"] }]);
     await companyWith("Filter theirs", [{ tags: ["shared"] }, { tags: ["shared"] }]);
-    const rows = await inTenant(mine.scope, (tx) =>
-      listTickets(tx, mine.scope, { divisionId: mine.company.divisionId, tag: "shared" }),
+    const { rows } = await inTenant(mine.scope, (tx) =>
+      listQueue(tx, mine.scope, { divisionIds: [mine.company.divisionId], tag: "shared" }),
     );
     expect(rows.map((row) => row.id)).toEqual(mine.ids);
+    const { byStatus } = await inTenant(mine.scope, (tx) => countQueue(tx, mine.scope, { tag: "shared" }, undefined));
+    expect(byStatus).toMatchObject({ open: 1 });
   });
 });

@@ -7,13 +7,8 @@ import { updateDivisionSettings } from "../../lib/divisions/divisions";
 import { NotFoundError } from "../../lib/errors";
 import { processInboundEmail } from "../../lib/inbound/process";
 import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
-import {
-  countTicketsByStatus,
-  getTicket,
-  getTicketAttachment,
-  getTicketCustomer,
-  listTickets,
-} from "../../lib/tickets/tickets";
+import { countQueue, listQueue } from "../../lib/tickets/queue";
+import { getTicket, getTicketAttachment, getTicketCustomer } from "../../lib/tickets/tickets";
 import { addNote, replyToTicket } from "../../lib/tickets/reply";
 import { setTicketStatus } from "../../lib/tickets/status";
 import { makeTenant, testDatabase } from "../setup/db";
@@ -152,7 +147,7 @@ describe("the ticket page's query", () => {
 });
 
 describe("the queue's queries", () => {
-  it("filter by several statuses, order by last update, page, and count per status", async () => {
+  it("filter by several statuses, order by last activity, page by cursor, and count per status", async () => {
     const desk = await helpDesk();
     const { scope } = desk;
     const divisionId = desk.company.divisionId;
@@ -167,11 +162,11 @@ describe("the queue's queries", () => {
       await addNote(tx, scope, { ticketId: a, text: "Looking", now: later(4) });
     });
 
-    const counts = await inTenant(scope, (tx) => countTicketsByStatus(tx, scope, divisionId));
-    expect(counts).toEqual({ open: 1, answered: 1, on_hold: 1, closed: 1 });
+    const counts = await inTenant(scope, (tx) => countQueue(tx, scope, { divisionIds: [divisionId] }, undefined));
+    expect(counts.byStatus).toEqual({ open: 1, answered: 1, on_hold: 1, closed: 1 });
 
-    const queue = await inTenant(scope, (tx) =>
-      listTickets(tx, scope, { divisionId, status: ["open", "answered", "on_hold"], order: "lastUpdate" }),
+    const { rows: queue } = await inTenant(scope, (tx) =>
+      listQueue(tx, scope, { divisionIds: [divisionId], statuses: ["open", "answered", "on_hold"] }),
     );
     expect(queue.map((t) => t.id)).toEqual([a, c, b]);
     expect(queue.find((t) => t.id === a)).toMatchObject({
@@ -183,35 +178,50 @@ describe("the queue's queries", () => {
       assigneeName: null,
     });
 
-    const page = await inTenant(scope, (tx) =>
-      listTickets(tx, scope, { divisionId, order: "lastUpdate", limit: 2, offset: 2 }),
+    // All by last activity: a (note), d (closed), c (on hold), b (answered); two pages of two.
+    const firstPage = await inTenant(scope, (tx) => listQueue(tx, scope, { divisionIds: [divisionId], limit: 2 }));
+    expect(firstPage.rows.map((t) => t.id)).toEqual([a, d]);
+    expect(firstPage.previous).toBeNull();
+    const secondPage = await inTenant(scope, (tx) =>
+      listQueue(tx, scope, { divisionIds: [divisionId], limit: 2, after: firstPage.next! }),
     );
-    // All by last update: a (note), d (closed), c (on hold), b (answered); the second page of two.
-    expect(page.map((t) => t.id)).toEqual([c, b]);
+    expect(secondPage.rows.map((t) => t.id)).toEqual([c, b]);
+    expect(secondPage.next).toBeNull();
+    const backAgain = await inTenant(scope, (tx) =>
+      listQueue(tx, scope, { divisionIds: [divisionId], limit: 2, before: secondPage.previous! }),
+    );
+    expect(backAgain.rows.map((t) => t.id)).toEqual([a, d]);
 
-    // The CLI's order: newest number first.
-    const byNumber = await inTenant(scope, (tx) => listTickets(tx, scope, { divisionId }));
-    expect(byNumber.map((t) => t.number)).toEqual([4, 3, 2, 1]);
+    // Newest first: numbers are given in the order tickets are created.
+    const { rows: byCreation } = await inTenant(scope, (tx) =>
+      listQueue(tx, scope, { divisionIds: [divisionId], sort: "created" }),
+    );
+    expect(byCreation.map((t) => t.number)).toEqual([4, 3, 2, 1]);
   });
 
-  it("names the assignee, and another company's division is not found", async () => {
+  it("names the assignee, and lists and counts nothing of another company's division", async () => {
     const mine = await helpDesk();
     const theirs = await helpDesk();
     const ticketId = await mine.receive("Assigned");
+    await theirs.receive("Theirs");
     const [stranger] = await db
       .insert(users)
       .values({ email: `stranger-${Date.now()}@elsewhere.test`, name: "Stranger", passwordHash: "x" })
       .returning();
     await db.insert(memberships).values({ tenantId: mine.scope.tenantId, userId: stranger!.id, role: "agent" });
     await db.update(tickets).set({ assigneeId: stranger!.id }).where(eq(tickets.id, ticketId));
-    const [row] = await inTenant(mine.scope, (tx) => listTickets(tx, mine.scope, { divisionId: mine.company.divisionId }));
+    const {
+      rows: [row],
+    } = await inTenant(mine.scope, (tx) => listQueue(tx, mine.scope, { divisionIds: [mine.company.divisionId] }));
     expect(row!.assigneeName).toBe("Stranger");
 
-    await expect(
-      inTenant(mine.scope, (tx) => listTickets(tx, mine.scope, { divisionId: theirs.company.divisionId })),
-    ).rejects.toBeInstanceOf(NotFoundError);
-    await expect(
-      inTenant(mine.scope, (tx) => countTicketsByStatus(tx, mine.scope, theirs.company.divisionId)),
-    ).rejects.toBeInstanceOf(NotFoundError);
+    const theirDivision = { divisionIds: [theirs.company.divisionId] };
+    for (const bound of [mine.scope, theirs.scope]) {
+      // Bound to either tenant, a query made for mine must not reach theirs: the filter, not only row-level security.
+      const page = await inTenant(bound, (tx) => listQueue(tx, mine.scope, theirDivision));
+      expect(page).toEqual({ pinned: [], rows: [], next: null, previous: null });
+      const counts = await inTenant(bound, (tx) => countQueue(tx, mine.scope, theirDivision, undefined));
+      expect(counts).toEqual({ byStatus: { open: 0, answered: 0, on_hold: 0, closed: 0 }, queue: 0 });
+    }
   });
 });

@@ -15,7 +15,8 @@ import { ForbiddenError, RuleError } from "../../lib/errors";
 import { processInboundEmail } from "../../lib/inbound/process";
 import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
 import { addNote, replyToTicket } from "../../lib/tickets/reply";
-import { countTicketsByStatus, getTicket, getTicketAttachment, listTickets } from "../../lib/tickets/tickets";
+import { countQueue, listQueue } from "../../lib/tickets/queue";
+import { getTicket, getTicketAttachment } from "../../lib/tickets/tickets";
 import { listTrash } from "../../lib/trash/list";
 import { emptyTrash, purgeFromTrash } from "../../lib/trash/purge";
 import { purgeExpiredTrash } from "../../lib/trash/retention";
@@ -67,8 +68,8 @@ async function helpDesk(name = "Trash Co") {
     )[0];
   const queue = () =>
     run(async (tx) => ({
-      tickets: (await listTickets(tx, operator, { divisionId: company.divisionId })).map((t) => t.id),
-      counts: await countTicketsByStatus(tx, operator, company.divisionId),
+      tickets: (await listQueue(tx, operator, { divisionIds: [company.divisionId] })).rows.map((t) => t.id),
+      counts: (await countQueue(tx, operator, { divisionIds: [company.divisionId] }, undefined)).byStatus,
     }));
   const trash = (scope: TenantScope, item: { kind: TrashKind; id: string }, now?: Date) =>
     run((tx) => moveToTrash(tx, scope, item, now));
@@ -168,7 +169,7 @@ describe("the trash", () => {
     await expect(
       desk.run((tx) => getTicketAttachment(tx, desk.operator, { ticketId, attachmentId: file!.id })),
     ).rejects.toMatchObject({ name: "NotFoundError" });
-    const listed = await desk.run((tx) => listTickets(tx, desk.operator, { divisionId: desk.company.divisionId }));
+    const { rows: listed } = await desk.run((tx) => listQueue(tx, desk.operator, { divisionIds: [desk.company.divisionId] }));
     expect(listed.find((t) => t.id === ticketId)!.messageCount).toBe(2);
   });
 

@@ -19,7 +19,8 @@ import {
 import { getWaitingEntry, listWaitingEmails } from "../../lib/inbound/waiting-list";
 import { createTeam } from "../../lib/teams/teams";
 import { searchTickets } from "../../lib/tickets/search";
-import { getTicketWithMessages, listTickets } from "../../lib/tickets/tickets";
+import { listQueue } from "../../lib/tickets/queue";
+import { getTicketWithMessages } from "../../lib/tickets/tickets";
 import { restoreFromTrash } from "../../lib/trash/trash";
 import { makeTenant, testDatabase } from "../setup/db";
 import { mail } from "../setup/mail-fixtures";
@@ -106,7 +107,9 @@ describe("waiting-list decisions", () => {
     // Converting is not registering: the sender is not in the address book.
     expect(found.ticket.contactId).toBeNull();
     // The queue still says who wrote it.
-    const [queued] = await desk.run((tx) => listTickets(tx, desk.operator, { divisionId: desk.company.divisionId }));
+    const {
+      rows: [queued],
+    } = await desk.run((tx) => listQueue(tx, desk.operator, { divisionIds: [desk.company.divisionId] }));
     expect(queued).toMatchObject({ contactEmail: null, senderAddress: "jan@customer.test" });
     expect(await desk.confirmations(result.ticketId!)).toHaveLength(1);
 
