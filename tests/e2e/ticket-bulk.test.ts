@@ -15,7 +15,7 @@ import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 const db = await testDatabase();
 const { url, newPage, screenshot, signIn, failure } = browserTests("ticket-bulk");
 
-/** A company whose division holds `count` open tickets, numbered from 1. */
+/** A company whose division holds `count` open tickets, numbered from 1, each later one updated later. */
 async function deskWithTickets(name: string, count: number) {
   const owner = await makeTenant(db, name);
   const ids = await withTenant(db, owner.tenant.id, async (tx) => {
@@ -27,6 +27,7 @@ async function deskWithTickets(name: string, count: number) {
           divisionId: owner.divisionId,
           number: index + 1,
           subject: `Order question ${index + 1}`,
+          updatedAt: new Date(Date.now() - (count - index) * 1000),
         })),
       )
       .returning({ id: schema.tickets.id, number: schema.tickets.number });
@@ -183,7 +184,7 @@ describe("bulk work and the keyboard in the queue", () => {
         await signIn(page, "en", owner.email, owner.password);
         await page.waitForURL(`**/en/${slug}/tickets`);
         await page.goto(url(`/pl/${slug}/tickets`));
-        // Newest number first: 3, 2, 1.
+        // Latest activity first: 3, 2, 1.
         await page.locator("tr[data-ticket]").nth(2).waitFor();
         await keysWork(page);
 

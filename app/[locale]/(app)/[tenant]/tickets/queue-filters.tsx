@@ -73,8 +73,8 @@ export function QueueFilters({
               className={fieldClasses}
             />
           </label>
-          <Field label={t("assignee")} className="basis-36">
-            <select name="assignee" defaultValue={state.assignee ?? ""} className={fieldClasses}>
+          <Field id="queue-assignee" label={t("assignee")} className="basis-36">
+            <select id="queue-assignee" name="assignee" defaultValue={state.assignee ?? ""} className={fieldClasses}>
               <option value="">{t("anyone")}</option>
               <option value="me">{t("me")}</option>
               <option value="nobody">{t("nobody")}</option>
@@ -97,8 +97,8 @@ export function QueueFilters({
         <details open={moreOpen} className="group">
           <summary className="cursor-pointer text-sm font-medium text-zinc-600 hover:text-zinc-900">{t("more")}</summary>
           <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
-            <Field label={t("team")}>
-              <select name="team" defaultValue={state.team ?? ""} className={fieldClasses}>
+            <Field id="queue-team" label={t("team")}>
+              <select id="queue-team" name="team" defaultValue={state.team ?? ""} className={fieldClasses}>
                 <option value="">{t("anyTeam")}</option>
                 {teams.map((team) => (
                   <option key={team.id} value={team.id}>
@@ -107,8 +107,8 @@ export function QueueFilters({
                 ))}
               </select>
             </Field>
-            <Field label={t("priority")}>
-              <select name="priority" defaultValue={state.priority ?? ""} className={fieldClasses}>
+            <Field id="queue-priority" label={t("priority")}>
+              <select id="queue-priority" name="priority" defaultValue={state.priority ?? ""} className={fieldClasses}>
                 <option value="">{t("anyPriority")}</option>
                 {ticketPriorities.map((priority) => (
                   <option key={priority} value={priority}>
@@ -117,17 +117,17 @@ export function QueueFilters({
                 ))}
               </select>
             </Field>
-            <Field label={t("tag")}>
-              <input name="tag" defaultValue={state.tag ?? ""} placeholder={t("tagPlaceholder")} className={fieldClasses} />
+            <Field id="queue-tag" label={t("tag")}>
+              <input id="queue-tag" name="tag" defaultValue={state.tag ?? ""} placeholder={t("tagPlaceholder")} className={fieldClasses} />
             </Field>
-            <Field label={t("from")}>
-              <input type="date" name="from" defaultValue={state.from ?? ""} className={fieldClasses} />
+            <Field id="queue-from" label={t("from")}>
+              <input id="queue-from" type="date" name="from" defaultValue={state.from ?? ""} className={fieldClasses} />
             </Field>
-            <Field label={t("to")}>
-              <input type="date" name="to" defaultValue={state.to ?? ""} className={fieldClasses} />
+            <Field id="queue-to" label={t("to")}>
+              <input id="queue-to" type="date" name="to" defaultValue={state.to ?? ""} className={fieldClasses} />
             </Field>
-            <Field label={t("sort")}>
-              <select name="sort" defaultValue={state.sort ?? "activity"} className={fieldClasses}>
+            <Field id="queue-sort" label={t("sort")}>
+              <select id="queue-sort" name="sort" defaultValue={state.sort ?? "activity"} className={fieldClasses}>
                 {QUEUE_SORTS.map((sort) => (
                   <option key={sort} value={sort}>
                     {t(`sorts.${sort}`)}
@@ -169,11 +169,14 @@ export function QueueFilters({
   );
 }
 
-function Field({ label, className = "", children }: { label: string; className?: string; children: ReactNode }) {
+/** A label above its control, tied by id: a label wrapping a select would also be named by its options. */
+function Field({ id, label, className = "", children }: { id: string; label: string; className?: string; children: ReactNode }) {
   return (
-    <label className={`min-w-0 text-xs font-medium text-zinc-500 ${className}`}>
-      {label}
+    <div className={`min-w-0 ${className}`}>
+      <label htmlFor={id} className="text-xs font-medium text-zinc-500">
+        {label}
+      </label>
       {children}
-    </label>
+    </div>
   );
 }
