@@ -42,6 +42,9 @@ const mailboxAddOptions: Record<string, OptionSpec> = {
   "password-stdin": { description: "read the password from stdin (one trailing newline is dropped)", required: true },
   "connect-timeout-seconds": { value: "N", description: "give up connecting after N seconds (5 to 300, default 30)" },
   inactive: { description: "add it switched off: it is not polled until switched on" },
+  "private-mail": {
+    description: "mark its incoming mail as private: its tickets stay out of customers' history for agents",
+  },
   folder: { value: "FOLDER", description: "IMAP: the folder to fetch from (default INBOX)" },
   "processed-folder": { value: "FOLDER", description: "IMAP: move handled mail here (default: leave it)" },
   "unprocessed-folder": { value: "FOLDER", description: "IMAP: move mail that could not be handled here" },
@@ -319,6 +322,7 @@ function readMailboxSettings(values: OptionValues, password: string, smtpPasswor
     password,
     connectTimeoutSeconds: values["connect-timeout-seconds"],
     active: !given("inactive"),
+    privateMail: given("private-mail"),
     folder: values.folder,
     processedFolder: values["processed-folder"],
     unprocessedFolder: values["unprocessed-folder"],
@@ -400,6 +404,7 @@ function mailboxText(m: MailboxView): string {
     ["timeout", `${m.connectTimeoutMs / 1000} s`],
     ...fetching,
     ["active", m.active ? "yes" : "no"],
+    ["private mail", m.privateMail ? "yes (out of customers' history for agents)" : "no"],
     ["default for sending", m.isDefault ? "yes" : "no"],
     ...smtpText(m),
   ]);

@@ -4,13 +4,14 @@ import { liveTicket } from "@/db/queries/tickets";
 import { type Contact, contacts, divisions, type TicketStatus, tickets } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { NotFoundError } from "@/lib/errors";
+import { withoutPrivateMail } from "@/lib/mailboxes/private-mail";
 
 /**
  * A customer's history: their tickets, read from the tables here because lib/contacts sits below
  * lib/tickets. "Open" means not closed: answered and on-hold tickets are still in progress for the
- * customer, and staff want to see them beside the ticket at hand.
+ * customer, and staff want to see them beside the ticket at hand. A ticket holding mail from a
+ * private mailbox is left out, counts included, for a member who may not read it.
  */
-
 
 const unclosed = () => ne(tickets.status, "closed");
 
@@ -39,7 +40,9 @@ export async function activityOf(
       lastActivityAt: max(tickets.updatedAt),
     })
     .from(tickets)
-    .where(and(eq(tickets.tenantId, scope.tenantId), inArray(tickets.contactId, contactIds), liveTicket()))
+    .where(
+      and(eq(tickets.tenantId, scope.tenantId), inArray(tickets.contactId, contactIds), liveTicket(), withoutPrivateMail(scope)),
+    )
     .groupBy(tickets.contactId);
   for (const { contactId, ...row } of rows) if (contactId) activity.set(contactId, row);
   return activity;
@@ -84,7 +87,9 @@ export async function getContact(
     .select(ticketColumns)
     .from(tickets)
     .innerJoin(divisions, and(eq(divisions.tenantId, scope.tenantId), eq(divisions.id, tickets.divisionId)))
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.contactId, contactId), liveTicket()))
+    .where(
+      and(eq(tickets.tenantId, scope.tenantId), eq(tickets.contactId, contactId), liveTicket(), withoutPrivateMail(scope)),
+    )
     .orderBy(desc(tickets.createdAt), desc(tickets.id))
     .limit(CONTACT_TICKETS_SHOWN);
   const activity = (await activityOf(tx, scope, [contactId])).get(contactId) ?? noActivity;
@@ -117,6 +122,7 @@ export async function otherOpenTickets(
         ne(tickets.id, input.ticketId),
         unclosed(),
         liveTicket(),
+        withoutPrivateMail(scope),
       ),
     )
     .orderBy(desc(tickets.updatedAt), desc(tickets.id))

@@ -115,6 +115,7 @@ export async function createMailbox(
     protocol: mailbox.protocol,
     host: mailbox.host,
     smtpHost: mailbox.smtpHost,
+    ...(mailbox.privateMail ? { privateMail: true } : {}),
     ...(signIn.oauthProvider ? { oauthProvider: signIn.oauthProvider } : {}),
   });
   return mailbox;
@@ -146,6 +147,8 @@ export async function updateMailbox(
     ...(disconnect ? { accountDisconnected: true } : {}),
     smtpHost: mailbox!.smtpHost,
     smtpPasswordChanged: mailbox!.smtpPasswordEnc !== current.smtpPasswordEnc,
+    // Who sees which customers' tickets turns on it: the log says when it changed.
+    ...(mailbox!.privateMail !== current.privateMail ? { privateMail: mailbox!.privateMail } : {}),
   });
   return mailbox!;
 }

@@ -27,6 +27,7 @@ export const newConnectedMailboxSchema = mailboxSettingsSchema.in
     protocol: true,
     connectTimeoutSeconds: true,
     active: true,
+    privateMail: true,
     folder: true,
     processedFolder: true,
     unprocessedFolder: true,

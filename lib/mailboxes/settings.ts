@@ -32,6 +32,7 @@ export const mailboxSettingsSchema = z
     password: z.preprocess((value) => (value === "" ? undefined : value), z.string().max(1000, "tooLong").optional()),
     connectTimeoutSeconds: requiredInt(z.int("wholeNumber").min(5, "timeoutRange").max(300, "timeoutRange")).default(30),
     active: checkbox,
+    privateMail: checkbox,
     folder: folderName.min(1, "required").default("INBOX"),
     processedFolder: optionalFolder.default(null),
     unprocessedFolder: optionalFolder.default(null),

@@ -60,6 +60,7 @@ describe("postdesk mailbox add and list", () => {
       security: "tls",
       folder: "INBOX",
       active: true,
+      privateMail: false,
       hasPassword: true,
       protocolLocked: false,
     });
@@ -83,6 +84,19 @@ describe("postdesk mailbox add and list", () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^ID +NAME +ADDRESS +PROTOCOL +SERVER +SECURITY +ACTIVE +LAST POLL +LAST ERROR$/m);
     expect(human.stdout).toContain("imap.acme.test:993");
+  });
+
+  it("marks a mailbox's incoming mail as private with --private-mail, and mailbox show says so", async () => {
+    const company = await makeTenant(db, "PrivateCli");
+    const add = await postdesk(
+      ["mailbox", "add", ...mailboxFlags(company.divisionId, { address: "board@acme.test" }), "--private-mail", "--password-stdin", "--json"],
+      { input: "Board-Password-1\n" },
+    );
+    const added = json(add);
+    expect(added).toMatchObject({ address: "board@acme.test", privateMail: true });
+    const show = await postdesk(["mailbox", "show", "--mailbox", added.id]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/^private mail +yes \(out of customers' history for agents\)$/m);
   });
 
   it("refuses a password on the command line, a bad port and host, and a missing password, naming flags", async () => {

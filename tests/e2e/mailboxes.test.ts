@@ -179,16 +179,22 @@ describe("mailboxes in the browser", () => {
         await page.getByText(tEn("mailboxForm.fields.password.helpKeep")).waitFor();
         // Saving still works: the locked protocol goes along, the empty password keeps the stored one.
         await page.getByLabel(tEn("mailboxForm.fields.name.label"), { exact: true }).fill("Support desk");
+        // "Mark incoming mail as private", off until ticked, is saved with the rest.
+        const privateMail = page.getByLabel(tEn("mailboxForm.fields.privateMail.label"));
+        expect(await privateMail.isChecked()).toBe(false);
+        await page.getByText(tEn("mailboxForm.fields.privateMail.help")).waitFor();
+        await privateMail.check();
         await page.getByRole("button", { name: tEn("mailboxForm.save") }).click();
         await page.getByText(tEn("mailboxForm.saved")).waitFor();
         await screenshot(page, "23-mailbox-locked-en");
         const [saved] = await db.select().from(schema.mailboxes).where(eq(schema.mailboxes.id, stored!.id));
-        expect(saved).toMatchObject({ name: "Support desk", protocol: "imap", passwordEnc: stored!.passwordEnc });
+        expect(saved).toMatchObject({ name: "Support desk", protocol: "imap", passwordEnc: stored!.passwordEnc, privateMail: true });
         await page.goto(url(`/pl${listPath}/${stored!.id}`));
         const sincePl = new Intl.DateTimeFormat("pl", { dateStyle: "long" }).format(firstDownloadAt);
         await page
           .getByText(tPl("mailboxForm.fields.protocol.locked", { protocol: "IMAP", other: "POP3", since: sincePl }))
           .waitFor();
+        expect(await page.getByLabel(tPl("mailboxForm.fields.privateMail.label")).isChecked()).toBe(true);
         await screenshot(page, "23-mailbox-locked-pl");
 
         // An agent sees the list and the settings, changes nothing, and cannot test.

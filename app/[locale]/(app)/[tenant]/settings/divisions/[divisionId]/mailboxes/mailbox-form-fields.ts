@@ -13,6 +13,7 @@ const COMMON_FIELDS: Field[] = [
   "name",
   "address",
   "active",
+  "privateMail",
   "protocol",
   "security",
   "host",

@@ -21,6 +21,7 @@ export function GeneralSection({ values, fieldErrors }: SectionProps) {
         />
       </div>
       <CheckboxField {...field("active")} defaultChecked={values.active} />
+      <CheckboxField {...field("privateMail")} defaultChecked={values.privateMail} />
     </FormSection>
   );
 }
