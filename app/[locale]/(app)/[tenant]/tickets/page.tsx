@@ -14,9 +14,11 @@ import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { normalizeTag, ticketPriorities } from "@/lib/tickets/labels";
+import { latestQueueChange } from "@/lib/tickets/queue-changes";
 import { countTicketsByStatus, listTickets, QUEUE_PAGE_SIZE } from "@/lib/tickets/tickets";
 import { bulkTicketsAction } from "./actions";
 import { QueueFilters } from "./queue-filters";
+import { QueueLive } from "./queue-live";
 import { QueueNav } from "./queue-nav";
 import { QueueTable } from "./queue-table";
 import { type QueueState, queueHref, statusesOf, VIEWS, type View } from "./queue-views";
@@ -76,6 +78,8 @@ export default async function TicketsPage({ params, searchParams }: Props) {
   const filter = { priority: priorityOf(query.priority), tag: tagOf(query.tag) };
   const requestedPage = Math.max(1, Math.floor(Number(first(query.page)) || 1));
 
+  // Drawn before the list: a change in between shows in the list and refreshes once more, never goes unseen.
+  const stamp = await run((tx) => latestQueueChange(tx, scopeOf(ctx)));
   const loaded = await run(async (tx) => {
     const scope = scopeOf(ctx);
     const divisions = await listDivisions(tx, scope);
@@ -126,6 +130,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
 
   return (
     <>
+      <QueueLive stamp={stamp} slug={slug} />
       <PageHeader title={t("title")} description={t("description")} />
       <QueueNav divisions={divisions} division={division} view={view} counts={counts} href={href} />
       <QueueFilters
