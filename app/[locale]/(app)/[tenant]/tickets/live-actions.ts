@@ -5,15 +5,13 @@ import { tenantAction } from "@/lib/auth/action";
 import { scopeOf } from "@/lib/auth/context";
 import { queueChangesSince } from "@/lib/tickets/queue-changes";
 
-/** A stamp as latestQueueChange gives it; its time goes to Postgres as a timestamp, so only that shape. */
-const stamp = z.object({
-  divisionId: z.uuid().nullable(),
-  changedAt: z
-    .string()
-    .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)
-    .nullable(),
-  tickets: z.number().int().min(0),
-});
+/** A time as latestQueueChange gives it; it goes to Postgres as a timestamp, so only that shape. */
+const exactTime = z
+  .string()
+  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)
+  .nullable();
+
+const stamp = z.object({ divisionId: z.uuid().nullable(), changedAt: exactTime, recordedAt: exactTime });
 
 /** An open queue page asks whether its queue changed since the stamp it was drawn at (./queue-live.tsx). */
 export const queueChangesAction = tenantAction({ schema: z.object({ since: stamp }) }, (tx, ctx, { since }) =>
