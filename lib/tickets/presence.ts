@@ -7,7 +7,7 @@ import type { TenantScope } from "@/db/tenant";
  * Who else has a ticket open. Each open ticket page reports every 15 s or so; a row not renewed
  * within this window is nobody (the tab was closed, hidden or lost its connection).
  */
-export const VIEWER_WINDOW_SECONDS = 60;
+const VIEWER_WINDOW_SECONDS = 60;
 
 const stale = sql`now() - make_interval(secs => ${VIEWER_WINDOW_SECONDS})`;
 
@@ -19,9 +19,9 @@ export interface OtherViewer {
 
 /**
  * A member has the ticket open (and is writing a reply, or not) as of now. Their own rows gone stale
- * on other tickets are deleted on the way, so the table holds about one row per member: only the
- * member's own rows, which no one else's report touches, so two reports never wait on each other.
- * A ticket of another tenant is not recorded (the insert reads the ticket from this tenant).
+ * on other tickets are deleted on the way, so the table holds little more than the pages open now.
+ * Only their own: no one else's report touches them, so two reports never wait on each other. A
+ * ticket of another tenant is not recorded (the insert reads the ticket from this tenant).
  */
 export async function reportViewing(
   tx: Executor,
