@@ -12,8 +12,10 @@ import { Link, redirect } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { COUNT_CAP, countQueue, listQueue } from "@/lib/tickets/queue";
+import { latestQueueChange } from "@/lib/tickets/queue-changes";
 import { bulkTicketsAction } from "./actions";
 import { QueueFilters } from "./queue-filters";
+import { QueueLive } from "./queue-live";
 import { QueueNav } from "./queue-nav";
 import { QueuePager } from "./queue-pager";
 import { SavedViews } from "./saved-views";
@@ -50,6 +52,8 @@ export default async function TicketsPage({ params, searchParams }: Props) {
     const state = queueStateOf(asked, { divisionIds: divisions.map((division) => division.id) });
     const query = queueQueryOf(state, divisions, ctx.user.id);
     const shown = state.divisionId ? divisions.filter((division) => division.id === state.divisionId) : divisions;
+    // Before the list: a change landing in between then costs one more refresh, never a missed one.
+    const stamp = await latestQueueChange(tx, scope, { divisionId: state.divisionId });
     // A cursor edited by hand (or from another sort) starts the queue again from the top.
     const page = await listQueue(tx, scope, query, { userId: ctx.user.id }).catch((error: unknown) => {
       if (error instanceof RuleError && error.key === "queueCursorInvalid") return null;
@@ -58,7 +62,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
     if (!page) return { divisions, state: { ...state, after: undefined, before: undefined }, page: null } as const;
     const counts = await countQueue(tx, scope, query, defaultStatuses(shown));
     const members = await listMembers(tx, scope);
-    return { divisions, state, page, counts, members } as const;
+    return { divisions, state, page, counts, members, stamp } as const;
   });
 
   const t = await getTranslations("tickets");
@@ -80,7 +84,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
   // A submitted filter form sends its empty fields too: the address is made plain, once.
   const canonical = queueHref(slug, loaded.state);
   if (!loaded.page || !sameSearch(asked, canonical)) return redirect({ href: canonical, locale });
-  const { divisions, state, page, counts, members } = loaded;
+  const { divisions, state, page, counts, members, stamp } = loaded;
   // Any change but a page's own cursor starts again at the top.
   const href = (changes: Partial<QueueState>) =>
     queueHref(slug, { ...state, after: undefined, before: undefined, ...changes });
@@ -95,6 +99,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
+      <QueueLive stamp={stamp} slug={slug} />
       <QueueNav divisions={divisions} state={state} counts={counts} href={href} />
       <SavedViews state={state} teams={teams} href={href} />
       <QueueFilters

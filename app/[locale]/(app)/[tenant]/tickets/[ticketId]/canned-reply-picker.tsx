@@ -69,6 +69,8 @@ export function CannedReplyPicker({
     close();
     if (!(box instanceof HTMLTextAreaElement)) return;
     box.setRangeText(choice.text, box.selectionStart, box.selectionEnd, "end");
+    // setRangeText fires no input event, as typing does: the box's listeners would miss the text.
+    box.dispatchEvent(new Event("input", { bubbles: true }));
     box.focus();
   }
 

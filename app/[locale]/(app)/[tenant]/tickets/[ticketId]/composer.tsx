@@ -10,6 +10,7 @@ import type { ActionState } from "@/lib/auth/action";
 import { CannedReplyPicker, type ListCannedReplies } from "./canned-reply-picker";
 import { FileSize } from "./file-size";
 import { MAX_REPLY_ATTACHMENT_BYTES } from "./reply-limits";
+import { announceReplying } from "./ticket-presence";
 
 type FormAction<R> = (previous: ActionState<R>, input: FormData) => Promise<ActionState<R>>;
 
@@ -159,6 +160,8 @@ function ReplyForm({
         }
         onSubmit(event);
       }}
+      // A reply sent empties the form: the others see this member stop replying.
+      onReset={() => announceReplying(false)}
       noValidate
       className="space-y-4 px-5 py-4"
     >
@@ -181,6 +184,7 @@ function ReplyForm({
           required
           placeholder={t("replyPlaceholder")}
           onKeyDown={submitOnCtrlEnter}
+          onInput={(event) => announceReplying(event.currentTarget.value.trim() !== "")}
           aria-invalid={errorsFor(state.fieldErrors, "text").length > 0 || undefined}
           className={inputClasses(errorsFor(state.fieldErrors, "text").length > 0) + " leading-6"}
         />

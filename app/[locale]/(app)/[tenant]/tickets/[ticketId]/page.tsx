@@ -17,6 +17,7 @@ import { listMessageOrigins } from "@/lib/tickets/message-origin";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { survivorOf, ticketsMergedInto } from "@/lib/tickets/merge";
 import { inlineImagesOf } from "@/lib/tickets/inline-images";
+import { markTicketRead } from "@/lib/tickets/reads";
 import { getTicket, type TicketMessage } from "@/lib/tickets/tickets";
 import { sendersWithImages } from "@/lib/users/remote-images";
 import { redirect } from "@/lib/i18n/navigation";
@@ -42,12 +43,14 @@ import { PriorityControl, TagsControl } from "./labels-control";
 import { TicketShortcuts } from "./ticket-shortcuts";
 import { MergeControl } from "./merge-control";
 import { mergeTicketAction, searchMergeTargetsAction, splitMessageAction } from "./merge-actions";
+import { reportViewingAction } from "./presence-actions";
 import { SplitMessageButton } from "./split-message-button";
 import { AssignControl, MoveControl, StatusControl } from "./ticket-controls";
 import { MessageOriginLine } from "./message-origin";
 import { PrintButton } from "./print-button";
 import { type EventNames, TicketEventItem } from "./ticket-event";
 import { TicketMessageItem } from "./ticket-message";
+import { TicketPresence } from "./ticket-presence";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; ticketId: string }>;
@@ -63,6 +66,8 @@ const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
     const view = await getTicket(tx, scope, ticketId);
     // A merged ticket's page is its survivor's: its messages live there now.
     const survivorId = view.ticket.mergedIntoId ? await survivorOf(tx, scope, ticketId) : null;
+    // Opening the ticket reads it: the queue stops showing it unread to this member.
+    if (!survivorId) await markTicketRead(tx, scope, { userId: ctx.user.id, ticketId });
     const merged = await ticketsMergedInto(tx, scope, ticketId);
     const divisions = await listDivisionsWithTeams(tx, scope);
     const members = await listMembers(tx, scope);
@@ -184,6 +189,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
               </span>
             )}
             <span>{t("opened", { when: format.dateTime(ticket.createdAt, { dateStyle: "medium", timeStyle: "short" }) })}</span>
+            <TicketPresence ticketId={ticket.id} action={reportViewingAction.bind(null, slug)} />
           </span>
         }
         actions={
