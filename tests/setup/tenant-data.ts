@@ -239,6 +239,8 @@ export async function makeFilledTenant(db: Database, name: string) {
       })
       .returning();
     await tx.insert(schema.inboundMessageIds).values({ tenantId, messageId: inbound!.messageId!, inboundEmailId: inbound!.id });
+    await tx.insert(schema.ticketReads).values({ tenantId, userId: base.user.id, ticketId: ticket!.id });
+    await tx.insert(schema.ticketViewers).values({ tenantId, userId: base.user.id, ticketId: ticket!.id });
     const [message] = await tx
       .insert(schema.messages)
       .values({ tenantId, ticketId: ticket!.id, direction: "inbound", text: "Help.", inboundEmailId: inbound!.id })
