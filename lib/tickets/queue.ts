@@ -368,6 +368,10 @@ export async function countQueue(
     return row?.n ?? 0;
   };
   const byStatus = {} as QueueCounts;
-  for (const status of ticketStatusEnum.enumValues) byStatus[status] = await capped(eq(tickets.status, status));
+  // By the status's code (tickets.status_code): an index range under row-level security, where
+  // `status = …` would only filter.
+  for (const [index, status] of ticketStatusEnum.enumValues.entries()) {
+    byStatus[status] = await capped(eq(tickets.statusCode, index + 1));
+  }
   return { byStatus, queue: await capped(statusCondition(defaultStatuses)) };
 }

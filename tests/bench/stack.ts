@@ -16,8 +16,8 @@ import { trustMailServer } from "../setup/poll-fixtures";
  */
 
 export interface Bench {
-  /** A new, migrated database; dropped at the end of the measurement. */
-  database(): Promise<{ db: Database; url: string }>;
+  /** A new, migrated database, dropped at the end of the measurement (or a kept one, `reused`). */
+  database(): Promise<{ db: Database; url: string; reused: boolean }>;
   /** The measurement's Dovecot, started at the first call; its CA is trusted for the polls. */
   dovecot(): Promise<Dovecot>;
   tempDir(prefix: string): Promise<string>;
@@ -32,6 +32,16 @@ export async function withBench<T>(work: (bench: Bench) => Promise<T>): Promise<
   let dovecot: Promise<Dovecot> | null = null;
   const bench: Bench = {
     async database() {
+      const url = new URL(serverUrl);
+      // BENCH_REUSE_DATABASE=name measures again in a database kept earlier (migrated to this
+      // code first), without filling it again; it stays.
+      const reuse = process.env.BENCH_REUSE_DATABASE;
+      if (reuse) {
+        url.pathname = `/${reuse}`;
+        const handle = await openDatabase(url.toString());
+        cleanups.push(() => handle.close());
+        return { db: handle.db, url: url.toString(), reused: true };
+      }
       const name = `postdesk_bench_${Date.now()}_${crypto.randomBytes(3).toString("hex")}`;
       const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
       await admin.unsafe(`create database "${name}"`);
@@ -41,11 +51,10 @@ export async function withBench<T>(work: (bench: Bench) => Promise<T>): Promise<
         else await admin.unsafe(`drop database if exists "${name}" with (force)`);
         await admin.end();
       });
-      const url = new URL(serverUrl);
       url.pathname = `/${name}`;
       const handle = await openDatabase(url.toString());
       cleanups.push(() => handle.close());
-      return { db: handle.db, url: url.toString() };
+      return { db: handle.db, url: url.toString(), reused: false };
     },
     dovecot() {
       dovecot ??= startDovecot().then((server) => {

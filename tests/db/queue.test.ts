@@ -161,6 +161,15 @@ describe("the ticket queue", () => {
     expect(counts.byStatus.open).toBe(1001);
   });
 
+  it("codes each status as its place in ticket_status, which the counts rely on", async () => {
+    const d = await desk();
+    for (const status of schema.ticketStatusEnum.enumValues) await d.ticket({ subject: status, status });
+    const rows = await d.run((tx) =>
+      tx.select({ status: schema.tickets.status, code: schema.tickets.statusCode }).from(schema.tickets).where(eq(schema.tickets.tenantId, d.tenantId)),
+    );
+    for (const row of rows) expect(row.code).toBe(schema.ticketStatusEnum.enumValues.indexOf(row.status) + 1);
+  });
+
   it("caps each count, so a huge queue is counted as '1000+' without reading it all", async () => {
     const d = await desk();
     await d.run((tx) =>
