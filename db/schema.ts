@@ -33,10 +33,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
 });
 
-/**
- * A ticket's search document (subject, bodies, senders), kept by the triggers of migration
- * 0021_search_functions; the app only reads it. Never selected: it is for `@@` only.
- */
+/** A search document: only ever matched with `@@`, never read. */
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 const currentTenant = sql`nullif(current_setting('app.tenant_id', true), '')::uuid`;
@@ -697,7 +694,6 @@ export const tickets = pgTable(
     lastCustomerMessageAt: timestamp("last_customer_message_at", { withTimezone: true }),
     answeredAt: timestamp("answered_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
-    searchVector: tsvector("search_vector").notNull().default(sql`''::tsvector`),
     /**
      * The status as its place in ticket_status (1 open … 4 closed), for the tab counts' indexes:
      * under row-level security an index serves only leakproof comparisons, and an enum's `=` is not
@@ -736,8 +732,7 @@ export const tickets = pgTable(
     index("tickets_assignee_idx")
       .on(t.tenantId, t.assigneeId, t.updatedAt.desc().nullsFirst())
       .where(sql`${t.deletedAt} is null and ${t.mergedIntoId} is null`),
-    // Full-text search, and trigram for a part of a word in the subject (postdesk_fold: unaccented, lower).
-    index("tickets_search_idx").using("gin", t.searchVector),
+    // Trigram for a part of a word in the subject (postdesk_fold: unaccented, lower case).
     index("tickets_subject_trgm_idx").using("gin", sql`postdesk_fold(${t.subject}) gin_trgm_ops`),
     // Serves threading by subject: by its MD5, since a btree entry holds at most 2,704 bytes and a
     // subject may be longer (lib/inbound/threading.ts compares the hash, then the subject).
@@ -752,6 +747,23 @@ export const tickets = pgTable(
     index("tickets_deleted_idx").on(t.tenantId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
     tenantPolicy(),
   ],
+);
+
+/**
+ * A ticket's search document (subject, message bodies, senders), kept by the triggers of migrations
+ * 0021–0022; the app only matches it (lib/tickets/queue-search.ts). A table of its own, so that a
+ * mail arriving rewrites this small row rather than the ticket's, with all its indexes.
+ */
+export const ticketSearch = pgTable(
+  "ticket_search",
+  {
+    tenantId: tenantId(),
+    ticketId: uuid("ticket_id")
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    document: tsvector("document").notNull(),
+  },
+  (t) => [index("ticket_search_document_idx").using("gin", t.document), tenantPolicy()],
 );
 
 /** When a member last opened a ticket: the queue marks tickets with customer mail since then as unread. */

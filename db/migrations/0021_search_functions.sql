@@ -1,5 +1,5 @@
 -- Search (lib/tickets/queue-search.ts): a ticket's subject, message bodies and senders as one
--- tsvector, in English (stemmed) and as plain words without diacritics (Postgres has no Polish
+-- tsvector in ticket_search (migration 0022), in English (stemmed) and as plain words without diacritics (Postgres has no Polish
 -- dictionary: "zamowienie" must find "zamówienie"), kept by triggers so that every way a message
 -- arrives, moves (merge, split) or goes (trash, purge) keeps it true. PGlite ships both extensions.
 CREATE EXTENSION IF NOT EXISTS unaccent;--> statement-breakpoint
@@ -42,23 +42,34 @@ BEGIN
     END;
   END LOOP;
 END $$;--> statement-breakpoint
+-- A ticket's document written anew: for a ticket made or retitled, or whose messages changed.
 CREATE FUNCTION postdesk_ticket_search_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.search_vector := postdesk_ticket_search_vector(NEW.tenant_id, NEW.id, NEW.subject);
-  RETURN NEW;
+  INSERT INTO ticket_search (tenant_id, ticket_id, document)
+    VALUES (NEW.tenant_id, NEW.id, postdesk_ticket_search_vector(NEW.tenant_id, NEW.id, NEW.subject))
+    ON CONFLICT (ticket_id) DO UPDATE SET document = excluded.document;
+  RETURN NULL;
 END $$;--> statement-breakpoint
--- Once per statement: a merge moving a hundred messages recomputes its two tickets once.
+-- Once per statement: a merge moving a hundred messages writes its two tickets' documents once.
 CREATE FUNCTION postdesk_messages_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.tenant_id, t.id, t.subject)
-      WHERE t.id IN (SELECT ticket_id FROM new_rows);
+    INSERT INTO ticket_search (tenant_id, ticket_id, document)
+      SELECT t.tenant_id, t.id, postdesk_ticket_search_vector(t.tenant_id, t.id, t.subject)
+      FROM tickets t WHERE t.id IN (SELECT ticket_id FROM new_rows)
+      ON CONFLICT (ticket_id) DO UPDATE SET document = excluded.document;
   ELSIF TG_OP = 'UPDATE' THEN
-    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.tenant_id, t.id, t.subject)
-      WHERE t.id IN (SELECT ticket_id FROM new_rows UNION SELECT ticket_id FROM old_rows);
+    INSERT INTO ticket_search (tenant_id, ticket_id, document)
+      SELECT t.tenant_id, t.id, postdesk_ticket_search_vector(t.tenant_id, t.id, t.subject)
+      FROM tickets t WHERE t.id IN (SELECT ticket_id FROM new_rows UNION SELECT ticket_id FROM old_rows)
+      ON CONFLICT (ticket_id) DO UPDATE SET document = excluded.document;
   ELSE
-    UPDATE tickets t SET search_vector = postdesk_ticket_search_vector(t.tenant_id, t.id, t.subject)
-      WHERE t.id IN (SELECT ticket_id FROM old_rows);
+    -- A ticket deleted for good takes its messages with it, and its document too (cascade): only
+    -- the tickets still there are written.
+    INSERT INTO ticket_search (tenant_id, ticket_id, document)
+      SELECT t.tenant_id, t.id, postdesk_ticket_search_vector(t.tenant_id, t.id, t.subject)
+      FROM tickets t WHERE t.id IN (SELECT ticket_id FROM old_rows)
+      ON CONFLICT (ticket_id) DO UPDATE SET document = excluded.document;
   END IF;
   RETURN NULL;
 END $$;--> statement-breakpoint
@@ -73,7 +84,7 @@ DECLARE
   tenant uuid := nullif(current_setting('app.tenant_id', true), '')::uuid;
 BEGIN
   RETURN QUERY
-    SELECT t.id FROM tickets t WHERE t.tenant_id = tenant AND t.search_vector @@ words
+    SELECT s.ticket_id FROM ticket_search s WHERE s.tenant_id = tenant AND s.document @@ words
     UNION
     SELECT t.id FROM tickets t WHERE part IS NOT NULL AND t.tenant_id = tenant AND postdesk_fold(t.subject) LIKE postdesk_fold(part)
     LIMIT cap;

@@ -1,11 +1,11 @@
 import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
-import { divisions, tickets } from "@/db/schema";
+import { divisions, tickets, ticketSearch } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 
 /**
- * The queue's search box. A ticket's search document (`tickets.search_vector`, kept by the triggers
- * of migrations 0021–0022) holds its subject, message bodies and senders twice: stemmed in English
- * and as plain words without diacritics. A search matches a ticket when every word of it is in the
+ * The queue's search box. A ticket's search document (`ticket_search.document`, kept by the triggers
+ * of migrations 0021–0022) holds its subject, message bodies and senders: stemmed in English, as
+ * plain words without diacritics, and with identifiers in parts ("FV/2024/03" as fv, 2024, 03). A search matches a ticket when every word of it is in the
  * document, as an English stem ("orders" finds "ordered") or as the start of a word without
  * diacritics ("zamowien" finds "zamówienie"); or when the whole query is part of the subject
  * (trigram, for the middle of a word). A ticket number (`42`, `#42`, `SUP#42`, `[SUP#42]`) is
@@ -78,7 +78,11 @@ export function textMatch(search: ParsedSearch): SQL {
   const words = wordsQuery(search);
   const part = subjectPart(search);
   const matches: SQL[] = [];
-  if (words) matches.push(sql`${tickets.searchVector} @@ ${words}`);
+  if (words) {
+    matches.push(
+      sql`exists (select 1 from ${ticketSearch} where ${ticketSearch.tenantId} = ${tickets.tenantId} and ${ticketSearch.ticketId} = ${tickets.id} and ${ticketSearch.document} @@ ${words})`,
+    );
+  }
   if (part) matches.push(sql`postdesk_fold(${tickets.subject}) like postdesk_fold(${part})`);
   return or(...matches) ?? sql`false`;
 }

@@ -70,6 +70,13 @@ async function copyOfRow(table: TenantTable, tenantId: string, userIds: string[]
   const row = { ...(found!.row as Record<string, unknown>) };
   // A copy with a new id (the default fills it in) and a new email, so that only the policy can refuse it.
   delete row.id;
+  // Generated columns are the database's to fill (tickets.status_code).
+  const generated = rowsOf(
+    await db.execute(
+      sql`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = ${table.name} and is_generated = 'ALWAYS'`,
+    ),
+  );
+  for (const column of generated) delete row[column.name as string];
   if (typeof row.email === "string") row.email = `copy-${row.email}`;
   return row;
 }

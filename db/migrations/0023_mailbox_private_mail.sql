@@ -1,1 +1,0 @@
-ALTER TABLE "mailboxes" ADD COLUMN "private_mail" boolean DEFAULT false NOT NULL;
