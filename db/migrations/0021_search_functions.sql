@@ -9,18 +9,17 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
 CREATE FUNCTION postdesk_fold(value text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   RETURN lower(public.unaccent('public.unaccent'::regdictionary, value));--> statement-breakpoint
--- A third time with punctuation as spaces: the parser keeps "FV/2024/03/15", "ZAM-2024/0042" or
--- "12.50" as single tokens, and a member types their parts.
+-- One parse, in English (stems: "orders" finds "ordered"), of the text without diacritics (there
+-- is no Polish dictionary: "zamowienie" must find "zamówienie") and with punctuation as spaces:
+-- the parser would keep "FV/2024/03/15", "jan@firma.pl" or "12.50" as single tokens, and a member
+-- types their parts. Each further parse would cost as much again for every mail stored.
 CREATE FUNCTION postdesk_search_document(value text) RETURNS tsvector
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN to_tsvector('pg_catalog.english', coalesce(value, ''))
-    || to_tsvector('pg_catalog.simple', postdesk_fold(coalesce(value, '')))
-    || to_tsvector('pg_catalog.simple', regexp_replace(postdesk_fold(coalesce(value, '')), '[@./_:+~#=&?%-]+', ' ', 'g'));--> statement-breakpoint
+  RETURN to_tsvector('pg_catalog.english', regexp_replace(postdesk_fold(coalesce(value, '')), '[@./_:+~#=&?%-]+', ' ', 'g'));--> statement-breakpoint
 -- A mail's shown text (quotes of earlier mail left out: they are on the ticket already), the first
 -- 20,000 characters of each and 200,000 in all. A tsvector holds at most 1 MB: text of large
 -- characters that unaccent spells out ("ﬃ" is "ffi") can pass that in fewer characters, so a
 -- document too big is tried again at half the length; a ticket must always be able to take mail.
--- An address counts as its parts too ("firma" finds jan@firma.pl).
 CREATE FUNCTION postdesk_ticket_search_vector(the_tenant uuid, the_ticket uuid, the_subject text) RETURNS tsvector
   LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -28,7 +27,7 @@ DECLARE
   size integer := 200000;
 BEGIN
   SELECT coalesce(the_subject, '') || ' ' || coalesce(string_agg(concat_ws(' ',
-      m.from_name, m.from_address, translate(m.from_address, '@.+_-', '     '),
+      m.from_name, m.from_address,
       left(coalesce(m.display_text, m.text), 20000)), ' ' ORDER BY m.created_at), '')
     INTO body
     FROM messages m

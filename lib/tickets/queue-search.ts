@@ -4,10 +4,10 @@ import type { TenantScope } from "@/db/tenant";
 
 /**
  * The queue's search box. A ticket's search document (`ticket_search.document`, kept by the triggers
- * of migrations 0021–0022) holds its subject, message bodies and senders: stemmed in English, as
- * plain words without diacritics, and with identifiers in parts ("FV/2024/03" as fv, 2024, 03). A search matches a ticket when every word of it is in the
- * document, as an English stem ("orders" finds "ordered") or as the start of a word without
- * diacritics ("zamowien" finds "zamówienie"); or when the whole query is part of the subject
+ * of migrations 0021–0022) holds its subject, message bodies and senders, without diacritics, with
+ * identifiers in parts ("FV/2024/03" as fv, 2024, 03), stemmed in English. A search matches a ticket
+ * when every word of it is in the document, as an English stem ("orders" finds "ordered") or as the
+ * start of one, without diacritics ("zamowien" finds "zamówienie"); or when the whole query is part of the subject
  * (trigram, for the middle of a word). A ticket number (`42`, `#42`, `SUP#42`, `[SUP#42]`) is
  * also looked up as a number: those tickets come first (see lib/tickets/queue.ts).
  */
@@ -49,15 +49,15 @@ function ticketNumberIn(text: string): ParsedSearch["ticketNumber"] {
 
 /**
  * A word as a query of the document: its English stem, or (for a word that is not a number) any
- * word it begins, without diacritics. A number must be itself: "42" should not find "4200".
+ * stem it begins, both without diacritics as the document is. A number must be itself: "42"
+ * should not find "4200".
  */
 function wordQuery(word: string): SQL {
-  const english = sql`plainto_tsquery('pg_catalog.english', ${word})`;
-  const quoted = sql`'''' || replace(postdesk_fold(${word}), '''', '''''') || ''''`;
-  const plain = /^\p{N}+$/u.test(word)
-    ? sql`to_tsquery('pg_catalog.simple', ${quoted})`
-    : sql`to_tsquery('pg_catalog.simple', ${quoted} || ':*')`;
-  return sql`(${english} || ${plain})`;
+  const folded = sql`postdesk_fold(${word})`;
+  const english = sql`plainto_tsquery('pg_catalog.english', ${folded})`;
+  if (/^\p{N}+$/u.test(word)) return english;
+  const prefix = sql`to_tsquery('pg_catalog.simple', '''' || replace(${folded}, '''', '''''') || ''':*')`;
+  return sql`(${english} || ${prefix})`;
 }
 
 /** The document query of every word, or null when the search has none (only punctuation and a number). */

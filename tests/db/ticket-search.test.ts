@@ -1,4 +1,4 @@
-import { and, eq, like, sql } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "../../db/client";
 import { messages, tickets } from "../../db/schema";
@@ -225,16 +225,12 @@ describe("searching tickets", () => {
     }
   });
 
-  it("keeps taking a ticket's mail when its words would pass the search document's 1 MB", async () => {
+  it("keeps taking a ticket's mail however much text of large characters it holds", async () => {
     const desk = await helpDesk();
     const id = await desk.receive({ subject: "Ligatury", body: "Początek: ważna szyba." });
     // Ligatures that unaccent spells out ("ﬃ" is "ffi"): few characters, many bytes of words.
     const word = () => Array.from({ length: 6 }, () => "ﬀﬁﬂﬃﬄﬅﬆ"[Math.floor(Math.random() * 7)]).join("");
     const texts = Array.from({ length: 12 }, () => Array.from({ length: 2_900 }, word).join(" "));
-    // The whole of it is more than a tsvector holds.
-    await expect(desk.run((tx) => tx.execute(sql`select postdesk_search_document(${texts.join(" ")})`))).rejects.toThrow(
-      expect.objectContaining({ cause: expect.objectContaining({ message: expect.stringContaining("too long for tsvector") }) }),
-    );
     for (const text of texts) {
       await desk.run((tx) =>
         tx.insert(messages).values({ tenantId: desk.tenantId, ticketId: id, direction: "inbound", text, displayText: text }),
