@@ -1,12 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type DatabaseHandle, openDatabase } from "../../db/client";
+import { describe, expect, it } from "vitest";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { listQueue } from "../../lib/tickets/queue";
 import { parseSearch } from "../../lib/tickets/queue-search";
 import { makeTenant } from "../setup/db";
+import { EMBEDDED_TIMEOUT, embeddedDatabase } from "../setup/embedded";
 import { mail } from "../setup/mail-fixtures";
 import { receiveMail } from "../setup/receive";
 
@@ -16,33 +13,20 @@ import { receiveMail } from "../setup/receive";
  * PGlite starts in several seconds on a small machine, hence the long timeouts.
  */
 
-const TIMEOUT = 60_000;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-pglite-search-"));
-let handle: DatabaseHandle;
-
-beforeAll(async () => {
-  vi.stubEnv("DATABASE_URL", undefined);
-  vi.stubEnv("POSTDESK_DATA_DIR", dataDir);
-  handle = await openDatabase(undefined);
-}, TIMEOUT);
-
-afterAll(async () => {
-  await handle?.close();
-  vi.unstubAllEnvs();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const TIMEOUT = EMBEDDED_TIMEOUT;
+const embedded = embeddedDatabase("pglite-search");
 
 describe("searching tickets in the embedded database", () => {
   it("finds a Polish ticket by its words without diacritics, an English one by its stem, a subject by its middle, a ticket by its number", { timeout: TIMEOUT }, async () => {
-    expect(handle.kind).toBe("embedded");
-    const company = await makeTenant(handle.db, "Embedded Search");
+    expect(embedded.handle().kind).toBe("embedded");
+    const company = await makeTenant(embedded.handle().db, "Embedded Search");
     const where = { tenantId: company.tenant.id, divisionId: company.divisionId };
     const subject = `=?utf-8?B?${Buffer.from("Zamówienie z Łodzi", "utf8").toString("base64")}?=`;
-    await receiveMail(handle.db, where, mail({ subject, body: "Moje zamówienie nie dotarło." }));
-    await receiveMail(handle.db, where, mail({ subject: "Late delivery", body: "I ordered two chairs." }));
+    await receiveMail(embedded.handle().db, where, mail({ subject, body: "Moje zamówienie nie dotarło." }));
+    await receiveMail(embedded.handle().db, where, mail({ subject: "Late delivery", body: "I ordered two chairs." }));
 
     const found = async (text: string) => {
-      const page = await withTenant(handle.db, company.tenant.id, (tx) =>
+      const page = await withTenant(embedded.handle().db, company.tenant.id, (tx) =>
         listQueue(tx, operatorScope(company.tenant.id), { search: parseSearch(text) }),
       );
       return [...page.pinned, ...page.rows].map((row) => row.subject).sort();

@@ -1,16 +1,15 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type DatabaseHandle, openDatabase } from "../../db/client";
+import { describe, expect, it } from "vitest";
 import { divisions } from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { authenticate } from "../../lib/auth/sign-in";
 import { listDivisions } from "../../lib/divisions/divisions";
 import { makeTenant } from "../setup/db";
+import { EMBEDDED_TIMEOUT, embeddedDatabase } from "../setup/embedded";
 import { databaseError, rowsOf } from "../setup/tenant-data";
 
 /**
@@ -19,45 +18,33 @@ import { databaseError, rowsOf } from "../setup/tenant-data";
  * process at a time. PGlite starts in several seconds on a small machine, hence the long timeouts.
  */
 
-const TIMEOUT = 60_000;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-pglite-"));
-let handle: DatabaseHandle;
-
-beforeAll(async () => {
-  vi.stubEnv("DATABASE_URL", undefined);
-  vi.stubEnv("POSTDESK_DATA_DIR", dataDir);
-  handle = await openDatabase(undefined);
-}, TIMEOUT);
-
-afterAll(async () => {
-  await handle?.close();
-  vi.unstubAllEnvs();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const TIMEOUT = EMBEDDED_TIMEOUT;
+const embedded = embeddedDatabase("pglite");
+const dataDir = embedded.dataDir;
 
 describe("the embedded database", () => {
   it("is PGlite in POSTDESK_DATA_DIR, migrated, and locked by this process", () => {
-    expect(handle.kind).toBe("embedded");
+    expect(embedded.handle().kind).toBe("embedded");
     expect(fs.existsSync(path.join(dataDir, "pglite"))).toBe(true);
     expect(fs.readFileSync(path.join(dataDir, "pglite.lock"), "utf8")).toBe(String(process.pid));
   });
 
   it("runs a company's sign-up, sign-in and division list", { timeout: TIMEOUT }, async () => {
-    const company = await makeTenant(handle.db, "Embedded");
-    expect((await authenticate(handle.db, { email: company.email, password: company.password })).ok).toBe(true);
-    expect(await authenticate(handle.db, { email: company.email, password: "wrong-password" })).toEqual({
+    const company = await makeTenant(embedded.handle().db, "Embedded");
+    expect((await authenticate(embedded.handle().db, { email: company.email, password: company.password })).ok).toBe(true);
+    expect(await authenticate(embedded.handle().db, { email: company.email, password: "wrong-password" })).toEqual({
       ok: false,
       reason: "invalid",
     });
     const scope = { tenantId: company.tenant.id, userId: company.user.id, role: "owner" as const };
-    const listed = await withTenant(handle.db, company.tenant.id, (tx) => listDivisions(tx, scope));
+    const listed = await withTenant(embedded.handle().db, company.tenant.id, (tx) => listDivisions(tx, scope));
     expect(listed.map((d) => d.id)).toEqual([company.divisionId]);
   });
 
   it("keeps two companies apart by row-level security alone", { timeout: TIMEOUT }, async () => {
-    const a = await makeTenant(handle.db, "Embedded A");
-    const b = await makeTenant(handle.db, "Embedded B");
-    const seen = await withTenant(handle.db, a.tenant.id, async (tx) => ({
+    const a = await makeTenant(embedded.handle().db, "Embedded A");
+    const b = await makeTenant(embedded.handle().db, "Embedded B");
+    const seen = await withTenant(embedded.handle().db, a.tenant.id, async (tx) => ({
       divisions: await tx.select().from(divisions),
       tenants: rowsOf(await tx.execute(sql`select id from tenants`)),
       users: rowsOf(await tx.execute(sql`select id from users`)),
@@ -65,7 +52,7 @@ describe("the embedded database", () => {
     expect(seen.divisions.map((d) => d.id)).toEqual([a.divisionId]);
     expect(seen.tenants.map((t) => t.id)).toEqual([a.tenant.id]);
     expect(seen.users.map((u) => u.id)).toEqual([a.user.id]);
-    const insert = withTenant(handle.db, a.tenant.id, (tx) =>
+    const insert = withTenant(embedded.handle().db, a.tenant.id, (tx) =>
       tx.insert(divisions).values({ tenantId: b.tenant.id, name: "Sneaky", tag: "SNEAKY" }),
     );
     await expect(insert.catch((error: unknown) => Promise.reject(databaseError(error)))).rejects.toMatchObject({

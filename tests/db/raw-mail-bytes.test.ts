@@ -1,9 +1,6 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Database, type DatabaseHandle, openDatabase } from "../../db/client";
 import { byteaParameter } from "../../db/bytea-parameter";
 import { BYTEA_SLICE } from "../../db/large-bytea";
@@ -11,6 +8,7 @@ import { inboundEmails } from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { readRawMail, sha256, storeInboundEmail } from "../../lib/inbound/store";
 import { makeTenant } from "../setup/db";
+import { embeddedDatabase } from "../setup/embedded";
 
 /**
  * The raw mail is kept byte for byte however it travels: as one parameter (small mail), a slice at a
@@ -89,16 +87,6 @@ describe("on a Postgres server (postgres.js)", () => {
 });
 
 describe("on the embedded PGlite", () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-pglite-bytes-"));
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    vi.stubEnv("POSTDESK_DATA_DIR", dataDir);
-    handle = await openDatabase(undefined);
-  }, TIMEOUT);
-  afterAll(async () => {
-    await handle?.close();
-    vi.unstubAllEnvs();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-  bytesAreKept(() => handle.db);
+  const embedded = embeddedDatabase("pglite-bytes");
+  bytesAreKept(() => embedded.handle().db);
 });
