@@ -40,7 +40,7 @@ export async function requestPasswordReset(
     await tx.insert(passwordResets).values({ userId: user.id, tokenHash, expiresAt: new Date(now.getTime() + RESET_LINK_TTL_MS) });
     const mail = accountMailText(user.locale, {
       kind: "reset_password",
-      values: { name: user.name, link: appUrl(`/${user.locale}/reset-password/${token}`) },
+      values: { link: appUrl(`/${user.locale}/reset-password/${token}`) },
     });
     return { mailId: await queueAccountMail(tx, { to: email, locale: user.locale, kind: "reset_password", ...mail }) };
   });

@@ -33,14 +33,13 @@ export async function requestSignUp(db: Database, input: SignUpData, now = new D
       return { mailId: null };
     }
     const [user] = await tx
-      .select({ name: users.name, locale: users.locale })
+      .select({ locale: users.locale })
       .from(users)
       .where(eq(users.email, input.email));
     if (user) {
       const mail = accountMailText(user.locale, {
         kind: "account_exists",
         values: {
-          name: user.name,
           signInLink: appUrl(`/${user.locale}/sign-in?email=${encodeURIComponent(input.email)}`),
           resetLink: appUrl(`/${user.locale}/forgot-password`),
         },
@@ -58,7 +57,7 @@ export async function requestSignUp(db: Database, input: SignUpData, now = new D
     });
     const mail = accountMailText(input.locale, {
       kind: "verify_sign_up",
-      values: { name: input.adminName, company: input.companyName, link: appUrl(`/${input.locale}/sign-up/verify/${token}`) },
+      values: { company: input.companyName, link: appUrl(`/${input.locale}/sign-up/verify/${token}`) },
     });
     return { mailId: await queueAccountMail(tx, { to: input.email, locale: input.locale, kind: "verify_sign_up", ...mail }) };
   });

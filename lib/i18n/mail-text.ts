@@ -1,6 +1,7 @@
 import { createTranslator } from "use-intl/core";
 import en from "@/messages/en.json";
 import pl from "@/messages/pl.json";
+import { fillMarks } from "./punctuation";
 import { isLocale, type Locale } from "./routing";
 
 // Key parity between the catalogues is checked by tests/unit/messages.test.ts.
@@ -38,14 +39,38 @@ export function bulkAssignmentText(
   return { subject: t("bulkAssignment.subject", values), text: `${t("bulkAssignment.text", values)}\n\n${list}` };
 }
 
-/** The mails about a person's account (lib/accounts), in their language. */
+/**
+ * The mails about a person's account (lib/accounts), in their language. They greet without the
+ * person's name: Polish would need it in the vocative ("Dzień dobry, Katarzyno"), which nobody gives
+ * us, and the catalogues keep the same placeholders in every language.
+ */
 export type AccountMailText =
-  | { kind: "verify_sign_up"; values: { name: string; company: string; link: string } }
-  | { kind: "account_exists"; values: { name: string; signInLink: string; resetLink: string } }
-  | { kind: "reset_password"; values: { name: string; link: string } };
+  | { kind: "verify_sign_up"; values: { company: string; link: string } }
+  | { kind: "account_exists"; values: { signInLink: string; resetLink: string } }
+  | { kind: "reset_password"; values: { link: string } };
 
 export function accountMailText(locale: string, mail: AccountMailText): { subject: string; text: string } {
   const lang: Locale = isLocale(locale) ? locale : "en";
   const t = createTranslator({ locale: lang, messages: catalogues[lang], namespace: "accountMail" });
-  return { subject: t(`${mail.kind}.subject`, mail.values), text: t(`${mail.kind}.text`, mail.values) };
+  return {
+    subject: withValues(mail.values, (marked) => t(`${mail.kind}.subject`, marked)),
+    text: withValues(mail.values, (marked) => t(`${mail.kind}.text`, marked)),
+  };
+}
+
+/**
+ * A message formatted with text values such as a company's name. ICU inserts a value without looking
+ * at what follows it, so the message is formatted with a mark standing for each value, and the values
+ * go in afterwards, where fillMarks can keep "Kowalski Sp. z o.o." from ending a sentence with "o.o..".
+ * The marks are private-use characters, which no message of ours contains.
+ */
+function withValues(values: Record<string, string>, format: (marked: Record<string, string>) => string): string {
+  const names = Object.keys(values);
+  const marks = names.map((_, i) => `\uE000${i}\uE001`);
+  const marked = format(Object.fromEntries(names.map((name, i) => [name, marks[i]!])));
+  return fillMarks(
+    marked,
+    names.map((name) => values[name]!),
+    marks,
+  );
 }

@@ -18,6 +18,12 @@ interface TemplateText {
  * The templates every new division starts with, in each language it can send in. Each uses only the
  * placeholders its kind fills in (placeholdersFor in ./render): a confirmation has no {{link}}, only
  * notices about unprocessed email have a {{reason}}, and those have no {{ticketNumber}}.
+ *
+ * Polish greetings name nobody: {{customerName}} is in the nominative as the sender wrote it, and
+ * "Dzień dobry Katarzyna Żółkiewska," would need the vocative, which no mail gives. Divisions copy
+ * these when they are created (lib/divisions) and new templates start from them, so a change here
+ * reaches new divisions, new templates and kinds a division has no template of (templateFor's
+ * fallback); templates already stored stay as their admins left them.
  */
 export const defaultTemplates: Record<Locale, Record<TemplateKind, TemplateText>> = {
   en: {
@@ -66,7 +72,7 @@ export const defaultTemplates: Record<Locale, Record<TemplateKind, TemplateText>
       name: "Zgłoszenie przyjęte",
       subject: "[{{tag}}#{{ticketNumber}}] {{subject}}",
       body:
-        "Dzień dobry {{customerName}},\n\ndziękujemy za wiadomość. Założyliśmy zgłoszenie " +
+        "Dzień dobry,\n\ndziękujemy za wiadomość. Założyliśmy zgłoszenie " +
         "{{tag}}#{{ticketNumber}} i odpowiemy najszybciej, jak to możliwe. Aby coś dodać, po prostu " +
         "odpowiedz na tę wiadomość.\n\nTa wiadomość została wysłana automatycznie.",
     },
@@ -99,7 +105,7 @@ export const defaultTemplates: Record<Locale, Record<TemplateKind, TemplateText>
     mass_mail: {
       name: "Komunikat",
       subject: "{{subject}}",
-      body: "Dzień dobry {{customerName}},\n\n…\n\nAby nie otrzymywać więcej takich wiadomości: {{link}}",
+      body: "Dzień dobry,\n\n…\n\nAby nie otrzymywać więcej takich wiadomości: {{link}}",
     },
   },
 };

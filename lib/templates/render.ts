@@ -1,3 +1,4 @@
+import { valueBefore } from "@/lib/i18n/punctuation";
 import type { TemplateKind } from "./defaults";
 
 /**
@@ -46,11 +47,15 @@ const placeholderPattern = /\{\{\s*([\w.]+)\s*\}\}/g;
 
 /**
  * Replaces each `{{name}}` in a text with what `fill` gives for the name; where `fill` gives
- * undefined the placeholder stays as written. The one renderer of the project's texts: email
- * templates (renderTemplate) and canned replies (lib/canned-replies) both fill through it.
+ * undefined the placeholder stays as written. A value ending with a period before a sentence's own
+ * period keeps one ("{{company}}." with "Kowalski Sp. z o.o."). The one renderer of the project's
+ * texts: email templates (renderTemplate) and canned replies (lib/canned-replies) both fill through it.
  */
 export function fillPlaceholders(text: string, fill: (name: string) => string | undefined): string {
-  return text.replace(placeholderPattern, (written, name: string) => fill(name) ?? written);
+  return text.replace(placeholderPattern, (written, name: string, offset: number) => {
+    const value = fill(name);
+    return value === undefined ? written : valueBefore(value, text.slice(offset + written.length));
+  });
 }
 
 /** The `{{names}}` a text uses, each once, in order of appearance. */

@@ -37,6 +37,32 @@ describe("fillPlaceholders", () => {
   it("never fills a mail template's placeholder from the object's prototype", () => {
     expect(renderTemplate("{{constructor}}{{toString}}", {})).toBe("");
   });
+
+  it("ends a sentence after a value with its own period with one period, as 'Sp. z o.o.' does", () => {
+    expect(renderTemplate("Zespół {{divisionName}}.", { divisionName: "Kowalski Sp. z o.o." })).toBe("Zespół Kowalski Sp. z o.o.");
+    expect(renderTemplate("Zespół {{divisionName}}.", { divisionName: "Acme" })).toBe("Zespół Acme.");
+  });
+
+  it("leaves a value with a period in the middle of a sentence as it is", () => {
+    expect(renderTemplate("{{divisionName}} dziękuje, {{customerName}}!", { divisionName: "Kowalski Sp. z o.o.", customerName: "Jan" })).toBe(
+      "Kowalski Sp. z o.o. dziękuje, Jan!",
+    );
+  });
+
+  it("gives canned replies the same one period", () => {
+    expect(fillPlaceholders("Pozdrawiamy, {{division.name}}.", () => "Kowalski Sp. z o.o.")).toBe("Pozdrawiamy, Kowalski Sp. z o.o.");
+  });
+});
+
+describe("the built-in Polish templates", () => {
+  it("greet with 'Dzień dobry,' and no name, which Polish would have to put in the vocative", () => {
+    for (const kind of ["confirmation", "mass_mail"] as const) {
+      expect(defaultTemplates.pl[kind].body.startsWith("Dzień dobry,\n\n"), kind).toBe(true);
+    }
+    for (const kind of templateKinds) {
+      expect(defaultTemplates.pl[kind].body, kind).not.toMatch(/Dzień dobry \{\{/);
+    }
+  });
 });
 
 describe("placeholdersFor", () => {
