@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { attachments, messages, users } from "../../db/schema";
 import { updateDivisionSettings } from "../../lib/divisions/divisions";
+import { listTemplates, updateTemplate } from "../../lib/templates/templates";
 import { createTeam, setTeamMembers } from "../../lib/teams/teams";
 import { assignTicket } from "../../lib/tickets/assign";
 import { moveTicket } from "../../lib/tickets/move";
@@ -101,7 +102,7 @@ describe("confirmations", () => {
     const [row] = await desk.outboxRows("confirmation");
     expect(row).toBeDefined();
     expect(row!.subject).toBe("[ACME#1] Drukarka nie działa");
-    expect(row!.text).toContain("Dzień dobry Jan Kowalski");
+    expect(row!.text.startsWith("Dzień dobry,\n\n")).toBe(true);
     expect(row!.text).toContain("Założyliśmy zgłoszenie ACME#1");
     expect(row!.headers).toMatchObject({
       "Auto-Submitted": "auto-replied",
@@ -109,6 +110,32 @@ describe("confirmations", () => {
       "In-Reply-To": "<pl-1@customer.test>",
     });
     expect(row!.fromAddress).toBe("pomoc@firma.test");
+  });
+
+  it("greet a Polish customer with 'Dzień dobry,', not their name in the nominative, and end a sentence after 'Sp. z o.o.' with one period", async () => {
+    const desk = await outboundDesk(db, { language: "pl", name: "Kowalski Sp. z o.o." }, "Kowalski");
+    await desk.addMailbox("pomoc@kowalski.test");
+    await desk.receive(mail({ from: "Katarzyna Żółkiewska <katarzyna@klient.test>", to: "pomoc@kowalski.test", subject: "Faktura" }));
+    const [built] = await desk.outboxRows("confirmation");
+    expect(built!.text.startsWith("Dzień dobry,\n\ndziękujemy za wiadomość.")).toBe(true);
+    expect(built!.text).not.toContain("Żółkiewska");
+
+    // An admin signs the division's confirmation with its name, which ends with the abbreviation's period.
+    const [stored] = (await desk.tx((tx) => listTemplates(tx, desk.scope, desk.divisionId))).filter(
+      (template) => template.kind === "confirmation" && template.locale === "pl",
+    );
+    await desk.tx((tx) =>
+      updateTemplate(tx, desk.ownerScope, stored!.id, {
+        name: stored!.name,
+        subject: stored!.subject,
+        body: `${stored!.body}\n\nZespół {{divisionName}}.`,
+      }),
+    );
+    await desk.receive(mail({ from: "Katarzyna Żółkiewska <k.zolkiewska@klient.test>", to: "pomoc@kowalski.test", subject: "Korekta" }));
+    const signed = (await desk.outboxRows("confirmation"))[1]!;
+    expect(signed.text.startsWith("Dzień dobry,\n\n")).toBe(true);
+    expect(signed.text.endsWith("\n\nZespół Kowalski Sp. z o.o.")).toBe(true);
+    expect(signed.text).not.toContain("o.o..");
   });
 
   it("go to no auto-reply, list, bulk mail, bounce, no-reply address or our own address", async () => {

@@ -39,14 +39,14 @@ describe("fillPlaceholders", () => {
   });
 
   it("ends a sentence after a value with its own period with one period, as 'Sp. z o.o.' does", () => {
-    expect(renderTemplate("Zespół {{divisionName}}.", { divisionName: "Kowalski Sp. z o.o." })).toBe("Zespół Kowalski Sp. z o.o.");
+    const company = { divisionName: "Kowalski Sp. z o.o." };
+    expect(renderTemplate("Zespół {{divisionName}}.", company)).toBe("Zespół Kowalski Sp. z o.o.");
     expect(renderTemplate("Zespół {{divisionName}}.", { divisionName: "Acme" })).toBe("Zespół Acme.");
   });
 
   it("leaves a value with a period in the middle of a sentence as it is", () => {
-    expect(renderTemplate("{{divisionName}} dziękuje, {{customerName}}!", { divisionName: "Kowalski Sp. z o.o.", customerName: "Jan" })).toBe(
-      "Kowalski Sp. z o.o. dziękuje, Jan!",
-    );
+    const values = { divisionName: "Kowalski Sp. z o.o.", customerName: "Jan" };
+    expect(renderTemplate("{{divisionName}} dziękuje, {{customerName}}!", values)).toBe("Kowalski Sp. z o.o. dziękuje, Jan!");
   });
 
   it("gives canned replies the same one period", () => {
