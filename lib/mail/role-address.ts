@@ -1,8 +1,9 @@
 /**
  * Local parts of addresses that name a role or a machine rather than a person who asked for mail:
  * the operations mailboxes of RFC 2142 ("Mailbox names for common services, roles and functions"),
- * plus the common no-reply forms and the bounce sender. Kept short on purpose: `info`, `sales`, `support`, `security` (also in RFC 2142) and `admin` are inboxes people
- * read and answer at many small companies, so a mass mail to them is not a mistake; they are not listed.
+ * plus the common no-reply forms and the bounce sender. Kept short on purpose: `info`, `sales`,
+ * `support`, `security` (also in RFC 2142) and `admin` are inboxes people read and answer at many
+ * small companies, so a mass mail to them is not a mistake; they are not listed.
  */
 const ROLE_LOCAL_PARTS: ReadonlySet<string> = new Set([
   // RFC 2142 sections 4 and 5 (the operations mailboxes), with RFC 5321's postmaster.
