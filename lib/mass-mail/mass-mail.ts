@@ -96,18 +96,24 @@ export async function newMassMailDraft(tx: Executor, scope: TenantScope, divisio
   return draftFromTemplate(template);
 }
 
+export interface MassMailCheck {
+  /** Chosen contacts who will get the mail. */
+  recipients: number;
+  /** Chosen contacts who unsubscribed: they get nothing. */
+  skippedUnsubscribed: number;
+}
+
 /**
- * Queues one mail to each chosen contact of a division, from its mass mail mailbox, personalised
- * and with the recipient's own unsubscribe link. Contacts who unsubscribed are skipped and counted.
- * The mails are spread over time (`ratePerMinute`, after any mass mail the same mailbox still has
- * waiting), so a mailing of thousands neither trips the provider's limits nor blocks replies.
+ * The check step before a mass mail is confirmed: everything `sendMassMail` would refuse (the text,
+ * a missing `{{link}}`, the recipients, the sender) is refused here with the same field errors, so
+ * the user fixes it before the "send to N people" question, not after. Changes nothing.
  */
-export async function sendMassMail(
-  tx: Executor,
-  scope: TenantScope,
-  input: MassMailInput,
-  now = new Date(),
-): Promise<MassMailOutcome> {
+export async function checkMassMail(tx: Executor, scope: TenantScope, input: MassMailInput): Promise<MassMailCheck> {
+  const checked = await checkedMassMail(tx, scope, input);
+  return { recipients: checked.recipients.length, skippedUnsubscribed: checked.skippedUnsubscribed };
+}
+
+async function checkedMassMail(tx: Executor, scope: TenantScope, input: MassMailInput) {
   if (!canManageMailSettings(scope.role)) throw new ForbiddenError();
   const parsed = massMailSchema.safeParse(input);
   if (!parsed.success) throw new RuleError("invalidInput", zodFieldErrors(parsed.error));
@@ -135,6 +141,24 @@ export async function sendMassMail(
   const recipients = contactIds.map((id) => byId.get(id)!).filter((contact) => contact.unsubscribedAt === null);
   const skippedUnsubscribed = contactIds.length - recipients.length;
   if (recipients.length === 0) throw new RuleError("allUnsubscribed", { contactIds: ["allUnsubscribed"] });
+  return { divisionId, subject, body, ratePerMinute, division, sender, recipients, skippedUnsubscribed };
+}
+
+/**
+ * Queues one mail to each chosen contact of a division, from its mass mail mailbox, personalised
+ * and with the recipient's own unsubscribe link. Contacts who unsubscribed are skipped and counted.
+ * The mails are spread over time (`ratePerMinute`, after any mass mail the same mailbox still has
+ * waiting), so a mailing of thousands neither trips the provider's limits nor blocks replies.
+ * It checks again what `checkMassMail` checked: the form's check step is not the only way in.
+ */
+export async function sendMassMail(
+  tx: Executor,
+  scope: TenantScope,
+  input: MassMailInput,
+  now = new Date(),
+): Promise<MassMailOutcome> {
+  const { divisionId, subject, body, ratePerMinute, division, sender, recipients, skippedUnsubscribed } =
+    await checkedMassMail(tx, scope, input);
 
   const [mailing] = await tx
     .insert(massMailings)

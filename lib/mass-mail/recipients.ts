@@ -2,6 +2,7 @@ import { and, desc, eq, ilike, max, or, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { contacts, tickets } from "@/db/schema";
 import { getDivision } from "@/lib/divisions/divisions";
+import { isRoleAddress } from "@/lib/mail/role-address";
 import type { TenantScope } from "@/db/tenant";
 
 /** A contact a division's mass mail can go to. */
@@ -12,17 +13,21 @@ export interface MassMailRecipient {
   /** When their latest ticket in the division was opened. */
   lastTicketAt: Date;
   unsubscribed: boolean;
+  /** postmaster@, no-reply@ and the like: nobody asked for mail there (see isRoleAddress). */
+  roleAddress: boolean;
 }
 
 /**
  * A division's contacts: everyone with a ticket in it, latest ticket first. `search` matches a part
  * of the name or the address. Unsubscribed contacts are listed too (flagged), so staff see why someone
- * will not get the mail.
+ * will not get the mail. Role addresses (postmaster@, no-reply@…) are left out unless
+ * `includeRoleAddresses`: such a contact came from a bounce or an automated notice, not a customer who
+ * would want the mailing, and "select all" would otherwise pick them too.
  */
 export async function listDivisionContacts(
   tx: Executor,
   scope: TenantScope,
-  input: { divisionId: string; search?: string; limit?: number },
+  input: { divisionId: string; search?: string; limit?: number; includeRoleAddresses?: boolean },
 ): Promise<MassMailRecipient[]> {
   await getDivision(tx, scope, input.divisionId);
   const lastTicketAt = max(tickets.createdAt);
@@ -47,13 +52,15 @@ export async function listDivisionContacts(
     .groupBy(contacts.id)
     .orderBy(desc(lastTicketAt), contacts.email)
     .limit(input.limit ?? 5000);
-  return rows.map((row) => ({
+  const listed = rows.map((row) => ({
     contactId: row.contactId,
     email: row.email,
     name: row.name,
     lastTicketAt: row.lastTicketAt!,
     unsubscribed: row.unsubscribedAt !== null,
+    roleAddress: isRoleAddress(row.email),
   }));
+  return input.includeRoleAddresses ? listed : listed.filter((contact) => !contact.roleAddress);
 }
 
 function matching(search: string | undefined): SQL | undefined {

@@ -7,7 +7,7 @@ import { isUnsubscribed } from "../../db/queries/contacts";
 import { operatorScope, type TenantScope, withTenant } from "../../db/tenant";
 import { appUrl } from "../../lib/app-url";
 import { ForbiddenError, RuleError } from "../../lib/errors";
-import { listMassMailings, massMailingProgress, sendMassMail } from "../../lib/mass-mail/mass-mail";
+import { checkMassMail, listMassMailings, massMailingProgress, sendMassMail } from "../../lib/mass-mail/mass-mail";
 import { listDivisionContacts } from "../../lib/mass-mail/recipients";
 import {
   readUnsubscribeToken,
@@ -110,6 +110,60 @@ describe("a division's contacts for mass mail", () => {
     expect((await search("LOVE")).map((r) => r.contactId)).toEqual([c.ada.id]);
     expect((await search("nameless@")).map((r) => r.contactId)).toEqual([c.nameless.id]);
     expect(await search("%")).toEqual([]);
+  });
+
+  it("leave out role addresses such as postmaster@ and no-reply@ unless asked, and flag them when asked", async () => {
+    const c = await company();
+    const domain = `${c.tenant.slug}.test`;
+    const [postmaster, noReply, info] = await c.inTenant(async (tx) => {
+      const rows = await tx
+        .insert(schema.contacts)
+        .values(["Postmaster", "no-reply+42", "info"].map((local) => ({ tenantId: c.tenant.id, email: `${local}@${domain}` })))
+        .returning();
+      await tx.insert(schema.tickets).values(
+        rows.map((row, index) => ({ tenantId: c.tenant.id, divisionId: c.divisionId, number: 100 + index, subject: "Bounce", contactId: row.id })),
+      );
+      return rows;
+    });
+    const list = (includeRoleAddresses?: boolean) =>
+      c.inTenant((tx) => listDivisionContacts(tx, c.scope, { divisionId: c.divisionId, includeRoleAddresses }));
+
+    const byDefault = await list();
+    expect(byDefault.map((r) => r.contactId)).not.toContain(postmaster!.id);
+    expect(byDefault.map((r) => r.contactId)).not.toContain(noReply!.id);
+    // info@ is an inbox people read: it stays.
+    expect(byDefault.find((r) => r.contactId === info!.id)).toMatchObject({ roleAddress: false });
+    expect(byDefault).toHaveLength(4);
+
+    const all = await list(true);
+    expect(all).toHaveLength(6);
+    expect(all.filter((r) => r.roleAddress).map((r) => r.contactId).sort()).toEqual([postmaster!.id, noReply!.id].sort());
+  });
+});
+
+describe("checking a mass mail before it is confirmed", () => {
+  it("refuses a body without {{link}} with a field error, and accepts it with one, queuing nothing", async () => {
+    const c = await company();
+    const check = (body: string) =>
+      c.inTenant((tx) =>
+        checkMassMail(tx, c.scope, { divisionId: c.divisionId, contactIds: [c.ada.id, c.cy.id], subject: "Hi", body }),
+      );
+    await expect(check("Hello {{customerName}}, we have moved.")).rejects.toMatchObject({
+      key: "invalidInput",
+      fieldErrors: { body: ["unsubscribeLinkMissing"] },
+    });
+    expect(await check(BODY)).toEqual({ recipients: 1, skippedUnsubscribed: 1 });
+    expect(await db.select().from(schema.massMailings).where(eq(schema.massMailings.tenantId, c.tenant.id))).toEqual([]);
+    expect(await db.select().from(schema.outbox).where(eq(schema.outbox.tenantId, c.tenant.id))).toEqual([]);
+  });
+
+  it("refuses what sending would refuse: other divisions' contacts, nobody left, an agent", async () => {
+    const c = await company();
+    const check = (scope: TenantScope, contactIds: string[]) =>
+      c.inTenant((tx) => checkMassMail(tx, scope, { divisionId: c.divisionId, contactIds, subject: "Hi", body: BODY }));
+    await expect(check(c.scope, [c.dora.id])).rejects.toMatchObject({ fieldErrors: { contactIds: ["invalidChoice"] } });
+    await expect(check(c.scope, [c.cy.id])).rejects.toMatchObject({ key: "allUnsubscribed" });
+    await expect(check({ ...c.scope, role: "agent" }, [c.ada.id])).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
 

@@ -68,7 +68,7 @@ const { updateNotificationPreferencesAction } = await import("@/app/[locale]/(ap
 const { createTeamAction, deleteTeamAction, updateTeamAction } = await import(
   "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/teams/actions"
 );
-const { sendMassMailAction } = await import(
+const { checkMassMailAction, sendMassMailAction } = await import(
   "@/app/[locale]/(app)/[tenant]/settings/divisions/[divisionId]/mass-mail/actions"
 );
 const { forceSchedulerAction, setDispatcherActiveAction } = await import(
@@ -370,6 +370,21 @@ describe("mass mail actions as tenant A with tenant B's ids", () => {
       await sendMassMailAction(a.tenant.slug, undefined, massMailForm(a.divisionId, [a.contactId, b.contactId])),
     ).toMatchObject({ error: "invalidInput" });
     expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
+  });
+
+  it("the check step neither finds B's division nor accepts B's contact, and passes A's own", async () => {
+    const { a, b } = await tenants();
+    expect(await checkMassMailAction(a.tenant.slug, undefined, massMailForm(b.divisionId, [b.contactId]))).toEqual({
+      error: "notFound",
+    });
+    expect(await checkMassMailAction(a.tenant.slug, undefined, massMailForm(a.divisionId, [b.contactId]))).toEqual({
+      error: "invalidInput",
+      fieldErrors: { contactIds: ["invalidChoice"] },
+    });
+    expect(await checkMassMailAction(a.tenant.slug, undefined, massMailForm(a.divisionId, [a.contactId]))).toEqual({
+      ok: true,
+      result: { recipients: 1, skippedUnsubscribed: 0 },
+    });
   });
 
   it("mails A's own contact from A's division, so the refusals above are not a broken action", async () => {

@@ -9,15 +9,19 @@ import { errorsFor, FieldErrors, FormAlert, inputClasses, TextAreaField, TextFie
 import { Icon } from "@/app/_components/icons";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
+import type { MassMailCheck } from "@/lib/mass-mail/mass-mail";
 import type { MassMailRecipient } from "@/lib/mass-mail/recipients";
 import { type massMailBodyPlaceholders, type MassMailText, renderMassMail } from "@/lib/mass-mail/render";
 
 type Outcome = { queued: number; skippedUnsubscribed: number };
+type FormAction<R> = (previous: undefined, input: FormData) => Promise<ActionState<R>>;
 type Placeholder = (typeof massMailBodyPlaceholders)[number];
 
 /**
  * A new mass mail in two steps: write it and choose the recipients (with a live preview for the
- * first of them), then confirm how many people it goes to before anything is queued.
+ * first of them), then, once the server has checked it (`check`), confirm how many people it goes to
+ * before anything is queued (`send`). Role addresses (postmaster@, no-reply@…) are among `contacts`,
+ * flagged, but left out of the list until the user includes them.
  */
 export function MassMailForm({
   divisionId,
@@ -29,7 +33,8 @@ export function MassMailForm({
   unsubscribeBase,
   defaultRate,
   maxRate,
-  action,
+  check,
+  send,
 }: {
   divisionId: string;
   division: { name: string; tag: string };
@@ -41,37 +46,50 @@ export function MassMailForm({
   unsubscribeBase: string;
   defaultRate: number;
   maxRate: number;
-  action: (previous: ActionState<Outcome>, input: FormData) => Promise<ActionState<Outcome>>;
+  check: FormAction<MassMailCheck>;
+  send: FormAction<Outcome>;
 }) {
   const t = useTranslations("massMail");
   const format = useFormatter();
-  const { state, pending, onSubmit, formRef } = useActionForm(action);
+  // The clicked button says which step: "Review" checks, "Send" (on the confirmation) sends.
+  const { state, pending, onSubmit, formRef } = useActionForm<MassMailCheck | Outcome>((_previous, input) =>
+    input.get("step") === "check" ? check(undefined, input) : send(undefined, input),
+  );
+  const sent = state.ok && state.result && "queued" in state.result ? state.result : null;
   const [subject, setSubject] = useState(draft.subject);
   const [body, setBody] = useState(draft.body);
   const [rate, setRate] = useState(String(defaultRate));
   const [search, setSearch] = useState("");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
+  const [includeRoleAddresses, setIncludeRoleAddresses] = useState(false);
 
-  // Whatever the server answered, the next thing to see is the form: its errors, or a fresh selection.
+  // A passed check leads to the confirmation; anything else back to the form: its errors, or after
+  // sending a fresh selection.
   const [answered, setAnswered] = useState(state);
   if (answered !== state) {
     setAnswered(state);
-    setConfirming(false);
-    if (state.ok) setSelected(new Set());
+    setConfirming(Boolean(state.ok && state.result && "recipients" in state.result));
+    if (state.ok && state.result && "queued" in state.result) setSelected(new Set());
   }
 
+  const roleAddresses = contacts.filter((contact) => contact.roleAddress).length;
+  const listed = useMemo(
+    () => (includeRoleAddresses ? contacts : contacts.filter((contact) => !contact.roleAddress)),
+    [contacts, includeRoleAddresses],
+  );
   const visible = useMemo(() => {
     const text = search.trim().toLowerCase();
-    if (!text) return contacts;
-    return contacts.filter(
+    if (!text) return listed;
+    return listed.filter(
       (contact) => contact.email.includes(text) || (contact.name ?? "").toLowerCase().includes(text),
     );
-  }, [contacts, search]);
+  }, [listed, search]);
   const selectable = visible.filter((contact) => !contact.unsubscribed);
   const allVisibleSelected = selectable.length > 0 && selectable.every((contact) => selected.has(contact.contactId));
   const someVisibleSelected = selectable.some((contact) => selected.has(contact.contactId));
-  const recipients = contacts.filter((contact) => selected.has(contact.contactId));
+  // A role address chosen and then hidden again is not sent to.
+  const recipients = listed.filter((contact) => selected.has(contact.contactId));
   const first = recipients[0];
   const ratePerMinute = Number(rate) > 0 ? Number(rate) : defaultRate;
 
@@ -204,8 +222,26 @@ export function MassMailForm({
                 {t("recipients.title")}
               </h3>
               <p className="text-sm text-zinc-500" role="status">
-                {t("recipients.selected", { selected: recipients.length, total: contacts.length })}
+                {t("recipients.selected", { selected: recipients.length, total: listed.length })}
               </p>
+              {roleAddresses > 0 && (
+                <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+                  {!includeRoleAddresses && (
+                    <span className="text-zinc-500" data-role-addresses-left-out={roleAddresses}>
+                      {t("recipients.roleAddressesLeftOut", { count: roleAddresses })}
+                    </span>
+                  )}
+                  <label className="flex items-center gap-2 text-zinc-700">
+                    <input
+                      type="checkbox"
+                      checked={includeRoleAddresses}
+                      onChange={(event) => setIncludeRoleAddresses(event.target.checked)}
+                      className="size-4 rounded border-zinc-300 accent-brand-600"
+                    />
+                    {t("recipients.includeRoleAddresses")}
+                  </label>
+                </div>
+              )}
             </div>
             <input
               type="search"
@@ -219,7 +255,7 @@ export function MassMailForm({
           <div className="px-5 pt-2 sm:px-6">
             <FieldErrors id="mass-mail-recipients-error" errors={errorsFor(state.fieldErrors, "contactIds")} />
           </div>
-          {contacts.length === 0 ? (
+          {listed.length === 0 ? (
             <p className="flex items-center gap-2 px-5 py-4 text-sm text-zinc-500 sm:px-6">
               <Icon name="info" className="size-5 shrink-0 text-zinc-400" />
               {t("recipients.none")}
@@ -259,6 +295,7 @@ export function MassMailForm({
                           </span>
                           {contact.name && <span className="block truncate text-xs text-zinc-500">{contact.email}</span>}
                         </span>
+                        {contact.roleAddress && <Badge tone="neutral">{t("recipients.roleAddress")}</Badge>}
                         {contact.unsubscribed && <Badge tone="amber">{t("recipients.unsubscribed")}</Badge>}
                         <span className="hidden shrink-0 text-xs text-zinc-500 sm:block">
                           {t("recipients.lastTicket", { date: format.dateTime(contact.lastTicketAt, { dateStyle: "medium" }) })}
@@ -277,14 +314,14 @@ export function MassMailForm({
             state={state}
             fields={["subject", "body", "ratePerMinute", "contactIds"]}
             success={
-              state.result &&
-              `${t("sent", { count: state.result.queued })}${
-                state.result.skippedUnsubscribed > 0 ? ` ${t("skipped", { count: state.result.skippedUnsubscribed })}` : ""
+              sent &&
+              `${t("sent", { count: sent.queued })}${
+                sent.skippedUnsubscribed > 0 ? ` ${t("skipped", { count: sent.skippedUnsubscribed })}` : ""
               }`
             }
           />
           <div className="flex justify-end">
-            <Button type="button" disabled={recipients.length === 0} onClick={() => setConfirming(true)}>
+            <Button type="submit" name="step" value="check" disabled={recipients.length === 0} pending={pending}>
               {t("review")}
               <Icon name="chevronRight" className="size-4" />
             </Button>
@@ -320,7 +357,7 @@ export function MassMailForm({
               <Icon name="arrowLeft" className="size-4" />
               {t("confirm.back")}
             </Button>
-            <Button type="submit" pending={pending}>
+            <Button type="submit" name="step" value="send" pending={pending}>
               {t("confirm.send", { count: recipients.length })}
             </Button>
           </div>

@@ -25,7 +25,7 @@ import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../read-or-not-found";
 import { AdminsOnlyNote } from "../admins-only-note";
 import { DivisionSectionBreadcrumb } from "../division-section-breadcrumb";
-import { sendMassMailAction } from "./actions";
+import { checkMassMailAction, sendMassMailAction } from "./actions";
 import { MailingProgress, RefreshWhileSending } from "./mailing-progress";
 import { MassMailForm } from "./mass-mail-form";
 
@@ -51,7 +51,8 @@ export default async function MassMailPage({ params }: Props) {
     const sender = await massMailSender(tx, scope, division);
     // Only those who may send see the contacts and the draft.
     const draft = admin ? await newMassMailDraft(tx, scope, divisionId) : null;
-    const contacts = admin ? await listDivisionContacts(tx, scope, { divisionId }) : [];
+    // Role addresses too, flagged: the form leaves them out until the user includes them.
+    const contacts = admin ? await listDivisionContacts(tx, scope, { divisionId, includeRoleAddresses: true }) : [];
     return { division, mailings, sender, draft, contacts };
   });
   const t = await getTranslations("massMail");
@@ -113,7 +114,8 @@ export default async function MassMailPage({ params }: Props) {
                 unsubscribeBase={appUrl("/unsubscribe/")}
                 defaultRate={DEFAULT_RATE_PER_MINUTE}
                 maxRate={MAX_RATE_PER_MINUTE}
-                action={sendMassMailAction.bind(null, slug)}
+                check={checkMassMailAction.bind(null, slug)}
+                send={sendMassMailAction.bind(null, slug)}
               />
             </section>
           </Card>
