@@ -9,7 +9,7 @@ import { listQueue } from "../../lib/tickets/queue";
 import { parseSearch } from "../../lib/tickets/queue-search";
 import { json, postdesk } from "../setup/cli";
 import { makeTenant, testDatabase } from "../setup/db";
-import { mail } from "../setup/mail-fixtures";
+import { encodedWord, mail } from "../setup/mail-fixtures";
 import { receiveMail } from "../setup/receive";
 
 const db = await testDatabase();
@@ -28,9 +28,8 @@ describe("postdesk ticket list", () => {
     const tenantId = company.tenant.id;
     const scope = operatorScope(tenantId);
     await withTenant(db, tenantId, (tx) => updateDivisionSettings(tx, scope, company.divisionId, { tag: "SUP" }));
-    const subject = (text: string) => `=?utf-8?B?${Buffer.from(text, "utf8").toString("base64")}?=`;
     const receive = (fields: { from?: string; subject: string; body: string }) =>
-      receiveMail(db, { tenantId, divisionId: company.divisionId }, mail({ ...fields, subject: subject(fields.subject) }));
+      receiveMail(db, { tenantId, divisionId: company.divisionId }, mail({ ...fields, subject: encodedWord(fields.subject) }));
     await receive({ subject: "Zamówienie 1", body: "Moje zamówienie nie dotarło." });
     await receive({ from: "anna@firma.test", subject: "Pytanie o zamowienie", body: "Kiedy wyślecie zamowienie 2?" });
     await receive({ subject: "Late order", body: "I ordered 2 chairs; zamówienie 3." });

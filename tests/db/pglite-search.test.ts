@@ -4,7 +4,7 @@ import { listQueue } from "../../lib/tickets/queue";
 import { parseSearch } from "../../lib/tickets/queue-search";
 import { makeTenant } from "../setup/db";
 import { EMBEDDED_TIMEOUT, embeddedDatabase } from "../setup/embedded";
-import { mail } from "../setup/mail-fixtures";
+import { encodedWord, mail } from "../setup/mail-fixtures";
 import { receiveMail } from "../setup/receive";
 
 /**
@@ -21,7 +21,7 @@ describe("searching tickets in the embedded database", () => {
     expect(embedded.handle().kind).toBe("embedded");
     const company = await makeTenant(embedded.handle().db, "Embedded Search");
     const where = { tenantId: company.tenant.id, divisionId: company.divisionId };
-    const subject = `=?utf-8?B?${Buffer.from("Zamówienie z Łodzi", "utf8").toString("base64")}?=`;
+    const subject = encodedWord("Zamówienie z Łodzi");
     await receiveMail(embedded.handle().db, where, mail({ subject, body: "Moje zamówienie nie dotarło." }));
     await receiveMail(embedded.handle().db, where, mail({ subject: "Late delivery", body: "I ordered two chairs." }));
 

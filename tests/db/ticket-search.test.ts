@@ -11,15 +11,10 @@ import { splitMessage } from "../../lib/tickets/split";
 import { purgeFromTrash } from "../../lib/trash/purge";
 import { moveToTrash, restoreFromTrash } from "../../lib/trash/trash";
 import { makeTenant, testDatabase } from "../setup/db";
-import { mail } from "../setup/mail-fixtures";
+import { encodedWord, mail } from "../setup/mail-fixtures";
 import { receiveMail } from "../setup/receive";
 
 const db = await testDatabase();
-
-/** A header value as mail clients send text beyond ASCII (RFC 2047). */
-function encoded(text: string): string {
-  return `=?utf-8?B?${Buffer.from(text, "utf8").toString("base64")}?=`;
-}
 
 /** A company whose division is tagged SUP, getting its tickets by mail. */
 async function helpDesk(name = "Search") {
@@ -35,7 +30,7 @@ async function helpDesk(name = "Search") {
     divisionId: company.divisionId,
     /** A customer's mail into the division; the ticket it made or joined. */
     async receive(fields: { from?: string; subject: string; body: string; divisionId?: string }) {
-      const raw = mail({ from: fields.from, subject: encoded(fields.subject), body: fields.body });
+      const raw = mail({ from: fields.from, subject: encodedWord(fields.subject), body: fields.body });
       const result = await receiveMail(db, { tenantId, divisionId: fields.divisionId ?? company.divisionId }, raw);
       if (!result.ticketId) throw new Error(`The mail made no ticket: ${result.outcome} (${result.reason})`);
       return result.ticketId;

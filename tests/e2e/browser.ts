@@ -191,6 +191,11 @@ export function browserTests(
 }
 
 /** The first link in a mail's text whose path starts with `path`; null when there is none. */
+/** How wide the page is laid out: more than the viewport means it scrolls sideways. */
+export function scrollWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
 export function linkIn(text: string, path: string): string | null {
   return text.match(/https?:\/\/\S+/g)?.find((candidate) => new URL(candidate).pathname.startsWith(path)) ?? null;
 }

@@ -1,10 +1,9 @@
 import { eq } from "drizzle-orm";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
 import { withTenant } from "../../db/tenant";
 import { makeTenant, testDatabase } from "../setup/db";
-import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
+import { browserTests, SCENARIO_TIMEOUT_MS, scrollWidth, tEn, tPl } from "./browser";
 
 /**
  * Customers in a real browser: the list and its search, a customer's page with their tickets and
@@ -58,11 +57,6 @@ async function companyWithCustomers() {
     const byNumber = (n: number) => rows.find((row) => row.number === n)!;
     return { owner, tag: division!.tag, jan: jan!, closed: byNumber(1), onHold: byNumber(2), current: byNumber(3) };
   });
-}
-
-/** Whether the page scrolls sideways at its current width. */
-async function scrollWidth(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth);
 }
 
 describe("customers in the browser", () => {

@@ -5,9 +5,9 @@ import * as schema from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { createDivision, updateDivisionSettings } from "../../lib/divisions/divisions";
 import { makeTenant, testDatabase } from "../setup/db";
-import { mail } from "../setup/mail-fixtures";
+import { encodedWord, mail } from "../setup/mail-fixtures";
 import { receiveMail } from "../setup/receive";
-import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
+import { browserTests, SCENARIO_TIMEOUT_MS, scrollWidth, tEn, tPl } from "./browser";
 
 /**
  * Finding tickets in a real browser: the queue across divisions by default, the search box (Polish
@@ -17,10 +17,6 @@ import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
 const db = await testDatabase();
 const { url, newPage, screenshot, signIn, failure } = browserTests("queue-search");
-
-function encoded(text: string): string {
-  return `=?utf-8?B?${Buffer.from(text, "utf8").toString("base64")}?=`;
-}
 
 /**
  * A company with a support division (SUP) and a sales one (SAL), its tickets made by mail: a Polish
@@ -35,7 +31,7 @@ async function desk() {
     return createDivision(tx, scope, { name: "Sprzedaż", tag: "SAL" });
   });
   const receive = async (divisionId: string, from: string, subject: string, body: string) => {
-    const result = await receiveMail(db, { tenantId, divisionId }, mail({ from, subject: encoded(subject), body }));
+    const result = await receiveMail(db, { tenantId, divisionId }, mail({ from, subject: encodedWord(subject), body }));
     if (!result.ticketId) throw new Error(`no ticket: ${result.outcome}`);
     return result.ticketId;
   };
@@ -62,11 +58,6 @@ async function search(page: Page, label: string, text: string): Promise<void> {
   await page.getByRole("search").getByLabel(label).fill(text);
   await page.getByRole("search").getByLabel(label).press("Enter");
   await page.waitForURL(new RegExp(`[?&]q=${encodeURIComponent(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(&|$)`));
-}
-
-/** Whether the page scrolls sideways at its current width. */
-function scrollWidth(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth);
 }
 
 describe("finding tickets in the browser", () => {

@@ -1,5 +1,10 @@
 import crypto from "node:crypto";
 
+/** A header value as mail clients send text beyond ASCII: one RFC 2047 encoded word. */
+export function encodedWord(text: string): string {
+  return `=?utf-8?B?${Buffer.from(text, "utf8").toString("base64")}?=`;
+}
+
 /** Small mails written in the tests: headers as given, CRLF line ends, a Message-ID unless told not to. */
 export function mail(fields: {
   from?: string | null;
