@@ -17,6 +17,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
@@ -59,7 +60,8 @@ const divisionId = () =>
     .notNull()
     .references((): AnyPgColumn => divisions.id, { onDelete: "cascade" });
 
-export const roleEnum = pgEnum("role", ["owner", "admin", "agent"]);
+/** "light": a read-only agent, who sees what an agent sees and changes nothing (lib/auth/roles.ts). */
+export const roleEnum = pgEnum("role", ["owner", "admin", "agent", "light"]);
 export const ticketStatusEnum = pgEnum("ticket_status", ["open", "answered", "on_hold", "closed"]);
 export const ticketPriorityEnum = pgEnum("ticket_priority", ["low", "normal", "high", "urgent"]);
 export const messageDirectionEnum = pgEnum("message_direction", ["inbound", "outbound", "note"]);
@@ -141,6 +143,9 @@ export const users = pgTable(
     notifyUnprocessed: boolean("notify_unprocessed").notNull().default(true),
     notifyNewTicket: boolean("notify_new_ticket").notNull().default(true),
     notifyAssignment: boolean("notify_assignment").notNull().default(true),
+    /** Appended to this person's replies: the HTML part's and the text part's (lib/tickets/reply.ts). */
+    signatureHtml: text("signature_html"),
+    signatureText: text("signature_text"),
     /**
      * Two-step verification (lib/auth/two-factor.ts): the TOTP secret, sealed (lib/secrets.ts). Set
      * with a null `totpEnabledAt` while enrolment waits for its first code; sign-in asks for a code
@@ -174,7 +179,13 @@ export const memberships = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     role: roleEnum("role").notNull(),
     mayPurge: boolean("may_purge").notNull().default(false),
+    /**
+     * "Access to other operators' email accounts": without it (and below admin) a member sees only
+     * the tickets of the mailboxes they may see (migration 0024's `postdesk_hidden_mailboxes`).
+     */
     mayReadOthersMailboxes: boolean("may_read_others_mailboxes").notNull().default(false),
+    /** Deactivated: no way into the company any more; the row stays, so their tickets keep a name. */
+    deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [unique("memberships_tenant_user_key").on(t.tenantId, t.userId), tenantPolicy()],
@@ -301,7 +312,22 @@ export const passwordResets = pgTable(
   (t) => [unique("password_resets_token_hash_key").on(t.tokenHash), index("password_resets_user_idx").on(t.userId)],
 );
 
-export const accountMailKindEnum = pgEnum("account_mail_kind", ["verify_sign_up", "account_exists", "reset_password"]);
+/**
+ * Facts about this Postdesk installation rather than any company's, by key: `public_origin`, the
+ * address people reach it at, first seen on a request (lib/public-address.ts). Not tenant data.
+ */
+export const instanceSettings = pgTable("instance_settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: updatedAt(),
+});
+
+export const accountMailKindEnum = pgEnum("account_mail_kind", [
+  "verify_sign_up",
+  "account_exists",
+  "reset_password",
+  "invite",
+]);
 
 /**
  * Mail to a person about their account (verify the address of a sign-up, "you already have an
@@ -498,6 +524,22 @@ export const teamMembers = pgTable(
   (t) => [primaryKey({ columns: [t.teamId, t.userId] }), tenantPolicy()],
 );
 
+/** A member's default account in a division: their replies leave from it when the ticket's team has none. */
+export const memberDefaultMailboxes = pgTable(
+  "member_default_mailboxes",
+  {
+    tenantId: tenantId(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    divisionId: divisionId(),
+    mailboxId: uuid("mailbox_id")
+      .notNull()
+      .references((): AnyPgColumn => mailboxes.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.divisionId] }), tenantPolicy()],
+);
+
 export const mailboxes = pgTable(
   "mailboxes",
   {
@@ -551,11 +593,26 @@ export const mailboxes = pgTable(
     smtpDisplayName: text("smtp_display_name"),
     smtpReplyTo: text("smtp_reply_to"),
     smtpTimeoutMs: integer("smtp_timeout_ms").notNull().default(30_000),
-    // Ownership: a team's mailbox, or one staff member's personal mailbox.
+    /**
+     * Whose it is: the division's (both null, every member sees its tickets), a team's (its tickets
+     * go to that team, and only the team sees them) or one operator's personal account (only they
+     * see its tickets). Others see them with "access to other operators' email accounts".
+     */
     teamId: uuid("team_id").references((): AnyPgColumn => teams.id, { onDelete: "set null" }),
     ownerUserId: uuid("owner_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The tickets its mail creates start with these (the team is `teamId`). */
+    defaultPriority: ticketPriorityEnum("default_priority").notNull().default("normal"),
+    defaultTags: text("default_tags").array().notNull().default(sql`'{}'::text[]`),
+    /** For a personal mailbox usually its owner; null leaves them unassigned, in the owner's personal queue. */
+    defaultAssigneeId: uuid("default_assignee_id").references(() => users.id, { onDelete: "set null" }),
+    /** The division's default account: its mail leaves from here when neither team nor user says otherwise. */
     isDefault: boolean("is_default").notNull().default(false),
     active: boolean("active").notNull().default(true),
+    /**
+     * Removed: never polled again and gone from the lists, but the row stays, so its tickets keep
+     * their mailbox (and who may see them) and its stored mail stays until purged.
+     */
+    removedAt: timestamp("removed_at", { withTimezone: true }),
     // Sync state
     uidValidity: bigint("uid_validity", { mode: "number" }),
     lastUid: bigint("last_uid", { mode: "number" }),
@@ -585,6 +642,7 @@ export const mailboxes = pgTable(
     index("mailboxes_division_idx").on(t.divisionId),
     // Serves the dispatcher's "which mailboxes are due" scan.
     index("mailboxes_due_idx").on(t.nextPollAt).where(sql`${t.active}`),
+    uniqueIndex("mailboxes_division_default_key").on(t.divisionId).where(sql`${t.isDefault}`),
     tenantPolicy(),
   ],
 );
@@ -675,6 +733,11 @@ export const tickets = pgTable(
     teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
     assigneeId: uuid("assignee_id").references(() => users.id, { onDelete: "set null" }),
     contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    /**
+     * The mailbox whose mail created the ticket: who may see it follows that mailbox (a personal
+     * or team account). Null for tickets made by hand or imported: everyone's.
+     */
+    mailboxId: uuid("mailbox_id").references((): AnyPgColumn => mailboxes.id, { onDelete: "set null" }),
     highlighted: boolean("highlighted").notNull().default(false),
     priority: ticketPriorityEnum("priority").notNull().default("normal"),
     /** Free labels, lower-cased and trimmed, without repeats. */
@@ -739,6 +802,10 @@ export const tickets = pgTable(
     index("tickets_subject_idx").on(t.divisionId, sql`md5(${t.normalizedSubject})`),
     // Serves auto-close, which looks for answered tickets across tenants.
     index("tickets_answered_idx").on(t.answeredAt).where(sql`${t.status} = 'answered'`),
+    // Serves who may see a ticket (by its mailbox) and a personal queue.
+    index("tickets_mailbox_idx")
+      .on(t.tenantId, t.mailboxId)
+      .where(sql`${t.mailboxId} is not null`),
     // Serves the queue's tag filter.
     index("tickets_tags_idx").using("gin", t.tags),
     // Serves a customer's tickets: the contact page and the ticket sidebar's other open tickets.

@@ -13,6 +13,8 @@ export interface TenantScope {
   role: Role;
   /** The member's "may permanently delete" right (emptying the trash); absent means no. */
   mayPurge?: boolean;
+  /** "Access to other operators' email accounts" (migration 0024); absent means no. */
+  mayReadOthersMailboxes?: boolean;
 }
 
 export function operatorScope(tenantId: string): TenantScope {
@@ -21,15 +23,19 @@ export function operatorScope(tenantId: string): TenantScope {
 
 /**
  * Binds the rest of a transaction to one tenant: `app.tenant_id` is set and the role drops to
- * `postdesk_app`, which row-level security binds. Both are `SET LOCAL`, so they end with the
- * transaction and never leak to another user of a pooled (or PGlite's single) connection.
+ * `postdesk_app`, which row-level security binds. With `userId`, to one member of it too
+ * (`app.user_id`): the policies of migration 0024 then hide the tickets of mailboxes that member may
+ * not see. All are `SET LOCAL`, so they end with the transaction and never leak to another user of a
+ * pooled (or PGlite's single) connection.
  */
-export async function bindTenant(tx: Transaction, tenantId: string): Promise<void> {
+export async function bindTenant(tx: Transaction, tenantId: string, userId: string | null = null): Promise<void> {
   // One round trip: set_config('role', …, true) is SET LOCAL ROLE, as PostgREST binds its roles.
-  await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'postdesk_app', true)`);
+  await tx.execute(
+    sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId ?? ""}, true), set_config('role', 'postdesk_app', true)`,
+  );
 }
 
-/** Runs `work` in a transaction bound to one tenant. */
+/** Runs `work` in a transaction bound to one tenant, as the operator (everything visible). */
 export function withTenant<T>(
   db: Database,
   tenantId: string,
@@ -37,6 +43,18 @@ export function withTenant<T>(
 ): Promise<T> {
   return db.transaction(async (tx) => {
     await bindTenant(tx, tenantId);
+    return work(tx);
+  });
+}
+
+/** Runs `work` in a transaction bound to one tenant and, for a member, to them: what they may see. */
+export function withScope<T>(
+  db: Database,
+  scope: TenantScope,
+  work: (tx: Transaction) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await bindTenant(tx, scope.tenantId, scope.userId);
     return work(tx);
   });
 }

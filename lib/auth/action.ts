@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import type { Transaction } from "@/db/client";
-import { withTenant } from "@/db/tenant";
+import { withScope } from "@/db/tenant";
 import type { Role } from "@/db/schema";
 import { type FieldErrors, ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
 import { formDataToObject, zodFieldErrors } from "@/lib/forms";
 import { configuredProviderIds } from "@/lib/oauth/providers";
-import { type TenantContext, tenantAccess } from "./context";
+import { scopeOf, type TenantContext, tenantAccess } from "./context";
+import { isReadOnly } from "./roles";
 import { currentSession } from "./session";
 
 /** What every form action returns, for `useActionState`: message keys under `errors.`. */
@@ -23,11 +24,13 @@ export interface ActionState<R = unknown> {
  * The one builder of tenant-scoped server actions. It resolves the session and the membership in
  * the tenant of the URL (never a tenant id from the form), checks the company's required sign-in
  * and the role, validates the input with zod, and runs the handler in a transaction bound to the
- * tenant. Rule, not-found and permission errors become localized form errors; anything else is
- * logged and shown as a generic error.
+ * tenant and the member (what they may see). Rule, not-found and permission errors become localized
+ * form errors; anything else is logged and shown as a generic error. `readOnly`: the action changes
+ * none of the company's data (a search, a read mark, one's own preferences), so a light agent may
+ * call it; every other action refuses them.
  */
 export function tenantAction<S extends z.ZodType, R>(
-  options: { schema: S; roles?: readonly Role[] },
+  options: { schema: S; roles?: readonly Role[]; readOnly?: true },
   handler: (tx: Transaction, ctx: TenantContext, input: z.output<S>) => Promise<R>,
 ) {
   return async (
@@ -45,11 +48,12 @@ export function tenantAction<S extends z.ZodType, R>(
       if (access.type === "twoFactorRequired") return { error: "twoFactorRequired" };
       const { ctx } = access;
       if (options.roles && !options.roles.includes(ctx.role)) return { error: "forbidden" };
+      if (isReadOnly(ctx.role) && !options.readOnly) return { error: "readOnlyRole" };
       const parsed = options.schema.safeParse(
         input instanceof FormData ? formDataToObject(input) : input,
       );
       if (!parsed.success) return { error: "invalidInput", fieldErrors: zodFieldErrors(parsed.error) };
-      const result = await withTenant(db, ctx.tenant.id, (tx) => handler(tx, ctx, parsed.data));
+      const result = await withScope(db, scopeOf(ctx), (tx) => handler(tx, ctx, parsed.data));
       return { ok: true, result };
     } catch (error) {
       return actionError(error);

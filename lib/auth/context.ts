@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { memberships, type Role, tenants, users } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
@@ -41,7 +41,7 @@ export async function resolveTenantContext(
     .from(memberships)
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.userId, userId), eq(tenants.slug, slug)));
+    .where(and(eq(memberships.userId, userId), eq(tenants.slug, slug), isNull(memberships.deactivatedAt)));
   if (!row) return null;
   return {
     user: { id: row.user.id, email: row.user.email, name: row.user.name, locale: row.user.locale },
@@ -99,10 +99,16 @@ export async function userTenants(db: Executor, userId: string) {
     .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, role: memberships.role })
     .from(memberships)
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
-    .where(eq(memberships.userId, userId))
+    .where(and(eq(memberships.userId, userId), isNull(memberships.deactivatedAt)))
     .orderBy(memberships.createdAt);
 }
 
 export function scopeOf(ctx: TenantContext): TenantScope {
-  return { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.role, mayPurge: ctx.mayPurge };
+  return {
+    tenantId: ctx.tenant.id,
+    userId: ctx.user.id,
+    role: ctx.role,
+    mayPurge: ctx.mayPurge,
+    mayReadOthersMailboxes: ctx.mayReadOthersMailboxes,
+  };
 }

@@ -3,10 +3,10 @@ import { cache } from "react";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db";
 import type { Transaction } from "@/db/client";
-import { withTenant } from "@/db/tenant";
+import { withScope } from "@/db/tenant";
 import { redirect } from "@/lib/i18n/navigation";
 import { configuredProviderIds } from "@/lib/oauth/providers";
-import { type TenantContext, tenantAccess } from "./context";
+import { scopeOf, type TenantContext, tenantAccess } from "./context";
 import { currentSession } from "./session";
 
 export interface TenantRequest {
@@ -34,5 +34,5 @@ export const tenantRequest = cache(async (slug: string): Promise<TenantRequest> 
     return redirect({ href: `/sign-in/required/${slug}`, locale: await getLocale() });
   }
   const { ctx } = access;
-  return { ctx, run: (work) => withTenant(db, ctx.tenant.id, (tx) => work(tx, ctx)) };
+  return { ctx, run: (work) => withScope(db, scopeOf(ctx), (tx) => work(tx, ctx)) };
 });

@@ -1,6 +1,14 @@
 import type { Role } from "@/db/schema";
 
-export const roles = ["owner", "admin", "agent"] as const satisfies readonly Role[];
+export const roles = ["owner", "admin", "agent", "light"] as const satisfies readonly Role[];
+
+/**
+ * A light agent reads what an agent reads and changes nothing: the action door refuses them every
+ * action not marked as leaving the company's data as it is (lib/auth/action.ts).
+ */
+export function isReadOnly(role: Role): boolean {
+  return role === "light";
+}
 
 /** Seed rule: "Only Administrator users can modify email settings". */
 export function canManageMailSettings(role: Role): boolean {

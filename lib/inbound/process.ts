@@ -11,6 +11,7 @@ import { parseEmail } from "@/lib/mail/parse";
 import { decryptPgp } from "@/lib/mail/pgp";
 import type { ParsedEmail } from "@/lib/mail/types";
 import { notifyUnprocessed } from "@/lib/notifications/notifications";
+import { NO_MAILBOX, type TicketDefaults } from "@/lib/tickets/from-email";
 import { openSecret } from "@/lib/secrets";
 import { orderingKeys } from "./batch-order";
 import { type Decision, decideInbound, type UnprocessedReason } from "./decide";
@@ -43,14 +44,14 @@ function resultOf(row: InboundEmailRecord): ProcessResult {
 
 /**
  * What processing needs to know besides the mail: its division, the addresses the tenant sends from
- * (to recognise our own mail coming back) and the team whose mailbox received it. Read once for a
- * poll's or an import's batch, not once per mail.
+ * (to recognise our own mail coming back) and what a new ticket from the mailbox that received it
+ * starts with. Read once for a poll's or an import's batch, not once per mail.
  */
 export interface InboundContext {
   scope: TenantScope;
   division: Division;
   ownAddresses: string[];
-  teamId: string | null;
+  defaults: TicketDefaults;
 }
 
 /** A stored mail to process, and its bytes when the caller still holds them (it has just stored them). */
@@ -204,14 +205,29 @@ export async function readInboundContext(
   // Mail to a team's mailbox (the one it sends from, or one given to it) makes that team's tickets.
   const [mailbox] = input.mailboxId
     ? await tx
-        .select({ teamId: mailboxes.teamId, sendingTeamId: teams.id })
+        .select({
+          teamId: mailboxes.teamId,
+          sendingTeamId: teams.id,
+          priority: mailboxes.defaultPriority,
+          tags: mailboxes.defaultTags,
+          assigneeId: mailboxes.defaultAssigneeId,
+        })
         .from(mailboxes)
         .leftJoin(teams, and(eq(teams.outboundMailboxId, mailboxes.id), eq(teams.divisionId, mailboxes.divisionId)))
         .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, input.mailboxId)))
         .orderBy(asc(teams.createdAt))
         .limit(1)
     : [];
-  return { scope, division, ownAddresses, teamId: mailbox?.teamId ?? mailbox?.sendingTeamId ?? null };
+  const defaults: TicketDefaults = mailbox
+    ? {
+        mailboxId: input.mailboxId,
+        teamId: mailbox.teamId ?? mailbox.sendingTeamId,
+        priority: mailbox.priority,
+        tags: mailbox.tags,
+        assigneeId: mailbox.assigneeId,
+      }
+    : NO_MAILBOX;
+  return { scope, division, ownAddresses, defaults };
 }
 
 /**
@@ -314,7 +330,7 @@ async function applyRules(
     row: InboundEmailRecord;
     division: Division;
     ownAddresses: string[];
-    teamId: string | null;
+    defaults: TicketDefaults;
     email: ParsedEmail;
     now: Date;
   },
@@ -393,7 +409,7 @@ async function applyRules(
         contactId: owner.id,
         highlighted: decision.highlighted,
         followUpOfId: decision.followUpOfId,
-        teamId: input.teamId,
+        defaults: input.defaults,
         automated,
         ownAddresses: input.ownAddresses,
         now,

@@ -5,7 +5,7 @@ import { domainOf } from "@/lib/mail/addresses";
 import { detectAutomated } from "@/lib/mail/automated";
 import type { Automated, ParsedEmail } from "@/lib/mail/types";
 import { emailNewTicket } from "@/lib/notifications/email";
-import { addEmailToTicket, createTicketFromEmail, markCustomerReply } from "@/lib/tickets/from-email";
+import { addEmailToTicket, createTicketFromEmail, markCustomerReply, type TicketDefaults } from "@/lib/tickets/from-email";
 import { queueConfirmation } from "./confirmation";
 
 /**
@@ -35,7 +35,7 @@ export async function openTicketFromEmail(
     contactId: string | null;
     highlighted: boolean;
     followUpOfId: string | null;
-    teamId: string | null;
+    defaults: TicketDefaults;
     automated: Automated | null;
     ownAddresses: string[];
     now: Date;
@@ -48,7 +48,7 @@ export async function openTicketFromEmail(
     contactId: input.contactId,
     highlighted: input.highlighted,
     followUpOfId: input.followUpOfId,
-    teamId: input.teamId,
+    defaults: input.defaults,
     now,
   });
   await addEmailToTicket(tx, scope, {

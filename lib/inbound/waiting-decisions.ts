@@ -114,7 +114,7 @@ export async function convertWaitingEmail(
     contactId: contact?.id ?? null,
     highlighted: email.from ? listedSender(email.from.address, target.division.highlightDomains) : false,
     followUpOfId: null,
-    teamId: target.teamId,
+    defaults: target.defaults,
     automated: automatedOf(email, context.ownAddresses),
     ownAddresses: context.ownAddresses,
     now,
@@ -138,11 +138,14 @@ async function convertTarget(
   input: ConvertTarget,
 ) {
   const divisionId = input.divisionId || row.divisionId;
-  const division = divisionId === row.divisionId ? context.division : await getDivision(tx, scope, divisionId);
-  if (!input.teamId) return { division, teamId: divisionId === row.divisionId ? context.teamId : null };
+  const sameDivision = divisionId === row.divisionId;
+  const division = sameDivision ? context.division : await getDivision(tx, scope, divisionId);
+  // The mailbox stays the ticket's (who may see it); its team and assignee only within its division.
+  const defaults = sameDivision ? context.defaults : { ...context.defaults, teamId: null, assigneeId: null };
+  if (!input.teamId) return { division, teamId: defaults.teamId, defaults };
   const team = await getTeam(tx, scope, input.teamId);
   if (team.divisionId !== division.id) throw new RuleError("invalidInput", { teamId: ["teamNotInDivision"] });
-  return { division, teamId: team.id };
+  return { division, teamId: team.id, defaults: { ...defaults, teamId: team.id } };
 }
 
 /** The entry as the customer's message on an existing ticket of the tenant, which it reopens if closed. */

@@ -4,11 +4,10 @@ import type { TenantScope } from "@/db/tenant";
 
 /**
  * Who may read the mail of a mailbox marked "Mark incoming mail as private": the members who manage
- * mailboxes (and the operator). The one place this is decided: per-mailbox rights, when they come,
- * widen it here.
+ * mailboxes (and the operator), and those with access to other operators' email accounts.
  */
 export function mayReadPrivateMail(scope: TenantScope): boolean {
-  return scope.role === "owner" || scope.role === "admin";
+  return scope.role === "owner" || scope.role === "admin" || scope.mayReadOthersMailboxes === true;
 }
 
 /**

@@ -1,11 +1,26 @@
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { largeBytea } from "@/db/large-bytea";
-import { attachments, messages, type Ticket, tickets } from "@/db/schema";
+import { attachments, messages, type Ticket, type TicketPriority, tickets } from "@/db/schema";
 import { normalizeSubject } from "@/lib/mail/subject";
 import type { ParsedEmail } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
 import { nextTicketNumber } from "./numbering";
+
+/**
+ * What a ticket made from a mail starts with: the mailbox it came through (who may see the ticket
+ * follows it, migration 0024) and that mailbox's defaults. `NO_MAILBOX` for imported mail.
+ */
+export interface TicketDefaults {
+  mailboxId: string | null;
+  /** The team of the mailbox it arrived in: its mail leaves from that team's address. */
+  teamId: string | null;
+  priority: TicketPriority;
+  tags: string[];
+  assigneeId: string | null;
+}
+
+export const NO_MAILBOX: TicketDefaults = { mailboxId: null, teamId: null, priority: "normal", tags: [], assigneeId: null };
 
 export async function createTicketFromEmail(
   tx: Executor,
@@ -17,8 +32,7 @@ export async function createTicketFromEmail(
     contactId: string | null;
     highlighted: boolean;
     followUpOfId: string | null;
-    /** The team of the mailbox it arrived in: its mail leaves from that team's address. */
-    teamId?: string | null;
+    defaults: TicketDefaults;
     now: Date;
   },
 ): Promise<Ticket> {
@@ -34,7 +48,11 @@ export async function createTicketFromEmail(
       contactId: input.contactId,
       highlighted: input.highlighted,
       followUpOfId: input.followUpOfId,
-      teamId: input.teamId ?? null,
+      mailboxId: input.defaults.mailboxId,
+      teamId: input.defaults.teamId,
+      priority: input.defaults.priority,
+      tags: input.defaults.tags,
+      assigneeId: input.defaults.assigneeId,
       lastCustomerMessageAt: input.now,
       createdAt: input.now,
       updatedAt: input.now,

@@ -28,6 +28,7 @@ export const globalTableNames = [
   "pending_sign_ups",
   "password_resets",
   "account_mail",
+  "instance_settings",
 ];
 
 export interface TenantTable {
@@ -199,6 +200,9 @@ export async function makeFilledTenant(db: Database, name: string) {
         teamId: team!.id,
       })
       .returning();
+    await tx
+      .insert(schema.memberDefaultMailboxes)
+      .values({ tenantId, userId: agent!.id, divisionId: base.divisionId, mailboxId: mailbox!.id });
     // A "Connect with …" in flight for the mailbox: its PKCE verifier is a secret like the others.
     await tx.insert(schema.oauthConnectRequests).values({
       stateHash: `state-hash-${suffix}`,

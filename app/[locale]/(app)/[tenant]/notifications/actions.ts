@@ -8,14 +8,14 @@ import { scopeOf } from "@/lib/auth/context";
 
 /** Every member reads their own notifications: no role beyond membership is needed. */
 export const markNotificationReadAction = tenantAction(
-  { schema: z.object({ notificationId: z.uuid() }) },
+  { schema: z.object({ notificationId: z.uuid() }), readOnly: true },
   async (tx, ctx, { notificationId }) => {
     await markNotificationRead(tx, scopeOf(ctx), notificationId);
     refresh();
   },
 );
 
-export const markAllNotificationsReadAction = tenantAction({ schema: z.object({}) }, async (tx, ctx) => {
+export const markAllNotificationsReadAction = tenantAction({ schema: z.object({}), readOnly: true }, async (tx, ctx) => {
   await markAllNotificationsRead(tx, scopeOf(ctx));
   refresh();
 });

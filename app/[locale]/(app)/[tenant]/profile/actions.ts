@@ -12,7 +12,7 @@ import { notificationPreferencesSchema, setNotificationPreferences } from "@/lib
  * an id from the form.
  */
 export const updateNotificationPreferencesAction = tenantAction(
-  { schema: notificationPreferencesSchema },
+  { schema: notificationPreferencesSchema, readOnly: true },
   (tx, ctx, preferences) => setNotificationPreferences(tx, ctx.user.id, preferences),
 );
 

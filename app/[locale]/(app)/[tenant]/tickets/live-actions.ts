@@ -14,6 +14,6 @@ const exactTime = z
 const stamp = z.object({ divisionId: z.uuid().nullable(), changedAt: exactTime, recordedAt: exactTime });
 
 /** An open queue page asks whether its queue changed since the stamp it was drawn at (./queue-live.tsx). */
-export const queueChangesAction = tenantAction({ schema: z.object({ since: stamp }) }, (tx, ctx, { since }) =>
+export const queueChangesAction = tenantAction({ schema: z.object({ since: stamp }), readOnly: true }, (tx, ctx, { since }) =>
   queueChangesSince(tx, scopeOf(ctx), since),
 );

@@ -40,7 +40,7 @@ export const attachWaitingAction = tenantAction(
 
 /** Tickets to attach to, by number ("42", "[TAG#42]") or words of the subject; changes nothing. */
 export const searchTicketsAction = tenantAction(
-  { schema: z.object({ query: z.string().trim().min(1, "required").max(200, "tooLong") }) },
+  { schema: z.object({ query: z.string().trim().min(1, "required").max(200, "tooLong") }), readOnly: true },
   (tx, ctx, { query }) => searchTickets(tx, scopeOf(ctx), { query }),
 );
 

@@ -12,7 +12,7 @@ import { splitMessage } from "@/lib/tickets/split";
 
 /** The tickets of this one's division it could be merged into, by number or subject. */
 export const searchMergeTargetsAction = tenantAction(
-  { schema: z.object({ ticketId: z.uuid(), query: z.string().max(200, "tooLong") }) },
+  { schema: z.object({ ticketId: z.uuid(), query: z.string().max(200, "tooLong") }), readOnly: true },
   async (tx, ctx, input) => mergeTargets(tx, scopeOf(ctx), input),
 );
 

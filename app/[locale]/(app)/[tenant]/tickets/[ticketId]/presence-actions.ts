@@ -10,7 +10,7 @@ import { othersViewing, reportViewing } from "@/lib/tickets/presence";
  * other members who have it open. Nothing is refreshed: the page only shows who they are.
  */
 export const reportViewingAction = tenantAction(
-  { schema: z.object({ ticketId: z.uuid(), replying: z.boolean() }) },
+  { schema: z.object({ ticketId: z.uuid(), replying: z.boolean() }), readOnly: true },
   async (tx, ctx, { ticketId, replying }) => {
     const scope = scopeOf(ctx);
     await reportViewing(tx, scope, { userId: ctx.user.id, ticketId, replying });
