@@ -1,17 +1,17 @@
 -- Who may see a ticket follows the mailbox whose mail created it (tickets.mailbox_id). A member
--- bound to a transaction (db/tenant.ts sets app.user_id) who is neither owner nor admin and lacks
--- "access to other operators' email accounts" may not see the tickets of other operators' personal
--- mailboxes, nor those of mailboxes given to a team they are not in, unless the ticket is assigned
--- to them. The operator (CLI, background jobs: no app.user_id) sees everything.
+-- who is neither owner nor admin and lacks "access to other operators' email accounts" may not see
+-- the tickets of other operators' personal mailboxes, nor those of mailboxes given to a team they are
+-- not in. Being its assignee does not open a ticket: visibility that followed the assignee would make
+-- handing a ticket on impossible (an update's new row must stay visible to whoever writes it), so
+-- tickets are given only to members who may see them (lib/tickets/assign.ts).
 --
--- This function lists those hidden mailboxes. It runs as the tables' owner with the tenant and user
--- the policies read, so it sees exactly what the caller's transaction is bound to. The policies call
--- it as `(select postdesk_hidden_mailboxes())`, an InitPlan: once per statement, not once per row.
-CREATE FUNCTION postdesk_hidden_mailboxes() RETURNS uuid[]
+-- This function lists the mailboxes hidden from one member of the tenant the transaction is bound
+-- to. It runs as the tables' owner and reads the tenant the policies read, so it sees exactly what
+-- the caller's transaction may.
+CREATE FUNCTION postdesk_hidden_mailboxes_of(the_user uuid) RETURNS uuid[]
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
   WITH member AS (
-    SELECT nullif(current_setting('app.tenant_id', true), '')::uuid AS tenant_id,
-           nullif(current_setting('app.user_id', true), '')::uuid AS user_id
+    SELECT nullif(current_setting('app.tenant_id', true), '')::uuid AS tenant_id, the_user AS user_id
   )
   SELECT coalesce(array_agg(mb.id), '{}'::uuid[])
   FROM member, mailboxes mb
@@ -30,13 +30,18 @@ CREATE FUNCTION postdesk_hidden_mailboxes() RETURNS uuid[]
       ELSE false
     END
 $$;--> statement-breakpoint
--- Restrictive: on top of tenant isolation. For select only: what a member may not see, they cannot
--- update or delete either (those read the rows first), while a ticket they hand to someone else,
--- and so no longer see, is still theirs to write.
+-- The member the transaction is bound to (db/tenant.ts sets app.user_id); none for the operator (CLI,
+-- background jobs), who sees everything. The policies call it as `(select postdesk_hidden_mailboxes())`,
+-- an InitPlan: once per statement, not once per row.
+CREATE FUNCTION postdesk_hidden_mailboxes() RETURNS uuid[]
+  LANGUAGE sql STABLE SET search_path = pg_catalog, public AS $$
+  SELECT postdesk_hidden_mailboxes_of(nullif(current_setting('app.user_id', true), '')::uuid)
+$$;--> statement-breakpoint
+-- Restrictive: on top of tenant isolation. For select: what a member may not see, they cannot update
+-- or delete either, since those read the rows first.
 CREATE POLICY "mailbox_access" ON "tickets" AS RESTRICTIVE FOR SELECT TO public USING (
   cardinality((SELECT postdesk_hidden_mailboxes())) = 0
   OR "mailbox_id" IS NULL
-  OR "assignee_id" = nullif(current_setting('app.user_id', true), '')::uuid
   OR NOT ("mailbox_id" = ANY ((SELECT postdesk_hidden_mailboxes())::uuid[]))
 );--> statement-breakpoint
 -- A message of a ticket one may not see is not seen either (the mail reader, attachments by id).

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { areMembers } from "@/db/queries/members";
+import { areMembers, maySeeMailbox } from "@/db/queries/members";
 import { type Ticket, tickets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { RuleError } from "@/lib/errors";
@@ -23,6 +23,10 @@ export async function assignTicket(
   const ticket = await lockTicket(tx, scope, input.ticketId);
   if (input.assigneeId && !(await areMembers(tx, scope, { userIds: [input.assigneeId] }))) {
     throw new RuleError("invalidInput", { assigneeId: ["invalidChoice"] });
+  }
+  // Given to someone who may not see it, it would vanish from everyone's "Mine" but the giver's.
+  if (input.assigneeId && !(await maySeeMailbox(tx, scope, { userId: input.assigneeId, mailboxId: ticket.mailboxId }))) {
+    throw new RuleError("assigneeCannotSee", { assigneeId: ["assigneeCannotSee"] });
   }
   if (input.assigneeId === ticket.assigneeId) return { ticket, newlyAssignedUserId: null };
 
