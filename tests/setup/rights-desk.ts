@@ -4,6 +4,7 @@ import { expect } from "vitest";
 import type { Database } from "../../db/client";
 import { contacts, mailboxes, memberships, type Role, teamMembers, teams, tickets, users } from "../../db/schema";
 import { type TenantScope, withScope, withTenant } from "../../db/tenant";
+import { hashPassword } from "../../lib/auth/password";
 import { getContact } from "../../lib/contacts/history";
 import { processInboundEmail } from "../../lib/inbound/process";
 import { inboundKey, storeInboundEmail } from "../../lib/inbound/store";
@@ -39,11 +40,16 @@ export async function rightsDesk(db: Database) {
   const company = await makeTenant(db, "Rights");
   const tenantId = company.tenant.id;
   const owner: TenantScope = { tenantId, userId: company.user.id, role: "owner" };
+  /** How each member signs in, for the browser. */
+  const signIns: Record<string, { email: string; password: string }> = {};
   const member = async (name: string, role: Role, mayReadOthersMailboxes = false): Promise<TenantScope> => {
     const suffix = crypto.randomBytes(4).toString("hex");
+    const email = `${name.toLowerCase()}-${suffix}@rights.test`;
+    const password = `Correct-Horse-${suffix}`;
+    signIns[name] = { email, password };
     const [user] = await db
       .insert(users)
-      .values({ email: `${name.toLowerCase()}-${suffix}@rights.test`, name, passwordHash: "not-a-real-hash" })
+      .values({ email, name, passwordHash: await hashPassword(password) })
       .returning();
     await withTenant(db, tenantId, (tx) =>
       tx.insert(memberships).values({ tenantId, userId: user!.id, role, mayReadOthersMailboxes }),
@@ -108,6 +114,6 @@ export async function rightsDesk(db: Database) {
   const history = async (scope: TenantScope) =>
     (await withScope(db, scope, (tx) => getContact(tx, scope, customer!.id))).tickets.map((ticket) => ticket.subject).sort();
   const open = (scope: TenantScope, ticketId: string) => withScope(db, scope, (tx) => getTicket(tx, scope, ticketId));
-  return { tenantId, slug: company.tenant.slug, owner, anna, bartek, celina, admin, light, printer, salary, offer, byHand, subjectOf, queue, search, history, open };
+  return { tenantId, slug: company.tenant.slug, signIns, owner, anna, bartek, celina, admin, light, printer, salary, offer, byHand, subjectOf, queue, search, history, open };
 }
 

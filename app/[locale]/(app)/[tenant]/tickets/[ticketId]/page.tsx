@@ -11,7 +11,7 @@ import { Link } from "@/lib/i18n/navigation";
 import { otherOpenTickets } from "@/lib/contacts/history";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
-import { canReadReceivedMail } from "@/lib/auth/roles";
+import { canReadReceivedMail, isReadOnly } from "@/lib/auth/roles";
 import { listTicketEvents, type TicketEvent } from "@/lib/tickets/events";
 import { listMessageOrigins } from "@/lib/tickets/message-origin";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
@@ -128,6 +128,9 @@ export default async function TicketPage({ params, searchParams }: Props) {
   const outboxHref = `/${slug}/settings/divisions/${division.id}/outbox`;
   // In the trash, the ticket is read-only: no reply, note or change until it is restored.
   const trashedAt = ticket.deletedAt;
+  // In the trash a ticket is only read and restored; a light agent only reads.
+  const readOnly = isReadOnly(ctx.role);
+  const editable = !trashedAt && !readOnly;
   const deletedBy = members.find((member) => member.userId === ticket.deletedById)?.name ?? tTrash("unknownDeleter");
   const trashAction = moveToTrashAction.bind(null, slug);
   const memberName = (id: string) => members.find((member) => member.userId === id)?.name ?? null;
@@ -195,7 +198,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
         actions={
           <div className="flex flex-wrap items-center gap-2 print:hidden">
             <PrintButton />
-            {!trashedAt && (
+            {editable && (
               <TrashActionButton
                 name="moveToTrash"
                 input={{ kind: "ticket", id: ticket.id }}
@@ -280,7 +283,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
                         alwaysAction: alwaysShowImagesAction.bind(null, slug),
                       }}
                       actions={
-                        trashedAt ? undefined : (
+                        !editable ? undefined : (
                           <>
                             {messages.length > 1 && (
                               <SplitMessageButton
@@ -306,7 +309,12 @@ export default async function TicketPage({ params, searchParams }: Props) {
               )}
             </ol>
           )}
-          {!trashedAt && (
+          {readOnly && !trashedAt && (
+            <p role="status" data-read-only className="rounded-lg border border-zinc-200 bg-zinc-50 p-4 text-sm text-zinc-700 print:hidden">
+              {t("readOnly")}
+            </p>
+          )}
+          {editable && (
             <div data-composer className="print:hidden">
               <Composer
                 ticketId={ticket.id}
@@ -359,7 +367,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
 
           {ticket.contactId && <CustomerTickets slug={slug} contactId={ticket.contactId} tickets={customerTickets} />}
 
-          {!trashedAt && (
+          {editable && (
             <>
               <Card>
                 <CardHeader title={t("status.title")} />
