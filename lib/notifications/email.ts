@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { findDivision } from "@/db/queries/divisions";
 import { memberships, type Ticket, teamMembers, tenants, users } from "@/db/schema";
@@ -164,10 +164,18 @@ export async function emailNewTicket(
   input: { ticket: Ticket; customerName: string | null },
 ): Promise<number> {
   if (!input.ticket.teamId) return 0;
+  const { mailboxId } = input.ticket;
   const members = await tx
     .select({ userId: teamMembers.userId })
     .from(teamMembers)
-    .where(and(eq(teamMembers.tenantId, scope.tenantId), eq(teamMembers.teamId, input.ticket.teamId)));
+    .where(
+      and(
+        eq(teamMembers.tenantId, scope.tenantId),
+        eq(teamMembers.teamId, input.ticket.teamId),
+        // Not to a member who may not see the ticket (another operator's personal account's).
+        mailboxId ? sql`not (${mailboxId}::uuid = any(postdesk_hidden_mailboxes_of(${teamMembers.userId})))` : undefined,
+      ),
+    );
   return emailStaff(tx, scope, {
     divisionId: input.ticket.divisionId,
     kind: "notify_new_ticket",

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { memberships, messages, tickets } from "../../db/schema";
+import { mailboxes, memberships, messages, outbox, tickets } from "../../db/schema";
 import { operatorScope, withScope, withTenant } from "../../db/tenant";
 import { NotFoundError } from "../../lib/errors";
 import { assignTicket } from "../../lib/tickets/assign";
@@ -115,6 +115,24 @@ describe("who sees which tickets, by mailbox", () => {
     );
     expect(handed.ticket.assigneeId).toBe(desk.celina.userId);
     expect(await desk.queue(desk.anna)).toContain("Salary slip for Anna");
+  });
+
+  it("a team is not told of a new ticket its members may not see", async () => {
+    const desk = await rightsDesk(db);
+    // Anna's personal account files its tickets under Sales: it stays hers to see, so Bartek, in
+    // Sales but without the right, gets no "new ticket" mail about it; for the team's own mailbox he does.
+    await withTenant(db, desk.tenantId, (tx) =>
+      tx.update(mailboxes).set({ teamId: desk.salesTeamId }).where(eq(mailboxes.id, desk.mailboxes.personal.id)),
+    );
+    const mailsToBartek = async () =>
+      (await withTenant(db, desk.tenantId, (tx) => tx.select().from(outbox).where(eq(outbox.kind, "notification"))))
+        .filter((row) => row.toAddresses.some((to) => to.address === desk.signIns.Bartek!.email))
+        .map((row) => row.subject);
+    const before = await mailsToBartek();
+    await desk.receive(desk.mailboxes.personal.id, "Second salary question");
+    expect(await mailsToBartek()).toEqual(before);
+    await desk.receive(desk.mailboxes.sales.id, "Offer for twenty licences");
+    expect((await mailsToBartek()).length).toBe(before.length + 1);
   });
 
   it("granting the right takes effect on the member's next request", async () => {

@@ -72,7 +72,7 @@ export async function rightsDesk(db: Database) {
     await tx.insert(teamMembers).values({ tenantId, teamId: team!.id, userId: bartek.userId! });
     await tx.update(mailboxes).set({ ownerUserId: anna.userId }).where(eq(mailboxes.id, personal.id));
     await tx.update(mailboxes).set({ teamId: team!.id }).where(eq(mailboxes.id, sales.id));
-    return { shared, personal, sales };
+    return { shared, personal, sales, salesTeamId: team!.id };
   });
 
   const receive = async (mailboxId: string, subject: string) => {
@@ -114,6 +114,13 @@ export async function rightsDesk(db: Database) {
   const history = async (scope: TenantScope) =>
     (await withScope(db, scope, (tx) => getContact(tx, scope, customer!.id))).tickets.map((ticket) => ticket.subject).sort();
   const open = (scope: TenantScope, ticketId: string) => withScope(db, scope, (tx) => getTicket(tx, scope, ticketId));
-  return { tenantId, slug: company.tenant.slug, signIns, owner, anna, bartek, celina, admin, light, printer, salary, offer, byHand, subjectOf, queue, search, history, open };
+  return {
+    tenantId,
+    slug: company.tenant.slug,
+    signIns,
+    mailboxes: { shared: setup.shared, personal: setup.personal, sales: setup.sales },
+    salesTeamId: setup.salesTeamId,
+    receive,
+    owner, anna, bartek, celina, admin, light, printer, salary, offer, byHand, subjectOf, queue, search, history, open };
 }
 
