@@ -5,7 +5,7 @@ import postgres from "postgres";
 import { type Database, postgresOptions } from "../../db/client";
 import * as schema from "../../db/schema";
 import type { TicketStatus } from "../../db/schema";
-import { operatorScope, withTenant } from "../../db/tenant";
+import { type TenantScope, withScope, withTenant } from "../../db/tenant";
 import { countQueue, listQueue, type QueueQuery } from "../../lib/tickets/queue";
 import { parseSearch } from "../../lib/tickets/queue-search";
 import { getTicket } from "../../lib/tickets/tickets";
@@ -50,19 +50,23 @@ export const queue: Measurement = {
     }) as unknown as Database;
 
     const tenantId = big.tenantId;
-    const scope = operatorScope(tenantId);
+    // As the web binds a member: the owner, and an agent who may not read another operator's
+    // personal account, which one ticket in PERSONAL_EVERY came through (migration 0024).
+    const scope: TenantScope = { tenantId, userId: big.userId, role: "owner" };
+    const agent = await restrictedAgent(db, big);
     // What the queue page asks by default: every division, each with its own statuses.
     const view: QueueQuery = { statuses: new Map([[big.divisionId, QUEUE_STATUSES]]) };
-    const page = (query: QueueQuery) =>
-      withTenant(traced, tenantId, async (tx) => {
-        await countQueue(tx, scope, query, view.statuses);
-        return listQueue(tx, scope, query, { userId: big.userId });
+    const pageAs = (member: TenantScope, query: QueueQuery) =>
+      withScope(traced, member, async (tx) => {
+        await countQueue(tx, member, query, view.statuses);
+        return listQueue(tx, member, query, { userId: member.userId! });
       });
+    const page = (query: QueueQuery) => pageAs(scope, query);
     // Page 500's cursor, found once by walking there as a member clicking "Next" would.
     let after: string | undefined;
     const walk = progress("walking to page 500", 499);
     for (let i = 1; i < 500; i++) {
-      after = (await withTenant(db, tenantId, (tx) => listQueue(tx, scope, { ...view, after }))).next ?? undefined;
+      after = (await withScope(db, scope, (tx) => listQueue(tx, scope, { ...view, after }))).next ?? undefined;
       walk.increment();
     }
     walk.stop();
@@ -71,12 +75,13 @@ export const queue: Measurement = {
     ).map((row) => row.id);
 
     const figures: Figure[] = [];
-    const timings = progress("queries", RUNS * 4);
+    const timings = progress("queries", RUNS * 5);
     for (const [name, target, work] of [
       ["queue page 1", 50, () => page(view)],
+      ["queue page 1, agent without access to a personal account", 50, () => pageAs(agent, view)],
       ["queue page 500", 50, () => page({ ...view, after })],
       ["search", 200, () => page({ ...view, search: parseSearch("zamowienie") })],
-      ["ticket page", 30, (i: number) => withTenant(traced, tenantId, (tx) => getTicket(tx, scope, ticketIds[i % ticketIds.length]!))],
+      ["ticket page", 30, (i: number) => withScope(traced, scope, (tx) => getTicket(tx, scope, ticketIds[i % ticketIds.length]!))],
     ] as const) {
       const samples: number[] = [];
       // A first run warms the connection and its caches; it is not counted.
@@ -120,6 +125,59 @@ async function filled(db: Database) {
   // the old versions, which would otherwise double what each index holds.
   await db.execute(sql`vacuum analyze`);
   return { tenantId: big.tenant.id, divisionId: big.divisionId, userId: big.user.id };
+}
+
+/** One ticket in this many came through another operator's personal account. */
+const PERSONAL_EVERY = 100;
+
+/**
+ * An agent without access to other operators' accounts, and a personal account of someone else's
+ * that one ticket in PERSONAL_EVERY came through: the tickets row-level security hides from them.
+ * Made once; a kept database has them already.
+ */
+async function restrictedAgent(db: Database, big: { tenantId: string; divisionId: string }): Promise<TenantScope> {
+  const { tenantId, divisionId } = big;
+  const [found] = await select<{ userId: string }>(
+    db,
+    sql`select user_id as "userId" from memberships where tenant_id = ${tenantId} and role = 'agent' limit 1`,
+  );
+  if (found) return { tenantId, userId: found.userId, role: "agent" };
+  const agent = await withTenant(db, tenantId, async (tx) => {
+    const suffix = crypto.randomBytes(4).toString("hex");
+    const [agent, owner] = await tx
+      .insert(schema.users)
+      .values([
+        { email: `agent-${suffix}@bench.test`, name: "Bench Agent", passwordHash: "-" },
+        { email: `personal-${suffix}@bench.test`, name: "Bench Owner", passwordHash: "-" },
+      ])
+      .returning();
+    await tx.insert(schema.memberships).values([
+      { tenantId, userId: agent!.id, role: "agent" },
+      { tenantId, userId: owner!.id, role: "agent" },
+    ]);
+    const [mailbox] = await tx
+      .insert(schema.mailboxes)
+      .values({
+        tenantId,
+        divisionId,
+        name: "Personal",
+        address: `personal-${suffix}@bench.test`,
+        protocol: "imap",
+        host: "imap.bench.test",
+        port: 993,
+        security: "tls",
+        username: "personal",
+        ownerUserId: owner!.id,
+        active: false,
+      })
+      .returning();
+    await tx.execute(
+      sql`update tickets set mailbox_id = ${mailbox!.id} where tenant_id = ${tenantId} and number % ${PERSONAL_EVERY} = 0`,
+    );
+    return { tenantId, userId: agent!.id, role: "agent" as const };
+  });
+  await db.execute(sql`vacuum analyze tickets`);
+  return agent;
 }
 
 /** In a kept database (BENCH_REUSE_DATABASE): the tenant with the most tickets, and its owner. */

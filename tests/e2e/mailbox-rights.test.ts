@@ -68,12 +68,15 @@ describe("who sees which tickets, in the browser", () => {
   );
 
   it(
-    "in Polish: a light agent reads a ticket, with no composer, status, assignment or trash controls, and a note saying why",
+    "in Polish: a light agent reads the queue with nothing to select and a ticket with no composer, status, assignment or trash controls, and a note saying why",
     async () => {
       const desk = await rightsDesk(db);
       const { context, page } = await newPage();
       try {
         await signInAs(page, desk, "Lena");
+        // The queue offers nothing to select for bulk work.
+        await page.locator(`tr[data-ticket="${desk.printer}"]`).waitFor();
+        expect(await page.locator("[data-select-all], [data-select-ticket]").count()).toBe(0);
         await page.goto(url(`/pl/${desk.slug}/tickets/${desk.printer}`));
         await page.getByText(tPl("ticket.readOnly")).waitFor();
         await page.getByText("Printer on fire").first().waitFor();

@@ -20,10 +20,13 @@ export interface BulkQueueProps {
   members: { userId: string; name: string }[];
   divisions: DivisionWithTeams[];
   action: (previous: ActionState<BulkResult>, input: BulkInput) => Promise<ActionState<BulkResult>>;
+  /** A light agent: the rows are only read, so there is nothing to select and no bulk bar. */
+  readOnly?: boolean;
   children: ReactNode;
 }
 
 interface Selection {
+  readOnly: boolean;
   selected: ReadonlySet<string>;
   toggle: (ticketId: string) => void;
   ticketIds: string[];
@@ -44,7 +47,7 @@ function useSelection(): Selection {
  * selected or focused tickets, e closes them). The rows themselves are the server's markup; the
  * keys find them by `data-ticket`.
  */
-export function BulkQueue({ divisionId, tickets, me, members, divisions, action, children }: BulkQueueProps) {
+export function BulkQueue({ divisionId, tickets, me, members, divisions, action, readOnly = false, children }: BulkQueueProps) {
   const ticketIds = tickets.map((ticket) => ticket.id);
   const t = useTranslations("tickets.bulk");
   const tKeys = useTranslations("shortcuts.queue");
@@ -69,6 +72,7 @@ export function BulkQueue({ divisionId, tickets, me, members, divisions, action,
   }
 
   const selection: Selection = {
+    readOnly,
     selected,
     ticketIds,
     toggle: (ticketId) => {
@@ -121,22 +125,28 @@ export function BulkQueue({ divisionId, tickets, me, members, divisions, action,
             label: tKeys("open"),
             run: () => focusedRow()?.querySelector<HTMLAnchorElement>("a[data-ticket-link]")?.click(),
           },
-          { key: "a", label: tKeys("assignToMe"), run: () => run({ type: "assign", assigneeId: me }, targets()) },
-          { key: "e", label: tKeys("close"), run: () => run({ type: "status", status: "closed" }, targets()) },
+          ...(readOnly
+            ? []
+            : [
+                { key: "a", label: tKeys("assignToMe"), run: () => run({ type: "assign", assigneeId: me }, targets()) },
+                { key: "e", label: tKeys("close"), run: () => run({ type: "status", status: "closed" }, targets()) },
+              ]),
         ]}
       />
-      <BulkBar
-        count={selectedHere.length}
-        selectedTickets={tickets.filter((ticket) => selected.has(ticket.id))}
-        pending={pending}
-        state={outcomeShown ? state : undefined}
-        me={me}
-        members={members}
-        divisionId={divisionId}
-        divisions={divisions}
-        run={run}
-        onClear={() => setSelected(new Set())}
-      />
+      {!readOnly && (
+        <BulkBar
+          count={selectedHere.length}
+          selectedTickets={tickets.filter((ticket) => selected.has(ticket.id))}
+          pending={pending}
+          state={outcomeShown ? state : undefined}
+          me={me}
+          members={members}
+          divisionId={divisionId}
+          divisions={divisions}
+          run={run}
+          onClear={() => setSelected(new Set())}
+        />
+      )}
       <div ref={tableRef} aria-label={t("tableHint")} role="region">
         {children}
       </div>
@@ -146,7 +156,8 @@ export function BulkQueue({ divisionId, tickets, me, members, divisions, action,
 
 export function SelectAllCheckbox() {
   const t = useTranslations("tickets.bulk");
-  const { selected, ticketIds, setAll } = useSelection();
+  const { readOnly, selected, ticketIds, setAll } = useSelection();
+  if (readOnly) return null;
   const count = ticketIds.filter((id) => selected.has(id)).length;
   const all = count > 0 && count === ticketIds.length;
   return (
@@ -165,7 +176,8 @@ export function SelectAllCheckbox() {
 }
 
 export function RowCheckbox({ ticketId, label }: { ticketId: string; label: string }) {
-  const { selected, toggle } = useSelection();
+  const { readOnly, selected, toggle } = useSelection();
+  if (readOnly) return null;
   return (
     <input
       type="checkbox"

@@ -7,6 +7,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { scopeOf } from "@/lib/auth/context";
+import { isReadOnly } from "@/lib/auth/roles";
 import { RuleError } from "@/lib/errors";
 import { Link, redirect } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
@@ -153,6 +154,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
             members={members.map(({ userId, name }) => ({ userId, name }))}
             divisions={divisions}
             action={bulkTicketsAction.bind(null, slug)}
+            readOnly={isReadOnly(ctx.role)}
           />
           <QueuePager
             first={page.previous ? href({}) : null}
