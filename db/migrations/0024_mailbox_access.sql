@@ -49,3 +49,10 @@ CREATE POLICY "mailbox_access" ON "messages" AS RESTRICTIVE FOR SELECT TO public
   cardinality((SELECT postdesk_hidden_mailboxes())) = 0
   OR EXISTS (SELECT 1 FROM "tickets" t WHERE t."id" = "messages"."ticket_id")
 );
+--> statement-breakpoint
+-- Mail that made no ticket (the waiting list, set-aside mail) follows its mailbox the same way.
+CREATE POLICY "mailbox_access" ON "inbound_emails" AS RESTRICTIVE FOR SELECT TO public USING (
+  cardinality((SELECT postdesk_hidden_mailboxes())) = 0
+  OR "mailbox_id" IS NULL
+  OR NOT ("mailbox_id" = ANY ((SELECT postdesk_hidden_mailboxes())::uuid[]))
+);

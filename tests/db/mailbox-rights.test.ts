@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { mailboxes, memberships, messages, outbox, tickets } from "../../db/schema";
-import { operatorScope, withScope, withTenant } from "../../db/tenant";
+import { divisions, mailboxes, memberships, messages, outbox, tickets } from "../../db/schema";
+import { operatorScope, type TenantScope, withScope, withTenant } from "../../db/tenant";
 import { NotFoundError } from "../../lib/errors";
+import { getWaitingEntry, listWaitingEmails } from "../../lib/inbound/waiting-list";
 import { assignTicket } from "../../lib/tickets/assign";
 import { listQueue } from "../../lib/tickets/queue";
 import { searchTickets } from "../../lib/tickets/search";
@@ -133,6 +134,23 @@ describe("who sees which tickets, by mailbox", () => {
     expect(await mailsToBartek()).toEqual(before);
     await desk.receive(desk.mailboxes.sales.id, "Offer for twenty licences");
     expect((await mailsToBartek()).length).toBe(before.length + 1);
+  });
+
+  it("the waiting list shows mail of the mailboxes the member may see", async () => {
+    const desk = await rightsDesk(db);
+    await withTenant(db, desk.tenantId, (tx) =>
+      tx.update(divisions).set({ automationMode: "waiting_list" }).where(eq(divisions.id, desk.divisionId)),
+    );
+    const held = await desk.deliver(desk.mailboxes.personal.id, "Private question");
+    const shared = await desk.deliver(desk.mailboxes.shared.id, "Public question");
+    expect([held.outcome, shared.outcome]).toEqual(["waiting_list", "waiting_list"]);
+    const waiting = async (scope: TenantScope) =>
+      (await withScope(db, scope, (tx) => listWaitingEmails(tx, scope))).emails.map((email) => email.subject).sort();
+    expect(await waiting(desk.bartek)).toEqual(["Public question"]);
+    expect(await waiting(desk.anna)).toEqual(["Private question", "Public question"]);
+    await expect(withScope(db, desk.bartek, (tx) => getWaitingEntry(tx, desk.bartek, held.inboundEmailId))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("granting the right takes effect on the member's next request", async () => {

@@ -75,7 +75,8 @@ export async function rightsDesk(db: Database) {
     return { shared, personal, sales, salesTeamId: team!.id };
   });
 
-  const receive = async (mailboxId: string, subject: string) => {
+  /** A mail fetched by one of the mailboxes, through the whole pipeline as a poll would. */
+  const deliver = async (mailboxId: string, subject: string) => {
     const { email } = await storeInboundEmail(db, {
       tenantId,
       divisionId: company.divisionId,
@@ -83,7 +84,10 @@ export async function rightsDesk(db: Database) {
       uniqueKey: inboundKey.imap(mailboxId, 1, crypto.randomInt(1, 2 ** 31)),
       raw: mail({ subject, messageId: `<${crypto.randomUUID()}@customer.test>` }),
     });
-    const result = await processInboundEmail(db, { tenantId, inboundEmailId: email.id });
+    return processInboundEmail(db, { tenantId, inboundEmailId: email.id });
+  };
+  const receive = async (mailboxId: string, subject: string) => {
+    const result = await deliver(mailboxId, subject);
     expect(result.outcome).toBe("ticket_created");
     return result.ticketId!;
   };
@@ -121,6 +125,8 @@ export async function rightsDesk(db: Database) {
     mailboxes: { shared: setup.shared, personal: setup.personal, sales: setup.sales },
     salesTeamId: setup.salesTeamId,
     receive,
+    deliver,
+    divisionId: company.divisionId,
     owner, anna, bartek, celina, admin, light, printer, salary, offer, byHand, subjectOf, queue, search, history, open };
 }
 
