@@ -142,17 +142,18 @@ async function restrictedAgent(db: Database, big: { tenantId: string; divisionId
     sql`select user_id as "userId" from memberships where tenant_id = ${tenantId} and role = 'agent' limit 1`,
   );
   if (found) return { tenantId, userId: found.userId, role: "agent" };
+  const suffix = crypto.randomBytes(4).toString("hex");
+  // People are not tenant data: made before the tenant is bound, as signing up does.
+  const [person, owner] = await db
+    .insert(schema.users)
+    .values([
+      { email: `agent-${suffix}@bench.test`, name: "Bench Agent", passwordHash: "-" },
+      { email: `personal-${suffix}@bench.test`, name: "Bench Owner", passwordHash: "-" },
+    ])
+    .returning();
   const agent = await withTenant(db, tenantId, async (tx) => {
-    const suffix = crypto.randomBytes(4).toString("hex");
-    const [agent, owner] = await tx
-      .insert(schema.users)
-      .values([
-        { email: `agent-${suffix}@bench.test`, name: "Bench Agent", passwordHash: "-" },
-        { email: `personal-${suffix}@bench.test`, name: "Bench Owner", passwordHash: "-" },
-      ])
-      .returning();
     await tx.insert(schema.memberships).values([
-      { tenantId, userId: agent!.id, role: "agent" },
+      { tenantId, userId: person!.id, role: "agent" },
       { tenantId, userId: owner!.id, role: "agent" },
     ]);
     const [mailbox] = await tx
@@ -174,7 +175,7 @@ async function restrictedAgent(db: Database, big: { tenantId: string; divisionId
     await tx.execute(
       sql`update tickets set mailbox_id = ${mailbox!.id} where tenant_id = ${tenantId} and number % ${PERSONAL_EVERY} = 0`,
     );
-    return { tenantId, userId: agent!.id, role: "agent" as const };
+    return { tenantId, userId: person!.id, role: "agent" as const };
   });
   await db.execute(sql`vacuum analyze tickets`);
   return agent;
