@@ -144,7 +144,7 @@ export default async function MassMailPage({ params }: Props) {
                     <span className="min-w-0 md:col-span-5">
                       <span className="block truncate text-sm font-medium text-zinc-900">{mailing.subject}</span>
                       <span className="block text-xs text-zinc-500">
-                        {format.dateTime(mailing.createdAt, { dateStyle: "medium", timeStyle: "short" })}
+                        {format.dateTime(mailing.createdAt, "dateTime")}
                         {" · "}
                         {t("history.recipients", { count: mailing.recipientCount })}
                       </span>
