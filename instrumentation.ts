@@ -14,6 +14,10 @@ export async function register() {
   stampClientAddresses();
   const { getDb } = await import("./db");
   const db = await getDb();
+  // The public address the app was first seen at, for links in mail made before any page is asked
+  // for (a server action after a restart, the worker below): lib/app-url.ts.
+  const { loadStoredOrigin } = await import("./lib/app-url");
+  await loadStoredOrigin(db);
   if (process.env.TRIGGER_SECRET_KEY || process.env.POSTDESK_WORKER === "off") return;
   const { startWorker } = await import("./lib/dispatch/worker");
   const { stopWorkerOnShutdown } = await import("./lib/dispatch/shutdown");

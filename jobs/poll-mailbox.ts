@@ -1,6 +1,7 @@
 import { schemaTask } from "@trigger.dev/sdk";
 import { z } from "zod";
 import { getDb } from "@/db";
+import { loadStoredOrigin } from "@/lib/app-url";
 import { pollLeasedMailbox } from "@/lib/dispatch/poll-leased";
 
 export const pollMailboxPayload = z.object({ tenantId: z.uuid(), mailboxId: z.uuid() });
@@ -13,5 +14,10 @@ export const pollMailboxTask = schemaTask({
   id: "poll-mailbox",
   schema: pollMailboxPayload,
   concurrency: { perKey: 1 },
-  run: async (payload, { ctx }) => pollLeasedMailbox(await getDb(), { ...payload, owner: ctx.run.id }),
+  run: async (payload, { ctx }) => {
+    const db = await getDb();
+    // Notifications of new tickets link to them: at the address the web app was first seen at.
+    await loadStoredOrigin(db);
+    return pollLeasedMailbox(db, { ...payload, owner: ctx.run.id });
+  },
 });

@@ -1,5 +1,6 @@
 import { schedules } from "@trigger.dev/sdk";
 import { getDb } from "@/db";
+import { loadStoredOrigin } from "@/lib/app-url";
 import { sendAccountMail } from "@/lib/outbox/account-mail";
 import { sendOutbox } from "@/lib/outbox/send";
 
@@ -12,6 +13,8 @@ export const sendOutboxTask = schedules.task({
   cron: "* * * * *",
   run: async (_payload, { signal }) => {
     const db = await getDb();
+    // Account mail's sender, without POSTDESK_MAIL_FROM, is no-reply at the public address's host.
+    await loadStoredOrigin(db);
     return { outbox: await sendOutbox(db, { signal }), accountMail: await sendAccountMail(db, { signal }) };
   },
 });

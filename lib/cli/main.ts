@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type DatabaseHandle, dataDir, openDatabase } from "@/db/client";
 import { EmbeddedDatabaseBusyError } from "@/db/embedded-lock";
+import { loadStoredOrigin } from "@/lib/app-url";
 import { NotFoundError, RuleError } from "@/lib/errors";
 import { zodFieldErrors } from "@/lib/forms";
 import {
@@ -167,7 +168,10 @@ class DatabaseSession {
         `cannot open the database (${this.databaseLocation()}): ${innermostMessage(error)}`,
       );
     });
-    return (await this.handle).db;
+    const { db } = await this.handle;
+    // Commands that poll, import or send write links into mail: the public address the web app saw.
+    await loadStoredOrigin(db);
+    return db;
   }
 
   databaseLocation(): string {

@@ -3,6 +3,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { mailboxes } from "@/db/schema";
+import { loadStoredOrigin } from "@/lib/app-url";
 import { watchFolder, type FolderWatch } from "@/lib/mail/imap";
 import { inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { signInToken } from "@/lib/mailboxes/oauth-tokens";
@@ -473,6 +474,12 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
       if (held && !stopping()) await takeOverFromGoneWorkers();
     } catch (error) {
       emit({ type: "error", where: "tick", error, at: Date.now() });
+    }
+    // The public address for links in the mail that polls and chores write (at most once a minute).
+    try {
+      await loadStoredOrigin(db);
+    } catch (error) {
+      emit({ type: "error", where: "publicAddress", error, at: Date.now() });
     }
     // Awaited, before the slots are filled again: while a chore waits (a send on a mailbox's OAuth2
     // token, say), this worker leases nothing new and other workers take what is due. Polls already

@@ -95,12 +95,32 @@ export async function startAppServer(options: {
   dataDir?: string;
   /** More of the app's configuration (OAuth providers, a mail CA), over what the test process has. */
   env?: Record<string, string>;
+  /** Variables left unset, inherited and default ones too (NEXTAUTH_URL, for an app that finds its own address). */
+  unset?: string[];
 }): Promise<AppServer> {
   await buildIfStale();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "postdesk-e2e-"));
   const { DATABASE_URL: _inherited, ...inherited } = process.env;
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    AUTH_TRUST_HOST: "true",
+    NEXTAUTH_URL: url,
+    POSTDESK_DATA_DIR: dataDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+    // The run's database is shared with test files running beside this one: an embedded
+    // worker would poll their mailboxes and send their mail. Tests that want it say so.
+    POSTDESK_WORKER: options.worker ? "on" : "off",
+    // Every browser of the tests comes from 127.0.0.1, and the test files share a database: the
+    // sign-in throttle would count one file's wrong passwords against the next file's sign-ins.
+    // Each browser context says where it comes from as a proxy in front would (browser.ts).
+    POSTDESK_TRUSTED_PROXY_HOPS: "1",
+    ...options.env,
+  };
+  for (const name of options.unset ?? []) delete env[name];
   let output = "";
   const child: ChildProcess = spawn(
     process.execPath,
@@ -110,23 +130,7 @@ export async function startAppServer(options: {
       // Its own process group, so that stopping it also stops anything it started.
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...inherited,
-        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-        AUTH_TRUST_HOST: "true",
-        NEXTAUTH_URL: url,
-        POSTDESK_DATA_DIR: dataDir,
-        NEXT_TELEMETRY_DISABLED: "1",
-        NODE_ENV: "production",
-        // The run's database is shared with test files running beside this one: an embedded
-        // worker would poll their mailboxes and send their mail. Tests that want it say so.
-        POSTDESK_WORKER: options.worker ? "on" : "off",
-        // Every browser of the tests comes from 127.0.0.1, and the test files share a database: the
-        // sign-in throttle would count one file's wrong passwords against the next file's sign-ins.
-        // Each browser context says where it comes from as a proxy in front would (browser.ts).
-        POSTDESK_TRUSTED_PROXY_HOPS: "1",
-        ...options.env,
-      },
+      env,
     },
   );
   const keep = (chunk: Buffer) => {

@@ -5,6 +5,7 @@ import * as schema from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { hashPassword } from "../../lib/auth/password";
 import { createDivision } from "../../lib/divisions/divisions";
+import { dateFormatter } from "../../lib/i18n/dates";
 import { makeTenant, testDatabase } from "../setup/db";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
@@ -111,7 +112,7 @@ describe("the dispatcher page in the browser", () => {
         await alert.getByText(tPl("mailboxes.failures.loginFailed.title")).waitFor();
         await alert.getByText(tPl("mailboxes.failures.loginFailed.hint")).waitFor();
         await alert.getByText(tPl("dispatcher.failureCount", { count: 5 })).waitFor();
-        const since = new Intl.DateTimeFormat("pl", { dateStyle: "medium", timeStyle: "short" }).format(failingSince);
+        const since = dateFormatter("pl").dateTime(failingSince, "dateTime");
         await alert.getByText(tPl("dispatcher.failingSince", { since })).waitFor();
         expect(await alert.textContent()).toContain("AUTHENTICATIONFAILED");
         // Its state, and that it is retried rarely on purpose; the list says how many need attention.

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
 import { hashPassword } from "../../lib/auth/password";
+import { dateFormatter } from "../../lib/i18n/dates";
 import { makeTenant, testDatabase } from "../setup/db";
 import { type Dovecot, startDovecot } from "../setup/dovecot";
 import { recordingServer } from "../setup/listener";
@@ -171,7 +172,7 @@ describe("mailboxes in the browser", () => {
         const firstDownloadAt = new Date("2026-03-14T12:00:00Z");
         await db.update(schema.mailboxes).set({ firstDownloadAt }).where(eq(schema.mailboxes.id, stored!.id));
         await page.goto(url(`/en${listPath}/${stored!.id}`));
-        const since = new Intl.DateTimeFormat("en", { dateStyle: "long" }).format(firstDownloadAt);
+        const since = dateFormatter("en").dateTime(firstDownloadAt, "date");
         await page
           .getByText(tEn("mailboxForm.fields.protocol.locked", { protocol: "IMAP", other: "POP3", since }))
           .waitFor();
@@ -190,7 +191,7 @@ describe("mailboxes in the browser", () => {
         const [saved] = await db.select().from(schema.mailboxes).where(eq(schema.mailboxes.id, stored!.id));
         expect(saved).toMatchObject({ name: "Support desk", protocol: "imap", passwordEnc: stored!.passwordEnc, privateMail: true });
         await page.goto(url(`/pl${listPath}/${stored!.id}`));
-        const sincePl = new Intl.DateTimeFormat("pl", { dateStyle: "long" }).format(firstDownloadAt);
+        const sincePl = dateFormatter("pl").dateTime(firstDownloadAt, "date");
         await page
           .getByText(tPl("mailboxForm.fields.protocol.locked", { protocol: "IMAP", other: "POP3", since: sincePl }))
           .waitFor();

@@ -5,6 +5,7 @@ import { LanguageSwitcher } from "@/app/_components/language-switcher";
 import { Logo } from "@/app/_components/logo";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { setPageLocale } from "@/app/_i18n/page-locale";
+import { seeRequestOrigin } from "@/app/_public-address/see-request-origin";
 import { tenantRequest } from "@/lib/auth/request";
 import { Link } from "@/lib/i18n/navigation";
 import { countUnreadNotifications } from "@/lib/notifications/in-app";
@@ -24,6 +25,7 @@ export default async function TenantLayout({
   const { locale, tenant } = await params;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
+  await seeRequestOrigin();
   const unread = await run((tx) => countUnreadNotifications(tx, scopeOf(ctx)));
   const t = await getTranslations("shell");
   const tRoles = await getTranslations("roles");

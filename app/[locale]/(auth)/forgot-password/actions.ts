@@ -1,6 +1,7 @@
 "use server";
 
 import { after } from "next/server";
+import { seeRequestOrigin } from "@/app/_public-address/see-request-origin";
 import { getDb } from "@/db";
 import { forgotPasswordSchema, requestPasswordReset } from "@/lib/accounts/password";
 import { type ActionState, actionError } from "@/lib/auth/action";
@@ -18,6 +19,8 @@ export async function forgotPasswordAction(
   const parsed = forgotPasswordSchema.safeParse(formDataToObject(input));
   if (!parsed.success) return { error: "invalidInput", fieldErrors: zodFieldErrors(parsed.error) };
   try {
+    // The link in the mail leads to where this form was sent from, when nothing is configured.
+    await seeRequestOrigin();
     const db = await getDb();
     const { mailId } = await requestPasswordReset(db, parsed.data);
     if (mailId) after(() => sendAccountMail(db, { ids: [mailId] }).then(() => undefined));

@@ -1,6 +1,7 @@
 "use server";
 
 import { after } from "next/server";
+import { seeRequestOrigin } from "@/app/_public-address/see-request-origin";
 import { getDb } from "@/db";
 import { requestSignUp } from "@/lib/accounts/sign-up";
 import { type ActionState, actionError } from "@/lib/auth/action";
@@ -30,6 +31,8 @@ export async function signUpAction(
   });
   if (!parsed.success) return { error: "invalidInput", fieldErrors: zodFieldErrors(parsed.error) };
   try {
+    // The link in the mail leads to where this form was sent from, when nothing is configured.
+    await seeRequestOrigin();
     const db = await getDb();
     const { mailId } = await requestSignUp(db, parsed.data);
     if (mailId) after(() => sendAccountMail(db, { ids: [mailId] }).then(() => undefined));

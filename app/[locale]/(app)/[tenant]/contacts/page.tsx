@@ -106,7 +106,7 @@ export default async function ContactsPage({ params, searchParams }: Props) {
                     )}
                     <span data-tickets={contact.ticketCount}>{t("tickets", { count: contact.ticketCount })}</span>
                     {contact.lastActivityAt && (
-                      <span>{t("lastActivity", { when: format.dateTime(contact.lastActivityAt, { dateStyle: "medium" }) })}</span>
+                      <span>{t("lastActivity", { when: format.dateTime(contact.lastActivityAt, "date") })}</span>
                     )}
                   </span>
                 </Link>

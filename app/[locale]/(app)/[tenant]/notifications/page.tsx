@@ -122,7 +122,9 @@ export default async function NotificationsPage({ params }: Props) {
                       <span className="min-w-0 break-words">{title}</span>
                       {isUnread && <Badge tone="amber">{t("new")}</Badge>}
                     </p>
-                    <p className="mt-0.5 text-xs text-zinc-500">{[...details, when].join(" · ")}</p>
+                    <p className="mt-0.5 text-xs text-zinc-500" title={format.dateTime(notification.createdAt, "dateTime")}>
+                      {[...details, when].join(" · ")}
+                    </p>
                     {hint && <p className="mt-2 text-sm leading-6 text-zinc-600">{hint}</p>}
                   </div>
                   {isUnread && (

@@ -3,12 +3,16 @@ import { getTranslations } from "next-intl/server";
 import { Icon, type IconName } from "@/app/_components/icons";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
+import { seeRequestOrigin } from "@/app/_public-address/see-request-origin";
+import { publicAddress, publicAddressWarnings } from "@/lib/app-url";
 import { tenantRequest } from "@/lib/auth/request";
+import { canManageMailSettings } from "@/lib/auth/roles";
 import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
 import { configuredProviders } from "@/lib/oauth/providers";
+import { PublicAddressCard } from "./public-address";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string }>;
@@ -28,6 +32,9 @@ export default async function SettingsPage({ params }: Props) {
     Promise.all([listMembers(tx, scopeOf(ctx)), listDivisions(tx, scopeOf(ctx))]),
   );
   const t = await getTranslations("settings");
+  // Seen here too, not only by the layout that renders beside this page: what it shows must be current.
+  const requestOrigin = await seeRequestOrigin();
+  const address = publicAddress();
   const required = configuredProviders(process.env).find((provider) => provider.id === ctx.tenant.requiredSignIn);
 
   const sections: { href: string; icon: IconName; title: string; description: string; count: string }[] = [
@@ -79,6 +86,13 @@ export default async function SettingsPage({ params }: Props) {
           </Link>
         ))}
       </div>
+      {canManageMailSettings(ctx.role) && (
+        <PublicAddressCard
+          address={address}
+          warnings={publicAddressWarnings(address.origin, requestOrigin)}
+          requestOrigin={requestOrigin}
+        />
+      )}
     </>
   );
 }

@@ -166,7 +166,7 @@ export async function QueueTable({
                 <td className="px-5 py-3 text-right text-xs whitespace-nowrap text-zinc-500 sm:pr-6">
                   <time
                     dateTime={ticket.updatedAt.toISOString()}
-                    title={format.dateTime(ticket.updatedAt, { dateStyle: "medium", timeStyle: "short" })}
+                    title={format.dateTime(ticket.updatedAt, "dateTime")}
                   >
                     {format.relativeTime(ticket.updatedAt, now)}
                   </time>

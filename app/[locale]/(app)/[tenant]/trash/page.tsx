@@ -44,7 +44,7 @@ export default async function TrashPage({ params, searchParams }: Props) {
   const t = await getTranslations("trash");
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
-  const when = (date: Date) => format.dateTime(date, { dateStyle: "medium", timeStyle: "short" });
+  const when = (date: Date) => format.dateTime(date, "dateTime");
   const mayPurge = ctx.mayPurge;
 
   return (

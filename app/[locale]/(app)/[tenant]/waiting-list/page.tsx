@@ -73,7 +73,7 @@ export default async function WaitingListPage({ params, searchParams }: Props) {
               reason: t(`reasons.${reasonOf(email.reason)}`),
               heldByRule: heldByRule(email.reason),
               receivedAt: email.receivedAt.toISOString(),
-              received: format.dateTime(email.receivedAt, { dateStyle: "short", timeStyle: "short" }),
+              received: format.dateTime(email.receivedAt, "dateTime"),
             }))}
             divisions={divisions}
             action={bulkWaitingAction.bind(null, slug)}

@@ -60,7 +60,7 @@ export default async function ContactPage({ params }: Props) {
                 {contact.organization}
               </span>
             )}
-            <span>{t("contact.since", { when: format.dateTime(contact.createdAt, { dateStyle: "medium" }) })}</span>
+            <span>{t("contact.since", { when: format.dateTime(contact.createdAt, "date") })}</span>
           </span>
         }
       />
@@ -89,7 +89,7 @@ export default async function ContactPage({ params }: Props) {
                     </span>
                     <span className="flex items-center gap-3 text-sm text-zinc-500">
                       <TicketStatusBadge status={ticket.status} />
-                      {format.dateTime(ticket.createdAt, { dateStyle: "medium" })}
+                      {format.dateTime(ticket.createdAt, "date")}
                     </span>
                   </Link>
                 </li>

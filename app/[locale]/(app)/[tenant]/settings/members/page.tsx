@@ -109,7 +109,7 @@ export default async function MembersPage({ params }: Props) {
                   <li key={invite.id} className="flex flex-wrap items-center justify-between gap-3 px-5 py-4 sm:px-6">
                     <div className="min-w-0">
                       <p className="truncate text-sm font-medium text-zinc-900">{invite.email}</p>
-                      <p className="mt-0.5 text-xs text-zinc-500">
+                      <p className="mt-0.5 text-xs text-zinc-500" title={format.dateTime(invite.expiresAt, "dateTime")}>
                         {tRoles(invite.role)} · {t("pending.expires", { when: format.relativeTime(invite.expiresAt, now) })}
                       </p>
                     </div>

@@ -56,7 +56,7 @@ export default async function SignInSettingsPage({ params }: Props) {
       </Card>
       <Card className="mt-6 max-w-2xl">
         <CardHeader
-          title={ctx.tenant.requireTwoFactor ? t("twoStep.required", { company: ctx.tenant.name }) : t("twoStep.optional")}
+          title={ctx.tenant.requireTwoFactor ? t("twoStep.required") : t("twoStep.optional")}
           description={ctx.twoFactor ? t("twoStep.yourSession") : t("twoStep.yourSessionNot")}
         />
         {/* Members see the rule; only owners and admins get the form to change it. */}

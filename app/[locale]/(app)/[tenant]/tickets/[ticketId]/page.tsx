@@ -191,7 +191,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
                 {tTickets("highlighted")}
               </span>
             )}
-            <span>{t("opened", { when: format.dateTime(ticket.createdAt, { dateStyle: "medium", timeStyle: "short" }) })}</span>
+            <span>{t("opened", { when: format.dateTime(ticket.createdAt, "dateTime") })}</span>
             <TicketPresence ticketId={ticket.id} action={reportViewingAction.bind(null, slug)} />
           </span>
         }
@@ -221,7 +221,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
           <p className="flex items-center gap-2">
             <Icon name="trash" className="size-5 shrink-0" />
             {t("trash.banner", {
-              when: format.dateTime(trashedAt, { dateStyle: "medium", timeStyle: "short" }),
+              when: format.dateTime(trashedAt, "dateTime"),
               who: deletedBy,
             })}
           </p>
@@ -250,7 +250,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
                   {t("merge.mergedNote", { ticket: `[${division.tag}#${source.number}]`, subject: source.subject })}
                   {source.mergedAt && (
                     <span className="text-xs text-zinc-500">
-                      {format.dateTime(source.mergedAt, { dateStyle: "medium", timeStyle: "short" })}
+                      {format.dateTime(source.mergedAt, "dateTime")}
                     </span>
                   )}
                 </li>

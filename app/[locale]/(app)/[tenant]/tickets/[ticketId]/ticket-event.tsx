@@ -93,7 +93,7 @@ export function TicketEventItem({ event, names, tag }: { event: TicketEvent; nam
       <Icon name={event.kind === "status" || event.kind === "autoClosed" ? "checkCircle" : "info"} className="size-3.5 shrink-0 text-zinc-400" />
       <span>{text}</span>
       <span aria-hidden>·</span>
-      <time dateTime={event.at.toISOString()}>{format.dateTime(event.at, { dateStyle: "medium", timeStyle: "short" })}</time>
+      <time dateTime={event.at.toISOString()}>{format.dateTime(event.at, "dateTime")}</time>
     </p>
   );
 }

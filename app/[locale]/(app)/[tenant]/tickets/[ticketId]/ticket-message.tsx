@@ -104,7 +104,7 @@ export function TicketMessageItem({
         </div>
         <div className="flex shrink-0 items-center gap-2">
           <time dateTime={message.createdAt.toISOString()} className="text-xs whitespace-nowrap text-zinc-500">
-            {format.dateTime(message.createdAt, { dateStyle: "medium", timeStyle: "short" })}
+            {format.dateTime(message.createdAt, "dateTime")}
           </time>
         </div>
       </header>
@@ -156,10 +156,13 @@ function DeliveryLine({
 
   let tone: "zinc" | "amber" | "green" | "red" = "zinc";
   let text: string;
+  // A relative time's moment, in full, for its tooltip.
+  let at: Date | null = null;
   switch (delivery.status) {
     case "sent":
       tone = "green";
       text = t("sent", { when: format.relativeTime(delivery.sentAt ?? now, now) });
+      at = delivery.sentAt;
       break;
     case "sending":
       text = t("sending");
@@ -175,6 +178,7 @@ function DeliveryLine({
       } else if (delivery.attempts > 0) {
         tone = "amber";
         text = t("retrying", { when: format.relativeTime(delivery.nextAttemptAt, now) });
+        at = delivery.nextAttemptAt;
       } else {
         text = t("ready");
       }
@@ -195,7 +199,9 @@ function DeliveryLine({
     >
       <p className="flex flex-wrap items-center gap-x-2 gap-y-1">
         <Icon name={delivery.status === "sent" ? "checkCircle" : delivery.status === "error" ? "alert" : "clock"} className="size-4 shrink-0" />
-        <span className="font-medium">{text}</span>
+        <span className="font-medium" title={at ? format.dateTime(at, "dateTime") : undefined}>
+          {text}
+        </span>
         {(delivery.status === "error" || held) && (
           <Link href={outboxHref} className="underline underline-offset-2 hover:no-underline">
             {t("openOutbox")}

@@ -76,7 +76,7 @@ export default async function WaitingEntryPage({ params, searchParams }: Props) 
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
   const { mail } = entry;
-  const when = (date: Date) => format.dateTime(date, { dateStyle: "medium", timeStyle: "short" });
+  const when = (date: Date) => format.dateTime(date, "dateTime");
   const ticketDivision = entry.ticket ? divisions.find((division) => division.id === entry.ticket!.divisionId) : undefined;
   // A deleted entry restored from the trash is waiting again, as if never decided.
   const decision = entry.waiting && entry.decision === "deleted" ? undefined : DECISIONS.find((d) => d === entry.decision);

@@ -91,7 +91,7 @@ export default async function DispatcherPage({ params }: Props) {
   const divisionHref = `/${slug}/settings/divisions/${division.id}`;
   const needAttention = mailboxes.filter((mailbox) => mailbox.active && failingState(mailbox)).length;
   const when = (date: Date) => (
-    <time dateTime={date.toISOString()} title={format.dateTime(date, { dateStyle: "medium", timeStyle: "medium" })}>
+    <time dateTime={date.toISOString()} title={format.dateTime(date, "dateTime")}>
       {format.relativeTime(date, now)}
     </time>
   );
@@ -265,7 +265,7 @@ export default async function DispatcherPage({ params }: Props) {
                                 <span className="text-xs font-normal text-red-800">
                                   {mailbox.lastErrorAt &&
                                     t("failingSince", {
-                                      since: format.dateTime(mailbox.lastErrorAt, { dateStyle: "medium", timeStyle: "short" }),
+                                      since: format.dateTime(mailbox.lastErrorAt, "dateTime"),
                                     })}
                                   {mailbox.lastErrorAt && " · "}
                                   {t("failureCount", { count: mailbox.failureCount })}

@@ -79,7 +79,10 @@ export default async function MailboxesPage({ params }: Props) {
             <span className="flex min-w-0 items-start justify-between gap-3 md:col-span-5">
               <span className="min-w-0 space-y-1">
                 <StatusDot on={mailbox.active}>{mailbox.active ? t("active") : t("inactive")}</StatusDot>
-                <span className="block text-xs text-zinc-500">
+                <span
+                  className="block text-xs text-zinc-500"
+                  title={mailbox.lastPollAt ? format.dateTime(mailbox.lastPollAt, "dateTime") : undefined}
+                >
                   {mailbox.lastPollAt
                     ? t("lastPoll", { when: format.relativeTime(mailbox.lastPollAt, now) })
                     : t("neverPolled")}
@@ -91,7 +94,7 @@ export default async function MailboxesPage({ params }: Props) {
                       <>
                         {" · "}
                         {t("failingSince", {
-                          since: format.dateTime(mailbox.lastErrorAt, { dateStyle: "medium", timeStyle: "short" }),
+                          since: format.dateTime(mailbox.lastErrorAt, "dateTime"),
                         })}
                       </>
                     )}

@@ -298,7 +298,7 @@ export function MassMailForm({
                         {contact.roleAddress && <Badge tone="neutral">{t("recipients.roleAddress")}</Badge>}
                         {contact.unsubscribed && <Badge tone="amber">{t("recipients.unsubscribed")}</Badge>}
                         <span className="hidden shrink-0 text-xs text-zinc-500 sm:block">
-                          {t("recipients.lastTicket", { date: format.dateTime(contact.lastTicketAt, { dateStyle: "medium" }) })}
+                          {t("recipients.lastTicket", { date: format.dateTime(contact.lastTicketAt, "date") })}
                         </span>
                       </label>
                     </li>

@@ -6,6 +6,7 @@ import { Card, CardHeader } from "@/app/_components/card";
 import { Icon } from "@/app/_components/icons";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
+import { seeRequestOrigin } from "@/app/_public-address/see-request-origin";
 import { appUrl } from "@/lib/app-url";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
@@ -43,6 +44,8 @@ export default async function MassMailPage({ params }: Props) {
   const { locale, tenant, divisionId } = await params;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
+  // The preview's unsubscribe link: the layout renders beside the page, so see the origin here too.
+  await seeRequestOrigin();
   const admin = canManageMailSettings(ctx.role);
   const { division, mailings, sender, draft, contacts } = await readOrNotFound(run, [divisionId], async (tx) => {
     const scope = scopeOf(ctx);
@@ -141,7 +144,7 @@ export default async function MassMailPage({ params }: Props) {
                     <span className="min-w-0 md:col-span-5">
                       <span className="block truncate text-sm font-medium text-zinc-900">{mailing.subject}</span>
                       <span className="block text-xs text-zinc-500">
-                        {format.dateTime(mailing.createdAt, { dateStyle: "medium", timeStyle: "short" })}
+                        {format.dateTime(mailing.createdAt, "dateTime")}
                         {" · "}
                         {t("history.recipients", { count: mailing.recipientCount })}
                       </span>

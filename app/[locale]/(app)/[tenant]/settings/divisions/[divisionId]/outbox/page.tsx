@@ -218,9 +218,11 @@ export default async function OutboxPage({ params, searchParams }: Props) {
                         <td className="px-3 py-3 text-right text-zinc-600 tabular-nums">{row.attempts}</td>
                         <td className="px-3 py-3 text-xs whitespace-nowrap text-zinc-500">
                           {row.status === "sent" && row.sentAt ? (
-                            t("sentAt", { when: format.relativeTime(row.sentAt, now) })
+                            <time dateTime={row.sentAt.toISOString()} title={format.dateTime(row.sentAt, "dateTime")}>
+                              {t("sentAt", { when: format.relativeTime(row.sentAt, now) })}
+                            </time>
                           ) : row.status === "ready" && division.sendingEnabled ? (
-                            <time dateTime={row.nextAttemptAt.toISOString()}>
+                            <time dateTime={row.nextAttemptAt.toISOString()} title={format.dateTime(row.nextAttemptAt, "dateTime")}>
                               {row.nextAttemptAt > now ? format.relativeTime(row.nextAttemptAt, now) : t("now")}
                             </time>
                           ) : (

@@ -81,7 +81,7 @@ export default async function MailboxPage({ params, searchParams }: Props) {
         hasSmtpPassword={mailbox.hasSmtpPassword}
         protocolLockedSince={
           mailbox.protocolLocked && mailbox.firstDownloadAt
-            ? format.dateTime(mailbox.firstDownloadAt, { dateStyle: "long" })
+            ? format.dateTime(mailbox.firstDownloadAt, "date")
             : null
         }
         canEdit={canManageMailSettings(ctx.role)}
@@ -104,7 +104,7 @@ export default async function MailboxPage({ params, searchParams }: Props) {
                     providers.find((provider) => provider.id === connection.provider)?.name ??
                     t(`oauth.providerNames.${connection.provider}`),
                   account: connection.account,
-                  connectedOn: connection.connectedAt && format.dateTime(connection.connectedAt, { dateStyle: "long" }),
+                  connectedOn: connection.connectedAt && format.dateTime(connection.connectedAt, "date"),
                   connectedBy: connection.connectedBy,
                   awaitingConnect: connection.awaitingConnect,
                   needsReconnect: connection.needsReconnect,
