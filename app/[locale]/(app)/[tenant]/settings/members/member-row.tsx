@@ -10,6 +10,7 @@ import { Icon } from "@/app/_components/icons";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { Role } from "@/db/schema";
 import type { ActionState } from "@/lib/auth/action";
+import { type AssigneeOption, DeactivateMemberPanel } from "./deactivate-member-panel";
 
 type Action = (previous: ActionState<void>, input: FormData | Record<string, unknown>) => Promise<ActionState<void>>;
 
@@ -29,6 +30,7 @@ export function MemberRow({
   roleOptions,
   updateAction,
   removeAction,
+  deactivation,
 }: {
   member: MemberView;
   isYou: boolean;
@@ -37,12 +39,15 @@ export function MemberRow({
   roleOptions: Role[];
   updateAction: Action;
   removeAction: Action;
+  /** What deactivating this member needs: their open tickets and who could take them. */
+  deactivation: { company: string; openTickets: number; assignees: AssigneeOption[]; action: Action };
 }) {
   const t = useTranslations("members");
   const tRoles = useTranslations("roles");
   const update = useActionForm(updateAction);
   const [removeState, remove, removing] = useActionState(removeAction, {});
   const [dirty, setDirty] = useState(false);
+  const [deactivating, setDeactivating] = useState(false);
 
   useEffect(() => {
     if (update.state.ok) setDirty(false);
@@ -84,6 +89,7 @@ export function MemberRow({
   }
 
   return (
+    <>
     <form
       ref={update.formRef}
       onSubmit={update.onSubmit}
@@ -122,6 +128,18 @@ export function MemberRow({
         </Button>
         {!isYou && (
           <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => setDeactivating(true)}
+            aria-label={t("deactivateLabel", { name: member.name })}
+            aria-expanded={deactivating}
+            disabled={deactivating}
+          >
+            {t("deactivate")}
+          </Button>
+        )}
+        {!isYou && (
+          <Button
             variant="ghost"
             size="sm"
             onClick={onRemove}
@@ -145,6 +163,17 @@ export function MemberRow({
         </div>
       )}
     </form>
+    {deactivating && (
+      <DeactivateMemberPanel
+        member={member}
+        company={deactivation.company}
+        openTickets={deactivation.openTickets}
+        assignees={deactivation.assignees}
+        action={deactivation.action}
+        onCancel={() => setDeactivating(false)}
+      />
+    )}
+    </>
   );
 }
 
