@@ -357,10 +357,10 @@ describe("onboarding in the browser", () => {
         expect(await invitee.locator("#name").isDisabled()).toBe(true);
         await screenshot(invitee, "13-division-settings-agent-en");
 
-        // The link worked once.
+        // The link worked once, and says so.
         const { context: strangerContext, page: stranger } = await newPage();
         await stranger.goto(link.replace("/en/", "/pl/"));
-        await stranger.getByRole("heading", { level: 1, name: tPl("invite.invalidTitle") }).waitFor();
+        await stranger.getByRole("heading", { level: 1, name: tPl("invite.usedTitle") }).waitFor();
         await screenshot(stranger, "14-invite-used-pl");
         await strangerContext.close();
 
