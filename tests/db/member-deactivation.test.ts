@@ -75,6 +75,10 @@ describe("deactivating a member", () => {
       acme.user.id,
       agent.userId,
     ]);
+    // The closed ticket's page saves its assignee unchanged without a complaint.
+    await expect(
+      withScope(db, acme.scope, (tx) => assignTicket(tx, acme.scope, { ticketId: closed.id, assigneeId: agent.userId })),
+    ).resolves.toMatchObject({ newlyAssignedUserId: null });
 
     const audit = await withTenant(db, acme.tenant.id, (tx) =>
       tx.select().from(auditLog).where(and(eq(auditLog.tenantId, acme.tenant.id), eq(auditLog.targetId, agent.membershipId))),
