@@ -12,7 +12,8 @@ import { browserTests, SCENARIO_TIMEOUT_MS, tPl } from "./browser";
 /**
  * People of a company in a real browser, in Polish: an owner deactivates an agent (whose open
  * ticket goes to the owner) and invites someone by email; the mail reaches the SMTP sink in
- * Polish, its link opened in another browser lets the newcomer in, and a second use is refused.
+ * Polish, its link opened in another browser lets the newcomer in, who signs their replies on their
+ * profile, and a second use of the link is refused.
  */
 
 const db = await testDatabase();
@@ -97,6 +98,16 @@ describe("members", () => {
             .where(and(eq(schema.memberships.tenantId, desk.tenantId), eq(schema.users.email, inviteeEmail))),
         );
         expect(joined).toEqual({ role: "agent" });
+
+        // The newcomer signs their replies.
+        await invitee.goto(url(`/pl/${slug}/profile`));
+        await invitee.getByLabel(tPl("profile.details.signatureText")).fill("Zofia Nowak\nKwiaciarnia");
+        await invitee.getByLabel(tPl("profile.details.signatureHtml")).fill("<p><b>Zofia Nowak</b><br>Kwiaciarnia</p><script>alert(1)</script>");
+        await invitee.getByRole("button", { name: tPl("profile.details.save") }).click();
+        await invitee.getByText(tPl("profile.details.saved")).waitFor();
+        await invitee.reload();
+        expect(await invitee.getByLabel(tPl("profile.details.signatureHtml")).inputValue()).toBe("<p><b>Zofia Nowak</b><br />Kwiaciarnia</p>");
+        await screenshot(invitee, "204-profile-signature-pl");
 
         // The link worked once.
         await invitee.goto(invitation.link);
