@@ -1,7 +1,6 @@
 import { and, asc, count, eq, gte, inArray, lte, sql } from "drizzle-orm";
-import type { Database, Executor, Transaction } from "@/db/client";
+import type { Database, Executor } from "@/db/client";
 import { accountMail, type AccountMailEntry, type AccountMailKind } from "@/db/schema";
-import { outsideTenant, type TenantScope } from "@/db/tenant";
 import { appUrl } from "@/lib/app-url";
 import { systemSmtpTransport, smtpUrlSecrets } from "@/lib/mail/smtp";
 import { newMessageId } from "./enqueue";
@@ -58,20 +57,6 @@ export async function queueAccountMail(tx: Executor, mail: AccountMail, env: Env
     .returning({ id: accountMail.id });
   if (!row) throw new Error("Account mail insert returned nothing");
   return row.id;
-}
-
-/**
- * Queues account mail from a transaction bound to a tenant, for mail a member's action sends (an
- * invitation). The app role has no grant on account_mail (migration 0015: a tenant's context must
- * never reach others' links), so the insert is a step outside the tenant.
- */
-export function queueAccountMailForTenant(
-  tx: Transaction,
-  scope: TenantScope,
-  mail: AccountMail,
-  env: Env = process.env,
-): Promise<string> {
-  return outsideTenant(tx, scope, () => queueAccountMail(tx, mail, env));
 }
 
 /** "Postdesk <no-reply@example.com>" → "no-reply@example.com". */

@@ -100,6 +100,24 @@ describe("invitations by mail", () => {
     ).rejects.toMatchObject({ name: "NotFoundError" });
   });
 
+  it("go to one address at most three times an hour; a refused Send again keeps the last link working", async () => {
+    const acme = await company("Flood");
+    const email = `flood-${unique()}@people.test`;
+    const now = new Date();
+    const first = await acme.act((tx) => inviteByMail(tx, acme.scope, { email, role: "agent", locale: "en" }, now));
+    await acme.act((tx) => sendInviteAgain(tx, acme.scope, { inviteId: first.invite.id, locale: "en" }, now));
+    const third = await acme.act((tx) => sendInviteAgain(tx, acme.scope, { inviteId: first.invite.id, locale: "en" }, now));
+    await expect(
+      acme.act((tx) => sendInviteAgain(tx, acme.scope, { inviteId: first.invite.id, locale: "en" }, now)),
+    ).rejects.toMatchObject({ key: "inviteMailLimit", values: { email } });
+    const thirdToken = third.link.split("/").at(-1)!;
+    expect(await inviteDetails(db, thirdToken)).toMatchObject({ email });
+    const later = new Date(now.getTime() + 61 * 60_000);
+    await expect(
+      acme.act((tx) => sendInviteAgain(tx, acme.scope, { inviteId: first.invite.id, locale: "en" }, later)),
+    ).resolves.toMatchObject({ invite: { id: first.invite.id } });
+  });
+
   it("queue no mail when the invitation is refused", async () => {
     const acme = await company("Refused");
     await expect(

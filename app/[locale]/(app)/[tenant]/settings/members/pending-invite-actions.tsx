@@ -39,7 +39,7 @@ export function PendingInviteActions({
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center justify-end gap-2">
-        <FieldErrors errors={errors} />
+        <FieldErrors errors={errors} values={sendAgain.state.errorValues} />
         <form ref={sendAgain.formRef} onSubmit={sendAgain.onSubmit} className="flex items-center gap-2">
           <input type="hidden" name="inviteId" value={inviteId} />
           <label htmlFor={`resend-locale-${inviteId}`} className="sr-only">
