@@ -76,11 +76,11 @@ export function MemberRow({
   if (!editable) {
     return (
       <div className="grid gap-3 px-5 py-4 sm:px-6 md:grid-cols-12 md:items-center md:gap-4" data-member={member.email}>
-        <div className="md:col-span-5">{identity}</div>
+        <div className="md:col-span-4">{identity}</div>
         <div className="md:col-span-2">
           <Badge tone={member.role === "agent" ? "neutral" : "brand"}>{tRoles(member.role)}</Badge>
         </div>
-        <ul className="space-y-1 text-xs text-zinc-600 md:col-span-5">
+        <ul className="space-y-1 text-xs text-zinc-600 md:col-span-6">
           <Right on={member.mayPurge} label={t("rights.mayPurge")} />
           <Right on={member.mayReadOthersMailboxes} label={t("rights.mayReadOthersMailboxes")} />
         </ul>
@@ -99,7 +99,7 @@ export function MemberRow({
       data-member={member.email}
     >
       <input type="hidden" name="membershipId" value={member.membershipId} />
-      <div className="md:col-span-5">{identity}</div>
+      <div className="md:col-span-4">{identity}</div>
       <div className="md:col-span-2">
         <label htmlFor={id("role")} className="sr-only">
           {t("columns.role")}
@@ -122,7 +122,7 @@ export function MemberRow({
           defaultChecked={member.mayReadOthersMailboxes}
         />
       </fieldset>
-      <div className="flex items-center gap-2 md:col-span-2 md:justify-end">
+      <div className="flex flex-wrap items-center gap-2 md:col-span-3 md:justify-end">
         <Button type="submit" variant={dirty ? "primary" : "secondary"} size="sm" pending={update.pending} disabled={!dirty}>
           {t("save")}
         </Button>

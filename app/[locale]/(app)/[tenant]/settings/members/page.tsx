@@ -79,10 +79,10 @@ export default async function MembersPage({ params }: Props) {
             actions={!manager && <Badge tone="neutral">{t("readOnly")}</Badge>}
           />
           <div className="hidden grid-cols-12 gap-4 border-b border-zinc-100 bg-zinc-50/60 px-6 py-2 text-xs font-medium text-zinc-500 md:grid">
-            <span className="col-span-5">{t("columns.member")}</span>
+            <span className="col-span-4">{t("columns.member")}</span>
             <span className="col-span-2">{t("columns.role")}</span>
             <span className="col-span-3">{t("columns.rights")}</span>
-            <span className="col-span-2" />
+            <span className="col-span-3" />
           </div>
           <ul className="divide-y divide-zinc-100">
             {members.map((member) => {
