@@ -58,3 +58,18 @@ export function withScope<T>(
     return work(tx);
   });
 }
+
+/**
+ * Runs one step of a tenant's transaction outside the tenant: as the connection's own role, which
+ * row-level security does not bind and which may reach the tables the app role has no grant on
+ * (account mail, a person's memberships in other companies). For the few steps of a member's
+ * action that concern the person or the operator rather than the company; the transaction is
+ * bound to the tenant and member again before anything else runs in it.
+ */
+export async function outsideTenant<T>(tx: Transaction, scope: TenantScope, work: () => Promise<T>): Promise<T> {
+  // SET LOCAL ROLE NONE: back to the session's role until bindTenant sets the app role again.
+  await tx.execute(sql`select set_config('role', 'none', true)`);
+  const result = await work();
+  await bindTenant(tx, scope.tenantId, scope.userId);
+  return result;
+}

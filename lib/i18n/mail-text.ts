@@ -47,7 +47,8 @@ export function bulkAssignmentText(
 export type AccountMailText =
   | { kind: "verify_sign_up"; values: { company: string; link: string } }
   | { kind: "account_exists"; values: { signInLink: string; resetLink: string } }
-  | { kind: "reset_password"; values: { link: string } };
+  | { kind: "reset_password"; values: { link: string } }
+  | { kind: "invite"; values: { company: string; inviter: string; link: string } };
 
 export function accountMailText(locale: string, mail: AccountMailText): { subject: string; text: string } {
   const lang: Locale = isLocale(locale) ? locale : "en";

@@ -63,6 +63,26 @@ export function sanitizeForReader(
   return { html: shown, blockedImages };
 }
 
+/**
+ * A member's signature, which goes out under their replies: the same allowlist as mail shown in the
+ * app, except that an image on the web (a logo) keeps its https address, since it is the
+ * recipient's mail program that decides whether to load it, as for any mail they get.
+ */
+export function sanitizeSignatureHtml(html: string): string {
+  return sanitizeHtml(html, {
+    ...OPTIONS,
+    allowedSchemesByTag: { img: ["https", "data"] },
+    transformTags: { ...OPTIONS.transformTags, img: signatureImage },
+  }).trim();
+}
+
+function signatureImage(_tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const { src, ...rest } = attribs;
+  delete rest["data-remote-src"];
+  const url = compactUrl(src);
+  return { tagName: "img", attribs: /^https:\/\//i.test(url) || DATA_IMAGE.test(url) ? { ...rest, src: url } : rest };
+}
+
 const LINK_SCHEMES = /^(?:https?:|mailto:|tel:)/i;
 const REMOTE_IMAGE = /^(?:https?:)?\/\//i;
 const INLINE_IMAGE = /^cid:/i;

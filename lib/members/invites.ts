@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Executor } from "@/db/client";
 import { bindTenant, type TenantScope } from "@/db/tenant";
@@ -20,13 +20,15 @@ export const INVITE_TTL_MS = 7 * 24 * 60 * 60_000;
 export const inviteSchema = z.object({
   email: emailAddress,
   role: z.enum(roleEnum.enumValues, "invalidChoice"),
+  /** The language of the invitation mail (the invitee's; the form offers the inviter's first). */
+  locale: z.enum(locales, "invalidChoice"),
 });
 
 /** Creates an invitation; returns the token for the link (only its hash is stored). */
 export async function createInvite(
   tx: Executor,
   scope: TenantScope,
-  input: z.output<typeof inviteSchema>,
+  input: Pick<z.output<typeof inviteSchema>, "email" | "role">,
   now = new Date(),
 ): Promise<{ invite: Invite; token: string }> {
   if (!canAssignRole(scope.role, null, input.role)) throw new ForbiddenError();
@@ -54,6 +56,34 @@ export async function createInvite(
     email: input.email,
     role: input.role,
   });
+  return { invite, token };
+}
+
+/**
+ * A pending invitation gets a new link, good for another INVITE_TTL_MS: the old link stops working
+ * (only the new token's hash is kept). For "send again", when the first mail went astray.
+ */
+export async function renewInvite(
+  tx: Executor,
+  scope: TenantScope,
+  inviteId: string,
+  now = new Date(),
+): Promise<{ invite: Invite; token: string }> {
+  const [pending] = await tx
+    .select()
+    .from(invites)
+    .where(and(eq(invites.tenantId, scope.tenantId), eq(invites.id, inviteId), isNull(invites.acceptedAt)))
+    .for("update");
+  if (!pending) throw new NotFoundError("invite");
+  if (!canAssignRole(scope.role, null, pending.role)) throw new ForbiddenError();
+  const { token, tokenHash } = newLinkToken();
+  const [invite] = await tx
+    .update(invites)
+    .set({ tokenHash, invitedBy: scope.userId, expiresAt: new Date(now.getTime() + INVITE_TTL_MS) })
+    .where(and(eq(invites.tenantId, scope.tenantId), eq(invites.id, pending.id)))
+    .returning();
+  if (!invite) throw new Error("Invite update returned nothing");
+  await recordAudit(tx, scope, "invite.renewed", { type: "invite", id: invite.id }, { email: invite.email });
   return { invite, token };
 }
 
@@ -89,6 +119,23 @@ export async function inviteDetails(db: Database, token: string, now = new Date(
   return { tenantName: row.tenant.name, tenantSlug: row.tenant.slug, email: row.invite.email, role: row.invite.role };
 }
 
+/**
+ * Whether the link is one that was accepted already: its page and a second try say so, rather than
+ * that the link is unknown. Whoever holds the link learns only that somebody accepted it.
+ */
+export async function inviteUsed(db: Database, token: string): Promise<boolean> {
+  const [used] = await db
+    .select({ id: invites.id })
+    .from(invites)
+    .where(and(eq(invites.tokenHash, hashLinkToken(token)), isNotNull(invites.acceptedAt)));
+  return Boolean(used);
+}
+
+/** The refusal of a link that works no more: already used, or unknown, revoked or expired. */
+async function spentLinkError(db: Database, token: string): Promise<RuleError> {
+  return new RuleError((await inviteUsed(db, token)) ? "inviteUsed" : "inviteInvalid");
+}
+
 export const acceptInviteSchema = z.object({
   token: z.string().min(1),
   name: personName,
@@ -113,7 +160,7 @@ export async function acceptInvite(
   if (!parsed.success) throw new RuleError("invalidInput", zodFieldErrors(parsed.error));
   const input = parsed.data;
   const details = await inviteDetails(db, input.token, now);
-  if (!details) throw new RuleError("inviteInvalid");
+  if (!details) throw await spentLinkError(db, input.token);
   // Confirming with a password is a sign-in, and choosing one looks the same from outside: the
   // sign-in throttle guards both alike.
   const admitted = await admitPasswordAttempt(db, details.email, raw.client, now);
@@ -142,7 +189,8 @@ export async function acceptInvite(
       .set({ acceptedAt: now })
       .where(and(eq(invites.tokenHash, hashLinkToken(input.token)), isNull(invites.acceptedAt), gt(invites.expiresAt, now)))
       .returning();
-    if (!spent) throw new RuleError("inviteInvalid");
+    // Spent meanwhile by another request with the same link.
+    if (!spent) throw new RuleError("inviteUsed");
     const user =
       existing ??
       (

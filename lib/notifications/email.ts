@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { findDivision } from "@/db/queries/divisions";
 import { memberships, type Ticket, teamMembers, tenants, users } from "@/db/schema";
@@ -28,7 +28,14 @@ async function recipients(tx: Executor, scope: TenantScope, userIds: string[], p
     .select({ id: users.id, email: users.email, name: users.name, locale: users.locale })
     .from(users)
     .innerJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.tenantId, scope.tenantId)))
-    .where(and(inArray(users.id, wanted), preference ? eq(users[preference], true) : undefined));
+    .where(
+      and(
+        inArray(users.id, wanted),
+        // A deactivated member hears nothing more of the company.
+        isNull(memberships.deactivatedAt),
+        preference ? eq(users[preference], true) : undefined,
+      ),
+    );
 }
 
 async function tenantSlug(tx: Executor, scope: TenantScope): Promise<string> {

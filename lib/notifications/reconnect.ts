@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Mailbox, memberships, notifications, users } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
@@ -17,7 +17,13 @@ export async function notifyReconnectNeeded(
   const admins = await tx
     .select({ userId: memberships.userId })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, scope.tenantId), inArray(memberships.role, ["owner", "admin"])));
+    .where(
+      and(
+        eq(memberships.tenantId, scope.tenantId),
+        inArray(memberships.role, ["owner", "admin"]),
+        isNull(memberships.deactivatedAt),
+      ),
+    );
   const connector = mailbox.oauthConnectedBy
     ? await tx
         .select({ id: users.id, name: users.name, email: users.email })

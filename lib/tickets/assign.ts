@@ -21,6 +21,8 @@ export async function assignTicket(
   options: { email?: boolean } = {},
 ): Promise<{ ticket: Ticket; newlyAssignedUserId: string | null }> {
   const ticket = await lockTicket(tx, scope, input.ticketId);
+  // First: a ticket kept by a member who was deactivated since is no new choice of them.
+  if (input.assigneeId === ticket.assigneeId) return { ticket, newlyAssignedUserId: null };
   if (input.assigneeId && !(await areMembers(tx, scope, { userIds: [input.assigneeId] }))) {
     throw new RuleError("invalidInput", { assigneeId: ["invalidChoice"] });
   }
@@ -28,7 +30,6 @@ export async function assignTicket(
   if (input.assigneeId && !(await maySeeMailbox(tx, scope, { userId: input.assigneeId, mailboxId: ticket.mailboxId }))) {
     throw new RuleError("assigneeCannotSee", { assigneeId: ["assigneeCannotSee"] });
   }
-  if (input.assigneeId === ticket.assigneeId) return { ticket, newlyAssignedUserId: null };
 
   const [assigned] = await tx
     .update(tickets)

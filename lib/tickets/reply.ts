@@ -1,9 +1,10 @@
 import crypto from "node:crypto";
 import { and, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { attachments, contacts, divisions, type Message, messages, type OutboxEntry, tickets } from "@/db/schema";
+import { attachments, contacts, divisions, type Message, messages, type OutboxEntry, tickets, users } from "@/db/schema";
 import { NotFoundError, RuleError } from "@/lib/errors";
 import { replyAddressFor } from "@/lib/mail/reply-token";
+import { type Signature, signedReply } from "@/lib/mail/signature";
 import { subjectWithTag } from "@/lib/mail/subject";
 import type { Address } from "@/lib/mail/types";
 import { referencesAfter, threadHeaders } from "@/lib/mail/message-ids";
@@ -54,11 +55,22 @@ async function lastMail(tx: Executor, scope: TenantScope, ticketId: string) {
   return row ?? null;
 }
 
+/** The replying member's signature; the operator (the CLI) signs nothing. */
+async function signatureOf(tx: Executor, scope: TenantScope): Promise<Signature> {
+  if (!scope.userId) return { html: null, text: null };
+  const [row] = await tx
+    .select({ html: users.signatureHtml, text: users.signatureText })
+    .from(users)
+    .where(eq(users.id, scope.userId));
+  return row ?? { html: null, text: null };
+}
+
 /**
  * A staff reply from a ticket: stored as the ticket's outbound message and queued in the outbox, from
  * the ticket's team mailbox (else the division's), continuing the customer's thread, with the
  * ticket tag in the subject once and, where the division uses plus-addressing, a signed reply
- * address. The ticket becomes Answered.
+ * address, signed with the member's signature below the reply's text (the message keeps the reply
+ * alone as what the app shows). The ticket becomes Answered.
  */
 export async function replyToTicket(
   tx: Executor,
@@ -83,6 +95,7 @@ export async function replyToTicket(
   if (!customer) throw new RuleError("ticketHasNoCustomer");
   if (input.text.trim() === "") throw new RuleError("invalidInput", { text: ["required"] });
 
+  const body = signedReply(input.text, await signatureOf(tx, scope));
   const sender = await ticketSender(tx, scope, ticket);
   const messageId = newMessageId(sender?.address);
   const references = referencesAfter(parent);
@@ -105,7 +118,8 @@ export async function replyToTicket(
       toAddresses: [customer],
       ccAddresses: cc,
       subject,
-      text: input.text,
+      text: body.text,
+      html: body.html,
       displayText: input.text,
       private: division.markOutgoingPrivate,
       authorUserId: scope.userId,
@@ -134,7 +148,8 @@ export async function replyToTicket(
     to: [customer],
     cc,
     subject,
-    text: input.text,
+    text: body.text,
+    html: body.html,
     headers: threadHeaders(parent?.messageId ?? null, references),
     replyTo,
     ticketId: ticket.id,

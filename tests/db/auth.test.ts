@@ -8,7 +8,7 @@ import { authenticate, normalizeEmail } from "../../lib/auth/sign-in";
 import { MAX_THROTTLE_ROWS, pruneSignInAttempts } from "../../lib/auth/throttle";
 import { LONGEST_THROTTLE_WINDOW_MS, THROTTLE } from "../../lib/auth/throttle-policy";
 import { ForbiddenError, RuleError } from "../../lib/errors";
-import { acceptInvite, createInvite, INVITE_TTL_MS, inviteDetails, revokeInvite } from "../../lib/members/invites";
+import { acceptInvite, createInvite, INVITE_TTL_MS, inviteDetails, inviteUsed, revokeInvite } from "../../lib/members/invites";
 import { listMembers, removeMember, updateMember } from "../../lib/members/members";
 import { makeTenant, testDatabase } from "../setup/db";
 import { makeFilledTenant, rowsOf } from "../setup/tenant-data";
@@ -224,9 +224,10 @@ describe("invitations", () => {
     expect((await authenticate(db, { email, password: "Long-enough-pw" })).ok).toBe(true);
 
     await expect(acceptInvite(db, { token, name: "Again", password: "Long-enough-pw" })).rejects.toMatchObject({
-      key: "inviteInvalid",
+      key: "inviteUsed",
     });
     expect(await inviteDetails(db, token)).toBeNull();
+    expect(await inviteUsed(db, token)).toBe(true);
   });
 
   it("an expired invitation is refused", async () => {

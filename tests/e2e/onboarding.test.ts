@@ -14,7 +14,7 @@ import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
  */
 
 const db = await testDatabase();
-const { url, serverUrl, newPage, screenshot, heading, signIn, finishSignUp, failure } = browserTests("onboarding");
+const { url, serverUrl, newPage, screenshot, heading, signIn, finishSignUp, accountMailTo, failure } = browserTests("onboarding");
 
 function unique(): string {
   return crypto.randomBytes(4).toString("hex");
@@ -323,13 +323,12 @@ describe("onboarding in the browser", () => {
         await ownRow.getByText(tEn("errors.lastOwner")).waitFor();
         await ownRow.getByLabel(tEn("members.columns.role")).selectOption("owner");
 
-        // Invite: the link is shown, ready to copy; the invitation is pending.
-        // By id: every member row has a "Role" select too.
+        // Invite: the invitation is mailed, and pending. By id: every member row has a "Role" select too.
         await page.locator("#invite-email").fill(inviteeEmail);
         await page.locator("#invite-role").selectOption("agent");
         await page.getByRole("button", { name: tEn("members.invite.submit") }).click();
-        await page.getByText(tEn("members.invite.created", { email: inviteeEmail })).waitFor();
-        const link = await page.locator("#invite-link").inputValue();
+        await page.getByText(tEn("members.invite.sent", { email: inviteeEmail })).waitFor();
+        const { link } = await accountMailTo(inviteeEmail, "/en/invite/");
         expect(link).toMatch(new RegExp(`^${serverUrl()}/en/invite/[A-Za-z0-9_-]+$`));
         await page.getByText(tEn("members.pending.count", { count: 1 })).waitFor();
         await screenshot(page, "10-members-invite-en");
@@ -358,10 +357,10 @@ describe("onboarding in the browser", () => {
         expect(await invitee.locator("#name").isDisabled()).toBe(true);
         await screenshot(invitee, "13-division-settings-agent-en");
 
-        // The link worked once.
+        // The link worked once, and says so.
         const { context: strangerContext, page: stranger } = await newPage();
         await stranger.goto(link.replace("/en/", "/pl/"));
-        await stranger.getByRole("heading", { level: 1, name: tPl("invite.invalidTitle") }).waitFor();
+        await stranger.getByRole("heading", { level: 1, name: tPl("invite.usedTitle") }).waitFor();
         await screenshot(stranger, "14-invite-used-pl");
         await strangerContext.close();
 

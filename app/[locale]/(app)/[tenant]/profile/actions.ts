@@ -1,11 +1,13 @@
 "use server";
 
+import { refresh } from "next/cache";
 import { getDb } from "@/db";
 import { changePassword } from "@/lib/accounts/password";
 import { type ActionState, actionError, tenantAction } from "@/lib/auth/action";
 import { currentSession } from "@/lib/auth/session";
 import { formDataToObject } from "@/lib/forms";
 import { notificationPreferencesSchema, setNotificationPreferences } from "@/lib/users/preferences";
+import { profileSchema, updateProfile } from "@/lib/users/profile";
 
 /**
  * Every member sets their own notifications, and only their own: the user is the session's, never
@@ -14,6 +16,17 @@ import { notificationPreferencesSchema, setNotificationPreferences } from "@/lib
 export const updateNotificationPreferencesAction = tenantAction(
   { schema: notificationPreferencesSchema, readOnly: true },
   (tx, ctx, preferences) => setNotificationPreferences(tx, ctx.user.id, preferences),
+);
+
+/** One's own name, language and signatures: the session's user, never an id from the form. */
+export const updateProfileAction = tenantAction(
+  { schema: profileSchema, readOnly: true },
+  async (tx, ctx, profile) => {
+    const saved = await updateProfile(tx, ctx.user.id, profile);
+    // The name shows in the app's header too.
+    refresh();
+    return saved;
+  },
 );
 
 /**

@@ -9,13 +9,15 @@ import { tenantRequest } from "@/lib/auth/request";
 import { twoFactorStatus } from "@/lib/auth/two-factor";
 import { getDb } from "@/db";
 import { getNotificationPreferences } from "@/lib/users/preferences";
+import { getProfile, SIGNATURE_HTML_MAX, SIGNATURE_TEXT_MAX } from "@/lib/users/profile";
 import { scopeOf } from "@/lib/auth/context";
 import { cannedReplyVariables, listOwnCannedReplies } from "@/lib/canned-replies/canned-replies";
 import { createCannedReplyAction, deleteCannedReplyAction, updateCannedReplyAction } from "../_canned-replies/actions";
 import { CannedRepliesEditor } from "../_canned-replies/canned-replies-editor";
-import { updateNotificationPreferencesAction } from "./actions";
+import { updateNotificationPreferencesAction, updateProfileAction } from "./actions";
 import { ChangePasswordForm } from "./change-password-form";
 import { NotificationPreferencesForm } from "./notification-preferences-form";
+import { ProfileForm } from "./profile-form";
 import { TwoStepVerification } from "./two-step-verification";
 
 interface Props {
@@ -34,6 +36,7 @@ export default async function ProfilePage({ params }: Props) {
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
   const preferences = await run((tx) => getNotificationPreferences(tx, ctx.user.id));
+  const profile = await run((tx) => getProfile(tx, ctx.user.id));
   const cannedReplies = await run((tx) => listOwnCannedReplies(tx, scopeOf(ctx)));
   // The account's own recovery codes: outside any tenant (no tenant's work reads them).
   const twoStep = await twoFactorStatus(await getDb(), ctx.user.id);
@@ -63,6 +66,11 @@ export default async function ProfilePage({ params }: Props) {
             </dl>
           </div>
         </FormSection>
+        <ProfileForm
+          initial={profile}
+          limits={{ html: SIGNATURE_HTML_MAX, text: SIGNATURE_TEXT_MAX }}
+          action={updateProfileAction.bind(null, ctx.tenant.slug)}
+        />
         <ChangePasswordForm email={ctx.user.email} passwordMin={MIN_PASSWORD_LENGTH} />
         <FormSection title={t("twoStep.title")} description={t("twoStep.description")}>
           <TwoStepVerification

@@ -3,7 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { getDb } from "@/db";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { inviteDetails } from "@/lib/members/invites";
+import { inviteDetails, inviteUsed } from "@/lib/members/invites";
 import { AuthCard } from "../../auth-card";
 import { LinkGoneCard } from "../../auth-notice";
 import { AcceptInviteForm } from "./accept-invite-form";
@@ -23,8 +23,14 @@ export default async function InvitePage({ params }: Props) {
   setPageLocale(localeParam);
   const t = await getTranslations("invite");
   const tRoles = await getTranslations("roles");
-  const details = await inviteDetails(await getDb(), token);
+  const db = await getDb();
+  const details = await inviteDetails(db, token);
 
+  if (!details && (await inviteUsed(db, token))) {
+    return (
+      <LinkGoneCard title={t("usedTitle")} help={t("usedHelp")} href="/sign-in" action={t("goToSignIn")} />
+    );
+  }
   if (!details) {
     return (
       <LinkGoneCard

@@ -10,6 +10,7 @@ import { Icon } from "@/app/_components/icons";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { Role } from "@/db/schema";
 import type { ActionState } from "@/lib/auth/action";
+import { type AssigneeOption, DeactivateMemberPanel } from "./deactivate-member-panel";
 
 type Action = (previous: ActionState<void>, input: FormData | Record<string, unknown>) => Promise<ActionState<void>>;
 
@@ -29,6 +30,7 @@ export function MemberRow({
   roleOptions,
   updateAction,
   removeAction,
+  deactivation,
 }: {
   member: MemberView;
   isYou: boolean;
@@ -37,12 +39,15 @@ export function MemberRow({
   roleOptions: Role[];
   updateAction: Action;
   removeAction: Action;
+  /** What deactivating this member needs: their open tickets and who could take them. */
+  deactivation: { company: string; openTickets: number; assignees: AssigneeOption[]; action: Action };
 }) {
   const t = useTranslations("members");
   const tRoles = useTranslations("roles");
   const update = useActionForm(updateAction);
   const [removeState, remove, removing] = useActionState(removeAction, {});
   const [dirty, setDirty] = useState(false);
+  const [deactivating, setDeactivating] = useState(false);
 
   useEffect(() => {
     if (update.state.ok) setDirty(false);
@@ -71,11 +76,11 @@ export function MemberRow({
   if (!editable) {
     return (
       <div className="grid gap-3 px-5 py-4 sm:px-6 md:grid-cols-12 md:items-center md:gap-4" data-member={member.email}>
-        <div className="md:col-span-5">{identity}</div>
+        <div className="md:col-span-4">{identity}</div>
         <div className="md:col-span-2">
           <Badge tone={member.role === "agent" ? "neutral" : "brand"}>{tRoles(member.role)}</Badge>
         </div>
-        <ul className="space-y-1 text-xs text-zinc-600 md:col-span-5">
+        <ul className="space-y-1 text-xs text-zinc-600 md:col-span-6">
           <Right on={member.mayPurge} label={t("rights.mayPurge")} />
           <Right on={member.mayReadOthersMailboxes} label={t("rights.mayReadOthersMailboxes")} />
         </ul>
@@ -84,6 +89,7 @@ export function MemberRow({
   }
 
   return (
+    <>
     <form
       ref={update.formRef}
       onSubmit={update.onSubmit}
@@ -93,7 +99,7 @@ export function MemberRow({
       data-member={member.email}
     >
       <input type="hidden" name="membershipId" value={member.membershipId} />
-      <div className="md:col-span-5">{identity}</div>
+      <div className="md:col-span-4">{identity}</div>
       <div className="md:col-span-2">
         <label htmlFor={id("role")} className="sr-only">
           {t("columns.role")}
@@ -116,10 +122,22 @@ export function MemberRow({
           defaultChecked={member.mayReadOthersMailboxes}
         />
       </fieldset>
-      <div className="flex items-center gap-2 md:col-span-2 md:justify-end">
+      <div className="flex flex-wrap items-center gap-2 md:col-span-3 md:justify-end">
         <Button type="submit" variant={dirty ? "primary" : "secondary"} size="sm" pending={update.pending} disabled={!dirty}>
           {t("save")}
         </Button>
+        {!isYou && (
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => setDeactivating(true)}
+            aria-label={t("deactivateLabel", { name: member.name })}
+            aria-expanded={deactivating}
+            disabled={deactivating}
+          >
+            {t("deactivate")}
+          </Button>
+        )}
         {!isYou && (
           <Button
             variant="ghost"
@@ -145,6 +163,17 @@ export function MemberRow({
         </div>
       )}
     </form>
+    {deactivating && (
+      <DeactivateMemberPanel
+        member={member}
+        company={deactivation.company}
+        openTickets={deactivation.openTickets}
+        assignees={deactivation.assignees}
+        action={deactivation.action}
+        onCancel={() => setDeactivating(false)}
+      />
+    )}
+    </>
   );
 }
 

@@ -6,13 +6,23 @@ import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canAssignRole, canManageMembers, roles } from "@/lib/auth/roles";
-import { listMembers, listPendingInvites } from "@/lib/members/members";
+import { listDeactivatedMembers, listMembers, listPendingInvites, openTicketCounts } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
 import { SettingsBreadcrumb } from "../breadcrumb";
-import { createInviteAction, removeMemberAction, revokeInviteAction, updateMemberAction } from "./actions";
+import {
+  createInviteAction,
+  deactivateMemberAction,
+  reactivateMemberAction,
+  removeMemberAction,
+  revokeInviteAction,
+  sendInviteAgainAction,
+  updateMemberAction,
+} from "./actions";
+import { DeactivatedMemberRow } from "./deactivated-member-row";
 import { InviteForm } from "./invite-form";
 import { MemberRow } from "./member-row";
-import { RevokeInviteButton } from "./revoke-invite-button";
+import { PendingInviteActions } from "./pending-invite-actions";
+import { RolesLegend } from "./roles-legend";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string }>;
@@ -30,10 +40,12 @@ export default async function MembersPage({ params }: Props) {
   const { ctx, run } = await tenantRequest(tenant);
   const manager = canManageMembers(ctx.role);
   const now = new Date();
-  const [members, invites] = await run((tx) =>
+  const [members, deactivated, invites, openTickets] = await run((tx) =>
     Promise.all([
       listMembers(tx, scopeOf(ctx)),
+      listDeactivatedMembers(tx, scopeOf(ctx)),
       manager ? listPendingInvites(tx, scopeOf(ctx), now) : Promise.resolve([]),
+      manager ? openTicketCounts(tx, scopeOf(ctx)) : Promise.resolve(new Map<string, number>()),
     ]),
   );
   const t = await getTranslations("members");
@@ -67,10 +79,10 @@ export default async function MembersPage({ params }: Props) {
             actions={!manager && <Badge tone="neutral">{t("readOnly")}</Badge>}
           />
           <div className="hidden grid-cols-12 gap-4 border-b border-zinc-100 bg-zinc-50/60 px-6 py-2 text-xs font-medium text-zinc-500 md:grid">
-            <span className="col-span-5">{t("columns.member")}</span>
+            <span className="col-span-4">{t("columns.member")}</span>
             <span className="col-span-2">{t("columns.role")}</span>
             <span className="col-span-3">{t("columns.rights")}</span>
-            <span className="col-span-2" />
+            <span className="col-span-3" />
           </div>
           <ul className="divide-y divide-zinc-100">
             {members.map((member) => {
@@ -91,12 +103,42 @@ export default async function MembersPage({ params }: Props) {
                     roleOptions={roles.filter((role) => canAssignRole(ctx.role, member.role, role))}
                     updateAction={updateMemberAction.bind(null, slug)}
                     removeAction={removeMemberAction.bind(null, slug)}
+                    deactivation={{
+                      company: ctx.tenant.name,
+                      openTickets: openTickets.get(member.userId) ?? 0,
+                      assignees: members
+                        .filter((other) => other.userId !== member.userId)
+                        .map(({ userId, name }) => ({ userId, name })),
+                      action: deactivateMemberAction.bind(null, slug),
+                    }}
                   />
                 </li>
               );
             })}
           </ul>
+          <RolesLegend />
         </Card>
+
+        {deactivated.length > 0 && (
+          <Card>
+            <CardHeader title={t("deactivated.title")} description={t("deactivated.description")} />
+            <ul className="divide-y divide-zinc-100" data-testid="deactivated-members">
+              {deactivated.map((member) => (
+                <li key={member.membershipId}>
+                  <DeactivatedMemberRow
+                    member={{ membershipId: member.membershipId, name: member.name, email: member.email, role: member.role }}
+                    since={t("deactivated.since", { when: format.relativeTime(member.deactivatedAt!, now) })}
+                    reactivateAction={
+                      manager && canAssignRole(ctx.role, member.role, member.role)
+                        ? reactivateMemberAction.bind(null, slug)
+                        : undefined
+                    }
+                  />
+                </li>
+              ))}
+            </ul>
+          </Card>
+        )}
 
         {manager && (
           <Card>
@@ -114,10 +156,11 @@ export default async function MembersPage({ params }: Props) {
                       </p>
                     </div>
                     {canAssignRole(ctx.role, null, invite.role) && (
-                      <RevokeInviteButton
+                      <PendingInviteActions
                         inviteId={invite.id}
                         email={invite.email}
-                        action={revokeInviteAction.bind(null, slug)}
+                        sendAgainAction={sendInviteAgainAction.bind(null, slug)}
+                        revokeAction={revokeInviteAction.bind(null, slug)}
                       />
                     )}
                   </li>

@@ -9,7 +9,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { Link } from "@/lib/i18n/navigation";
 import { otherOpenTickets } from "@/lib/contacts/history";
-import { listMembers } from "@/lib/members/members";
+import { listDeactivatedMembers, listMembers } from "@/lib/members/members";
 import { scopeOf } from "@/lib/auth/context";
 import { canReadReceivedMail, isReadOnly } from "@/lib/auth/roles";
 import { listTicketEvents, type TicketEvent } from "@/lib/tickets/events";
@@ -71,6 +71,8 @@ const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
     const merged = await ticketsMergedInto(tx, scope, ticketId);
     const divisions = await listDivisionsWithTeams(tx, scope);
     const members = await listMembers(tx, scope);
+    // Not offered as assignees, but their name stays on what they did and on what they still hold.
+    const formerMembers = await listDeactivatedMembers(tx, scope);
     const events = await listTicketEvents(tx, scope, ticketId);
     const origins = await listMessageOrigins(tx, scope, { ticketId, withHeaders: canReadReceivedMail(ctx.role) });
     const inlineImages = await inlineImagesOf(tx, scope, view.messages.filter((message) => message.html).map((message) => message.id));
@@ -89,6 +91,7 @@ const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
       survivorId,
       merged,
       members: members.map(({ userId, name, email }) => ({ userId, name, email })),
+      formerMembers: formerMembers.map(({ userId, name, email }) => ({ userId, name, email })),
       divisions,
     };
   });
@@ -107,7 +110,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
   const { locale, tenant, ticketId } = await params;
   const { images: imagesShownFor } = await searchParams;
   setPageLocale(locale);
-  const { ctx, view, survivorId, merged, members, divisions, events, origins, inlineImages, imageSenders, customerTickets } =
+  const { ctx, view, survivorId, merged, members, formerMembers, divisions, events, origins, inlineImages, imageSenders, customerTickets } =
     await loadTicketPage(tenant, ticketId);
   if (survivorId) redirect({ href: `/${ctx.tenant.slug}/tickets/${survivorId}`, locale: setPageLocale(locale) });
   const { ticket, division, contact, team, assignee, messages } = view;
@@ -131,9 +134,11 @@ export default async function TicketPage({ params, searchParams }: Props) {
   // In the trash a ticket is only read and restored; a light agent only reads.
   const readOnly = isReadOnly(ctx.role);
   const editable = !trashedAt && !readOnly;
-  const deletedBy = members.find((member) => member.userId === ticket.deletedById)?.name ?? tTrash("unknownDeleter");
+  const everyone = [...members, ...formerMembers];
+  const deletedBy = everyone.find((member) => member.userId === ticket.deletedById)?.name ?? tTrash("unknownDeleter");
   const trashAction = moveToTrashAction.bind(null, slug);
-  const memberName = (id: string) => members.find((member) => member.userId === id)?.name ?? null;
+  const memberName = (id: string) => everyone.find((member) => member.userId === id)?.name ?? null;
+  const formerAssignee = formerMembers.find((member) => member.userId === ticket.assigneeId);
   const names: EventNames = {
     member: memberName,
     division: (id) => divisions.find((d) => d.id === id)?.name ?? null,
@@ -395,7 +400,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
                     ticketId={ticket.id}
                     assigneeId={ticket.assigneeId}
                     me={ctx.user.id}
-                    members={members}
+                    members={formerAssignee ? [...members, { ...formerAssignee, deactivated: true }] : members}
                     action={assignTicketAction.bind(null, slug)}
                   />
                 </CardBody>

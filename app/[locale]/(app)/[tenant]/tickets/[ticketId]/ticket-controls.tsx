@@ -65,7 +65,8 @@ export function AssignControl({
   ticketId: string;
   assigneeId: string | null;
   me: string;
-  members: { userId: string; name: string; email: string }[];
+  /** Active members; a deactivated one only as the ticket's current assignee. */
+  members: { userId: string; name: string; email: string; deactivated?: boolean }[];
   action: FormAction<void>;
 }) {
   const t = useTranslations("ticket.assign");
@@ -86,7 +87,7 @@ export function AssignControl({
           <option value="">{t("nobody")}</option>
           {members.map((member) => (
             <option key={member.userId} value={member.userId}>
-              {member.name} ({member.email})
+              {member.deactivated ? t("deactivatedMember", { name: member.name }) : `${member.name} (${member.email})`}
             </option>
           ))}
         </SelectField>
