@@ -26,6 +26,8 @@ vi.mock("@/lib/auth/session", () => ({
 }));
 vi.mock("@/db", () => ({ getDb: async () => state.db }));
 vi.mock("next/cache", () => ({ refresh: () => {}, revalidatePath: () => {} }));
+// A request without a Host: pages that note the origin they were reached at (lib/app-url.ts) note none.
+vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
 vi.mock("next-intl/server", () => {
   const t = Object.assign((key: string) => key, { rich: (key: string) => key, has: () => true });
   return {

@@ -44,8 +44,6 @@ export default async function MassMailPage({ params }: Props) {
   const { locale, tenant, divisionId } = await params;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
-  // The preview's unsubscribe link: the layout renders beside the page, so see the origin here too.
-  await seeRequestOrigin();
   const admin = canManageMailSettings(ctx.role);
   const { division, mailings, sender, draft, contacts } = await readOrNotFound(run, [divisionId], async (tx) => {
     const scope = scopeOf(ctx);
@@ -58,6 +56,9 @@ export default async function MassMailPage({ params }: Props) {
     const contacts = admin ? await listDivisionContacts(tx, scope, { divisionId, includeRoleAddresses: true }) : [];
     return { division, mailings, sender, draft, contacts };
   });
+  // The preview's unsubscribe link: the layout renders beside the page, so see the origin here too
+  // (once the division is known to be the member's: a page not found reads no request).
+  await seeRequestOrigin();
   const t = await getTranslations("massMail");
   const tLanguage = await getTranslations("language");
   const format = await getFormatter();
