@@ -4,6 +4,8 @@ import { Icon, type IconName } from "@/app/_components/icons";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
+import { canManageMailSettings } from "@/lib/auth/roles";
+import { countMailboxes } from "@/lib/mailboxes/counts";
 import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
@@ -24,8 +26,8 @@ export default async function SettingsPage({ params }: Props) {
   const { locale, tenant } = await params;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
-  const [members, divisions] = await run((tx) =>
-    Promise.all([listMembers(tx, scopeOf(ctx)), listDivisions(tx, scopeOf(ctx))]),
+  const [members, divisions, mailboxCount] = await run((tx) =>
+    Promise.all([listMembers(tx, scopeOf(ctx)), listDivisions(tx, scopeOf(ctx)), countMailboxes(tx, scopeOf(ctx))]),
   );
   const t = await getTranslations("settings");
   const required = configuredProviders(process.env).find((provider) => provider.id === ctx.tenant.requiredSignIn);
@@ -45,6 +47,18 @@ export default async function SettingsPage({ params }: Props) {
       description: t("divisions.description"),
       count: t("divisions.count", { count: divisions.length }),
     },
+    // Every mailbox's server and errors: administrators only, like the mailbox pages' settings.
+    ...(canManageMailSettings(ctx.role)
+      ? [
+          {
+            href: `/${ctx.tenant.slug}/settings/accounts`,
+            icon: "envelope" as const,
+            title: t("accounts.title"),
+            description: t("accounts.description"),
+            count: t("accounts.count", { count: mailboxCount }),
+          },
+        ]
+      : []),
     {
       href: `/${ctx.tenant.slug}/settings/sign-in`,
       icon: "lock",
