@@ -65,6 +65,8 @@ async function companyWithAccounts() {
     nextPollAt: minutesFromNow(6),
     connectionState: "connected",
   });
+  // The billing team sends from its own mailbox.
+  await db.update(schema.teams).set({ outboundMailboxId: billing.id }).where(eq(schema.teams.id, team!.id));
   const personal = await addMailbox(tenantId, owner.divisionId, `jan@${domain}`, "Jan", {
     ownerUserId: owner.user.id,
     authKind: "oauth2",
@@ -101,8 +103,8 @@ describe("All accounts in the browser", () => {
       const { context, page } = await newPage();
       const row = (address: string) => page.locator(`li[data-mailbox="${address}"]`);
       try {
-        await signIn(page, "pl", owner.email, owner.password);
-        await page.waitForURL(`**/pl/${slug}/tickets`);
+        await signIn(page, "en", owner.email, owner.password);
+        await page.waitForURL(`**/en/${slug}/tickets`);
 
         // From Settings, next to the other sections.
         await page.goto(url(`/pl/${slug}/settings`));
@@ -163,6 +165,29 @@ describe("All accounts in the browser", () => {
         expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
         await page.setViewportSize({ width: 1280, height: 860 });
 
+        // A POP3 mailbox replaced by IMAP: the form comes filled in, and saving switches the old one off.
+        await page.goto(url(`/pl/${slug}/settings/accounts`));
+        await row(company.billing.address).getByRole("link").click();
+        await page.waitForURL(`**/mailboxes/${company.billing.id}`);
+        await page.getByTestId("replace-with-imap").click();
+        await page.waitForURL(`**/mailboxes/new?replaces=${company.billing.id}`);
+        const notice = page.getByTestId("replace-notice");
+        await notice.getByText(tPl("mailboxes.replace.notice", { address: company.billing.address })).waitFor();
+        await notice.getByText(tPl("mailboxes.replace.takesTeams", { count: 1 })).waitFor();
+        expect(await page.getByLabel(tPl("mailboxForm.fields.address.label")).inputValue()).toBe(company.billing.address);
+        expect(await page.getByLabel(tPl("mailboxForm.fields.port.label"), { exact: true }).inputValue()).toBe("993");
+        await page.getByLabel(tPl("mailboxForm.fields.password.label")).fill("nowe-haslo");
+        await page.getByRole("button", { name: tPl("mailboxForm.create") }).click();
+        await page.waitForURL(`**/settings/divisions/${owner.divisionId}/mailboxes`);
+        const replacing = await db.select().from(schema.mailboxes).where(eq(schema.mailboxes.address, company.billing.address));
+        const created = replacing.find((mailbox) => mailbox.id !== company.billing.id)!;
+        expect(created).toMatchObject({ protocol: "imap", active: true, teamId: company.billing.teamId });
+        expect(replacing.find((mailbox) => mailbox.id === company.billing.id)).toMatchObject({ active: false, removedAt: null });
+        const [billingTeam] = await db.select().from(schema.teams).where(eq(schema.teams.id, company.billing.teamId!));
+        expect(billingTeam!.outboundMailboxId).toBe(created.id);
+        await page.goto(url(`/pl/${slug}/settings/accounts`));
+        expect(await page.locator(`li[data-standing="replaced"]`).getAttribute("data-mailbox")).toBe(company.billing.address);
+
         // Each row opens its mailbox; removing it first says what happens.
         await page.goto(url(`/pl/${slug}/settings/accounts`));
         await row(company.offers.address).getByRole("link").click();
@@ -175,7 +200,8 @@ describe("All accounts in the browser", () => {
         );
         expect(tPl("mailboxes.remove.ticketsStay", { count: 2 })).toContain("2 zgłoszenia zostają");
         await confirm.getByText(tPl("mailboxes.remove.wasDefault")).waitFor();
-        await screenshot(page, "211-mailbox-remove-confirm-pl");
+        await confirm.scrollIntoViewIfNeeded();
+        await screenshot(page, "211-mailbox-remove-confirm-pl", { fullPage: false });
 
         await page.getByTestId("remove-mailbox-confirm-button").click();
         await page.waitForURL(`**/settings/divisions/${company.sales.id}/mailboxes`);
