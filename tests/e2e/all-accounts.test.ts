@@ -179,6 +179,15 @@ describe("All accounts in the browser", () => {
         await page.getByLabel(tPl("mailboxForm.fields.password.label")).fill("nowe-haslo");
         await page.getByRole("button", { name: tPl("mailboxForm.create") }).click();
         await page.waitForURL(`**/settings/divisions/${owner.divisionId}/mailboxes`);
+        // On the division's list the old one reads "Replaced"; "Set as default" moves the default to another.
+        const listItem = (name: string) => page.locator(`li[data-mailbox="${company.billing.address}"]`).filter({ hasText: name });
+        await listItem(tPl("mailboxes.states.replaced")).waitFor();
+        const supportItem = page.locator(`li[data-mailbox="${company.support.address}"]`);
+        expect(await supportItem.getAttribute("data-default")).toBe("true");
+        const newBilling = page.locator(`li[data-mailbox="${company.billing.address}"][data-default="false"]`).filter({ has: page.getByTestId("set-default") });
+        await newBilling.getByTestId("set-default").click();
+        await expect.poll(() => supportItem.getAttribute("data-default")).toBe("false");
+        await screenshot(page, "212-mailboxes-set-default-pl");
         const replacing = await db.select().from(schema.mailboxes).where(eq(schema.mailboxes.address, company.billing.address));
         const created = replacing.find((mailbox) => mailbox.id !== company.billing.id)!;
         expect(created).toMatchObject({ protocol: "imap", active: true, teamId: company.billing.teamId });
