@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inboundEmails, mailboxes, tickets } from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
-import { dueMailboxes, pollGoesOn } from "../../lib/dispatch/lease";
+import { dueMailboxes, pollGoesOn, renewLeases, takeLease } from "../../lib/dispatch/lease";
 import { pollMailbox } from "../../lib/dispatch/poll";
 import { pollLeasedMailbox } from "../../lib/dispatch/poll-leased";
 import { mailboxesToPoll } from "../../lib/dispatch/select";
@@ -105,6 +105,16 @@ describe("deleting a mailbox", () => {
     // Its ticket stays, still its mailbox's.
     const [ticket] = await desk.tx((t) => t.select().from(tickets).where(eq(tickets.tenantId, desk.tenantId)));
     expect(ticket!.mailboxId).toBe(desk.mailbox.id);
+  });
+
+  it("ends a worker's hold on it (IDLE) at its next lease renewal", async () => {
+    const desk = await pop3Desk();
+    const now = new Date();
+    expect(await takeLease(db, { mailboxId: desk.mailbox.id, owner: "worker-idle", now })).toBe(true);
+    expect(await renewLeases(db, { mailboxIds: [desk.mailbox.id], owner: "worker-idle", now })).toEqual(new Set([desk.mailbox.id]));
+    await desk.tx((t) => removeMailbox(t, desk.owner, { mailboxId: desk.mailbox.id, now: new Date() }));
+    // Not kept: the worker closes its IDLE connection, and the lease runs out unrenewed.
+    expect(await renewLeases(db, { mailboxIds: [desk.mailbox.id], owner: "worker-idle", now: new Date() })).toEqual(new Set());
   });
 
   it("stops a poll in progress before its next mail; what was left stays on the server", async () => {
