@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "../client";
 import { type Mailbox, mailboxes } from "../schema";
 import type { TenantScope } from "../tenant";
@@ -13,8 +13,9 @@ export async function findMailbox(tx: Executor, scope: TenantScope, input: { mai
 }
 
 /**
- * The mailbox, when it belongs to this division of the tenant; null otherwise. A team, a division's
- * mass mail or any other setting that names a mailbox may only name one of its own division.
+ * The mailbox, when it belongs to this division of the tenant and is not removed; null otherwise. A
+ * team, a division's mass mail or any other setting that names a mailbox may only name one of its
+ * own division, and never a removed one (its login is wiped).
  */
 export async function findDivisionMailbox(
   tx: Executor,
@@ -29,6 +30,7 @@ export async function findDivisionMailbox(
         eq(mailboxes.tenantId, scope.tenantId),
         eq(mailboxes.divisionId, input.divisionId),
         eq(mailboxes.id, input.mailboxId),
+        isNull(mailboxes.removedAt),
       ),
     );
   return mailbox ?? null;

@@ -13,6 +13,7 @@ import {
   outboundLogin,
   viewOf,
 } from "@/lib/mailboxes/mailboxes";
+import { removeMailbox, setDefaultMailbox } from "@/lib/mailboxes/removal";
 import { type MailboxSettings, type MailboxSettingsInput, mailboxSettingsSchema } from "@/lib/mailboxes/settings";
 import { type Command, InvalidInputError, type OptionSpec, type OptionValues, readSecretFromStdin, UsageError } from "./command";
 import { describeConnectionFailure } from "./connection-failures";
@@ -138,13 +139,15 @@ export const mailboxAdd: Command = {
 export const mailboxList: Command = {
   words: ["mailbox", "list"],
   summary: "list a division's mailboxes and how their last poll went",
-  options: { division: divisionOption },
+  description: "The division's default account is marked (default). Removed mailboxes are left out unless --all.",
+  options: { division: divisionOption, all: { description: "list removed mailboxes too" } },
   async run(values, context) {
     const db = await context.database();
     const divisionId = values.division!;
     const tenant = await tenantOfDivision(db, divisionId);
+    const includeRemoved = values.all !== undefined;
     const views = (
-      await withTenant(db, tenant.id, (tx) => listMailboxes(tx, operatorScope(tenant.id), divisionId))
+      await withTenant(db, tenant.id, (tx) => listMailboxes(tx, operatorScope(tenant.id), divisionId, { includeRemoved }))
     ).map(viewOf);
     return {
       json: views,
@@ -155,12 +158,12 @@ export const mailboxList: Command = {
               ["ID", "NAME", "ADDRESS", "PROTOCOL", "SERVER", "SECURITY", "ACTIVE", "LAST POLL", "LAST ERROR"],
               views.map((m) => [
                 m.id,
-                m.name,
+                m.isDefault ? `${m.name} (default)` : m.name,
                 m.address,
                 m.protocol,
                 `${m.host}:${m.port}`,
                 m.security,
-                m.active ? "yes" : "no",
+                m.removedAt ? `removed ${moment(m.removedAt)}` : m.active ? "yes" : "no",
                 moment(m.lastPollAt),
                 m.lastErrorCode ? `${m.lastErrorCode} since ${moment(m.lastErrorAt)}: ${m.lastError ?? ""}` : "-",
               ]),
@@ -181,6 +184,48 @@ export const mailboxShow: Command = {
       await withTenant(db, tenant.id, (tx) => getMailbox(tx, operatorScope(tenant.id), mailboxId)),
     );
     return { json: mailbox, human: [`${mailbox.name} <${mailbox.address}>: ${mailbox.id}`, mailboxText(mailbox)].join("\n") };
+  },
+};
+
+export const mailboxRemove: Command = {
+  words: ["mailbox", "remove"],
+  summary: "remove a mailbox: it is never polled again, its tickets and stored mail stay",
+  description:
+    "Polling stops at once, also a poll in progress (before its next mail). Its passwords and OAuth2\n" +
+    "tokens are wiped. Its tickets stay, seen by whoever saw them; its stored mail stays until purged.\n" +
+    "Teams and mass mail that sent from it, and the division if it was its default account, send from\n" +
+    "the division's default account instead. It leaves `mailbox list` (see it with --all).",
+  options: { mailbox: mailboxOption },
+  async run(values, context) {
+    const db = await context.database();
+    const mailboxId = values.mailbox!;
+    const tenant = await tenantOfMailbox(db, mailboxId);
+    const impact = await withTenant(db, tenant.id, (tx) =>
+      removeMailbox(tx, operatorScope(tenant.id), { mailboxId, now: new Date() }),
+    );
+    return {
+      json: { mailboxId, removed: true, ...impact },
+      human: labelled([
+        ["removed", mailboxId],
+        ["tickets kept", String(impact.tickets)],
+        ["was the default", impact.isDefault ? "yes: the division has no default account now" : "no"],
+        ["teams now sending from the default", impact.teams.length > 0 ? impact.teams.join(", ") : "-"],
+      ]),
+    };
+  },
+};
+
+export const mailboxSetDefault: Command = {
+  words: ["mailbox", "set-default"],
+  summary: "make a mailbox its division's default account, which its mail leaves from",
+  description: "The division's mail leaves from it when neither the ticket's team nor the member names another.",
+  options: { mailbox: mailboxOption },
+  async run(values, context) {
+    const db = await context.database();
+    const mailboxId = values.mailbox!;
+    const tenant = await tenantOfMailbox(db, mailboxId);
+    const mailbox = viewOf(await withTenant(db, tenant.id, (tx) => setDefaultMailbox(tx, operatorScope(tenant.id), mailboxId)));
+    return { json: mailbox, human: `${mailbox.name} <${mailbox.address}> is now the default account of its division.` };
   },
 };
 
@@ -259,7 +304,7 @@ export const mailboxTest: Command = {
   },
 };
 
-export const mailboxCommands = [mailboxAdd, mailboxList, mailboxShow, mailboxTest];
+export const mailboxCommands = [mailboxAdd, mailboxList, mailboxShow, mailboxTest, mailboxRemove, mailboxSetDefault];
 
 /**
  * What the incoming server's test means for polling: a login that works but lacks the folder the

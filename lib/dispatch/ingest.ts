@@ -16,6 +16,11 @@ export interface PollOptions {
   maxBytes: number;
   now: () => Date;
   checkpoint?: (point: PollCheckpoint) => void;
+  /**
+   * Asked before each mail is fetched (lease.ts pollGoesOn): false when the mailbox was removed or
+   * switched off meanwhile, and the poll stops there, leaving the rest on the server.
+   */
+  goesOn?: () => Promise<boolean>;
 }
 
 export type FetchedMail = Omit<IncomingMail, "tenantId" | "divisionId" | "mailboxId">;

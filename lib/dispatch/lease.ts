@@ -29,14 +29,18 @@ const due = (now: Date) =>
     or(isNull(mailboxes.nextPollAt), lte(mailboxes.nextPollAt, now), isNotNull(mailboxes.leaseOwner)),
   );
 
+/**
+ * A mailbox the dispatcher may work on at all: active, not removed, of a division whose dispatcher
+ * is on. A poll or IDLE that finds this no longer true stops (pollGoesOn, renewLeases).
+ */
+const wanted = and(
+  eq(mailboxes.active, true),
+  isNull(mailboxes.removedAt),
+  sql`exists (select 1 from ${divisions} d where d.id = ${mailboxes.divisionId} and d.dispatcher_active)`,
+);
+
 /** Everything `due` asks but the time. */
-const pollable = (now: Date) =>
-  and(
-    eq(mailboxes.active, true),
-    not(awaitsConnectSql),
-    free(now),
-    sql`exists (select 1 from ${divisions} d where d.id = ${mailboxes.divisionId} and d.dispatcher_active)`,
-  );
+const pollable = (now: Date) => and(wanted, not(awaitsConnectSql), free(now));
 
 /** The longest-waiting first, and a mailbox never polled before any of them. */
 const neverPolledFirst = sql`${mailboxes.nextPollAt} asc nulls first`;
@@ -112,8 +116,36 @@ export async function takeLease(
 }
 
 /**
+ * What a poll in progress asks between mails: whether to go on. Read once now, then at each call
+ * again: false once the mailbox is removed, or is switched off, or its division's dispatcher is,
+ * since the poll began. So an administrator's "Remove" or "off" takes effect before the next mail,
+ * while a poll asked for by name (the CLI's, of a division whose dispatcher is off) still runs.
+ */
+export async function pollGoesOn(db: Database, mailboxId: string): Promise<() => Promise<boolean>> {
+  const read = async () => {
+    const [row] = await db
+      .select({
+        active: mailboxes.active,
+        removedAt: mailboxes.removedAt,
+        dispatcherActive: divisions.dispatcherActive,
+      })
+      .from(mailboxes)
+      .innerJoin(divisions, eq(divisions.id, mailboxes.divisionId))
+      .where(eq(mailboxes.id, mailboxId));
+    return row ?? null;
+  };
+  const began = await read();
+  return async () => {
+    const now = await read();
+    if (!began || !now || now.removedAt) return false;
+    return !(began.active && !now.active) && !(began.dispatcherActive && !now.dispatcherActive);
+  };
+}
+
+/**
  * Extends, in one statement, the leases this owner still holds of `mailboxIds`, and returns those
- * it kept; one missing was lost (it expired and another took it).
+ * it kept; one missing was lost (it expired and another took it), or is no longer wanted (removed,
+ * switched off, its division's dispatcher off: `wanted`): its IDLE ends, and the lease is left to run out.
  */
 export async function renewLeases(
   db: Database,
@@ -127,6 +159,7 @@ export async function renewLeases(
       and(
         inArray(mailboxes.id, input.mailboxIds),
         eq(mailboxes.leaseOwner, input.owner),
+        wanted,
         lt(sql`${input.now.toISOString()}::timestamptz`, mailboxes.leaseExpiresAt),
       ),
     )

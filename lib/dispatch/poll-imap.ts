@@ -43,6 +43,11 @@ export async function pollImapMailbox(db: Database, mailbox: Mailbox, session: I
       { uidValidity: mailbox.uidValidity, lastUid: mailbox.lastUid },
       { limit: options.limit, maxBytes: options.maxBytes, reselect: "held" in session && session.held.reselect },
     );
+    // Removed or switched off while the batch was fetched: none of it is stored, all of it stays on
+    // the server, and the sync state is left as it was.
+    if (options.goesOn && fetched.messages.length > 0 && !(await options.goesOn())) {
+      return { ...counts.summary(), resync: false, more: false };
+    }
     const resync = mailbox.uidValidity !== null && fetched.uidValidity !== mailbox.uidValidity;
     if (!mailbox.firstDownloadAt) {
       // Made by the first poll, so that the user sees them in their mail client from the start;

@@ -54,15 +54,23 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: Mai
     }
 
     // Downloaded and ingested a byte budget at a time; DELE takes effect only at QUIT, after every commit.
-    for (let next = 0; next < toFetch.length; ) {
+    // A mailbox removed or switched off meanwhile stops before its next mail: what is left stays on
+    // the server, and what was handled is still acknowledged below.
+    let stopped = false;
+    for (let next = 0; next < toFetch.length && !stopped; ) {
       const batch: { number: number; uidl: string; raw: Buffer }[] = [];
       let bytes = 0;
       while (next < toFetch.length && (batch.length === 0 || bytes < options.maxBytes)) {
+        if (options.goesOn && !(await options.goesOn())) {
+          stopped = true;
+          break;
+        }
         const entry = toFetch[next++]!;
         const raw = await session.retr(entry.number);
         batch.push({ ...entry, raw });
         bytes += raw.length;
       }
+      if (batch.length === 0) break;
       const results = await ingestFetchedMails(
         db,
         mailbox,
@@ -89,7 +97,7 @@ export async function pollPop3Mailbox(db: Database, mailbox: Mailbox, login: Mai
     if (deleted.length > 0) counts.summary().acknowledged += await markAcknowledged(db, mailbox, deleted, options.now());
     await clearRemoved(db, mailbox, removed.ids, options.now());
     options.checkpoint?.("acknowledged");
-    const more = moreWaiting(hasMore, counts.summary());
+    const more = !stopped && moreWaiting(hasMore, counts.summary());
     await withTenant(db, mailbox.tenantId, (tx) =>
       recordSyncState(tx, mailbox, { seenUidls: [...seen], more, now: options.now() }),
     );

@@ -6,6 +6,7 @@ import { INGEST_BATCH } from "@/lib/inbound/store";
 import { getMailbox, inboundLogin } from "@/lib/mailboxes/mailboxes";
 import { awaitsConnect, signInToken } from "@/lib/mailboxes/oauth-tokens";
 import type { PollOptions } from "./ingest";
+import { pollGoesOn } from "./lease";
 import { type HeldConnection, pollImapMailbox } from "./poll-imap";
 import { pollPop3Mailbox } from "./poll-pop3";
 import { type PollSummary, recordPollFailure } from "./poll-state";
@@ -22,7 +23,9 @@ export type PollResult =
   | ({ mailboxId: string; ok: true; resync: boolean; more: boolean } & PollSummary)
   | { mailboxId: string; ok: false; failure: string; detail: string; nextPollAt: Date }
   /** An OAuth2 mailbox whose account is not connected yet: nothing was tried, and nothing recorded. */
-  | { mailboxId: string; ok: false; failure: "notConnected"; detail: string; nextPollAt: null };
+  | { mailboxId: string; ok: false; failure: "notConnected"; detail: string; nextPollAt: null }
+  /** A removed mailbox: never polled again (lib/mailboxes/removal.ts), its login is gone. */
+  | { mailboxId: string; ok: false; failure: "removed"; detail: string; nextPollAt: null };
 
 /** The mailbox, read as the background work reads it: across tenants, bound to the mailbox's own. */
 export function loadMailbox(db: Database, ref: { tenantId: string; mailboxId: string }): Promise<Mailbox> {
@@ -45,6 +48,9 @@ export async function pollMailbox(
 ): Promise<PollResult> {
   const now = input.now ?? (() => new Date());
   const mailbox = await loadMailbox(db, input);
+  if (mailbox.removedAt) {
+    return { mailboxId: mailbox.id, ok: false, failure: "removed", detail: "The mailbox was removed", nextPollAt: null };
+  }
   // Asked for by name (the CLI): the dispatcher never picks it (lease.ts). A failure recorded now
   // would read "access withdrawn" and tell everyone to connect again an account never connected.
   if (awaitsConnect(mailbox)) {
@@ -55,6 +61,7 @@ export async function pollMailbox(
     maxBytes: input.maxBytes ?? INGEST_BATCH.bytes,
     now,
     checkpoint: input.checkpoint,
+    goesOn: input.goesOn ?? (await pollGoesOn(db, mailbox.id)),
   };
   try {
     const login = async () => inboundLogin(mailbox, await signInToken(db, mailbox, { now }));

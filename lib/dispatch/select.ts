@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { divisions, mailboxes } from "@/db/schema";
 
@@ -11,7 +11,7 @@ export interface MailboxRef {
 
 /**
  * The mailboxes an operator's poll covers: one mailbox, a division's active mailboxes, or every
- * active mailbox of every division whose dispatcher is on. Runs as the connecting user (across
+ * active mailbox of every division whose dispatcher is on. A removed mailbox never: its login is wiped. Runs as the connecting user (across
  * tenants, like the dispatcher); each poll then works inside its mailbox's tenant.
  */
 export async function mailboxesToPoll(
@@ -33,6 +33,6 @@ export async function mailboxesToPoll(
     })
     .from(mailboxes)
     .innerJoin(divisions, eq(divisions.id, mailboxes.divisionId))
-    .where(filter)
+    .where(and(filter, isNull(mailboxes.removedAt)))
     .orderBy(asc(mailboxes.createdAt));
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, isNull, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { divisions, inboundEmails, type Mailbox, mailboxes } from "@/db/schema";
 import { NotFoundError } from "@/lib/errors";
@@ -6,7 +6,7 @@ import { connectionFailureOf } from "@/lib/mail/connection-error";
 import type { MailConnectionFailure } from "@/lib/mail/types";
 import { awaitsConnectSql } from "@/lib/mailboxes/oauth-tokens";
 import type { TenantScope } from "@/db/tenant";
-import type { ConnectionState } from "./connection-state";
+import { type ConnectionState, type FailingState, isFailing } from "./connection-state";
 
 /**
  * What a division's dispatcher is doing, for its status page: per mailbox, when it was checked and
@@ -92,6 +92,25 @@ export async function divisionDispatchStatus(
   if (!division) throw new NotFoundError("division");
 
   const since = input.since ?? startOfUtcDay(input.now);
+  const statuses = await mailboxDispatchStatuses(tx, scope, {
+    // A removed mailbox is not the dispatcher's any more.
+    where: and(eq(mailboxes.divisionId, division.id), isNull(mailboxes.removedAt)),
+    now: input.now,
+    since,
+  });
+  return { division, since, mailboxes: statuses };
+}
+
+/**
+ * The dispatch status of the tenant's mailboxes that `where` picks, by name: for a division's
+ * dispatcher page, and for the company's "All accounts" (accounts-overview.ts).
+ */
+export async function mailboxDispatchStatuses(
+  tx: Executor,
+  scope: TenantScope,
+  input: { where: SQL | undefined; now: Date; since?: Date },
+): Promise<MailboxDispatchStatus[]> {
+  const since = input.since ?? startOfUtcDay(input.now);
   const rows = await tx
     .select({
       id: mailboxes.id,
@@ -116,7 +135,7 @@ export async function divisionDispatchStatus(
       awaitingConnect: awaitsConnectSql,
     })
     .from(mailboxes)
-    .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.divisionId, division.id)))
+    .where(and(eq(mailboxes.tenantId, scope.tenantId), input.where))
     .orderBy(asc(mailboxes.name), asc(mailboxes.address));
 
   const ingested =
@@ -138,18 +157,37 @@ export async function divisionDispatchStatus(
           .groupBy(inboundEmails.mailboxId);
   const ingestedBy = new Map(ingested.map((row) => [row.mailboxId, row.n]));
 
-  return {
-    division,
-    since,
-    mailboxes: rows.map(({ leaseExpiresAt, idleSince, ...row }) => {
-      const lease = leaseStateOf({ leaseExpiresAt, idleSince }, input.now);
-      return {
-        ...row,
-        ingestedToday: ingestedBy.get(row.id) ?? 0,
-        idle: lease === "idle",
-        polling: lease === "polling",
-        failure: row.lastErrorCode ? connectionFailureOf(row.lastErrorCode) : null,
-      };
-    }),
-  };
+  return rows.map(({ leaseExpiresAt, idleSince, ...row }) => {
+    const lease = leaseStateOf({ leaseExpiresAt, idleSince }, input.now);
+    return {
+      ...row,
+      ingestedToday: ingestedBy.get(row.id) ?? 0,
+      idle: lease === "idle",
+      polling: lease === "polling",
+      failure: row.lastErrorCode ? connectionFailureOf(row.lastErrorCode) : null,
+    };
+  });
+}
+
+/**
+ * What a mailbox is doing, in the order that matters most to someone looking at it: the mailbox's
+ * switch, a poll running now, its connection state when it fails, the dispatcher's switch, IDLE
+ * (a live lease), and otherwise its connection state.
+ */
+export type MailboxDispatchState = "paused" | "notConnected" | "polling" | FailingState | "stopped" | "idle" | "new" | "waiting";
+
+/** Its connection state when that is a failure, else null. */
+export function failingState(mailbox: Pick<MailboxDispatchStatus, "connectionState">): FailingState | null {
+  return isFailing(mailbox.connectionState) ? mailbox.connectionState : null;
+}
+
+export function dispatchStateOf(mailbox: MailboxDispatchStatus, dispatcherActive: boolean): MailboxDispatchState {
+  if (!mailbox.active) return "paused";
+  if (mailbox.awaitingConnect) return "notConnected";
+  if (mailbox.polling) return "polling";
+  const failing = failingState(mailbox);
+  if (failing) return failing;
+  if (!dispatcherActive) return "stopped";
+  if (mailbox.idle) return "idle";
+  return mailbox.connectionState === "new" ? "new" : "waiting";
 }

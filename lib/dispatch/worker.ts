@@ -295,8 +295,10 @@ export function startWorker(db: Database, options: WorkerOptions & { loop?: bool
 
   async function startIdle(ref: MailboxRef): Promise<boolean> {
     const mailbox = await loadMailbox(db, ref).catch(() => null);
-    if (!mailbox || mailbox.protocol !== "imap") {
-      if (mailbox) noIdle.add(ref.mailboxId);
+    // Removed or switched off during its poll: given back, not listened on.
+    if (!mailbox || !mailbox.active || mailbox.removedAt) return false;
+    if (mailbox.protocol !== "imap") {
+      noIdle.add(ref.mailboxId);
       return false;
     }
     const held: Held = { ref, watch: null, polling: null, again: false, scheduled: false };

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { findDivision } from "@/db/queries/divisions";
 import { findDivisionMailbox } from "@/db/queries/mailboxes";
@@ -222,7 +222,7 @@ export async function divisionSettingsChoices(tx: Executor, scope: TenantScope, 
     tx
       .select({ id: mailboxes.id, name: mailboxes.name, address: mailboxes.address })
       .from(mailboxes)
-      .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.divisionId, divisionId)))
+      .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.divisionId, divisionId), isNull(mailboxes.removedAt)))
       .orderBy(asc(mailboxes.name), asc(mailboxes.address)),
   ]);
   return { knowledgeBases: kbs, unprocessedTemplates: templates, mailboxes: divisionMailboxes };

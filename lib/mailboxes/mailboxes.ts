@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import tls from "node:tls";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { findDivision } from "@/db/queries/divisions";
 import { findMailbox } from "@/db/queries/mailboxes";
@@ -33,12 +33,24 @@ export function viewOf(mailbox: Mailbox): MailboxView {
   };
 }
 
-export async function listMailboxes(tx: Executor, scope: TenantScope, divisionId: string): Promise<Mailbox[]> {
+/** The division's mailboxes, oldest first; removed ones only when asked for (the CLI's `--all`). */
+export async function listMailboxes(
+  tx: Executor,
+  scope: TenantScope,
+  divisionId: string,
+  options: { includeRemoved?: boolean } = {},
+): Promise<Mailbox[]> {
   found(await findDivision(tx, scope, { divisionId }), "division");
   return tx
     .select()
     .from(mailboxes)
-    .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.divisionId, divisionId)))
+    .where(
+      and(
+        eq(mailboxes.tenantId, scope.tenantId),
+        eq(mailboxes.divisionId, divisionId),
+        options.includeRemoved ? undefined : isNull(mailboxes.removedAt),
+      ),
+    )
     .orderBy(asc(mailboxes.createdAt));
 }
 
@@ -104,7 +116,8 @@ export async function createMailbox(
       divisionId,
       ...columnsOf(settings),
       ...(signIn.oauthProvider ? { authKind: "oauth2" as const, oauthProvider: signIn.oauthProvider } : {}),
-      // The first mailbox of a division is the one it sends from until teams say otherwise.
+      // The first mailbox of a division is the one it sends from until teams say otherwise, or an
+      // administrator makes another the default (removal.ts setDefaultMailbox).
       isDefault: existing.length === 0,
       nextPollAt: new Date(),
     })

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ne } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, ne } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Mailbox, mailboxes, teams } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
@@ -23,7 +23,8 @@ export function senderOf(mailbox: Mailbox): Sender {
 
 /**
  * The mailbox a division's mail leaves from when no team says otherwise: the one marked default,
- * else its oldest active mailbox. Null when the division has none. `except`: a mailbox that cannot
+ * else its oldest active mailbox. A removed or inactive (paused, replaced) mailbox is never one: its
+ * login may be wiped, and nobody watches its replies. Null when the division has none. `except`: a mailbox that cannot
  * send now (the one whose account must be connected again, for the notice about it).
  */
 export async function divisionSender(
@@ -39,10 +40,12 @@ export async function divisionSender(
       and(
         eq(mailboxes.tenantId, scope.tenantId),
         eq(mailboxes.divisionId, divisionId),
+        eq(mailboxes.active, true),
+        isNull(mailboxes.removedAt),
         options.except ? ne(mailboxes.id, options.except) : undefined,
       ),
     )
-    .orderBy(desc(mailboxes.isDefault), desc(mailboxes.active), asc(mailboxes.createdAt))
+    .orderBy(desc(mailboxes.isDefault), asc(mailboxes.createdAt))
     .limit(1);
   return mailbox ? senderOf(mailbox) : null;
 }

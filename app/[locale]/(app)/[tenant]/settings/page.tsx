@@ -7,6 +7,7 @@ import { seeRequestOrigin } from "@/app/_public-address/see-request-origin";
 import { publicAddress, publicAddressWarnings } from "@/lib/app-url";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
+import { countMailboxes } from "@/lib/mailboxes/counts";
 import { listDivisions } from "@/lib/divisions/divisions";
 import { Link } from "@/lib/i18n/navigation";
 import { listMembers } from "@/lib/members/members";
@@ -28,8 +29,8 @@ export default async function SettingsPage({ params }: Props) {
   const { locale, tenant } = await params;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
-  const [members, divisions] = await run((tx) =>
-    Promise.all([listMembers(tx, scopeOf(ctx)), listDivisions(tx, scopeOf(ctx))]),
+  const [members, divisions, mailboxCount] = await run((tx) =>
+    Promise.all([listMembers(tx, scopeOf(ctx)), listDivisions(tx, scopeOf(ctx)), countMailboxes(tx, scopeOf(ctx))]),
   );
   const t = await getTranslations("settings");
   // Seen here too, not only by the layout that renders beside this page: what it shows must be current.
@@ -52,6 +53,18 @@ export default async function SettingsPage({ params }: Props) {
       description: t("divisions.description"),
       count: t("divisions.count", { count: divisions.length }),
     },
+    // Every mailbox's server and errors: administrators only, like the mailbox pages' settings.
+    ...(canManageMailSettings(ctx.role)
+      ? [
+          {
+            href: `/${ctx.tenant.slug}/settings/accounts`,
+            icon: "envelope" as const,
+            title: t("accounts.title"),
+            description: t("accounts.description"),
+            count: t("accounts.count", { count: mailboxCount }),
+          },
+        ]
+      : []),
     {
       href: `/${ctx.tenant.slug}/settings/sign-in`,
       icon: "lock",

@@ -10,8 +10,8 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { BACKOFF } from "@/lib/dispatch/backoff";
-import { type FailingState, isFailing } from "@/lib/dispatch/connection-state";
-import { divisionDispatchStatus, type MailboxDispatchStatus } from "@/lib/dispatch/status";
+import { dispatchStateOf, divisionDispatchStatus, failingState } from "@/lib/dispatch/status";
+import { DispatchStateDot } from "./dispatch-state-dot";
 import { Link } from "@/lib/i18n/navigation";
 import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../read-or-not-found";
@@ -25,41 +25,6 @@ interface Props {
 }
 
 const REFRESH_SECONDS = 10;
-
-/**
- * What a mailbox is doing, in the order that matters most to someone looking at it: the mailbox's
- * switch, a poll running now, its connection state when it fails, the dispatcher's switch, IDLE
- * (a live lease), and otherwise its connection state.
- */
-type MailboxState = "paused" | "notConnected" | "polling" | FailingState | "stopped" | "idle" | "new" | "waiting";
-
-function failingState(mailbox: MailboxDispatchStatus): FailingState | null {
-  return isFailing(mailbox.connectionState) ? mailbox.connectionState : null;
-}
-
-function stateOf(mailbox: MailboxDispatchStatus, dispatcherActive: boolean): MailboxState {
-  if (!mailbox.active) return "paused";
-  if (mailbox.awaitingConnect) return "notConnected";
-  if (mailbox.polling) return "polling";
-  const failing = failingState(mailbox);
-  if (failing) return failing;
-  if (!dispatcherActive) return "stopped";
-  if (mailbox.idle) return "idle";
-  return mailbox.connectionState === "new" ? "new" : "waiting";
-}
-
-const dotStyles: Record<MailboxState, string> = {
-  paused: "bg-zinc-300 ring-zinc-100",
-  notConnected: "bg-amber-500 ring-amber-100",
-  stopped: "bg-zinc-300 ring-zinc-100",
-  polling: "bg-brand-500 ring-brand-100 animate-pulse",
-  backoff: "bg-red-500 ring-red-100",
-  authFailed: "bg-red-500 ring-red-100",
-  needsReconnect: "bg-amber-500 ring-amber-100",
-  idle: "bg-emerald-500 ring-emerald-100",
-  new: "bg-zinc-400 ring-zinc-100",
-  waiting: "bg-emerald-500 ring-emerald-100",
-};
 
 /** The retry rules the failure notes quote, in minutes. */
 const RETRY_MINUTES = { backoff: BACKOFF.maxMs / 60_000, authFailed: BACKOFF.loginFailedMinMs / 60_000 };
@@ -196,7 +161,7 @@ export default async function DispatcherPage({ params }: Props) {
                   </tr>
                 </thead>
                 {mailboxes.map((mailbox) => {
-                  const state = stateOf(mailbox, division.dispatcherActive);
+                  const state = dispatchStateOf(mailbox, division.dispatcherActive);
                   const failing = failingState(mailbox);
                   const failure = mailbox.failure ?? "protocolError";
                   const scheduled = mailbox.active && division.dispatcherActive;
@@ -211,7 +176,7 @@ export default async function DispatcherPage({ params }: Props) {
                       <tr className="align-top">
                         <td className="max-w-0 min-w-64 px-5 py-3 sm:pl-6">
                           <p className="flex items-center gap-2.5">
-                            <span aria-hidden="true" className={`size-2 shrink-0 rounded-full ring-4 ${dotStyles[state]}`} />
+                            <DispatchStateDot state={state} />
                             <span className="truncate font-medium text-zinc-900">{mailbox.address}</span>
                           </p>
                           <p className="mt-0.5 truncate pl-[18px] text-xs text-zinc-500">

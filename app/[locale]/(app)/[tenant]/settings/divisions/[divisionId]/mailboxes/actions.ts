@@ -21,6 +21,8 @@ import {
   testMailboxConnection,
 } from "@/lib/mailboxes/connection-check";
 import { createMailbox, updateMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
+import { removeMailbox, setDefaultMailbox } from "@/lib/mailboxes/removal";
+import { replaceMailbox } from "@/lib/mailboxes/replacement";
 import { startConnect } from "@/lib/mailboxes/oauth-connect";
 import { newConnectedMailboxSchema, startNewMailboxConnect } from "@/lib/mailboxes/oauth-new-mailbox";
 import { mailboxSettingsSchema } from "@/lib/mailboxes/settings";
@@ -37,6 +39,31 @@ export const createMailboxAction = tenantAction(
   async (tx, ctx, { divisionId, ...settings }) => {
     const mailbox = await createMailbox(tx, scopeOf(ctx), divisionId, settings);
     return mailboxFormValues(viewOf(mailbox));
+  },
+);
+
+/** "Replace with IMAP…" saved: the new mailbox is created and the old one switched off, in one go. */
+export const replaceMailboxAction = tenantAction(
+  { schema: z.object({ replacesId: z.uuid() }).and(mailboxSettingsSchema), roles },
+  async (tx, ctx, { replacesId, ...settings }) => {
+    const { mailbox } = await replaceMailbox(tx, scopeOf(ctx), { replacesId, settings });
+    return mailboxFormValues(viewOf(mailbox));
+  },
+);
+
+/** "Remove mailbox", once confirmed: polling stops, its tickets and stored mail stay. */
+export const removeMailboxAction = tenantAction(
+  { schema: z.object({ mailboxId: z.uuid() }), roles },
+  async (tx, ctx, { mailboxId }) => removeMailbox(tx, scopeOf(ctx), { mailboxId, now: new Date() }),
+);
+
+/** "Set as default" on the division's mailbox list. */
+export const setDefaultMailboxAction = tenantAction(
+  { schema: z.object({ mailboxId: z.uuid() }), roles },
+  async (tx, ctx, { mailboxId }) => {
+    await setDefaultMailbox(tx, scopeOf(ctx), mailboxId);
+    refresh();
+    return { mailboxId };
   },
 );
 

@@ -72,3 +72,21 @@ export const newMailboxValues: MailboxFormValues = {
   smtpReplyTo: null,
   smtpTimeoutSeconds: 30,
 };
+
+/**
+ * "Replace with IMAP…": the new mailbox's form starts from the old one's name, address, login,
+ * server and outgoing settings, with IMAP chosen on its standard port and INBOX to fetch from.
+ * Passwords are typed again: they are never sent to the browser.
+ */
+export function replacementValues(old: MailboxView): MailboxFormValues {
+  return {
+    ...mailboxFormValues(old),
+    protocol: "imap",
+    port: defaultInboundPort("imap", old.security),
+    active: true,
+    folder: "INBOX",
+    pop3LeaveCopy: false,
+    pop3RemoveAfterDays: null,
+    pop3RemoveWhenDeleted: false,
+  };
+}

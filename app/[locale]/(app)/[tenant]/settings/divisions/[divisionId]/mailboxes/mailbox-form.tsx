@@ -28,6 +28,7 @@ type FormAction<R> = (previous: ActionState<R>, input: FormData) => Promise<Acti
 export function MailboxForm({
   divisionId,
   mailboxId,
+  replacesId,
   initial,
   hasPassword,
   hasSmtpPassword,
@@ -45,6 +46,8 @@ export function MailboxForm({
   divisionId: string;
   /** Set when editing a saved mailbox; absent for a new one. */
   mailboxId?: string;
+  /** A new mailbox that replaces this one ("Replace with IMAP…"): saved, it takes the old one's place. */
+  replacesId?: string;
   initial: MailboxFormValues;
   hasPassword: boolean;
   /** Whether a password of the SMTP server's own is stored: an empty field then keeps it. */
@@ -138,7 +141,10 @@ export function MailboxForm({
       {mailboxId ? (
         <input type="hidden" name="mailboxId" value={mailboxId} />
       ) : (
-        <input type="hidden" name="divisionId" value={divisionId} />
+        <>
+          <input type="hidden" name="divisionId" value={divisionId} />
+          {replacesId && <input type="hidden" name="replacesId" value={replacesId} />}
+        </>
       )}
       {!canEdit && <AdminsOnlyNote>{tMailboxes("onlyAdmins")}</AdminsOnlyNote>}
 

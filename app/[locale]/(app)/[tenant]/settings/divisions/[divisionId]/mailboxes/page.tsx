@@ -8,9 +8,12 @@ import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { connectionFailureOf } from "@/lib/mail/connection-error";
 import { listMailboxes, viewOf } from "@/lib/mailboxes/mailboxes";
+import { replacedMailboxIds } from "@/lib/mailboxes/replacement";
 import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../read-or-not-found";
 import { ItemListPage, ItemRowLink } from "../item-list";
+import { setDefaultMailboxAction } from "./actions";
+import { SetDefaultButton } from "./set-default-button";
 
 interface Props {
   params: Promise<{ locale: string; tenant: string; divisionId: string }>;
@@ -26,13 +29,14 @@ export default async function MailboxesPage({ params }: Props) {
   const { locale, tenant, divisionId } = await params;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
-  const { division, mailboxes } = await readOrNotFound(run, [divisionId], async (tx) => {
+  const { division, mailboxes, replaced } = await readOrNotFound(run, [divisionId], async (tx) => {
     const scope = scopeOf(ctx);
     const division = await getDivision(tx, scope, divisionId);
     // Only the view leaves this function: no sealed password reaches the page.
     const mailboxes = (await listMailboxes(tx, scope, divisionId)).map(viewOf);
-    return { division, mailboxes };
+    return { division, mailboxes, replaced: await replacedMailboxIds(tx, scope) };
   });
+  const admin = canManageMailSettings(ctx.role);
   const t = await getTranslations("mailboxes");
   const format = await getFormatter();
   const now = new Date();
@@ -45,7 +49,7 @@ export default async function MailboxesPage({ params }: Props) {
       section="mailboxes"
       icon="envelope"
       count={mailboxes.length}
-      canAdd={canManageMailSettings(ctx.role)}
+      canAdd={admin}
       columns={[
         { label: t("columns.mailbox"), span: "col-span-4" },
         { label: t("columns.server"), span: "col-span-3" },
@@ -53,7 +57,7 @@ export default async function MailboxesPage({ params }: Props) {
       ]}
     >
       {mailboxes.map((mailbox) => (
-        <li key={mailbox.id} data-mailbox={mailbox.address}>
+        <li key={mailbox.id} data-mailbox={mailbox.address} data-default={mailbox.isDefault}>
           <ItemRowLink href={`${listHref}/${mailbox.id}`}>
             <span className="flex min-w-0 items-center gap-3 md:col-span-4">
               <span className="grid size-9 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600">
@@ -78,7 +82,9 @@ export default async function MailboxesPage({ params }: Props) {
             </span>
             <span className="flex min-w-0 items-start justify-between gap-3 md:col-span-5">
               <span className="min-w-0 space-y-1">
-                <StatusDot on={mailbox.active}>{mailbox.active ? t("active") : t("inactive")}</StatusDot>
+                <StatusDot on={mailbox.active}>
+                  {mailbox.active ? t("active") : replaced.has(mailbox.id) ? t("states.replaced") : t("inactive")}
+                </StatusDot>
                 <span
                   className="block text-xs text-zinc-500"
                   title={mailbox.lastPollAt ? format.dateTime(mailbox.lastPollAt, "dateTime") : undefined}
@@ -104,6 +110,12 @@ export default async function MailboxesPage({ params }: Props) {
               <Icon name="chevronRight" className="hidden size-5 shrink-0 text-zinc-300 group-hover:text-brand-500 md:block" />
             </span>
           </ItemRowLink>
+          {/* Beside the row's link, not in it: a button inside a link is neither. */}
+          {admin && !mailbox.isDefault && mailbox.active && (
+            <div className="-mt-2 px-5 pb-3 sm:px-6">
+              <SetDefaultButton mailboxId={mailbox.id} action={setDefaultMailboxAction.bind(null, ctx.tenant.slug)} />
+            </div>
+          )}
         </li>
       ))}
     </ItemListPage>
