@@ -133,7 +133,7 @@ async function AccountRow({ account, slug, now }: { account: AccountOverviewRow;
   const format = await getFormatter();
   const { status, division } = account;
   const when = (date: Date) => (
-    <time dateTime={date.toISOString()} title={format.dateTime(date, { dateStyle: "medium", timeStyle: "medium" })}>
+    <time dateTime={date.toISOString()} title={format.dateTime(date, "dateTime")}>
       {format.relativeTime(date, now)}
     </time>
   );
@@ -191,7 +191,7 @@ async function AccountRow({ account, slug, now }: { account: AccountOverviewRow;
                 <>
                   {" · "}
                   {tMailboxes("failingSince", {
-                    since: format.dateTime(status.lastErrorAt, { dateStyle: "medium", timeStyle: "short" }),
+                    since: format.dateTime(status.lastErrorAt, "dateTime"),
                   })}
                 </>
               )}

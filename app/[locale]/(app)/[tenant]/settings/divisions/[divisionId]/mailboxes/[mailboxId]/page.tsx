@@ -102,7 +102,7 @@ export default async function MailboxPage({ params, searchParams }: Props) {
       <>
         {header}
         <p role="status" data-testid="mailbox-removed" className="rounded-xl bg-zinc-50 px-5 py-4 text-sm text-zinc-700 ring-1 ring-zinc-200 ring-inset">
-          {t("remove.removedOn", { date: format.dateTime(mailbox.removedAt, { dateStyle: "long", timeStyle: "short" }) })}
+          {t("remove.removedOn", { date: format.dateTime(mailbox.removedAt, "dateTime") })}
         </p>
       </>
     );
