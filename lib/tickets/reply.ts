@@ -56,9 +56,9 @@ async function lastMail(tx: Executor, scope: TenantScope, ticketId: string) {
 
 /**
  * A staff reply from a ticket: stored as the ticket's outbound message and queued in the outbox, from
- * the ticket's team mailbox (else the division's), continuing the customer's thread, with the
- * ticket tag in the subject once and, where the division uses plus-addressing, a signed reply
- * address. The ticket becomes Answered.
+ * the ticket's team mailbox (else the replying member's default account, else the division's),
+ * continuing the customer's thread, with the ticket tag in the subject once and, where the division
+ * uses plus-addressing, a signed reply address. The ticket becomes Answered.
  */
 export async function replyToTicket(
   tx: Executor,
@@ -83,7 +83,7 @@ export async function replyToTicket(
   if (!customer) throw new RuleError("ticketHasNoCustomer");
   if (input.text.trim() === "") throw new RuleError("invalidInput", { text: ["required"] });
 
-  const sender = await ticketSender(tx, scope, ticket);
+  const sender = await ticketSender(tx, scope, ticket, { writtenBy: scope.userId });
   const messageId = newMessageId(sender?.address);
   const references = referencesAfter(parent);
   const subject = `Re: ${subjectWithTag(ticket.subject, division.tag, ticket.number)}`;

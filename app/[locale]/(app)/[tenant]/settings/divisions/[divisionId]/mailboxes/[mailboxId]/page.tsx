@@ -7,7 +7,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
-import { getMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
+import { getMailbox, listOwnershipChoices, viewOf } from "@/lib/mailboxes/mailboxes";
 import { isConnectResult, mailboxConnection, offeredProviders } from "@/lib/mailboxes/oauth-connection";
 import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../../read-or-not-found";
@@ -41,7 +41,7 @@ export default async function MailboxPage({ params, searchParams }: Props) {
   const { oauth: connectResult } = await searchParams;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
-  const { division, mailbox, connection } = await readOrNotFound(run, [divisionId, mailboxId], async (tx) => {
+  const { division, mailbox, connection, ownershipChoices } = await readOrNotFound(run, [divisionId, mailboxId], async (tx) => {
     const scope = scopeOf(ctx);
     const row = await getMailbox(tx, scope, mailboxId);
     // Only the view leaves this function: no sealed password or token reaches the page.
@@ -49,6 +49,7 @@ export default async function MailboxPage({ params, searchParams }: Props) {
       division: await getDivision(tx, scope, divisionId),
       mailbox: viewOf(row),
       connection: await mailboxConnection(tx, scope, row),
+      ownershipChoices: await listOwnershipChoices(tx, scope, row.divisionId),
     };
   });
   if (mailbox.divisionId !== division.id) notFound();
@@ -91,6 +92,7 @@ export default async function MailboxPage({ params, searchParams }: Props) {
         createFolderAction={createMailboxFolderAction.bind(null, slug)}
         listHref={listHref}
         signsInWithAccount={mailbox.authKind === "oauth2"}
+        ownershipChoices={ownershipChoices}
         oauth={
           (providers.length > 0 || connection) && (
             <OAuthSignIn

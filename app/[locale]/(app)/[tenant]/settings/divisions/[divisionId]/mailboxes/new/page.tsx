@@ -5,6 +5,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
+import { listOwnershipChoices } from "@/lib/mailboxes/mailboxes";
 import { offeredProviders } from "@/lib/mailboxes/oauth-connection";
 import { scopeOf } from "@/lib/auth/context";
 import { readOrNotFound } from "../../../../../read-or-not-found";
@@ -33,7 +34,10 @@ export default async function NewMailboxPage({ params }: Props) {
   const { locale, tenant, divisionId } = await params;
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
-  const division = await readOrNotFound(run, [divisionId], (tx) => getDivision(tx, scopeOf(ctx), divisionId));
+  const { division, ownershipChoices } = await readOrNotFound(run, [divisionId], async (tx) => ({
+    division: await getDivision(tx, scopeOf(ctx), divisionId),
+    ownershipChoices: await listOwnershipChoices(tx, scopeOf(ctx), divisionId),
+  }));
   const t = await getTranslations("mailboxes");
   const slug = ctx.tenant.slug;
   const listHref = `/${slug}/settings/divisions/${division.id}/mailboxes`;
@@ -51,6 +55,7 @@ export default async function NewMailboxPage({ params }: Props) {
       <MailboxForm
         divisionId={division.id}
         initial={newMailboxValues}
+        ownershipChoices={ownershipChoices}
         hasPassword={false}
         hasSmtpPassword={false}
         protocolLockedSince={null}
