@@ -210,6 +210,16 @@ export async function listMyPersonalMailboxes(tx: Executor, scope: TenantScope):
   }));
 }
 
+/** Whether the member owns a personal mailbox (not removed): the queue then offers their personal queue. */
+export async function hasPersonalMailboxes(tx: Executor, scope: TenantScope, userId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: mailboxes.id })
+    .from(mailboxes)
+    .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.ownerUserId, userId), isNull(mailboxes.removedAt)))
+    .limit(1);
+  return row !== undefined;
+}
+
 /**
  * The owner's choice for their personal mailbox: new tickets assigned to them, or left unassigned
  * in their personal queue. Only the owner decides here; administrators do in the mailbox's form.

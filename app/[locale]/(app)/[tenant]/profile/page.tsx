@@ -15,6 +15,7 @@ import { createCannedReplyAction, deleteCannedReplyAction, updateCannedReplyActi
 import { CannedRepliesEditor } from "../_canned-replies/canned-replies-editor";
 import { updateNotificationPreferencesAction } from "./actions";
 import { ChangePasswordForm } from "./change-password-form";
+import { MyEmailAccounts } from "./my-email-accounts";
 import { NotificationPreferencesForm } from "./notification-preferences-form";
 import { TwoStepVerification } from "./two-step-verification";
 
@@ -72,6 +73,7 @@ export default async function ProfilePage({ params }: Props) {
             email={ctx.user.email}
           />
         </FormSection>
+        <MyEmailAccounts tenant={tenant} />
         <NotificationPreferencesForm
           initial={preferences}
           action={updateNotificationPreferencesAction.bind(null, ctx.tenant.slug)}
