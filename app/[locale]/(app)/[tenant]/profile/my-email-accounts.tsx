@@ -97,9 +97,10 @@ export async function MyEmailAccounts({ tenant }: { tenant: string }) {
                       <span className="block font-medium text-zinc-700">
                         {mailbox.active ? t(`states.${mailbox.connectionState}`) : t("states.paused")}
                       </span>
+                      {/* A new mailbox's state already says it was not checked yet. */}
                       {mailbox.lastPollAt
                         ? t("lastPoll", { when: format.relativeTime(mailbox.lastPollAt, now) })
-                        : t("neverPolled")}
+                        : mailbox.connectionState !== "new" && t("neverPolled")}
                     </span>
                   </div>
                   <PersonalAssignmentForm
