@@ -162,8 +162,9 @@ export async function createMailbox(
       divisionId,
       ...columnsOf(settings),
       ...(signIn.oauthProvider ? { authKind: "oauth2" as const, oauthProvider: signIn.oauthProvider } : {}),
-      // The first mailbox of a division is the one it sends from until teams say otherwise.
-      isDefault: existing.length === 0,
+      // The first mailbox of a division is the one it sends from until teams say otherwise; never
+      // an operator's personal account, or everyone's replies would leave from their address.
+      isDefault: existing.length === 0 && settings.ownerUserId === null,
       nextPollAt: new Date(),
     })
     .returning();

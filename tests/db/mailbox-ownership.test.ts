@@ -74,6 +74,8 @@ describe("whose a mailbox is and what its tickets start with", () => {
       defaultAssigneeId: c.anna,
       defaultTags: ["invoice", "waiting for supplier"],
       defaultPriority: "urgent",
+      // The division's first mailbox, yet not its default: everyone's replies would leave from Anna's address.
+      isDefault: false,
     });
     const queue = await withTenant(db, c.tenantId, (tx) =>
       updateMailbox(tx, c.scope, personal.id, mailboxSettingsSchema.parse({ ...base, belongsTo: "personal", ownerUserId: c.anna, personalAssignment: "queue" })),
