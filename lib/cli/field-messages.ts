@@ -44,6 +44,8 @@ const sentences: Record<string, string> = {
   tagHasComma: "must be tags separated by commas, none containing a comma itself",
   tagTooLong: "must be tags of at most 32 characters each",
   tooManyTags: "would leave the ticket with more than 20 tags",
+  teamOfThisDivision: "must be the id of one of the division's teams, from `team list`",
+  activeMemberOnly: "must be the user id of an active member of this company",
   pgpKeyUnusable: "is not a private key that can be unlocked with the passphrase given (check the file and --passphrase-stdin)",
 };
 

@@ -1,4 +1,4 @@
-import { mailProtocolEnum, mailSecurityEnum } from "@/db/schema";
+import { mailProtocolEnum, mailSecurityEnum, ticketPriorityEnum } from "@/db/schema";
 import { operatorScope, withTenant } from "@/db/tenant";
 import { zodFieldErrors } from "@/lib/forms";
 import { classifyMailError } from "@/lib/mail/connection-error";
@@ -72,6 +72,24 @@ const mailboxAddOptions: Record<string, OptionSpec> = {
   "smtp-timeout-seconds": { value: "N", description: "give up on the SMTP server after N seconds (5 to 300, default 30)" },
   "display-name": { value: "NAME", description: "the sender name on mail from this mailbox (default: the address alone)" },
   "reply-to": { value: "EMAIL", description: "where replies to its mail go (default: the mailbox's address)" },
+  team: { value: "ID", description: "give it to a team (`team list`): its tickets go to the team, only the team sees them" },
+  owner: {
+    value: "USER_ID",
+    description: "make it one operator's personal account (a member's user id): only they see its tickets",
+  },
+  "leave-unassigned": {
+    description: "with --owner: new tickets wait unassigned in the owner's personal queue (default: assigned to them)",
+  },
+  "default-priority": {
+    value: ticketPriorityEnum.enumValues.join("|"),
+    description: "the priority its new tickets start with (default normal)",
+    choices: ticketPriorityEnum.enumValues,
+  },
+  "default-tags": { value: "TAGS", description: "tags its new tickets start with, separated by commas" },
+  "default-assignee": {
+    value: "USER_ID",
+    description: "assign its new tickets to this member (not with --owner, whose tickets are the owner's)",
+  },
 };
 
 /** The option of each settings field whose name differs. */
@@ -83,6 +101,10 @@ const mailboxFieldOptions = {
   smtpSameCredentials: "smtp-same-as-incoming",
   smtpDisplayName: "display-name",
   smtpReplyTo: "reply-to",
+  teamId: "team",
+  ownerUserId: "owner",
+  personalAssignment: "leave-unassigned",
+  defaultAssigneeId: "default-assignee",
 };
 
 /** The ways to sign into the SMTP server: one at most (without any, the incoming login). */
@@ -384,6 +406,13 @@ function readMailboxSettings(values: OptionValues, password: string, smtpPasswor
     smtpDisplayName: values["display-name"],
     smtpReplyTo: values["reply-to"],
     smtpTimeoutSeconds: values["smtp-timeout-seconds"],
+    belongsTo: given("owner") ? "personal" : given("team") ? "team" : "division",
+    teamId: values.team,
+    ownerUserId: values.owner,
+    personalAssignment: given("leave-unassigned") ? "queue" : "owner",
+    defaultPriority: values["default-priority"] as MailboxSettingsInput["defaultPriority"],
+    defaultTags: values["default-tags"],
+    defaultAssigneeId: values["default-assignee"],
   };
 
   const fields: Record<string, string[]> = {};
@@ -402,6 +431,11 @@ function readMailboxSettings(values: OptionValues, password: string, smtpPasswor
     for (const option of smtpServerOptions.filter(given)) problem(option, "needs --smtp-host");
   } else if (!given("smtp-security")) {
     problem("smtp-security", "is required with --smtp-host");
+  }
+  if (given("team") && given("owner")) problem("owner", "cannot go with --team: a mailbox is a team's or one operator's");
+  if (given("leave-unassigned") && !given("owner")) problem("leave-unassigned", "needs --owner");
+  if (given("default-assignee") && given("owner")) {
+    problem("default-assignee", "cannot go with --owner: a personal mailbox's tickets are the owner's (or wait with --leave-unassigned)");
   }
   const logins = smtpLoginOptions.filter(given);
   for (const option of logins.slice(1)) problem(option, `cannot go with --${logins[0]}: choose one way to sign in`);
@@ -451,6 +485,15 @@ function mailboxText(m: MailboxView): string {
     ["active", m.active ? "yes" : "no"],
     ["private mail", m.privateMail ? "yes (out of customers' history for agents)" : "no"],
     ["default for sending", m.isDefault ? "yes" : "no"],
+    ["belongs to", m.ownerUserId ? `operator ${m.ownerUserId} (personal)` : m.teamId ? `team ${m.teamId}` : "the division"],
+    [
+      "new tickets",
+      [
+        `priority ${m.defaultPriority}`,
+        m.defaultTags.length > 0 ? `tags ${m.defaultTags.join(", ")}` : "no tags",
+        m.defaultAssigneeId ? `assigned to ${m.defaultAssigneeId}` : "unassigned",
+      ].join("; "),
+    ],
     ...smtpText(m),
   ]);
 }

@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import tls from "node:tls";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { findDivision } from "@/db/queries/divisions";
 import { findMailbox } from "@/db/queries/mailboxes";
-import { type Mailbox, mailboxes } from "@/db/schema";
+import { type Mailbox, mailboxes, memberships, teams, ticketPriorityEnum, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { type FieldErrors, found, RuleError } from "@/lib/errors";
 import type { SmtpLogin } from "@/lib/mail/smtp";
@@ -94,6 +94,61 @@ function missingPasswords(settings: MailboxSettings, stored: Mailbox | null, sig
   return missing;
 }
 
+/** What the mailbox form offers for whose it is and who its tickets go to: the division's teams, the active members. */
+export async function listOwnershipChoices(tx: Executor, scope: TenantScope, divisionId: string) {
+  const divisionTeams = await tx
+    .select({ id: teams.id, name: teams.name })
+    .from(teams)
+    .where(and(eq(teams.tenantId, scope.tenantId), eq(teams.divisionId, divisionId)))
+    .orderBy(asc(teams.name));
+  const members = await tx
+    .select({ userId: users.id, name: users.name, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, scope.tenantId), isNull(memberships.deactivatedAt)))
+    .orderBy(asc(users.name));
+  return { teams: divisionTeams, members, priorities: ticketPriorityEnum.enumValues };
+}
+
+export type OwnershipChoices = Awaited<ReturnType<typeof listOwnershipChoices>>;
+
+/**
+ * Whose the mailbox is and who its tickets go to, checked against the tenant: a team of this
+ * division, and an owner and an assignee who are active members (a deactivated member, or someone of
+ * another company, is refused).
+ */
+async function ownershipErrors(
+  tx: Executor,
+  scope: TenantScope,
+  divisionId: string,
+  settings: MailboxSettings,
+): Promise<FieldErrors> {
+  const errors: FieldErrors = {};
+  if (settings.teamId) {
+    const [team] = await tx
+      .select({ id: teams.id })
+      .from(teams)
+      .where(and(eq(teams.tenantId, scope.tenantId), eq(teams.divisionId, divisionId), eq(teams.id, settings.teamId)));
+    if (!team) errors.teamId = ["teamOfThisDivision"];
+  }
+  const people = [settings.ownerUserId, settings.defaultAssigneeId].filter((id): id is string => id !== null);
+  if (people.length > 0) {
+    const active = await tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(
+        and(eq(memberships.tenantId, scope.tenantId), inArray(memberships.userId, people), isNull(memberships.deactivatedAt)),
+      );
+    const isActive = (userId: string) => active.some((row) => row.userId === userId);
+    if (settings.ownerUserId && !isActive(settings.ownerUserId)) errors.ownerUserId = ["activeMemberOnly"];
+    // A personal mailbox's assignee is its owner (or no one): said once, at the owner.
+    if (settings.defaultAssigneeId && !settings.ownerUserId && !isActive(settings.defaultAssigneeId)) {
+      errors.defaultAssigneeId = ["activeMemberOnly"];
+    }
+  }
+  return errors;
+}
+
 /**
  * A new mailbox, signing in by password, or with `oauthProvider` through an OAuth2 account still to
  * be connected (oauth-new-mailbox.ts): it then waits, unpolled, until the connect brings its tokens.
@@ -106,7 +161,10 @@ export async function createMailbox(
   signIn: { oauthProvider?: NonNullable<Mailbox["oauthProvider"]> } = {},
 ): Promise<Mailbox> {
   found(await findDivision(tx, scope, { divisionId }), "division");
-  const missing = missingPasswords(settings, null, signIn.oauthProvider !== undefined);
+  const missing = {
+    ...missingPasswords(settings, null, signIn.oauthProvider !== undefined),
+    ...(await ownershipErrors(tx, scope, divisionId, settings)),
+  };
   if (Object.keys(missing).length > 0) throw new RuleError("invalidInput", missing);
   const existing = await listMailboxes(tx, scope, divisionId);
   const [mailbox] = await tx
@@ -117,8 +175,9 @@ export async function createMailbox(
       ...columnsOf(settings),
       ...(signIn.oauthProvider ? { authKind: "oauth2" as const, oauthProvider: signIn.oauthProvider } : {}),
       // The first mailbox of a division is the one it sends from until teams say otherwise, or an
-      // administrator makes another the default (removal.ts setDefaultMailbox).
-      isDefault: existing.length === 0,
+      // administrator makes another the default (removal.ts setDefaultMailbox); never an operator's
+      // personal account, or everyone's replies would leave from their address.
+      isDefault: existing.length === 0 && settings.ownerUserId === null,
       nextPollAt: new Date(),
     })
     .returning();
@@ -129,6 +188,8 @@ export async function createMailbox(
     host: mailbox.host,
     smtpHost: mailbox.smtpHost,
     ...(mailbox.privateMail ? { privateMail: true } : {}),
+    ...(mailbox.teamId ? { teamId: mailbox.teamId } : {}),
+    ...(mailbox.ownerUserId ? { ownerUserId: mailbox.ownerUserId } : {}),
     ...(signIn.oauthProvider ? { oauthProvider: signIn.oauthProvider } : {}),
   });
   return mailbox;
@@ -144,7 +205,7 @@ export async function updateMailbox(
   if (current.firstDownloadAt && settings.protocol !== current.protocol) {
     throw new RuleError("invalidInput", { protocol: ["protocolLocked"] });
   }
-  const missing = missingPasswords(settings, current);
+  const missing = { ...missingPasswords(settings, current), ...(await ownershipErrors(tx, scope, current.divisionId, settings)) };
   if (Object.keys(missing).length > 0) throw new RuleError("invalidInput", missing);
   // A connected account's tokens, like a password, sign in only where they were connected for:
   // pointed elsewhere, the account must be connected again.
@@ -162,6 +223,9 @@ export async function updateMailbox(
     smtpPasswordChanged: mailbox!.smtpPasswordEnc !== current.smtpPasswordEnc,
     // Who sees which customers' tickets turns on it: the log says when it changed.
     ...(mailbox!.privateMail !== current.privateMail ? { privateMail: mailbox!.privateMail } : {}),
+    // So does whose it is: a team's or a person's mailbox hides its tickets from others.
+    ...(mailbox!.teamId !== current.teamId ? { teamId: mailbox!.teamId } : {}),
+    ...(mailbox!.ownerUserId !== current.ownerUserId ? { ownerUserId: mailbox!.ownerUserId } : {}),
   });
   return mailbox!;
 }

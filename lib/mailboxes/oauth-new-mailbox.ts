@@ -7,7 +7,7 @@ import { registrationOf } from "@/lib/oauth/providers";
 import { createMailbox, listMailboxes, updateMailbox } from "./mailboxes";
 import { type ConnectDeps, presetColumns, startConnect } from "./oauth-connect";
 import { awaitsConnect } from "./oauth-tokens";
-import { type MailboxSettings, mailboxSettingsSchema } from "./settings";
+import { type MailboxSettings, mailboxSettingsSchema, ownershipColumns, ownershipFields } from "./settings";
 
 /**
  * "Connect with Google / Microsoft / …" from the new-mailbox page: the mailbox is created from the
@@ -39,12 +39,20 @@ export const newConnectedMailboxSchema = mailboxSettingsSchema.in
     smtpTimeoutSeconds: true,
   })
   .extend({
+    ...ownershipFields,
     provider: z.enum(oauthProviderEnum.enumValues, "invalidChoice"),
     // A Microsoft 365 shared mailbox: a colleague with access signs in, the mail servers see this address.
     sharedAddress: z
       .union([z.literal(""), z.email("invalidEmail").max(320, "tooLong")])
       .optional()
       .transform((address) => (address ? address.toLowerCase() : undefined)),
+  })
+  .transform((input, ctx) => {
+    const { belongsTo: _belongsTo, personalAssignment: _assignment, ...typed } = input;
+    const ownership = ownershipColumns(input, (path, message) =>
+      ctx.issues.push({ code: "custom", message, path: [path], input: undefined }),
+    );
+    return ctx.issues.length > 0 ? z.NEVER : { ...typed, ...ownership };
   });
 
 export type NewConnectedMailbox = z.output<typeof newConnectedMailboxSchema>;

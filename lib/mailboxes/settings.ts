@@ -1,6 +1,9 @@
 import { z } from "zod";
-import { mailProtocolEnum, mailSecurityEnum } from "@/db/schema";
-import { checkbox, optionalInt, requiredInt } from "@/lib/forms";
+import { mailProtocolEnum, mailSecurityEnum, ticketPriorityEnum } from "@/db/schema";
+import { RuleError } from "@/lib/errors";
+import { checkbox, optionalInt, optionalUuid, requiredInt } from "@/lib/forms";
+import { normalizeTags } from "@/lib/tags";
+import { MAILBOX_OWNERSHIPS, PERSONAL_ASSIGNMENTS } from "./ownership";
 import { defaultInboundPort, defaultSmtpPort } from "./ports";
 
 const hostname = z
@@ -12,6 +15,24 @@ const hostname = z
 const folderName = z.string().trim().max(200, "tooLong");
 const blankAsNull = (value: unknown) => (typeof value === "string" && value.trim() === "" ? null : value);
 const optionalFolder = z.preprocess(blankAsNull, folderName.nullable());
+/** Tags typed as text are separated by commas or new lines (a tag may hold a space); or an array. */
+const tagList = z.preprocess(
+  (value) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : String(value).split(/[,\n]/)),
+  z.array(z.string().max(200, "tooLong")).max(20, "tooManyTags"),
+);
+
+/** The form's fields for whose the mailbox is and what its tickets start with (see ownershipColumns). */
+export const ownershipFields = {
+  belongsTo: z.enum(MAILBOX_OWNERSHIPS, "invalidChoice").default("division"),
+  teamId: optionalUuid.default(null),
+  ownerUserId: optionalUuid.default(null),
+  defaultPriority: z.enum(ticketPriorityEnum.enumValues, "invalidChoice").default("normal"),
+  defaultTags: tagList.default([]),
+  /** Who the tickets of a division's or team's mailbox go to; none leaves them unassigned. */
+  defaultAssigneeId: optionalUuid.default(null),
+  personalAssignment: z.enum(PERSONAL_ASSIGNMENTS, "invalidChoice").default("owner"),
+};
+
 const optionalPassword = z.preprocess((value) => (value === "" ? undefined : value), z.string().max(1000, "tooLong").optional());
 
 /**
@@ -52,16 +73,19 @@ export const mailboxSettingsSchema = z
       .default(null),
     smtpReplyTo: z.preprocess(blankAsNull, z.email("invalidEmail").transform((a) => a.toLowerCase()).nullable()).default(null),
     smtpTimeoutSeconds: requiredInt(z.int("wholeNumber").min(5, "timeoutRange").max(300, "timeoutRange")).default(30),
+    ...ownershipFields,
   })
   .transform((settings, ctx) => {
+    const issue = (path: string, message: string) => ctx.issues.push({ code: "custom", message, path: [path], input: undefined });
     const ownLogin = usesOwnSmtpLogin(settings);
-    if (ownLogin && !settings.smtpUsername) {
-      ctx.issues.push({ code: "custom", message: "required", path: ["smtpUsername"], input: settings.smtpUsername });
-      return z.NEVER;
-    }
+    if (ownLogin && !settings.smtpUsername) issue("smtpUsername", "required");
+    const { belongsTo, personalAssignment, ...rest } = settings;
+    const ownership = ownershipColumns(settings, issue);
+    if (ctx.issues.length > 0) return z.NEVER;
     const outgoing = settings.smtpHost !== null;
     return {
-      ...settings,
+      ...rest,
+      ...ownership,
       port: settings.port ?? defaultInboundPort(settings.protocol, settings.security),
       // Without an outgoing server there is nothing to reach: no port, no security, no own login.
       smtpPort: outgoing ? (settings.smtpPort ?? defaultSmtpPort(settings.smtpSecurity)) : null,
@@ -70,6 +94,34 @@ export const mailboxSettingsSchema = z
       smtpPassword: ownLogin ? settings.smtpPassword : undefined,
     };
   });
+
+type OwnershipInput = { [K in keyof typeof ownershipFields]: z.output<(typeof ownershipFields)[K]> };
+
+/**
+ * The columns of whose the mailbox is and what its tickets start with, from the form's choices:
+ * "belongs to" keeps one owner at most, and a personal mailbox's assignee is its owner or no one.
+ * `issue` records a complaint at a field (the caller's zod context).
+ */
+export function ownershipColumns(input: OwnershipInput, issue: (path: string, message: string) => void) {
+  if (input.belongsTo === "team" && !input.teamId) issue("teamId", "required");
+  if (input.belongsTo === "personal" && !input.ownerUserId) issue("ownerUserId", "required");
+  let defaultTags: string[] = [];
+  try {
+    defaultTags = normalizeTags(input.defaultTags);
+  } catch (error) {
+    // The tag rule's own refusal (a comma, too long), said next to this field.
+    if (!(error instanceof RuleError)) throw error;
+    for (const key of error.fieldErrors.tags ?? ["invalid"]) issue("defaultTags", key);
+  }
+  const personal = input.belongsTo === "personal";
+  return {
+    teamId: input.belongsTo === "team" ? input.teamId : null,
+    ownerUserId: personal ? input.ownerUserId : null,
+    defaultPriority: input.defaultPriority,
+    defaultTags,
+    defaultAssigneeId: personal ? (input.personalAssignment === "owner" ? input.ownerUserId : null) : input.defaultAssigneeId,
+  };
+}
 
 export type MailboxSettingsInput = z.input<typeof mailboxSettingsSchema>;
 export type MailboxSettings = z.output<typeof mailboxSettingsSchema>;

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNull, ne } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Mailbox, mailboxes, teams } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
+import { memberDefaultMailbox } from "@/lib/mailboxes/default-account";
 
 /** Who a mail is from: fixed on the outbox row when it is queued. */
 export interface Sender {
@@ -51,13 +52,17 @@ export async function divisionSender(
 }
 
 /**
- * The mailbox a ticket's mail leaves from: its team's outbound mailbox, else the division's. Looked
- * up when a mail is queued, so after a ticket moves team the next mail leaves from the new team.
+ * The mailbox a ticket's mail leaves from: its team's outbound mailbox; else, for mail a person
+ * writes (`writtenBy`: a reply, from the acting scope's user), their default account in the
+ * ticket's division while they may still send from it; else the division's. Looked up when a mail is
+ * queued, so after a ticket moves team the next mail leaves from the new team. Mail that no person
+ * writes (a confirmation, an auto-close notice) passes no one.
  */
 export async function ticketSender(
   tx: Executor,
   scope: TenantScope,
   ticket: { divisionId: string; teamId: string | null },
+  options: { writtenBy?: string | null } = {},
 ): Promise<Sender | null> {
   if (ticket.teamId) {
     const [row] = await tx
@@ -66,6 +71,10 @@ export async function ticketSender(
       .innerJoin(mailboxes, eq(mailboxes.id, teams.outboundMailboxId))
       .where(and(eq(teams.tenantId, scope.tenantId), eq(teams.id, ticket.teamId)));
     if (row) return senderOf(row.mailbox);
+  }
+  if (options.writtenBy) {
+    const own = await memberDefaultMailbox(tx, scope, { userId: options.writtenBy, divisionId: ticket.divisionId });
+    if (own) return senderOf(own);
   }
   return divisionSender(tx, scope, ticket.divisionId);
 }

@@ -4,37 +4,17 @@ import { type Ticket, type TicketPriority, ticketPriorityEnum, tickets } from "@
 import type { TenantScope } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
 import { RuleError } from "@/lib/errors";
+import { normalizeTags } from "@/lib/tags";
 import { lockTicket } from "./tickets";
+
+// The tag rules sit low (lib/tags.ts) so that a mailbox's default tags follow them too.
+export { MAX_TAG_LENGTH, normalizeTag, normalizeTags } from "@/lib/tags";
 
 /** Lowest first, as the queue and the CLI list them. */
 export const ticketPriorities = ticketPriorityEnum.enumValues;
 
-/**
- * Long enough for "waiting-for-supplier", short enough to sit in a queue row as a chip. The refusals
- * (errors.tagTooLong, errors.tooManyTags) name both limits: change them together.
- */
-export const MAX_TAG_LENGTH = 32;
 /** A ticket's tags are a handful of labels, not a place for notes. */
 export const MAX_TAGS_PER_TICKET = 20;
-
-/**
- * A tag as stored: trimmed, lower-cased, inner whitespace as one space. A comma is refused, since
- * forms and the command line take tags as comma-separated lists. Empty input is no tag (null).
- */
-export function normalizeTag(raw: string): string | null {
-  const tag = raw.trim().toLowerCase().replace(/\s+/g, " ");
-  if (tag === "") return null;
-  if (tag.includes(",")) throw new RuleError("invalidInput", { tags: ["tagHasComma"] });
-  if ([...tag].length > MAX_TAG_LENGTH) {
-    throw new RuleError("invalidInput", { tags: ["tagTooLong"] });
-  }
-  return tag;
-}
-
-/** Tags as stored, without repeats, in the order first given. */
-export function normalizeTags(raw: readonly string[]): string[] {
-  return [...new Set(raw.map(normalizeTag).filter((tag): tag is string => tag !== null))];
-}
 
 /**
  * Sets a ticket's priority. Any member may. Setting the priority it already has changes nothing and

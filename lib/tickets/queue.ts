@@ -4,6 +4,7 @@ import { liveTicket } from "@/db/queries/tickets";
 import {
   contacts,
   divisions,
+  mailboxes,
   messages,
   teams,
   ticketReads,
@@ -51,6 +52,8 @@ export interface QueueQuery {
   statuses?: readonly TicketStatus[] | ReadonlyMap<string, readonly TicketStatus[]>;
   teamId?: string;
   assignee?: AssigneeFilter;
+  /** The personal queue: tickets of this member's own personal mailboxes, assigned or not. */
+  personalMailboxesOf?: string;
   priority?: TicketPriority;
   tag?: string;
   highlighted?: boolean;
@@ -152,6 +155,14 @@ function statusCondition(statuses: QueueQuery["statuses"]): SQL | undefined {
   return or(...parts) ?? sql`false`;
 }
 
+/** Tickets whose mail came to one of the member's personal mailboxes (tickets_mailbox_idx serves it). */
+function personalMailboxCondition(scope: TenantScope, userId: string): SQL {
+  return inArray(
+    tickets.mailboxId,
+    sql`(select ${mailboxes.id} from ${mailboxes} where ${mailboxes.tenantId} = ${scope.tenantId} and ${mailboxes.ownerUserId} = ${userId})`,
+  );
+}
+
 /** Everything but the cursor: shared by the page and its counts (`search`: from searchCondition). */
 function filterConditions(scope: TenantScope, query: QueueQuery, search: SQL | undefined): SQL[] {
   const conditions: (SQL | undefined)[] = [
@@ -161,6 +172,7 @@ function filterConditions(scope: TenantScope, query: QueueQuery, search: SQL | u
     query.teamId ? eq(tickets.teamId, query.teamId) : undefined,
     query.assignee?.kind === "nobody" ? isNull(tickets.assigneeId) : undefined,
     query.assignee?.kind === "user" ? eq(tickets.assigneeId, query.assignee.userId) : undefined,
+    query.personalMailboxesOf ? personalMailboxCondition(scope, query.personalMailboxesOf) : undefined,
     query.priority ? eq(tickets.priority, query.priority) : undefined,
     // `@>` is what the GIN index on tags serves (tickets_tags_idx).
     query.tag ? sql`${tickets.tags} @> array[${query.tag}]::text[]` : undefined,

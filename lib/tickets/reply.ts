@@ -67,10 +67,10 @@ async function signatureOf(tx: Executor, scope: TenantScope): Promise<Signature>
 
 /**
  * A staff reply from a ticket: stored as the ticket's outbound message and queued in the outbox, from
- * the ticket's team mailbox (else the division's), continuing the customer's thread, with the
- * ticket tag in the subject once and, where the division uses plus-addressing, a signed reply
- * address, signed with the member's signature below the reply's text (the message keeps the reply
- * alone as what the app shows). The ticket becomes Answered.
+ * the ticket's team mailbox (else the replying member's default account, else the division's),
+ * continuing the customer's thread, with the ticket tag in the subject once and, where the division
+ * uses plus-addressing, a signed reply address, signed with the member's signature below the reply's
+ * text (the message keeps the reply alone as what the app shows). The ticket becomes Answered.
  */
 export async function replyToTicket(
   tx: Executor,
@@ -96,7 +96,7 @@ export async function replyToTicket(
   if (input.text.trim() === "") throw new RuleError("invalidInput", { text: ["required"] });
 
   const body = signedReply(input.text, await signatureOf(tx, scope));
-  const sender = await ticketSender(tx, scope, ticket);
+  const sender = await ticketSender(tx, scope, ticket, { writtenBy: scope.userId });
   const messageId = newMessageId(sender?.address);
   const references = referencesAfter(parent);
   const subject = `Re: ${subjectWithTag(ticket.subject, division.tag, ticket.number)}`;

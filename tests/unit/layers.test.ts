@@ -28,7 +28,7 @@ const rules: Rules = {
       "lib/auth",
       "lib/audit",
     ],
-    ["lib/mail", "lib/oauth", "lib/security", "lib/secrets", "lib/i18n", "lib/errors", "lib/forms", "lib/app-url"],
+    ["lib/mail", "lib/oauth", "lib/security", "lib/secrets", "lib/i18n", "lib/errors", "lib/forms", "lib/app-url", "lib/tags"],
   ],
   libOnly: {
     // Pure mail understanding: no database, no tenant, nothing of the help desk.

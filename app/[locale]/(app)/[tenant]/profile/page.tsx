@@ -16,6 +16,7 @@ import { createCannedReplyAction, deleteCannedReplyAction, updateCannedReplyActi
 import { CannedRepliesEditor } from "../_canned-replies/canned-replies-editor";
 import { updateNotificationPreferencesAction, updateProfileAction } from "./actions";
 import { ChangePasswordForm } from "./change-password-form";
+import { MyEmailAccounts } from "./my-email-accounts";
 import { NotificationPreferencesForm } from "./notification-preferences-form";
 import { ProfileForm } from "./profile-form";
 import { TwoStepVerification } from "./two-step-verification";
@@ -80,6 +81,7 @@ export default async function ProfilePage({ params }: Props) {
             email={ctx.user.email}
           />
         </FormSection>
+        <MyEmailAccounts tenant={tenant} />
         <NotificationPreferencesForm
           initial={preferences}
           action={updateNotificationPreferencesAction.bind(null, ctx.tenant.slug)}

@@ -10,6 +10,7 @@ import { scopeOf } from "@/lib/auth/context";
 import { isReadOnly } from "@/lib/auth/roles";
 import { RuleError } from "@/lib/errors";
 import { Link, redirect } from "@/lib/i18n/navigation";
+import { hasPersonalMailboxes } from "@/lib/mailboxes/default-account";
 import { listMembers } from "@/lib/members/members";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { COUNT_CAP, countQueue, listQueue } from "@/lib/tickets/queue";
@@ -63,7 +64,8 @@ export default async function TicketsPage({ params, searchParams }: Props) {
     if (!page) return { divisions, state: { ...state, after: undefined, before: undefined }, page: null } as const;
     const counts = await countQueue(tx, scope, query, defaultStatuses(shown));
     const members = await listMembers(tx, scope);
-    return { divisions, state, page, counts, members, stamp } as const;
+    const personal = await hasPersonalMailboxes(tx, scope, ctx.user.id);
+    return { divisions, state, page, counts, members, stamp, personal } as const;
   });
 
   const t = await getTranslations("tickets");
@@ -85,7 +87,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
   // A submitted filter form sends its empty fields too: the address is made plain, once.
   const canonical = queueHref(slug, loaded.state);
   if (!loaded.page || !sameSearch(asked, canonical)) return redirect({ href: canonical, locale });
-  const { divisions, state, page, counts, members, stamp } = loaded;
+  const { divisions, state, page, counts, members, stamp, personal } = loaded;
   // Any change but a page's own cursor starts again at the top.
   const href = (changes: Partial<QueueState>) =>
     queueHref(slug, { ...state, after: undefined, before: undefined, ...changes });
@@ -102,7 +104,7 @@ export default async function TicketsPage({ params, searchParams }: Props) {
       <PageHeader title={t("title")} description={t("description")} />
       <QueueLive stamp={stamp} slug={slug} />
       <QueueNav divisions={divisions} state={state} counts={counts} href={href} />
-      <SavedViews state={state} teams={teams} href={href} />
+      <SavedViews state={state} teams={teams} hasPersonalMailboxes={personal} href={href} />
       <QueueFilters
         action={`/${locale}/${slug}/tickets`}
         state={state}

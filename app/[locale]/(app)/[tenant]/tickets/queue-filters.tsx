@@ -38,6 +38,7 @@ export function QueueFilters({
     ...chip("q", state.q ? t("searchIs", { q: state.q }) : null),
     ...chip("team", state.team ? t("teamIs", { team: teams.find((team) => team.id === state.team)?.name ?? "?" }) : null),
     ...chip("assignee", state.assignee ? t("assigneeIs", { name: memberName(state.assignee) }) : null),
+    ...chip("mailbox", state.mailbox ? t("myAccountsIs") : null),
     ...chip("priority", state.priority ? t("priorityIs", { priority: tPriority(state.priority) }) : null),
     ...chip("tag", state.tag ? t("tagIs", { tag: state.tag }) : null),
     ...chip("highlighted", state.highlighted ? t("highlightedIs") : null),
@@ -61,6 +62,7 @@ export function QueueFilters({
       >
         {state.divisionId && <input type="hidden" name="division" value={state.divisionId} />}
         {state.view !== "queue" && <input type="hidden" name="status" value={state.view} />}
+        {state.mailbox && <input type="hidden" name="mailbox" value={state.mailbox} />}
         <div className="flex flex-wrap items-end gap-2">
           <label className="min-w-0 flex-1 basis-64 text-xs font-medium text-zinc-500">
             {t("search")}

@@ -18,6 +18,8 @@ export interface QueueState {
   team?: string;
   /** "me", "nobody" or a member's id. */
   assignee?: string;
+  /** "mine": the personal queue, the tickets of my own personal mailboxes. */
+  mailbox?: "mine";
   priority?: TicketPriority;
   tag?: string;
   highlighted?: boolean;
@@ -30,7 +32,7 @@ export interface QueueState {
 }
 
 /** The narrowing a "clear filters" removes: everything but division, tab and sort. */
-export const FILTER_KEYS = ["q", "team", "assignee", "priority", "tag", "highlighted", "from", "to"] as const;
+export const FILTER_KEYS = ["q", "team", "assignee", "mailbox", "priority", "tag", "highlighted", "from", "to"] as const;
 
 type SearchParam = string | string[] | undefined;
 export type QueueSearchParams = Partial<Record<keyof QueueState | "division" | "status", SearchParam>>;
@@ -71,6 +73,7 @@ export function queueStateOf(params: QueueSearchParams, known: { divisionIds: st
     q: first(params.q)?.slice(0, 200),
     team: team && UUID.test(team) ? team : undefined,
     assignee: assignee === "me" || assignee === "nobody" || (assignee && UUID.test(assignee)) ? assignee : undefined,
+    mailbox: first(params.mailbox) === "mine" ? "mine" : undefined,
     priority: ticketPriorities.find((priority) => priority === first(params.priority)),
     tag: tagOf(params.tag),
     highlighted: first(params.highlighted) === "1" || undefined,
@@ -129,6 +132,7 @@ export function queueQueryOf(
         : state.assignee
           ? { kind: "user", userId: state.assignee === "me" ? me : state.assignee }
           : undefined,
+    personalMailboxesOf: state.mailbox === "mine" ? me : undefined,
     priority: state.priority,
     tag: state.tag,
     highlighted: state.highlighted,
@@ -152,6 +156,7 @@ export function queueHref(slug: string, state: QueueState): string {
   if (state.q) search.set("q", state.q);
   if (state.team) search.set("team", state.team);
   if (state.assignee) search.set("assignee", state.assignee);
+  if (state.mailbox) search.set("mailbox", state.mailbox);
   if (state.priority) search.set("priority", state.priority);
   if (state.tag) search.set("tag", state.tag);
   if (state.highlighted) search.set("highlighted", "1");

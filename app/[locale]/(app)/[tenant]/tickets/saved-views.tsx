@@ -2,20 +2,23 @@ import { useTranslations } from "next-intl";
 import { Link } from "@/lib/i18n/navigation";
 import type { QueueState } from "./queue-views";
 
-type Preset = Pick<QueueState, "assignee" | "highlighted" | "team">;
+type Preset = Pick<QueueState, "assignee" | "highlighted" | "team" | "mailbox">;
 
 /**
  * The views a member switches between all day: everything, their own tickets, nobody's, the
  * highlighted senders' and each team's. A view is a preset of the filters, so it combines with the
- * tab, the division and a search, and its address is its bookmark.
+ * tab, the division and a search, and its address is its bookmark. "My accounts", the personal
+ * queue, is offered to whoever owns a personal mailbox.
  */
 export function SavedViews({
   state,
   teams,
+  hasPersonalMailboxes,
   href,
 }: {
   state: QueueState;
   teams: { id: string; name: string; divisionName: string }[];
+  hasPersonalMailboxes: boolean;
   href: (changes: Partial<QueueState>) => string;
 }) {
   const t = useTranslations("tickets.savedViews");
@@ -23,6 +26,7 @@ export function SavedViews({
     { key: "everyone", label: t("everyone"), preset: {} },
     { key: "mine", label: t("mine"), preset: { assignee: "me" } },
     { key: "unassigned", label: t("unassigned"), preset: { assignee: "nobody" } },
+    ...(hasPersonalMailboxes ? [{ key: "my-accounts", label: t("myAccounts"), preset: { mailbox: "mine" as const } }] : []),
     { key: "highlighted", label: t("highlighted"), preset: { highlighted: true } },
     ...teams.map((team) => ({
       key: `team-${team.id}`,
@@ -31,7 +35,10 @@ export function SavedViews({
     })),
   ];
   const isCurrent = (preset: Preset) =>
-    state.assignee === preset.assignee && Boolean(state.highlighted) === Boolean(preset.highlighted) && state.team === preset.team;
+    state.assignee === preset.assignee &&
+    Boolean(state.highlighted) === Boolean(preset.highlighted) &&
+    state.team === preset.team &&
+    state.mailbox === preset.mailbox;
   return (
     <nav aria-label={t("label")} className="mb-4 overflow-x-auto">
       <ul className="flex gap-2">
@@ -40,7 +47,7 @@ export function SavedViews({
           return (
             <li key={view.key}>
               <Link
-                href={href({ assignee: undefined, highlighted: undefined, team: undefined, ...view.preset })}
+                href={href({ assignee: undefined, highlighted: undefined, team: undefined, mailbox: undefined, ...view.preset })}
                 aria-current={current ? "page" : undefined}
                 data-saved-view={view.key}
                 className={`inline-flex rounded-md px-2.5 py-1 text-sm font-medium whitespace-nowrap transition-colors ${

@@ -1,5 +1,6 @@
 import type { MailboxView } from "@/lib/mailboxes/mailboxes";
 import { defaultInboundPort, defaultSmtpPort } from "@/lib/mailboxes/ports";
+import type { MailboxOwnership, PERSONAL_ASSIGNMENTS } from "@/lib/mailboxes/ownership";
 import type { MailboxSettings } from "@/lib/mailboxes/settings";
 
 /**
@@ -9,6 +10,9 @@ import type { MailboxSettings } from "@/lib/mailboxes/settings";
 export type MailboxFormValues = Omit<MailboxSettings, "password" | "smtpPassword" | "smtpPort" | "smtpSecurity"> & {
   smtpPort: number;
   smtpSecurity: NonNullable<MailboxSettings["smtpSecurity"]>;
+  /** The form's choices that the columns (team, owner, default assignee) are read from. */
+  belongsTo: MailboxOwnership;
+  personalAssignment: (typeof PERSONAL_ASSIGNMENTS)[number];
 };
 
 export function mailboxFormValues(mailbox: MailboxView): MailboxFormValues {
@@ -38,6 +42,13 @@ export function mailboxFormValues(mailbox: MailboxView): MailboxFormValues {
     smtpDisplayName: mailbox.smtpDisplayName,
     smtpReplyTo: mailbox.smtpReplyTo,
     smtpTimeoutSeconds: Math.round(mailbox.smtpTimeoutMs / 1000),
+    belongsTo: mailbox.ownerUserId ? "personal" : mailbox.teamId ? "team" : "division",
+    teamId: mailbox.teamId,
+    ownerUserId: mailbox.ownerUserId,
+    defaultPriority: mailbox.defaultPriority,
+    defaultTags: mailbox.defaultTags,
+    defaultAssigneeId: mailbox.ownerUserId ? null : mailbox.defaultAssigneeId,
+    personalAssignment: mailbox.ownerUserId && mailbox.defaultAssigneeId !== mailbox.ownerUserId ? "queue" : "owner",
   };
 }
 
@@ -71,6 +82,13 @@ export const newMailboxValues: MailboxFormValues = {
   smtpDisplayName: null,
   smtpReplyTo: null,
   smtpTimeoutSeconds: 30,
+  belongsTo: "division",
+  teamId: null,
+  ownerUserId: null,
+  defaultPriority: "normal",
+  defaultTags: [],
+  defaultAssigneeId: null,
+  personalAssignment: "owner",
 };
 
 /**

@@ -31,6 +31,13 @@ const COMMON_FIELDS: Field[] = [
   "smtpPassword",
   "smtpDisplayName",
   "smtpReplyTo",
+  "belongsTo",
+  "teamId",
+  "ownerUserId",
+  "defaultPriority",
+  "defaultTags",
+  "defaultAssigneeId",
+  "personalAssignment",
 ];
 /** The fields each protocol shows, so that an alert lists only the errors with no field on screen. */
 export const FIELDS_OF: Record<Protocol, Field[]> = {

@@ -9,6 +9,7 @@ import type { FieldErrors } from "@/lib/errors";
 import type { OAuthProviderId } from "@/lib/oauth/providers";
 import { useRouter } from "@/lib/i18n/navigation";
 import type { CheckOutcome, MailboxConnectionTestResult } from "@/lib/mailboxes/connection-check";
+import type { OwnershipChoices } from "@/lib/mailboxes/mailboxes";
 import { defaultInboundPort } from "@/lib/mailboxes/ports";
 import { AdminsOnlyNote } from "../admins-only-note";
 import type { TestedServer } from "./connection-outcome";
@@ -17,6 +18,7 @@ import { FIELDS_OF, type Security } from "./mailbox-form-fields";
 import { FoldersSection } from "./mailbox-form-folders";
 import { OAuthSignIn } from "./mailbox-oauth";
 import { GeneralSection } from "./mailbox-form-general";
+import { OwnershipSection } from "./mailbox-form-ownership";
 import { OutgoingSection } from "./mailbox-form-outgoing";
 import { Pop3Section } from "./mailbox-form-pop3";
 import { ServerSection } from "./mailbox-form-server";
@@ -42,6 +44,7 @@ export function MailboxForm({
   oauth,
   connectNew,
   signsInWithAccount = false,
+  ownershipChoices,
 }: {
   divisionId: string;
   /** Set when editing a saved mailbox; absent for a new one. */
@@ -75,6 +78,8 @@ export function MailboxForm({
   };
   /** Connected through OAuth2: it signs in with the account, and a password would not be used. */
   signsInWithAccount?: boolean;
+  /** The teams and members "belongs to" and the default assignee may name. */
+  ownershipChoices: OwnershipChoices;
 }) {
   const t = useTranslations("mailboxForm");
   const tMailboxes = useTranslations("mailboxes");
@@ -152,6 +157,12 @@ export function MailboxForm({
           values as stored. The folders and the test stay mounted: what the server told them still holds. */}
       <fieldset disabled={!canEdit} className="space-y-6 lg:space-y-0 lg:divide-y lg:divide-zinc-200">
         <GeneralSection key={`general-${saved.version}`} values={v} fieldErrors={fieldErrors} />
+        <OwnershipSection
+          key={`ownership-${saved.version}`}
+          values={v}
+          fieldErrors={fieldErrors}
+          choices={ownershipChoices}
+        />
         <ServerSection
           key={`server-${saved.version}`}
           values={v}

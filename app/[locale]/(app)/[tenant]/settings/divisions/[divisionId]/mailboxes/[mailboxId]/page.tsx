@@ -9,7 +9,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
-import { getMailbox, viewOf } from "@/lib/mailboxes/mailboxes";
+import { getMailbox, listOwnershipChoices, viewOf } from "@/lib/mailboxes/mailboxes";
 import { isConnectResult, mailboxConnection, offeredProviders } from "@/lib/mailboxes/oauth-connection";
 import { removalImpact } from "@/lib/mailboxes/removal";
 import { replacedMailboxIds } from "@/lib/mailboxes/replacement";
@@ -49,18 +49,23 @@ export default async function MailboxPage({ params, searchParams }: Props) {
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
   const admin = canManageMailSettings(ctx.role);
-  const { division, mailbox, connection, impact, replaced } = await readOrNotFound(run, [divisionId, mailboxId], async (tx) => {
-    const scope = scopeOf(ctx);
-    const row = await getMailbox(tx, scope, mailboxId);
-    // Only the view leaves this function: no sealed password or token reaches the page.
-    return {
-      division: await getDivision(tx, scope, divisionId),
-      mailbox: viewOf(row),
-      connection: await mailboxConnection(tx, scope, row),
-      impact: admin && !row.removedAt ? await removalImpact(tx, scope, row.id) : null,
-      replaced: !row.active && (await replacedMailboxIds(tx, scope)).has(row.id),
-    };
-  });
+  const { division, mailbox, connection, impact, replaced, ownershipChoices } = await readOrNotFound(
+    run,
+    [divisionId, mailboxId],
+    async (tx) => {
+      const scope = scopeOf(ctx);
+      const row = await getMailbox(tx, scope, mailboxId);
+      // Only the view leaves this function: no sealed password or token reaches the page.
+      return {
+        division: await getDivision(tx, scope, divisionId),
+        mailbox: viewOf(row),
+        connection: await mailboxConnection(tx, scope, row),
+        impact: admin && !row.removedAt ? await removalImpact(tx, scope, row.id) : null,
+        replaced: !row.active && (await replacedMailboxIds(tx, scope)).has(row.id),
+        ownershipChoices: await listOwnershipChoices(tx, scope, row.divisionId),
+      };
+    },
+  );
   if (mailbox.divisionId !== division.id) notFound();
   const t = await getTranslations("mailboxes");
   const format = await getFormatter();
@@ -135,6 +140,7 @@ export default async function MailboxPage({ params, searchParams }: Props) {
         createFolderAction={createMailboxFolderAction.bind(null, slug)}
         listHref={listHref}
         signsInWithAccount={mailbox.authKind === "oauth2"}
+        ownershipChoices={ownershipChoices}
         oauth={
           (providers.length > 0 || connection) && (
             <OAuthSignIn

@@ -7,7 +7,7 @@ import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { findDivisionMailbox } from "@/db/queries/mailboxes";
-import { viewOf } from "@/lib/mailboxes/mailboxes";
+import { listOwnershipChoices, viewOf } from "@/lib/mailboxes/mailboxes";
 import { offeredProviders } from "@/lib/mailboxes/oauth-connection";
 import { removalImpact } from "@/lib/mailboxes/removal";
 import { scopeOf } from "@/lib/auth/context";
@@ -44,12 +44,17 @@ export default async function NewMailboxPage({ params, searchParams }: Props) {
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
   const replacesId = typeof replaces === "string" && UUID.test(replaces) ? replaces : null;
-  const { division, old, impact } = await readOrNotFound(run, [divisionId], async (tx) => {
+  const { division, old, impact, ownershipChoices } = await readOrNotFound(run, [divisionId], async (tx) => {
     const scope = scopeOf(ctx);
     const division = await getDivision(tx, scope, divisionId);
     const old = replacesId ? await findDivisionMailbox(tx, scope, { divisionId, mailboxId: replacesId }) : null;
     // Only the view leaves this function: no sealed password reaches the page.
-    return { division, old: old && viewOf(old), impact: old && (await removalImpact(tx, scope, old.id)) };
+    return {
+      division,
+      old: old && viewOf(old),
+      impact: old && (await removalImpact(tx, scope, old.id)),
+      ownershipChoices: await listOwnershipChoices(tx, scope, divisionId),
+    };
   });
   const t = await getTranslations("mailboxes");
   const slug = ctx.tenant.slug;
@@ -79,6 +84,7 @@ export default async function NewMailboxPage({ params, searchParams }: Props) {
         divisionId={division.id}
         replacesId={old?.id}
         initial={old ? replacementValues(old) : newMailboxValues}
+        ownershipChoices={ownershipChoices}
         hasPassword={false}
         hasSmtpPassword={false}
         protocolLockedSince={null}
