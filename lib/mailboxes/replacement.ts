@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { auditLog, type Mailbox, mailboxes, teams } from "@/db/schema";
+import { auditLog, type Mailbox, mailboxes, memberDefaultMailboxes, teams } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
 import { canManageMailSettings } from "@/lib/auth/roles";
@@ -22,8 +22,9 @@ export interface Replacement {
  * Replaces a mailbox by a new one for the same address (seed: a POP3 account replaced by IMAP), in
  * one transaction: the new one is created, and the old one is made inactive, not removed, so its
  * mail stays readable as an archive. Created and switched over together, so an abandoned form never
- * leaves the address unpolled. The new one takes the old one's place: its owner (team or operator)
- * and ticket defaults, the division's default account and the teams that sent from it. It does not
+ * leaves the address unpolled. The new one takes the old one's place: the division's default
+ * account, the teams that sent from it and the members whose default it was (its owner and ticket
+ * defaults come with the form, prefilled from the old one). It does not
  * ingest again what the old one took: the tenant's Message-ID check (lib/inbound/first-delivery.ts)
  * makes those copies duplicates.
  */
@@ -42,16 +43,13 @@ export async function replaceMailbox(
     .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, old.id)));
   const [mailbox] = await tx
     .update(mailboxes)
-    .set({
-      teamId: old.teamId,
-      ownerUserId: old.ownerUserId,
-      defaultPriority: old.defaultPriority,
-      defaultTags: old.defaultTags,
-      defaultAssigneeId: old.defaultAssigneeId,
-      ...(old.isDefault ? { isDefault: true } : {}),
-    })
+    .set({ isDefault: old.isDefault || created.isDefault })
     .where(and(eq(mailboxes.tenantId, scope.tenantId), eq(mailboxes.id, created.id)))
     .returning();
+  await tx
+    .update(memberDefaultMailboxes)
+    .set({ mailboxId: created.id })
+    .where(and(eq(memberDefaultMailboxes.tenantId, scope.tenantId), eq(memberDefaultMailboxes.mailboxId, old.id)));
   const sending = await tx
     .update(teams)
     .set({ outboundMailboxId: created.id })

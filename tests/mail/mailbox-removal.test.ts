@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inboundEmails, mailboxes, tickets } from "../../db/schema";
+import { inboundEmails, mailboxes, memberDefaultMailboxes, tickets } from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { dueMailboxes, pollGoesOn, renewLeases, takeLease } from "../../lib/dispatch/lease";
 import { pollMailbox } from "../../lib/dispatch/poll";
@@ -154,6 +154,15 @@ describe("replacing a POP3 mailbox by IMAP for the same address", () => {
     expect(await desk.ticketCount()).toBe(3);
     expect(await mailsOnServer(desk)).toBe(3);
 
+    // The owner replies from it by default: the new account takes that over too.
+    await desk.tx((t) =>
+      t.insert(memberDefaultMailboxes).values({
+        tenantId: desk.tenantId,
+        userId: desk.owner.userId!,
+        divisionId: desk.mailbox.divisionId,
+        mailboxId: desk.mailbox.id,
+      }),
+    );
     const { mailbox: imap, tookOver } = await desk.tx((t) =>
       replaceMailbox(t, desk.owner, { replacesId: desk.mailbox.id, settings: desk.settingsFor("imap", { processedFolder: "Processed" }) }),
     );
@@ -161,6 +170,8 @@ describe("replacing a POP3 mailbox by IMAP for the same address", () => {
     expect(imap).toMatchObject({ protocol: "imap", address: desk.address, isDefault: true, active: true });
     const [old] = await desk.tx((t) => t.select().from(mailboxes).where(eq(mailboxes.id, desk.mailbox.id)));
     expect(old).toMatchObject({ active: false, isDefault: false, removedAt: null });
+    const defaults = await desk.tx((t) => t.select().from(memberDefaultMailboxes).where(eq(memberDefaultMailboxes.tenantId, desk.tenantId)));
+    expect(defaults.map((row) => row.mailboxId)).toEqual([imap.id]);
 
     expect(await pollMailbox(db, { tenantId: desk.tenantId, mailboxId: imap.id })).toMatchObject({ ok: true, fetched: 3 });
     expect((await desk.inboundRows(imap.id)).map((row) => row.outcome)).toEqual(["duplicate", "duplicate", "duplicate"]);
