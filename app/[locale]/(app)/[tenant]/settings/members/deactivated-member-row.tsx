@@ -3,7 +3,6 @@
 import { useTranslations } from "next-intl";
 import { startTransition, useActionState } from "react";
 import { Avatar } from "@/app/_components/avatar";
-import { Badge } from "@/app/_components/badge";
 import { Button } from "@/app/_components/button";
 import { FieldErrors } from "@/app/_components/form";
 import type { Role } from "@/db/schema";
@@ -20,7 +19,6 @@ export function DeactivatedMemberRow({
   /** Absent when the signed-in user may not change this member (an owner, for an admin). */
   reactivateAction?: (previous: ActionState<void>, input: Record<string, unknown>) => Promise<ActionState<void>>;
 }) {
-  const t = useTranslations("members");
   const tRoles = useTranslations("roles");
   return (
     <div
