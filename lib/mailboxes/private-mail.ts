@@ -1,13 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
 import { inboundEmails, mailboxes, messages, tickets } from "@/db/schema";
-import type { TenantScope } from "@/db/tenant";
+import { seesEveryMailbox, type TenantScope } from "@/db/tenant";
 
 /**
  * Who may read the mail of a mailbox marked "Mark incoming mail as private": the members who manage
  * mailboxes (and the operator), and those with access to other operators' email accounts.
  */
 export function mayReadPrivateMail(scope: TenantScope): boolean {
-  return scope.role === "owner" || scope.role === "admin" || scope.mayReadOthersMailboxes === true;
+  return seesEveryMailbox(scope);
 }
 
 /**
