@@ -770,7 +770,9 @@ export const tickets = pgTable(
   },
   (t) => [
     unique("tickets_division_number_key").on(t.divisionId, t.number),
-    // Serve the tab counts, of one division or all (a status is one range of either).
+    // Serve the tab counts, of one division or all (a status is one range of either). This and
+    // tickets_status_idx also carry mailbox_id (INCLUDE, migration 0025): the mailbox_access policy
+    // reads it, and the counts stay index-only scans.
     index("tickets_queue_idx")
       .on(t.tenantId, t.divisionId, t.statusCode)
       .where(sql`${t.deletedAt} is null and ${t.mergedIntoId} is null`),
