@@ -1,4 +1,5 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../client";
 import { memberships } from "../schema";
 import type { TenantScope } from "../tenant";
@@ -21,9 +22,15 @@ export async function areMembers(tx: Executor, scope: TenantScope, input: { user
 }
 
 /**
- * Whether a member may see the tickets of a mailbox (null: a ticket of no mailbox, everyone's), by
- * the rule row-level security applies to the member's own requests (migration 0024).
+ * A condition: the user in `userColumn` may see the tickets of `mailboxId`, by the rule row-level
+ * security applies to a member's own requests (migration 0024). For lists of members (who to tell)
+ * and single checks (who may be given a ticket) alike.
  */
+export function seesMailbox(userColumn: AnyPgColumn, mailboxId: string): SQL<boolean> {
+  return sql<boolean>`not (${mailboxId}::uuid = any(postdesk_hidden_mailboxes_of(${userColumn})))`;
+}
+
+/** Whether a member may see the tickets of a mailbox (null: a ticket of no mailbox, everyone's). */
 export async function maySeeMailbox(
   tx: Executor,
   scope: TenantScope,
@@ -31,8 +38,8 @@ export async function maySeeMailbox(
 ): Promise<boolean> {
   if (!input.mailboxId) return true;
   const [row] = await tx
-    .select({ hidden: sql<boolean>`${input.mailboxId}::uuid = any(postdesk_hidden_mailboxes_of(${memberships.userId}))` })
+    .select({ sees: seesMailbox(memberships.userId, input.mailboxId) })
     .from(memberships)
     .where(and(eq(memberships.tenantId, scope.tenantId), eq(memberships.userId, input.userId)));
-  return row?.hidden === false;
+  return row?.sees === true;
 }

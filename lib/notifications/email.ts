@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { findDivision } from "@/db/queries/divisions";
+import { seesMailbox } from "@/db/queries/members";
 import { memberships, type Ticket, teamMembers, tenants, users } from "@/db/schema";
 import { appUrl, ticketPath } from "@/lib/app-url";
 import { bulkAssignmentText, noSubjectText, unprocessedReasonText } from "@/lib/i18n/mail-text";
@@ -180,7 +181,7 @@ export async function emailNewTicket(
         eq(teamMembers.tenantId, scope.tenantId),
         eq(teamMembers.teamId, input.ticket.teamId),
         // Not to a member who may not see the ticket (another operator's personal account's).
-        mailboxId ? sql`not (${mailboxId}::uuid = any(postdesk_hidden_mailboxes_of(${teamMembers.userId})))` : undefined,
+        mailboxId ? seesMailbox(teamMembers.userId, mailboxId) : undefined,
       ),
     );
   return emailStaff(tx, scope, {
