@@ -13,3 +13,14 @@ export function describeFailure(error: unknown): string {
   if (error.message.startsWith("Failed query:")) return "database error: a statement failed";
   return `${error.name}: ${error.message}`;
 }
+
+/** The unique key a write broke, under drizzle's wrapper: postgres.js names it constraint_name, PGlite constraint. */
+export function violatedConstraint(error: unknown): string | null {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    const { code, constraint_name, constraint } = current as { code?: string; constraint_name?: string; constraint?: string };
+    if (code === "23505") return constraint_name ?? constraint ?? null;
+    current = current.cause;
+  }
+  return null;
+}

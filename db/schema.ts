@@ -107,6 +107,13 @@ export const outboxKindEnum = pgEnum("outbox_kind", [
   "notification",
   "mass_mail",
 ]);
+/**
+ * Draft: its author's work in progress, seen by staff in the app only. Internal: finished, for
+ * staff (browsing, suggestions) and never the public. Published: also in the public help center.
+ */
+export const articleStateEnum = pgEnum("article_state", ["draft", "internal", "published"]);
+export type ArticleState = (typeof articleStateEnum.enumValues)[number];
+
 export const templateKindEnum = pgEnum("template_kind", [
   "confirmation",
   "notify_unprocessed",
@@ -406,7 +413,13 @@ export const divisions = pgTable(
     spamDomains: text("spam_domains").array().notNull().default(sql`'{}'::text[]`),
     showAnswered: boolean("show_answered").notNull().default(true),
     showOnHold: boolean("show_on_hold").notNull().default(true),
+    /** Seed: "available to your end users as well as Tech Support admins and assistants": the help center's. */
     defaultKnowledgeBaseId: uuid("default_knowledge_base_id").references(
+      (): AnyPgColumn => knowledgeBases.id,
+      { onDelete: "set null" },
+    ),
+    /** Seed: "used to suggest trouble ticket answers". */
+    defaultSupportKnowledgeBaseId: uuid("default_support_knowledge_base_id").references(
       (): AnyPgColumn => knowledgeBases.id,
       { onDelete: "set null" },
     ),
@@ -1105,17 +1118,47 @@ export const notifications = pgTable(
   (t) => [index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt), tenantPolicy()],
 );
 
+/**
+ * A company's knowledge bases. A division names one as its default (shown to customers in the public
+ * help center, lib/knowledge/help-center.ts, and to staff) and one as its support knowledge base
+ * (answer suggestions in the ticket, lib/knowledge/suggest.ts); they may be the same.
+ */
 export const knowledgeBases = pgTable(
   "knowledge_bases",
   {
     id: uuid("id").primaryKey().defaultRandom(),
     tenantId: tenantId(),
     name: text("name").notNull(),
+    description: text("description").notNull().default(""),
     createdAt: createdAt(),
   },
   (t) => [unique("knowledge_bases_tenant_name_key").on(t.tenantId, t.name), tenantPolicy()],
 );
 
+export const knowledgeBaseCategories = pgTable(
+  "knowledge_base_categories",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    knowledgeBaseId: uuid("knowledge_base_id")
+      .notNull()
+      .references(() => knowledgeBases.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** Where it stands among its knowledge base's categories, smallest first. */
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("knowledge_base_categories_kb_name_key").on(t.knowledgeBaseId, t.name),
+    tenantPolicy(),
+  ],
+);
+
+/**
+ * One language version of an article. The versions of one article (a Polish and an English one)
+ * share `translationGroupId`, the id of the version written first; each has its own state, so a
+ * translation can be drafted while the original is published.
+ */
 export const articles = pgTable(
   "articles",
   {
@@ -1124,14 +1167,80 @@ export const articles = pgTable(
     knowledgeBaseId: uuid("knowledge_base_id")
       .notNull()
       .references(() => knowledgeBases.id, { onDelete: "cascade" }),
+    categoryId: uuid("category_id").references(() => knowledgeBaseCategories.id, { onDelete: "set null" }),
+    translationGroupId: uuid("translation_group_id").notNull(),
     title: text("title").notNull(),
+    /** Markdown as written. */
     body: text("body").notNull(),
+    /** The body rendered and sanitized when saved (lib/knowledge/markdown.ts): pages serve it as is. */
+    bodyHtml: text("body_html").notNull().default(""),
     locale: text("locale").notNull().default("en"),
-    published: boolean("published").notNull().default(false),
+    state: articleStateEnum("state").notNull().default("draft"),
+    /** The public address's last part, unique in the company (`/pl/help/acme/korekta-faktury`). */
+    slug: text("slug").notNull(),
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    updatedById: uuid("updated_by_id").references(() => users.id, { onDelete: "set null" }),
+    /** When it was first published: the help center lists the newest first. */
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+    /**
+     * Title (weight A) and body (B) as one search document, parsed as the tickets' are (migration
+     * 0021's postdesk_search_document: no diacritics, identifiers in parts, English stems).
+     */
+    document: tsvector("document")
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(postdesk_search_document(title), 'A') || setweight(postdesk_search_document(body), 'B')`,
+      ),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("articles_kb_idx").on(t.knowledgeBaseId), tenantPolicy()],
+  (t) => [
+    index("articles_kb_idx").on(t.tenantId, t.knowledgeBaseId, t.state),
+    unique("articles_tenant_slug_key").on(t.tenantId, t.slug),
+    unique("articles_translation_locale_key").on(t.tenantId, t.translationGroupId, t.locale),
+    index("articles_document_idx").using("gin", t.document),
+    tenantPolicy(),
+  ],
+);
+
+/** Every saved version of an article, newest last: its history. */
+export const articleRevisions = pgTable(
+  "article_revisions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    articleId: uuid("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    state: articleStateEnum("state").notNull(),
+    editorId: uuid("editor_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("article_revisions_article_idx").on(t.tenantId, t.articleId, t.createdAt), tenantPolicy()],
+);
+
+/**
+ * Images uploaded into a knowledge base's articles, referenced from Markdown by their address
+ * (`/api/kb/images/<id>`). Public only while a published help-center article shows them.
+ */
+export const knowledgeBaseImages = pgTable(
+  "knowledge_base_images",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    knowledgeBaseId: uuid("knowledge_base_id")
+      .notNull()
+      .references(() => knowledgeBases.id, { onDelete: "cascade" }),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    content: bytea("content").notNull(),
+    uploadedById: uuid("uploaded_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("knowledge_base_images_kb_idx").on(t.tenantId, t.knowledgeBaseId), tenantPolicy()],
 );
 
 export const auditLog = pgTable(
@@ -1225,6 +1334,10 @@ export const articlesRelations = relations(articles, ({ one }) => ({
     fields: [articles.knowledgeBaseId],
     references: [knowledgeBases.id],
   }),
+  category: one(knowledgeBaseCategories, {
+    fields: [articles.categoryId],
+    references: [knowledgeBaseCategories.id],
+  }),
 }));
 
 export type Tenant = typeof tenants.$inferSelect;
@@ -1254,3 +1367,7 @@ export type TicketPriority = (typeof ticketPriorityEnum.enumValues)[number];
 export type CannedReply = typeof cannedReplies.$inferSelect;
 export type InboundOutcome = (typeof inboundOutcomeEnum.enumValues)[number];
 export type AutomationMode = (typeof automationModeEnum.enumValues)[number];
+export type KnowledgeBase = typeof knowledgeBases.$inferSelect;
+export type KnowledgeBaseCategory = typeof knowledgeBaseCategories.$inferSelect;
+export type Article = typeof articles.$inferSelect;
+export type ArticleRevision = typeof articleRevisions.$inferSelect;

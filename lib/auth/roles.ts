@@ -44,3 +44,8 @@ export function canAssignRole(actor: Role, from: Role | null, to: Role): boolean
 export function canReadReceivedMail(role: Role): boolean {
   return role === "owner" || role === "admin";
 }
+
+/** Knowledge bases and their categories are the company's shelves: administrators set them up; any agent writes articles. */
+export function canManageKnowledgeBases(role: Role): boolean {
+  return role === "owner" || role === "admin";
+}

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { findDivisionMailbox } from "@/db/queries/mailboxes";
 import { areMembers } from "@/db/queries/members";
+import { violatedConstraint } from "@/db/query-error";
 import { mailboxes, type Team, teamMembers, teams, tickets, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { canManageTeams } from "@/lib/auth/roles";
@@ -227,17 +228,6 @@ async function refuseTakenName<T>(write: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
-}
-
-/** The unique key a write broke, under drizzle's wrapper: postgres.js names it constraint_name, PGlite constraint. */
-function violatedConstraint(error: unknown): string | null {
-  let current: unknown = error;
-  while (current instanceof Error) {
-    const { code, constraint_name, constraint } = current as { code?: string; constraint_name?: string; constraint?: string };
-    if (code === "23505") return constraint_name ?? constraint ?? null;
-    current = current.cause;
-  }
-  return null;
 }
 
 /** A division as a "move to" or "convert into" menu offers it: with its teams. */

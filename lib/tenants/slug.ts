@@ -1,5 +1,8 @@
-/** A URL-safe slug from a company name: "Łódź Café" → "lodz-cafe". */
-export function slugify(name: string): string {
+/**
+ * A URL-safe slug from a name: "Łódź Café" → "lodz-cafe". Company slugs take 40 characters; an
+ * article's (lib/knowledge/articles.ts) takes more and falls back to its own word.
+ */
+export function slugify(name: string, { maxLength = 40, fallback = "workspace" } = {}): string {
   const slug = name
     .replace(/[łŁ]/g, "l")
     .normalize("NFKD")
@@ -7,9 +10,9 @@ export function slugify(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
-    .slice(0, 40)
+    .slice(0, maxLength)
     .replace(/-+$/g, "");
-  return slug || "workspace";
+  return slug || fallback;
 }
 
 /** A first division tag from a company name: "Acme Corp" → "ACME". */
@@ -27,4 +30,6 @@ export const RESERVED_SLUGS = [
   "invite",
   "unsubscribe",
   "api",
+  // The public help centers: /{locale}/help/{company}.
+  "help",
 ] as const;

@@ -61,7 +61,7 @@ function wordQuery(word: string): SQL {
 }
 
 /** The document query of every word, or null when the search has none (only punctuation and a number). */
-function wordsQuery(search: ParsedSearch): SQL | null {
+export function wordsQuery(search: ParsedSearch): SQL | null {
   return search.words.length > 0 ? sql`(${sql.join(search.words.map(wordQuery), sql` && `)})` : null;
 }
 

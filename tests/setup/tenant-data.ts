@@ -171,9 +171,17 @@ export async function makeFilledTenant(db: Database, name: string) {
       )
       .limit(1);
     const [knowledgeBase] = await tx.insert(schema.knowledgeBases).values({ tenantId, name: "FAQ" }).returning();
-    await tx
-      .insert(schema.articles)
-      .values({ tenantId, knowledgeBaseId: knowledgeBase!.id, title: "Resetting a password", body: "…" });
+    const articleId = crypto.randomUUID();
+    await tx.insert(schema.articles).values({
+      id: articleId,
+      tenantId,
+      knowledgeBaseId: knowledgeBase!.id,
+      translationGroupId: articleId,
+      title: "Resetting a password",
+      body: "…",
+      slug: "resetting-a-password",
+      state: "published",
+    });
     const [team] = await tx
       .insert(schema.teams)
       .values({ tenantId, divisionId: base.divisionId, name: "First line" })
