@@ -159,3 +159,13 @@ async function readStoredOrigin(db: Database): Promise<string | null> {
 export function ticketPath(locale: string, tenantSlug: string, ticketId: string): string {
   return `/${locale}/${tenantSlug}/tickets/${ticketId}`;
 }
+
+/** A company's public help center (lib/knowledge/help-center.ts), in one language. */
+export function helpCenterPath(locale: string, tenantSlug: string): string {
+  return `/${locale}/help/${tenantSlug}`;
+}
+
+/** A published article in the help center. */
+export function helpCenterArticlePath(locale: string, tenantSlug: string, articleSlug: string): string {
+  return `${helpCenterPath(locale, tenantSlug)}/${articleSlug}`;
+}
