@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, type Column, desc, eq, gte, inArray, notInArray, type SQL, sql } from "drizzle-orm";
 import { convert as htmlToText } from "html-to-text";
 import type { Executor } from "@/db/client";
 import { type ArticleState, articles, divisions, messages, tenants, tickets } from "@/db/schema";
@@ -50,7 +50,11 @@ import { guessLanguage, MAX_TEXT, significantWords, wordPrefix } from "./ticket-
 const TITLE_WEIGHT = 2;
 const TITLE_SIMILARITY = 0.5;
 const OTHER_LANGUAGE = 0.5;
-export const MIN_SCORE = 0.25;
+export const MIN_SCORE = 0.1;
+/** A score the words alone reach when the article is about the ticket (its title's words, several of the body's). */
+const STRONG_SCORE = 0.5;
+/** The articles best by their words that the title's similarity may still reorder. */
+const CANDIDATES = 50;
 const SUGGESTED_STATES: ArticleState[] = ["internal", "published"];
 /** A suggestion's one line under its title. */
 const SNIPPET_LENGTH = 160;
@@ -109,43 +113,73 @@ export async function suggestArticles(
   // Quoted terms: the words are letters and digits only, nothing the tsquery syntax reads.
   const stems = words.map((word) => `'${word}'`).join(" | ");
   const prefixes = [...new Set(words.map(wordPrefix))].map((prefix) => `'${prefix}':*`).join(" | ");
-  // Scalar subqueries: built once for the statement, not once per article.
-  const query = words.length
-    ? sql`(select to_tsquery('pg_catalog.english', ${stems}) || to_tsquery('pg_catalog.simple', ${prefixes}))`
-    : sql`(select ''::tsquery)`;
+  const inKnowledgeBase = and(
+    eq(articles.tenantId, scope.tenantId),
+    eq(articles.knowledgeBaseId, knowledgeBaseId),
+    inArray(articles.state, SUGGESTED_STATES),
+  );
+  const inLanguage = (locale: SQL | Column) => sql`case when ${locale} = ${language} then 1 else ${OTHER_LANGUAGE}::float8 end`;
+  // A scalar subquery: made once for the statement, not once per article.
   const foldedSubject = sql`(select postdesk_fold(${subject}))`;
-  const textRank = sql`ts_rank_cd(${articles.document}, ${query}, 1)`;
-  const titleSimilarity = sql`word_similarity(postdesk_fold(${articles.title}), ${foldedSubject})`;
-  const ranked = tx
-    .select({
-      id: articles.id,
-      title: articles.title,
-      locale: articles.locale,
-      state: articles.state,
-      slug: articles.slug,
-      bodyHtml: articles.bodyHtml,
-      isPublic: sql<boolean>`${publicArticle(scope.tenantId)}`.as("is_public"),
-      score: sql<number>`((${textRank} + case when ${titleSimilarity} >= ${TITLE_SIMILARITY}::float8 then ${TITLE_WEIGHT}::float8 * ${titleSimilarity} else 0 end)
-        * case when ${articles.locale} = ${language} then 1 else ${OTHER_LANGUAGE}::float8 end)::float8`.as("score"),
-    })
-    .from(articles)
-    .where(
-      and(
-        eq(articles.tenantId, scope.tenantId),
-        eq(articles.knowledgeBaseId, knowledgeBaseId),
-        inArray(articles.state, SUGGESTED_STATES),
-      ),
-    )
-    .as("ranked");
-  const rows = await tx
-    .select()
-    .from(ranked)
-    .where(gte(ranked.score, sql`${MIN_SCORE}::float8`))
-    .orderBy(desc(ranked.score), asc(ranked.title))
-    .limit(limit);
+  const titleSimilarity = (title: SQL | Column) => sql`word_similarity(postdesk_fold(${title}), ${foldedSubject})`;
+  const columns = {
+    id: articles.id,
+    title: articles.title,
+    locale: articles.locale,
+    state: articles.state,
+    slug: articles.slug,
+    bodyHtml: articles.bodyHtml,
+    isPublic: sql<boolean>`${publicArticle(scope.tenantId)}`.as("is_public"),
+  };
+
+  let ranked: { id: string; title: string; locale: string; state: ArticleState; slug: string; bodyHtml: string; isPublic: boolean; score: number }[] = [];
+  if (words.length > 0) {
+    const query = sql`(select to_tsquery('pg_catalog.english', ${stems}) || to_tsquery('pg_catalog.simple', ${prefixes}))`;
+    // ts_rank of an OR query is the mean over its terms: times their number, the sum.
+    const wordScore = sql`(ts_rank(${articles.document}, ${query}, 1) * (numnode(${query}) + 1) / 2)`;
+    // Only what ranks them: the best CANDIDATES' bodies are read after, not every article's.
+    const candidates = tx
+      .select({ id: articles.id, title: articles.title, locale: articles.locale, words: sql<number>`${wordScore}`.as("words") })
+      .from(articles)
+      .where(inKnowledgeBase)
+      .orderBy(desc(sql`words`))
+      .limit(CANDIDATES)
+      .as("candidates");
+    const similarity = titleSimilarity(candidates.title);
+    const score = sql<number>`((${candidates.words} + case when ${similarity} >= ${TITLE_SIMILARITY}::float8
+      then ${TITLE_WEIGHT}::float8 * ${similarity} else 0 end) * ${inLanguage(candidates.locale)})::float8`;
+    ranked = await tx
+      .select({ ...columns, score })
+      .from(candidates)
+      .innerJoin(articles, and(eq(articles.tenantId, scope.tenantId), eq(articles.id, candidates.id)))
+      .where(gte(score, sql`${MIN_SCORE}::float8`))
+      .orderBy(desc(score), asc(candidates.title))
+      .limit(limit);
+  }
+  // No strong answer by the words: the title's trigrams, over the whole knowledge base, for what
+  // they missed (a typo, a word form the prefixes do not reach).
+  if ((ranked[0]?.score ?? 0) < STRONG_SCORE && ranked.length < limit && subject.trim()) {
+    const similarity = titleSimilarity(articles.title);
+    const score = sql<number>`(${TITLE_WEIGHT}::float8 * ${similarity} * ${inLanguage(articles.locale)})::float8`;
+    const byTitle = await tx
+      .select({ ...columns, score })
+      .from(articles)
+      .where(
+        and(
+          inKnowledgeBase,
+          gte(similarity, sql`${TITLE_SIMILARITY}::float8`),
+          ranked.length > 0 ? notInArray(articles.id, ranked.map((article) => article.id)) : undefined,
+        ),
+      )
+      .orderBy(desc(score), asc(articles.title))
+      .limit(limit - ranked.length);
+    ranked = [...ranked, ...byTitle.filter((article) => article.score >= MIN_SCORE)].sort(
+      (a, b) => b.score - a.score || a.title.localeCompare(b.title),
+    );
+  }
   return {
     ...none,
-    articles: rows.map((row) => {
+    articles: ranked.map((row) => {
       const body = articleReplyText(row.bodyHtml);
       return {
         id: row.id,

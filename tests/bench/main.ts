@@ -8,13 +8,14 @@ import { outbound } from "./outbound";
 import { queue } from "./queue";
 import { type Figure, formatTable, note, resultsFile, writeResults } from "./report";
 import { type Measurement, withBench } from "./stack";
+import { suggestions } from "./suggestions";
 
 /**
  * `npm run bench [-- name…]`: the figures of issue 12 ("Fast at scale"), each against its target.
  * Not part of `npm test`: it takes minutes, and its figures say how fast, not whether right.
  */
 
-const measurements: Measurement[] = [ingest, latency, idle, queue, memory, outbound, cli];
+const measurements: Measurement[] = [ingest, latency, idle, queue, memory, outbound, cli, suggestions];
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !measurements.some((m) => m.name === name));

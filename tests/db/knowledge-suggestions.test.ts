@@ -93,6 +93,12 @@ describe("suggested answers on a ticket", () => {
     expect(suggestions.articles).toEqual([]);
   });
 
+  it("a subject whose words all miss still finds the article whose title it resembles (trigrams)", async () => {
+    const { kb, suggest } = await shop();
+    const suggestions = await suggest({ subject: "Korrekta faktruy", inbound: ["Jak najszybciej!"] });
+    expect(suggestions.articles.map((a) => a.id)).toEqual([kb.ids.invoicePl]);
+  });
+
   it("only the customer's words count: the staff's replies and notes do not", async () => {
     const { kb, suggest } = await shop();
     const suggestions = await suggest({
