@@ -4,6 +4,7 @@ import type { Transaction } from "@/db/client";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
 import { getDivision } from "@/lib/divisions/divisions";
 import { RuleError } from "@/lib/errors";
+import { suggestArticles, suggestionUrl } from "@/lib/knowledge/suggest";
 import { listMembers } from "@/lib/members/members";
 import { getTeam } from "@/lib/teams/teams";
 import { assignTicket } from "@/lib/tickets/assign";
@@ -13,7 +14,7 @@ import { moveTicket } from "@/lib/tickets/move";
 import { type AssigneeFilter, listQueue, QUEUE_PAGE_SIZE, QUEUE_SORTS, type QueueQuery, type QueueRow } from "@/lib/tickets/queue";
 import { parseSearch } from "@/lib/tickets/queue-search";
 import { getTicketWithMessages } from "@/lib/tickets/tickets";
-import { type Command, type CommandContext, InvalidInputError, type OptionValues, toKebab, UsageError } from "./command";
+import { type Command, type CommandContext, CommandError, InvalidInputError, type OptionValues, toKebab, UsageError } from "./command";
 import { describeFieldError } from "./field-messages";
 import { divisionOption, tenantBySlug, tenantOfDivision } from "./lookup";
 import { labelled, moment, table } from "./output";
@@ -474,6 +475,64 @@ export const ticketTag: Command = {
   },
 };
 
+export const ticketSuggest: Command = {
+  words: ["ticket", "suggest"],
+  summary: "the articles suggested as answers to a ticket, best first",
+  description:
+    "The division's support knowledge base, ranked by the customer's words (the subject and their\n" +
+    "messages, not the staff's), in the customer's language first; at most the division's max\n" +
+    "suggestions. The ranking is explained in lib/knowledge/suggest.ts.",
+  options: { division: divisionOption, number: numberOption },
+  async run(values, context) {
+    const number = ticketNumberOf(values);
+    const db = await context.database();
+    const divisionId = values.division!;
+    const tenant = await tenantOfDivision(db, divisionId);
+    const { division, ticket, suggestions } = await withTenant(db, tenant.id, async (tx) => {
+      const scope = operatorScope(tenant.id);
+      const division = await getDivision(tx, scope, divisionId);
+      const { ticket } = await getTicketWithMessages(tx, scope, { divisionId, number });
+      return { division, ticket, suggestions: await suggestArticles(tx, scope, { ticketId: ticket.id }) };
+    });
+    if (!suggestions.knowledgeBaseId) {
+      throw new CommandError(
+        "no_support_knowledge_base",
+        `${division.name} (${division.tag}) has no support knowledge base to suggest from: set one with ` +
+          `\`postdesk division set --division ${division.id} --default-support-knowledge-base-id KB\``,
+      );
+    }
+    const articles = suggestions.articles.map((article) => ({
+      id: article.id,
+      title: article.title,
+      locale: article.locale,
+      state: article.state,
+      score: article.score,
+      url: suggestionUrl(article),
+    }));
+    const name = `[${division.tag}#${ticket.number}]`;
+    return {
+      json: {
+        ticket: { number: ticket.number, subject: ticket.subject },
+        knowledgeBaseId: suggestions.knowledgeBaseId,
+        limit: suggestions.limit,
+        articles,
+      },
+      human:
+        suggestions.limit === 0
+          ? `${division.name} (${division.tag}) suggests no articles: its max suggestions is 0.`
+          : articles.length === 0
+            ? `No article matches ${name} ${ticket.subject}.`
+            : [
+                `${name} ${ticket.subject}`,
+                table(
+                  ["SCORE", "LANGUAGE", "STATE", "TITLE", "PUBLIC ADDRESS"],
+                  articles.map((a) => [a.score.toFixed(3), a.locale, a.state, a.title, a.url ?? "-"]),
+                ),
+              ].join("\n"),
+    };
+  },
+};
+
 /** Finds the ticket by its division and number and changes it, as the operator, in one transaction. */
 async function inTicket<T>(
   values: OptionValues,
@@ -492,7 +551,7 @@ async function inTicket<T>(
   });
 }
 
-export const ticketCommands = [ticketList, ticketShow, ticketMove, ticketAssign, ticketPriority, ticketTag];
+export const ticketCommands = [ticketList, ticketShow, ticketSuggest, ticketMove, ticketAssign, ticketPriority, ticketTag];
 
 function person(address: string, name: string | null): string {
   return name ? `${name} <${address}>` : address;
