@@ -7,6 +7,7 @@ import { buttonClasses } from "@/app/_components/button";
 import { Icon } from "@/app/_components/icons";
 import { inputClasses } from "@/app/_components/form";
 import type { ActionState } from "@/lib/auth/action";
+import { insertText } from "./insert-text";
 
 export interface CannedReplyChoice {
   id: string;
@@ -23,8 +24,7 @@ export type ListCannedReplies = (
 /**
  * "Canned reply": a search box over the division's and one's own canned replies (already filled in
  * for this ticket, on the server) and a list to pick from with the arrow keys and Enter, or the
- * mouse. The text goes in at the cursor of the text box named by `textareaId`, replacing a
- * selection, as a paste would.
+ * mouse. The text goes into the text box named by `textareaId` (insert-text.ts).
  */
 export function CannedReplyPicker({
   ticketId,
@@ -65,13 +65,8 @@ export function CannedReplyPicker({
   }
 
   function insert(choice: CannedReplyChoice) {
-    const box = document.getElementById(textareaId);
     close();
-    if (!(box instanceof HTMLTextAreaElement)) return;
-    box.setRangeText(choice.text, box.selectionStart, box.selectionEnd, "end");
-    // setRangeText fires no input event, as typing does: the box's listeners would miss the text.
-    box.dispatchEvent(new Event("input", { bubbles: true }));
-    box.focus();
+    insertText(textareaId, choice.text);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {

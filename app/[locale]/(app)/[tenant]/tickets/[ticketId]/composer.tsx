@@ -9,6 +9,7 @@ import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
 import { CannedReplyPicker, type ListCannedReplies } from "./canned-reply-picker";
 import { FileSize } from "./file-size";
+import { REPLY_TEXT_ID, SHOW_REPLY_EVENT } from "./insert-text";
 import { MAX_REPLY_ATTACHMENT_BYTES } from "./reply-limits";
 import { announceReplying } from "./ticket-presence";
 
@@ -51,6 +52,11 @@ export function Composer({
   const t = useTranslations("ticket.composer");
   const [tab, setTab] = useState<"reply" | "note">(customer ? "reply" : "note");
   const id = useId();
+  useEffect(() => {
+    const showReply = () => setTab("reply");
+    window.addEventListener(SHOW_REPLY_EVENT, showReply);
+    return () => window.removeEventListener(SHOW_REPLY_EVENT, showReply);
+  }, []);
   const tabs = [
     { key: "reply" as const, label: t("replyTab"), icon: "envelope" as const },
     { key: "note" as const, label: t("noteTab"), icon: "lock" as const },
@@ -174,11 +180,11 @@ function ReplyForm({
         </p>
       )}
       <div className="space-y-1.5">
-        <label htmlFor="reply-text" className="sr-only">
+        <label htmlFor={REPLY_TEXT_ID} className="sr-only">
           {t("replyText")}
         </label>
         <textarea
-          id="reply-text"
+          id={REPLY_TEXT_ID}
           name="text"
           rows={7}
           required
@@ -228,7 +234,7 @@ function ReplyForm({
       <FormAlert state={state} success={success} fields={["text", "cc", "attachments"]} />
       <div className="flex flex-wrap items-center justify-end gap-3">
         <span className="mr-auto">
-          <CannedReplyPicker ticketId={ticketId} textareaId="reply-text" action={cannedAction} />
+          <CannedReplyPicker ticketId={ticketId} textareaId={REPLY_TEXT_ID} action={cannedAction} />
         </span>
         <span className="text-xs text-zinc-500">{t("shortcut")}</span>
         <Button type="submit" pending={pending} disabled={tooLarge}>

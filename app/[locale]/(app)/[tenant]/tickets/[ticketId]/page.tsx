@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
-import { cache } from "react";
+import { cache, Suspense } from "react";
 import { Card, CardBody, CardHeader } from "@/app/_components/card";
 import { Icon } from "@/app/_components/icons";
 import { PageHeader } from "@/app/_components/page-header";
@@ -45,6 +45,7 @@ import { MergeControl } from "./merge-control";
 import { mergeTicketAction, searchMergeTargetsAction, splitMessageAction } from "./merge-actions";
 import { reportViewingAction } from "./presence-actions";
 import { SplitMessageButton } from "./split-message-button";
+import { SuggestedAnswers } from "./suggested-answers";
 import { AssignControl, MoveControl, StatusControl } from "./ticket-controls";
 import { MessageOriginLine } from "./message-origin";
 import { PrintButton } from "./print-button";
@@ -369,6 +370,12 @@ export default async function TicketPage({ params, searchParams }: Props) {
               </dl>
             </CardBody>
           </Card>
+
+          {!trashedAt && (
+            <Suspense>
+              <SuggestedAnswers tenant={tenant} ticketId={ticket.id} divisionId={division.id} mayInsert={editable && customer !== null} />
+            </Suspense>
+          )}
 
           {ticket.contactId && <CustomerTickets slug={slug} contactId={ticket.contactId} tickets={customerTickets} />}
 
