@@ -201,7 +201,7 @@ export async function suggestArticles(
  * mail has no page to be relative to), images left out (the knowledge base's images are the
  * staff's address, not the customer's), headings as written rather than html-to-text's capitals.
  */
-export function articleReplyText(bodyHtml: string): string {
+function articleReplyText(bodyHtml: string): string {
   return htmlToText(bodyHtml, {
     wordwrap: false,
     selectors: [

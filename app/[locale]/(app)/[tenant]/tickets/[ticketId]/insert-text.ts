@@ -17,8 +17,17 @@ export function insertText(textareaId: string, text: string): void {
   box.focus();
 }
 
-/** Into the reply, its form shown first (focus needs it visible: after the composer's render). */
+/**
+ * Into the reply as a paragraph of its own (an article, a link: never glued to the word before
+ * the cursor), its form shown first (focus needs it visible: after the composer's render).
+ */
 export function insertIntoReply(text: string): void {
   window.dispatchEvent(new Event(SHOW_REPLY_EVENT));
-  requestAnimationFrame(() => insertText(REPLY_TEXT_ID, text));
+  requestAnimationFrame(() => {
+    const box = document.getElementById(REPLY_TEXT_ID);
+    if (!(box instanceof HTMLTextAreaElement)) return;
+    const before = box.value.slice(0, box.selectionStart);
+    const gap = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    insertText(REPLY_TEXT_ID, gap + text);
+  });
 }

@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { Badge } from "@/app/_components/badge";
 import { buttonClasses } from "@/app/_components/button";
-import { Card, CardHeader } from "@/app/_components/card";
+import { Card } from "@/app/_components/card";
 import { Icon } from "@/app/_components/icons";
 import type { Locale } from "@/lib/i18n/routing";
 import { insertIntoReply } from "./insert-text";
@@ -28,28 +28,21 @@ export function SuggestedAnswersList({ answers }: { answers: SuggestedAnswer[] }
   const id = useId();
   return (
     <Card>
-      <CardHeader
-        id={`${id}-title`}
-        title={
-          <span className="inline-flex items-center gap-2">
-            <Icon name="sparkles" className="size-4 text-brand-600" />
-            {t("title")}
-          </span>
-        }
-        actions={
-          <button
-            type="button"
-            aria-expanded={open}
-            aria-controls={`${id}-list`}
-            aria-label={open ? t("hide") : t("show")}
-            title={open ? t("hide") : t("show")}
-            onClick={() => setOpen(!open)}
-            className={buttonClasses("ghost", "sm")}
-          >
-            <Icon name="chevronRight" className={`size-4 transition-transform ${open ? "rotate-90" : ""}`} />
-          </button>
-        }
-      />
+      {/* The disclosure pattern: the heading's button folds the list away. */}
+      <h2 className="border-b border-zinc-100 text-base font-semibold text-zinc-900">
+        <button
+          type="button"
+          id={`${id}-title`}
+          aria-expanded={open}
+          aria-controls={`${id}-list`}
+          title={open ? t("hide") : t("show")}
+          onClick={() => setOpen(!open)}
+          className="flex w-full items-center gap-2 rounded-t-xl px-5 py-4 text-left hover:bg-zinc-50 sm:px-6"
+        >
+          <span className="flex-1">{t("title")}</span>
+          <Icon name="chevronRight" className={`size-4 shrink-0 text-zinc-400 transition-transform ${open ? "rotate-90" : ""}`} />
+        </button>
+      </h2>
       <div id={`${id}-list`} hidden={!open}>
         {answers.length === 0 ? (
           <p className="px-5 py-4 text-sm text-zinc-500 sm:px-6">{t("none")}</p>
@@ -70,7 +63,7 @@ export function SuggestedAnswersList({ answers }: { answers: SuggestedAnswer[] }
                     </span>
                   </span>
                 </p>
-                <p className="line-clamp-1 text-xs text-zinc-500">{answer.snippet}</p>
+                <p className="line-clamp-2 text-xs text-zinc-500">{answer.snippet}</p>
                 {answer.text !== null && (
                   <p className="flex flex-wrap gap-2 pt-0.5">
                     <button

@@ -28,7 +28,12 @@ export async function SuggestedAnswers({
   mayInsert: boolean;
 }) {
   const { ctx, run } = await tenantRequest(tenant);
-  const suggestions = await run((tx) => suggestArticles(tx, scopeOf(ctx), { ticketId }));
+  const suggestions = await run((tx) => suggestArticles(tx, scopeOf(ctx), { ticketId })).catch((error: unknown) => {
+    // A help beside the ticket: when it fails, the ticket stays usable without it.
+    console.error("Suggesting answers for a ticket failed", error);
+    return null;
+  });
+  if (!suggestions) return null;
   if (suggestions.limit === 0) return null;
   if (!suggestions.knowledgeBaseId) {
     if (!canManageDivisions(ctx.role)) return null;
