@@ -118,4 +118,28 @@ describe("suggested answers on a ticket in the browser", () => {
     },
     SCENARIO_TIMEOUT_MS,
   );
+
+  it(
+    "where the division has no support knowledge base, its owner is pointed to the division's settings",
+    async () => {
+      const owner = await makeTenant(db, "Bez bazy");
+      const raw = mail({ from: "Anna Nowak <anna@firma.test>", subject: "Faktura", body: "Proszę o korektę faktury." });
+      const { ticketId } = await receiveMail(db, { tenantId: owner.tenant.id, divisionId: owner.divisionId }, raw);
+      const { context, page } = await newPage();
+      try {
+        await signIn(page, "pl", owner.email, owner.password);
+        await page.waitForURL(`**/${owner.tenant.slug}/tickets`);
+        await page.goto(url(`/pl/${owner.tenant.slug}/tickets/${ticketId}`));
+        await page.getByText(tPl("suggestions.noKnowledgeBase")).waitFor();
+        await page.getByRole("link", { name: tPl("suggestions.openSettings") }).click();
+        await page.waitForURL(`**/pl/${owner.tenant.slug}/settings/divisions/${owner.divisionId}#defaultSupportKnowledgeBaseId`);
+      } catch (error) {
+        await screenshot(page, "failure-ticket-suggestions-unset-pl").catch(() => {});
+        throw failure(error);
+      } finally {
+        await context.close();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

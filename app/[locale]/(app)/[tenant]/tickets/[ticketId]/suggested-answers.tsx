@@ -44,7 +44,7 @@ export async function SuggestedAnswers({
         <CardBody className="space-y-2 text-sm text-zinc-600">
           <p data-suggestions-not-set>{t("noKnowledgeBase")}</p>
           <Link
-            href={`/${ctx.tenant.slug}/settings/divisions/${divisionId}`}
+            href={`/${ctx.tenant.slug}/settings/divisions/${divisionId}#defaultSupportKnowledgeBaseId`}
             className="inline-flex items-center gap-1 font-medium text-brand-700 hover:underline"
           >
             <Icon name="settings" className="size-4" />
