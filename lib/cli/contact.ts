@@ -4,10 +4,8 @@ import { type ContactListItem, listContacts } from "@/lib/contacts/directory";
 import { getContact } from "@/lib/contacts/history";
 import { NotFoundError } from "@/lib/errors";
 import { type Command, toKebab } from "./command";
-import { tenantBySlug } from "./lookup";
+import { tenantBySlug, tenantOption } from "./lookup";
 import { labelled, moment, table } from "./output";
-
-const tenantOption = { value: "SLUG", description: "the company, by its slug", required: true };
 
 // The list walks its pages in steps this size: few round trips, none of them large.
 const PAGE = 500;

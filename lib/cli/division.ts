@@ -16,15 +16,13 @@ import {
   settingOptions,
   settingOptionSpecs,
 } from "./division-settings";
-import { divisionOption, tenantBySlug, tenantOfDivision } from "./lookup";
+import { divisionOption, tenantBySlug, tenantOfDivision, tenantOption } from "./lookup";
 import { labelled, table } from "./output";
 import { divisionPgpKey } from "./pgp-key";
 
 const newDivisionSchema = divisionSettingsSchema
   .pick({ name: true, tag: true })
   .extend({ language: divisionSettingsSchema.shape.language.optional() });
-
-const tenantOption = { value: "SLUG", description: "the company, by its slug", required: true };
 
 export const divisionCreate: Command = {
   words: ["division", "create"],

@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import type { Tenant } from "@/db/schema";
-import { findTenantBySlug, findTenantOfDivision, findTenantOfMailbox } from "@/lib/tenants/lookup";
+import { findTenantBySlug, findTenantOfDivision, findTenantOfKnowledgeBase, findTenantOfMailbox } from "@/lib/tenants/lookup";
 import { CommandError, type OptionSpec } from "./command";
 
 /**
@@ -13,6 +13,8 @@ export const divisionOption: OptionSpec = {
   description: "the division's id, from `division list`",
   required: true,
 };
+
+export const tenantOption: OptionSpec = { value: "SLUG", description: "the company, by its slug", required: true };
 
 export const mailboxOption: OptionSpec = {
   value: "ID",
@@ -35,6 +37,14 @@ export async function tenantOfDivision(db: Database, divisionId: string): Promis
 export async function tenantOfMailbox(db: Database, mailboxId: string): Promise<Tenant> {
   const tenant = await findTenantOfMailbox(db, mailboxId);
   if (!tenant) throw mailboxNotFound(mailboxId);
+  return tenant;
+}
+
+export async function tenantOfKnowledgeBase(db: Database, knowledgeBaseId: string): Promise<Tenant> {
+  const tenant = await findTenantOfKnowledgeBase(db, knowledgeBaseId);
+  if (!tenant) {
+    throw new CommandError("not_found", `knowledge base not found: there is no knowledge base with the id "${knowledgeBaseId}"`);
+  }
   return tenant;
 }
 

@@ -18,6 +18,7 @@ import { contactCommands } from "./contact";
 import { divisionCommands } from "./division";
 import { optionErrors } from "./field-messages";
 import { importCommand } from "./import";
+import { kbCommands } from "./kb";
 import { mailboxCommands } from "./mailbox";
 import { migrate } from "./migrate";
 import { outboxCommands } from "./outbox";
@@ -48,6 +49,7 @@ const commands: Command[] = [
   report,
   ...ticketCommands,
   ...contactCommands,
+  ...kbCommands,
   ...waitingCommands,
   ...ticketMergeCommands,
   ...trashCommands,

@@ -169,12 +169,14 @@ async function assertReferences(
   patch: DivisionSettingsPatch,
 ): Promise<void> {
   const fieldErrors: Record<string, string[]> = {};
-  if (patch.defaultKnowledgeBaseId) {
+  for (const field of ["defaultKnowledgeBaseId", "defaultSupportKnowledgeBaseId"] as const) {
+    const knowledgeBaseId = patch[field];
+    if (!knowledgeBaseId) continue;
     const [kb] = await tx
       .select({ id: knowledgeBases.id })
       .from(knowledgeBases)
-      .where(and(eq(knowledgeBases.tenantId, scope.tenantId), eq(knowledgeBases.id, patch.defaultKnowledgeBaseId)));
-    if (!kb) fieldErrors.defaultKnowledgeBaseId = ["invalidChoice"];
+      .where(and(eq(knowledgeBases.tenantId, scope.tenantId), eq(knowledgeBases.id, knowledgeBaseId)));
+    if (!kb) fieldErrors[field] = ["invalidChoice"];
   }
   if (patch.unprocessedTemplateId) {
     const [template] = await tx

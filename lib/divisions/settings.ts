@@ -47,7 +47,10 @@ export const divisionSettingsSchema = z.object({
   spamDomains: listOf(domainOrAddress),
   showAnswered: checkbox,
   showOnHold: checkbox,
+  /** Shown to customers in the help center and to staff. */
   defaultKnowledgeBaseId: optionalUuid,
+  /** Suggests answers on the division's tickets, up to maxSuggestions of them. */
+  defaultSupportKnowledgeBaseId: optionalUuid,
   maxSuggestions: requiredInt(z.int("wholeNumber").min(0, "suggestionsRange").max(20, "suggestionsRange")),
   maxMailSizeMegabytes: requiredInt(z.int("wholeNumber").min(1, "mailSizeRange").max(100, "mailSizeRange")),
   unprocessedRecipientIds: listOf(z.uuid()),

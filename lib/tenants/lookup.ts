@@ -1,6 +1,6 @@
 import { eq, getTableColumns } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { divisions, mailboxes, type Tenant, tenants } from "@/db/schema";
+import { divisions, knowledgeBases, mailboxes, type Tenant, tenants } from "@/db/schema";
 
 /*
  * System lookups that come before any tenant is known: the CLI names a tenant by its slug, and a
@@ -35,5 +35,16 @@ export async function findTenantOfMailbox(db: Database, mailboxId: string): Prom
     .from(mailboxes)
     .innerJoin(tenants, eq(tenants.id, mailboxes.tenantId))
     .where(eq(mailboxes.id, mailboxId));
+  return row ?? null;
+}
+
+/** The tenant a knowledge base belongs to; null when there is no such knowledge base (or the id is no uuid). */
+export async function findTenantOfKnowledgeBase(db: Database, knowledgeBaseId: string): Promise<Tenant | null> {
+  if (!UUID.test(knowledgeBaseId)) return null;
+  const [row] = await db
+    .select(getTableColumns(tenants))
+    .from(knowledgeBases)
+    .innerJoin(tenants, eq(tenants.id, knowledgeBases.tenantId))
+    .where(eq(knowledgeBases.id, knowledgeBaseId));
   return row ?? null;
 }

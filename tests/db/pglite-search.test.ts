@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { operatorScope, withTenant } from "../../db/tenant";
+import { createArticle, listArticles } from "../../lib/knowledge/articles";
+import { createKnowledgeBase } from "../../lib/knowledge/knowledge-bases";
 import { listQueue } from "../../lib/tickets/queue";
 import { parseSearch } from "../../lib/tickets/queue-search";
 import { makeTenant } from "../setup/db";
@@ -37,5 +39,18 @@ describe("searching tickets in the embedded database", () => {
     expect(await found("mowienie")).toEqual(["Zamówienie z Łodzi"]);
     expect(await found("2")).toEqual(["Late delivery"]);
     expect(await found("zamowienie orders")).toEqual([]);
+  });
+
+  it("keeps an article's search document (a generated column) and finds it without diacritics", { timeout: TIMEOUT }, async () => {
+    const db = embedded.handle().db;
+    const company = await makeTenant(db, "Embedded Articles");
+    const scope = operatorScope(company.tenant.id);
+    const titles = await withTenant(db, company.tenant.id, async (tx) => {
+      const kb = await createKnowledgeBase(tx, scope, { name: "Pomoc" });
+      await createArticle(tx, scope, { knowledgeBaseId: kb.id, title: "Korekta faktury", body: "Błędny NIP na fakturze", locale: "pl", state: "published" });
+      await createArticle(tx, scope, { knowledgeBaseId: kb.id, title: "Dostawa", body: "Kurier", locale: "pl", state: "published" });
+      return (await listArticles(tx, scope, { knowledgeBaseId: kb.id, query: "bledny nip" })).map((a) => a.title);
+    });
+    expect(titles).toEqual(["Korekta faktury"]);
   });
 });

@@ -13,6 +13,8 @@ import {
 import { forceDivisionPoll, setDispatcherActive } from "../../lib/dispatch/force";
 import { divisionDispatchStatus } from "../../lib/dispatch/status";
 import { NotFoundError, RuleError } from "../../lib/errors";
+import { createArticle, getArticle, listArticles, updateArticle } from "../../lib/knowledge/articles";
+import { createCategory, deleteKnowledgeBase, listCategories, listKnowledgeBases } from "../../lib/knowledge/knowledge-bases";
 import { listMassMailings, massMailingProgress, sendMassMail } from "../../lib/mass-mail/mass-mail";
 import { listDivisionContacts } from "../../lib/mass-mail/recipients";
 import { createInvite, revokeInvite } from "../../lib/members/invites";
@@ -81,6 +83,28 @@ describe.each(ways)("tenant A's scope handed tenant B's ids, %s", (_name, run) =
     expect(listed.map((d) => d.id).sort()).toEqual([a.divisionId, a.secondDivisionId].sort());
     expect(listed.every((d) => d.tenantId === a.tenant.id)).toBe(true);
     expect(listed.map((d) => d.id)).not.toContain(b.divisionId);
+  });
+
+  it("knowledge bases, categories and articles of B are not found, listed or changed", async () => {
+    const { a, b, bBefore } = await twoTenants();
+    const listed = await run(a.tenant.id, (tx) => listKnowledgeBases(tx, a.scope));
+    expect(listed.map((kb) => kb.id)).toEqual([a.knowledgeBaseId]);
+    expect(await run(a.tenant.id, (tx) => listArticles(tx, a.scope, { knowledgeBaseId: b.knowledgeBaseId }))).toEqual([]);
+    expect(await run(a.tenant.id, (tx) => listCategories(tx, a.scope, b.knowledgeBaseId))).toEqual([]);
+    const attempts = [
+      () => run(a.tenant.id, (tx) => getArticle(tx, a.scope, b.articleId)),
+      () => run(a.tenant.id, (tx) => updateArticle(tx, a.scope, b.articleId, { title: "Pwned", body: "x", locale: "en", state: "draft" })),
+      () => run(a.tenant.id, (tx) => createArticle(tx, a.scope, { knowledgeBaseId: b.knowledgeBaseId, title: "In", body: "x", locale: "en", state: "draft" })),
+      () => run(a.tenant.id, (tx) => createArticle(tx, a.scope, { knowledgeBaseId: a.knowledgeBaseId, translationOf: b.articleId, title: "T", body: "x", locale: "pl", state: "draft" })),
+      () => run(a.tenant.id, (tx) => createCategory(tx, a.scope, b.knowledgeBaseId, { name: "Pwned" })),
+      () => run(a.tenant.id, (tx) => deleteKnowledgeBase(tx, a.scope, b.knowledgeBaseId)),
+    ];
+    for (const attempt of attempts) await expect(attempt()).rejects.toBeInstanceOf(NotFoundError);
+    const intoForeignCategory = run(a.tenant.id, (tx) =>
+      createArticle(tx, a.scope, { knowledgeBaseId: a.knowledgeBaseId, categoryId: b.categoryId, title: "C", body: "x", locale: "en", state: "draft" }),
+    );
+    await expect(intoForeignCategory).rejects.toMatchObject({ fieldErrors: { categoryId: ["invalidChoice"] } });
+    expect(await snapshotTenant(db, b.tenant.id)).toEqual(bBefore);
   });
 
   it("getDivision does not find B's division", async () => {
@@ -204,6 +228,7 @@ describe.each(ways)("tenant A's scope handed tenant B's ids, %s", (_name, run) =
       { unprocessedRecipientIds: [a.user.id, b.user.id] },
       { unprocessedTemplateId: b.templateId },
       { defaultKnowledgeBaseId: b.knowledgeBaseId },
+      { defaultSupportKnowledgeBaseId: b.knowledgeBaseId },
       { massMailFromMailboxId: b.mailboxId },
     ];
     for (const patch of cases) {

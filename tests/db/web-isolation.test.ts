@@ -101,6 +101,7 @@ function validSettings(divisionId: string) {
     maxMailSizeMegabytes: "25",
     trashRetentionDays: "30",
     defaultKnowledgeBaseId: "",
+    defaultSupportKnowledgeBaseId: "",
     unprocessedTemplateId: "",
     confirmationsPerSenderPerHour: "3",
     massMailFromMailboxId: "",

@@ -171,16 +171,32 @@ export async function makeFilledTenant(db: Database, name: string) {
       )
       .limit(1);
     const [knowledgeBase] = await tx.insert(schema.knowledgeBases).values({ tenantId, name: "FAQ" }).returning();
+    const [category] = await tx
+      .insert(schema.knowledgeBaseCategories)
+      .values({ tenantId, knowledgeBaseId: knowledgeBase!.id, name: "Accounts" })
+      .returning();
     const articleId = crypto.randomUUID();
     await tx.insert(schema.articles).values({
       id: articleId,
       tenantId,
       knowledgeBaseId: knowledgeBase!.id,
+      categoryId: category!.id,
       translationGroupId: articleId,
       title: "Resetting a password",
       body: "…",
       slug: "resetting-a-password",
       state: "published",
+    });
+    await tx
+      .insert(schema.articleRevisions)
+      .values({ tenantId, articleId, title: "Resetting a password", body: "…", state: "published" });
+    await tx.insert(schema.knowledgeBaseImages).values({
+      tenantId,
+      knowledgeBaseId: knowledgeBase!.id,
+      filename: "screen.png",
+      contentType: "image/png",
+      size: 3,
+      content: Buffer.from("png"),
     });
     const [team] = await tx
       .insert(schema.teams)
@@ -311,6 +327,8 @@ export async function makeFilledTenant(db: Database, name: string) {
       inviteId: invite.id,
       templateId: template!.id,
       knowledgeBaseId: knowledgeBase!.id,
+      articleId,
+      categoryId: category!.id,
       mailboxId: mailbox!.id,
       ticketId: ticket!.id,
       contactId: contact!.id,

@@ -37,6 +37,7 @@ const FIELDS: (keyof DivisionSettings)[] = [
   "highlightDomains",
   "trashRetentionDays",
   "defaultKnowledgeBaseId",
+  "defaultSupportKnowledgeBaseId",
   "maxSuggestions",
   "unprocessedRecipientIds",
   "unprocessedTemplateId",
@@ -230,24 +231,27 @@ export function DivisionSettingsForm({
         </FormSection>
 
         <FormSection title={t("sections.knowledgeBase.title")} description={t("sections.knowledgeBase.description")}>
-          <SelectField
-            {...field("defaultKnowledgeBaseId")}
-            defaultValue={v.defaultKnowledgeBaseId ?? ""}
-            disabled={knowledgeBases.length === 0 || undefined}
-          >
-            {knowledgeBases.length === 0 ? (
-              <option value="">{t("fields.defaultKnowledgeBaseId.noneYet")}</option>
-            ) : (
-              <>
-                <option value="">{t("none")}</option>
-                {knowledgeBases.map((kb) => (
-                  <option key={kb.id} value={kb.id}>
-                    {kb.name}
-                  </option>
-                ))}
-              </>
-            )}
-          </SelectField>
+          {(["defaultKnowledgeBaseId", "defaultSupportKnowledgeBaseId"] as const).map((name) => (
+            <SelectField
+              key={name}
+              {...field(name)}
+              defaultValue={v[name] ?? ""}
+              disabled={knowledgeBases.length === 0 || undefined}
+            >
+              {knowledgeBases.length === 0 ? (
+                <option value="">{t(`fields.${name}.noneYet`)}</option>
+              ) : (
+                <>
+                  <option value="">{t("none")}</option>
+                  {knowledgeBases.map((kb) => (
+                    <option key={kb.id} value={kb.id}>
+                      {kb.name}
+                    </option>
+                  ))}
+                </>
+              )}
+            </SelectField>
+          ))}
           <TextField
             {...field("maxSuggestions")}
             type="number"
