@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { cli } from "./cli";
+import { helpCenter } from "./help-center";
 import { idle } from "./idle";
 import { ingest } from "./ingest";
 import { latency } from "./latency";
@@ -14,7 +15,7 @@ import { type Measurement, withBench } from "./stack";
  * Not part of `npm test`: it takes minutes, and its figures say how fast, not whether right.
  */
 
-const measurements: Measurement[] = [ingest, latency, idle, queue, memory, outbound, cli];
+const measurements: Measurement[] = [ingest, latency, idle, queue, memory, outbound, cli, helpCenter];
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !measurements.some((m) => m.name === name));
