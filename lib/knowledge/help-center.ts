@@ -49,6 +49,8 @@ export async function findHelpCenter(db: Database, companySlug: string): Promise
 }
 
 export interface HelpCenterArticleLink {
+  /** Its language versions share it: one article, whichever version is shown. */
+  translationGroupId: string;
   slug: string;
   title: string;
   locale: string;
@@ -75,10 +77,16 @@ export interface HelpCenterHome {
 
 const NEWEST = 5;
 
-/** Each public article once, in the visitor's language where it can be. */
-async function visibleArticles(tx: Executor, tenantId: string, locale: string): Promise<HelpCenterArticleLink[]> {
+/** Each public article once (of one category, with `categoryId`), in the visitor's language where it can be. */
+async function visibleArticles(
+  tx: Executor,
+  tenantId: string,
+  locale: string,
+  categoryId?: string,
+): Promise<HelpCenterArticleLink[]> {
   const rows = await tx
     .selectDistinctOn([articles.translationGroupId], {
+      translationGroupId: articles.translationGroupId,
       slug: articles.slug,
       title: articles.title,
       locale: articles.locale,
@@ -86,7 +94,7 @@ async function visibleArticles(tx: Executor, tenantId: string, locale: string): 
       publishedAt: articles.publishedAt,
     })
     .from(articles)
-    .where(publicArticle(tenantId))
+    .where(and(publicArticle(tenantId), categoryId ? eq(articles.categoryId, categoryId) : undefined))
     .orderBy(articles.translationGroupId, desc(sql`${articles.locale} = ${locale}`));
   return rows.map((row) => ({ ...row, otherLanguage: row.locale !== locale }));
 }
@@ -151,6 +159,7 @@ export async function searchHelpCenter(
   const rows = await tx
     .with(matched)
     .selectDistinctOn([articles.translationGroupId], {
+      translationGroupId: articles.translationGroupId,
       slug: articles.slug,
       title: articles.title,
       locale: articles.locale,
@@ -191,7 +200,11 @@ export interface HelpCenterArticle {
   versions: { locale: string; slug: string; title: string }[];
   /** The slug of its version in the visitor's language, when this is another language's: go there. */
   visitorVersionSlug: string | null;
+  /** The other public articles of its category, by title, at most RELATED. */
+  related: HelpCenterArticleLink[];
 }
+
+const RELATED = 8;
 
 /** A public article by its slug, or null: a draft, an internal one or another company's is not found. */
 export async function helpCenterArticle(
@@ -227,11 +240,17 @@ export async function helpCenterArticle(
       and(publicArticle(tenantId), eq(articles.translationGroupId, article.translationGroupId), ne(articles.id, article.id)),
     )
     .orderBy(asc(articles.locale));
-  const { translationGroupId: _group, ...shown } = article;
+  const neighbours = article.categoryId ? await visibleArticles(tx, tenantId, locale, article.categoryId) : [];
+  const collator = new Intl.Collator(locale);
+  const { translationGroupId: group, ...shown } = article;
   return {
     ...shown,
     versions,
     visitorVersionSlug: article.locale === locale ? null : (versions.find((v) => v.locale === locale)?.slug ?? null),
+    related: neighbours
+      .filter((other) => other.translationGroupId !== group)
+      .sort((a, b) => collator.compare(a.title, b.title))
+      .slice(0, RELATED),
   };
 }
 

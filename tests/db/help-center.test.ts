@@ -191,6 +191,27 @@ describe("the public help center", () => {
     expect((await site.search("pl", "corrected invoice")).map((r) => [r.title, r.otherLanguage])).toEqual([["Korekta faktury", false]]);
   });
 
+  it("offers beside an article the other public articles of its category, each once, in the visitor's language", async () => {
+    const desk = await companyWithHelpCenter("Obok", []);
+    const shown = await withTenant(db, desk.tenantId, async (tx) => {
+      const category = await createCategory(tx, desk.scope, desk.kb.id, { name: "Dostawa" });
+      const add = (title: string, locale: "pl" | "en", state: Draft["state"], translationOf?: string) =>
+        createArticle(tx, desk.scope, { knowledgeBaseId: desk.kb.id, title, body: "x", locale, state, categoryId: category.id, translationOf });
+      const main = await add("Czas dostawy", "pl", "published");
+      const returns = await add("Zwroty", "pl", "published");
+      await add("Returns", "en", "published", returns.id);
+      await add("Shipping abroad", "en", "published");
+      await add("Kurier dla zespołu", "pl", "internal");
+      await add("Paczkomaty", "pl", "draft");
+      return main;
+    });
+    const article = (await (await visit(desk.slug))!.article(shown.slug, "pl"))!;
+    expect(article.related.map((a) => [a.title, a.otherLanguage])).toEqual([
+      ["Shipping abroad", true],
+      ["Zwroty", false],
+    ]);
+  });
+
   it("serves a hostile article's body with nothing that runs: no script, no handler, no javascript: link, raw HTML as text", async () => {
     const hostile = [
       "<script>window.__pwned = 1</script>",

@@ -37,7 +37,7 @@ const INVOICE_BODY = `Korektę faktury wystawiamy w ciągu **dwóch dni roboczyc
 
 Więcej o płatnościach: [regulamin](https://example.com/regulamin).`;
 
-/** A company with a help center of several categories, a draft, an internal article and a hostile one. */
+/** A company with a help center of several categories, in Polish and a little English, a draft and an internal article. */
 async function helpCenterCompany() {
   const company = await makeTenant(db, "Sklep");
   const scope = operatorScope(company.tenant.id);
@@ -79,6 +79,22 @@ async function helpCenterCompany() {
     });
     const draft = await add("Nowy cennik 2027", "Jeszcze niegotowe.", invoices!.id, "draft");
     const internal = await add("Procedura zwrotów dla zespołu", "Tylko dla konsultantów.", delivery!.id, "internal");
+    return { slug: company.tenant.slug, name: company.tenant.name, invoice, english, draft, internal };
+  });
+}
+
+/**
+ * A company whose help center holds a hostile article, and one whose stored HTML is hostile, as if
+ * the sanitizer had let it through: the page's policy must still run none of it.
+ */
+async function hostileCompany() {
+  const company = await makeTenant(db, "Wrogi");
+  const scope = operatorScope(company.tenant.id);
+  return withTenant(db, scope.tenantId, async (tx) => {
+    const kb = await createKnowledgeBase(tx, scope, { name: "Pomoc" });
+    await updateDivisionSettings(tx, scope, company.divisionId, { defaultKnowledgeBaseId: kb.id });
+    const add = (title: string, body: string) =>
+      createArticle(tx, scope, { knowledgeBaseId: kb.id, title, body, locale: "pl", state: "published" });
     const hostile = await add(
       "Wrogi artykuł",
       [
@@ -86,10 +102,8 @@ async function helpCenterCompany() {
         '<img src="x" onerror="window.__pwned = \'onerror\'; alert(\'onerror\')">',
         "[Kliknij](javascript:alert('link'))",
       ].join("\n\n"),
-      null,
     );
-    // As if the sanitizer had let hostile HTML through: the page's policy must still run none of it.
-    const slipped = await add("Przemycony HTML", "tymczasowy", null);
+    const slipped = await add("Przemycony HTML", "tymczasowy");
     await tx
       .update(schema.articles)
       .set({
@@ -99,7 +113,7 @@ async function helpCenterCompany() {
           "<a id=\"slipped-link\" href=\"javascript:window.__pwned='slipped link'\">link</a>",
       })
       .where(and(eq(schema.articles.tenantId, scope.tenantId), eq(schema.articles.id, slipped.id)));
-    return { slug: company.tenant.slug, name: company.tenant.name, invoice, english, draft, internal, hostile, slipped };
+    return { slug: company.tenant.slug, hostile, slipped };
   });
 }
 
@@ -108,6 +122,7 @@ describe("the public help center in the browser", () => {
     "shows a company's published articles in Polish without signing in, finds one typed without diacritics, and runs nothing of a hostile one",
     async () => {
       const desk = await helpCenterCompany();
+      const hostile = await hostileCompany();
       const other = await makeTenant(db, "Obcy");
       const otherArticle = await withTenant(db, other.tenant.id, async (tx) => {
         const scope = operatorScope(other.tenant.id);
@@ -156,6 +171,7 @@ describe("the public help center in the browser", () => {
         await page.getByRole("navigation", { name: tPl("helpCenter.breadcrumb") }).getByText("Faktury i płatności").waitFor();
         await page.getByRole("heading", { level: 2, name: "Jak poprosić o korektę" }).waitFor();
         await page.getByRole("link", { name: /Correcting an invoice/ }).waitFor();
+        await page.getByRole("complementary").getByRole("link", { name: "Formy płatności" }).waitFor();
         await screenshot(page, "261-help-center-article-pl");
         // The language switch keeps the address; the English visitor lands on the English version.
         await page.getByRole("button", { name: "EN" }).click();
@@ -163,14 +179,14 @@ describe("the public help center in the browser", () => {
         await page.getByRole("heading", { level: 1, name: "Correcting an invoice" }).waitFor();
 
         // Hostile Markdown: shown as text, nothing of it in the page as markup, nothing run.
-        await page.goto(url(`/pl/help/${desk.slug}/${desk.hostile.slug}`));
+        await page.goto(url(`/pl/help/${hostile.slug}/${hostile.hostile.slug}`));
         await page.getByRole("heading", { level: 1, name: "Wrogi artykuł" }).waitFor();
         const body = page.locator(".article-body");
         expect(await body.locator("script, img, [onerror]").count()).toBe(0);
         expect(await body.locator('a[href^="javascript"]').count()).toBe(0);
         expect(await body.innerText()).toContain("<script>");
         // Hostile HTML as if it had slipped past the sanitizer: the page's policy runs none of it.
-        await page.goto(url(`/pl/help/${desk.slug}/${desk.slipped.slug}`));
+        await page.goto(url(`/pl/help/${hostile.slug}/${hostile.slipped.slug}`));
         await page.getByText("Przemycony", { exact: true }).waitFor();
         await page.locator("#slipped-link").click();
         await page.waitForTimeout(500);

@@ -7,6 +7,7 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { helpCenterArticlePath, helpCenterPath } from "@/lib/app-url";
 import { articleText } from "@/lib/knowledge/article-text";
 import { helpCenterArticle } from "@/lib/knowledge/help-center";
+import { ArticleList } from "../article-list";
 import { helpCenterRequest } from "../help-center-request";
 import { SearchBox } from "../search-box";
 
@@ -57,7 +58,7 @@ export default async function HelpCenterArticlePage({ params }: Props) {
   return (
     <>
       <div className="border-b border-zinc-200 bg-zinc-50">
-        <div className="mx-auto flex max-w-3xl flex-col gap-3 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6">
+        <div className="mx-auto flex max-w-5xl flex-col gap-3 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6">
           <nav aria-label={t("breadcrumb")} className="flex min-w-0 items-center gap-1.5 text-sm text-zinc-500">
             <a href={home} className="shrink-0 font-medium text-brand-700 hover:text-brand-900">
               {t("title")}
@@ -71,48 +72,58 @@ export default async function HelpCenterArticlePage({ params }: Props) {
               </>
             )}
           </nav>
-          <div className="sm:w-72">
+          <div className="sm:w-80">
             <SearchBox action={home} />
           </div>
         </div>
       </div>
-      <main className="mx-auto max-w-3xl px-4 py-10 sm:px-6">
-        <article lang={article.locale}>
-          <h1 className="text-3xl font-semibold tracking-tight text-balance text-zinc-900">{article.title}</h1>
-          <p className="mt-3 flex items-center gap-1.5 text-sm text-zinc-500" lang={locale}>
-            <Icon name="clock" className="size-4" />
-            {t("updated", { date: format.dateTime(article.updatedAt, "date") })}
-          </p>
-          {article.locale !== locale && (
-            <p
-              lang={locale}
-              className="mt-5 flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset"
-            >
-              <Icon name="language" className="mt-0.5 size-4 shrink-0 text-amber-600" />
-              {t(`onlyInNotice.${articleLocale}`)}
+      <main className="mx-auto grid max-w-5xl gap-12 px-4 py-10 sm:px-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
+        <div className="min-w-0">
+          <article lang={article.locale}>
+            <h1 className="text-3xl font-semibold tracking-tight text-balance text-zinc-900">{article.title}</h1>
+            <p className="mt-3 flex items-center gap-1.5 text-sm text-zinc-500" lang={locale}>
+              <Icon name="clock" className="size-4" />
+              {t("updated", { date: format.dateTime(article.updatedAt, "date") })}
             </p>
+            {article.locale !== locale && (
+              <p
+                lang={locale}
+                className="mt-5 flex items-start gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset"
+              >
+                <Icon name="language" className="mt-0.5 size-4 shrink-0 text-amber-600" />
+                {t(`onlyInNotice.${articleLocale}`)}
+              </p>
+            )}
+            <div className="article-body mt-8" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
+          </article>
+          {article.versions.length > 0 && (
+            <aside className="mt-12 border-t border-zinc-200 pt-6 text-sm text-zinc-600">
+              <p className="font-medium text-zinc-800">{t("otherVersions")}</p>
+              <ul className="mt-2 space-y-1">
+                {article.versions.map((version) => (
+                  <li key={version.slug}>
+                    <a
+                      href={helpCenterArticlePath(version.locale, helpCenter.slug, version.slug)}
+                      hrefLang={version.locale}
+                      lang={version.locale}
+                      className="inline-flex items-center gap-2 font-medium text-brand-700 hover:text-brand-900"
+                    >
+                      <Icon name="language" className="size-4" />
+                      {version.title}
+                      <span className="text-xs text-zinc-500">({tLanguage(`name.${version.locale === "pl" ? "pl" : "en"}`)})</span>
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </aside>
           )}
-          <div className="article-body mt-8" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
-        </article>
-        {article.versions.length > 0 && (
-          <aside className="mt-12 border-t border-zinc-200 pt-6 text-sm text-zinc-600">
-            <p className="font-medium text-zinc-800">{t("otherVersions")}</p>
-            <ul className="mt-2 space-y-1">
-              {article.versions.map((version) => (
-                <li key={version.slug}>
-                  <a
-                    href={helpCenterArticlePath(version.locale, helpCenter.slug, version.slug)}
-                    hrefLang={version.locale}
-                    lang={version.locale}
-                    className="inline-flex items-center gap-2 font-medium text-brand-700 hover:text-brand-900"
-                  >
-                    <Icon name="language" className="size-4" />
-                    {version.title}
-                    <span className="text-xs text-zinc-500">({tLanguage(`name.${version.locale === "pl" ? "pl" : "en"}`)})</span>
-                  </a>
-                </li>
-              ))}
-            </ul>
+        </div>
+        {article.related.length > 0 && (
+          <aside className="lg:border-l lg:border-zinc-200 lg:pl-8">
+            <h2 className="text-sm font-semibold tracking-wide text-zinc-500 uppercase">{t("inThisCategory")}</h2>
+            <div className="mt-3">
+              <ArticleList articles={article.related} locale={locale} companySlug={helpCenter.slug} />
+            </div>
           </aside>
         )}
       </main>
