@@ -168,6 +168,7 @@ describe("the public help center in the browser", () => {
         await page.getByRole("link", { name: "Korekta faktury", exact: true }).first().click();
         await page.waitForURL(`**/pl/help/${desk.slug}/${desk.invoice.slug}`);
         await page.getByRole("heading", { level: 1, name: "Korekta faktury" }).waitFor();
+        expect(await page.title()).toBe(`Korekta faktury · ${tPl("helpCenter.metaTitle", { company: desk.name })}`);
         await page.getByRole("navigation", { name: tPl("helpCenter.breadcrumb") }).getByText("Faktury i płatności").waitFor();
         await page.getByRole("heading", { level: 2, name: "Jak poprosić o korektę" }).waitFor();
         await page.getByRole("link", { name: /Correcting an invoice/ }).waitFor();

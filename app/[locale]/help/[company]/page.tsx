@@ -36,7 +36,8 @@ export async function generateMetadata({ params, searchParams }: Props): Promise
   // The home page is for search engines; a search's results and a category's list are the same articles again.
   const listing = one(q) === undefined && one(category) === undefined;
   return {
-    title: t("metaTitle", { company: helpCenter.name }),
+    // The company's pages, not Postdesk's: without the product's name the layout's template adds.
+    title: { absolute: t("metaTitle", { company: helpCenter.name }) },
     robots: { index: listing, follow: true },
   };
 }

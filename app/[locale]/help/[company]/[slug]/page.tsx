@@ -30,7 +30,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const article = await articleOf(company, slug, locale);
   const t = await getTranslations({ locale, namespace: "helpCenter" });
   return {
-    title: `${article.title} · ${t("metaTitle", { company: helpCenter.name })}`,
+    title: { absolute: `${article.title} · ${t("metaTitle", { company: helpCenter.name })}` },
     description: articleText(article.bodyHtml).slice(0, 160),
     robots: { index: true, follow: true },
   };
