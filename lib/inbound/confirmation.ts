@@ -1,6 +1,7 @@
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type Division, type OutboxEntry, outbox, type Ticket } from "@/db/schema";
+import { helpCenterUrlOf } from "@/lib/knowledge/help-center";
 import { AUTOMATIC_HEADERS } from "@/lib/mail/automated";
 import { referencesAfter, threadHeaders } from "@/lib/mail/message-ids";
 import { replyAddressFor } from "@/lib/mail/reply-token";
@@ -82,6 +83,7 @@ export async function queueConfirmation(
     subject: ticket.subject,
     customerName: email.from?.name || to,
     divisionName: division.name,
+    helpCenterUrl: await helpCenterUrlOf(tx, scope, division),
   };
   const subject = renderTemplate(template.subject, values);
   const text = renderTemplate(template.body, values);

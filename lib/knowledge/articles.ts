@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, like, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, like, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
@@ -18,7 +18,8 @@ import { ForbiddenError, found, RuleError } from "@/lib/errors";
 import { optionalUuid, zodFieldErrors } from "@/lib/forms";
 import { locales } from "@/lib/i18n/routing";
 import { slugify } from "@/lib/tenants/slug";
-import { parseSearch, wordsQuery } from "@/lib/tickets/queue-search";
+import { parseSearch } from "@/lib/tickets/queue-search";
+import { articleMatch } from "./article-search";
 import { getKnowledgeBase } from "./knowledge-bases";
 import { renderArticleMarkdown } from "./markdown";
 
@@ -266,12 +267,7 @@ const authors = alias(users, "authors");
  */
 export async function listArticles(tx: Executor, scope: TenantScope, filter: ArticleListFilter) {
   const search = parseSearch(filter.query);
-  const words = search ? wordsQuery(search) : null;
-  const titlePart = search && [...search.text].length >= 3 ? `%${search.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  const matches: SQL[] = [];
-  if (words) matches.push(sql`${articles.document} @@ ${words}`);
-  if (titlePart) matches.push(sql`postdesk_fold(${articles.title}) like postdesk_fold(${titlePart})`);
-  const rank = words ? sql<number>`ts_rank(${articles.document}, ${words})` : sql<number>`0`;
+  const match = search ? articleMatch(search) : null;
   const query = tx
     .select({
       id: articles.id,
@@ -302,12 +298,12 @@ export async function listArticles(tx: Executor, scope: TenantScope, filter: Art
             : undefined,
         filter.state ? eq(articles.state, filter.state) : undefined,
         filter.locale ? eq(articles.locale, filter.locale) : undefined,
-        search ? (or(...matches) ?? sql`false`) : undefined,
+        match?.where,
       ),
     )
     .orderBy(
-      ...(search
-        ? [desc(rank), desc(articles.updatedAt)]
+      ...(match
+        ? [desc(match.rank), desc(articles.updatedAt)]
         : [asc(sql`coalesce(${knowledgeBaseCategories.position}, 2147483647)`), asc(articles.title)]),
     )
     .limit(filter.limit ?? 200);

@@ -8,6 +8,7 @@ import { recordAudit } from "@/lib/audit";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
 import { ForbiddenError, NotFoundError, RuleError } from "@/lib/errors";
+import { helpCenterUrlOf } from "@/lib/knowledge/help-center";
 import { listOf, zodFieldErrors } from "@/lib/forms";
 import type { OutboxCounts } from "@/lib/outbox/admin";
 import { enqueueMail } from "@/lib/outbox/enqueue";
@@ -173,12 +174,13 @@ export async function sendMassMail(
     .returning();
   if (!mailing) throw new Error("Mass mailing insert returned nothing");
 
+  const helpCenterUrl = await helpCenterUrlOf(tx, scope, division);
   const intervalMs = 60_000 / ratePerMinute;
   const startAt = await firstFreeSlot(tx, scope, sender.mailboxId, now, intervalMs);
   let lastAt = startAt;
   for (const [index, contact] of recipients.entries()) {
     const link = appUrl(`/unsubscribe/${unsubscribeToken({ id: contact.id, tenantId: scope.tenantId })}`);
-    const mail = renderMassMail({ subject, body }, contact, division, link);
+    const mail = renderMassMail({ subject, body }, contact, { ...division, helpCenterUrl }, link);
     lastAt = new Date(startAt.getTime() + Math.round(index * intervalMs));
     await enqueueMail(tx, scope, {
       divisionId,

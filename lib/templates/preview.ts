@@ -1,3 +1,4 @@
+import { helpCenterPath } from "@/lib/app-url";
 import type { Locale } from "@/lib/i18n/routing";
 import type { TemplateKind } from "./defaults";
 import { placeholdersFor, renderTemplate, type TemplateValues } from "./render";
@@ -26,6 +27,7 @@ export function sampleValues(locale: Locale, division: { tag: string; name: stri
     ticketNumber: 1042,
     customerName: "Jan Kowalski",
     link: "https://help.example.com/tickets/1042",
+    helpCenterUrl: `https://help.example.com${helpCenterPath(locale, "example")}`,
     mailboxAddress: "support@example.com",
     connectedBy: "Anna Nowak",
   };

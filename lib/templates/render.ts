@@ -7,8 +7,10 @@ import type { TemplateKind } from "./defaults";
  * kind would send as nothing. A sender's values are typed against its kind's list (TemplateValues).
  */
 const placeholdersByKind = {
-  // lib/inbound/confirmation.ts. No link: customers have no page of their ticket to open.
-  confirmation: ["tag", "ticketNumber", "subject", "customerName", "divisionName"],
+  // lib/inbound/confirmation.ts. No link: customers have no page of their ticket to open. helpCenterUrl
+  // is the company's public help center in the division's language, empty when the division names no
+  // default knowledge base (lib/knowledge/help-center.ts helpCenterUrlOf).
+  confirmation: ["tag", "ticketNumber", "subject", "customerName", "divisionName", "helpCenterUrl"],
   // lib/notifications/email.ts. There is no ticket, so no number; customerName is the email's sender,
   // subject and reason are in the reader's language, link is the reader's list of unprocessed email.
   notify_unprocessed: ["tag", "subject", "customerName", "link", "reason", "divisionName"],
@@ -17,8 +19,9 @@ const placeholdersByKind = {
   notify_assignment: ["tag", "ticketNumber", "subject", "customerName", "link", "divisionName"],
   // lib/notifications/reconnect.ts: link is the mailbox's settings page, where it is connected again.
   notify_reconnect: ["mailboxAddress", "divisionName", "connectedBy", "link"],
-  // lib/mass-mail/render.ts. No ticket; link is the recipient's own unsubscribe link.
-  mass_mail: ["tag", "subject", "customerName", "link", "divisionName"],
+  // lib/mass-mail/render.ts. No ticket; link is the recipient's own unsubscribe link; helpCenterUrl as
+  // in a confirmation.
+  mass_mail: ["tag", "subject", "customerName", "link", "divisionName", "helpCenterUrl"],
 } as const satisfies Record<TemplateKind, readonly string[]>;
 
 /** A placeholder that mail of the kind fills in. */
