@@ -10,7 +10,8 @@ import sanitizeHtml from "sanitize-html";
  *   non-image `data:` targets.
  * - The result then goes through an allowlist: the tags Markdown makes, no attributes that run
  *   anything, links only to `http(s):`, `mailto:`, `tel:` or a path of our own, images only from
- *   the knowledge base's own uploads (`/api/kb/images/<id>`) or `https:`.
+ *   the knowledge base's own uploads (`/api/kb/images/<id>`): a remote image would tell another
+ *   site who reads which article, and the pages' policy would not load it anyway.
  * Links to other sites open in a new tab, without referrer or opener.
  */
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
@@ -33,7 +34,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   // markdown-it aligns table cells with `style="text-align:…"`; nothing else of a style survives.
   allowedStyles: { "*": { "text-align": [/^(left|right|center)$/] } },
   allowedSchemes: ["http", "https", "mailto", "tel"],
-  allowedSchemesByTag: { img: ["https"] },
+  allowedSchemesByTag: { img: [] },
   allowProtocolRelative: false,
   transformTags: {
     a: (tagName, attribs) => {
@@ -42,12 +43,8 @@ const OPTIONS: sanitizeHtml.IOptions = {
       return { tagName, attribs: external ? { ...attribs, target: "_blank", rel: "noopener noreferrer nofollow" } : attribs };
     },
   },
-  exclusiveFilter: (frame) => frame.tag === "img" && !isAllowedImage(frame.attribs.src ?? ""),
+  exclusiveFilter: (frame) => frame.tag === "img" && !OWN_IMAGE.test(frame.attribs.src ?? ""),
 };
-
-function isAllowedImage(src: string): boolean {
-  return OWN_IMAGE.test(src) || /^https:\/\//i.test(src);
-}
 
 export function renderArticleMarkdown(source: string): string {
   return sanitizeHtml(markdown.render(source), OPTIONS);
