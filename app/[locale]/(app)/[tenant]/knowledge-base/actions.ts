@@ -18,9 +18,9 @@ import {
 
 const kbText = { name: z.string(), description: z.string().optional() };
 
+/** No refresh: the form goes on to the new knowledge base's page (a refreshed list would unmount it first). */
 export const createKnowledgeBaseAction = tenantAction({ schema: z.object(kbText) }, async (tx, ctx, input) => {
   const kb = await createKnowledgeBase(tx, scopeOf(ctx), input);
-  refresh();
   return { id: kb.id };
 });
 
