@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import zlib from "node:zlib";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
@@ -17,11 +18,34 @@ import { browserTests, SCENARIO_TIMEOUT_MS, tPl } from "./browser";
 const db = await testDatabase();
 const { url, newPage, screenshot, signIn, failure } = browserTests("knowledge-base");
 
-/** The smallest PNG there is: one transparent pixel. */
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-  "base64",
-);
+/** A PNG of a violet gradient with a white panel, written here as the format lays it out (RFC 2083). */
+function gradientPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits per channel, RGB, no interlace
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const panel = x > width * 0.15 && x < width * 0.85 && y > height * 0.25 && y < height * 0.75;
+      const shade = (x + y) / (width + height);
+      const rgb = panel ? [255, 255, 255] : [99 + 80 * shade, 70 + 90 * shade, 230 - 20 * shade];
+      rows.set(rgb.map(Math.round), y * (width * 3 + 1) + 1 + x * 3);
+    }
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+const PNG = gradientPng(480, 200);
 
 const BODY = [
   "## Jak złożyć reklamację",
@@ -99,7 +123,7 @@ describe("the knowledge base in the browser", () => {
         // The picture loads: a member of the company may see it before it is published.
         await expect
           .poll(() => preview.locator(`img[src="${imagePath}"]`).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
-          .toBe(1);
+          .toBe(480);
         await screenshot(page, "251-article-editor-pl");
 
         await page.getByRole("button", { name: tPl("knowledgeBase.editor.save") }).click();
@@ -130,6 +154,7 @@ describe("the knowledge base in the browser", () => {
         await page.getByRole("button", { name: tPl("knowledgeBase.article.publish") }).click();
         await page.locator('h1 [data-state="published"]').waitFor();
         const publicLink = page.locator("[data-public-link]");
+        await screenshot(page, "253-article-pl");
         expect(await publicLink.getAttribute("href")).toMatch(new RegExp(`/pl/help/${slug}/jak-zlozyc-reklamacje$`));
         const after = await anonymous.page.request.get(url(imagePath));
         expect(after.status()).toBe(200);
@@ -152,18 +177,26 @@ describe("the knowledge base in the browser", () => {
         await page.waitForURL(`**${articlePath}`);
         await page.getByRole("link", { name: tPl("knowledgeBase.article.version.en") }).waitFor();
 
+        // Edited: the title changes, the text it had stays in the history.
+        await page.getByRole("link", { name: tPl("knowledgeBase.article.edit") }).click();
+        await page.getByLabel(tPl("knowledgeBase.editor.title")).fill("Jak złożyć reklamację towaru");
+        await page.getByRole("button", { name: tPl("knowledgeBase.editor.save") }).click();
+        await page.waitForURL(`**${articlePath}`);
+        await page.getByRole("heading", { level: 1, name: /Jak złożyć reklamację towaru/ }).waitFor();
+
         await page.goto(url(kbPath));
         await page.locator('[data-article="How to file a complaint"]').waitFor();
+        await page.locator('[data-article="Jak złożyć reklamację towaru"]').waitFor();
         await screenshot(page, "250-knowledge-base-list-pl");
 
-        // History: the draft as first saved, then published.
+        // History: the draft as first saved, published, then renamed; the first one reads as it was.
         await page.goto(url(articlePath));
         await page.getByRole("link", { name: tPl("knowledgeBase.article.history") }).click();
-        await page.locator("[data-revisions] li").nth(1).waitFor();
-        expect(await page.locator("[data-revisions] li").count()).toBe(2);
-        await page.locator("[data-revisions] li").nth(1).getByRole("link").click();
-        await page.locator('[data-revisions] li:nth-child(2) a[aria-current="page"]').waitFor();
-        await page.locator("[data-revision-title]", { hasText: "Jak złożyć reklamację" }).waitFor();
+        await page.locator("[data-revisions] li").nth(2).waitFor();
+        expect(await page.locator("[data-revisions] li").count()).toBe(3);
+        await page.locator("[data-revisions] li").nth(2).getByRole("link").click();
+        await page.locator('[data-revisions] li:nth-child(3) a[aria-current="page"]').waitFor();
+        expect(await page.locator("[data-revision-title]").textContent()).toBe("Jak złożyć reklamację");
         await screenshot(page, "252-article-history-pl");
       } catch (error) {
         await screenshot(page, "failure-knowledge-base-pl").catch(() => {});
@@ -180,10 +213,10 @@ describe("the knowledge base in the browser", () => {
         await reader.page.waitForURL(`**/${slug}/tickets`);
         // The only knowledge base opens at once.
         await reader.page.goto(url(`/pl/${slug}/knowledge-base`));
-        await reader.page.locator('[data-article="Jak złożyć reklamację"]').waitFor();
+        await reader.page.locator('[data-article="Jak złożyć reklamację towaru"]').waitFor();
         expect(await reader.page.getByRole("link", { name: tPl("knowledgeBase.list.newArticle") }).count()).toBe(0);
         expect(await reader.page.getByPlaceholder(tPl("knowledgeBase.categories.newName")).count()).toBe(0);
-        await reader.page.locator('[data-article="Jak złożyć reklamację"] a').click();
+        await reader.page.locator('[data-article="Jak złożyć reklamację towaru"] a').click();
         await reader.page.locator("[data-article-body] h2").waitFor();
         expect(await reader.page.getByRole("link", { name: tPl("knowledgeBase.article.edit") }).count()).toBe(0);
         expect(await reader.page.getByRole("button", { name: tPl("knowledgeBase.article.backToDraft") }).count()).toBe(0);

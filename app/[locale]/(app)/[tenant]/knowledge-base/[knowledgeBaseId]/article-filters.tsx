@@ -1,13 +1,19 @@
+"use client";
+
 import { useTranslations } from "next-intl";
 import { buttonClasses } from "@/app/_components/button";
 import { inputClasses } from "@/app/_components/form";
 import { Icon } from "@/app/_components/icons";
-import { articleStateEnum, type KnowledgeBaseCategory } from "@/db/schema";
 import { locales } from "@/lib/i18n/routing";
 import { Link } from "@/lib/i18n/navigation";
 import type { ArticleListFilter } from "@/lib/knowledge/articles";
 
-/** The search box and the filters of a knowledge base's articles: a plain GET form, so the address says what is shown. */
+const STATES = ["draft", "internal", "published"] as const;
+
+/**
+ * The search box and the filters of a knowledge base's articles: a plain GET form, so the address
+ * says what is shown. Choosing a filter applies it at once; the words wait for Search (or Enter).
+ */
 export function ArticleFilters({
   locale,
   path,
@@ -17,13 +23,19 @@ export function ArticleFilters({
   locale: string;
   path: string;
   filter: ArticleListFilter;
-  categories: KnowledgeBaseCategory[];
+  categories: { id: string; name: string }[];
 }) {
   const t = useTranslations("knowledgeBase");
   const select = `${inputClasses()} pr-8`;
   const active = Boolean(filter.query || filter.categoryId || filter.state || filter.locale);
   return (
-    <form role="search" action={`/${locale}${path}`} className="space-y-3 rounded-xl border border-zinc-200 bg-white p-4 shadow-xs">
+    <form
+      role="search"
+      action={`/${locale}${path}`}
+      onChange={(event) => {
+        if (event.target instanceof HTMLSelectElement) event.currentTarget.requestSubmit();
+      }}
+      className="space-y-3 rounded-xl border border-zinc-200 bg-white p-4 shadow-xs">
       <div className="flex flex-wrap gap-2">
         <div className="relative min-w-0 flex-1 basis-60">
           <Icon name="search" className="pointer-events-none absolute top-2.5 left-3 size-4.5 text-zinc-400" />
@@ -65,7 +77,7 @@ export function ArticleFilters({
           <span>{t("list.state")}</span>
           <select name="state" defaultValue={filter.state ?? ""} className={select}>
             <option value="">{t("list.any")}</option>
-            {articleStateEnum.enumValues.map((state) => (
+            {STATES.map((state) => (
               <option key={state} value={state}>
                 {t(`states.${state}`)}
               </option>

@@ -114,7 +114,7 @@ export default async function KnowledgeBasePage({ params, searchParams }: Props)
           )}
         </aside>
         <div className="min-w-0 space-y-4">
-          <ArticleFilters locale={locale} path={path} filter={filter} categories={categories} />
+          <ArticleFilters locale={locale} path={path} filter={filter} categories={categories.map(({ id, name }) => ({ id, name }))} />
           <ArticleList path={path} articles={articles} query={filter.query} filtered={filtered} mayWrite={mayWrite} />
         </div>
       </div>

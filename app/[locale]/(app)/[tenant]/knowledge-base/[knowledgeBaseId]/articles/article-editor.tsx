@@ -2,12 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
-import { buttonClasses } from "@/app/_components/button";
 import { errorsFor, SelectField, TextField } from "@/app/_components/form";
 import { SaveBar } from "@/app/_components/save-bar";
 import { useActionForm } from "@/app/_components/use-action-form";
 import type { ActionState } from "@/lib/auth/action";
-import { Link, useRouter } from "@/lib/i18n/navigation";
+import { useRouter } from "@/lib/i18n/navigation";
 import { type ImageUploaded, MarkdownField } from "./markdown-field";
 
 type FormAction<R> = (previous: ActionState<R>, input: FormData) => Promise<ActionState<R>>;
@@ -30,7 +29,6 @@ const STATES = ["draft", "internal", "published"] as const;
  */
 export function ArticleEditor({
   articlesPath,
-  cancelHref,
   knowledgeBaseId,
   hidden,
   initial,
@@ -41,7 +39,6 @@ export function ArticleEditor({
 }: {
   /** Where the knowledge base's article pages are: a saved article opens at `<articlesPath>/<id>`. */
   articlesPath: string;
-  cancelHref: string;
   knowledgeBaseId: string;
   hidden: Record<string, string>;
   initial: ArticleDraft;
@@ -126,18 +123,13 @@ export function ArticleEditor({
           </fieldset>
         </aside>
       </div>
-      <div className="flex flex-col gap-2">
-        <SaveBar
-          state={state}
-          fields={FIELDS}
-          dirty={dirty}
-          pending={pending}
-          text={{ save: t("editor.save"), saved: t("editor.saved"), unsaved: t("editor.unsaved"), hint: t("editor.hint") }}
-        />
-        <Link href={cancelHref} className={`${buttonClasses("ghost", "sm")} self-end`}>
-          {t("editor.cancel")}
-        </Link>
-      </div>
+      <SaveBar
+        state={state}
+        fields={FIELDS}
+        dirty={dirty}
+        pending={pending}
+        text={{ save: t("editor.save"), saved: t("editor.saved"), unsaved: t("editor.unsaved"), hint: t("editor.hint") }}
+      />
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { Link } from "@/lib/i18n/navigation";
 import { StateBadge } from "../../../article-badges";
 
 /**
- * The article in each language: this page, a link to the other version, or (for writers) "Add
+ * The article in each language, its own first: this page, a link to the other version, or (for writers) "Add
  * English version", which starts one from this text.
  */
 export function LanguageVersions({
@@ -26,7 +26,7 @@ export function LanguageVersions({
       <CardBody className="space-y-2 sm:px-5 sm:py-4">
         <h2 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">{t("versions")}</h2>
         <ul className="space-y-1.5" data-language-versions>
-          {locales.map((locale) => {
+          {[...locales].sort((a, b) => Number(b === article.locale) - Number(a === article.locale)).map((locale) => {
             const other = translations.find((version) => version.locale === locale);
             if (locale === article.locale) {
               return (

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
+import { buttonClasses } from "@/app/_components/button";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { scopeOf } from "@/lib/auth/context";
 import { tenantRequest } from "@/lib/auth/request";
 import { isReadOnly } from "@/lib/auth/roles";
+import { Link } from "@/lib/i18n/navigation";
 import { getArticle } from "@/lib/knowledge/articles";
 import { getKnowledgeBase, listCategories } from "@/lib/knowledge/knowledge-bases";
 import { readOrNotFound } from "../../../../read-or-not-found";
@@ -60,10 +62,14 @@ export default async function NewArticlePage({ params, searchParams }: Props) {
       <PageHeader
         eyebrow={<KnowledgeBaseBreadcrumb tenant={slug} trail={[{ href: path, label: kb.name }, { label: t("editor.newTitle") }]} />}
         title={title}
+        actions={
+          <Link href={original ? `${path}/articles/${original.id}` : path} className={buttonClasses("ghost")}>
+            {t("editor.cancel")}
+          </Link>
+        }
       />
       <ArticleEditor
         articlesPath={`${path}/articles`}
-        cancelHref={original ? `${path}/articles/${original.id}` : path}
         knowledgeBaseId={kb.id}
         hidden={{ knowledgeBaseId: kb.id, ...(original ? { translationOf: original.id } : {}) }}
         initial={

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
+import { buttonClasses } from "@/app/_components/button";
 import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { scopeOf } from "@/lib/auth/context";
 import { tenantRequest } from "@/lib/auth/request";
 import { isReadOnly } from "@/lib/auth/roles";
+import { Link } from "@/lib/i18n/navigation";
 import { isLocale } from "@/lib/i18n/routing";
 import { getArticle } from "@/lib/knowledge/articles";
 import { getKnowledgeBase, listCategories } from "@/lib/knowledge/knowledge-bases";
@@ -54,10 +56,14 @@ export default async function EditArticlePage({ params }: Props) {
           />
         }
         title={t("editTitle")}
+        actions={
+          <Link href={`${path}/articles/${article.id}`} className={buttonClasses("ghost")}>
+            {t("cancel")}
+          </Link>
+        }
       />
       <ArticleEditor
         articlesPath={`${path}/articles`}
-        cancelHref={`${path}/articles/${article.id}`}
         knowledgeBaseId={kb.id}
         hidden={{ id: article.id }}
         initial={{

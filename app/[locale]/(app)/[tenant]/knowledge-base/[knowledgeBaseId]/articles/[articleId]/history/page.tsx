@@ -86,14 +86,14 @@ export default async function ArticleHistoryPage({ params, searchParams }: Props
                     className={`block rounded-lg px-3 py-2 ${current ? "bg-brand-50 ring-1 ring-brand-200 ring-inset" : "hover:bg-zinc-50"}`}
                   >
                     <span className="flex items-center justify-between gap-2">
-                      <span className={`text-sm font-medium ${current ? "text-brand-800" : "text-zinc-900"}`}>
+                      <span className={`text-sm font-medium whitespace-nowrap ${current ? "text-brand-800" : "text-zinc-900"}`}>
                         {format.dateTime(revision.createdAt, "dateTime")}
                       </span>
-                      <StateBadge state={revision.state} />
+                      {index === 0 && <span className="text-xs text-zinc-500">{t("history.current")}</span>}
                     </span>
-                    <span className="mt-0.5 block truncate text-xs text-zinc-500">
-                      {revision.editorName ?? t("history.unknownEditor")}
-                      {index === 0 && ` · ${t("history.current")}`}
+                    <span className="mt-1 flex items-center justify-between gap-2">
+                      <span className="min-w-0 truncate text-xs text-zinc-500">{revision.editorName ?? t("history.unknownEditor")}</span>
+                      <StateBadge state={revision.state} />
                     </span>
                   </Link>
                 </li>
