@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { Button } from "@/app/_components/button";
 import { errorsFor, FieldErrors, inputClasses } from "@/app/_components/form";
 import { Icon } from "@/app/_components/icons";
@@ -90,7 +90,7 @@ function ManagedCategory({
   deleteAction,
 }: {
   category: Category;
-  link: React.ReactNode;
+  link: ReactNode;
   renameAction: FormAction;
   deleteAction: DeleteAction;
 }) {

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { buttonClasses } from "@/app/_components/button";
@@ -55,7 +56,7 @@ export default async function ArticlePage({ params }: Props) {
   const mayWrite = !isReadOnly(ctx.role);
   const mayDelete = mayWrite && (canManageKnowledgeBases(ctx.role) || article.authorId === ctx.user.id);
   const publicUrl = details.inHelpCenter ? appUrl(helpCenterArticlePath(article.locale, slug, article.slug)) : null;
-  const detail = (label: string, value: React.ReactNode) => (
+  const detail = (label: string, value: ReactNode) => (
     <div>
       <dt className="text-xs font-medium text-zinc-500">{label}</dt>
       <dd className="mt-0.5 text-sm text-zinc-800">{value}</dd>
@@ -97,6 +98,12 @@ export default async function ArticlePage({ params }: Props) {
           </CardBody>
         </Card>
         <aside className="space-y-4">
+          {!mayWrite && (
+            <p className="flex items-start gap-2 rounded-xl bg-zinc-100 px-4 py-3 text-xs leading-5 text-zinc-600">
+              <Icon name="lock" className="size-4 shrink-0" />
+              {t("article.readOnly")}
+            </p>
+          )}
           {mayWrite && (
             <ArticleActions
               articleId={article.id}
