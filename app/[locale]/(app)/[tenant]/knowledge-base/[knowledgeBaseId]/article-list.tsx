@@ -68,11 +68,11 @@ export function ArticleList({
           <tbody className="divide-y divide-zinc-100">
             {articles.map((article) => (
               <tr key={article.id} data-article={article.title} className="hover:bg-zinc-50">
-                <td className="w-full max-w-0 px-5 py-3 sm:px-6">
-                  <Link href={`${path}/articles/${article.id}`} className="block truncate font-medium text-zinc-900 hover:text-brand-700">
+                <td className="w-full min-w-48 px-5 py-3 sm:px-6">
+                  <Link href={`${path}/articles/${article.id}`} className="block font-medium text-pretty text-zinc-900 hover:text-brand-700">
                     {article.title}
                   </Link>
-                  <span className="block truncate text-xs text-zinc-500">{article.categoryName ?? t("categories.uncategorized")}</span>
+                  <span className="mt-0.5 block text-xs text-zinc-500">{article.categoryName ?? t("categories.uncategorized")}</span>
                 </td>
                 <td className="px-3 py-3">
                   <LocaleBadge locale={article.locale} />
