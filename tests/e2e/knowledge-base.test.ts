@@ -3,10 +3,11 @@ import zlib from "node:zlib";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { operatorScope, withTenant } from "../../db/tenant";
+import { createCategory, createKnowledgeBase } from "../../lib/knowledge/knowledge-bases";
 import { hashPassword } from "../../lib/auth/password";
 import { makeTenant, testDatabase } from "../setup/db";
-import { browserTests, SCENARIO_TIMEOUT_MS, tPl } from "./browser";
+import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
 /**
  * The staff's knowledge base in a real browser, in Polish: an administrator sets one up, writes an
@@ -225,6 +226,58 @@ describe("the knowledge base in the browser", () => {
         throw failure(error);
       } finally {
         await reader.context.close();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "an administrator renames and deletes a category, and a knowledge base only once asked, in English",
+    async () => {
+      const owner = await makeTenant(db, "Shelves");
+      const slug = owner.tenant.slug;
+      const scope = operatorScope(owner.tenant.id);
+      const kb = await withTenant(db, scope.tenantId, async (tx) => {
+        const kb = await createKnowledgeBase(tx, scope, { name: "Handbook" });
+        await createKnowledgeBase(tx, scope, { name: "Old notes" });
+        await createCategory(tx, scope, kb.id, { name: "Shipping" });
+        return kb;
+      });
+      const { context, page } = await newPage();
+      try {
+        await signIn(page, "en", owner.email, owner.password);
+        await page.waitForURL(`**/${slug}/tickets`);
+        await page.goto(url(`/en/${slug}/knowledge-base/${kb.id}`));
+
+        await page.getByRole("button", { name: `${tEn("knowledgeBase.categories.rename")}: Shipping` }).click();
+        await page.getByLabel(tEn("knowledgeBase.categories.name")).fill("Delivery");
+        await page.getByRole("button", { name: tEn("knowledgeBase.categories.save") }).click();
+        await page.locator('[data-category="Delivery"]').waitFor();
+        await page.getByRole("button", { name: `${tEn("knowledgeBase.categories.rename")}: Delivery` }).click();
+        await page.getByRole("button", { name: tEn("knowledgeBase.categories.delete") }).click();
+        await page.getByRole("alertdialog").getByRole("button", { name: tEn("knowledgeBase.categories.deleteForGood") }).click();
+        await page.locator('[data-category="Delivery"]').waitFor({ state: "detached" });
+
+        // The other knowledge base: renamed, then deleted after the question.
+        await page.goto(url(`/en/${slug}/knowledge-base`));
+        await page.locator('[data-knowledge-base="Old notes"] a').click();
+        await page.getByRole("button", { name: tEn("knowledgeBase.kb.editTitle") }).click();
+        await page.getByRole("textbox", { name: tEn("knowledgeBase.kb.name"), exact: true }).fill("Handbook");
+        await page.getByRole("button", { name: tEn("knowledgeBase.kb.save") }).click();
+        await page.getByText(tEn("errors.nameTaken")).waitFor();
+        await page.getByRole("textbox", { name: tEn("knowledgeBase.kb.name"), exact: true }).fill("Archive");
+        await page.getByRole("button", { name: tEn("knowledgeBase.kb.save") }).click();
+        await page.getByRole("heading", { level: 1, name: "Archive" }).waitFor();
+        await page.getByRole("button", { name: tEn("knowledgeBase.kb.delete") }).click();
+        await page.getByRole("alertdialog").getByRole("button", { name: tEn("knowledgeBase.kb.deleteForGood") }).click();
+        await page.waitForURL(`**/en/${slug}/knowledge-base`);
+        await page.locator('[data-knowledge-base="Handbook"]').waitFor();
+        expect(await page.locator("[data-knowledge-base]").count()).toBe(1);
+      } catch (error) {
+        await screenshot(page, "failure-knowledge-base-manage-en").catch(() => {});
+        throw failure(error);
+      } finally {
+        await context.close();
       }
     },
     SCENARIO_TIMEOUT_MS,
