@@ -9,7 +9,7 @@ import { LocaleBadge, StateBadge } from "../article-badges";
 
 type ArticleRow = Awaited<ReturnType<typeof listArticles>>[number];
 
-/** A knowledge base's articles as a table: title and category, language, state, author, last change. */
+/** A knowledge base's articles as a table: title and category, language and state, last change and author. */
 export function ArticleList({
   path,
   articles,
@@ -52,13 +52,7 @@ export function ArticleList({
                 {t("list.title")}
               </th>
               <th scope="col" className="px-3 py-2.5 font-medium">
-                <span className="sr-only">{t("list.language")}</span>
-              </th>
-              <th scope="col" className="px-3 py-2.5 font-medium">
-                {t("list.state")}
-              </th>
-              <th scope="col" className="px-3 py-2.5 font-medium">
-                {t("list.author")}
+                {t("list.language")} · {t("list.state")}
               </th>
               <th scope="col" className="px-5 py-2.5 text-right font-medium sm:px-6">
                 {t("list.updated")}
@@ -75,14 +69,17 @@ export function ArticleList({
                   <span className="mt-0.5 block text-xs text-zinc-500">{article.categoryName ?? t("categories.uncategorized")}</span>
                 </td>
                 <td className="px-3 py-3">
-                  <LocaleBadge locale={article.locale} />
+                  <span className="flex items-center gap-1.5">
+                    <LocaleBadge locale={article.locale} />
+                    <StateBadge state={article.state} />
+                  </span>
                 </td>
-                <td className="px-3 py-3">
-                  <StateBadge state={article.state} />
-                </td>
-                <td className="px-3 py-3 whitespace-nowrap text-zinc-600">{article.authorName ?? t("list.noAuthor")}</td>
-                <td className="px-5 py-3 text-right whitespace-nowrap text-zinc-500 sm:px-6">
-                  {format.dateTime(article.updatedAt, "date")}
+                <td className="px-5 py-3 text-right whitespace-nowrap sm:px-6">
+                  <span className="block text-zinc-700">{format.dateTime(article.updatedAt, "date")}</span>
+                  <span className="mt-0.5 block text-xs text-zinc-500">
+                    <span className="sr-only">{t("list.author")}: </span>
+                    {article.authorName ?? t("list.noAuthor")}
+                  </span>
                 </td>
               </tr>
             ))}

@@ -173,8 +173,9 @@ function NewCategory({ knowledgeBaseId, action }: { knowledgeBaseId: string; act
           aria-invalid={errors.length > 0 || undefined}
           className={`${inputClasses(errors.length > 0)} py-1.5`}
         />
-        <Button type="submit" size="sm" variant="secondary" pending={pending}>
-          {t("add")}
+        <Button type="submit" size="sm" variant="secondary" pending={pending} title={t("add")} className="shrink-0">
+          {!pending && <Icon name="plus" className="size-4" />}
+          <span className="sr-only">{t("add")}</span>
         </Button>
       </div>
       <FieldErrors errors={state.error && errors.length === 0 ? [state.error] : errors} />

@@ -92,7 +92,7 @@ export default async function KnowledgeBasePage({ params, searchParams }: Props)
           )
         }
       />
-      <div className="grid gap-6 lg:grid-cols-[15rem_minmax(0,1fr)]">
+      <div className="grid gap-6 lg:grid-cols-[13rem_minmax(0,1fr)]">
         <aside className="space-y-4">
           <Categories
             path={path}
