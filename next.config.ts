@@ -18,9 +18,10 @@ const nextConfig: NextConfig = {
     // The Content-Security-Policy of what is not a page (API routes, the unsubscribe route, static
     // files): no other site may frame it. Pages get their full policy from proxy.ts, whose header
     // replaces this one. An attachment download sends its own (a sandbox): Next.js never lets a
-    // route handler's header replace one set here or by the proxy, so neither touches that route.
+    // route handler's header replace one set here or by the proxy, so neither touches that route,
+    // nor a knowledge base's image (app/api/kb/images), which sends one too.
     {
-      source: "/((?![^/]+/[^/]+/tickets/[^/]+/attachments/).*)",
+      source: "/((?![^/]+/[^/]+/tickets/[^/]+/attachments/|api/kb/images/).*)",
       headers: [{ key: "Content-Security-Policy", value: "frame-ancestors 'none'" }],
     },
   ],
