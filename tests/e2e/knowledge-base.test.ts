@@ -1,19 +1,22 @@
 import crypto from "node:crypto";
 import zlib from "node:zlib";
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { createCategory, createKnowledgeBase } from "../../lib/knowledge/knowledge-bases";
 import { hashPassword } from "../../lib/auth/password";
 import { makeTenant, testDatabase } from "../setup/db";
+import { encodedWord, mail } from "../setup/mail-fixtures";
+import { receiveMail } from "../setup/receive";
 import { browserTests, SCENARIO_TIMEOUT_MS, tEn, tPl } from "./browser";
 
 /**
  * The staff's knowledge base in a real browser, in Polish: an administrator sets one up, writes an
  * article in Markdown with an uploaded picture, previews and saves it, finds it without Polish
- * letters, publishes it (its picture then loads for anyone) and adds its English version; the
- * history shows each saved version; a light agent reads but finds no way to write.
+ * letters, names the knowledge base the division's default and support one in its settings,
+ * publishes the article (its picture then loads for anyone), reads it in the public help center,
+ * inserts it as the suggested answer into a reply to a customer's ticket, and adds its English
+ * version; the history shows each saved version; a light agent reads but finds no way to write.
  */
 
 const db = await testDatabase();
@@ -148,9 +151,12 @@ describe("the knowledge base in the browser", () => {
         const anonymous = await newPage();
         const before = await anonymous.page.request.get(url(imagePath));
         expect(before.status()).toBe(404);
-        await withTenant(db, owner.tenant.id, (tx) =>
-          tx.update(schema.divisions).set({ defaultKnowledgeBaseId: kbId }).where(eq(schema.divisions.id, owner.divisionId)),
-        );
+        // The division shows this knowledge base in its help center and suggests answers from it.
+        await page.goto(url(`/pl/${slug}/settings/divisions/${owner.divisionId}`));
+        await page.locator("select#defaultKnowledgeBaseId").selectOption(kbId);
+        await page.locator("select#defaultSupportKnowledgeBaseId").selectOption(kbId);
+        await page.getByRole("button", { name: tPl("divisionSettings.save") }).click();
+        await page.getByText(tPl("divisionSettings.saved")).waitFor();
         await page.goto(url(articlePath));
         await page.getByRole("button", { name: tPl("knowledgeBase.article.publish") }).click();
         await page.locator('h1 [data-state="published"]').waitFor();
@@ -163,7 +169,31 @@ describe("the knowledge base in the browser", () => {
         expect(after.headers()["x-content-type-options"]).toBe("nosniff");
         expect(after.headers()["content-security-policy"]).toContain("sandbox");
         expect(after.headers()["cache-control"]).toMatch(/^public/);
+        // The customer reads it in the help center, picture and all, without signing in.
+        await anonymous.page.goto((await publicLink.getAttribute("href"))!);
+        await anonymous.page.getByRole("heading", { level: 1, name: "Jak złożyć reklamację" }).waitFor();
+        await anonymous.page.getByText("Wybierz Reklamuj przy produkcie").waitFor();
+        await expect.poll(() => anonymous.page.locator(`img[src="${imagePath}"]`).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(480);
         await anonymous.context.close();
+
+        // A customer asks about a complaint: the article is suggested on the ticket, and goes into the reply.
+        const { ticketId } = await receiveMail(
+          db,
+          { tenantId: owner.tenant.id, divisionId: owner.divisionId },
+          mail({
+            from: "Jan Kowalski <jan@klient.test>",
+            subject: encodedWord("Reklamacja zepsutego czajnika"),
+            body: "Dzień dobry, czajnik przestał działać po tygodniu. Jak złożyć reklamację?\nJan Kowalski",
+          }),
+        );
+        await page.goto(url(`/pl/${slug}/tickets/${ticketId}`));
+        const suggestion = page.locator("li[data-suggested-answer]").first();
+        await suggestion.waitFor();
+        expect(await suggestion.getAttribute("data-suggested-answer")).toBe("Jak złożyć reklamację");
+        await suggestion.getByRole("button", { name: tPl("suggestions.insertLabel", { title: "Jak złożyć reklamację" }) }).click();
+        const reply = page.getByLabel(tPl("ticket.composer.replyText"), { exact: true });
+        await expect.poll(() => reply.inputValue()).toContain("Wybierz Reklamuj przy produkcie");
+        await page.goto(url(articlePath));
 
         // The English version starts from the Polish text, in English.
         await page.getByRole("link", { name: tPl("knowledgeBase.article.addVersion.en") }).click();
