@@ -25,20 +25,19 @@ export function hasUnsubscribeLink(body: string): boolean {
 
 /**
  * One recipient's mail: their name (else their address) and their own unsubscribe link filled in.
- * `division.helpCenterUrl` is lib/knowledge/help-center.ts helpCenterUrlOf; without it (the form's
- * preview) `{{helpCenterUrl}}` shows as the nothing a division without a help center sends.
+ * `division.helpCenterUrl` is lib/knowledge/help-center.ts helpCenterUrlOf.
  */
 export function renderMassMail(
   text: MassMailText,
   recipient: { email: string; name: string | null },
-  division: { name: string; tag: string; helpCenterUrl?: string },
+  division: { name: string; tag: string; helpCenterUrl: string },
   link: string,
 ): MassMailText {
   const values: TemplateValues<"mass_mail"> = {
     customerName: recipient.name || recipient.email,
     divisionName: division.name,
     tag: division.tag,
-    helpCenterUrl: division.helpCenterUrl ?? "",
+    helpCenterUrl: division.helpCenterUrl,
   };
   const subject = renderTemplate(text.subject, values);
   const bodyValues: TemplateValues<"mass_mail"> = { ...values, subject, link };

@@ -204,6 +204,22 @@ describe("sending a mass mail", () => {
     expect(toNameless.text).not.toContain(link);
   });
 
+  it("links the company's help center where the body asks for it, once the division names a default knowledge base", async () => {
+    const c = await company();
+    const send = () =>
+      c.inTenant((tx) =>
+        sendMassMail(tx, c.scope, { divisionId: c.divisionId, contactIds: [c.ada.id], subject: "News", body: `${BODY}\nHelp: [{{helpCenterUrl}}]` }),
+      );
+    const without = await outboxOf((await send()).mailing.id);
+    expect(without[0]!.text).toContain("Help: []");
+    await c.inTenant(async (tx) => {
+      const [kb] = await tx.insert(schema.knowledgeBases).values({ tenantId: c.tenant.id, name: "Pomoc" }).returning();
+      await tx.update(schema.divisions).set({ defaultKnowledgeBaseId: kb!.id, language: "pl" }).where(eq(schema.divisions.id, c.divisionId));
+    });
+    const linked = await outboxOf((await send()).mailing.id);
+    expect(linked[0]!.text).toContain(`Help: [${appUrl(`/pl/help/${c.tenant.slug}`)}]`);
+  });
+
   it("leaves from the division's mass mail mailbox, else from its default sender", async () => {
     const c = await company();
     const send = () =>

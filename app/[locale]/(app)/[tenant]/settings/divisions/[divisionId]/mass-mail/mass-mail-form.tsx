@@ -37,7 +37,7 @@ export function MassMailForm({
   send,
 }: {
   divisionId: string;
-  division: { name: string; tag: string };
+  division: { name: string; tag: string; helpCenterUrl: string };
   sender: { address: string; name: string | null };
   draft: MassMailText;
   contacts: MassMailRecipient[];

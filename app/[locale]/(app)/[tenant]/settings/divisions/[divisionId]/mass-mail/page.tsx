@@ -11,6 +11,7 @@ import { appUrl } from "@/lib/app-url";
 import { tenantRequest } from "@/lib/auth/request";
 import { canManageMailSettings } from "@/lib/auth/roles";
 import { getDivision } from "@/lib/divisions/divisions";
+import { helpCenterUrlOf } from "@/lib/knowledge/help-center";
 import { Link } from "@/lib/i18n/navigation";
 import { isLocale } from "@/lib/i18n/routing";
 import {
@@ -45,7 +46,7 @@ export default async function MassMailPage({ params }: Props) {
   setPageLocale(locale);
   const { ctx, run } = await tenantRequest(tenant);
   const admin = canManageMailSettings(ctx.role);
-  const { division, mailings, sender, draft, contacts } = await readOrNotFound(run, [divisionId], async (tx) => {
+  const { division, mailings, sender, draft, contacts, helpCenterUrl } = await readOrNotFound(run, [divisionId], async (tx) => {
     const scope = scopeOf(ctx);
     const division = await getDivision(tx, scope, divisionId);
     const mailings = await listMassMailings(tx, scope, divisionId);
@@ -54,7 +55,8 @@ export default async function MassMailPage({ params }: Props) {
     const draft = admin ? await newMassMailDraft(tx, scope, divisionId) : null;
     // Role addresses too, flagged: the form leaves them out until the user includes them.
     const contacts = admin ? await listDivisionContacts(tx, scope, { divisionId, includeRoleAddresses: true }) : [];
-    return { division, mailings, sender, draft, contacts };
+    const helpCenterUrl = await helpCenterUrlOf(tx, scope, division);
+    return { division, mailings, sender, draft, contacts, helpCenterUrl };
   });
   // The preview's unsubscribe link: the layout renders beside the page, so see the origin here too
   // (once the division is known to be the member's: a page not found reads no request).
@@ -110,7 +112,7 @@ export default async function MassMailPage({ params }: Props) {
               />
               <MassMailForm
                 divisionId={division.id}
-                division={{ name: division.name, tag: division.tag }}
+                division={{ name: division.name, tag: division.tag, helpCenterUrl }}
                 sender={{ address: sender.address, name: sender.name }}
                 draft={draft}
                 contacts={contacts}
