@@ -206,6 +206,29 @@ export async function setArticleState(tx: Executor, scope: TenantScope, id: stri
   });
 }
 
+/**
+ * Makes an earlier saved version's title and body the article's again. Its state, language and
+ * category stay as they are now; the restore is a new version, so the text it replaces stays in
+ * the history too.
+ */
+export async function restoreArticleRevision(tx: Executor, scope: TenantScope, articleId: string, revisionId: string): Promise<Article> {
+  const current = await getArticle(tx, scope, articleId);
+  const [revision] = await tx
+    .select({ title: articleRevisions.title, body: articleRevisions.body })
+    .from(articleRevisions)
+    .where(
+      and(eq(articleRevisions.tenantId, scope.tenantId), eq(articleRevisions.articleId, articleId), eq(articleRevisions.id, revisionId)),
+    );
+  const restored = found(revision, "articleRevision");
+  return updateArticle(tx, scope, articleId, {
+    title: restored.title,
+    body: restored.body,
+    locale: current.locale as (typeof locales)[number],
+    categoryId: current.categoryId,
+    state: current.state,
+  });
+}
+
 /** Its author or an administrator deletes an article (one language version), with its history. */
 export async function deleteArticle(tx: Executor, scope: TenantScope, id: string): Promise<void> {
   const article = await getArticle(tx, scope, id);

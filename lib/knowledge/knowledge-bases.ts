@@ -167,6 +167,29 @@ export async function renameCategory(
   return found(category, "category");
 }
 
+/**
+ * Moves a category one place up or down among its knowledge base's (the help center shows them in
+ * this order). The positions are written anew as 0, 1, 2 … so that ties left by older data go.
+ */
+export async function moveCategory(tx: Executor, scope: TenantScope, categoryId: string, direction: "up" | "down"): Promise<void> {
+  assertMayManage(scope);
+  const [category] = await tx
+    .select({ knowledgeBaseId: knowledgeBaseCategories.knowledgeBaseId })
+    .from(knowledgeBaseCategories)
+    .where(and(eq(knowledgeBaseCategories.tenantId, scope.tenantId), eq(knowledgeBaseCategories.id, categoryId)));
+  const order = (await listCategories(tx, scope, found(category, "category").knowledgeBaseId)).map((c) => c.id);
+  const from = order.indexOf(categoryId);
+  const to = direction === "up" ? from - 1 : from + 1;
+  if (to < 0 || to >= order.length) return;
+  [order[from], order[to]] = [order[to]!, order[from]!];
+  for (const [position, id] of order.entries()) {
+    await tx
+      .update(knowledgeBaseCategories)
+      .set({ position })
+      .where(and(eq(knowledgeBaseCategories.tenantId, scope.tenantId), eq(knowledgeBaseCategories.id, id)));
+  }
+}
+
 /** Deletes a category; its articles stay, uncategorised (set null). */
 export async function deleteCategory(tx: Executor, scope: TenantScope, categoryId: string): Promise<void> {
   assertMayManage(scope);

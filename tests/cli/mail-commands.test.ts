@@ -224,7 +224,8 @@ describe("postdesk mailbox test", () => {
 
 describe("postdesk import, report and ticket", () => {
   /** A reply from the same customer naming ticket 1 by its tag only, with a small attachment. */
-  function replyWithAttachment(tag: string): Buffer {
+  /** Jan's reply to ticket 1; with `inReplyTo`, also to his first mail by its Message-ID. */
+  function replyWithAttachment(tag: string, inReplyTo?: string): Buffer {
     const boundary = "b-1";
     return Buffer.from(
       [
@@ -233,6 +234,7 @@ describe("postdesk import, report and ticket", () => {
         `Subject: Re: [${tag}#1] Printer on fire`,
         "Date: Mon, 23 Nov 2026 11:00:00 +0100",
         `Message-ID: <${crypto.randomUUID()}@customer.test>`,
+        ...(inReplyTo ? [`In-Reply-To: <${inReplyTo}>`] : []),
         "MIME-Version: 1.0",
         `Content-Type: multipart/mixed; boundary="${boundary}"`,
         "",
@@ -261,12 +263,19 @@ describe("postdesk import, report and ticket", () => {
    * In a temp folder: exported/ with three .eml files (a new mail, its reply naming [IMP#1] only,
    * one from a spam domain) and archive.mbox with two more mails, one from a highlighted domain.
    */
-  function writeMails() {
+  /**
+   * Jan's mail, his reply and spam in a folder; Anna's and Piotr's in an mbox. With `replyByHeader`,
+   * the reply names Jan's first mail in In-Reply-To too: imported together with the mbox, Jan's
+   * first mail need not be ticket 1 (mails of different senders are written side by side and take
+   * numbers as they commit), and only the header then finds it.
+   */
+  function writeMails({ replyByHeader = false } = {}) {
     const dir = tempDir();
     const folder = path.join(dir, "exported");
     fs.mkdirSync(folder);
-    fs.writeFileSync(path.join(folder, "1-new.eml"), mail({ subject: "Printer on fire" }));
-    fs.writeFileSync(path.join(folder, "2-reply.eml"), replyWithAttachment("IMP"));
+    const firstId = `${crypto.randomUUID()}@customer.test`;
+    fs.writeFileSync(path.join(folder, "1-new.eml"), mail({ subject: "Printer on fire", messageId: firstId }));
+    fs.writeFileSync(path.join(folder, "2-reply.eml"), replyWithAttachment("IMP", replyByHeader ? firstId : undefined));
     const spam = mail({ from: "Offers <offers@spam.test>", subject: "Cheap toner" });
     fs.writeFileSync(path.join(folder, "3-spam.eml"), spam);
     const mboxFile = path.join(dir, "archive.mbox");
@@ -291,7 +300,7 @@ describe("postdesk import, report and ticket", () => {
         "--highlight-domains", "klient.test", "--json",
       ]),
     );
-    const { dir, folder, mboxFile } = writeMails();
+    const { dir, folder, mboxFile } = writeMails({ replyByHeader: true });
 
     const outcomes = { ticket_created: 3, ticket_message: 1, blocked: 1 };
     const first = json(await postdesk(["import", "--division", division, folder, mboxFile, "--json"]));

@@ -7,10 +7,11 @@ import {
   listArticleRevisions,
   listArticles,
   listTranslations,
+  restoreArticleRevision,
   setArticleState,
   updateArticle,
 } from "../../lib/knowledge/articles";
-import { createCategory, createKnowledgeBase, listKnowledgeBases } from "../../lib/knowledge/knowledge-bases";
+import { createCategory, createKnowledgeBase, listCategories, listKnowledgeBases, moveCategory } from "../../lib/knowledge/knowledge-bases";
 import { ForbiddenError, RuleError } from "../../lib/errors";
 import { makeTenant, testDatabase } from "../setup/db";
 
@@ -135,5 +136,53 @@ describe("knowledge base articles", () => {
       await deleteArticle(tx, agent, own.id);
       await expect(getArticle(tx, scope, own.id)).rejects.toMatchObject({ what: "article" });
     });
+  });
+
+  it("restoring an earlier version brings back its title and text as a new version, keeping the state", async () => {
+    const { scope, kb } = await desk();
+    const { restored, history } = await withTenant(db, scope.tenantId, async (tx) => {
+      const article = await createArticle(tx, scope, { knowledgeBaseId: kb.id, title: "Zwroty", body: "Masz 14 dni.", locale: "pl", state: "draft" });
+      await updateArticle(tx, scope, article.id, { title: "Zwroty towaru", body: "Masz 30 dni.", locale: "pl", state: "published" });
+      const first = (await listArticleRevisions(tx, scope, article.id)).at(-1)!;
+      const restored = await restoreArticleRevision(tx, scope, article.id, first.id);
+      return { restored, history: await listArticleRevisions(tx, scope, article.id) };
+    });
+    expect(restored).toMatchObject({ title: "Zwroty", body: "Masz 14 dni.", state: "published" });
+    expect(restored.bodyHtml).toBe("<p>Masz 14 dni.</p>\n");
+    expect(history.map((r) => r.body)).toEqual(["Masz 14 dni.", "Masz 30 dni.", "Masz 14 dni."]);
+  });
+
+  it("a version of another article is not restored into this one", async () => {
+    const { scope, kb } = await desk();
+    await withTenant(db, scope.tenantId, async (tx) => {
+      const one = await createArticle(tx, scope, { knowledgeBaseId: kb.id, title: "A", body: "a", locale: "pl", state: "draft" });
+      const other = await createArticle(tx, scope, { knowledgeBaseId: kb.id, title: "B", body: "b", locale: "pl", state: "draft" });
+      const [otherVersion] = await listArticleRevisions(tx, scope, other.id);
+      await expect(restoreArticleRevision(tx, scope, one.id, otherVersion!.id)).rejects.toMatchObject({ what: "articleRevision" });
+    });
+  });
+
+  it("categories move one place up or down, and not past either end", async () => {
+    const { scope, kb } = await desk();
+    const orders = await withTenant(db, scope.tenantId, async (tx) => {
+      const names = async () => (await listCategories(tx, scope, kb.id)).map((c) => c.name);
+      const [faktury, dostawa, konto] = [
+        await createCategory(tx, scope, kb.id, { name: "Faktury" }),
+        await createCategory(tx, scope, kb.id, { name: "Dostawa" }),
+        await createCategory(tx, scope, kb.id, { name: "Konto" }),
+      ];
+      const seen = [await names()];
+      await moveCategory(tx, scope, konto!.id, "up");
+      seen.push(await names());
+      await moveCategory(tx, scope, faktury!.id, "up");
+      await moveCategory(tx, scope, dostawa!.id, "down");
+      seen.push(await names());
+      return seen;
+    });
+    expect(orders).toEqual([
+      ["Faktury", "Dostawa", "Konto"],
+      ["Faktury", "Konto", "Dostawa"],
+      ["Faktury", "Konto", "Dostawa"],
+    ]);
   });
 });

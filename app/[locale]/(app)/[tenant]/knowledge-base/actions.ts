@@ -8,6 +8,7 @@ import {
   createCategory,
   createKnowledgeBase,
   deleteCategory,
+  moveCategory,
   deleteKnowledgeBase,
   renameCategory,
   updateKnowledgeBase,
@@ -56,3 +57,11 @@ export const deleteCategoryAction = tenantAction({ schema: z.object({ id: z.uuid
   await deleteCategory(tx, scopeOf(ctx), id);
   refresh();
 });
+
+export const moveCategoryAction = tenantAction(
+  { schema: z.object({ id: z.uuid(), direction: z.enum(["up", "down"]) }) },
+  async (tx, ctx, { id, direction }) => {
+    await moveCategory(tx, scopeOf(ctx), id, direction);
+    refresh();
+  },
+);

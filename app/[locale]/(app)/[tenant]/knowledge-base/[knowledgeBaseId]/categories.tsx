@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, startTransition, useActionState, useEffect, useState } from "react";
 import { Button } from "@/app/_components/button";
 import { errorsFor, FieldErrors, inputClasses } from "@/app/_components/form";
 import { Icon } from "@/app/_components/icons";
@@ -11,7 +11,7 @@ import { Link } from "@/lib/i18n/navigation";
 import { ConfirmButton } from "../confirm-button";
 
 type FormAction = (previous: ActionState<void>, input: FormData) => Promise<ActionState<void>>;
-type DeleteAction = (previous: ActionState<void>, input: Record<string, unknown>) => Promise<ActionState<void>>;
+type InputAction = (previous: ActionState<void>, input: Record<string, unknown>) => Promise<ActionState<void>>;
 
 interface Category {
   id: string;
@@ -20,7 +20,7 @@ interface Category {
 
 /**
  * A knowledge base's categories in their order, each a filter of the article list; administrators
- * add, rename and delete them here.
+ * add, rename, reorder and delete them here.
  */
 export function Categories({
   path,
@@ -30,6 +30,7 @@ export function Categories({
   mayManage,
   createAction,
   renameAction,
+  moveAction,
   deleteAction,
 }: {
   path: string;
@@ -40,7 +41,8 @@ export function Categories({
   mayManage: boolean;
   createAction: FormAction;
   renameAction: FormAction;
-  deleteAction: DeleteAction;
+  moveAction: InputAction;
+  deleteAction: InputAction;
 }) {
   const t = useTranslations("knowledgeBase.categories");
   const item = (href: string, label: string, current: boolean) => (
@@ -61,13 +63,16 @@ export function Categories({
       </h2>
       <ul className="space-y-0.5" data-categories>
         <li className="flex">{item(path, t("all"), selected === null)}</li>
-        {categories.map((category) => (
+        {categories.map((category, index) => (
           <li key={category.id} data-category={category.name}>
             {mayManage ? (
               <ManagedCategory
                 category={category}
                 link={item(`${path}?category=${category.id}`, category.name, selected === category.id)}
+                first={index === 0}
+                last={index === categories.length - 1}
                 renameAction={renameAction}
+                moveAction={moveAction}
                 deleteAction={deleteAction}
               />
             ) : (
@@ -86,13 +91,19 @@ export function Categories({
 function ManagedCategory({
   category,
   link,
+  first,
+  last,
   renameAction,
+  moveAction,
   deleteAction,
 }: {
   category: Category;
   link: ReactNode;
+  first: boolean;
+  last: boolean;
   renameAction: FormAction;
-  deleteAction: DeleteAction;
+  moveAction: InputAction;
+  deleteAction: InputAction;
 }) {
   const t = useTranslations("knowledgeBase.categories");
   const [editing, setEditing] = useState(false);
@@ -144,12 +155,35 @@ function ManagedCategory({
           </Button>
         </div>
       </form>
+      <MoveButtons id={category.id} first={first} last={last} action={moveAction} />
       <ConfirmButton
         action={deleteAction}
         input={{ id: category.id }}
         size="sm"
         text={{ button: t("delete"), question: t("deleteConfirm"), confirm: t("deleteForGood"), cancel: t("cancel") }}
       />
+    </div>
+  );
+}
+
+/** One place up or down: the order customers see the categories in, in the help center too. */
+function MoveButtons({ id, first, last, action }: { id: string; first: boolean; last: boolean; action: InputAction }) {
+  const t = useTranslations("knowledgeBase.categories");
+  const [state, run, pending] = useActionState<ActionState<void>, Record<string, unknown>>(action, {});
+  const move = (direction: "up" | "down") => startTransition(() => run({ id, direction }));
+  return (
+    <div className="space-y-1">
+      <div className="flex gap-1.5">
+        <Button size="sm" variant="secondary" disabled={first || pending} onClick={() => move("up")}>
+          <Icon name="chevronRight" className="size-4 -rotate-90" />
+          {t("moveUp")}
+        </Button>
+        <Button size="sm" variant="secondary" disabled={last || pending} onClick={() => move("down")}>
+          <Icon name="chevronRight" className="size-4 rotate-90" />
+          {t("moveDown")}
+        </Button>
+      </div>
+      {state.error && <FieldErrors errors={[state.error]} />}
     </div>
   );
 }

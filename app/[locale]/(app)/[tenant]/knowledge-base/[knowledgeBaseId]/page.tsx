@@ -17,6 +17,7 @@ import {
   createCategoryAction,
   deleteCategoryAction,
   deleteKnowledgeBaseAction,
+  moveCategoryAction,
   renameCategoryAction,
   updateKnowledgeBaseAction,
 } from "../actions";
@@ -102,6 +103,7 @@ export default async function KnowledgeBasePage({ params, searchParams }: Props)
             mayManage={mayManage}
             createAction={createCategoryAction.bind(null, slug)}
             renameAction={renameCategoryAction.bind(null, slug)}
+            moveAction={moveCategoryAction.bind(null, slug)}
             deleteAction={deleteCategoryAction.bind(null, slug)}
           />
           {mayManage && (

@@ -5,7 +5,14 @@ import { z } from "zod";
 import { articleStateEnum } from "@/db/schema";
 import { tenantAction } from "@/lib/auth/action";
 import { scopeOf } from "@/lib/auth/context";
-import { articleFields, createArticle, deleteArticle, setArticleState, updateArticle } from "@/lib/knowledge/articles";
+import {
+  articleFields,
+  createArticle,
+  deleteArticle,
+  restoreArticleRevision,
+  setArticleState,
+  updateArticle,
+} from "@/lib/knowledge/articles";
 import { uploadImage } from "@/lib/knowledge/images";
 import { renderArticleMarkdown } from "@/lib/knowledge/markdown";
 import { optionalUuid } from "@/lib/forms";
@@ -33,6 +40,13 @@ export const setArticleStateAction = tenantAction(
   async (tx, ctx, { id, state }) => {
     await setArticleState(tx, scopeOf(ctx), id, state);
     refresh();
+  },
+);
+
+export const restoreArticleRevisionAction = tenantAction(
+  { schema: z.object({ id: z.uuid(), revisionId: z.uuid() }) },
+  async (tx, ctx, { id, revisionId }) => {
+    await restoreArticleRevision(tx, scopeOf(ctx), id, revisionId);
   },
 );
 

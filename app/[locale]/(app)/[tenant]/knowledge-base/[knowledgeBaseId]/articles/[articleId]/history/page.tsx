@@ -8,6 +8,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { setPageLocale } from "@/app/_i18n/page-locale";
 import { scopeOf } from "@/lib/auth/context";
 import { tenantRequest } from "@/lib/auth/request";
+import { isReadOnly } from "@/lib/auth/roles";
 import { Link } from "@/lib/i18n/navigation";
 import { getArticle, listArticleRevisions } from "@/lib/knowledge/articles";
 import { getKnowledgeBase } from "@/lib/knowledge/knowledge-bases";
@@ -16,6 +17,8 @@ import { readOrNotFound } from "../../../../../read-or-not-found";
 import { StateBadge } from "../../../../article-badges";
 import { ArticleBody } from "../../../../article-body";
 import { KnowledgeBaseBreadcrumb } from "../../../../breadcrumb";
+import { ConfirmButton } from "../../../../confirm-button";
+import { restoreArticleRevisionAction } from "../../actions";
 
 type SearchParam = string | string[] | undefined;
 
@@ -109,6 +112,23 @@ export default async function ArticleHistoryPage({ params, searchParams }: Props
                 editor: shown.editorName ?? t("history.unknownEditor"),
                 when: format.dateTime(shown.createdAt, "dateTime"),
               })}
+              actions={
+                shown.id !== revisions[0]?.id && !isReadOnly(ctx.role) ? (
+                  <ConfirmButton
+                    action={restoreArticleRevisionAction.bind(null, slug)}
+                    input={{ id: article.id, revisionId: shown.id }}
+                    variant="secondary"
+                    size="sm"
+                    doneHref={articlePath}
+                    text={{
+                      button: t("history.restore"),
+                      question: t("history.restoreQuestion"),
+                      confirm: t("history.restoreConfirm"),
+                      cancel: t("history.cancel"),
+                    }}
+                  />
+                ) : undefined
+              }
             />
             <CardBody className="sm:px-8">
               <ArticleBody html={renderArticleMarkdown(shown.body)} />
