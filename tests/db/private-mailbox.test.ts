@@ -11,23 +11,9 @@ import { createMailbox, updateMailbox } from "../../lib/mailboxes/mailboxes";
 import { mailboxSettingsSchema } from "../../lib/mailboxes/settings";
 import { makeTenant, testDatabase } from "../setup/db";
 import { mail } from "../setup/mail-fixtures";
+import { mailboxForm } from "../setup/rights-desk";
 
 const db = await testDatabase();
-
-/** The mailbox form as a browser posts it: a ticked checkbox is "on", an unticked one is absent. */
-function mailboxForm(address: string, privateMail: boolean): Record<string, string> {
-  return {
-    name: address.split("@")[0]!,
-    address,
-    protocol: "imap",
-    host: "imap.acme.test",
-    security: "tls",
-    username: address,
-    password: "Mailbox-Password-1",
-    active: "on",
-    ...(privateMail ? { privateMail: "on" } : {}),
-  };
-}
 
 /**
  * A company with an owner, an administrator and an agent, a shared mailbox and a private one (the
@@ -49,8 +35,8 @@ async function helpDesk() {
   const admin = await member("admin");
   const agent = await member("agent");
   const { shared, management } = await withTenant(db, tenantId, async (tx) => ({
-    shared: await createMailbox(tx, owner, company.divisionId, mailboxSettingsSchema.parse(mailboxForm("support@acme.test", false))),
-    management: await createMailbox(tx, owner, company.divisionId, mailboxSettingsSchema.parse(mailboxForm("board@acme.test", true))),
+    shared: await createMailbox(tx, owner, company.divisionId, mailboxSettingsSchema.parse(mailboxForm("support@acme.test"))),
+    management: await createMailbox(tx, owner, company.divisionId, mailboxSettingsSchema.parse(mailboxForm("board@acme.test", { privateMail: true }))),
   }));
 
   /** A mail fetched by one of the mailboxes, through the whole pipeline as a poll would. */
@@ -78,7 +64,7 @@ async function helpDesk() {
     (await withTenant(db, tenantId, (tx) => otherOpenTickets(tx, scope, { ticketId }))).map((ticket) => ticket.subject);
   const setPrivate = (privateMail: boolean) =>
     withTenant(db, tenantId, (tx) =>
-      updateMailbox(tx, owner, management.id, mailboxSettingsSchema.parse({ ...mailboxForm("board@acme.test", privateMail), password: "" })),
+      updateMailbox(tx, owner, management.id, mailboxSettingsSchema.parse({ ...mailboxForm("board@acme.test", { privateMail }), password: "" })),
     );
   return { tenantId, owner, admin, agent, shared, management, receive, printer, salary, history, subjects, sidebar, setPrivate };
 }

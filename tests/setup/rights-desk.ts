@@ -19,7 +19,9 @@ import { mail } from "./mail-fixtures";
 /**
  * A help desk to test who sees what (tests/db/mailbox-rights*.test.ts, tests/e2e/mailbox-rights.test.ts).
  */
-function mailboxForm(address: string): Record<string, string> {
+
+/** The mailbox form as a browser posts it: a ticked checkbox is "on", an unticked one is absent. */
+export function mailboxForm(address: string, { privateMail = false } = {}): Record<string, string> {
   return {
     name: address.split("@")[0]!,
     address,
@@ -29,6 +31,7 @@ function mailboxForm(address: string): Record<string, string> {
     username: address,
     password: "Mailbox-Password-1",
     active: "on",
+    ...(privateMail ? { privateMail: "on" } : {}),
   };
 }
 
