@@ -13,6 +13,7 @@ import { mergedInto, ticketsMergedInto } from "@/lib/tickets/merge";
 import { moveTicket } from "@/lib/tickets/move";
 import { type AssigneeFilter, listQueue, QUEUE_PAGE_SIZE, QUEUE_SORTS, type QueueQuery, type QueueRow } from "@/lib/tickets/queue";
 import { parseSearch } from "@/lib/tickets/queue-search";
+import { findTicketByNumber } from "@/lib/tickets/search";
 import { getTicketWithMessages } from "@/lib/tickets/tickets";
 import { type Command, type CommandContext, CommandError, InvalidInputError, type OptionValues, toKebab, UsageError } from "./command";
 import { describeFieldError } from "./field-messages";
@@ -491,7 +492,8 @@ export const ticketSuggest: Command = {
     const { division, ticket, suggestions } = await withTenant(db, tenant.id, async (tx) => {
       const scope = operatorScope(tenant.id);
       const division = await getDivision(tx, scope, divisionId);
-      const { ticket } = await getTicketWithMessages(tx, scope, { divisionId, number });
+      // The ticket alone: its messages are the ranking's to read, and only the customer's.
+      const ticket = await findTicketByNumber(tx, scope, { divisionId, number });
       return { division, ticket, suggestions: await suggestArticles(tx, scope, { ticketId: ticket.id }) };
     });
     if (!suggestions.knowledgeBaseId) {
