@@ -1,6 +1,6 @@
 import { or, type SQL, sql } from "drizzle-orm";
 import { articles } from "@/db/schema";
-import { type ParsedSearch, wordsQuery } from "@/lib/tickets/queue-search";
+import { type ParsedSearch, partPattern, wordsQuery } from "@/lib/tickets/queue-search";
 
 /**
  * How an article matches a search, for the staff's list (articles.ts) and the public help center
@@ -13,13 +13,9 @@ export interface ArticleMatch {
   rank: SQL<number>;
 }
 
-/** A part of a title shorter than a trigram says too little to match on. */
-const MIN_TITLE_PART = 3;
-
 export function articleMatch(search: ParsedSearch): ArticleMatch {
   const words = wordsQuery(search);
-  const titlePart =
-    [...search.text].length >= MIN_TITLE_PART ? `%${search.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const titlePart = partPattern(search);
   const matches: SQL[] = [];
   if (words) matches.push(sql`${articles.document} @@ ${words}`);
   if (titlePart) matches.push(sql`postdesk_fold(${articles.title}) like postdesk_fold(${titlePart})`);

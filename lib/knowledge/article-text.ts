@@ -1,27 +1,41 @@
 /**
- * An article's rendered HTML as plain text, and a short piece of it around the words a search found:
- * what the help center's results show under each title. Pure; the HTML is what
- * lib/knowledge/markdown.ts made, so its tags and entities are few and known.
+ * An article's rendered HTML as plain text: as one line for search results, with a short piece of it
+ * around the words a search found (what the help center's results show under each title), and as
+ * a reply's text (what "Insert" puts in the composer). Pure.
  */
+import { convert as htmlToText } from "html-to-text";
+import { foldWord } from "./ticket-words";
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+/** What both texts leave out or keep as written: images (the staff's addresses), headings' own case. */
+const COMMON_SELECTORS = [
+  { selector: "img", format: "skip" },
+  ...(["h1", "h2", "h3", "h4", "h5", "h6"] as const).map((selector) => ({ selector, options: { uppercase: false } })),
+];
 
-/** Tags that end a block of text: a space where they stand. Others (a link, bold) join their text to what is around it. */
-const BLOCK_TAG = /<\/?(?:p|h[1-6]|li|ul|ol|blockquote|pre|table|thead|tbody|tr|th|td|br|hr)\b[^>]*>/gi;
-
+/** The article as one line of words, for search results: no link addresses, no list bullets. */
 export function articleText(html: string): string {
-  return html
-    .replace(BLOCK_TAG, " ")
-    .replace(/<[^>]*>/g, "")
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-      if (name[0] === "#") {
-        const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-      }
-      return ENTITIES[name.toLowerCase()] ?? entity;
-    })
+  return htmlToText(html, {
+    wordwrap: false,
+    selectors: [
+      ...COMMON_SELECTORS,
+      { selector: "a", options: { ignoreHref: true } },
+      { selector: "ul", options: { itemPrefix: " " } },
+      { selector: "ol", format: "unorderedList", options: { itemPrefix: " " } },
+    ],
+  })
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/**
+ * An article as a customer reads it in a reply: plain text, its links written out (absolute: a
+ * mail has no page to be relative to), images left out.
+ */
+export function articleReplyText(html: string, baseUrl: string): string {
+  return htmlToText(html, {
+    wordwrap: false,
+    selectors: [...COMMON_SELECTORS, { selector: "a", options: { hideLinkHrefIfSameAsText: true, baseUrl } }],
+  }).trim();
 }
 
 /**
@@ -30,7 +44,7 @@ export function articleText(html: string): string {
  */
 function foldEach(text: string): string {
   return Array.from(text, (char) => {
-    const folded = char.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace("ł", "l");
+    const folded = foldWord(char);
     // A character that folds to more or fewer than one (rare ligatures) keeps its place as itself.
     return folded.length === char.length ? folded : char;
   }).join("");

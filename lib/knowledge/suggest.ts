@@ -1,11 +1,11 @@
 import { and, asc, type Column, desc, eq, gte, inArray, notInArray, type SQL, sql } from "drizzle-orm";
-import { convert as htmlToText } from "html-to-text";
 import type { Executor } from "@/db/client";
 import { type ArticleState, articles, divisions, messages, tenants, tickets } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { appUrl, helpCenterArticlePath } from "@/lib/app-url";
 import { found } from "@/lib/errors";
 import { isLocale, type Locale } from "@/lib/i18n/routing";
+import { articleReplyText } from "./article-text";
 import { publicArticle } from "./public";
 import { guessLanguage, MAX_TEXT, significantWords, wordPrefix } from "./ticket-words";
 
@@ -188,7 +188,7 @@ export async function suggestArticles(
   return {
     ...none,
     articles: ranked.map((row) => {
-      const body = articleReplyText(row.bodyHtml);
+      const body = articleReplyText(row.bodyHtml, appUrl("/"));
       return {
         id: row.id,
         title: row.title,
@@ -202,22 +202,6 @@ export async function suggestArticles(
       };
     }),
   };
-}
-
-/**
- * An article as a customer reads it in a reply: plain text, its links written out (absolute: a
- * mail has no page to be relative to), images left out (the knowledge base's images are the
- * staff's address, not the customer's), headings as written rather than html-to-text's capitals.
- */
-function articleReplyText(bodyHtml: string): string {
-  return htmlToText(bodyHtml, {
-    wordwrap: false,
-    selectors: [
-      { selector: "a", options: { hideLinkHrefIfSameAsText: true, baseUrl: appUrl("/") } },
-      { selector: "img", format: "skip" },
-      ...(["h1", "h2", "h3", "h4", "h5", "h6"] as const).map((selector) => ({ selector, options: { uppercase: false } })),
-    ],
-  }).trim();
 }
 
 function oneLine(text: string, length: number): string {

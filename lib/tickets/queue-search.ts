@@ -65,8 +65,8 @@ export function wordsQuery(search: ParsedSearch): SQL | null {
   return search.words.length > 0 ? sql`(${sql.join(search.words.map(wordQuery), sql` && `)})` : null;
 }
 
-/** The LIKE pattern of the whole query, for a part of the subject; null when too short for a trigram. */
-function subjectPart(search: ParsedSearch): string | null {
+/** The LIKE pattern of the whole query, for a part of a subject (or an article's title); null when too short for a trigram. */
+export function partPattern(search: ParsedSearch): string | null {
   return [...search.text].length >= MIN_PART ? `%${search.text.replace(/[\\%_]/g, (char) => `\\${char}`)}%` : null;
 }
 
@@ -76,7 +76,7 @@ function subjectPart(search: ParsedSearch): string | null {
  */
 export function textMatch(search: ParsedSearch): SQL {
   const words = wordsQuery(search);
-  const part = subjectPart(search);
+  const part = partPattern(search);
   const matches: SQL[] = [];
   if (words) {
     matches.push(
@@ -93,7 +93,7 @@ export function textMatch(search: ParsedSearch): SQL {
  */
 export function matchingIds(search: ParsedSearch, cap: number): SQL {
   const words = wordsQuery(search) ?? sql`null::tsquery`;
-  return sql`postdesk_search_matches(${words}, ${subjectPart(search)}::text, ${cap}::int)`;
+  return sql`postdesk_search_matches(${words}, ${partPattern(search)}::text, ${cap}::int)`;
 }
 
 /** Tickets whose number the query is (in the division of the tag it names), or undefined. */
