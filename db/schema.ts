@@ -6,6 +6,7 @@ import {
   boolean,
   check,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -61,6 +62,11 @@ const divisionId = () =>
     .references((): AnyPgColumn => divisions.id, { onDelete: "cascade" });
 
 /** "light": a read-only agent, who sees what an agent sees and changes nothing (lib/auth/roles.ts). */
+/** One weekday's open hours, local "HH:MM" to "HH:MM" (end after start); null: closed all day. */
+export type DayHours = { start: string; end: string } | null;
+/** Monday to Sunday: seven days. */
+export type WeeklyHours = DayHours[];
+
 export const roleEnum = pgEnum("role", ["owner", "admin", "agent", "light"]);
 export const ticketStatusEnum = pgEnum("ticket_status", ["open", "answered", "on_hold", "closed"]);
 export const ticketPriorityEnum = pgEnum("ticket_priority", ["low", "normal", "high", "urgent"]);
@@ -442,6 +448,18 @@ export const divisions = pgTable(
     nextTicketNumber: integer("next_ticket_number").notNull().default(1),
     /** Tickets, messages and waiting-list entries in the trash longer than this are deleted for good. */
     trashRetentionDays: integer("trash_retention_days").notNull().default(30),
+    /**
+     * The division's clock (an IANA zone): its business hours and holidays are local to it, and the
+     * dashboard's days begin at its midnight.
+     */
+    timeZone: text("time_zone").notNull().default("UTC"),
+    /** Null: around the clock. Otherwise each weekday's open hours, Monday first (lib/divisions/business-hours.ts). */
+    businessHours: jsonb("business_hours").$type<WeeklyHours>(),
+    /** Service-level targets in business minutes; null: no target. */
+    firstResponseTargetMinutes: integer("first_response_target_minutes"),
+    resolutionTargetMinutes: integer("resolution_target_minutes"),
+    /** How long before a target is missed the escalation email goes out (wall-clock minutes). */
+    escalateBeforeMinutes: integer("escalate_before_minutes").notNull().default(60),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -450,6 +468,17 @@ export const divisions = pgTable(
     unique("divisions_tenant_name_key").on(t.tenantId, t.name),
     tenantPolicy(),
   ],
+);
+
+/** Days a division is closed all day (its business hours do not count), in its own time zone. */
+export const divisionHolidays = pgTable(
+  "division_holidays",
+  {
+    tenantId: tenantId(),
+    divisionId: divisionId(),
+    day: date("day", { mode: "string" }).notNull(),
+  },
+  (t) => [primaryKey({ name: "division_holidays_pkey", columns: [t.divisionId, t.day] }), tenantPolicy()],
 );
 
 /** Staff told about emails that could not be processed in a division. */
@@ -770,6 +799,24 @@ export const tickets = pgTable(
     lastCustomerMessageAt: timestamp("last_customer_message_at", { withTimezone: true }),
     answeredAt: timestamp("answered_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
+    /** The first reply sent to the customer, and who wrote it: kept, while `answeredAt` moves with each reply. */
+    firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
+    firstResponseById: uuid("first_response_by_id").references(() => users.id, { onDelete: "set null" }),
+    /**
+     * When the division's service-level targets fall due for this ticket (business hours and
+     * holidays counted, lib/tickets/service-levels.ts); null: no target.
+     */
+    firstResponseDueAt: timestamp("first_response_due_at", { withTimezone: true }),
+    resolutionDueAt: timestamp("resolution_due_at", { withTimezone: true }),
+    /**
+     * The target the ticket runs against now: the earlier of both until the first response, then
+     * resolution; none once closed. The queue sorts and filters by it ("breaching soon", "breached").
+     */
+    slaDueAt: timestamp("sla_due_at", { withTimezone: true }).generatedAlwaysAs(
+      sql`case when status = 'closed' then null when first_response_at is null then least(first_response_due_at, resolution_due_at) else resolution_due_at end`,
+    ),
+    /** The `slaDueAt` its escalation email was sent for: one email per target, never two. */
+    escalatedDueAt: timestamp("escalated_due_at", { withTimezone: true }),
     /**
      * The status as its place in ticket_status (1 open … 4 closed), for the tab counts' indexes:
      * under row-level security an index serves only leakproof comparisons, and an enum's `=` is not
@@ -825,6 +872,17 @@ export const tickets = pgTable(
     index("tickets_tags_idx").using("gin", t.tags),
     // Serves a customer's tickets: the contact page and the ticket sidebar's other open tickets.
     index("tickets_contact_idx").on(t.tenantId, t.contactId, t.updatedAt),
+    // Serve the dashboard's set-based figures over a date range (lib/reports).
+    index("tickets_closed_idx")
+      .on(t.tenantId, t.closedAt)
+      .where(sql`${t.closedAt} is not null and ${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    index("tickets_first_response_idx")
+      .on(t.tenantId, t.firstResponseAt)
+      .where(sql`${t.firstResponseAt} is not null and ${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    // Serves the queue's "breaching soon" / "breached" and its sort by due time, and the escalation sweep.
+    index("tickets_sla_due_idx")
+      .on(t.tenantId, t.slaDueAt, t.id)
+      .where(sql`${t.slaDueAt} is not null and ${t.deletedAt} is null and ${t.mergedIntoId} is null`),
     // Serves the trash and its retention sweep.
     index("tickets_deleted_idx").on(t.tenantId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
     tenantPolicy(),
@@ -947,6 +1005,8 @@ export const inboundEmails = pgTable(
     index("inbound_emails_sha256_idx").on(t.divisionId, t.sha256),
     // Serves the dispatcher page's "mails ingested today" per mailbox.
     index("inbound_emails_mailbox_received_idx").on(t.mailboxId, t.receivedAt),
+    // Serves the dashboard's inbound mail per day.
+    index("inbound_emails_received_idx").on(t.tenantId, t.receivedAt),
     // Serves the POP3 poll's "what must go from the server".
     index("inbound_emails_remove_idx").on(t.mailboxId).where(sql`${t.removeFromServer}`),
     tenantPolicy(),
@@ -1011,6 +1071,10 @@ export const messages = pgTable(
     index("messages_ticket_idx").on(t.tenantId, t.ticketId, t.createdAt),
     // Serves threading by In-Reply-To / References.
     index("messages_message_id_idx").on(t.tenantId, t.messageId),
+    // Serves the dashboard's replies sent per agent.
+    index("messages_outbound_idx")
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.direction} = 'outbound' and ${t.deletedAt} is null`),
     tenantPolicy(),
   ],
 );

@@ -5,6 +5,7 @@ import { findDivisionMailbox } from "@/db/queries/mailboxes";
 import { areMembers } from "@/db/queries/members";
 import {
   type Division,
+  divisionHolidays,
   divisions,
   divisionUnprocessedRecipients,
   emailTemplates,
@@ -33,7 +34,21 @@ export async function getDivision(
   divisionId: string,
 ): Promise<DivisionWithSettings> {
   const division = found(await findDivision(tx, scope, { divisionId }), "division");
-  return { ...division, unprocessedRecipientIds: await unprocessedRecipientIds(tx, scope, divisionId) };
+  return {
+    ...division,
+    unprocessedRecipientIds: await unprocessedRecipientIds(tx, scope, divisionId),
+    holidays: await holidaysOf(tx, scope, divisionId),
+  };
+}
+
+/** The days a division is closed, `YYYY-MM-DD`, earliest first. */
+export async function holidaysOf(tx: Executor, scope: TenantScope, divisionId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ day: divisionHolidays.day })
+    .from(divisionHolidays)
+    .where(and(eq(divisionHolidays.tenantId, scope.tenantId), eq(divisionHolidays.divisionId, divisionId)))
+    .orderBy(asc(divisionHolidays.day));
+  return rows.map((row) => row.day);
 }
 
 /** The staff a division tells about emails it could not process. */
@@ -102,7 +117,7 @@ export async function updateDivisionSettings(
   patch: DivisionSettingsPatch | DivisionSettings,
 ): Promise<DivisionWithSettings> {
   const current = await getDivision(tx, scope, divisionId);
-  const { unprocessedRecipientIds, ...columns } = patch;
+  const { unprocessedRecipientIds, holidays, ...columns } = patch;
   await assertFree(tx, scope, { name: columns.name, tag: columns.tag }, divisionId);
   await assertReferences(tx, scope, divisionId, patch);
 
@@ -131,11 +146,21 @@ export async function updateDivisionSettings(
       );
     }
   }
+  if (holidays) {
+    await tx
+      .delete(divisionHolidays)
+      .where(and(eq(divisionHolidays.tenantId, scope.tenantId), eq(divisionHolidays.divisionId, divisionId)));
+    if (holidays.length > 0) {
+      await tx
+        .insert(divisionHolidays)
+        .values([...new Set(holidays)].map((day) => ({ tenantId: scope.tenantId, divisionId, day })));
+    }
+  }
   if (columns.highlightDomains && JSON.stringify(columns.highlightDomains) !== JSON.stringify(current.highlightDomains)) {
     await refreshHighlights(tx, scope, { divisionId });
   }
   const changed = Object.keys(patch).filter((key) => {
-    const before = key === "unprocessedRecipientIds" ? current.unprocessedRecipientIds : current[key as keyof Division];
+    const before = key === "unprocessedRecipientIds" || key === "holidays" ? current[key] : current[key as keyof Division];
     return JSON.stringify(before) !== JSON.stringify(patch[key as keyof typeof patch]);
   });
   if (changed.length > 0) {

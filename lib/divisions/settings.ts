@@ -2,6 +2,7 @@ import { z } from "zod";
 import { automationModeEnum, type Division } from "@/db/schema";
 import { checkbox, listOf, optionalInt, optionalUuid, requiredInt } from "@/lib/forms";
 import { locales } from "@/lib/i18n/routing";
+import { isTimeZone, minutesOfDay } from "./business-hours";
 
 /**
  * Every help-desk setting of a division, validated the same way for the web form and the CLI.
@@ -21,6 +22,39 @@ const domainOrAddress = z
     (value) => domain.safeParse(value).success || z.email().safeParse(value).success,
     "domainOrAddressFormat",
   );
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "timeFormat");
+
+const dayHours = z
+  .object({ start: clockTime, end: clockTime })
+  .refine((hours) => minutesOfDay(hours.end) > minutesOfDay(hours.start), "hoursOrder")
+  .nullable();
+
+/**
+ * Seven days of open hours, Monday first, or null for around the clock; the form sends it as JSON
+ * (the CLI parses its own text form, lib/cli/business-hours.ts).
+ */
+export const weeklyHoursSchema = z.preprocess(
+  (value) => {
+    if (value === "" || value === undefined || value === null) return null;
+    if (typeof value !== "string") return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  },
+  z
+    .array(dayHours, "invalidFormat")
+    .length(7, "invalidFormat")
+    .refine((days) => days.some((day) => day !== null), "noOpenDay")
+    .nullable(),
+);
+
+const holiday = z.iso.date("dateFormat");
+
+/** In business minutes: up to a year of them. */
+const targetMinutes = optionalInt(z.int("wholeNumber").min(1, "targetRange").max(525_600, "targetRange"));
 
 export const divisionTag = z
   .string()
@@ -64,6 +98,13 @@ export const divisionSettingsSchema = z.object({
   massMailFromMailboxId: optionalUuid,
   /** Days a deleted ticket, message or waiting-list entry stays restorable before it is deleted for good. */
   trashRetentionDays: requiredInt(z.int("wholeNumber").min(1, "trashRetentionRange").max(3650, "trashRetentionRange")),
+  /** Service levels: the clock they count on, and the targets (lib/divisions/service-targets.ts). */
+  timeZone: z.string().trim().refine(isTimeZone, "timeZoneUnknown"),
+  businessHours: weeklyHoursSchema,
+  holidays: listOf(holiday),
+  firstResponseTargetMinutes: targetMinutes,
+  resolutionTargetMinutes: targetMinutes,
+  escalateBeforeMinutes: requiredInt(z.int("wholeNumber").min(1, "escalateRange").max(10_080, "escalateRange")),
 });
 
 export type DivisionSettings = z.output<typeof divisionSettingsSchema>;
@@ -74,8 +115,8 @@ export const divisionSettingNames = Object.keys(divisionSettingsSchema.shape) as
 export const divisionSettingsPatchSchema = divisionSettingsSchema.partial();
 export type DivisionSettingsPatch = z.output<typeof divisionSettingsPatchSchema>;
 
-/** A division with the settings kept beside its row: the staff it tells about unprocessed mail. */
-export type DivisionWithSettings = Division & { unprocessedRecipientIds: string[] };
+/** A division with the settings kept beside its row: the staff it tells about unprocessed mail, its holidays. */
+export type DivisionWithSettings = Division & { unprocessedRecipientIds: string[]; holidays: string[] };
 
 /**
  * Just the settings of a division, for forms and the CLI: the row also holds sealed secrets and

@@ -13,7 +13,7 @@ const rules: Rules = {
   layers: [
     ["lib/dispatch"],
     ["lib/inbound"],
-    ["lib/tickets", "lib/notifications", "lib/mass-mail", "lib/accounts", "lib/canned-replies", "lib/knowledge"],
+    ["lib/tickets", "lib/notifications", "lib/mass-mail", "lib/accounts", "lib/canned-replies", "lib/knowledge", "lib/reports"],
     ["lib/trash"],
     ["lib/outbox"],
     [
