@@ -62,6 +62,35 @@ export function dueTimes(levels: ServiceLevels, start: Date): ServiceTargets {
   return serviceTargets(levels.division, levels.calendar, start);
 }
 
+/**
+ * The due-time columns of a new ticket of the division whose targets start at `start`. `quiet`: as
+ * if already escalated, for mail that is history rather than work arriving now (an import).
+ */
+export async function newTicketTargets(
+  tx: Executor,
+  scope: TenantScope,
+  divisionId: string,
+  start: Date,
+  options: { quiet?: boolean } = {},
+): Promise<ServiceTargets & { escalatedDueAt: Date | null }> {
+  const due = dueTimes(await serviceLevelsOf(tx, scope, divisionId), start);
+  return { ...due, escalatedDueAt: options.quiet ? earliest(due.firstResponseDueAt, due.resolutionDueAt) : null };
+}
+
+/** A closed ticket reopened at `now`: its targets count again from then, not from its creation. */
+export async function restartServiceTargets(
+  tx: Executor,
+  scope: TenantScope,
+  ticket: { id: string; divisionId: string },
+  now: Date,
+): Promise<void> {
+  await tx
+    .update(tickets)
+    .set({ targetsStartedAt: now })
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticket.id)));
+  await restampServiceTargets(tx, scope, ticket.divisionId, { ticketIds: [ticket.id], now });
+}
+
 /** Tickets restamped per statement: one read and one update of this many rows at a time. */
 export const RESTAMP_CHUNK = 1000;
 
