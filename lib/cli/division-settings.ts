@@ -152,9 +152,11 @@ function fromCommandLine(option: SettingOption, raw: string): unknown {
     case "choice":
       // Postgres enum values are snake_case; on a command line kebab-case reads better.
       return word.replace(/-/g, "_");
-    case "hours":
+    case "hours": {
       // Text that is not hours at all goes on as it is, for the schema to call it the wrong format.
-      return parseBusinessHours(raw) ?? raw;
+      const hours = parseBusinessHours(raw);
+      return hours === undefined ? raw : hours;
+    }
     case "minutes": {
       if (option.clearable && word === "none") return "";
       const duration = /^(\d+)\s*(m|h)?$/.exec(word);

@@ -105,7 +105,9 @@ export const divisionSet: Command = {
   description:
     "Give any of the settings below; the rest stay as they are. Values are checked exactly as the\n" +
     "settings page checks them. Yes/no settings take true/false (yes/no, on/off, 1/0); lists are\n" +
-    "comma-separated; `none` (or \"\") clears a value that may be empty.",
+    "comma-separated; `none` (or \"\") clears a value that may be empty. Service levels count in the\n" +
+    "division's time zone and business hours (\"mon-fri 09:00-17:00, sat 10:00-14:00\", or always),\n" +
+    "less its holidays; targets take minutes (90 or 90m) or hours (4h) of that business time.",
   options: { division: divisionOption, ...settingOptionSpecs },
   fieldOptions: settingFieldOptions,
   async run(values, context) {
@@ -119,7 +121,7 @@ export const divisionSet: Command = {
     const division = await withTenant(db, tenant.id, (tx) =>
       updateDivisionSettings(tx, operatorScope(tenant.id), id, patch),
     );
-    const changed = Object.keys(patch).map((setting) => `--${toKebab(setting)}`);
+    const changed = Object.keys(patch).map((setting) => `--${settingFieldOptions[setting] ?? toKebab(setting)}`);
     return {
       json: divisionJson(division, tenant),
       human: `Updated ${changed.join(", ")}.\n\n${divisionText(division, tenant)}`,
