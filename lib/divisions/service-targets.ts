@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { findDivision } from "@/db/queries/divisions";
 import { type Division, divisionHolidays, tickets } from "@/db/schema";
@@ -43,7 +43,10 @@ export interface ServiceLevels {
 }
 
 export async function serviceLevelsOf(tx: Executor, scope: TenantScope, divisionId: string): Promise<ServiceLevels> {
-  const division = { ...found(await findDivision(tx, scope, { divisionId }), "division"), holidays: await holidaysOf(tx, scope, divisionId) };
+  const row = found(await findDivision(tx, scope, { divisionId }), "division");
+  // Without a target nothing is counted: every new ticket of such a division spares the read.
+  const targets = row.firstResponseTargetMinutes !== null || row.resolutionTargetMinutes !== null;
+  const division = { ...row, holidays: targets ? await holidaysOf(tx, scope, divisionId) : [] };
   return { division, calendar: businessCalendarOf(division) };
 }
 
@@ -103,10 +106,15 @@ export const serviceLevelSettings = [
   "resolutionTargetMinutes",
 ] as const;
 
+/** `status_code` of a closed ticket (ticket_status's fourth value): an index serves only its comparison. */
+const CLOSED = 4;
+
 /**
  * Recomputes the due times of the division's live tickets still to be closed (its settings
- * changed, or `ticketIds` moved into it), a chunk at a time in id order: one read and one set-based
- * update per chunk, so the work grows with the tickets and never holds more than a chunk.
+ * changed, or `ticketIds` moved into it or reopened). Their ids come first, from the queue's index
+ * of the division's tickets by status; then a chunk at a time, one read by id and one set-based
+ * update, so the work grows with the open tickets alone and a statement never carries more than a
+ * chunk.
  *
  * Targets count from `targets_started_at` (the last reopening) or else the ticket's creation. A
  * first response already given is history: its due time stays, only the resolution's moves. A
@@ -122,9 +130,20 @@ export async function restampServiceTargets(
 ): Promise<{ restamped: number }> {
   const levels = await serviceLevelsOf(tx, scope, divisionId);
   const now = options.now ?? new Date();
-  let after: string | null = null;
+  const live = and(
+    eq(tickets.tenantId, scope.tenantId),
+    eq(tickets.divisionId, divisionId),
+    isNull(tickets.deletedAt),
+    isNull(tickets.mergedIntoId),
+    lt(tickets.statusCode, CLOSED),
+  );
+  const ids = await tx
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(live, options.ticketIds ? inArray(tickets.id, options.ticketIds) : undefined));
+
   let restamped = 0;
-  for (;;) {
+  for (let from = 0; from < ids.length; from += RESTAMP_CHUNK) {
     const chunk = await tx
       .select({
         id: tickets.id,
@@ -134,29 +153,15 @@ export async function restampServiceTargets(
         firstResponseDueAt: tickets.firstResponseDueAt,
       })
       .from(tickets)
-      .where(
-        and(
-          eq(tickets.tenantId, scope.tenantId),
-          eq(tickets.divisionId, divisionId),
-          isNull(tickets.deletedAt),
-          isNull(tickets.mergedIntoId),
-          ne(tickets.status, "closed"),
-          options.ticketIds ? inArray(tickets.id, options.ticketIds) : undefined,
-          after ? gt(tickets.id, after) : undefined,
-        ),
-      )
-      .orderBy(asc(tickets.id))
-      .limit(RESTAMP_CHUNK);
-    if (chunk.length === 0) break;
-    after = chunk[chunk.length - 1]!.id;
+      .where(and(live, inArray(tickets.id, ids.slice(from, from + RESTAMP_CHUNK).map((row) => row.id))));
+    if (chunk.length === 0) continue;
 
     const rows = chunk.map((ticket) => {
       const due = dueTimes(levels, ticket.targetsStartedAt ?? ticket.createdAt);
       const firstResponseDueAt = ticket.firstResponseAt ? ticket.firstResponseDueAt : due.firstResponseDueAt;
-      const slaDueAt = ticket.firstResponseAt
-        ? due.resolutionDueAt
-        : earliest(firstResponseDueAt, due.resolutionDueAt);
-      return sql`(${ticket.id}::uuid, ${iso(firstResponseDueAt)}::timestamptz, ${iso(due.resolutionDueAt)}::timestamptz, ${iso(slaDueAt && slaDueAt <= now ? slaDueAt : null)}::timestamptz)`;
+      const slaDueAt = ticket.firstResponseAt ? due.resolutionDueAt : earliest(firstResponseDueAt, due.resolutionDueAt);
+      const missed = slaDueAt && slaDueAt <= now ? slaDueAt : null;
+      return sql`(${ticket.id}::uuid, ${iso(firstResponseDueAt)}::timestamptz, ${iso(due.resolutionDueAt)}::timestamptz, ${iso(missed)}::timestamptz)`;
     });
     const values = sql`(values ${sql.join(rows, sql`, `)}) as v(id, first_response_due_at, resolution_due_at, missed_due_at)`;
     const updated = await tx
@@ -177,7 +182,6 @@ export async function restampServiceTargets(
       )
       .returning({ id: tickets.id });
     restamped += updated.length;
-    if (chunk.length < RESTAMP_CHUNK) break;
   }
   return { restamped };
 }

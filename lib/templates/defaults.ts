@@ -66,8 +66,8 @@ export const defaultTemplates: Record<Locale, Record<TemplateKind, TemplateText>
       name: "Service-level target about to be missed",
       subject: "Due {{dueAt}}: [{{tag}}#{{ticketNumber}}] {{subject}}",
       body:
-        "Ticket {{tag}}#{{ticketNumber}} ({{divisionName}}) must have its {{target}} by {{dueAt}}, " +
-        "the division's service-level target.\n\n{{link}}",
+        "The {{target}} on ticket {{tag}}#{{ticketNumber}} ({{divisionName}}) is due by {{dueAt}} under " +
+        "the division's service-level targets.\n\n{{link}}",
     },
     mass_mail: {
       name: "Announcement",

@@ -55,7 +55,7 @@ describe("the escalation sweep", () => {
     expect(mail).toHaveLength(1);
     expect(mail[0]).toMatchObject({ to: [{ address: desk.company.email }], ticketId: ticket.id });
     expect(mail[0]!.subject).toBe("Due Dec 7, 2026, 9:30 AM (Europe/Warsaw): [ACME#1] Printer on fire");
-    expect(mail[0]!.text).toContain("must have its first response by Dec 7, 2026, 9:30 AM (Europe/Warsaw)");
+    expect(mail[0]!.text).toContain("The first response on ticket ACME#1 (Support) is due by Dec 7, 2026, 9:30 AM (Europe/Warsaw)");
     expect(mail[0]!.text).toMatch(new RegExp(`/en/[^/]+/tickets/${ticket.id}`));
     expect(await desk.ticketById(ticket.id)).toMatchObject({ escalatedDueAt: firstResponseDue });
   });
@@ -72,7 +72,7 @@ describe("the escalation sweep", () => {
     expect(await sweep(at("2026-12-07T14:50:00Z"))).toEqual({ escalated: 0 });
 
     const mail = await escalationMail(db, desk.tenantId);
-    expect(mail.map((m) => m.text.match(/its (first response|resolution) by/)?.[1])).toEqual(["first response", "resolution"]);
+    expect(mail.map((m) => m.text.match(/The (first response|resolution) on ticket/)?.[1])).toEqual(["first response", "resolution"]);
     expect(await desk.ticketById(ticket.id)).toMatchObject({ escalatedDueAt: resolutionDue });
   });
 
@@ -181,6 +181,6 @@ describe("the escalation email", () => {
     expect(parsed.from?.value[0]?.address).toBe(desk.mailbox.address);
     expect(parsed.subject).toBe("Due Dec 7, 2026, 9:30 AM (Europe/Warsaw): [ACME#1] Printer on fire");
     expect(parsed.headers.get("auto-submitted")).toBe("auto-generated");
-    expect(parsed.text).toContain("must have its first response by");
+    expect(parsed.text).toContain("The first response on ticket ACME#1");
   });
 });
