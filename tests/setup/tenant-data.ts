@@ -163,6 +163,7 @@ export async function makeFilledTenant(db: Database, name: string) {
     await tx
       .insert(schema.divisionUnprocessedRecipients)
       .values({ tenantId, divisionId: base.divisionId, userId: base.user.id });
+    await tx.insert(schema.divisionHolidays).values({ tenantId, divisionId: base.divisionId, day: "2026-12-24" });
     const [template] = await tx
       .select({ id: schema.emailTemplates.id })
       .from(schema.emailTemplates)
