@@ -28,6 +28,8 @@ function settingsOf(division: DivisionWithSettings | DivisionSettings) {
 }
 
 const someUuid = "7f1d8c52-1f0a-4a8e-9d7e-2f7c1f0b6a11";
+const nineToFive = { start: "09:00", end: "17:00" };
+const weekdays = [nineToFive, nineToFive, nineToFive, nineToFive, nineToFive, null, null];
 
 /** The settings form as the browser posts it: checkboxes "on" or absent, lists typed in textareas. */
 function settingsForm(fields: Record<string, string | string[] | undefined> = {}) {
@@ -57,6 +59,12 @@ function settingsForm(fields: Record<string, string | string[] | undefined> = {}
     markOutgoingPrivate: "on",
     massMailFromMailboxId: "",
     trashRetentionDays: "30",
+    timeZone: "Europe/Warsaw",
+    businessHours: JSON.stringify(weekdays),
+    holidays: "2026-12-24\n2026-12-25",
+    firstResponseTargetMinutes: "240",
+    resolutionTargetMinutes: "",
+    escalateBeforeMinutes: "60",
   };
   const form = new FormData();
   for (const [key, value] of Object.entries({ ...base, ...fields })) {
@@ -104,7 +112,17 @@ describe("the division settings form", () => {
       markOutgoingPrivate: true,
       massMailFromMailboxId: null,
       trashRetentionDays: 30,
+      timeZone: "Europe/Warsaw",
+      businessHours: weekdays,
+      holidays: ["2026-12-24", "2026-12-25"],
+      firstResponseTargetMinutes: 240,
+      resolutionTargetMinutes: null,
+      escalateBeforeMinutes: 60,
     });
+  });
+
+  it("reads business hours left empty as around the clock", () => {
+    expect(divisionSettingsSchema.parse(settingsForm({ businessHours: "" })).businessHours).toBeNull();
   });
 
   it("reads auto-close as never (-1), as soon as answered (empty) or a number of days", () => {
@@ -156,6 +174,23 @@ describe("the division settings form", () => {
     ["half a confirmation", { confirmationsPerSenderPerHour: "1.5" }, { confirmationsPerSenderPerHour: ["wholeNumber"] }],
     ["no confirmation limit at all", { confirmationsPerSenderPerHour: "" }, { confirmationsPerSenderPerHour: ["wholeNumber"] }],
     ["a mass-mail mailbox that is not an id", { massMailFromMailboxId: "support" }, { massMailFromMailboxId: ["invalidFormat"] }],
+    ["an unknown time zone", { timeZone: "Mars/Olympus_Mons" }, { timeZone: ["timeZoneUnknown"] }],
+    [
+      "hours that end before they start",
+      { businessHours: JSON.stringify([{ start: "17:00", end: "09:00" }, null, null, null, null, null, null]) },
+      { businessHours: ["hoursOrder"] },
+    ],
+    [
+      "an hour past midnight",
+      { businessHours: JSON.stringify([{ start: "09:00", end: "24:30" }, null, null, null, null, null, null]) },
+      { businessHours: ["timeFormat"] },
+    ],
+    ["a week closed every day", { businessHours: JSON.stringify([null, null, null, null, null, null, null]) }, { businessHours: ["noOpenDay"] }],
+    ["six days of hours", { businessHours: JSON.stringify(weekdays.slice(1)) }, { businessHours: ["invalidFormat"] }],
+    ["a holiday that is no date", { holidays: "2026-12-24\n24.12.2026" }, { holidays: ["dateFormat"] }],
+    ["a target of no minutes", { firstResponseTargetMinutes: "0" }, { firstResponseTargetMinutes: ["targetRange"] }],
+    ["a target over a year", { resolutionTargetMinutes: "525601" }, { resolutionTargetMinutes: ["targetRange"] }],
+    ["a warning of no minutes", { escalateBeforeMinutes: "0" }, { escalateBeforeMinutes: ["escalateRange"] }],
   ])("refuses %s, naming the field", (_what, fields, expected) => {
     expect(fieldErrorsFor(fields)).toEqual(expected);
   });
