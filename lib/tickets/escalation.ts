@@ -88,7 +88,7 @@ export async function escalateServiceLevels(db: Database, input: EscalationInput
  * is (or they left the company), the members of its team who may see it; else, with no team or
  * nobody in it, the company's owners and administrators, who answer for every division.
  */
-export async function escalationRecipients(
+async function escalationRecipients(
   tx: Executor,
   scope: TenantScope,
   ticket: { assigneeId: string | null; teamId: string | null; mailboxId: string | null },
