@@ -37,12 +37,12 @@ export function serviceTargets(division: ServiceLevelDivision, calendar: Busines
 }
 
 /** A division's targets and calendar, read once for the tickets about to be stamped with them. */
-export interface ServiceLevels {
+interface ServiceLevels {
   division: ServiceLevelDivision;
   calendar: BusinessCalendar;
 }
 
-export async function serviceLevelsOf(tx: Executor, scope: TenantScope, divisionId: string): Promise<ServiceLevels> {
+async function serviceLevelsOf(tx: Executor, scope: TenantScope, divisionId: string): Promise<ServiceLevels> {
   const row = found(await findDivision(tx, scope, { divisionId }), "division");
   // Without a target nothing is counted: every new ticket of such a division spares the read.
   const targets = row.firstResponseTargetMinutes !== null || row.resolutionTargetMinutes !== null;
@@ -61,7 +61,7 @@ export async function holidaysOf(tx: Executor, scope: TenantScope, divisionId: s
 }
 
 /** The due times of a new ticket, or of one whose targets start again at `start` (a reopening). */
-export function dueTimes(levels: ServiceLevels, start: Date): ServiceTargets {
+function dueTimes(levels: ServiceLevels, start: Date): ServiceTargets {
   return serviceTargets(levels.division, levels.calendar, start);
 }
 
