@@ -126,6 +126,7 @@ export const templateKindEnum = pgEnum("template_kind", [
   "notify_new_ticket",
   "notify_assignment",
   "notify_reconnect",
+  "notify_escalation",
   "mass_mail",
 ]);
 
@@ -804,7 +805,7 @@ export const tickets = pgTable(
     firstResponseById: uuid("first_response_by_id").references(() => users.id, { onDelete: "set null" }),
     /**
      * When the division's service-level targets fall due for this ticket (business hours and
-     * holidays counted, lib/tickets/service-levels.ts); null: no target.
+     * holidays counted, lib/divisions/service-targets.ts); null: no target.
      */
     firstResponseDueAt: timestamp("first_response_due_at", { withTimezone: true }),
     resolutionDueAt: timestamp("resolution_due_at", { withTimezone: true }),
@@ -817,6 +818,11 @@ export const tickets = pgTable(
     ),
     /** The `slaDueAt` its escalation email was sent for: one email per target, never two. */
     escalatedDueAt: timestamp("escalated_due_at", { withTimezone: true }),
+    /**
+     * When the targets began to count again: the last reopening of a closed ticket, so that it is not
+     * breached the moment it reopens. Null: they count from `createdAt`.
+     */
+    targetsStartedAt: timestamp("targets_started_at", { withTimezone: true }),
     /**
      * The status as its place in ticket_status (1 open … 4 closed), for the tab counts' indexes:
      * under row-level security an index serves only leakproof comparisons, and an enum's `=` is not

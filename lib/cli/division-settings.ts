@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { WeeklyHours } from "@/db/schema";
 import {
   type DivisionSettingName,
   type DivisionSettingsPatch,
@@ -7,6 +8,7 @@ import {
   divisionSettingsSchema,
 } from "@/lib/divisions/settings";
 import { zodFieldErrors } from "@/lib/forms";
+import { formatBusinessHours, parseBusinessHours } from "./business-hours";
 import { InvalidInputError, type OptionSpec, type OptionValues, toKebab } from "./command";
 import { describeFieldError, optionErrors } from "./field-messages";
 
@@ -17,7 +19,7 @@ import { describeFieldError, optionErrors } from "./field-messages";
  * as for the settings form.
  */
 
-type ValueKind = "switch" | "choice" | "number" | "list" | "id" | "text";
+type ValueKind = "switch" | "choice" | "number" | "list" | "id" | "text" | "hours" | "minutes";
 
 export interface SettingOption {
   setting: DivisionSettingName;
@@ -57,6 +59,24 @@ const descriptions: Record<DivisionSettingName, string> = {
   markOutgoingPrivate: "mark outgoing email private: staff replies stay out of the customer-facing history",
   massMailFromMailboxId: "mailbox mass mail is sent from; none for the division's default mailbox",
   trashRetentionDays: "days deleted tickets, messages and waiting-list entries stay in the trash before they are deleted for good (1 to 3650)",
+  timeZone: "the division's time zone (IANA, such as Europe/Warsaw): its business hours and holidays are local to it",
+  businessHours: "open hours the targets count, such as \"mon-fri 09:00-17:00, sat 10:00-14:00\" (days not named are closed), or always",
+  holidays: "days closed all day, YYYY-MM-DD separated by commas",
+  firstResponseTargetMinutes: "target for the first reply, in business time: minutes (90 or 90m) or hours (4h); none for no target",
+  resolutionTargetMinutes: "target for closing a ticket, in business time: minutes (90 or 90m) or hours (4h); none for no target",
+  escalateBeforeMinutes: "how long before a target is missed its escalation email goes out, in minutes (30 or 30m) or hours (2h)",
+};
+
+/**
+ * Settings whose command-line spelling is not their schema's: the weekly hours as text (parsed in
+ * ./business-hours.ts), and durations in minutes or hours under shorter names. Days are left out on
+ * purpose: a day of business time is not 24 hours, and a target says minutes of it.
+ */
+const spellings: Partial<Record<DivisionSettingName, { option: string; kind: ValueKind }>> = {
+  businessHours: { option: "business-hours", kind: "hours" },
+  firstResponseTargetMinutes: { option: "first-response-target", kind: "minutes" },
+  resolutionTargetMinutes: { option: "resolution-target", kind: "minutes" },
+  escalateBeforeMinutes: { option: "escalate-before", kind: "minutes" },
 };
 
 export const settingOptions: SettingOption[] = divisionSettingNames.map(describeSetting);
@@ -107,6 +127,10 @@ export function displaySetting(setting: DivisionSettingName, value: unknown): st
     if (value === -1) return "-1 (never)";
     return `${String(value)} (days without a reply from the customer)`;
   }
+  if (option?.kind === "hours") return formatBusinessHours(value as WeeklyHours | null);
+  if (option?.kind === "minutes" && typeof value === "number") {
+    return `${value} ${setting === "escalateBeforeMinutes" ? "minutes" : "business minutes"}`;
+  }
   if (value === null || value === undefined) return "none";
   if (Array.isArray(value)) return value.length > 0 ? value.join(",") : "none";
   if (typeof value === "boolean") return value ? "true" : "false";
@@ -128,6 +152,15 @@ function fromCommandLine(option: SettingOption, raw: string): unknown {
     case "choice":
       // Postgres enum values are snake_case; on a command line kebab-case reads better.
       return word.replace(/-/g, "_");
+    case "hours":
+      // Text that is not hours at all goes on as it is, for the schema to call it the wrong format.
+      return parseBusinessHours(raw) ?? raw;
+    case "minutes": {
+      if (option.clearable && word === "none") return "";
+      const duration = /^(\d+)\s*(m|h)?$/.exec(word);
+      if (!duration) return raw;
+      return String(Number(duration[1]) * (duration[2] === "h" ? 60 : 1));
+    }
     default:
       // The schema reads "" as "no value" (the blank form field): `none` says it on a command line.
       return option.clearable && word === "none" ? "" : raw;
@@ -141,6 +174,9 @@ function describeSetting(setting: DivisionSettingName): SettingOption {
   if (def.type === "pipe") def = defOf((def as z.core.$ZodPipeDef).out);
   const nullable = def.type === "nullable";
   if (nullable) def = defOf((def as z.core.$ZodNullableDef).innerType);
+  const spelling = spellings[setting];
+  // Null business hours are "always", not "none".
+  if (spelling) return { setting, ...spelling, clearable: nullable && spelling.kind !== "hours" };
   switch (def.type) {
     case "boolean":
       return { setting, option, kind: "switch", clearable: false };
@@ -187,5 +223,9 @@ function placeholder(option: SettingOption): string {
       return `ID${orNone}`;
     case "text":
       return "TEXT";
+    case "hours":
+      return "DAYS HH:MM-HH:MM,…|always";
+    case "minutes":
+      return `N|Nm|Nh${orNone}`;
   }
 }

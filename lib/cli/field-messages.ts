@@ -46,6 +46,13 @@ const sentences: Record<string, string> = {
   tooManyTags: "would leave the ticket with more than 20 tags",
   teamOfThisDivision: "must be the id of one of the division's teams, from `team list`",
   activeMemberOnly: "must be the user id of an active member of this company",
+  timeFormat: "must be times of day as HH:MM (00:00 to 24:00), such as mon-fri 09:00-17:00",
+  hoursOrder: "must end each day's hours after they start, such as 09:00-17:00",
+  noOpenDay: "must open on at least one day, or be always",
+  dateFormat: "must be dates as YYYY-MM-DD, separated by commas",
+  targetRange: "must be a duration of business time from 1 minute to 525600 minutes (365 days), or none",
+  escalateRange: "must be a duration from 1 minute to 10080 minutes (7 days)",
+  timeZoneUnknown: "must be a time zone such as Europe/Warsaw or America/New_York (IANA names)",
   pgpKeyUnusable: "is not a private key that can be unlocked with the passphrase given (check the file and --passphrase-stdin)",
 };
 

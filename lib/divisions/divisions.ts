@@ -18,6 +18,7 @@ import { isLocale, type Locale, locales } from "@/lib/i18n/routing";
 import type { TenantScope } from "@/db/tenant";
 import { defaultTemplates, type TemplateKind } from "@/lib/templates/defaults";
 import { refreshHighlights } from "./highlight";
+import { holidaysOf, restampServiceTargets, serviceLevelSettings } from "./service-targets";
 import type { DivisionSettings, DivisionSettingsPatch, DivisionWithSettings } from "./settings";
 
 export async function listDivisions(tx: Executor, scope: TenantScope): Promise<Division[]> {
@@ -39,16 +40,6 @@ export async function getDivision(
     unprocessedRecipientIds: await unprocessedRecipientIds(tx, scope, divisionId),
     holidays: await holidaysOf(tx, scope, divisionId),
   };
-}
-
-/** The days a division is closed, `YYYY-MM-DD`, earliest first. */
-export async function holidaysOf(tx: Executor, scope: TenantScope, divisionId: string): Promise<string[]> {
-  const rows = await tx
-    .select({ day: divisionHolidays.day })
-    .from(divisionHolidays)
-    .where(and(eq(divisionHolidays.tenantId, scope.tenantId), eq(divisionHolidays.divisionId, divisionId)))
-    .orderBy(asc(divisionHolidays.day));
-  return rows.map((row) => row.day);
 }
 
 /** The staff a division tells about emails it could not process. */
@@ -163,6 +154,9 @@ export async function updateDivisionSettings(
     const before = key === "unprocessedRecipientIds" || key === "holidays" ? current[key] : current[key as keyof Division];
     return JSON.stringify(before) !== JSON.stringify(patch[key as keyof typeof patch]);
   });
+  if (serviceLevelSettings.some((name) => changed.includes(name))) {
+    await restampServiceTargets(tx, scope, divisionId);
+  }
   if (changed.length > 0) {
     await recordAudit(tx, scope, "division.settings_changed", { type: "division", id: divisionId }, {
       changed,

@@ -75,3 +75,8 @@ function withValues(values: Record<string, string>, format: (marked: Record<stri
     marks,
   );
 }
+
+/** The service-level target an escalation email is about, in a reader's language (Polish: accusative). */
+export function serviceTargetText(locale: string, target: "firstResponse" | "resolution"): string {
+  return translator(locale)(`serviceTarget.${target}`);
+}

@@ -4,7 +4,9 @@ import { findDivision } from "@/db/queries/divisions";
 import { seesMailbox } from "@/db/queries/members";
 import { memberships, type Ticket, teamMembers, tenants, users } from "@/db/schema";
 import { appUrl, ticketPath } from "@/lib/app-url";
-import { bulkAssignmentText, noSubjectText, unprocessedReasonText } from "@/lib/i18n/mail-text";
+import { dateFormatter } from "@/lib/i18n/dates";
+import { bulkAssignmentText, noSubjectText, serviceTargetText, unprocessedReasonText } from "@/lib/i18n/mail-text";
+import { isLocale } from "@/lib/i18n/routing";
 import { AUTOMATIC_HEADERS } from "@/lib/mail/automated";
 import { enqueueMail } from "@/lib/outbox/enqueue";
 import { divisionSender } from "@/lib/outbox/sender";
@@ -16,7 +18,12 @@ import { templateChooser } from "@/lib/templates/templates";
 type Preference = "notifyUnprocessed" | "notifyNewTicket" | "notifyAssignment" | null;
 
 /** The kinds of mail to staff: each fills in `{{link}}`, to what it is about, per reader. */
-type StaffMailKind = "notify_unprocessed" | "notify_new_ticket" | "notify_assignment" | "notify_reconnect";
+type StaffMailKind =
+  | "notify_unprocessed"
+  | "notify_new_ticket"
+  | "notify_assignment"
+  | "notify_reconnect"
+  | "notify_escalation";
 
 /**
  * Staff of the tenant among `userIds` who have not turned this kind of email off. The person who
@@ -254,5 +261,42 @@ export async function emailReconnect(
     values: { mailboxAddress: input.mailbox.address, divisionName: division?.name ?? "", connectedBy: input.connectedBy },
     link: (locale, slug) => `/${locale}/${slug}/settings/divisions/${input.mailbox.divisionId}/mailboxes/${input.mailbox.id}`,
     notFrom: input.mailbox.id,
+  });
+}
+
+/**
+ * Staff about a ticket whose service-level target is about to be missed (lib/tickets/escalation.ts):
+ * which target and when it falls due, in the reader's language and the division's time zone. It
+ * cannot be turned off: it is the division's promise to its customers.
+ */
+export async function emailEscalation(
+  tx: Executor,
+  scope: TenantScope,
+  input: {
+    ticket: Pick<Ticket, "id" | "divisionId" | "number" | "subject">;
+    target: "firstResponse" | "resolution";
+    dueAt: Date;
+    userIds: string[];
+  },
+): Promise<number> {
+  const division = await findDivision(tx, scope, { divisionId: input.ticket.divisionId });
+  const timeZone = division?.timeZone ?? "UTC";
+  return emailStaff(tx, scope, {
+    divisionId: input.ticket.divisionId,
+    kind: "notify_escalation",
+    userIds: input.userIds,
+    preference: null,
+    values: {
+      tag: division?.tag ?? "",
+      divisionName: division?.name ?? "",
+      ticketNumber: input.ticket.number,
+      subject: input.ticket.subject,
+    },
+    localized: (locale) => ({
+      target: serviceTargetText(locale, input.target),
+      dueAt: `${dateFormatter(isLocale(locale) ? locale : "en", timeZone).dateTime(input.dueAt, "dateTime")} (${timeZone})`,
+    }),
+    link: (locale, slug) => ticketPath(locale, slug, input.ticket.id),
+    ticketId: input.ticket.id,
   });
 }

@@ -6,6 +6,7 @@ export type TemplateKind =
   | "notify_new_ticket"
   | "notify_assignment"
   | "notify_reconnect"
+  | "notify_escalation"
   | "mass_mail";
 
 interface TemplateText {
@@ -61,6 +62,13 @@ export const defaultTemplates: Record<Locale, Record<TemplateKind, TemplateText>
         "email is fetched from it or sent with it.\n\n{{connectedBy}} connected it; they (or an " +
         "administrator) can connect it again here: {{link}}",
     },
+    notify_escalation: {
+      name: "Service-level target about to be missed",
+      subject: "Due {{dueAt}}: [{{tag}}#{{ticketNumber}}] {{subject}}",
+      body:
+        "Ticket {{tag}}#{{ticketNumber}} ({{divisionName}}) must have its {{target}} by {{dueAt}}, " +
+        "the division's service-level target.\n\n{{link}}",
+    },
     mass_mail: {
       name: "Announcement",
       subject: "{{subject}}",
@@ -101,6 +109,13 @@ export const defaultTemplates: Record<Locale, Record<TemplateKind, TemplateText>
         "zmieniono hasło albo konto usunięto. Dopóki nie zostanie połączone ponownie, poczta nie będzie z " +
         "niego pobierana ani wysyłana.\n\nPołączył je użytkownik {{connectedBy}}; on (albo administrator) " +
         "może połączyć je ponownie tutaj: {{link}}",
+    },
+    notify_escalation: {
+      name: "Zbliża się termin obsługi zgłoszenia",
+      subject: "Termin {{dueAt}}: [{{tag}}#{{ticketNumber}}] {{subject}}",
+      body:
+        "Termin na {{target}} w zgłoszeniu {{tag}}#{{ticketNumber}} ({{divisionName}}) mija {{dueAt}}, " +
+        "zgodnie z docelowym czasem obsługi działu.\n\n{{link}}",
     },
     mass_mail: {
       name: "Komunikat",

@@ -8,14 +8,18 @@ import { placeholdersFor, renderTemplate, type TemplateValues } from "./render";
  * No server imports: the template editor renders its live preview with this same code in the browser.
  */
 
-const sampleTexts: Record<Locale, Pick<Required<TemplateValues>, "subject" | "reason">> = {
+const sampleTexts: Record<Locale, Pick<Required<TemplateValues>, "subject" | "reason" | "target" | "dueAt">> = {
   en: {
     subject: "The printer in room 12 does not print",
     reason: "The email is larger than this division accepts.",
+    target: "first response",
+    dueAt: "Dec 7, 2026, 9:30 AM",
   },
   pl: {
     subject: "Drukarka w pokoju 12 nie drukuje",
     reason: "Wiadomość jest większa, niż przyjmuje ten dział.",
+    target: "pierwszą odpowiedź",
+    dueAt: "7 gru 2026, 09:30",
   },
 };
 

@@ -19,6 +19,10 @@ const placeholdersByKind = {
   notify_assignment: ["tag", "ticketNumber", "subject", "customerName", "link", "divisionName"],
   // lib/notifications/reconnect.ts: link is the mailbox's settings page, where it is connected again.
   notify_reconnect: ["mailboxAddress", "divisionName", "connectedBy", "link"],
+  // lib/notifications/email.ts, for lib/tickets/escalation.ts: target is the target about to be missed
+  // and dueAt its due time, both in the reader's language (dueAt in the division's time zone); link is
+  // the ticket's page.
+  notify_escalation: ["tag", "ticketNumber", "subject", "link", "divisionName", "target", "dueAt"],
   // lib/mass-mail/render.ts. No ticket; link is the recipient's own unsubscribe link; helpCenterUrl as
   // in a confirmation.
   mass_mail: ["tag", "subject", "customerName", "link", "divisionName", "helpCenterUrl"],

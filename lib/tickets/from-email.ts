@@ -5,6 +5,7 @@ import { attachments, messages, type Ticket, type TicketPriority, tickets } from
 import { normalizeSubject } from "@/lib/mail/subject";
 import type { ParsedEmail } from "@/lib/mail/types";
 import type { TenantScope } from "@/db/tenant";
+import { newTicketTargets, restartServiceTargets } from "@/lib/divisions/service-targets";
 import { nextTicketNumber } from "./numbering";
 
 /**
@@ -37,6 +38,12 @@ export async function createTicketFromEmail(
   },
 ): Promise<Ticket> {
   const number = await nextTicketNumber(tx, scope, input.divisionId);
+  // Mail without a mailbox is imported (lib/inbound/import.ts), processed in bulk at import time:
+  // its tickets keep their targets (the queue shows them breaching), but send no escalation email,
+  // or an import of a thousand old mails would mail the staff a thousand times as they fall due.
+  const targets = await newTicketTargets(tx, scope, input.divisionId, input.now, {
+    quiet: input.defaults.mailboxId === null,
+  });
   const [ticket] = await tx
     .insert(tickets)
     .values({
@@ -54,6 +61,7 @@ export async function createTicketFromEmail(
       tags: input.defaults.tags,
       assigneeId: input.defaults.assigneeId,
       lastCustomerMessageAt: input.now,
+      ...targets,
       createdAt: input.now,
       updatedAt: input.now,
     })
@@ -118,10 +126,21 @@ export async function addEmailToTicket(
   return message.id;
 }
 
-/** A customer wrote: the ticket is theirs to answer again (a closed one reopens). */
+/**
+ * A customer wrote: the ticket is theirs to answer again. A closed one reopens, and its service-level
+ * targets count again from now, or it would be breached the moment it reopened.
+ */
 export async function markCustomerReply(tx: Executor, scope: TenantScope, ticketId: string, now: Date): Promise<void> {
-  await tx
+  const [before] = await tx
+    .select({ status: tickets.status })
+    .from(tickets)
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)))
+    .for("update");
+  const reopens = before?.status === "closed";
+  const [ticket] = await tx
     .update(tickets)
     .set({ status: "open", closedAt: null, lastCustomerMessageAt: now, updatedAt: now })
-    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)));
+    .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticketId)))
+    .returning({ id: tickets.id, divisionId: tickets.divisionId });
+  if (reopens && ticket) await restartServiceTargets(tx, scope, ticket, now);
 }

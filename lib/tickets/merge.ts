@@ -3,6 +3,7 @@ import type { Executor } from "@/db/client";
 import { inboundEmails, messages, outbox, type Ticket, type TicketPriority, tickets } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
+import { restartServiceTargets } from "@/lib/divisions/service-targets";
 import { RuleError } from "@/lib/errors";
 import { lockTicket } from "./tickets";
 
@@ -11,6 +12,20 @@ const priorityRank: Record<TicketPriority, number> = { low: 0, normal: 1, high: 
 function later(a: Date | null, b: Date | null): Date | null {
   if (!a || !b) return a ?? b;
   return a > b ? a : b;
+}
+
+/**
+ * The survivor's first response: the earlier of both tickets', with who gave it and the due time it
+ * was measured against, so the service level reads one coherent answer.
+ */
+function firstResponseOf(source: Ticket, target: Ticket) {
+  const earlier =
+    source.firstResponseAt && (!target.firstResponseAt || source.firstResponseAt < target.firstResponseAt) ? source : target;
+  return {
+    firstResponseAt: earlier.firstResponseAt,
+    firstResponseById: earlier.firstResponseById,
+    firstResponseDueAt: earlier.firstResponseDueAt,
+  };
 }
 
 /**
@@ -55,14 +70,16 @@ export async function mergeTickets(
     .where(and(eq(inboundEmails.tenantId, scope.tenantId), eq(inboundEmails.ticketId, source.id)));
 
   // The survivor carries both conversations: the customer's latest word and the latest answer of
-  // either, the louder priority, every tag. A source still waiting for an answer leaves the survivor
-  // waiting for one too, unless staff put it on hold on purpose.
+  // either, the earlier first response, the louder priority, every tag. A source still waiting for
+  // an answer leaves the survivor waiting for one too, unless staff put it on hold on purpose; a
+  // closed survivor so reopened counts its service-level targets from now.
   const waitsForAnswer = source.status === "open" && target.status !== "on_hold";
   const [survivor] = await tx
     .update(tickets)
     .set({
       lastCustomerMessageAt: later(source.lastCustomerMessageAt, target.lastCustomerMessageAt),
       answeredAt: later(source.answeredAt, target.answeredAt),
+      ...firstResponseOf(source, target),
       priority: priorityRank[source.priority] > priorityRank[target.priority] ? source.priority : target.priority,
       tags: [...new Set([...target.tags, ...source.tags])],
       highlighted: target.highlighted || source.highlighted,
@@ -77,6 +94,10 @@ export async function mergeTickets(
     .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, source.id)))
     .returning();
   if (!survivor || !merged) throw new Error("Ticket vanished while merging");
+  if (waitsForAnswer && target.status === "closed") {
+    await restartServiceTargets(tx, scope, survivor, now);
+    Object.assign(survivor, await lockTicket(tx, scope, survivor.id));
+  }
 
   await recordAudit(
     tx,

@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
-import { and, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { attachments, contacts, divisions, type Message, messages, type OutboxEntry, tickets, users } from "@/db/schema";
+import { restartServiceTargets } from "@/lib/divisions/service-targets";
 import { NotFoundError, RuleError } from "@/lib/errors";
 import { replyAddressFor } from "@/lib/mail/reply-token";
 import { type Signature, signedReply } from "@/lib/mail/signature";
@@ -156,10 +157,19 @@ export async function replyToTicket(
     messageRowId: message.id,
     messageId,
   });
+  // The first response is kept once given (the service level measures it); answeredAt moves on.
   await tx
     .update(tickets)
-    .set({ status: "answered", answeredAt: now, updatedAt: now })
+    .set({
+      status: "answered",
+      answeredAt: now,
+      firstResponseAt: sql`coalesce(${tickets.firstResponseAt}, ${now.toISOString()}::timestamptz)`,
+      firstResponseById: sql`case when ${tickets.firstResponseAt} is null then ${scope.userId}::uuid else ${tickets.firstResponseById} end`,
+      updatedAt: now,
+    })
     .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticket.id)));
+  // A reply on a closed ticket takes it up again: its resolution counts from now.
+  if (ticket.status === "closed") await restartServiceTargets(tx, scope, ticket, now);
   return { message, outbox: queued };
 }
 

@@ -4,6 +4,7 @@ import { inboundEmails, messages, outbox, type Ticket, tickets } from "@/db/sche
 import type { TenantScope } from "@/db/tenant";
 import { recordAudit } from "@/lib/audit";
 import { registerContact } from "@/lib/contacts/contacts";
+import { newTicketTargets } from "@/lib/divisions/service-targets";
 import { NotFoundError, RuleError } from "@/lib/errors";
 import { normalizeSubject } from "@/lib/mail/subject";
 import { nextTicketNumber } from "./numbering";
@@ -14,8 +15,8 @@ import { lockTicket } from "./tickets";
  * number there, the message's subject, and as customer whoever wrote it (a customer's mail: its
  * sender, registered as a contact when new) or else the ticket's customer. The message moves with
  * its attachments, the inbound email it came from and its outbox row, so replies to it thread to the
- * new ticket. A ticket's only message stays: splitting it would leave an empty ticket. Any member may
- * split.
+ * new ticket. Its service-level targets count from the split: it is new work from then on. A ticket's
+ * only message stays: splitting it would leave an empty ticket. Any member may split.
  */
 export async function splitMessage(
   tx: Executor,
@@ -52,6 +53,7 @@ export async function splitMessage(
       contactId,
       priority: from.priority,
       lastCustomerMessageAt: fromCustomer ? message.createdAt : null,
+      ...(await newTicketTargets(tx, scope, from.divisionId, now)),
       createdAt: now,
       updatedAt: now,
     })

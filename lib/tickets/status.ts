@@ -3,6 +3,7 @@ import type { Executor } from "@/db/client";
 import { type Ticket, type TicketStatus, tickets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { TenantScope } from "@/db/tenant";
+import { restartServiceTargets } from "@/lib/divisions/service-targets";
 import { lockTicket } from "./tickets";
 
 /**
@@ -15,8 +16,9 @@ export type SettableTicketStatus = (typeof settableTicketStatuses)[number];
 
 /**
  * Opens, puts on hold or closes a ticket. Closing stamps `closedAt` (a late reply starts a new
- * ticket once it is old enough); any other status clears it. Any member may do this. Setting the
- * status a ticket already has changes nothing and records nothing.
+ * ticket once it is old enough); any other status clears it, and a closed ticket opened again counts
+ * its service-level targets from then. Any member may do this. Setting the status a ticket already
+ * has changes nothing and records nothing.
  */
 export async function setTicketStatus(
   tx: Executor,
@@ -33,9 +35,10 @@ export async function setTicketStatus(
     .where(and(eq(tickets.tenantId, scope.tenantId), eq(tickets.id, ticket.id)))
     .returning();
   if (!changed) throw new Error("Ticket vanished while changing its status");
+  if (ticket.status === "closed") await restartServiceTargets(tx, scope, changed, now);
   await recordAudit(tx, scope, "ticket.status_changed", { type: "ticket", id: ticket.id }, {
     from: ticket.status,
     to: changed.status,
   });
-  return changed;
+  return ticket.status === "closed" ? lockTicket(tx, scope, ticket.id) : changed;
 }

@@ -36,6 +36,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
       "mailbox-cleanup.ts",
       "poll-mailbox.ts",
       "send-outbox.ts",
+      "service-levels.ts",
       "sign-in-cleanup.ts",
       "token-keepalive.ts",
       "trash-retention.ts",
@@ -51,6 +52,7 @@ describe("the Trigger.dev tasks in jobs/", () => {
       "mailbox-cleanup.ts: mailbox-cleanup",
       "poll-mailbox.ts: poll-mailbox",
       "send-outbox.ts: send-outbox",
+      "service-levels.ts: service-levels",
       "sign-in-cleanup.ts: sign-in-cleanup",
       "token-keepalive.ts: token-keepalive",
       "trash-retention.ts: trash-retention",
@@ -61,12 +63,13 @@ describe("the Trigger.dev tasks in jobs/", () => {
 
   it("the scheduled tasks run on their schedules, in UTC", () => {
     const schedules = Object.fromEntries(
-      ["dispatch", "send-outbox", "auto-close", "mailbox-cleanup", "token-keepalive", "sign-in-cleanup", "trash-retention"].map((id) => [id, manifest(id)?.schedule]),
+      ["dispatch", "send-outbox", "auto-close", "service-levels", "mailbox-cleanup", "token-keepalive", "sign-in-cleanup", "trash-retention"].map((id) => [id, manifest(id)?.schedule]),
     );
     expect(schedules).toEqual({
       dispatch: expect.objectContaining({ cron: "* * * * *", timezone: "UTC" }),
       "send-outbox": expect.objectContaining({ cron: "* * * * *", timezone: "UTC" }),
       "auto-close": expect.objectContaining({ cron: "*/15 * * * *", timezone: "UTC" }),
+      "service-levels": expect.objectContaining({ cron: "* * * * *", timezone: "UTC" }),
       "mailbox-cleanup": expect.objectContaining({ cron: "0 * * * *", timezone: "UTC" }),
       "token-keepalive": expect.objectContaining({ cron: "30 * * * *", timezone: "UTC" }),
       "sign-in-cleanup": expect.objectContaining({ cron: "45 * * * *", timezone: "UTC" }),
