@@ -97,15 +97,15 @@ describe("service levels in the browser", () => {
         await section.getByLabel(tPl("divisionSettings.fields.escalateBeforeMinutes.label")).fill("60");
         await page.getByRole("button", { name: tPl("divisionSettings.save") }).click();
         await section.locator("tr[data-weekday=monday]").getByText(tPl("errors.hoursOrder")).waitFor();
-        await section.scrollIntoViewIfNeeded();
-        await screenshot(page, "280-service-levels-refused-pl");
+        await section.locator("tr[data-weekday=wednesday]").scrollIntoViewIfNeeded();
+        await screenshot(page, "280-service-levels-refused-pl", { fullPage: false });
 
         await from("monday").fill("08:00");
         await to("monday").fill("16:00");
         await page.getByRole("button", { name: tPl("divisionSettings.save") }).click();
         await page.getByText(tPl("divisionSettings.saved")).waitFor();
-        await section.scrollIntoViewIfNeeded();
-        await screenshot(page, "281-service-levels-saved-pl");
+        await section.locator("[data-holiday]").scrollIntoViewIfNeeded();
+        await screenshot(page, "281-service-levels-saved-pl", { fullPage: false });
 
         const [division] = await withTenant(db, owner.tenant.id, (tx) =>
           tx.select().from(schema.divisions).where(eq(schema.divisions.id, owner.divisionId)),

@@ -20,11 +20,11 @@ export function ServiceLevelDue({ dueAt, escalateBeforeMinutes, now }: { dueAt: 
       dateTime={dueAt.toISOString()}
       title={format.dateTime(dueAt, "dateTime")}
       data-service-level-urgency={urgency}
-      className={`mt-1 flex items-center gap-1 text-xs font-medium whitespace-nowrap ${
+      className={`mt-1 flex max-w-44 items-start gap-1 text-xs font-medium whitespace-normal ${
         urgency === "breached" ? "text-red-700" : "text-amber-700"
       }`}
     >
-      <Icon name={urgency === "breached" ? "alert" : "clock"} className="size-3.5 shrink-0" />
+      <Icon name={urgency === "breached" ? "alert" : "clock"} className="mt-px size-3.5 shrink-0" />
       {t(urgency, { duration: duration(minutes) })}
     </time>
   );

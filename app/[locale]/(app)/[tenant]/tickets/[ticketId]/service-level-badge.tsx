@@ -58,17 +58,24 @@ export function ServiceLevelBadge({
         <span
           data-service-level-urgency={running.urgency}
           title={t(`urgency.${running.urgency}`)}
-          className={`inline-flex items-center gap-1 rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[running.urgency]}`}
+          className={`inline-flex items-start gap-1 rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[running.urgency]}`}
         >
-          <Icon name={running.urgency === "ok" ? "clock" : "alert"} className="size-3.5" />
-          <span className={running.urgency === "ok" ? "sr-only" : "font-semibold"}>{t(`urgency.${running.urgency}`)}: </span>
-          {t("due", { target: t(`targets.${running.target}`), when: dueText(running.dueAt) })}
-          {" · "}
-          <strong className="font-semibold">
-            {running.minutesLeft >= 0
-              ? t("left", { duration: duration(running.minutesLeft) })
-              : t("overdue", { duration: duration(running.minutesLeft) })}
-          </strong>
+          <Icon name={running.urgency === "ok" ? "clock" : "alert"} className="mt-px size-3.5 shrink-0" />
+          {/* One run of text, so that a long line wraps as words rather than as columns. */}
+          <span>
+            {running.urgency === "ok" ? (
+              <span className="sr-only">{t(`urgency.${running.urgency}`)}: </span>
+            ) : (
+              <strong className="font-semibold">{t(`urgency.${running.urgency}`)} · </strong>
+            )}
+            {t("due", { target: t(`targets.${running.target}`), when: dueText(running.dueAt) })}
+            {" · "}
+            <strong className="font-semibold whitespace-nowrap">
+              {running.minutesLeft >= 0
+                ? t("left", { duration: duration(running.minutesLeft) })
+                : t("overdue", { duration: duration(running.minutesLeft) })}
+            </strong>
+          </span>
         </span>
       )}
     </span>
