@@ -1,5 +1,8 @@
 import { eq, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import type { Database } from "../../db/client";
 import * as schema from "../../db/schema";
 import { type TenantScope, withTenant } from "../../db/tenant";
 import { countQueue, listQueue, type QueueQuery } from "../../lib/tickets/queue";
@@ -178,5 +181,49 @@ describe("the queue by service level", () => {
     expect(await subjects(mine, { serviceLevel: "breached" })).toEqual(["mine, overdue"]);
     expect(await subjects(mine, { sort: "due" })).toEqual(["mine, overdue", "mine, in 2 h"]);
     expect(await subjects(theirs, { serviceLevel: "soon" })).toEqual(["theirs, in 2 h"]);
+  });
+
+  it("reads the due order and both filters from tickets_sla_due_idx, under row-level security", async () => {
+    const d = await desk("Plans");
+    // Enough tickets, and fresh statistics, for the planner to weigh its indexes as for a real queue.
+    await d.run((tx) =>
+      tx.execute(sql`
+        insert into tickets (tenant_id, division_id, number, subject, first_response_due_at)
+        select ${d.scope.tenantId}, ${d.divisions[0]}::uuid, g + 10, 'Filler ' || g,
+          case when g % 3 = 0 then null else now() + make_interval(mins => g - 2500) end
+        from generate_series(1, 5000) g`),
+    );
+    await db.execute(sql`analyze tickets`);
+    // A drizzle of our own on the run's database that hands us each statement, to EXPLAIN it as run.
+    const client = postgres(inject("databaseUrl"), { max: 1, onnotice: () => {} });
+    afterAll(() => client.end({ timeout: 5 }));
+    const statements: { query: string; params: unknown[] }[] = [];
+    const traced = drizzle({
+      client,
+      schema,
+      casing: "snake_case",
+      logger: { logQuery: (query, params) => void statements.push({ query, params }) },
+    }) as unknown as Database;
+    /** The indexes the page's statement over dated tickets is read from. */
+    const indexesOf = async (query: QueueQuery) => {
+      statements.length = 0;
+      await withTenant(traced, d.scope.tenantId, (tx) => listQueue(tx, d.scope, { now: NOW, ...query }));
+      const statement = statements.find((one) => one.query.includes('"sla_due_at"') && one.query.includes("limit"))!;
+      const plan = await client.begin(async (tx) => {
+        await tx.unsafe("select set_config('app.tenant_id', $1, true), set_config('role', 'postdesk_app', true)", [d.scope.tenantId]);
+        // Not a test of the planner's costs: of which indexes can serve the statement at all.
+        await tx.unsafe("set local enable_seqscan = off; set local enable_bitmapscan = off");
+        const rows = await tx.unsafe(`explain ${statement.query}`, statement.params as never[]);
+        return rows.map((row) => row["QUERY PLAN"] as string).join("\n");
+      });
+      // Each scan of tickets with its index condition: which index, and how much of it is a range.
+      return [...plan.matchAll(/Index Scan(?: Backward)? using (\w+) on tickets .*\n\s*Index Cond: (.*)/g)].map(
+        ([, index, condition]) => `${index}: ${condition!.includes("sla_due_at") ? "due range" : "tenant"}`,
+      );
+    };
+    // The order walked from the index's start, with no sort; the filters a range of it.
+    expect(await indexesOf({ sort: "due" })).toContain("tickets_sla_due_idx: tenant");
+    expect(await indexesOf({ serviceLevel: "breached", sort: "due" })).toContain("tickets_sla_due_idx: due range");
+    expect(await indexesOf({ serviceLevel: "soon", sort: "due" })).toContain("tickets_sla_due_idx: due range");
   });
 });
