@@ -93,3 +93,15 @@ export function durationParts(totalMinutes: number): DurationParts {
   const hours = Math.floor((minutes % 1440) / 60);
   return days > 0 ? { days, hours, minutes: 0 } : { days: 0, hours, minutes: minutes % 60 };
 }
+
+export type DurationUnit = keyof DurationParts;
+
+/**
+ * A span of minutes in words, each unit worded by `word` (a message with its language's plural
+ * forms): "2 h 15 min", "2 godziny 15 minut"; a span under a minute reads as 0 minutes.
+ */
+export function durationText(totalMinutes: number, word: (unit: DurationUnit, count: number) => string): string {
+  const parts = durationParts(totalMinutes);
+  const units = (["days", "hours", "minutes"] as const).filter((unit) => parts[unit] > 0);
+  return (units.length > 0 ? units : (["minutes"] as const)).map((unit) => word(unit, parts[unit])).join(" ");
+}

@@ -1,10 +1,14 @@
+import { createTranslator } from "next-intl";
 import { describe, expect, it } from "vitest";
 import {
   durationParts,
+  durationText,
   serviceLevelState,
   type ServiceLevelTicket,
   urgencyOf,
 } from "../../lib/tickets/service-level-state";
+import en from "../../messages/en.json";
+import pl from "../../messages/pl.json";
 
 const NOW = new Date("2026-03-02T10:00:00Z");
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
@@ -78,3 +82,34 @@ describe("duration wording", () => {
     expect(durationParts(1440 * 2 + 5 * 60 + 59)).toEqual({ days: 2, hours: 5, minutes: 0 });
   });
 });
+
+describe("duration in words", () => {
+  const wording = (locale: "en" | "pl", messages: typeof en) => {
+    const t = createTranslator({ locale, messages, namespace: "ticket.serviceLevel" });
+    return (minutes: number) => durationText(minutes, (unit, count) => t(unit, { count }));
+  };
+
+  it("reads short in English", () => {
+    const words = wording("en", en);
+    expect(words(135)).toBe("2 h 15 min");
+    expect(words(-180)).toBe("3 h");
+    expect(words(0)).toBe("0 min");
+    expect(words(1440 + 60)).toBe("1 day 1 h");
+    expect(words(3 * 1440)).toBe("3 days");
+  });
+
+  it("takes each Polish plural form: one, few, many", () => {
+    const words = wording("pl", pl);
+    expect(words(1)).toBe("1 minuta");
+    expect(words(3)).toBe("3 minuty");
+    expect(words(5)).toBe("5 minut");
+    expect(words(12)).toBe("12 minut");
+    expect(words(22)).toBe("22 minuty");
+    expect(words(60 + 25)).toBe("1 godzina 25 minut");
+    expect(words(2 * 60 + 15)).toBe("2 godziny 15 minut");
+    expect(words(5 * 60 + 1)).toBe("5 godzin 1 minuta");
+    expect(words(1440 + 22 * 60)).toBe("1 dzień 22 godziny");
+    expect(words(5 * 1440)).toBe("5 dni");
+  });
+});
+
