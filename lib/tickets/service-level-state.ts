@@ -85,10 +85,12 @@ export interface DurationParts {
 
 /**
  * A span of minutes as people read it: days and hours beyond a day, hours and minutes beyond an
- * hour, minutes below (never "0 h 5 min", never minutes next to days).
+ * hour, minutes below (never "0 h 5 min", never minutes next to days). Business time has no days
+ * (a business day is as long as the division is open): `days: false` counts its hours on.
  */
-export function durationParts(totalMinutes: number): DurationParts {
+export function durationParts(totalMinutes: number, options: { days?: boolean } = {}): DurationParts {
   const minutes = Math.abs(totalMinutes);
+  if (options.days === false) return { days: 0, hours: Math.floor(minutes / 60), minutes: minutes % 60 };
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   return days > 0 ? { days, hours, minutes: 0 } : { days: 0, hours, minutes: minutes % 60 };
@@ -100,8 +102,12 @@ export type DurationUnit = keyof DurationParts;
  * A span of minutes in words, each unit worded by `word` (a message with its language's plural
  * forms): "2 h 15 min", "2 godziny 15 minut"; a span under a minute reads as 0 minutes.
  */
-export function durationText(totalMinutes: number, word: (unit: DurationUnit, count: number) => string): string {
-  const parts = durationParts(totalMinutes);
+export function durationText(
+  totalMinutes: number,
+  word: (unit: DurationUnit, count: number) => string,
+  options: { days?: boolean } = {},
+): string {
+  const parts = durationParts(totalMinutes, options);
   const units = (["days", "hours", "minutes"] as const).filter((unit) => parts[unit] > 0);
   return (units.length > 0 ? units : (["minutes"] as const)).map((unit) => word(unit, parts[unit])).join(" ");
 }

@@ -80,13 +80,15 @@ describe("duration wording", () => {
     expect(durationParts(135)).toEqual({ days: 0, hours: 2, minutes: 15 });
     expect(durationParts(-180)).toEqual({ days: 0, hours: 3, minutes: 0 });
     expect(durationParts(1440 * 2 + 5 * 60 + 59)).toEqual({ days: 2, hours: 5, minutes: 0 });
+    // Business time: a business day is not 24 hours, so it is counted in hours.
+    expect(durationParts(2880 + 30, { days: false })).toEqual({ days: 0, hours: 48, minutes: 30 });
   });
 });
 
 describe("duration in words", () => {
   const wording = (locale: "en" | "pl", messages: typeof en) => {
     const t = createTranslator({ locale, messages, namespace: "ticket.serviceLevel" });
-    return (minutes: number) => durationText(minutes, (unit, count) => t(unit, { count }));
+    return (minutes: number, options?: { days?: boolean }) => durationText(minutes, (unit, count) => t(unit, { count }), options);
   };
 
   it("reads short in English", () => {
@@ -110,6 +112,7 @@ describe("duration in words", () => {
     expect(words(5 * 60 + 1)).toBe("5 godzin 1 minuta");
     expect(words(1440 + 22 * 60)).toBe("1 dzień 22 godziny");
     expect(words(5 * 1440)).toBe("5 dni");
+    expect(words(2880, { days: false })).toBe("48 godzin");
   });
 });
 

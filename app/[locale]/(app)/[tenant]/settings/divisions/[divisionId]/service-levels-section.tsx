@@ -88,7 +88,7 @@ export function ServiceLevelsSection({
   );
 }
 
-/** A target in minutes, read back in days, hours and minutes as it is typed; empty is no target. */
+/** A target in minutes, read back in hours and minutes of business time as it is typed; empty is no target. */
 function TargetField({
   initial,
   ...field
@@ -98,7 +98,7 @@ function TargetField({
   const [text, setText] = useState(initial === null ? "" : String(initial));
   const minutes = Number(text);
   const preview =
-    text.trim() === "" ? t("noTarget") : Number.isInteger(minutes) && minutes > 0 ? t("targetPreview", { duration: duration(minutes) }) : null;
+    text.trim() === "" ? t("noTarget") : Number.isInteger(minutes) && minutes > 0 ? t("targetPreview", { duration: duration(minutes, { days: false }) }) : null;
   return (
     <div className="space-y-1">
       <TextField
