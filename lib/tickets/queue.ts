@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { liveTicket } from "@/db/queries/tickets";
 import {
@@ -21,13 +21,14 @@ import { matchingIds, numberMatch, type ParsedSearch, textMatch } from "./queue-
 
 /**
  * The ticket queue: the tickets of every division a member sees (or one), narrowed by status,
- * team, assignee, priority, tag, highlight, creation date and a search, in one of three orders,
- * a page at a time.
+ * team, assignee, priority, tag, highlight, creation date, service level and a search, in one of
+ * four orders, a page at a time.
  *
  * It stays as fast on page 500 of a million tickets as on page 1 because nothing is counted or
  * sorted beyond a page:
  * - each order is an index walked from where the last page ended (a keyset cursor, never OFFSET):
- *   tickets_activity_idx, tickets_division_activity_idx, tickets_created_idx, tickets_priority_idx;
+ *   tickets_activity_idx, tickets_division_activity_idx, tickets_created_idx, tickets_priority_idx,
+ *   tickets_sla_due_idx (the due time, and the "breaching soon" and "breached" filters);
  * - the page is chosen first, and only its rows are joined to customers, teams and assignees and
  *   have their messages counted and previewed;
  * - the tabs count at most COUNT_CAP tickets each ("1000+"), through tickets_status_idx;
@@ -37,8 +38,15 @@ export const QUEUE_PAGE_SIZE = 50;
 /** Beyond this a tab says "1000+": exact counts of a huge queue cost a scan and help nobody. */
 export const COUNT_CAP = 1000;
 
-export type QueueSort = "activity" | "created" | "priority";
-export const QUEUE_SORTS: readonly QueueSort[] = ["activity", "created", "priority"];
+export type QueueSort = "activity" | "created" | "priority" | "due";
+export const QUEUE_SORTS: readonly QueueSort[] = ["activity", "created", "priority", "due"];
+
+/**
+ * The service-level filter: "soon", the due time within the ticket's division's "escalate before"
+ * minutes from now (not yet passed); "breached", the due time passed. Tickets without one match neither.
+ */
+export type ServiceLevelFilter = "soon" | "breached";
+export const SERVICE_LEVEL_FILTERS: readonly ServiceLevelFilter[] = ["soon", "breached"];
 
 export type AssigneeFilter = { kind: "nobody" } | { kind: "user"; userId: string };
 
@@ -61,6 +69,9 @@ export interface QueueQuery {
   createdFrom?: Date;
   /** Created before. */
   createdBefore?: Date;
+  serviceLevel?: ServiceLevelFilter;
+  /** The moment the service-level filter measures from; absent: now. */
+  now?: Date;
   search?: ParsedSearch | null;
   sort?: QueueSort;
   /** A cursor from a page's `next` (the page after it) or `previous` (the page before it). */
@@ -84,7 +95,10 @@ export interface QueuePage {
   previous: string | null;
 }
 
-/** Where a page ends: the sort's values of its last (or first) row, exactly as the database holds them. */
+/**
+ * Where a page ends: the sort's values of its last (or first) row, exactly as the database holds
+ * them. A ticket without a due time ends a page of the due sort with "" as its sort value.
+ */
 type Cursor = [sortValue: string, updatedAt: string, id: string];
 
 function encodeCursor(cursor: Cursor): string {
@@ -106,15 +120,22 @@ function decodeCursor(sort: QueueSort, value: string): Cursor {
   if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((part) => typeof part === "string")) {
     const [sortValue, updatedAt, id] = parsed as Cursor;
     const sortValueFits =
-      sort === "priority" ? (ticketPriorityEnum.enumValues as readonly string[]).includes(sortValue) : TIMESTAMP.test(sortValue);
+      sort === "priority"
+        ? (ticketPriorityEnum.enumValues as readonly string[]).includes(sortValue)
+        : TIMESTAMP.test(sortValue) || (sort === "due" && sortValue === "");
     if (sortValueFits && TIMESTAMP.test(updatedAt) && UUID.test(id)) return [sortValue, updatedAt, id];
   }
   throw new RuleError("queueCursorInvalid");
 }
 
-/** The sort's columns, most significant first; every one descending, as the indexes are. */
+/**
+ * The sort's columns, most significant first; every one descending, as the indexes are, but for the
+ * due time: soonest first, and the tickets without one after all others.
+ */
 function sortColumns(sort: QueueSort) {
   switch (sort) {
+    case "due":
+      return { first: tickets.slaDueAt, cast: sql`timestamptz`, rest: [tickets.id] };
     case "created":
       return { first: tickets.createdAt, cast: sql`timestamptz`, rest: [tickets.id] };
     case "priority":
@@ -124,10 +145,15 @@ function sortColumns(sort: QueueSort) {
   }
 }
 
+/** Whether a sort runs its columns ascending: only the due time, soonest first. */
+function ascending(sort: QueueSort): boolean {
+  return sort === "due";
+}
+
 /** Rows past the cursor in the direction asked: a row comparison the index serves as a range. */
 function cursorCondition(sort: QueueSort, cursor: Cursor, direction: "after" | "before"): SQL {
   const [sortValue, updatedAt, id] = cursor;
-  const op = direction === "after" ? sql`<` : sql`>`;
+  const op = (direction === "after") === ascending(sort) ? sql`>` : sql`<`;
   const { first, cast } = sortColumns(sort);
   const mine = sort === "priority" ? sql`(${first}, ${tickets.updatedAt}, ${tickets.id})` : sql`(${first}, ${tickets.id})`;
   const theirs =
@@ -163,6 +189,23 @@ function personalMailboxCondition(scope: TenantScope, userId: string): SQL {
   );
 }
 
+/**
+ * Tickets breaching soon or breached at `now`: a range of tickets_sla_due_idx. "Soon" depends on each
+ * ticket's division; the largest "escalate before" of the tenant's divisions bounds the range, and
+ * the division's own then decides.
+ */
+function serviceLevelCondition(scope: TenantScope, filter: ServiceLevelFilter, now: Date): SQL {
+  if (filter === "breached") return lt(tickets.slaDueAt, now);
+  const escalateBefore = (column: SQL) => sql`(${column}) * interval '1 minute'`;
+  const widest = sql`select max(${divisions.escalateBeforeMinutes}) from ${divisions} where ${divisions.tenantId} = ${scope.tenantId}`;
+  const own = sql`select ${divisions.escalateBeforeMinutes} from ${divisions} where ${divisions.tenantId} = ${scope.tenantId} and ${divisions.id} = ${tickets.divisionId}`;
+  return and(
+    gte(tickets.slaDueAt, now),
+    sql`${tickets.slaDueAt} < ${now.toISOString()}::timestamptz + ${escalateBefore(widest)}`,
+    sql`${tickets.slaDueAt} < ${now.toISOString()}::timestamptz + ${escalateBefore(own)}`,
+  )!;
+}
+
 /** Everything but the cursor: shared by the page and its counts (`search`: from searchCondition). */
 function filterConditions(scope: TenantScope, query: QueueQuery, search: SQL | undefined): SQL[] {
   const conditions: (SQL | undefined)[] = [
@@ -179,6 +222,7 @@ function filterConditions(scope: TenantScope, query: QueueQuery, search: SQL | u
     query.highlighted ? eq(tickets.highlighted, true) : undefined,
     query.createdFrom ? gte(tickets.createdAt, query.createdFrom) : undefined,
     query.createdBefore ? lt(tickets.createdAt, query.createdBefore) : undefined,
+    query.serviceLevel ? serviceLevelCondition(scope, query.serviceLevel, query.now ?? new Date()) : undefined,
     search,
   ];
   return conditions.filter((condition): condition is SQL => condition !== undefined);
@@ -202,18 +246,22 @@ export async function listQueue(
   const firstPage = cursor === undefined;
 
   const pinned = firstPage && query.search ? await pinnedRows(tx, scope, query, viewer) : [];
-  const conditions = [
+  const where = and(
     ...filterConditions(scope, query, await searchCondition(tx, query.search)),
     statusCondition(query.statuses),
-    cursor ? cursorCondition(sort, cursor, direction) : undefined,
     pinned.length > 0 ? notInArray(tickets.id, pinned.map((row) => row.id)) : undefined,
-  ];
+  )!;
   // One more than a page tells whether another follows.
-  const fetched = await pageRows(tx, scope, and(...conditions)!, { sort, limit: limit + 1, reverse: direction === "before" }, viewer);
+  const options = { sort, limit: limit + 1, reverse: direction === "before" };
+  const fetched =
+    sort === "due"
+      ? await dueOrderRows(tx, scope, where, cursor, options, viewer)
+      : await pageRows(tx, scope, cursor ? and(where, cursorCondition(sort, cursor, direction))! : where, options, viewer);
   const more = fetched.length > limit;
   const rows = fetched.slice(0, limit);
   if (direction === "before") rows.reverse();
-  const edge = (row: QueueRow | undefined) => (row ? encodeCursor([row.cursorValue, row.cursorUpdatedAt, row.id]) : null);
+  const edge = (row: QueueRow | undefined) =>
+    row ? encodeCursor([row.cursorValue ?? "", row.cursorUpdatedAt, row.id]) : null;
   return {
     pinned,
     rows,
@@ -236,6 +284,45 @@ async function pinnedRows(tx: Executor, scope: TenantScope, query: QueueQuery, v
 }
 
 /**
+ * The due order in two walks: the tickets with a due time, soonest first (a range of
+ * tickets_sla_due_idx, which holds only those), then the tickets without one, by id. A page that
+ * reaches past the first walk goes on into the second; a page back walks them the other way round.
+ */
+async function dueOrderRows(
+  tx: Executor,
+  scope: TenantScope,
+  where: SQL,
+  cursor: Cursor | undefined,
+  options: { sort: QueueSort; limit: number; reverse: boolean },
+  viewer?: QueueViewer,
+) {
+  const direction = options.reverse ? "before" : "after";
+  const fromUndated = cursor?.[0] === "";
+  const walks = [
+    {
+      due: isNotNull(tickets.slaDueAt),
+      past: cursor && !fromUndated ? cursorCondition("due", cursor, direction) : undefined,
+      // Past an undated ticket, forwards, no dated one is left.
+      done: fromUndated && direction === "after",
+    },
+    {
+      due: isNull(tickets.slaDueAt),
+      past: cursor && fromUndated ? sql`${tickets.id} ${direction === "after" ? sql`>` : sql`<`} ${cursor[2]}::uuid` : undefined,
+      // Back from a dated ticket, no undated one is left.
+      done: cursor !== undefined && !fromUndated && direction === "before",
+    },
+  ];
+  if (options.reverse) walks.reverse();
+  const rows: QueueRow[] = [];
+  for (const walk of walks) {
+    if (walk.done || rows.length >= options.limit) continue;
+    const limit = options.limit - rows.length;
+    rows.push(...(await pageRows(tx, scope, and(where, walk.due, walk.past)!, { ...options, limit }, viewer)));
+  }
+  return rows;
+}
+
+/**
  * The page's tickets chosen by the index alone (inner query, with its limit), then only those rows
  * joined and given their counts, previews and unread marks: a subquery in the outer select list runs
  * per shown row, never per row the walk passed.
@@ -248,7 +335,7 @@ async function pageRows(
   viewer?: QueueViewer,
 ) {
   const { first, rest } = sortColumns(options.sort);
-  const order = options.reverse ? asc : desc;
+  const order = options.reverse === ascending(options.sort) ? desc : asc;
   const page = tx
     .select({
       id: tickets.id,
@@ -263,11 +350,12 @@ async function pageRows(
       teamId: tickets.teamId,
       assigneeId: tickets.assigneeId,
       lastCustomerMessageAt: tickets.lastCustomerMessageAt,
+      slaDueAt: tickets.slaDueAt,
       createdAt: tickets.createdAt,
       updatedAt: tickets.updatedAt,
       // The sort's values as text, to the microsecond: a JavaScript Date would round them, and a
-      // cursor a microsecond off skips or repeats rows.
-      cursorValue: sql<string>`${first}::text`.as("cursor_value"),
+      // cursor a microsecond off skips or repeats rows. Null: a ticket without a due time.
+      cursorValue: sql<string | null>`${first}::text`.as("cursor_value"),
       cursorUpdatedAt: sql<string>`${tickets.updatedAt}::text`.as("cursor_updated_at"),
     })
     .from(tickets)
@@ -282,7 +370,12 @@ async function pageRows(
           and ${ticketReads.userId} = ${viewer.userId} and ${ticketReads.ticketId} = ${page.id}
           and ${ticketReads.readAt} >= ${page.lastCustomerMessageAt}))`
     : sql<boolean>`false`;
-  const sortKey = options.sort === "created" ? page.createdAt : options.sort === "priority" ? page.priority : page.updatedAt;
+  const sortKey = {
+    activity: page.updatedAt,
+    created: page.createdAt,
+    priority: page.priority,
+    due: page.slaDueAt,
+  }[options.sort];
   const tail = options.sort === "priority" ? [page.updatedAt, page.id] : [page.id];
 
   return tx
@@ -309,6 +402,8 @@ async function pageRows(
       // The last message as one line: what the queue previews under the subject.
       preview: sql<string | null>`(select regexp_replace(left(coalesce(${messages.displayText}, ${messages.text}), 300), '\\s+', ' ', 'g') from ${messages} where ${messages.tenantId} = ${scope.tenantId} and ${messages.ticketId} = ${page.id} and ${messages.deletedAt} is null order by ${messages.createdAt} desc limit 1)`,
       unread,
+      slaDueAt: page.slaDueAt,
+      escalateBeforeMinutes: divisions.escalateBeforeMinutes,
       createdAt: page.createdAt,
       updatedAt: page.updatedAt,
       cursorValue: page.cursorValue,

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { buttonClasses } from "@/app/_components/button";
 import { Icon } from "@/app/_components/icons";
 import { ticketPriorities } from "@/lib/tickets/labels";
-import { QUEUE_SORTS } from "@/lib/tickets/queue";
+import { QUEUE_SORTS, SERVICE_LEVEL_FILTERS } from "@/lib/tickets/queue";
 import { Link } from "@/lib/i18n/navigation";
 import { FILTER_KEYS, type QueueState } from "./queue-views";
 
@@ -44,6 +44,7 @@ export function QueueFilters({
     ...chip("highlighted", state.highlighted ? t("highlightedIs") : null),
     ...chip("from", state.from ? t("fromIs", { date: state.from }) : null),
     ...chip("to", state.to ? t("toIs", { date: state.to }) : null),
+    ...chip("sla", state.sla ? t("serviceLevelIs", { level: t(`serviceLevels.${state.sla}`) }) : null),
   ];
   const cleared = Object.fromEntries(FILTER_KEYS.map((key) => [key, undefined]));
   const moreOpen = Boolean(state.team || state.priority || state.tag || state.from || state.to || state.sort);
@@ -83,6 +84,16 @@ export function QueueFilters({
               {members.map((member) => (
                 <option key={member.userId} value={member.userId}>
                   {member.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="queue-sla" label={t("serviceLevel")} className="basis-36">
+            <select id="queue-sla" name="sla" defaultValue={state.sla ?? ""} className={fieldClasses}>
+              <option value="">{t("anyServiceLevel")}</option>
+              {SERVICE_LEVEL_FILTERS.map((level) => (
+                <option key={level} value={level}>
+                  {t(`serviceLevels.${level}`)}
                 </option>
               ))}
             </select>

@@ -4,12 +4,14 @@ import { Link } from "@/lib/i18n/navigation";
 import type { QueueRow } from "@/lib/tickets/queue";
 import { BulkQueue, type BulkQueueProps, RowCheckbox, SelectAllCheckbox } from "./bulk-queue";
 import { TagChip, TicketPriorityBadge } from "./ticket-labels";
+import { ServiceLevelDue } from "./service-level-due";
 import { TicketStatusBadge } from "./ticket-status-badge";
 
 /**
  * One page of the queue as a table: a checkbox per row for bulk work; the ticket with its unread
  * mark, priority (when it asks for attention), tags and a line of its last message; its customer,
- * status, team, assignee and last update. Pinned rows (the ticket a searched number names) lead.
+ * status (with the due time when a service-level target is near or missed), team, assignee and last
+ * update. Pinned rows (the ticket a searched number names) lead.
  */
 export async function QueueTable({
   slug,
@@ -155,6 +157,7 @@ export async function QueueTable({
                 </td>
                 <td className="px-3 py-3 whitespace-nowrap">
                   <TicketStatusBadge status={ticket.status} />
+                  <ServiceLevelDue dueAt={ticket.slaDueAt} escalateBeforeMinutes={ticket.escalateBeforeMinutes} now={now} />
                 </td>
                 <td className="hidden max-w-36 truncate px-3 py-3 text-zinc-600 lg:table-cell">
                   {ticket.teamName ?? <span className="text-zinc-400">—</span>}

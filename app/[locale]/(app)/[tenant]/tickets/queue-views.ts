@@ -1,6 +1,13 @@
 import type { Division, TicketPriority, TicketStatus } from "@/db/schema";
 import { normalizeTag, ticketPriorities } from "@/lib/tickets/labels";
-import { type QueueCounts, QUEUE_SORTS, type QueueQuery, type QueueSort } from "@/lib/tickets/queue";
+import {
+  type QueueCounts,
+  QUEUE_SORTS,
+  type QueueQuery,
+  type QueueSort,
+  SERVICE_LEVEL_FILTERS,
+  type ServiceLevelFilter,
+} from "@/lib/tickets/queue";
 import { parseSearch } from "@/lib/tickets/queue-search";
 
 /** The tabs of the queue, as spelled in the URL; "queue" (the default) is what each division chooses to show. */
@@ -26,13 +33,15 @@ export interface QueueState {
   /** Created from / to (inclusive), as YYYY-MM-DD. */
   from?: string;
   to?: string;
+  /** Service level: "soon" (breaching soon) or "breached". */
+  sla?: ServiceLevelFilter;
   sort?: QueueSort;
   after?: string;
   before?: string;
 }
 
 /** The narrowing a "clear filters" removes: everything but division, tab and sort. */
-export const FILTER_KEYS = ["q", "team", "assignee", "mailbox", "priority", "tag", "highlighted", "from", "to"] as const;
+export const FILTER_KEYS = ["q", "team", "assignee", "mailbox", "priority", "tag", "highlighted", "from", "to", "sla"] as const;
 
 type SearchParam = string | string[] | undefined;
 export type QueueSearchParams = Partial<Record<keyof QueueState | "division" | "status", SearchParam>>;
@@ -79,6 +88,7 @@ export function queueStateOf(params: QueueSearchParams, known: { divisionIds: st
     highlighted: first(params.highlighted) === "1" || undefined,
     from: dayOf(params.from),
     to: dayOf(params.to),
+    sla: SERVICE_LEVEL_FILTERS.find((level) => level === first(params.sla)),
     sort: QUEUE_SORTS.find((sort) => sort !== "activity" && sort === first(params.sort)),
     after: first(params.after),
     before: first(params.after) ? undefined : first(params.before),
@@ -138,6 +148,7 @@ export function queueQueryOf(
     highlighted: state.highlighted,
     createdFrom: state.from ? new Date(`${state.from}T00:00:00Z`) : undefined,
     createdBefore: state.to ? nextDay(state.to) : undefined,
+    serviceLevel: state.sla,
     search: parseSearch(state.q),
     sort: state.sort,
     after: state.after,
@@ -162,6 +173,7 @@ export function queueHref(slug: string, state: QueueState): string {
   if (state.highlighted) search.set("highlighted", "1");
   if (state.from) search.set("from", state.from);
   if (state.to) search.set("to", state.to);
+  if (state.sla) search.set("sla", state.sla);
   if (state.sort && state.sort !== "activity") search.set("sort", state.sort);
   if (state.after) search.set("after", state.after);
   else if (state.before) search.set("before", state.before);

@@ -15,6 +15,7 @@ import { canReadReceivedMail, isReadOnly } from "@/lib/auth/roles";
 import { listTicketEvents, type TicketEvent } from "@/lib/tickets/events";
 import { listMessageOrigins } from "@/lib/tickets/message-origin";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
+import { findDivision } from "@/db/queries/divisions";
 import { survivorOf, ticketsMergedInto } from "@/lib/tickets/merge";
 import { inlineImagesOf } from "@/lib/tickets/inline-images";
 import { markTicketRead } from "@/lib/tickets/reads";
@@ -44,6 +45,7 @@ import { TicketShortcuts } from "./ticket-shortcuts";
 import { MergeControl } from "./merge-control";
 import { mergeTicketAction, searchMergeTargetsAction, splitMessageAction } from "./merge-actions";
 import { reportViewingAction } from "./presence-actions";
+import { ServiceLevelBadge } from "./service-level-badge";
 import { SplitMessageButton } from "./split-message-button";
 import { SuggestedAnswers } from "./suggested-answers";
 import { AssignControl, MoveControl, StatusControl } from "./ticket-controls";
@@ -82,7 +84,10 @@ const loadTicketPage = cache(async (tenant: string, ticketId: string) => {
       addresses: view.messages.flatMap((message) => (message.html && message.fromAddress ? [message.fromAddress] : [])),
     });
     const customerTickets = await otherOpenTickets(tx, scope, { ticketId });
+    // The service level reads in the division's time zone, warned by its "escalate before".
+    const serviceLevels = await findDivision(tx, scope, { divisionId: view.division.id });
     return {
+      serviceLevels,
       view,
       customerTickets,
       events,
@@ -111,7 +116,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
   const { locale, tenant, ticketId } = await params;
   const { images: imagesShownFor } = await searchParams;
   setPageLocale(locale);
-  const { ctx, view, survivorId, merged, members, formerMembers, divisions, events, origins, inlineImages, imageSenders, customerTickets } =
+  const { ctx, view, survivorId, merged, members, formerMembers, divisions, events, origins, inlineImages, imageSenders, customerTickets, serviceLevels } =
     await loadTicketPage(tenant, ticketId);
   if (survivorId) redirect({ href: `/${ctx.tenant.slug}/tickets/${survivorId}`, locale: setPageLocale(locale) });
   const { ticket, division, contact, team, assignee, messages } = view;
@@ -191,6 +196,7 @@ export default async function TicketPage({ params, searchParams }: Props) {
         description={
           <span className="flex flex-wrap items-center gap-2">
             <TicketStatusBadge status={ticket.status} />
+            {serviceLevels && <ServiceLevelBadge ticket={ticket} division={serviceLevels} now={new Date()} />}
             {ticket.priority !== "normal" && <TicketPriorityBadge priority={ticket.priority} />}
             {ticket.highlighted && (
               <span className="rounded bg-red-100 px-1.5 text-xs font-semibold text-red-800">

@@ -11,6 +11,7 @@ import type { DivisionSettings } from "@/lib/divisions/settings";
 import { locales } from "@/lib/i18n/routing";
 import { AdminsOnlyNote } from "./admins-only-note";
 import { MemberChecklist } from "./member-checklist";
+import { SERVICE_LEVEL_FIELDS, ServiceLevelsSection } from "./service-levels-section";
 
 const AUTOMATION_MODES = ["waiting_list", "convert_known", "convert_and_register"] as const;
 
@@ -41,6 +42,7 @@ const FIELDS: (keyof DivisionSettings)[] = [
   "maxSuggestions",
   "unprocessedRecipientIds",
   "unprocessedTemplateId",
+  ...SERVICE_LEVEL_FIELDS,
 ];
 
 export function DivisionSettingsForm({
@@ -52,6 +54,7 @@ export function DivisionSettingsForm({
   templates,
   mailboxes,
   members,
+  timeZones,
 }: {
   divisionId: string;
   initial: DivisionSettings;
@@ -61,6 +64,7 @@ export function DivisionSettingsForm({
   templates: { id: string; name: string; locale: string }[];
   mailboxes: { id: string; name: string; address: string }[];
   members: { userId: string; name: string; email: string }[];
+  timeZones: string[];
 }) {
   const t = useTranslations("divisionSettings");
   const tLanguage = useTranslations("language.name");
@@ -229,6 +233,8 @@ export function DivisionSettingsForm({
             className="max-w-40"
           />
         </FormSection>
+
+        <ServiceLevelsSection values={v} fieldErrors={state.fieldErrors} timeZones={timeZones} />
 
         <FormSection title={t("sections.knowledgeBase.title")} description={t("sections.knowledgeBase.description")}>
           {(["defaultKnowledgeBaseId", "defaultSupportKnowledgeBaseId"] as const).map((name) => (

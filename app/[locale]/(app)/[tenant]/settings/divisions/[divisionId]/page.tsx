@@ -134,6 +134,8 @@ export default async function DivisionSettingsPage({ params }: Props) {
         templates={choices.unprocessedTemplates}
         mailboxes={choices.mailboxes}
         members={members.map((member) => ({ userId: member.userId, name: member.name, email: member.email }))}
+        // The server's list, so that the page and its hydration offer the same zones (ICU's list omits UTC).
+        timeZones={["UTC", ...Intl.supportedValuesOf("timeZone")]}
       />
       <div className="mt-8 lg:border-t lg:border-zinc-200 lg:pt-8">
         <PgpKeySection
