@@ -19,8 +19,3 @@ export function localDay(instant: Date, timeZone: string): string {
   // en-CA writes dates as YYYY-MM-DD.
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
 }
-
-/** The range of `days` days ending on `to` (inclusive): its first day. */
-export function daysBefore(to: string, days: number): string {
-  return new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-}
