@@ -4,7 +4,7 @@ import type { TenantScope } from "@/db/tenant";
 import { daysOf } from "./days";
 import { type DurationColumns, durationColumns, durationsOf, noDurations } from "./durations";
 import type { Durations, ReportQuery, ResponseTimesDay, TeamResponseTimes, TicketsDay } from "./figures";
-import { inRange, liveTickets, localDayOf, minutesBetween } from "./filters";
+import { dayNumberOf, dayOfNumber, inRange, liveTickets, minutesBetween } from "./filters";
 import { selectRows } from "./rows";
 
 /** Which event a row counts, and what it is grouped by. */
@@ -37,12 +37,12 @@ export async function ticketFlow(tx: Executor, scope: TenantScope, query: Report
   const rows = await selectRows<Row>(
     tx,
     sql`with responded as materialized (
-        select ${localDayOf(sql`t.first_response_at`, query)} as day, t.team_id, t.first_response_by_id as user_id,
+        select ${dayNumberOf(sql`t.first_response_at`, query)} as day, t.team_id, t.first_response_by_id as user_id,
           ${minutesBetween(sql`t.created_at`, sql`t.first_response_at`)} as minutes
         from tickets t
         where ${live} and t.first_response_at is not null and ${inRange(sql`t.first_response_at`, query)}
       ), closed as materialized (
-        select ${localDayOf(sql`t.closed_at`, query)} as day, t.team_id, t.assignee_id as user_id,
+        select ${dayNumberOf(sql`t.closed_at`, query)} as day, t.team_id, t.assignee_id as user_id,
           ${minutesBetween(sql`t.created_at`, sql`t.closed_at`)} as minutes
         from tickets t
         where ${live} and t.closed_at is not null and ${inRange(sql`t.closed_at`, query)}
@@ -51,14 +51,17 @@ export async function ticketFlow(tx: Executor, scope: TenantScope, query: Report
         union all
         select 'resolution', * from closed
       )
-      select 'created' as event, 'day' as grouped, ${localDayOf(sql`t.created_at`, query)} as day, null as "teamId",
+      select 'created' as event, 'day' as grouped, ${dayOfNumber(sql`day`, query)} as day, null as "teamId",
         null as "teamName", null as "userId", count(*)::int as n, null::float8 as median, null::float8 as p90
-      from tickets t
-      where ${live} and ${inRange(sql`t.created_at`, query)}
-      group by 3
+      from (
+        select ${dayNumberOf(sql`t.created_at`, query)} as day
+        from tickets t
+        where ${live} and ${inRange(sql`t.created_at`, query)}
+      ) created
+      group by created.day
       union all
       select event, case when grouping(day) = 0 then 'day' when grouping(timed.team_id) = 0 then 'team' else 'member' end,
-        day, timed.team_id::text, tm.name, timed.user_id::text, ${durationColumns(sql`minutes`)}
+        ${dayOfNumber(sql`day`, query)}, timed.team_id::text, tm.name, timed.user_id::text, ${durationColumns(sql`minutes`)}
       from timed left join teams tm on tm.id = timed.team_id
       group by grouping sets ((event, day), (event, timed.team_id, tm.name), (event, timed.user_id))`,
   );
