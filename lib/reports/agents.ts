@@ -22,15 +22,15 @@ export async function agentFigures(
   const rows = await selectRows<{ userId: string; name: string; repliesSent: number }>(
     tx,
     // The replies first, from messages_outbound_idx (materialized: left to itself the planner may
-    // walk all of a division's tickets for their messages instead), then their tickets by key.
+    // walk all of a division's tickets for their messages instead).
     sql`with replies as materialized (
         select m.ticket_id, m.author_user_id from messages m
         where m.tenant_id = ${scope.tenantId} and m.direction = 'outbound' and m.deleted_at is null
           and m.author_user_id is not null and ${inRange(sql`m.created_at`, query)}
       ), sent as (
         select r.author_user_id as user_id, count(*)::int as n
-        from replies r join tickets t on t.id = r.ticket_id
-        where ${liveTickets(scope, query)}
+        from replies r
+        where ${ofLiveTickets(scope, query)}
         group by r.author_user_id
       ), members as (
         select user_id from sent
@@ -57,4 +57,16 @@ function memberIds(ids: string[]) {
     ids.map((id) => sql`${id}::uuid`),
     sql`, `,
   )}]`;
+}
+
+/**
+ * Whether reply `r` is on a live ticket of the division and team. With neither chosen, the trash
+ * alone can rule a reply out, since a merged ticket has no messages left (they move to the one it
+ * was merged into): one hashed look at the trash instead of a look-up of every reply's ticket.
+ */
+function ofLiveTickets(scope: TenantScope, query: ReportQuery) {
+  if (!query.divisionId && !query.teamId) {
+    return sql`r.ticket_id not in (select d.id from tickets d where d.tenant_id = ${scope.tenantId} and d.deleted_at is not null)`;
+  }
+  return sql`exists (select from tickets t where t.id = r.ticket_id and ${liveTickets(scope, query)})`;
 }
