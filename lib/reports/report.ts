@@ -5,7 +5,7 @@ import { backlog } from "./backlog";
 import type { Report, ReportQuery } from "./figures";
 import { inboundCounts, inboundPerDay, waitingListSize } from "./inbound";
 import { mailboxHealth } from "./mailboxes";
-import { breaches, serviceLevels } from "./service-levels";
+import { serviceLevels } from "./service-levels";
 import { ticketFlow } from "./ticket-flow";
 
 /**
@@ -23,14 +23,15 @@ export async function report(
   const now = options.now ?? new Date();
   // Sent together: on one connection they queue up, without waiting for each other's round trip.
   const flow = ticketFlow(tx, scope, query);
-  const [tickets, agents, inbound, piled, waitingList, levels, due] = await Promise.all([
+  const mail = inboundCounts(tx, scope, query);
+  const [tickets, agents, inbound, mailboxes, open, waitingList, levels] = await Promise.all([
     flow,
     flow.then((figures) => agentFigures(tx, scope, query, figures.members)),
-    inboundCounts(tx, scope, query),
+    mail,
+    mail.then((counts) => mailboxHealth(tx, scope, query, counts)),
     backlog(tx, scope, query, now),
     waitingListSize(tx, scope, query),
     serviceLevels(tx, scope, query, now),
-    breaches(tx, scope, query, now),
   ]);
   return {
     query,
@@ -38,12 +39,12 @@ export async function report(
     inboundPerDay: inboundPerDay(query, inbound),
     responseTimesPerDay: tickets.responseTimesPerDay,
     responseTimesPerTeam: tickets.responseTimesPerTeam,
-    backlog: piled,
+    backlog: open.rows,
     waitingList,
     agents,
-    mailboxes: await mailboxHealth(tx, scope, query, inbound),
+    mailboxes,
     serviceLevels: levels,
-    breached: due.breached,
-    breachingSoon: due.breachingSoon,
+    breached: open.breached,
+    breachingSoon: open.breachingSoon,
   };
 }
