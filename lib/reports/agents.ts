@@ -51,12 +51,10 @@ export async function agentFigures(
     .sort((a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId));
 }
 
+/** The members the ticket flow named, as a uuid[] for the statement. */
 function memberIds(ids: string[]) {
   if (ids.length === 0) return sql`'{}'::uuid[]`;
-  return sql`array[${sql.join(
-    ids.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  )}]`;
+  return sql`array[${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}]`;
 }
 
 /**

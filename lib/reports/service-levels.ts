@@ -25,7 +25,7 @@ export async function serviceLevels(
     targetShare(tx, scope, query, now, { due: sql`t.first_response_due_at`, done: sql`t.first_response_at` }),
     targetShare(tx, scope, query, now, { due: sql`t.resolution_due_at`, done: sql`t.closed_at` }),
   ]);
-  return { firstResponse: firstResponse!, resolution: resolution! };
+  return { firstResponse, resolution };
 }
 
 async function targetShare(
