@@ -36,12 +36,12 @@ export async function ticketFlow(tx: Executor, scope: TenantScope, query: Report
   const live = liveTickets(scope, query);
   const rows = await selectRows<Row>(
     tx,
-    sql`with responded as materialized (
+    sql`with responded as (
         select ${dayNumberOf(sql`t.first_response_at`, query)} as day, t.team_id, t.first_response_by_id as user_id,
           ${minutesBetween(sql`t.created_at`, sql`t.first_response_at`)} as minutes
         from tickets t
         where ${live} and t.first_response_at is not null and ${inRange(sql`t.first_response_at`, query)}
-      ), closed as materialized (
+      ), closed as (
         select ${dayNumberOf(sql`t.closed_at`, query)} as day, t.team_id, t.assignee_id as user_id,
           ${minutesBetween(sql`t.created_at`, sql`t.closed_at`)} as minutes
         from tickets t
