@@ -45,7 +45,8 @@ export const dashboard: Measurement = {
     const big = reused ? await biggest(db) : await filled(db);
 
     // report() through a drizzle of our own, configured as db/client.ts does, that also hands us
-    // each statement: EXPLAIN ANALYZE runs the slowest again to show its plan.
+    // each statement: EXPLAIN ANALYZE runs each again, to note its time and, over target, to show
+    // the slowest one's plan.
     const client = postgres(url, { max: 2, ...postgresOptions });
     bench.defer(() => client.end({ timeout: 5 }));
     const captured: Captured[] = [];
