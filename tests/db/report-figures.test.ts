@@ -149,6 +149,21 @@ describe("tickets per day", () => {
     ]);
   });
 
+  it("finds each day's local midnight across the change to summer time", async () => {
+    const d = await desk();
+    // Warsaw moves from UTC+1 to UTC+2 at 02:00 on Sunday 29 March 2026.
+    await d.ticket({ createdAt: at("2026-03-28T22:30:00Z") }); // 28th 23:30 (UTC+1)
+    await d.ticket({ createdAt: at("2026-03-28T23:30:00Z") }); // 29th 00:30 (UTC+1)
+    await d.ticket({ createdAt: at("2026-03-29T21:30:00Z") }); // 29th 23:30 (UTC+2)
+    await d.ticket({ createdAt: at("2026-03-29T22:30:00Z") }); // 30th 00:30 (UTC+2)
+    const figures = await d.report({ from: "2026-03-28", to: "2026-03-30" });
+    expect(figures.ticketsPerDay.map((day) => [day.day, day.created])).toEqual([
+      ["2026-03-28", 1],
+      ["2026-03-29", 2],
+      ["2026-03-30", 1],
+    ]);
+  });
+
   it("lists every day of the range, and counts no ticket in the trash or merged into another", async () => {
     const d = await desk();
     const survivor = await d.ticket({ createdAt: at("2026-03-02T10:00:00Z") });
