@@ -30,16 +30,6 @@ export function dateFormatter(locale: Locale, timeZone: string = displayTimeZone
 }
 
 /**
- * The calendar day (`YYYY-MM-DD`) it is at `at` in `timeZone`: where a report's "last 7 days" ends.
- * en-CA writes a date as ISO does; the parts are read rather than the text, to be sure.
- */
-export function calendarDay(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((one) => one.type === type)!.value;
-  return `${part("year")}-${part("month")}-${part("day")}`;
-}
-
-/**
  * A calendar day (`YYYY-MM-DD`, as a report counts them) for people, in a named format. A day has no
  * zone of its own: read as UTC midnight and shown in UTC, it stays the same day wherever it is shown.
  */

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { reportFiltersOf, reportsHref } from "../../app/[locale]/(app)/[tenant]/reports/report-filters";
-import { calendarDay, formatCalendarDay } from "../../lib/i18n/dates";
+import { formatCalendarDay } from "../../lib/i18n/dates";
+import { localDay } from "../../lib/reports/days";
 
 const warsaw = { id: "11111111-1111-4111-8111-111111111111", timeZone: "Europe/Warsaw", teams: [{ id: "team-pl" }] };
 const tokyo = { id: "22222222-2222-4222-8222-222222222222", timeZone: "Asia/Tokyo", teams: [{ id: "team-jp" }] };
 const divisions = [warsaw, tokyo];
 // 23:30 UTC on 6 December: already 7 December in Warsaw and in Tokyo, still the 6th in UTC.
 const now = new Date("2026-12-06T23:30:00Z");
-const today = (timeZone: string) => calendarDay(now, timeZone);
+const today = (timeZone: string) => localDay(now, timeZone);
 
 describe("the dashboard's filters", () => {
   it("default to the last 30 days of every division, counted in the display zone", () => {
@@ -22,7 +23,7 @@ describe("the dashboard's filters", () => {
   });
 
   it("take this month and the previous one as whole calendar months, across a year's end", () => {
-    const january = (timeZone: string) => calendarDay(new Date("2027-01-15T12:00:00Z"), timeZone);
+    const january = (timeZone: string) => localDay(new Date("2027-01-15T12:00:00Z"), timeZone);
     expect(reportFiltersOf({ range: "thisMonth" }, divisions, "UTC", january).query).toMatchObject({ from: "2027-01-01", to: "2027-01-15" });
     expect(reportFiltersOf({ range: "previousMonth" }, divisions, "UTC", january).query).toMatchObject({ from: "2026-12-01", to: "2026-12-31" });
     const march = () => "2028-03-10";
@@ -68,13 +69,7 @@ describe("the dashboard's filters", () => {
   });
 });
 
-describe("calendar days", () => {
-  it("are the day it is in the zone asked", () => {
-    expect(calendarDay(now, "UTC")).toBe("2026-12-06");
-    expect(calendarDay(now, "Europe/Warsaw")).toBe("2026-12-07");
-    expect(calendarDay(now, "America/New_York")).toBe("2026-12-06");
-  });
-
+describe("a report's days", () => {
   it("read as the same day in any language, whatever the zone", () => {
     expect(formatCalendarDay("pl", "2026-12-07")).toBe("7 gru 2026");
     expect(formatCalendarDay("en", "2026-12-07")).toBe("Dec 7, 2026");

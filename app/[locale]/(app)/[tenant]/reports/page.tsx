@@ -8,9 +8,10 @@ import { scopeOf } from "@/lib/auth/context";
 import { tenantRequest } from "@/lib/auth/request";
 import { canReadReports } from "@/lib/auth/roles";
 import { listDivisions } from "@/lib/divisions/divisions";
-import { calendarDay, displayTimeZone, formatCalendarDay } from "@/lib/i18n/dates";
+import { displayTimeZone, formatCalendarDay } from "@/lib/i18n/dates";
 import { Link } from "@/lib/i18n/navigation";
 import type { TargetShare } from "@/lib/reports/figures";
+import { localDay } from "@/lib/reports/days";
 import { report } from "@/lib/reports/report";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { FiltersForm } from "./filters-form";
@@ -51,7 +52,7 @@ export default async function ReportsPage({ params, searchParams }: Props) {
       teams: division.teams,
       timeZone: zones.find((zone) => zone.id === division.id)?.timeZone ?? displayTimeZone,
     }));
-    const { filters, query } = reportFiltersOf(asked, divisions, displayTimeZone, (timeZone) => calendarDay(new Date(), timeZone));
+    const { filters, query } = reportFiltersOf(asked, divisions, displayTimeZone, (timeZone) => localDay(new Date(), timeZone));
     return { divisions, filters, figures: await report(tx, scope, query) };
   });
 

@@ -1,4 +1,5 @@
 import type { ReportQuery } from "@/lib/reports/figures";
+import { daysEndingOn, isDay, MAX_RANGE_DAYS } from "@/lib/reports/range";
 
 /**
  * The dashboard's filters, all in the address so that a view can be bookmarked and sent:
@@ -10,8 +11,6 @@ export const rangePresets = ["7d", "30d", "90d", "thisMonth", "previousMonth", "
 export type RangePreset = (typeof rangePresets)[number];
 
 const DEFAULT_PRESET: RangePreset = "30d";
-/** A custom range of more days than this is cut to end on its last day: one year of bars is already unreadable. */
-export const MAX_RANGE_DAYS = 366;
 
 export type ReportSearchParams = Record<string, string | string[] | undefined>;
 
@@ -32,7 +31,7 @@ interface DivisionChoice {
 /**
  * The filters asked for, checked against the company's divisions and teams, and the report's query:
  * days counted in the chosen division's zone, or in `displayTimeZone` across divisions. `today` is the
- * calendar day it is now in that zone (`calendarDay`), passed in so this stays a function of its inputs.
+ * calendar day it is now in that zone (`localDay`), passed in so this stays a function of its inputs.
  */
 export function reportFiltersOf(
   asked: ReportSearchParams,
@@ -68,39 +67,27 @@ export function reportsHref(slug: string, filters: ReportFilters): string {
 function daysOf(preset: RangePreset, from: string | undefined, to: string | undefined, today: string) {
   switch (preset) {
     case "7d":
-      return { range: preset, from: addDays(today, -6), to: today };
+      return { range: preset, ...daysEndingOn(today, 7) };
     case "30d":
-      return { range: preset, from: addDays(today, -29), to: today };
+      return { range: preset, ...daysEndingOn(today, 30) };
     case "90d":
-      return { range: preset, from: addDays(today, -89), to: today };
+      return { range: preset, ...daysEndingOn(today, 90) };
     case "thisMonth":
       return { range: preset, from: `${today.slice(0, 8)}01`, to: today };
     case "previousMonth": {
-      const lastDay = addDays(`${today.slice(0, 8)}01`, -1);
+      // The day before the first of this month: the two days ending on the first begin on it.
+      const lastDay = daysEndingOn(`${today.slice(0, 8)}01`, 2).from;
       return { range: preset, from: `${lastDay.slice(0, 8)}01`, to: lastDay };
     }
     case "custom": {
       if (!from || !to || !isDay(from) || !isDay(to)) return daysOf(DEFAULT_PRESET, undefined, undefined, today);
       // Given the wrong way round, the days are still the ones meant.
       const [first, last] = from <= to ? [from, to] : [to, from];
-      const earliest = addDays(last, -(MAX_RANGE_DAYS - 1));
+      // Longer than a report covers: the longest range ending on the last day asked.
+      const earliest = daysEndingOn(last, MAX_RANGE_DAYS).from;
       return { range: preset, from: first < earliest ? earliest : first, to: last };
     }
   }
-}
-
-/** A real day written `YYYY-MM-DD` (not 2026-02-30). */
-export function isDay(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
-/** Calendar arithmetic on `YYYY-MM-DD`, in UTC where every day has 24 hours. */
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
 }
 
 function single(value: string | string[] | undefined): string | undefined {
