@@ -40,6 +40,7 @@ export default async function ReportsPage({ params, searchParams }: Props) {
   const { locale: localeParam, tenant } = await params;
   const locale = setPageLocale(localeParam);
   const { ctx, run } = await tenantRequest(tenant);
+  // The layout has refused them already; the figures are read only after asking again here.
   if (!canReadReports(ctx.role)) notFound();
   const asked = await searchParams;
 
