@@ -121,7 +121,7 @@ function dashboardSummary(figures: Report): string[] {
     { day: 0, threeDays: 0, week: 0, month: 0, older: 0 },
   );
   const lines = [
-    `${query.from} to ${query.to} (${query.timeZone})${query.teamId ? `, team ${query.teamId}` : ""}`,
+    `Dashboard, ${query.from} to ${query.to} (${query.timeZone})${query.teamId ? `, team ${query.teamId}` : ""}`,
     "",
     labelled([
       ["tickets created", String(sum(figures.ticketsPerDay, (day) => day.created))],
