@@ -13,8 +13,8 @@ import { useReportFormat } from "./use-report-format";
 
 /**
  * One figure: its chart (when it has one) with the same numbers as a table under a "Table" toggle,
- * and a CSV button that downloads that table. `children` go above the chart (big numbers).
- * `empty` stands in for a table without rows.
+ * and a CSV button that downloads that table. `children` go above the chart (big numbers), and
+ * put the table under the toggle too. `empty` stands in for a table without rows.
  */
 export function ReportCard({
   figure,
@@ -64,9 +64,9 @@ export function ReportCard({
         />
         <CardBody className="space-y-4">
           {children}
-          {figure.chart ? (
+          {figure.chart || children ? (
             <>
-              <ReportChart table={figure.table} chart={figure.chart} summary={figure.summary} />
+              {figure.chart && <ReportChart table={figure.table} chart={figure.chart} summary={figure.summary} />}
               <details className="group">
                 <summary className="inline-flex cursor-pointer items-center gap-1.5 rounded-md text-sm font-medium text-brand-700 hover:text-brand-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 print:hidden">
                   <Icon name="chevronRight" className="size-4 transition-transform group-open:rotate-90" />
@@ -95,12 +95,12 @@ function FigureTable({ table, caption }: { table: ReportTable; caption: string }
   const align = (column: Column) => (numericKinds.has(column.kind) ? "text-right tabular-nums" : "text-left");
   return (
     <div className="overflow-x-auto print:overflow-visible">
-      <table className="min-w-full text-sm print:text-xs">
+      <table className="min-w-full text-sm print:text-[10px]">
         <caption className="sr-only">{caption}</caption>
         <thead>
-          <tr className="border-b border-zinc-200 text-xs text-zinc-500">
+          <tr className="border-b border-zinc-200 text-xs text-zinc-500 print:text-[9px]">
             {table.columns.map((column) => (
-              <th key={column.key} scope="col" className={`px-2 py-2 font-medium ${align(column)}`}>
+              <th key={column.key} scope="col" className={`px-2 py-2 font-medium print:px-1 print:wrap-anywhere ${align(column)}`}>
                 {column.label}
               </th>
             ))}
@@ -112,7 +112,9 @@ function FigureTable({ table, caption }: { table: ReportTable; caption: string }
               {table.columns.map((column, index) => {
                 const value = row[index] ?? null;
                 const content = column.kind === "perDay" ? <PerDay counts={value} label={cell(column.kind, value)} /> : cell(column.kind, value);
-                const props = { "data-value": rawValue(value), className: `px-2 py-1.5 whitespace-nowrap text-zinc-800 ${align(column)}` };
+                // On paper there is no scrolling sideways: long names and addresses wrap instead.
+                const wrap = column.kind === "text" || column.kind === "moment" ? "print:whitespace-normal print:wrap-break-word" : "";
+                const props = { "data-value": rawValue(value), className: `px-2 py-1.5 whitespace-nowrap text-zinc-800 ${wrap} ${align(column)}` };
                 return index === 0 ? (
                   <th key={column.key} scope="row" {...props} className={`${props.className} font-medium`}>
                     {content}
@@ -142,7 +144,7 @@ function PerDay({ counts, label }: { counts: Cell; label: string }) {
   const highest = Math.max(1, ...counts);
   const width = Math.max(counts.length * 3, 24);
   return (
-    <svg viewBox={`0 0 ${width} 20`} className="inline-block h-5 w-24 align-middle" preserveAspectRatio="none" role="img" aria-label={label}>
+    <svg viewBox={`0 0 ${width} 20`} className="inline-block h-5 w-24 align-middle print:w-14" preserveAspectRatio="none" role="img" aria-label={label}>
       {counts.map((count, index) => {
         const height = count === 0 ? 0.5 : Math.max(2, (count / highest) * 20);
         return <rect key={index} x={index * (width / counts.length)} y={20 - height} width={Math.max(1, width / counts.length - 1)} height={height} fill="#0072B2" />;

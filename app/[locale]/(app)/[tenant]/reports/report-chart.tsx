@@ -23,7 +23,7 @@ export function ReportChart({ table, chart, summary }: { table: ReportTable; cha
     () => true,
     () => false,
   );
-  const { cell, axisDay } = useReportFormat();
+  const { cell, axisDay, axisDuration } = useReportFormat();
   const columns = new Map(table.columns.map((column) => [column.key, column]));
   const columnOf = (key: string): Column => {
     const column = columns.get(key);
@@ -32,36 +32,55 @@ export function ReportChart({ table, chart, summary }: { table: ReportTable; cha
   };
   const valueKind = columnOf(chart.series[0]!.key).kind;
   const byDay = chart.category.length === 1 && columnOf(chart.category[0]!).kind === "day";
-  const rows = chartRows(table).map((row) => ({ ...row, [CATEGORY]: chart.category.map((key) => row[key]).join(" · ") }));
+  const rows: Record<string, Cell>[] = chartRows(table).map((row) => ({ ...row, [CATEGORY]: chart.category.map((key) => row[key]).join(" · ") }));
   const horizontal = chart.type === "horizontalBars" || chart.type === "horizontalStackedBars";
   const stacked = chart.type === "stackedBars" || chart.type === "horizontalStackedBars";
   const height = horizontal ? Math.max(2, rows.length) * BAR_ROW_HEIGHT * (stacked ? 1 : 1.5) + 40 : DAY_CHART_HEIGHT;
   // Long team names stay whole: the axis is as wide as the longest, up to a third of the chart.
-  const categoryWidth = Math.min(260, Math.max(80, ...rows.map((row) => String(row[CATEGORY]).length * 7 + 16)));
+  const categoryWidth = Math.min(300, Math.max(80, ...rows.map((row) => String(row[CATEGORY]).length * 8 + 24)));
+  const ticks =
+    valueKind === "minutes"
+      ? durationTicks(Math.max(0, ...rows.flatMap((row) => chart.series.map((series) => Number(row[series.key] ?? 0)))))
+      : undefined;
 
   const category = (value: Cell) => (byDay ? axisDay(String(value)) : String(value));
   const value = (raw: unknown) => (typeof raw === "number" ? cell(valueKind, raw) : "—");
   const tooltip = (
     <Tooltip
       isAnimationActive={false}
+      separator=": "
+      cursor={chart.type === "lines" ? { stroke: "#a1a1aa" } : { fill: "#f4f4f5" }}
       labelFormatter={(label) => (byDay ? cell("day", String(label)) : String(label))}
       formatter={(raw, name) => [value(raw), name]}
     />
   );
   const grid = <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" vertical={horizontal} horizontal={!horizontal} />;
-  const valueAxisProps = { tickFormatter: value, allowDecimals: valueKind !== "count", tick: { fontSize: 12 }, stroke: "#71717a" };
+  const valueAxisProps = {
+    tickFormatter: (raw: unknown) => (valueKind === "minutes" && typeof raw === "number" ? axisDuration(raw) : value(raw)),
+    allowDecimals: valueKind !== "count",
+    tick: { fontSize: 12 },
+    stroke: "#71717a",
+    ...(ticks ? { ticks, domain: [0, ticks.at(-1)!] } : {}),
+  };
   const categoryAxisProps = { dataKey: CATEGORY, tickFormatter: category, tick: { fontSize: 12 }, stroke: "#71717a" };
 
   return (
     <figure className="break-inside-avoid">
-      <div role="img" aria-label={summary} className={horizontal ? "min-h-24" : "h-[260px]"}>
+      {/* On paper the drawing takes the page's width, keeping its proportions (the SVG has a
+          viewBox): recharts sizes it in pixels measured on the screen, and printing lays the page
+          out again without giving script a chance to measure. */}
+      <div
+        role="img"
+        aria-label={summary}
+        className={`${horizontal ? "min-h-24" : "h-[260px]"} print:[&_.recharts-responsive-container>div]:w-full! print:[&_.recharts-wrapper]:h-auto! print:[&_.recharts-wrapper]:w-full! print:[&_svg.recharts-surface]:h-auto! print:[&_svg.recharts-surface]:w-full!`}
+      >
         {inBrowser && (
           <ResponsiveContainer width="100%" height={height} initialDimension={{ width: 640, height }}>
             {chart.type === "lines" ? (
               <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 8 }} accessibilityLayer={false}>
                 {grid}
                 <XAxis {...categoryAxisProps} minTickGap={16} />
-                <YAxis {...valueAxisProps} width={96} />
+                <YAxis {...valueAxisProps} width={80} />
                 {tooltip}
                 {chart.series.map((series) => (
                   <Line
@@ -93,7 +112,7 @@ export function ReportChart({ table, chart, summary }: { table: ReportTable; cha
                 ) : (
                   <>
                     <XAxis {...categoryAxisProps} minTickGap={16} />
-                    <YAxis {...valueAxisProps} width={valueKind === "minutes" ? 96 : 48} />
+                    <YAxis {...valueAxisProps} width={valueKind === "minutes" ? 80 : 48} />
                   </>
                 )}
                 {tooltip}
@@ -131,4 +150,14 @@ export function ReportChart({ table, chart, summary }: { table: ReportTable; cha
       </figcaption>
     </figure>
   );
+}
+
+/** Steps a duration axis reads well in: minutes, quarter and half hours, hours, days. */
+const DURATION_STEPS = [5, 10, 15, 30, 60, 120, 180, 240, 360, 480, 720, 1440, 2880, 4320, 10080];
+
+/** Ticks from zero past `highest` minutes, at most five steps of one of the round durations. */
+function durationTicks(highest: number): number[] {
+  const step = DURATION_STEPS.find((candidate) => highest / candidate <= 5) ?? Math.ceil(highest / 5 / 10080) * 10080;
+  const count = Math.max(1, Math.ceil(highest / step));
+  return Array.from({ length: count + 1 }, (_, index) => index * step);
 }

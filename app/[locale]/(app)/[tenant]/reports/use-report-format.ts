@@ -19,6 +19,13 @@ export function useReportFormat() {
     return t("days", { days: Math.floor(whole / (24 * 60)), hours: Math.floor((whole % (24 * 60)) / 60) });
   };
 
+  /** A duration axis's tick, at round steps (minutes, hours, days): one unit, with decimals. */
+  const axisDuration = (minutes: number): string => {
+    if (minutes < 60) return t("minutes", { minutes });
+    if (minutes < 24 * 60) return t("axisHours", { hours: minutes / 60 });
+    return t("axisDays", { days: minutes / (24 * 60) });
+  };
+
   const cell = (kind: CellKind, value: Cell): string => {
     if (value === null) return "—";
     if (Array.isArray(value)) return value.map((count) => format.number(count)).join(", ");
@@ -42,5 +49,5 @@ export function useReportFormat() {
     }
   };
 
-  return { cell, axisDay: (day: string) => formatCalendarDay(locale, day, "dayMonth"), locale };
+  return { cell, axisDuration, axisDay: (day: string) => formatCalendarDay(locale, day, "dayMonth"), locale };
 }
