@@ -66,7 +66,7 @@ export function ReportCard({
           {children}
           {figure.chart || children ? (
             <>
-              {figure.chart && <ReportChart table={figure.table} chart={figure.chart} summary={figure.summary} />}
+              {figure.chart && <ReportChart table={figure.table} chart={figure.chart} />}
               <details className="group">
                 <summary className="inline-flex cursor-pointer items-center gap-1.5 rounded-md text-sm font-medium text-brand-700 hover:text-brand-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 print:hidden">
                   <Icon name="chevronRight" className="size-4 transition-transform group-open:rotate-90" />

@@ -14,10 +14,10 @@ const subscribeToNothing = () => () => {};
 /**
  * A figure's chart, drawn by recharts in the browser only: its elements carry `style` attributes,
  * which the pages' Content-Security-Policy refuses in server-rendered HTML but allows when React sets
- * them from script (lib/security/content-policy.ts). Read out as one image with the figure's summary;
+ * them from script (lib/security/content-policy.ts). Read out as one image with the chart's summary;
  * the table beside it has the numbers.
  */
-export function ReportChart({ table, chart, summary }: { table: ReportTable; chart: ChartSpec; summary: string }) {
+export function ReportChart({ table, chart }: { table: ReportTable; chart: ChartSpec }) {
   const inBrowser = useSyncExternalStore(
     subscribeToNothing,
     () => true,
@@ -71,7 +71,7 @@ export function ReportChart({ table, chart, summary }: { table: ReportTable; cha
           out again without giving script a chance to measure. */}
       <div
         role="img"
-        aria-label={summary}
+        aria-label={chart.summary}
         className={`${horizontal ? "min-h-24" : "h-[260px]"} print:[&_.recharts-responsive-container>div]:w-full! print:[&_.recharts-wrapper]:h-auto! print:[&_.recharts-wrapper]:w-full! print:[&_svg.recharts-surface]:h-auto! print:[&_svg.recharts-surface]:w-full!`}
       >
         {inBrowser && (

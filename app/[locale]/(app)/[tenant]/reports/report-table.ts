@@ -32,6 +32,8 @@ export interface ReportTable {
 /** How a chart draws a table: one series per column named, over the `category` columns (joined by " · "). */
 export interface ChartSpec {
   type: "bars" | "stackedBars" | "lines" | "horizontalBars" | "horizontalStackedBars";
+  /** What the chart shows, read out instead of it. */
+  summary: string;
   category: string[];
   series: { key: string; colour: string; dashed?: boolean }[];
 }

@@ -1,5 +1,5 @@
 import type { getTranslations } from "next-intl/server";
-import type { InboundOutcome } from "@/db/schema";
+import { type InboundOutcome, mailboxConnectionStateEnum } from "@/db/schema";
 import { formatCalendarDay } from "@/lib/i18n/dates";
 import type { Locale } from "@/lib/i18n/routing";
 import { connectionFailureOf } from "@/lib/mail/connection-error";
@@ -19,8 +19,6 @@ export interface Figure {
   id: string;
   title: string;
   description: string;
-  /** What the chart shows, read out instead of it. */
-  summary: string;
   table: ReportTable;
   chart?: ChartSpec;
 }
@@ -58,7 +56,6 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
     id,
     title,
     description,
-    summary: summary(sum(report.responseTimesPerDay.map((day) => pick(day).count))),
     table: {
       columns: [
         { key: "day", label: t("day"), kind: "day" },
@@ -73,6 +70,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
     },
     chart: {
       type: "lines",
+      summary: summary(sum(report.responseTimesPerDay.map((day) => pick(day).count))),
       category: ["day"],
       series: [
         { key: "median", colour },
@@ -88,12 +86,6 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       id: "tickets-per-day",
       title: t("ticketsPerDay.title"),
       description: t("ticketsPerDay.description"),
-      summary: t("ticketsPerDay.summary", {
-        from,
-        to,
-        created: sum(report.ticketsPerDay.map((day) => day.created)),
-        closed: sum(report.ticketsPerDay.map((day) => day.closed)),
-      }),
       table: {
         columns: [
           { key: "day", label: t("day"), kind: "day" },
@@ -104,6 +96,12 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       },
       chart: {
         type: "bars",
+        summary: t("ticketsPerDay.summary", {
+          from,
+          to,
+          created: sum(report.ticketsPerDay.map((day) => day.created)),
+          closed: sum(report.ticketsPerDay.map((day) => day.closed)),
+        }),
         category: ["day"],
         series: [
           { key: "created", colour: palette.blue },
@@ -115,7 +113,6 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       id: "inbound-per-day",
       title: t("inboundPerDay.title"),
       description: t("inboundPerDay.description"),
-      summary: t("inboundPerDay.summary", { from, to, total: sum(report.inboundPerDay.map((day) => day.total)) }),
       table: {
         columns: [
           { key: "day", label: t("day"), kind: "day" },
@@ -126,6 +123,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       },
       chart: {
         type: "stackedBars",
+        summary: t("inboundPerDay.summary", { from, to, total: sum(report.inboundPerDay.map((day) => day.total)) }),
         category: ["day"],
         series: outcomes.map((outcome) => ({ key: outcome, colour: outcomeColours[outcome] })),
       },
@@ -152,7 +150,6 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       id: "response-times-per-team",
       title: t("perTeam.title"),
       description: t("perTeam.description"),
-      summary: t("perTeam.summary", { teams: report.responseTimesPerTeam.length }),
       table: {
         columns: [
           { key: "team", label: t("perTeam.team"), kind: "text" },
@@ -175,6 +172,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       },
       chart: {
         type: "horizontalBars",
+        summary: t("perTeam.summary", { teams: report.responseTimesPerTeam.length }),
         category: ["team"],
         series: [
           { key: "firstResponseMedian", colour: palette.blue },
@@ -186,7 +184,6 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       id: "backlog",
       title: t("backlog.title"),
       description: t("backlog.description"),
-      summary: t("backlog.summary", { open: openTotal }),
       table: {
         columns: [
           { key: "division", label: t("backlog.division"), kind: "text" },
@@ -203,6 +200,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       },
       chart: {
         type: "horizontalStackedBars",
+        summary: t("backlog.summary", { open: openTotal }),
         category: ["division", "team"],
         series: ageBuckets.map((bucket, index) => ({ key: bucket, colour: bucketColours[index]! })),
       },
@@ -211,7 +209,6 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       id: "agents",
       title: t("agents.title"),
       description: t("agents.description"),
-      summary: t("agents.description"),
       table: {
         columns: [
           { key: "agent", label: t("agents.agent"), kind: "text" },
@@ -233,7 +230,6 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       id: "mailboxes",
       title: t("mailboxes.title"),
       description: t("mailboxes.description"),
-      summary: t("mailboxes.description"),
       table: {
         columns: [
           { key: "mailbox", label: t("mailboxes.mailbox"), kind: "text" },
@@ -265,10 +261,9 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       id: "service-levels",
       title: t("serviceLevels.title"),
       description: t("serviceLevels.description"),
-      summary: t("serviceLevels.description"),
       table: {
         columns: [
-          { key: "target", label: t("serviceLevels.title"), kind: "text" },
+          { key: "target", label: t("serviceLevels.target"), kind: "text" },
           { key: "met", label: t("serviceLevels.met"), kind: "count" },
           { key: "missed", label: t("serviceLevels.missed"), kind: "count" },
           { key: "share", label: t("serviceLevels.share"), csvLabel: t("percentColumn", { label: t("serviceLevels.share") }), kind: "share" },
@@ -285,16 +280,10 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
 /** The state a person reads: a paused mailbox is paused whatever its last connection did. */
 function mailboxState(active: boolean, connectionState: string) {
   if (!active) return "paused";
-  switch (connectionState) {
-    case "new":
-    case "connected":
-    case "backoff":
-    case "authFailed":
-    case "needsReconnect":
-      return connectionState;
-    default:
-      throw new Error(`unknown connection state ${connectionState}`);
-  }
+  // The figures carry the column as text; it is the database's enum, so nothing else arrives.
+  const known = mailboxConnectionStateEnum.enumValues.find((state) => state === connectionState);
+  if (!known) throw new Error(`unknown connection state ${connectionState}`);
+  return known;
 }
 
 /** One count per day of the range, zero where the mailbox received nothing. */
