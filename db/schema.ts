@@ -879,6 +879,14 @@ export const tickets = pgTable(
     index("tickets_first_response_idx")
       .on(t.tenantId, t.firstResponseAt)
       .where(sql`${t.firstResponseAt} is not null and ${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    // Serve the dashboard's share of service-level targets met: the tickets whose due time fell in
+    // the range (lib/reports/service-levels.ts, or-ed with the first response's or closing's index).
+    index("tickets_first_response_due_idx")
+      .on(t.tenantId, t.firstResponseDueAt)
+      .where(sql`${t.firstResponseDueAt} is not null and ${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    index("tickets_resolution_due_idx")
+      .on(t.tenantId, t.resolutionDueAt)
+      .where(sql`${t.resolutionDueAt} is not null and ${t.deletedAt} is null and ${t.mergedIntoId} is null`),
     // Serves the queue's "breaching soon" / "breached" and its sort by due time, and the escalation sweep.
     index("tickets_sla_due_idx")
       .on(t.tenantId, t.slaDueAt, t.id)
@@ -1001,6 +1009,11 @@ export const inboundEmails = pgTable(
     index("inbound_emails_message_id_idx").on(t.tenantId, t.messageId),
     // Serves the waiting list.
     index("inbound_emails_outcome_idx").on(t.tenantId, t.divisionId, t.outcome),
+    // Serves the dashboard's waiting-list size: under row-level security an enum's `=` (not
+    // leakproof) cannot be an index condition, but it can prove a partial index's predicate.
+    index("inbound_emails_waiting_idx")
+      .on(t.tenantId, t.divisionId)
+      .where(sql`${t.outcome} = 'waiting_list' and ${t.deletedAt} is null`),
     // Serves recognising the same bytes seen again (mail without a Message-ID after a resync).
     index("inbound_emails_sha256_idx").on(t.divisionId, t.sha256),
     // Serves the dispatcher page's "mails ingested today" per mailbox.

@@ -29,9 +29,10 @@ export const report: Command = {
     const divisionId = values.division!;
     const tenant = await tenantOfDivision(db, divisionId);
     const scope = operatorScope(tenant.id);
-    const { division, counts, dashboard } = await withTenant(db, tenant.id, async (tx) => {
+    const { division, team, counts, dashboard } = await withTenant(db, tenant.id, async (tx) => {
       const division = await getDivision(tx, scope, divisionId);
-      if (values.team && (await getTeam(tx, scope, values.team)).divisionId !== division.id) {
+      const team = values.team ? await getTeam(tx, scope, values.team) : null;
+      if (team && team.divisionId !== division.id) {
         throw new InvalidInputError({ "--team": ["must be a team of this division"] });
       }
       const range = rangeOf(values, division.timeZone);
@@ -39,6 +40,7 @@ export const report: Command = {
       const query = { ...range, timeZone: division.timeZone, divisionId, ...(values.team ? { teamId: values.team } : {}) };
       return {
         division,
+        team,
         counts: await divisionReport(tx, scope, divisionId),
         dashboard: await dashboardReport(tx, scope, query),
       };
@@ -63,7 +65,7 @@ export const report: Command = {
           ...byReason(counts.unprocessedByReason),
         ]),
         "",
-        ...dashboardSummary(dashboard),
+        ...dashboardSummary(dashboard, team?.name ?? null),
       ].join("\n"),
     };
   },
@@ -106,7 +108,7 @@ function share(figure: { met: number; missed: number; share: number | null }): s
 }
 
 /** The dashboard's figures in a few lines per group. */
-function dashboardSummary(figures: Report): string[] {
+function dashboardSummary(figures: Report, teamName: string | null): string[] {
   const { query } = figures;
   const sum = <T>(rows: T[], of: (row: T) => number) => rows.reduce((total, row) => total + of(row), 0);
   const outcomes: Record<string, number> = {};
@@ -121,7 +123,7 @@ function dashboardSummary(figures: Report): string[] {
     { day: 0, threeDays: 0, week: 0, month: 0, older: 0 },
   );
   const lines = [
-    `Dashboard, ${query.from} to ${query.to} (${query.timeZone})${query.teamId ? `, team ${query.teamId}` : ""}`,
+    `Dashboard, ${query.from} to ${query.to} (${query.timeZone})${teamName ? `, team ${teamName}` : ""}`,
     "",
     labelled([
       ["tickets created", String(sum(figures.ticketsPerDay, (day) => day.created))],

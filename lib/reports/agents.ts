@@ -1,48 +1,70 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import type { TenantScope } from "@/db/tenant";
-import { type DurationColumns, durationColumns, durationsOf } from "./durations";
+import { noDurations } from "./durations";
 import type { AgentFigures, ReportQuery } from "./figures";
-import { inRange, liveTickets, minutesBetween } from "./filters";
+import { inRange, liveTickets } from "./filters";
 import { selectRows } from "./rows";
-
-interface Row extends DurationColumns {
-  userId: string;
-  name: string;
-  repliesSent: number;
-  ticketsClosed: number;
-}
+import type { TicketFlow } from "./ticket-flow";
 
 /**
  * Per member, in the range: replies sent (outbound messages they wrote, not in the trash, on live
- * tickets of the division and team), tickets closed (by their assignee at closing), and the time to
- * first response of the tickets whose first reply they sent. Three index range scans stacked into
- * one grouping; members with none of the three are left out.
+ * tickets of the division and team), and from the ticket flow the tickets closed (by their assignee
+ * at closing) and the time to first response of the tickets whose first reply they sent. Members
+ * with none of the three are left out.
  */
-export async function agentFigures(tx: Executor, scope: TenantScope, query: ReportQuery): Promise<AgentFigures[]> {
-  const rows = await selectRows<Row>(
+export async function agentFigures(
+  tx: Executor,
+  scope: TenantScope,
+  query: ReportQuery,
+  flow: TicketFlow["members"],
+): Promise<AgentFigures[]> {
+  const rows = await selectRows<{ userId: string; name: string; repliesSent: number }>(
     tx,
-    sql`select u.id::text as "userId", u.name, sum(work.replies)::int as "repliesSent",
-        sum(work.closed)::int as "ticketsClosed", ${durationColumns(sql`work.minutes`)}
-      from (
-        select m.author_user_id as user_id, 1 as replies, 0 as closed, null::float8 as minutes
-        from messages m join tickets t on t.id = m.ticket_id
+    // The replies first, from messages_outbound_idx (materialized: left to itself the planner may
+    // walk all of a division's tickets for their messages instead).
+    sql`with replies as materialized (
+        select m.ticket_id, m.author_user_id from messages m
         where m.tenant_id = ${scope.tenantId} and m.direction = 'outbound' and m.deleted_at is null
-          and m.author_user_id is not null and ${inRange(sql`m.created_at`, query)} and ${liveTickets(scope, query)}
-        union all
-        select t.assignee_id, 0, 1, null
-        from tickets t
-        where ${liveTickets(scope, query)} and t.assignee_id is not null and t.closed_at is not null
-          and ${inRange(sql`t.closed_at`, query)}
-        union all
-        select t.first_response_by_id, 0, 0, ${minutesBetween(sql`t.created_at`, sql`t.first_response_at`)}
-        from tickets t
-        where ${liveTickets(scope, query)} and t.first_response_by_id is not null and t.first_response_at is not null
-          and ${inRange(sql`t.first_response_at`, query)}
-      ) work
-      join users u on u.id = work.user_id
-      group by u.id, u.name
-      order by u.name, u.id`,
+          and m.author_user_id is not null and ${inRange(sql`m.created_at`, query)}
+      ), sent as (
+        select r.author_user_id as user_id, count(*)::int as n
+        from replies r
+        where ${ofLiveTickets(scope, query)}
+        group by r.author_user_id
+      ), members as (
+        select user_id from sent
+        union
+        select unnest(${memberIds([...flow.keys()])})
+      )
+      select u.id::text as "userId", u.name, coalesce(sent.n, 0) as "repliesSent"
+      from members join users u on u.id = members.user_id left join sent on sent.user_id = members.user_id`,
   );
-  return rows.map(({ n, median, p90, ...agent }) => ({ ...agent, firstResponse: durationsOf({ n, median, p90 }) }));
+  return rows
+    .map(({ userId, name, repliesSent }) => ({
+      userId,
+      name,
+      repliesSent,
+      ticketsClosed: flow.get(userId)?.ticketsClosed ?? 0,
+      firstResponse: flow.get(userId)?.firstResponse ?? noDurations,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId));
+}
+
+/** The members the ticket flow named, as a uuid[] for the statement. */
+function memberIds(ids: string[]) {
+  if (ids.length === 0) return sql`'{}'::uuid[]`;
+  return sql`array[${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}]`;
+}
+
+/**
+ * Whether reply `r` is on a live ticket of the division and team. With neither chosen, the trash
+ * alone can rule a reply out, since a merged ticket has no messages left (they move to the one it
+ * was merged into): one hashed look at the trash instead of a look-up of every reply's ticket.
+ */
+function ofLiveTickets(scope: TenantScope, query: ReportQuery) {
+  if (!query.divisionId && !query.teamId) {
+    return sql`r.ticket_id not in (select d.id from tickets d where d.tenant_id = ${scope.tenantId} and d.deleted_at is not null)`;
+  }
+  return sql`exists (select from tickets t where t.id = r.ticket_id and ${liveTickets(scope, query)})`;
 }

@@ -4,7 +4,7 @@ import { type InboundOutcome, inboundOutcomeEnum } from "@/db/schema";
 import type { TenantScope } from "@/db/tenant";
 import { daysOf } from "./days";
 import type { InboundDay, ReportQuery } from "./figures";
-import { inboundOf, inRange, localDayOf } from "./filters";
+import { dayNumberOf, dayOfNumber, inboundOf, inRange } from "./filters";
 import { selectRows } from "./rows";
 
 /** Inbound mail of the range counted by local day, mailbox and outcome: the one scan both mail figures read. */
@@ -22,11 +22,14 @@ export interface InboundCount {
 export function inboundCounts(tx: Executor, scope: TenantScope, query: ReportQuery): Promise<InboundCount[]> {
   return selectRows<InboundCount>(
     tx,
-    sql`select ${localDayOf(sql`e.received_at`, query)} as day, e.mailbox_id::text as "mailboxId",
-        e.outcome::text as outcome, count(*)::int as n
-      from inbound_emails e
-      where ${inboundOf(scope, query)} and ${inRange(sql`e.received_at`, query)}
-      group by 1, 2, 3`,
+    sql`select ${dayOfNumber(sql`day`, query)} as day, mailbox_id::text as "mailboxId", outcome::text as outcome,
+        count(*)::int as n
+      from (
+        select ${dayNumberOf(sql`e.received_at`, query)} as day, e.mailbox_id, e.outcome
+        from inbound_emails e
+        where ${inboundOf(scope, query)} and ${inRange(sql`e.received_at`, query)}
+      ) received
+      group by received.day, received.mailbox_id, received.outcome`,
   );
 }
 

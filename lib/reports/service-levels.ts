@@ -25,7 +25,7 @@ export async function serviceLevels(
     targetShare(tx, scope, query, now, { due: sql`t.first_response_due_at`, done: sql`t.first_response_at` }),
     targetShare(tx, scope, query, now, { due: sql`t.resolution_due_at`, done: sql`t.closed_at` }),
   ]);
-  return { firstResponse: firstResponse!, resolution: resolution! };
+  return { firstResponse, resolution };
 }
 
 async function targetShare(
@@ -48,29 +48,4 @@ async function targetShare(
   const met = row?.met ?? 0;
   const missed = row?.missed ?? 0;
   return { met, missed, share: met + missed === 0 ? null : met / (met + missed) };
-}
-
-/**
- * Tickets past their due time now, and those due within their division's escalation window
- * (escalate_before_minutes): the queue's "breached" and "breaching soon". sla_due_at is null once a
- * ticket is closed, so only open work counts. Read from tickets_sla_due_idx up to the widest window.
- */
-export async function breaches(
-  tx: Executor,
-  scope: TenantScope,
-  query: ReportQuery,
-  now: Date,
-): Promise<{ breached: number; breachingSoon: number }> {
-  const at = timestampOf(now);
-  const [row] = await selectRows<{ breached: number; breachingSoon: number }>(
-    tx,
-    sql`select count(*) filter (where t.sla_due_at <= ${at})::int as breached,
-        count(*) filter (where t.sla_due_at > ${at}
-          and t.sla_due_at <= ${at} + d.escalate_before_minutes * interval '1 minute')::int as "breachingSoon"
-      from tickets t join divisions d on d.id = t.division_id
-      where ${liveTickets(scope, query)} and t.sla_due_at is not null
-        and t.sla_due_at <= ${at} + (select coalesce(max(escalate_before_minutes), 0) from divisions
-          where tenant_id = ${scope.tenantId}) * interval '1 minute'`,
-  );
-  return { breached: row?.breached ?? 0, breachingSoon: row?.breachingSoon ?? 0 };
 }

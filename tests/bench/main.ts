@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { cli } from "./cli";
+import { dashboard } from "./dashboard";
 import { helpCenter } from "./help-center";
 import { idle } from "./idle";
 import { ingest } from "./ingest";
@@ -16,7 +17,7 @@ import { suggestions } from "./suggestions";
  * Not part of `npm test`: it takes minutes, and its figures say how fast, not whether right.
  */
 
-const measurements: Measurement[] = [ingest, latency, idle, queue, memory, outbound, cli, suggestions, helpCenter];
+const measurements: Measurement[] = [ingest, latency, idle, queue, memory, outbound, cli, suggestions, helpCenter, dashboard];
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !measurements.some((m) => m.name === name));

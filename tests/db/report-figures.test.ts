@@ -369,12 +369,16 @@ describe("agents", () => {
     await d.reply(third.id, bogdan.id, minutesAfter(created, 50), { direction: "note" });
     await d.reply(third.id, bogdan.id, minutesAfter(created, 55), { deletedAt: minutesAfter(created, 60) });
     await d.reply(third.id, bogdan.id, at("2026-02-27T10:00:00Z"));
+    // Nor one on a ticket in the trash.
+    const trashed = await d.ticket({ createdAt: created, deletedAt: minutesAfter(created, 120) });
+    await d.reply(trashed.id, anna.id, minutesAfter(created, 60));
 
-    const figures = await d.report();
-    expect(figures.agents).toEqual([
+    const expected = [
       { userId: anna.id, name: "Anna", repliesSent: 3, ticketsClosed: 1, firstResponse: { count: 2, median: 60, p90: 84 } },
       { userId: bogdan.id, name: "Bogdan", repliesSent: 1, ticketsClosed: 1, firstResponse: { count: 1, median: 45, p90: 45 } },
-    ]);
+    ];
+    expect((await d.report()).agents).toEqual(expected);
+    expect((await d.report({ divisionId: d.warsaw.id })).agents).toEqual(expected);
   });
 });
 
