@@ -268,7 +268,10 @@ describe("the reports dashboard in the browser", () => {
         expect(await page.locator('[data-big-number="breached"] dd').first().textContent()).toBe("1");
         expect(await page.locator('[data-big-number="breachingSoon"] dd').first().textContent()).toBe("1");
         expect(await page.locator('[data-big-number="breached"] a').getAttribute("href")).toBe(
-          `/pl/${desk.slug}/tickets?sla=breached&division=${desk.support.id}`,
+          `/pl/${desk.slug}/tickets?division=${desk.support.id}&sla=breached`,
+        );
+        expect(await page.locator('[data-big-number="breachingSoon"] a').getAttribute("href")).toBe(
+          `/pl/${desk.slug}/tickets?division=${desk.support.id}&sla=soon`,
         );
 
         await chartsDrawn(page);
@@ -370,7 +373,7 @@ describe("the reports dashboard in the browser", () => {
   );
 
   it(
-    "reads in English: English dates, durations and a comma-separated CSV",
+    "reads in English: English dates, durations and a comma-separated CSV; a chart reads out as its summary, its table opens from the keyboard, Print prints",
     async () => {
       const desk = await helpDesk();
       const { page } = await newPage();
@@ -384,6 +387,23 @@ describe("the reports dashboard in the browser", () => {
           ["Nov 4, 2026", "0", "—", "—"],
         ]);
         expect(await page.locator('[data-big-number="share-firstResponse"] dd').first().textContent()).toBe("33.3%");
+        // A chart reads out as its summary; its table opens from the keyboard.
+        await figure(page, "tickets-per-day")
+          .getByRole("img", {
+            name: tEn("reports.ticketsPerDay.summary", { from: "Nov 2, 2026", to: "Nov 4, 2026", created: 3, closed: 1 }),
+            exact: true,
+          })
+          .waitFor();
+        const toggle = figure(page, "tickets-per-day").locator("summary");
+        await toggle.focus();
+        await page.keyboard.press("Enter");
+        await figure(page, "tickets-per-day").getByRole("table", { name: tEn("reports.ticketsPerDay.title") }).waitFor();
+        // "Print" opens the browser's print dialog.
+        await page.evaluate(() => {
+          window.print = () => document.body.setAttribute("data-printed", "");
+        });
+        await page.getByRole("button", { name: tEn("reports.print") }).click();
+        await page.locator("body[data-printed]").waitFor({ state: "attached" });
         const csv = await downloadCsv(page, "tickets-per-day");
         expect(csv.text).toBe("\uFEFFDay,Created,Closed\r\n2026-11-02,2,0\r\n2026-11-03,1,1\r\n2026-11-04,0,0\r\n");
         await chartsDrawn(page);

@@ -73,10 +73,12 @@ export default async function ReportsPage({ params, searchParams }: Props) {
       {options.children}
     </ReportCard>
   );
+  // The queue's own filter (tickets/queue-views.ts): `sla=breached` or `sla=soon`, in its order of parameters.
   const queueHref = (sla: "breached" | "breachingSoon") => {
-    const query = new URLSearchParams({ sla });
+    const query = new URLSearchParams();
     if (filters.divisionId) query.set("division", filters.divisionId);
     if (filters.teamId) query.set("team", filters.teamId);
+    query.set("sla", sla === "breached" ? "breached" : "soon");
     return `/${slug}/tickets?${query}`;
   };
   const share = (target: TargetShare) => (target.share === null ? "—" : format.number(target.share, { style: "percent", maximumFractionDigits: 1 }));
