@@ -79,6 +79,6 @@ export function csvRows(table: ReportTable): CsvCell[][] {
 }
 
 /** A share 0–1 as a percentage to one decimal, as the table shows it. */
-export function percent(share: number): number {
+function percent(share: number): number {
   return Math.round(share * 1000) / 10;
 }
