@@ -49,6 +49,7 @@ export function ReportChart({ table, chart }: { table: ReportTable; chart: Chart
     <Tooltip
       isAnimationActive={false}
       separator=": "
+      itemStyle={{ color: "#27272a" }}
       cursor={chart.type === "lines" ? { stroke: "#a1a1aa" } : { fill: "#f4f4f5" }}
       labelFormatter={(label) => (byDay ? cell("day", String(label)) : String(label))}
       formatter={(raw, name) => [value(raw), name]}
@@ -123,6 +124,8 @@ export function ReportChart({ table, chart }: { table: ReportTable; chart: Chart
                     name={columnOf(series.key).label}
                     fill={series.colour}
                     stackId={stacked ? "stack" : undefined}
+                    stroke={stacked ? "#ffffff" : undefined}
+                    strokeWidth={stacked ? 1 : undefined}
                     maxBarSize={horizontal ? 24 : 32}
                     isAnimationActive={false}
                   />
