@@ -112,9 +112,10 @@ function FigureTable({ table, caption }: { table: ReportTable; caption: string }
               {table.columns.map((column, index) => {
                 const value = row[index] ?? null;
                 const content = column.kind === "perDay" ? <PerDay counts={value} label={cell(column.kind, value)} /> : cell(column.kind, value);
-                // On paper there is no scrolling sideways: long names and addresses wrap instead.
-                const wrap = column.kind === "text" || column.kind === "moment" ? "print:whitespace-normal print:wrap-break-word" : "";
-                const props = { "data-value": rawValue(value), className: `px-2 py-1.5 whitespace-nowrap text-zinc-800 ${wrap} ${align(column)}` };
+                // Names, addresses and moments wrap, so a wide table (mailboxes) needs no scrolling sideways,
+                // and on paper, where nothing scrolls, fits the page; numbers and days stay whole.
+                const wrap = column.kind === "text" || column.kind === "moment" ? "wrap-break-word min-w-20 print:min-w-0" : "whitespace-nowrap";
+                const props = { "data-value": rawValue(value), className: `px-2 py-1.5 text-zinc-800 ${wrap} ${align(column)}` };
                 return index === 0 ? (
                   <th key={column.key} scope="row" {...props} className={`${props.className} font-medium`}>
                     {content}
