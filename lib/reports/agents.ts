@@ -21,14 +21,16 @@ export async function agentFigures(
 ): Promise<AgentFigures[]> {
   const rows = await selectRows<{ userId: string; name: string; repliesSent: number }>(
     tx,
-    // The replies first, from messages_outbound_idx (materialized: left to itself the planner may
-    // walk all of a division's tickets for their messages instead).
+    // The replies first, from messages_outbound_idx, counted per ticket and author so that each
+    // ticket is looked at once (materialized: left to itself the planner may walk all of a
+    // division's tickets for their messages instead).
     sql`with replies as materialized (
-        select m.ticket_id, m.author_user_id from messages m
+        select m.ticket_id, m.author_user_id, count(*)::int as n from messages m
         where m.tenant_id = ${scope.tenantId} and m.direction = 'outbound' and m.deleted_at is null
           and m.author_user_id is not null and ${inRange(sql`m.created_at`, query)}
+        group by m.ticket_id, m.author_user_id
       ), sent as (
-        select r.author_user_id as user_id, count(*)::int as n
+        select r.author_user_id as user_id, sum(r.n)::int as n
         from replies r
         where ${ofLiveTickets(scope, query)}
         group by r.author_user_id

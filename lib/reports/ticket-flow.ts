@@ -36,20 +36,20 @@ export async function ticketFlow(tx: Executor, scope: TenantScope, query: Report
   const live = liveTickets(scope, query);
   const rows = await selectRows<Row>(
     tx,
-    sql`with responded as materialized (
+    sql`with responded as (
         select ${dayNumberOf(sql`t.first_response_at`, query)} as day, t.team_id, t.first_response_by_id as user_id,
           ${minutesBetween(sql`t.created_at`, sql`t.first_response_at`)} as minutes
         from tickets t
         where ${live} and t.first_response_at is not null and ${inRange(sql`t.first_response_at`, query)}
-      ), closed as materialized (
+      ), closed as (
         select ${dayNumberOf(sql`t.closed_at`, query)} as day, t.team_id, t.assignee_id as user_id,
           ${minutesBetween(sql`t.created_at`, sql`t.closed_at`)} as minutes
         from tickets t
         where ${live} and t.closed_at is not null and ${inRange(sql`t.closed_at`, query)}
       ), timed as (
-        select 'firstResponse' as event, * from responded
+        select 1 as event, * from responded
         union all
-        select 'resolution', * from closed
+        select 2, * from closed
       )
       select 'created' as event, 'day' as grouped, ${dayOfNumber(sql`day`, query)} as day, null as "teamId",
         null as "teamName", null as "userId", count(*)::int as n, null::float8 as median, null::float8 as p90
@@ -60,10 +60,16 @@ export async function ticketFlow(tx: Executor, scope: TenantScope, query: Report
       ) created
       group by created.day
       union all
-      select event, case when grouping(day) = 0 then 'day' when grouping(timed.team_id) = 0 then 'team' else 'member' end,
-        ${dayOfNumber(sql`day`, query)}, timed.team_id::text, tm.name, timed.user_id::text, ${durationColumns(sql`minutes`)}
-      from timed left join teams tm on tm.id = timed.team_id
-      group by grouping sets ((event, day), (event, timed.team_id, tm.name), (event, timed.user_id))`,
+      select case g.event when 1 then 'firstResponse' else 'resolution' end, g.grouped, ${dayOfNumber(sql`g.day`, query)},
+        g.team_id::text, tm.name, g.user_id::text, g.n, g.median, g.p90
+      from (
+        -- Grouped before the teams' names are joined: narrow rows sort in memory.
+        select event, case when grouping(day) = 0 then 'day' when grouping(team_id) = 0 then 'team' else 'member' end as grouped,
+          day, team_id, user_id, ${durationColumns(sql`minutes`)}
+        from timed
+        group by grouping sets ((event, day), (event, team_id), (event, user_id))
+      ) g
+      left join teams tm on tm.id = g.team_id`,
   );
   const days = daysOf(query.from, query.to);
   const find = (event: Row["event"], grouped: Row["grouped"], day: string) =>

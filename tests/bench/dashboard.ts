@@ -78,7 +78,7 @@ export const dashboard: Measurement = {
         timings.increment();
       }
       const p95 = percentile(samples, 0.95);
-      const statements = await explainAll(client, big.tenantId, captured);
+      const statements = await explainAll(client, captured);
       const slowest = statements.sort((a, b) => b.executionMs - a.executionMs)[0];
       for (const statement of statements) note(`${name} · ${statement.executionMs.toFixed(1)} ms · ${statement.what}`);
       if (p95 > TARGET_MS && slowest) note(`${name}, over target; the slowest statement's plan:\n${slowest.plan}`);
@@ -277,13 +277,17 @@ interface StatementPlan {
   plan: string;
 }
 
-/** EXPLAIN (ANALYZE) of each captured statement, bound to the tenant and its owner as the web is. */
-async function explainAll(client: postgres.Sql, tenantId: string, captured: Captured[]): Promise<StatementPlan[]> {
+/**
+ * EXPLAIN (ANALYZE) of each captured statement, in a transaction set up as report()'s was: its own
+ * set_config statements (the tenant and member bound, the sort memory) run first.
+ */
+async function explainAll(client: postgres.Sql, captured: Captured[]): Promise<StatementPlan[]> {
+  const settings = captured.filter(({ query }) => query.includes("set_config"));
   const plans: StatementPlan[] = [];
   for (const { query, params } of captured) {
-    if (!/^\s*select/i.test(query) || query.includes("set_config")) continue;
+    if (!/^\s*(select|with)\b/i.test(query) || query.includes("set_config")) continue;
     const { text, ms } = await client.begin(async (tx) => {
-      await tx.unsafe("select set_config('app.tenant_id', $1, true), set_config('role', 'postdesk_app', true)", [tenantId]);
+      for (const setting of settings) await tx.unsafe(setting.query, setting.params as never[]);
       const rows = await tx.unsafe(`explain (analyze, buffers) ${query}`, params as never[]);
       const lines = rows.map((row) => String(row["QUERY PLAN"]));
       const ms = Number(/Execution Time: ([\d.]+)/.exec(lines.at(-1) ?? "")?.[1] ?? 0);
