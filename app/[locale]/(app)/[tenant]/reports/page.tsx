@@ -46,7 +46,8 @@ export default async function ReportsPage({ params, searchParams }: Props) {
 
   const { divisions, filters, figures } = await run(async (tx) => {
     const scope = scopeOf(ctx);
-    const [zones, withTeams] = [await listDivisions(tx, scope), await listDivisionsWithTeams(tx, scope)];
+    const zones = await listDivisions(tx, scope);
+    const withTeams = await listDivisionsWithTeams(tx, scope);
     const divisions = withTeams.map((division) => ({
       id: division.id,
       name: division.name,
@@ -62,14 +63,8 @@ export default async function ReportsPage({ params, searchParams }: Props) {
   const format = await getFormatter();
   const slug = ctx.tenant.slug;
   const shown = reportFigures(figures, locale, t, tMailboxes);
-  const figure = (id: string): Figure => {
-    const found = shown.find((one) => one.id === id);
-    if (!found) throw new Error(`no figure ${id}`);
-    return found;
-  };
-  const fileName = (id: string) => `${id}-${filters.from}-${filters.to}.csv`;
-  const card = (id: string, options: { empty?: string; children?: ReactNode } = {}) => (
-    <ReportCard figure={figure(id)} fileName={fileName(id)} empty={options.empty}>
+  const card = (figure: Figure, options: { empty?: string; children?: ReactNode } = {}) => (
+    <ReportCard figure={figure} fileName={`${figure.id}-${filters.from}-${filters.to}.csv`} empty={options.empty}>
       {options.children}
     </ReportCard>
   );
@@ -102,7 +97,7 @@ export default async function ReportsPage({ params, searchParams }: Props) {
 
       <div className="space-y-10">
         <ReportSection title={t("sections.now")} first>
-          {card("service-levels", {
+          {card(shown.serviceLevels, {
             children: (
               <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
                 {(["firstResponse", "resolution"] as const).map((target) => (
@@ -122,7 +117,7 @@ export default async function ReportsPage({ params, searchParams }: Props) {
               </dl>
             ),
           })}
-          {card("backlog", {
+          {card(shown.backlog, {
             children: (
               <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
                 <BigNumber label={t("backlog.open")} value={format.number(figures.backlog.reduce((total, row) => total + row.total, 0))} testId="open" />
@@ -134,17 +129,17 @@ export default async function ReportsPage({ params, searchParams }: Props) {
           })}
         </ReportSection>
         <ReportSection title={t("sections.volume")}>
-          {card("tickets-per-day")}
-          {card("inbound-per-day")}
+          {card(shown.ticketsPerDay)}
+          {card(shown.inboundPerDay)}
         </ReportSection>
         <ReportSection title={t("sections.speed")}>
-          {card("first-response-per-day")}
-          {card("resolution-per-day")}
-          {card("response-times-per-team")}
+          {card(shown.firstResponsePerDay)}
+          {card(shown.resolutionPerDay)}
+          {card(shown.responseTimesPerTeam)}
         </ReportSection>
         <ReportSection title={t("sections.people")}>
-          {card("agents", { empty: t("agents.empty") })}
-          {card("mailboxes", { empty: t("mailboxes.empty") })}
+          {card(shown.agents, { empty: t("agents.empty") })}
+          {card(shown.mailboxes, { empty: t("mailboxes.empty") })}
         </ReportSection>
       </div>
     </>

@@ -37,7 +37,7 @@ const outcomeColours: Record<InboundOutcome, string> = {
 
 const bucketColours = [palette.green, palette.sky, palette.orange, palette.vermillion, palette.purple];
 
-export function reportFigures(report: Report, locale: Locale, t: Translate, tMailboxes: TranslateMailboxes): Figure[] {
+export function reportFigures(report: Report, locale: Locale, t: Translate, tMailboxes: TranslateMailboxes) {
   const from = formatCalendarDay(locale, report.query.from);
   const to = formatCalendarDay(locale, report.query.to);
   const minutes = (label: string) => ({ label, csvLabel: t("minutesColumn", { label }) });
@@ -81,8 +81,8 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
 
   const openTotal = sum(report.backlog.map((row) => row.total));
 
-  return [
-    {
+  return {
+    ticketsPerDay: {
       id: "tickets-per-day",
       title: t("ticketsPerDay.title"),
       description: t("ticketsPerDay.description"),
@@ -109,7 +109,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
         ],
       },
     },
-    {
+    inboundPerDay: {
       id: "inbound-per-day",
       title: t("inboundPerDay.title"),
       description: t("inboundPerDay.description"),
@@ -128,7 +128,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
         series: outcomes.map((outcome) => ({ key: outcome, colour: outcomeColours[outcome] })),
       },
     },
-    durationsPerDay(
+    firstResponsePerDay: durationsPerDay(
       "first-response-per-day",
       t("firstResponsePerDay.title"),
       t("firstResponsePerDay.description"),
@@ -137,7 +137,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       (day) => day.firstResponse,
       (count) => t("firstResponsePerDay.summary", { from, to, count }),
     ),
-    durationsPerDay(
+    resolutionPerDay: durationsPerDay(
       "resolution-per-day",
       t("resolutionPerDay.title"),
       t("resolutionPerDay.description"),
@@ -146,7 +146,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
       (day) => day.resolution,
       (count) => t("resolutionPerDay.summary", { from, to, count }),
     ),
-    {
+    responseTimesPerTeam: {
       id: "response-times-per-team",
       title: t("perTeam.title"),
       description: t("perTeam.description"),
@@ -180,7 +180,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
         ],
       },
     },
-    {
+    backlog: {
       id: "backlog",
       title: t("backlog.title"),
       description: t("backlog.description"),
@@ -205,7 +205,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
         series: ageBuckets.map((bucket, index) => ({ key: bucket, colour: bucketColours[index]! })),
       },
     },
-    {
+    agents: {
       id: "agents",
       title: t("agents.title"),
       description: t("agents.description"),
@@ -226,7 +226,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
         ]),
       },
     },
-    {
+    mailboxes: {
       id: "mailboxes",
       title: t("mailboxes.title"),
       description: t("mailboxes.description"),
@@ -257,7 +257,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
         ]),
       },
     },
-    {
+    serviceLevels: {
       id: "service-levels",
       title: t("serviceLevels.title"),
       description: t("serviceLevels.description"),
@@ -274,7 +274,7 @@ export function reportFigures(report: Report, locale: Locale, t: Translate, tMai
         }),
       },
     },
-  ];
+  } satisfies Record<string, Figure>;
 }
 
 /** The state a person reads: a paused mailbox is paused whatever its last connection did. */
