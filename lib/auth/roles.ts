@@ -33,6 +33,11 @@ export function canManageDivisionCannedReplies(role: Role): boolean {
   return role === "owner" || role === "admin";
 }
 
+/** The reports dashboard shows how the whole desk works, everyone's figures included: not for light agents. */
+export function canReadReports(role: Role): boolean {
+  return role !== "light";
+}
+
 /** Only an owner may make or unmake owners. */
 export function canAssignRole(actor: Role, from: Role | null, to: Role): boolean {
   if (!canManageMembers(actor)) return false;

@@ -13,6 +13,8 @@ export const dateFormats = {
     dateTime: { dateStyle: "medium", timeStyle: "short" },
     /** A day: when a contact or a mailbox began. */
     date: { dateStyle: "medium" },
+    /** A day on a chart's axis, where the year is in the range shown beside it: "Dec 6", "6 gru". */
+    dayMonth: { day: "numeric", month: "short" },
   },
 } as const satisfies Formats;
 
@@ -25,4 +27,12 @@ export const displayTimeZone: string = new Intl.DateTimeFormat().resolvedOptions
 /** The same formats where there is no request: mail, jobs. */
 export function dateFormatter(locale: Locale, timeZone: string = displayTimeZone) {
   return createFormatter({ locale, timeZone, formats: dateFormats });
+}
+
+/**
+ * A calendar day (`YYYY-MM-DD`, as a report counts them) for people, in a named format. A day has no
+ * zone of its own: read as UTC midnight and shown in UTC, it stays the same day wherever it is shown.
+ */
+export function formatCalendarDay(locale: Locale, day: string, format: "date" | "dayMonth" = "date"): string {
+  return dateFormatter(locale, "UTC").dateTime(new Date(`${day}T00:00:00Z`), format);
 }

@@ -64,7 +64,7 @@ export default async function TenantLayout({
             <p className="text-xs text-zinc-500">{tRoles(ctx.role)}</p>
           </div>
           <nav aria-label={t("navigation")} className="mt-5 flex-1 px-3">
-            <AppNav tenant={ctx.tenant.slug} />
+            <AppNav tenant={ctx.tenant.slug} role={ctx.role} />
           </nav>
           <div className="space-y-3 border-t border-zinc-200 p-4">
             {user}
@@ -92,7 +92,7 @@ export default async function TenantLayout({
             </div>
           </div>
           <nav aria-label={t("navigation")} className="overflow-x-auto px-2 pb-2">
-            <AppNav tenant={ctx.tenant.slug} horizontal />
+            <AppNav tenant={ctx.tenant.slug} role={ctx.role} horizontal />
           </nav>
         </header>
         <main className="mx-auto max-w-5xl px-4 py-8 sm:px-6 lg:px-10 lg:py-10">{children}</main>
