@@ -50,6 +50,11 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
+/** The calendar day of `instant` in the zone, `YYYY-MM-DD`. */
+export function localDay(instant: Date, timeZone: string): string {
+  return isoDate(localDate(instant, timeZone));
+}
+
 /** "HH:MM" of a day's hours, as minutes since midnight. */
 export function minutesOfDay(time: string): number {
   const [hours, minutes] = time.split(":").map(Number);

@@ -13,9 +13,3 @@ export function fillDays<T extends { day: string }>(days: string[], rows: T[], e
   const byDay = new Map(rows.map((row) => [row.day, row]));
   return days.map((day) => byDay.get(day) ?? empty(day));
 }
-
-/** The `YYYY-MM-DD` of `instant` in `timeZone`. */
-export function localDay(instant: Date, timeZone: string): string {
-  // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
-}

@@ -1,4 +1,4 @@
-import { localDay } from "./days";
+import { localDay } from "@/lib/divisions/business-hours";
 
 /** The range a report shows when none is chosen: the last 30 days, today included. */
 export const DEFAULT_RANGE_DAYS = 30;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { WeeklyHours } from "../../db/schema";
 import { formatBusinessHours, parseBusinessHours } from "../../lib/cli/business-hours";
-import { addBusinessMinutes, type BusinessCalendar, isTimeZone } from "../../lib/divisions/business-hours";
+import { addBusinessMinutes, type BusinessCalendar, isTimeZone, localDay } from "../../lib/divisions/business-hours";
 import { businessCalendarOf, serviceTargets } from "../../lib/divisions/service-targets";
 
 const nineToFive = { start: "09:00", end: "17:00" };
@@ -12,6 +12,14 @@ function calendar(timeZone: string, hours: WeeklyHours | null = weekdays, holida
 }
 
 const at = (iso: string) => new Date(iso);
+
+describe("the calendar day of a moment", () => {
+  it("is the zone's: 23:30 UTC is already the next day in Warsaw and still the same day in New York", () => {
+    expect(localDay(at("2026-12-06T23:30:00Z"), "Europe/Warsaw")).toBe("2026-12-07");
+    expect(localDay(at("2026-12-06T23:30:00Z"), "UTC")).toBe("2026-12-06");
+    expect(localDay(at("2026-12-07T03:30:00Z"), "America/New_York")).toBe("2026-12-06");
+  });
+});
 
 describe("business minutes", () => {
   it("a Friday-evening hour in Warsaw runs out half an hour after Monday's opening", () => {

@@ -30,7 +30,7 @@ describe("the one place dates are formatted", () => {
   const ONE_MODULE = "lib/i18n/dates.ts";
   /** Sources that use Intl's calendar for arithmetic, and format nothing for people. */
   const ARITHMETIC = [
-    // A zone's wall clock, to count business hours in it (and whether a zone exists).
+    // A zone's wall clock, to count business hours in it, the calendar day of a moment there (and whether a zone exists).
     "lib/divisions/business-hours.ts",
   ];
   const FORBIDDEN: [RegExp, string][] = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { reportFiltersOf, reportsHref } from "../../app/[locale]/(app)/[tenant]/reports/report-filters";
 import { formatCalendarDay } from "../../lib/i18n/dates";
-import { localDay } from "../../lib/reports/days";
+import { localDay } from "../../lib/divisions/business-hours";
 
 const warsaw = { id: "11111111-1111-4111-8111-111111111111", timeZone: "Europe/Warsaw", teams: [{ id: "team-pl" }] };
 const tokyo = { id: "22222222-2222-4222-8222-222222222222", timeZone: "Asia/Tokyo", teams: [{ id: "team-jp" }] };

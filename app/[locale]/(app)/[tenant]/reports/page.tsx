@@ -11,7 +11,7 @@ import { listDivisions } from "@/lib/divisions/divisions";
 import { displayTimeZone, formatCalendarDay } from "@/lib/i18n/dates";
 import { Link } from "@/lib/i18n/navigation";
 import type { TargetShare } from "@/lib/reports/figures";
-import { localDay } from "@/lib/reports/days";
+import { localDay } from "@/lib/divisions/business-hours";
 import { report } from "@/lib/reports/report";
 import { listDivisionsWithTeams } from "@/lib/teams/teams";
 import { FiltersForm } from "./filters-form";
