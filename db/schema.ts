@@ -897,6 +897,12 @@ export const tickets = pgTable(
     index("tickets_sla_due_idx")
       .on(t.tenantId, t.slaDueAt, t.id)
       .where(sql`${t.slaDueAt} is not null and ${t.deletedAt} is null and ${t.mergedIntoId} is null`),
+    // Serves the escalation sweep across tenants: only the targets not yet escalated, by due time.
+    index("tickets_escalation_idx")
+      .on(t.slaDueAt)
+      .where(
+        sql`${t.slaDueAt} is not null and ${t.escalatedDueAt} is distinct from ${t.slaDueAt} and ${t.deletedAt} is null and ${t.mergedIntoId} is null`,
+      ),
     // Serves the trash and its retention sweep.
     index("tickets_deleted_idx").on(t.tenantId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
     tenantPolicy(),

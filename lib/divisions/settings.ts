@@ -56,6 +56,9 @@ const holiday = z.iso.date("dateFormat");
 /** In business minutes: up to a year of them. */
 const targetMinutes = optionalInt(z.int("wholeNumber").min(1, "targetRange").max(525_600, "targetRange"));
 
+/** A week: also what bounds the escalation sweep's scan (lib/tickets/escalation.ts). */
+export const MAX_ESCALATE_BEFORE_MINUTES = 10_080;
+
 export const divisionTag = z
   .string()
   .trim()
@@ -104,7 +107,9 @@ export const divisionSettingsSchema = z.object({
   holidays: listOf(holiday),
   firstResponseTargetMinutes: targetMinutes,
   resolutionTargetMinutes: targetMinutes,
-  escalateBeforeMinutes: requiredInt(z.int("wholeNumber").min(1, "escalateRange").max(10_080, "escalateRange")),
+  escalateBeforeMinutes: requiredInt(
+    z.int("wholeNumber").min(1, "escalateRange").max(MAX_ESCALATE_BEFORE_MINUTES, "escalateRange"),
+  ),
 });
 
 export type DivisionSettings = z.output<typeof divisionSettingsSchema>;

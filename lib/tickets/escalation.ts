@@ -3,6 +3,7 @@ import type { Database, Executor } from "@/db/client";
 import { seesMailbox } from "@/db/queries/members";
 import { divisions, memberships, teamMembers, tickets } from "@/db/schema";
 import { operatorScope, type TenantScope, withTenant } from "@/db/tenant";
+import { MAX_ESCALATE_BEFORE_MINUTES } from "@/lib/divisions/settings";
 import { emailEscalation } from "@/lib/notifications/email";
 
 /** Tickets escalated per run at most: a backlog coming due together drains over a few runs. */
@@ -20,6 +21,8 @@ function escalable(now: Date) {
     isNull(tickets.mergedIntoId),
     sql`${tickets.slaDueAt} is not null`,
     sql`${tickets.escalatedDueAt} is distinct from ${tickets.slaDueAt}`,
+    // No division warns earlier than this: the bound makes the sweep one range of tickets_escalation_idx.
+    sql`${tickets.slaDueAt} <= ${at} + make_interval(mins => ${MAX_ESCALATE_BEFORE_MINUTES})`,
     sql`exists (
       select 1 from ${divisions} d
       where d.id = ${tickets.divisionId}
