@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { type Database, postgresOptions } from "../../db/client";
 import * as schema from "../../db/schema";
@@ -11,6 +10,7 @@ import { report } from "../../lib/reports/report";
 import { makeTenant } from "../setup/db";
 import { type Figure, note, percentile, progress } from "./report";
 import { type Measurement, select } from "./stack";
+import { type Statement, tracedDatabase } from "../setup/traced-database";
 
 const TICKETS = Number(process.env.BENCH_DASHBOARD_TICKETS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_DASHBOARD_RUNS ?? 20);
@@ -25,10 +25,6 @@ const AGENTS = 12;
 const CHUNK = 100_000;
 const TIME_ZONE = "Europe/Warsaw";
 
-interface Captured {
-  query: string;
-  params: unknown[];
-}
 
 interface Big {
   tenantId: string;
@@ -44,18 +40,10 @@ export const dashboard: Measurement = {
     const { db, url, reused } = await bench.database();
     const big = reused ? await biggest(db) : await filled(db);
 
-    // report() through a drizzle of our own, configured as db/client.ts does, that also hands us
-    // each statement: EXPLAIN ANALYZE runs each again, to note its time and, over target, to show
-    // the slowest one's plan.
-    const client = postgres(url, { max: 2, ...postgresOptions });
+    // report() through a drizzle that hands us each statement: EXPLAIN ANALYZE runs each again, to
+    // note its time and, over target, to show the slowest one's plan.
+    const { db: traced, client, statements: captured } = tracedDatabase(url, { max: 2, ...postgresOptions });
     bench.defer(() => client.end({ timeout: 5 }));
-    const captured: Captured[] = [];
-    const traced = drizzle({
-      client,
-      schema,
-      casing: "snake_case",
-      logger: { logQuery: (query, params) => void captured.push({ query, params }) },
-    }) as unknown as Database;
 
     // As the web runs it: in a transaction bound to the signed-in owner.
     const scope: TenantScope = { tenantId: big.tenantId, userId: big.userId, role: "owner" };
@@ -282,7 +270,7 @@ interface StatementPlan {
  * EXPLAIN (ANALYZE) of each captured statement, in a transaction set up as report()'s was: its own
  * set_config statements (the tenant and member bound, the sort memory) run first.
  */
-async function explainAll(client: postgres.Sql, captured: Captured[]): Promise<StatementPlan[]> {
+async function explainAll(client: postgres.Sql, captured: Statement[]): Promise<StatementPlan[]> {
   const settings = captured.filter(({ query }) => query.includes("set_config"));
   const plans: StatementPlan[] = [];
   for (const { query, params } of captured) {

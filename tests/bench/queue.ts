@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { type Database, postgresOptions } from "../../db/client";
 import * as schema from "../../db/schema";
@@ -12,6 +11,7 @@ import { getTicket } from "../../lib/tickets/tickets";
 import { makeTenant } from "../setup/db";
 import { type Figure, note, percentile, progress } from "./report";
 import { type Measurement, select } from "./stack";
+import { type Statement, tracedDatabase } from "../setup/traced-database";
 
 const TICKETS = Number(process.env.BENCH_QUEUE_TICKETS ?? 1_000_000);
 const OTHER_TENANTS = 10;
@@ -25,10 +25,6 @@ const QUEUE_STATUSES: TicketStatus[] = ["open", "answered", "on_hold"];
  */
 const SEARCHED_EVERY = 997;
 
-interface Captured {
-  query: string;
-  params: unknown[];
-}
 
 export const queue: Measurement = {
   name: "queue",
@@ -37,17 +33,10 @@ export const queue: Measurement = {
     const { db, url, reused } = await bench.database();
     const big = reused ? await biggest(db) : await filled(db);
 
-    // The product's queries through a drizzle of our own, configured as db/client.ts does, that
-    // also hands us each statement: EXPLAIN ANALYZE runs it again to show its plan.
-    const client = postgres(url, { max: 2, ...postgresOptions });
+    // The product's queries through a drizzle that hands us each statement: EXPLAIN ANALYZE runs it
+    // again to show its plan.
+    const { db: traced, client, statements: captured } = tracedDatabase(url, { max: 2, ...postgresOptions });
     bench.defer(() => client.end({ timeout: 5 }));
-    const captured: Captured[] = [];
-    const traced = drizzle({
-      client,
-      schema,
-      casing: "snake_case",
-      logger: { logQuery: (query, params) => void captured.push({ query, params }) },
-    }) as unknown as Database;
 
     const tenantId = big.tenantId;
     // As the web binds a member: the owner, and an agent who may not read another operator's
@@ -233,7 +222,7 @@ interface PlanSummary {
 }
 
 /** EXPLAIN ANALYZE of each captured statement that reads tickets or messages, bound to the tenant as the app is. */
-async function explainTicketQueries(client: postgres.Sql, tenantId: string, captured: Captured[]): Promise<PlanSummary[]> {
+async function explainTicketQueries(client: postgres.Sql, tenantId: string, captured: Statement[]): Promise<PlanSummary[]> {
   const summaries: PlanSummary[] = [];
   for (const { query, params } of captured) {
     // The statement's own table is its last FROM: a count in the select list comes before it.

@@ -1,14 +1,12 @@
 import { sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import type { Database } from "../../db/client";
 import * as schema from "../../db/schema";
 import { operatorScope, withTenant } from "../../db/tenant";
 import { moveToTrash, restoreFromTrash } from "../../lib/trash/trash";
 import { latestQueueChange, queueChangesSince } from "../../lib/tickets/queue-changes";
 import { setTicketStatus } from "../../lib/tickets/status";
 import { makeTenant, testDatabase } from "../setup/db";
+import { tracedDatabase } from "../setup/traced-database";
 
 const db = await testDatabase();
 
@@ -89,16 +87,9 @@ describe("the queue's stamp", () => {
         from generate_series(1, 5000) g`),
     );
     await db.execute(sql`analyze tickets`);
-    // A drizzle of our own on the run's database that hands us each statement, to EXPLAIN it as run.
-    const client = postgres(inject("databaseUrl"), { max: 1, onnotice: () => {} });
+    // A drizzle on the run's database that hands us each statement, to EXPLAIN it as run.
+    const { db: traced, client, statements } = tracedDatabase(inject("databaseUrl"), { max: 1, onnotice: () => {} });
     afterAll(() => client.end({ timeout: 5 }));
-    const statements: { query: string; params: unknown[] }[] = [];
-    const traced = drizzle({
-      client,
-      schema,
-      casing: "snake_case",
-      logger: { logQuery: (query, params) => void statements.push({ query, params }) },
-    }) as unknown as Database;
     /** The index a statement of the stamp is read from, and whether it reads only its newest entry. */
     const scanOf = async (divisionId: string | null, table = "tickets") => {
       statements.length = 0;

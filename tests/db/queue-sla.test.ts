@@ -1,12 +1,10 @@
 import { eq, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import type { Database } from "../../db/client";
 import * as schema from "../../db/schema";
 import { type TenantScope, withTenant } from "../../db/tenant";
 import { countQueue, listQueue, type QueueQuery } from "../../lib/tickets/queue";
 import { makeTenant, testDatabase } from "../setup/db";
+import { tracedDatabase } from "../setup/traced-database";
 
 const db = await testDatabase();
 
@@ -194,16 +192,9 @@ describe("the queue by service level", () => {
         from generate_series(1, 5000) g`),
     );
     await db.execute(sql`analyze tickets`);
-    // A drizzle of our own on the run's database that hands us each statement, to EXPLAIN it as run.
-    const client = postgres(inject("databaseUrl"), { max: 1, onnotice: () => {} });
+    // A drizzle on the run's database that hands us each statement, to EXPLAIN it as run.
+    const { db: traced, client, statements } = tracedDatabase(inject("databaseUrl"), { max: 1, onnotice: () => {} });
     afterAll(() => client.end({ timeout: 5 }));
-    const statements: { query: string; params: unknown[] }[] = [];
-    const traced = drizzle({
-      client,
-      schema,
-      casing: "snake_case",
-      logger: { logQuery: (query, params) => void statements.push({ query, params }) },
-    }) as unknown as Database;
     /** The indexes the page's statement over dated tickets is read from. */
     const indexesOf = async (query: QueueQuery) => {
       statements.length = 0;

@@ -107,11 +107,10 @@ export function browserTests(
     url,
     serverUrl: () => server!.url,
 
-    /** `locale`: the browser's own language, which date and time inputs follow (not the page's). */
-    async newPage(options: { locale?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
+    async newPage(): Promise<{ context: BrowserContext; page: Page }> {
       const context = await browser!.newContext({
         viewport: { width: 1280, height: 860 },
-        locale: options.locale ?? "en-US",
+        locale: "en-US",
         // A client address of its own for the sign-in throttle, as a trusted proxy would pass it on
         // (app-server.ts). Only a header: nothing is sent to that address.
         extraHTTPHeaders: { "x-forwarded-for": `198.18.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}` },

@@ -61,7 +61,7 @@ describe("service levels in the browser", () => {
     "an owner sets business hours and targets, a ticket shows its time left, and the queue finds it breaching soon (pl, and en)",
     async () => {
       const { owner, slug, ids, setDueTimes } = await desk();
-      const { context, page } = await newPage({ locale: "pl-PL" });
+      const { context, page } = await newPage();
       const settingsPath = `/${slug}/settings/divisions/${owner.divisionId}`;
       try {
         await signIn(page, "pl", owner.email, owner.password);
