@@ -3,12 +3,14 @@ import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { memberships, outbox, tickets } from "../../db/schema";
-import { withTenant } from "../../db/tenant";
+import { withScope, withTenant } from "../../db/tenant";
 import { sendOutbox } from "../../lib/outbox/send";
+import { report } from "../../lib/reports/report";
 import { createTeam, setTeamMembers } from "../../lib/teams/teams";
 import { assignTicket } from "../../lib/tickets/assign";
 import { escalateServiceLevels } from "../../lib/tickets/escalation";
 import { moveTicket } from "../../lib/tickets/move";
+import { listQueue } from "../../lib/tickets/queue";
 import { replyToTicket } from "../../lib/tickets/reply";
 import { ownDatabase, testDatabase } from "../setup/db";
 import { serviceLevelDesk } from "../setup/service-level-desk";
@@ -169,11 +171,23 @@ describe("the escalation sweep across companies", () => {
 });
 
 describe("the escalation email", () => {
-  it("leaves through the outbox and the division's mailbox, and arrives", async () => {
+  it("leaves through the outbox and the division's mailbox, and arrives, once; the ticket is breaching soon in the queue and on the dashboard", async () => {
     const desk = await serviceLevelDesk(db, {}, { smtpPort: sink.port });
-    await desk.receive(fridayAfternoon);
-    await escalateServiceLevels(db, { now: at("2026-12-07T08:00:00Z"), tenantId: desk.tenantId });
+    const ticket = await desk.receive(fridayAfternoon);
+    const now = at("2026-12-07T08:00:00Z");
+    await escalateServiceLevels(db, { now, tenantId: desk.tenantId });
+    await escalateServiceLevels(db, { now: at("2026-12-07T08:05:00Z"), tenantId: desk.tenantId });
     expect(await sendOutbox(db, { tenantId: desk.tenantId })).toMatchObject({ sent: 1, failed: 0 });
+
+    const { scope } = await desk.member("Lead", "admin");
+    const { soon, breached, figures } = await withScope(db, scope, async (tx) => ({
+      soon: await listQueue(tx, scope, { serviceLevel: "soon", now }),
+      breached: await listQueue(tx, scope, { serviceLevel: "breached", now }),
+      figures: await report(tx, scope, { from: "2026-12-01", to: "2026-12-07", timeZone: "Europe/Warsaw" }, { now }),
+    }));
+    expect(soon.rows.map((row) => row.id)).toEqual([ticket.id]);
+    expect(breached.rows).toEqual([]);
+    expect(figures).toMatchObject({ breachingSoon: 1, breached: 0 });
 
     const delivered = sink.messages.filter((m) => m.envelope.to.includes(desk.company.email));
     expect(delivered).toHaveLength(1);
