@@ -105,6 +105,11 @@ function validSettings(divisionId: string) {
     unprocessedTemplateId: "",
     confirmationsPerSenderPerHour: "3",
     massMailFromMailboxId: "",
+    timeZone: "UTC",
+    businessHours: "",
+    firstResponseTargetMinutes: "",
+    resolutionTargetMinutes: "",
+    escalateBeforeMinutes: "60",
   };
 }
 
