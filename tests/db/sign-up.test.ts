@@ -21,7 +21,7 @@ describe("sign-up", () => {
       return { ...d!, templates };
     });
     expect(division.tag).toBe("LODZCA");
-    expect(division.templates).toHaveLength(12); // six kinds, in English and Polish
+    expect(division.templates).toHaveLength(14); // seven kinds, in English and Polish
     expect(division.unprocessedTemplateId).toBe(
       division.templates.find((t) => t.kind === "notify_unprocessed" && t.locale === "en")?.id,
     );
