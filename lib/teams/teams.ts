@@ -238,6 +238,8 @@ export interface DivisionWithTeams {
   /** What the division's default queue view shows beside open tickets. */
   showAnswered: boolean;
   showOnHold: boolean;
+  /** Where the division's days begin (the reports count in it). */
+  timeZone: string;
   teams: { id: string; name: string }[];
 }
 
@@ -256,6 +258,7 @@ export async function listDivisionsWithTeams(tx: Executor, scope: TenantScope): 
     tag: division.tag,
     showAnswered: division.showAnswered,
     showOnHold: division.showOnHold,
+    timeZone: division.timeZone,
     teams: all.filter((team) => team.divisionId === division.id).map(({ id, name }) => ({ id, name })),
   }));
 }

@@ -7,7 +7,6 @@ import { setPageLocale } from "@/app/_i18n/page-locale";
 import { scopeOf } from "@/lib/auth/context";
 import { tenantRequest } from "@/lib/auth/request";
 import { canReadReports } from "@/lib/auth/roles";
-import { listDivisions } from "@/lib/divisions/divisions";
 import { displayTimeZone, formatCalendarDay } from "@/lib/i18n/dates";
 import { Link } from "@/lib/i18n/navigation";
 import type { TargetShare } from "@/lib/reports/figures";
@@ -46,13 +45,11 @@ export default async function ReportsPage({ params, searchParams }: Props) {
 
   const { divisions, filters, figures } = await run(async (tx) => {
     const scope = scopeOf(ctx);
-    const zones = await listDivisions(tx, scope);
-    const withTeams = await listDivisionsWithTeams(tx, scope);
-    const divisions = withTeams.map((division) => ({
-      id: division.id,
-      name: division.name,
-      teams: division.teams,
-      timeZone: zones.find((zone) => zone.id === division.id)?.timeZone ?? displayTimeZone,
+    const divisions = (await listDivisionsWithTeams(tx, scope)).map(({ id, name, teams, timeZone }) => ({
+      id,
+      name,
+      teams,
+      timeZone,
     }));
     const { filters, query } = reportFiltersOf(asked, divisions, displayTimeZone, (timeZone) => localDay(new Date(), timeZone));
     return { divisions, filters, figures: await report(tx, scope, query) };
